@@ -1,0 +1,89 @@
+// The only wiring place: config → adapters → services → routes.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import type { Config } from './config.ts';
+import { ConfigError } from './config.ts';
+import type { Log } from './log.ts';
+import { openDatabase, type Db } from './store/sqlite.ts';
+import { SqliteCertificateRecords } from './store/certificates.ts';
+import { EmbeddedDirectory } from './directory/embedded.ts';
+import type { Directory } from './directory/directory.ts';
+import { Authority } from './pki/authority.ts';
+import { PROFILES } from './pki/profiles.ts';
+import { Enrollment } from './pki/enrollment.ts';
+import { RateLimiter } from './auth/rate-limit.ts';
+import { headers, csrfGuard, limitBody } from './web/security.ts';
+import { notFound, onError } from './web/errors.ts';
+import { caRoutes } from './web/routes/ca.ts';
+import { enrollRoutes } from './web/routes/enroll.ts';
+
+export interface AppOptions {
+  config: Config;
+  log: Log;
+  /** The clock every service reads; tests pass their own to issue expired certificates. */
+  now?: () => Date;
+}
+
+export interface Service {
+  app: Hono;
+  ca: Authority;
+  db: Db;
+  directory: Directory;
+  records: SqliteCertificateRecords;
+  close(): Promise<void>;
+}
+
+async function openDirectory(config: Config, db: Db): Promise<Directory> {
+  if (config.ldap) throw new ConfigError('The LDAP directory adapter is not available in this build; omit --ldap-url to use the embedded directory.');
+  return new EmbeddedDirectory(db);
+}
+
+export async function createService({ config, log, now = () => new Date() }: AppOptions): Promise<Service> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const db = openDatabase(join(config.dataDir, 'tekup.db'));
+  const records = new SqliteCertificateRecords(db);
+  const directory = await openDirectory(config, db);
+  const ca = await Authority.open(config.dataDir, PROFILES, now);
+
+  const enrollment = new Enrollment({
+    ca,
+    records,
+    directory,
+    profiles: PROFILES,
+    publicUrl: config.publicUrl,
+    certDays: config.certDays,
+    passwordIterations: config.passwordIterations,
+    now,
+  });
+  const enrollLimiter = new RateLimiter(config.enrollPerMinute, 60_000, () => now().getTime());
+
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    const start = performance.now();
+    await next();
+    log('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - start) });
+  });
+  app.use('*', headers());
+  app.use('*', csrfGuard(config.publicUrl));
+  app.use('*', limitBody());
+  app.onError(onError(log));
+  app.notFound(notFound);
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.route('/', caRoutes(ca));
+  app.route('/', enrollRoutes(enrollment, config.cardPattern, enrollLimiter));
+
+  return {
+    app,
+    ca,
+    db,
+    directory,
+    records,
+    async close() {
+      await directory.close();
+      db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      db.close();
+    },
+  };
+}

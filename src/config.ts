@@ -1,0 +1,149 @@
+// Flags and environment become one typed, validated Config. Flags win over environment.
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { DEFAULT_CARD_PATTERN } from './protocol/enroll.ts';
+import { DEFAULT_ITERATIONS } from './auth/password.ts';
+
+export interface LdapConfig {
+  url: string;
+  bindDn: string;
+  bindPasswordFile?: string;
+  baseDn: string;
+  startTls: boolean;
+  caFile?: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  tls: boolean;
+  publicUrl: string;
+  /** Names the server's TLS certificate covers. */
+  hostNames: string[];
+  cardPattern: RegExp;
+  certDays: number;
+  passwordIterations: number;
+  enrollPerMinute: number;
+  loginPerMinute: number;
+  ldap?: LdapConfig;
+  logLevel: 'info' | 'silent';
+}
+
+export const USAGE = `Usage: tekup-chat [serve] [options]
+       tekup-chat admin <command> [options]
+
+Options:
+  --port N             port to listen on (default 8443, or 8080 with --no-tls)
+  --host H             address to listen on (default 127.0.0.1)
+  --data DIR           directory holding all state (default ./data)
+  --no-tls             serve plain HTTP (behind a TLS-terminating proxy, or for tests)
+  --public-url URL     base URL written into certificates (CRL, OCSP links)
+  --server-name NAME   extra host name for the TLS certificate (repeatable)
+  --card-pattern RE    regular expression a card number must match (default ${DEFAULT_CARD_PATTERN})
+  --cert-days N        lifetime of user certificates in days (default 365)
+  --ldap-url URL       use an LDAP directory (ldap:// or ldaps://) instead of the embedded one
+  --ldap-bind-dn DN    DN to bind as
+  --ldap-password-file FILE   file holding the bind password
+  --ldap-base-dn DN    where user entries live
+  --ldap-starttls      upgrade ldap:// with StartTLS
+  --ldap-ca FILE       CA certificate (PEM) to trust for LDAPS/StartTLS
+  --quiet              no request logs
+  -h, --help           this text
+  -v, --version        the version
+Environment: TEKUP_PORT, TEKUP_DATA, TEKUP_HOST, TEKUP_PUBLIC_URL, TEKUP_LDAP_URL, TEKUP_LDAP_BIND_DN,
+  TEKUP_LDAP_PASSWORD_FILE, TEKUP_LDAP_BASE_DN, TEKUP_CARD_PATTERN, TEKUP_CERT_DAYS,
+  TEKUP_PBKDF2_ITERATIONS, TEKUP_ENROLL_PER_MINUTE, TEKUP_LOGIN_PER_MINUTE.`;
+
+export class ConfigError extends Error {}
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  'no-tls': { type: 'boolean' },
+  'public-url': { type: 'string' },
+  'server-name': { type: 'string', multiple: true },
+  'card-pattern': { type: 'string' },
+  'cert-days': { type: 'string' },
+  'ldap-url': { type: 'string' },
+  'ldap-bind-dn': { type: 'string' },
+  'ldap-password-file': { type: 'string' },
+  'ldap-base-dn': { type: 'string' },
+  'ldap-starttls': { type: 'boolean' },
+  'ldap-ca': { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+function int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
+  return n;
+}
+
+export function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config & { help: boolean; version: boolean } {
+  const { values: f } = parseFlags(argv);
+  const tls = !f['no-tls'];
+  const host = f.host ?? env.TEKUP_HOST ?? '127.0.0.1';
+  const port = int('--port', f.port ?? env.TEKUP_PORT, tls ? 8443 : 8080, 0, 65535);
+  let cardPattern: RegExp;
+  const cardSource = f['card-pattern'] ?? env.TEKUP_CARD_PATTERN ?? DEFAULT_CARD_PATTERN;
+  try {
+    cardPattern = new RegExp(cardSource.startsWith('^') ? cardSource : `^(?:${cardSource})$`);
+  } catch {
+    throw new ConfigError(`--card-pattern is not a valid regular expression: ${cardSource}`);
+  }
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const publicUrl = (f['public-url'] ?? env.TEKUP_PUBLIC_URL ?? `${tls ? 'https' : 'http'}://${shownHost}:${port}`).replace(/\/+$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new ConfigError(`--public-url is not a URL: ${publicUrl}`);
+  }
+  const ldapUrl = f['ldap-url'] ?? env.TEKUP_LDAP_URL;
+  let ldap: LdapConfig | undefined;
+  if (ldapUrl) {
+    const baseDn = f['ldap-base-dn'] ?? env.TEKUP_LDAP_BASE_DN;
+    if (!/^ldaps?:\/\//.test(ldapUrl)) throw new ConfigError(`--ldap-url must start with ldap:// or ldaps://, not "${ldapUrl}".`);
+    if (!baseDn) throw new ConfigError('--ldap-base-dn is required with --ldap-url (where user entries live, e.g. ou=people,dc=example,dc=org).');
+    ldap = {
+      url: ldapUrl,
+      bindDn: f['ldap-bind-dn'] ?? env.TEKUP_LDAP_BIND_DN ?? '',
+      bindPasswordFile: f['ldap-password-file'] ?? env.TEKUP_LDAP_PASSWORD_FILE,
+      baseDn,
+      startTls: Boolean(f['ldap-starttls']),
+      caFile: f['ldap-ca'],
+    };
+  }
+  const names = new Set(['localhost', '127.0.0.1', '::1', new URL(publicUrl).hostname.replace(/^\[|\]$/g, '')]);
+  if (host !== '0.0.0.0' && host !== '::') names.add(host);
+  for (const n of f['server-name'] ?? []) names.add(n);
+  return {
+    port,
+    host,
+    dataDir: resolve(f.data ?? env.TEKUP_DATA ?? 'data'),
+    tls,
+    publicUrl,
+    hostNames: [...names],
+    cardPattern,
+    certDays: int('--cert-days', f['cert-days'] ?? env.TEKUP_CERT_DAYS, 365, 1, 3650),
+    passwordIterations: int('TEKUP_PBKDF2_ITERATIONS', env.TEKUP_PBKDF2_ITERATIONS, DEFAULT_ITERATIONS, DEFAULT_ITERATIONS, 10_000_000),
+    enrollPerMinute: int('TEKUP_ENROLL_PER_MINUTE', env.TEKUP_ENROLL_PER_MINUTE, 60, 1, 1_000_000),
+    loginPerMinute: int('TEKUP_LOGIN_PER_MINUTE', env.TEKUP_LOGIN_PER_MINUTE, 10, 1, 1_000_000),
+    ldap,
+    logLevel: f.quiet ? 'silent' : 'info',
+    help: Boolean(f.help),
+    version: Boolean(f.version),
+  };
+}

@@ -1,0 +1,41 @@
+// The directory port: who is registered. Two adapters implement it, embedded (SQLite, the default)
+// and LDAP; both pass the same contract tests (test/directory-contract.ts).
+export interface DirectoryUser {
+  login: string;
+  cardNumber: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  passwordHash: string;
+  /** DER of the user's current certificate. */
+  certificate: Uint8Array;
+  createdAt: string;
+}
+
+export type UniqueField = 'login' | 'email' | 'cardNumber';
+
+/**
+ * A registration hands the directory the CA's side of the same unit of work, so that the user
+ * entry and the certificate record are kept together or not at all: `stage` records the signed
+ * certificate as pending, `confirm` makes it issued, `discard` forgets it. An adapter that shares
+ * the CA's database runs all three with its insert in one transaction; one that does not (LDAP)
+ * stages, writes the entry, then confirms, and repairs leftovers on start (`reconcile`).
+ */
+export interface Registration {
+  user: DirectoryUser;
+  stage(): void;
+  confirm(): void;
+  discard(): void;
+}
+
+export interface Directory {
+  readonly kind: 'embedded' | 'ldap';
+  get(login: string): Promise<DirectoryUser | undefined>;
+  list(): Promise<DirectoryUser[]>;
+  /** The first unique field already taken by someone else, if any (email compared case-insensitively). */
+  findConflict(user: Pick<DirectoryUser, UniqueField>): Promise<UniqueField | undefined>;
+  /** Throws DomainError('conflict') naming the field when a unique value is taken. */
+  register(registration: Registration): Promise<void>;
+  setCertificate(login: string, der: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,98 @@
+// The zero-set-up directory: users in the data directory's SQLite database, next to the CA records,
+// so a registration is one transaction.
+import { migrate, transaction, type Db } from '../store/sqlite.ts';
+import type { Directory, DirectoryUser, Registration, UniqueField } from './directory.ts';
+import { conflictError } from './conflict.ts';
+
+const SCHEMA = [
+  `CREATE TABLE users (
+     login TEXT PRIMARY KEY,
+     card_number TEXT NOT NULL UNIQUE,
+     first_name TEXT NOT NULL,
+     last_name TEXT NOT NULL,
+     email TEXT NOT NULL,
+     email_key TEXT NOT NULL UNIQUE,
+     password_hash TEXT NOT NULL,
+     certificate BLOB NOT NULL,
+     created_at TEXT NOT NULL
+   );`,
+];
+
+interface Row {
+  login: string;
+  card_number: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  password_hash: string;
+  certificate: Uint8Array;
+  created_at: string;
+}
+
+const fromRow = (r: Row): DirectoryUser => ({
+  login: r.login,
+  cardNumber: r.card_number,
+  firstName: r.first_name,
+  lastName: r.last_name,
+  email: r.email,
+  passwordHash: r.password_hash,
+  certificate: new Uint8Array(r.certificate),
+  createdAt: r.created_at,
+});
+
+export class EmbeddedDirectory implements Directory {
+  readonly kind = 'embedded' as const;
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+    migrate(db, 'users', SCHEMA);
+  }
+
+  async get(login: string) {
+    const row = this.db.prepare('SELECT * FROM users WHERE login = ?').get(login) as Row | undefined;
+    return row && fromRow(row);
+  }
+
+  async list() {
+    return (this.db.prepare('SELECT * FROM users ORDER BY login').all() as unknown as Row[]).map(fromRow);
+  }
+
+  async findConflict(u: Pick<DirectoryUser, UniqueField>): Promise<UniqueField | undefined> {
+    const q = (sql: string, v: string) => this.db.prepare(sql).get(v) !== undefined;
+    if (q('SELECT 1 FROM users WHERE login = ?', u.login)) return 'login';
+    if (q('SELECT 1 FROM users WHERE email_key = ?', u.email.toLowerCase())) return 'email';
+    if (q('SELECT 1 FROM users WHERE card_number = ?', u.cardNumber)) return 'cardNumber';
+    return undefined;
+  }
+
+  async register(r: Registration): Promise<void> {
+    const u = r.user;
+    try {
+      transaction(this.db, () => {
+        r.stage();
+        this.db
+          .prepare(
+            `INSERT INTO users (login, card_number, first_name, last_name, email, email_key, password_hash, certificate, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(u.login, u.cardNumber, u.firstName, u.lastName, u.email, u.email.toLowerCase(), u.passwordHash, u.certificate, u.createdAt);
+        r.confirm();
+      });
+    } catch (err) {
+      // Two registrations raced past findConflict: the UNIQUE constraint is the final word.
+      const m = /UNIQUE constraint failed: users\.(\w+)/.exec((err as Error).message);
+      if (m) {
+        const field: UniqueField = m[1] === 'login' ? 'login' : m[1] === 'card_number' ? 'cardNumber' : 'email';
+        throw conflictError(field);
+      }
+      throw err;
+    }
+  }
+
+  async setCertificate(login: string, der: Uint8Array): Promise<void> {
+    this.db.prepare('UPDATE users SET certificate = ? WHERE login = ?').run(der, login);
+  }
+
+  async close(): Promise<void> {}
+}

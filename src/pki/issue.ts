@@ -1,0 +1,78 @@
+// Issues certificates from the intermediate CA. The subject, SAN and extensions are written here
+// from directory data only (protocol §2); the card number and the password never reach this module.
+import { CA_SIGNING, UID_OID, randomSerial, x509 } from './x509.ts';
+import { extKeyUsage, keyUsage, revocationLinks } from './extensions.ts';
+import type { Authority } from './authority.ts';
+import type { LeafProfile } from './profiles.ts';
+
+const DAY = 86_400_000;
+
+export interface Subject {
+  login: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+}
+
+export interface IssueOptions {
+  publicUrl: string;
+  notBefore: Date;
+  days: number;
+}
+
+export function userSubject(who: Subject): x509.Name {
+  return new x509.Name([{ [UID_OID]: [who.login] }, { CN: [`${who.firstName} ${who.lastName}`] }, { O: ['TEKUP_chat'] }], {
+    UID: UID_OID,
+  });
+}
+
+async function leaf(
+  ca: Authority,
+  profile: LeafProfile,
+  subject: x509.Name,
+  publicKey: x509.PublicKey | CryptoKey,
+  san: x509.JsonGeneralNames,
+  opts: IssueOptions,
+): Promise<x509.X509Certificate> {
+  return x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject,
+    issuer: ca.intermediate.subjectName,
+    notBefore: opts.notBefore,
+    notAfter: new Date(opts.notBefore.getTime() + opts.days * DAY),
+    publicKey,
+    signingKey: ca.signingKey,
+    signingAlgorithm: CA_SIGNING,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      keyUsage(profile.keyUsage),
+      extKeyUsage(profile.extKeyUsage),
+      new x509.SubjectAlternativeNameExtension(san, false),
+      await x509.SubjectKeyIdentifierExtension.create(publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.intermediate.publicKey),
+      ...revocationLinks(opts.publicUrl),
+    ],
+  });
+}
+
+export function issueUserCertificate(
+  ca: Authority,
+  profile: LeafProfile,
+  who: Subject,
+  publicKey: x509.PublicKey,
+  opts: IssueOptions,
+): Promise<x509.X509Certificate> {
+  return leaf(ca, profile, userSubject(who), publicKey, [{ type: 'email', value: who.email }], opts);
+}
+
+/** The HTTPS certificate of the server itself, for the given DNS names and IP addresses. */
+export function issueServerCertificate(
+  ca: Authority,
+  profile: LeafProfile,
+  names: string[],
+  publicKey: CryptoKey,
+  opts: IssueOptions,
+): Promise<x509.X509Certificate> {
+  const san = names.map((n) => ({ type: /^[\d.]+$|:/.test(n) ? ('ip' as const) : ('dns' as const), value: n }));
+  return leaf(ca, profile, new x509.Name([{ CN: [names[0]] }, { O: ['TEKUP_chat'] }]), publicKey, san, opts);
+}

@@ -1,0 +1,52 @@
+// One place that binds @peculiar/x509 to the platform's WebCrypto and names the algorithms we use,
+// so every module signs and hashes the same way in Node and in the browser.
+import 'reflect-metadata'; // @peculiar/x509 uses tsyringe, which needs it loaded first
+import * as x509 from '@peculiar/x509';
+
+x509.cryptoProvider.set(globalThis.crypto);
+
+export { x509 };
+
+export const CA_SIGNING: RsaHashedImportParams & { name: 'RSASSA-PKCS1-v1_5' } = {
+  name: 'RSASSA-PKCS1-v1_5',
+  hash: 'SHA-256',
+};
+
+export const UID_OID = '0.9.2342.19200300.100.1.1';
+export const EMAIL_OID = '1.2.840.113549.1.9.1';
+/** Short names @peculiar/x509 does not know by default, for printing names. */
+export const EXTRA_NAMES = { UID: UID_OID, E: EMAIL_OID };
+
+export async function generateRsaKeys(bits: number): Promise<CryptoKeyPair> {
+  return crypto.subtle.generateKey(
+    { ...CA_SIGNING, modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]) },
+    true,
+    ['sign', 'verify'],
+  );
+}
+
+export function hex(bytes: ArrayBuffer | Uint8Array): string {
+  return Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('hex');
+}
+
+/** Protocol: a fingerprint is the lowercase hex SHA-256 of the DER certificate. */
+export async function fingerprint(cert: x509.X509Certificate): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', cert.rawData));
+}
+
+/** A random positive serial of 128 bits whose DER form equals its hex (first byte 0x01–0x7f). */
+export function randomSerial(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[0] = (bytes[0] & 0x7f) | 0x01;
+  return hex(bytes);
+}
+
+export function toPem(cert: x509.X509Certificate): string {
+  return cert.toString('pem') + '\n';
+}
+
+/** Bit length of an RSA public key's modulus, or undefined when the key is not RSA. */
+export function rsaModulusBits(alg: Algorithm): number | undefined {
+  if (alg.name !== 'RSASSA-PKCS1-v1_5' && alg.name !== 'RSA-PSS' && alg.name !== 'RSA-OAEP') return undefined;
+  return (alg as RsaHashedKeyAlgorithm).modulusLength;
+}

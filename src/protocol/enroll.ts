@@ -1,0 +1,124 @@
+// Protocol §2: the enrollment request and answer. The schema is used by the route, by the
+// registration page in the browser (hints and errors as you type) and by the tests.
+import * as v from 'valibot';
+import { isCommonPassword } from './common-passwords.ts';
+
+export const DEFAULT_CARD_PATTERN = '^[0-9]{8}$';
+export const LOGIN_PATTERN = /^[a-z][a-z0-9._-]{2,31}$/;
+// A letter first, then letters (any script, with their combining marks), spaces, hyphens, apostrophes.
+export const NAME_PATTERN = /^\p{L}[\p{L}\p{M} '’-]*$/u;
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 1024;
+export const EMAIL_MAX = 254;
+
+export interface EnrollRequest {
+  cardNumber: string;
+  firstName: string;
+  lastName: string;
+  login: string;
+  email: string;
+  password: string;
+  csr: string;
+}
+
+export interface EnrollResponse {
+  login: string;
+  serial: string;
+  fingerprint: string;
+  notAfter: string;
+  certificate: string;
+  chain: string;
+}
+
+export const ENROLL_FIELDS = ['cardNumber', 'firstName', 'lastName', 'login', 'email', 'password', 'csr'] as const;
+
+export const FIELD_HINTS: Record<keyof EnrollRequest, string> = {
+  cardNumber: 'Your identity card number: 8 digits.',
+  firstName: 'Letters, spaces, hyphens and apostrophes; up to 64.',
+  lastName: 'Letters, spaces, hyphens and apostrophes; up to 64.',
+  login: '3 to 32 characters: a–z, 0–9, dot, underscore or hyphen, starting with a letter.',
+  email: 'Where we can reach you, e.g. name@example.org.',
+  password: 'At least 12 characters, not your login and not a common password.',
+  csr: 'A PEM certificate request (PKCS#10) with an RSA key of 2048 bits or more.',
+};
+
+function isEmail(value: string): boolean {
+  if (value.length > EMAIL_MAX || /\s/.test(value)) return false;
+  const parts = value.split('@');
+  if (parts.length !== 2) return false;
+  const [local, domain] = parts;
+  if (!local || local.length > 64) return false;
+  const labels = domain.split('.');
+  return labels.length >= 2 && labels.every((l) => /^[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u.test(l));
+}
+
+const name = (what: string) =>
+  v.pipe(
+    v.string(`Enter your ${what}.`),
+    v.trim(),
+    v.nonEmpty(`Enter your ${what}.`),
+    v.maxLength(64, `Your ${what} can be at most 64 characters.`),
+    v.regex(NAME_PATTERN, `Use only letters, spaces, hyphens and apostrophes in your ${what}, starting with a letter.`),
+  );
+
+/** One schema for the enrollment route; the card-number pattern is configurable (protocol §2). */
+export function enrollSchema(cardPattern: RegExp = new RegExp(DEFAULT_CARD_PATTERN)) {
+  return v.pipe(
+    v.object({
+      cardNumber: v.pipe(
+        v.string('Enter your identity card number.'),
+        v.trim(),
+        v.nonEmpty('Enter your identity card number.'),
+        v.regex(
+          cardPattern,
+          cardPattern.source === DEFAULT_CARD_PATTERN ? 'The card number is exactly 8 digits.' : 'This is not a valid card number.',
+        ),
+      ),
+      firstName: name('first name'),
+      lastName: name('last name'),
+      login: v.pipe(
+        v.string('Choose a login.'),
+        v.trim(),
+        v.nonEmpty('Choose a login.'),
+        v.regex(LOGIN_PATTERN, 'Use 3 to 32 characters: a–z, 0–9, dot, underscore or hyphen, starting with a letter.'),
+      ),
+      email: v.pipe(
+        v.string('Enter your email address.'),
+        v.trim(),
+        v.nonEmpty('Enter your email address.'),
+        v.check(isEmail, 'Enter a valid email address, like name@example.org.'),
+      ),
+      password: v.pipe(
+        v.string('Choose a password.'),
+        v.minLength(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`),
+        v.maxLength(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`),
+        v.check((p) => !isCommonPassword(p), 'This password is too common; choose one nobody would guess.'),
+      ),
+      csr: v.pipe(
+        v.string('Attach a certificate request (PEM).'),
+        v.trim(),
+        v.nonEmpty('Attach a certificate request (PEM).'),
+        v.maxLength(32 * 1024, 'The certificate request is too large.'),
+      ),
+    }),
+    v.forward(
+      v.partialCheck(
+        [['login'], ['password']],
+        (i) => i.password.toLowerCase() !== i.login.toLowerCase(),
+        'The password must not be your login.',
+      ),
+      ['password'],
+    ),
+  );
+}
+
+/** Flattens valibot issues into protocol `fields`: the first message per top-level field. */
+export function issuesToFields(issues: readonly v.BaseIssue<unknown>[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of issues) {
+    const key = issue.path?.[0]?.key;
+    const field = typeof key === 'string' ? key : '_';
+    fields[field] ??= issue.message;
+  }
+  return fields;
+}

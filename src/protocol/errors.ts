@@ -1,0 +1,60 @@
+// The error shape of protocol §"Conventions": every refusal is one of these codes. The HTTP status
+// for each code is chosen in one place (src/web/errors.ts); the domain only names the code.
+export type ErrorCode =
+  | 'validation'
+  | 'bad_csr'
+  | 'conflict'
+  | 'malformed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'invalid_credentials'
+  | 'certificate_rejected'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'message_rejected'
+  | 'replay'
+  | 'internal';
+
+export type CertificateRejectReason =
+  | 'untrusted_issuer'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'revoked'
+  | 'not_owner'
+  | 'bad_signature'
+  | 'bad_certificate';
+
+export interface ApiError {
+  error: ErrorCode;
+  message: string;
+  fields?: Record<string, string>;
+  [extra: string]: unknown;
+}
+
+/** A refusal the domain decided on. `extra` lands next to error/message (e.g. `reason`, `field`). */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly fields?: Record<string, string>;
+  readonly extra?: Record<string, unknown>;
+  constructor(code: ErrorCode, message: string, fields?: Record<string, string>, extra?: Record<string, unknown>) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.fields = fields;
+    this.extra = extra;
+  }
+
+  toJSON(): ApiError {
+    return { error: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}), ...this.extra };
+  }
+}
+
+export class CertificateRejected extends DomainError {
+  readonly reason: CertificateRejectReason;
+  constructor(reason: CertificateRejectReason, message: string) {
+    super('certificate_rejected', message, undefined, { reason });
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,16 @@
+import type { Context } from 'hono';
+import { DomainError } from '../protocol/errors.ts';
+import type { RateLimiter } from '../auth/rate-limit.ts';
+
+/** Counts one attempt against each (limiter, key) pair; the first one over its limit answers 429 with Retry-After. */
+export function enforce(c: Context, ...checks: [RateLimiter, string][]): void {
+  for (const [limiter, key] of checks) {
+    const v = limiter.take(key);
+    if (!v.allowed) {
+      c.header('Retry-After', String(v.retryAfterSeconds));
+      throw new DomainError('rate_limited', `Too many attempts; try again in ${v.retryAfterSeconds} s.`, undefined, {
+        retryAfter: v.retryAfterSeconds,
+      });
+    }
+  }
+}
