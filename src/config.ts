@@ -19,6 +19,8 @@ export interface Config {
   dataDir: string;
   tls: boolean;
   publicUrl: string;
+  /** False when publicUrl was derived from host and port (so it follows the port actually bound). */
+  publicUrlGiven: boolean;
   /** Names the server's TLS certificate covers. */
   hostNames: string[];
   cardPattern: RegExp;
@@ -105,7 +107,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     throw new ConfigError(`--card-pattern is not a valid regular expression: ${cardSource}`);
   }
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  const publicUrl = (f['public-url'] ?? env.TEKUP_PUBLIC_URL ?? `${tls ? 'https' : 'http'}://${shownHost}:${port}`).replace(/\/+$/, '');
+  const givenUrl = f['public-url'] ?? env.TEKUP_PUBLIC_URL;
+  const publicUrl = (givenUrl ?? `${tls ? 'https' : 'http'}://${shownHost}:${port}`).replace(/\/+$/, '');
   try {
     new URL(publicUrl);
   } catch {
@@ -135,6 +138,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     dataDir: resolve(f.data ?? env.TEKUP_DATA ?? 'data'),
     tls,
     publicUrl,
+    publicUrlGiven: givenUrl !== undefined,
     hostNames: [...names],
     cardPattern,
     certDays: int('--cert-days', f['cert-days'] ?? env.TEKUP_CERT_DAYS, 365, 1, 3650),
@@ -146,4 +150,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     help: Boolean(f.help),
     version: Boolean(f.version),
   };
+}
+
+/** With `--port 0` the port is known only once bound; the derived public URL follows it. */
+export function withBoundPort<C extends Config>(config: C, port: number): C {
+  if (config.publicUrlGiven) return { ...config, port };
+  const url = new URL(config.publicUrl);
+  url.port = String(port);
+  return { ...config, port, publicUrl: url.origin };
 }

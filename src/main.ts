@@ -1,41 +1,58 @@
 // CLI entry: parse flags, build the service, listen, shut down gracefully.
 import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { createServer as createHttpsServer } from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
-import { ConfigError, USAGE, loadConfig } from './config.ts';
-import { createService } from './app.ts';
+import { ConfigError, USAGE, loadConfig, withBoundPort } from './config.ts';
+import { createService, type Service } from './app.ts';
 import { jsonLog } from './log.ts';
+import { Authority } from './pki/authority.ts';
 import { ensureServerCertificate } from './pki/server-cert.ts';
 import { PROFILES } from './pki/profiles.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 async function serveCommand(argv: string[]): Promise<void> {
-  const config = loadConfig(argv);
-  if (config.help) return void console.log(USAGE);
-  if (config.version) return void console.log(pkg.version);
-  const log = jsonLog(config.logLevel);
-  const service = await createService({ config, log });
+  const parsed = loadConfig(argv);
+  if (parsed.help) return void console.log(USAGE);
+  if (parsed.version) return void console.log(pkg.version);
+  const log = jsonLog(parsed.logLevel);
 
   let tls: { key: Buffer; cert: Buffer } | undefined;
-  if (config.tls) {
-    const files = await ensureServerCertificate(config.dataDir, service.ca, PROFILES, config.hostNames, config.publicUrl, new Date());
+  if (parsed.tls) {
+    const ca = await Authority.open(parsed.dataDir, PROFILES, () => new Date());
+    const files = await ensureServerCertificate(parsed.dataDir, ca, PROFILES, parsed.hostNames, parsed.publicUrl, new Date());
     tls = { key: readFileSync(files.key), cert: readFileSync(files.cert) };
   }
-  const server: ServerType = serve(
-    {
-      fetch: service.app.fetch,
-      port: config.port,
-      hostname: config.host,
-      ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
-    },
-    (info) => {
-      const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${info.port}`;
-      console.log(`TEKUP_chat is listening on ${url}`);
-      console.log(`Data directory: ${config.dataDir}`);
-      console.log(`Root CA SHA-256 fingerprint (trust this one): ${service.ca.rootFingerprint}`);
-      console.log(`Root CA certificate: ${url}/ca/root.pem  (file: ${service.ca.files.rootCert})`);
-    },
-  );
+
+  // Listen first, answering 503 until the service is built: with --port 0 the real port must be
+  // known before certificates carrying the public URL are issued.
+  let service: Service | undefined;
+  const server: ServerType = serve({
+    fetch: (req, env) =>
+      service
+        ? service.app.fetch(req, env)
+        : new Response('{"error":"internal","message":"Starting; try again in a moment."}', {
+            status: 503,
+            headers: { 'content-type': 'application/json', 'retry-after': '1' },
+          }),
+    port: parsed.port,
+    hostname: parsed.host,
+    ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
+  });
+  server.once('error', (err) => {
+    console.error(`tekup-chat: cannot listen on ${parsed.host}:${parsed.port}: ${err.message}`);
+    process.exit(1);
+  });
+  if (!server.listening) await once(server, 'listening');
+  const config = withBoundPort(parsed, (server.address() as AddressInfo).port);
+  service = await createService({ config, log });
+
+  const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  console.log(`TEKUP_chat is listening on ${url}`);
+  console.log(`Data directory: ${config.dataDir}`);
+  console.log(`Root CA SHA-256 fingerprint (trust this one): ${service.ca.rootFingerprint}`);
+  console.log(`Root CA certificate: ${url}/ca/root.pem  (file: ${service.ca.files.rootCert})`);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -45,10 +62,10 @@ async function serveCommand(argv: string[]): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(async () => {
-      await service.close();
+      await service?.close();
       process.exit(0);
     });
-    // Idle keep-alive and long-lived streams would hold close() open.
+    // Idle keep-alive connections would hold close() open.
     (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,0 +1,305 @@
+// Protocol §2 through the real server: openssl-made requests, curl-style JSON and multipart,
+// every validation rule, conflicts, limits, and what the issued certificate holds.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { DatabaseSync } from 'node:sqlite';
+import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { startServer, type Running } from './helpers/server.ts';
+import { makeCsr, openssl, writeTemp } from './helpers/openssl.ts';
+import { enrollBody, postJson, uniqueUser } from './helpers/users.ts';
+
+let server: Running;
+const enroll = (body: unknown) => postJson(`${server.url}/api/v1/enroll`, body);
+
+function counts(): { users: number; certificates: number } {
+  const db = new DatabaseSync(join(server.dataDir, 'tekup.db'), { readOnly: true });
+  try {
+    const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+    return { users: one('SELECT count(*) AS n FROM users'), certificates: one('SELECT count(*) AS n FROM certificates') };
+  } finally {
+    db.close();
+  }
+}
+
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await server.stop();
+});
+
+describe('a valid enrollment', () => {
+  it('accepts JSON with an openssl RSA-2048 CSR and returns a certificate openssl verifies against the chain', async () => {
+    const { body } = enrollBody('alice');
+    const res = await enroll(body);
+    assert.equal(res.status, 201, JSON.stringify(res.json));
+    assert.deepEqual(Object.keys(res.json).sort(), ['certificate', 'chain', 'fingerprint', 'login', 'notAfter', 'serial']);
+    assert.equal(res.json.login, body.login);
+    assert.match(res.json.serial, /^[0-9a-f]{16,}$/);
+    assert.match(res.json.notAfter, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+    const root = await (await fetch(`${server.url}/ca/root.pem`)).text();
+    const chain = await (await fetch(`${server.url}/ca/chain.pem`)).text();
+    assert.equal(chain, res.json.chain);
+    const certFile = writeTemp('user.pem', res.json.certificate);
+    const rootFile = writeTemp('root.pem', root);
+    const chainFile = writeTemp('chain.pem', chain);
+    assert.match(openssl(['verify', '-CAfile', rootFile, '-untrusted', chainFile, certFile]), /: OK/);
+    // the fingerprint is the SHA-256 of the DER
+    const fp = openssl(['x509', '-in', certFile, '-noout', '-fingerprint', '-sha256']).split('=')[1].trim().replace(/:/g, '').toLowerCase();
+    assert.equal(res.json.fingerprint, fp);
+    const serial = openssl(['x509', '-in', certFile, '-noout', '-serial']).split('=')[1].trim().toLowerCase();
+    assert.equal(serial, res.json.serial);
+    assert.ok(serial.length * 4 >= 64, 'serial has at least 64 bits');
+  });
+
+  it('writes the exact subject, SAN and extensions itself and never the card number', async () => {
+    const { body } = enrollBody('zoe');
+    body.firstName = 'Zoë';
+    body.lastName = "Ben Salah-O'Neil";
+    const res = await enroll(body);
+    assert.equal(res.status, 201, JSON.stringify(res.json));
+    const certFile = writeTemp('user.pem', res.json.certificate);
+    const text = openssl(['x509', '-in', certFile, '-noout', '-text', '-nameopt', 'utf8,sep_comma_plus_space']);
+    assert.match(text, new RegExp(`Subject: UID=${body.login}, CN=Zoë Ben Salah-O'Neil, O=TEKUP_chat\\n`));
+    assert.match(text, /Issuer: CN=TEKUP_chat Issuing CA 1, O=TEKUP_chat/);
+    assert.match(text, new RegExp(`X509v3 Subject Alternative Name: \\n\\s+email:${body.email}\\n`));
+    assert.match(text, /X509v3 Key Usage: critical\n\s+Digital Signature, Non Repudiation, Key Encipherment\n/);
+    assert.match(text, /X509v3 Extended Key Usage: \n\s+TLS Web Client Authentication, E-mail Protection\n/);
+    assert.match(text, /X509v3 Basic Constraints: critical\n\s+CA:FALSE/);
+    assert.match(text, /X509v3 Subject Key Identifier: \n\s+[0-9A-F:]{59}\n/);
+    assert.match(text, /X509v3 Authority Key Identifier: \n\s+[0-9A-F:]{59}\n/);
+    assert.match(text, new RegExp(`X509v3 CRL Distribution Points: \\n[\\s\\S]*URI:http://127.0.0.1:${server.port}/ca/crl\\n`));
+    assert.match(text, new RegExp(`OCSP - URI:http://127.0.0.1:${server.port}/ocsp\\n`));
+    assert.match(text, new RegExp(`CA Issuers - URI:http://127.0.0.1:${server.port}/ca/intermediate.cer\\n`));
+    // SKI of the issuer equals the AKI of the leaf
+    const interFile = writeTemp('inter.pem', res.json.chain.split(/(?<=-----END CERTIFICATE-----\n)/)[0]);
+    const ski = /Subject Key Identifier: \n\s+(\S+)/.exec(openssl(['x509', '-in', interFile, '-noout', '-text']))![1];
+    assert.match(text, new RegExp(`Authority Key Identifier: \\n\\s+(keyid:)?${ski}`));
+    assert.ok(!text.includes(body.cardNumber), 'card number is not in the certificate text');
+    const der = Buffer.from(res.json.certificate.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    assert.ok(!der.includes(Buffer.from(body.cardNumber)), 'card number is not in the DER');
+    assert.ok(!der.includes(Buffer.from(body.password)), 'password is not in the DER');
+  });
+
+  it('accepts multipart/form-data with the CSR uploaded as a file, as curl -F csr=@file sends it', async () => {
+    const { body, key } = enrollBody('multi');
+    const form = new FormData();
+    for (const [k, v] of Object.entries(body)) if (k !== 'csr') form.set(k, v);
+    form.set('csr', new Blob([readFileSync(key.csrFile)], { type: 'application/octet-stream' }), 'req.pem');
+    const res = await fetch(`${server.url}/api/v1/enroll`, { method: 'POST', body: form });
+    const json: any = await res.json();
+    assert.equal(res.status, 201, JSON.stringify(json));
+    assert.equal(json.login, body.login);
+  });
+
+  it('accepts a CSR whose subject names the applicant (UID, CN, email) and still writes its own subject', async () => {
+    const u = uniqueUser('named');
+    const { csr } = makeCsr(`/UID=${u.login}/CN=${u.firstName} ${u.lastName}/emailAddress=${u.email}/OU=Ignored Unit`);
+    const res = await enroll({ ...u, csr });
+    assert.equal(res.status, 201, JSON.stringify(res.json));
+    const text = openssl(['x509', '-in', writeTemp('c.pem', res.json.certificate), '-noout', '-subject', '-nameopt', 'sep_comma_plus_space']);
+    assert.equal(text.trim(), `subject=UID=${u.login}, CN=${u.firstName} ${u.lastName}, O=TEKUP_chat`);
+  });
+});
+
+describe('bad input is refused with the field named and changes nothing', () => {
+  const badField = async (field: string, value: unknown, expectedError = 'validation') => {
+    const before = counts();
+    const { body } = enrollBody('bad');
+    const res = await enroll({ ...body, [field]: value });
+    assert.equal(res.status, 400, JSON.stringify(res.json));
+    assert.equal(res.json.error, expectedError);
+    assert.equal(typeof res.json.message, 'string');
+    assert.equal(typeof res.json.fields?.[field], 'string', `fields.${field} in ${JSON.stringify(res.json)}`);
+    assert.deepEqual(counts(), before);
+    return res.json;
+  };
+
+  for (const [label, value] of [
+    ['7 digits', '1234567'],
+    ['9 digits', '123456789'],
+    ['letters', '1234abcd'],
+    ['missing', undefined],
+    ['a number, not a string', 12345678],
+  ] as const) {
+    it(`card number: ${label}`, () => badField('cardNumber', value));
+  }
+  for (const [label, value] of [
+    ['empty', ''],
+    ['digits', 'Alice2'],
+    ['65 letters', 'A'.repeat(65)],
+    ['markup', '<b>Bob</b>'],
+  ] as const) {
+    it(`first name: ${label}`, () => badField('firstName', value));
+    it(`last name: ${label}`, () => badField('lastName', value));
+  }
+  for (const [label, value] of [
+    ['too short', 'ab'],
+    ['33 characters', 'a'.repeat(33)],
+    ['starts with a digit', '1alice'],
+    ['upper case', 'Alice'],
+    ['space', 'al ice'],
+    ['LDAP metacharacters', 'a*)(uid=*'],
+  ] as const) {
+    it(`login: ${label}`, () => badField('login', value));
+  }
+  for (const [label, value] of [
+    ['no @', 'alice.example.org'],
+    ['two @', 'a@b@example.org'],
+    ['no dot in domain', 'alice@localhost'],
+    ['255 characters', `${'a'.repeat(243)}@example.org`],
+  ] as const) {
+    it(`email: ${label}`, () => badField('email', value));
+  }
+  it('password: shorter than 12 characters', () => badField('password', 'Sh0rt!pass'));
+  it('password: a common password', () => badField('password', 'password1234'));
+  it('password: one character repeated', () => badField('password', 'zzzzzzzzzzzzzzzz'));
+  it('password: equal to the login', async () => {
+    const before = counts();
+    const { body } = enrollBody('samepass');
+    body.login = 'samepassword1';
+    body.password = 'samepassword1';
+    const res = await enroll(body);
+    assert.equal(res.status, 400);
+    assert.match(res.json.fields.password, /login/);
+    assert.deepEqual(counts(), before);
+  });
+
+  it('CSR: garbage PEM', () => badField('csr', '-----BEGIN CERTIFICATE REQUEST-----\nnot base64 at all!\n-----END CERTIFICATE REQUEST-----\n', 'bad_csr'));
+  it('CSR: not PEM at all', () => badField('csr', 'hello', 'bad_csr'));
+  it('CSR: a certificate instead of a request', async () => {
+    const root = await (await fetch(`${server.url}/ca/root.pem`)).text();
+    await badField('csr', root, 'bad_csr');
+  });
+  it('CSR: the self-signature does not verify', async () => {
+    const { csr } = makeCsr();
+    const der = Buffer.from(csr.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    der[der.length - 10] ^= 0xff; // inside the signature value
+    const pem = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE REQUEST-----\n`;
+    const json = await badField('csr', pem, 'bad_csr');
+    assert.match(json.fields.csr, /signature/);
+  });
+  it('CSR: RSA-1024 key', async () => {
+    const json = await badField('csr', makeCsr(undefined, ['-newkey', 'rsa:1024']).csr, 'bad_csr');
+    assert.match(json.fields.csr, /1024 bits/);
+  });
+  it('CSR: EC P-256 key', async () => {
+    const json = await badField('csr', makeCsr(undefined, ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']).csr, 'bad_csr');
+    assert.match(json.fields.csr, /EC key/);
+  });
+  it('CSR: subject claims another identity', async () => {
+    const json = await badField('csr', makeCsr('/UID=admin/CN=Administrator').csr, 'bad_csr');
+    assert.match(json.fields.csr, /another identity/);
+  });
+  it('CSR: email in the subject belongs to someone else', async () => {
+    await badField('csr', makeCsr('/emailAddress=boss@example.org').csr, 'bad_csr');
+  });
+
+  it('reports every failing field at once, the CSR included', async () => {
+    const before = counts();
+    const res = await enroll({ cardNumber: '12', firstName: '', lastName: 'X1', login: 'A', email: 'nope', password: 'short', csr: 'junk' });
+    assert.equal(res.status, 400);
+    assert.equal(res.json.error, 'validation');
+    assert.deepEqual(Object.keys(res.json.fields).sort(), ['cardNumber', 'csr', 'email', 'firstName', 'lastName', 'login', 'password']);
+    assert.deepEqual(counts(), before);
+  });
+
+  it('never echoes the password in an error', async () => {
+    const { body } = enrollBody('echo');
+    const secret = 'Unique-Secret-Passphrase-42';
+    const res = await enroll({ ...body, password: secret, login: 'X' });
+    assert.equal(res.status, 400);
+    assert.ok(!JSON.stringify(res.json).includes(secret));
+  });
+
+  it('a JSON array or invalid JSON is refused in the error shape', async () => {
+    const res = await enroll([1, 2]);
+    assert.equal(res.status, 400);
+    assert.equal(res.json.error, 'malformed');
+    const raw = await fetch(`${server.url}/api/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"login":' });
+    assert.equal(raw.status, 400);
+    assert.equal(((await raw.json()) as any).error, 'malformed');
+  });
+});
+
+describe('uniqueness, size and media type', () => {
+  for (const field of ['login', 'email', 'cardNumber'] as const) {
+    it(`a second registration with the same ${field} gets 409 naming it`, async () => {
+      const first = enrollBody('dup');
+      assert.equal((await enroll(first.body)).status, 201);
+      const before = counts();
+      const second = enrollBody('dup2');
+      const value = field === 'email' ? first.body.email.toUpperCase() : first.body[field];
+      const res = await enroll({ ...second.body, [field]: value });
+      assert.equal(res.status, 409, JSON.stringify(res.json));
+      assert.equal(res.json.error, 'conflict');
+      assert.equal(res.json.field, field);
+      assert.equal(typeof res.json.fields[field], 'string');
+      assert.deepEqual(counts(), before);
+    });
+  }
+
+  it('a 65 KiB body gets 413', async () => {
+    const before = counts();
+    const { body } = enrollBody('big');
+    const res = await enroll({ ...body, padding: 'x'.repeat(65 * 1024) });
+    assert.equal(res.status, 413);
+    assert.equal(res.json.error, 'payload_too_large');
+    assert.deepEqual(counts(), before);
+  });
+
+  it('text/plain gets 415', async () => {
+    const res = await fetch(`${server.url}/api/v1/enroll`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    assert.equal(res.status, 415);
+    assert.equal(((await res.json()) as any).error, 'unsupported_media_type');
+  });
+});
+
+describe('the authority on disk', () => {
+  it('keeps CA keys mode 0600 and reuses them after a restart (same root fingerprint)', async () => {
+    const s = await startServer();
+    try {
+      for (const f of ['root.key', 'intermediate.key']) {
+        assert.equal(statSync(join(s.dataDir, 'ca', f)).mode & 0o777, 0o600, f);
+      }
+      const root1 = await (await fetch(`${s.url}/ca/root.pem`)).text();
+      const chain1 = await (await fetch(`${s.url}/ca/chain.pem`)).text();
+      assert.equal(await s.stop(), 0);
+      const s2 = await startServer({ dataDir: s.dataDir });
+      try {
+        assert.equal(await (await fetch(`${s2.url}/ca/root.pem`)).text(), root1);
+        assert.equal(await (await fetch(`${s2.url}/ca/chain.pem`)).text(), chain1);
+      } finally {
+        await s2.stop();
+      }
+      const text = openssl(['x509', '-in', join(s.dataDir, 'ca', 'root.pem'), '-noout', '-text']);
+      assert.match(text, /CA:TRUE, pathlen:1/);
+      assert.match(text, /Key Usage: critical\n\s+Certificate Sign, CRL Sign/);
+      const inter = openssl(['x509', '-in', join(s.dataDir, 'ca', 'intermediate.pem'), '-noout', '-text']);
+      assert.match(inter, /CA:TRUE, pathlen:0/);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe('rate limiting', () => {
+  it('answers 429 with Retry-After once an address exceeds the enrollment limit', async () => {
+    const s = await startServer({ env: { TEKUP_ENROLL_PER_MINUTE: '3' } });
+    try {
+      const statuses: number[] = [];
+      let last;
+      for (let i = 0; i < 4; i++) {
+        last = await postJson(`${s.url}/api/v1/enroll`, { login: 'x' });
+        statuses.push(last.status);
+      }
+      assert.deepEqual(statuses, [400, 400, 400, 429]);
+      assert.equal(last!.json.error, 'rate_limited');
+      assert.ok(Number(last!.headers.get('retry-after')) >= 1);
+    } finally {
+      await s.stop();
+    }
+  });
+});
