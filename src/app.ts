@@ -17,6 +17,15 @@ import { headers, csrfGuard, limitBody } from './web/security.ts';
 import { notFound, onError } from './web/errors.ts';
 import { caRoutes } from './web/routes/ca.ts';
 import { enrollRoutes } from './web/routes/enroll.ts';
+import { Challenges } from './auth/challenges.ts';
+import { Sessions } from './auth/sessions.ts';
+import { LoginService } from './auth/login.ts';
+import { SqliteSessionStore } from './store/sessions.ts';
+import { SqliteLastSeen } from './store/last-seen.ts';
+import { Presence } from './chat/presence.ts';
+import { Roster } from './directory/roster.ts';
+import { sessionRoutes } from './web/routes/session.ts';
+import { userRoutes } from './web/routes/users.ts';
 
 export interface AppOptions {
   config: Config;
@@ -31,6 +40,8 @@ export interface Service {
   db: Db;
   directory: Directory;
   records: SqliteCertificateRecords;
+  sessions: Sessions;
+  presence: Presence;
   close(): Promise<void>;
 }
 
@@ -56,7 +67,13 @@ export async function createService({ config, log, now = () => new Date() }: App
     passwordIterations: config.passwordIterations,
     now,
   });
-  const enrollLimiter = new RateLimiter(config.enrollPerMinute, 60_000, () => now().getTime());
+  const clock = () => now().getTime();
+  const enrollLimiter = new RateLimiter(config.enrollPerMinute, 60_000, clock);
+  const sessions = new Sessions(new SqliteSessionStore(db), now);
+  const challenges = new Challenges(clock);
+  const login = new LoginService({ ca, records, directory, challenges, sessions, passwordIterations: config.passwordIterations, now });
+  const presence = new Presence(new SqliteLastSeen(db), now);
+  const roster = new Roster(directory, presence, records, now);
 
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -73,6 +90,18 @@ export async function createService({ config, log, now = () => new Date() }: App
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.route('/', caRoutes(ca));
   app.route('/', enrollRoutes(enrollment, config.cardPattern, enrollLimiter));
+  app.route(
+    '/',
+    sessionRoutes({
+      login,
+      challenges,
+      sessions,
+      perAddress: new RateLimiter(config.addressPerMinute, 60_000, clock),
+      perLogin: new RateLimiter(config.loginPerMinute, 60_000, clock),
+      secureCookie: config.tls,
+    }),
+  );
+  app.route('/', userRoutes(roster, sessions));
 
   return {
     app,
@@ -80,6 +109,8 @@ export async function createService({ config, log, now = () => new Date() }: App
     db,
     directory,
     records,
+    sessions,
+    presence,
     async close() {
       await directory.close();
       db.exec('PRAGMA wal_checkpoint(TRUNCATE)');

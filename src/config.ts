@@ -28,6 +28,7 @@ export interface Config {
   passwordIterations: number;
   enrollPerMinute: number;
   loginPerMinute: number;
+  addressPerMinute: number;
   ldap?: LdapConfig;
   logLevel: 'info' | 'silent';
 }
@@ -55,7 +56,7 @@ Options:
   -v, --version        the version
 Environment: TEKUP_PORT, TEKUP_DATA, TEKUP_HOST, TEKUP_PUBLIC_URL, TEKUP_LDAP_URL, TEKUP_LDAP_BIND_DN,
   TEKUP_LDAP_PASSWORD_FILE, TEKUP_LDAP_BASE_DN, TEKUP_CARD_PATTERN, TEKUP_CERT_DAYS,
-  TEKUP_PBKDF2_ITERATIONS, TEKUP_ENROLL_PER_MINUTE, TEKUP_LOGIN_PER_MINUTE.`;
+  TEKUP_PBKDF2_ITERATIONS, TEKUP_ENROLL_PER_MINUTE, TEKUP_LOGIN_PER_MINUTE, TEKUP_ADDRESS_PER_MINUTE.`;
 
 export class ConfigError extends Error {}
 
@@ -145,6 +146,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     passwordIterations: int('TEKUP_PBKDF2_ITERATIONS', env.TEKUP_PBKDF2_ITERATIONS, DEFAULT_ITERATIONS, DEFAULT_ITERATIONS, 10_000_000),
     enrollPerMinute: int('TEKUP_ENROLL_PER_MINUTE', env.TEKUP_ENROLL_PER_MINUTE, 60, 1, 1_000_000),
     loginPerMinute: int('TEKUP_LOGIN_PER_MINUTE', env.TEKUP_LOGIN_PER_MINUTE, 10, 1, 1_000_000),
+    addressPerMinute: int('TEKUP_ADDRESS_PER_MINUTE', env.TEKUP_ADDRESS_PER_MINUTE, 120, 1, 1_000_000),
     ldap,
     logLevel: f.quiet ? 'silent' : 'info',
     help: Boolean(f.help),

@@ -25,7 +25,7 @@ export async function startServer(opts: { dataDir?: string; args?: string[]; env
   const proc = spawn(
     process.execPath,
     ['--import', './src/tsx-hooks.ts', 'src/main.ts', '--port', '0', '--data', dataDir, '--no-tls', ...(opts.args ?? [])],
-    { cwd: ROOT, env: { ...process.env, TEKUP_ENROLL_PER_MINUTE: '10000', TEKUP_LOGIN_PER_MINUTE: '10000', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, env: { ...process.env, TEKUP_ENROLL_PER_MINUTE: '10000', TEKUP_LOGIN_PER_MINUTE: '10000', TEKUP_ADDRESS_PER_MINUTE: '100000', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));

@@ -1,0 +1,76 @@
+// Login (protocol §3): the password AND a certificate we issued to this login AND a signature over
+// a fresh challenge with its key. The order of checks is deliberate:
+//   1. the challenge is used up first, whatever happens next (single use);
+//   2. the certificate's chain: a pirate certificate is refused as untrusted_issuer before anything
+//      about the login is looked at, so the answer says nothing about who exists;
+//   3. the password, with the same work for unknown logins, one answer for both;
+//   4. ownership (the user's current certificate: a superseded one is not_owner), then revocation;
+//   5. the challenge and its signature.
+import { CertificateRejected, DomainError } from '../protocol/errors.ts';
+import type { SessionRequest } from '../protocol/session.ts';
+import type { Directory } from '../directory/directory.ts';
+import type { Authority } from '../pki/authority.ts';
+import type { CertificateRecords } from '../pki/records.ts';
+import { parseCertificate, validateIssued, verifyPss } from '../pki/validate.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+import type { Challenges } from './challenges.ts';
+import type { Sessions } from './sessions.ts';
+
+export interface LoginDeps {
+  ca: Authority;
+  records: CertificateRecords;
+  directory: Directory;
+  challenges: Challenges;
+  sessions: Sessions;
+  passwordIterations: number;
+  now: () => Date;
+}
+
+export const invalidCredentials = () => new DomainError('invalid_credentials', 'The login or the password is wrong.');
+
+export class LoginService {
+  private readonly d: LoginDeps;
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(deps: LoginDeps) {
+    this.d = deps;
+  }
+
+  /** Spent on unknown logins so that they take as long as a wrong password. */
+  private dummy(): Promise<string> {
+    this.dummyHash ??= hashPassword(crypto.randomUUID(), this.d.passwordIterations);
+    return this.dummyHash;
+  }
+
+  async login(req: SessionRequest): Promise<{ token: string; expiresAt: Date; login: string }> {
+    const { ca, records, directory, challenges, sessions } = this.d;
+    const challengeProblem = challenges.consume(req.challenge, req.login);
+
+    const now = this.d.now();
+    const { cert, record } = await validateIssued(parseCertificate(req.certificate), ca, records, now);
+
+    const user = await directory.get(req.login);
+    const passwordOk = await verifyPassword(req.password, user?.passwordHash ?? (await this.dummy()));
+    if (!user || !passwordOk) throw invalidCredentials();
+
+    const current = Buffer.from(user.certificate).equals(Buffer.from(record.der));
+    if (record.login !== user.login || !current) {
+      throw new CertificateRejected('not_owner', 'This certificate is not the current certificate of this login.');
+    }
+    if (record.revokedAt) {
+      throw new CertificateRejected('revoked', `This certificate was revoked on ${record.revokedAt} (${record.revocationReason}).`);
+    }
+
+    if (challengeProblem) {
+      const why = { unknown: 'was not issued by us or was already used', expired: 'has expired', other_login: 'was issued for another login' }[challengeProblem];
+      throw new CertificateRejected('bad_signature', `The challenge ${why}; ask for a new one and sign it.`);
+    }
+    const signature = Buffer.from(req.signature, 'base64');
+    if (!(await verifyPss(cert, new TextEncoder().encode(req.challenge), signature))) {
+      throw new CertificateRejected('bad_signature', "The challenge signature does not verify with this certificate's key.");
+    }
+
+    const session = sessions.open(user.login, record.serial);
+    return { token: session.token, expiresAt: session.expiresAt, login: user.login };
+  }
+}

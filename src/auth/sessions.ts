@@ -1,0 +1,63 @@
+// Sessions: opaque random tokens, kept only as their SHA-256 so a copy of the database grants
+// nothing. The store is a port; src/store/sessions.ts implements it over SQLite.
+import { createHash, randomBytes } from 'node:crypto';
+
+export interface SessionRecord {
+  tokenHash: string;
+  login: string;
+  certSerial: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface SessionStore {
+  insert(s: SessionRecord): void;
+  get(tokenHash: string): SessionRecord | undefined;
+  delete(tokenHash: string): void;
+  deleteForCertificate(serial: string): number;
+  deleteExpired(now: string): void;
+}
+
+export const SESSION_TTL_MS = 12 * 3600_000;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export class Sessions {
+  private readonly store: SessionStore;
+  private readonly now: () => Date;
+  constructor(store: SessionStore, now: () => Date) {
+    this.store = store;
+    this.now = now;
+  }
+
+  open(login: string, certSerial: string): { token: string; expiresAt: Date } {
+    const now = this.now();
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+    this.store.deleteExpired(now.toISOString());
+    this.store.insert({ tokenHash: hashToken(token), login, certSerial, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() });
+    return { token, expiresAt };
+  }
+
+  /** The live session a token names, or undefined (unknown, ended or expired). */
+  find(token: string): SessionRecord | undefined {
+    const s = this.store.get(hashToken(token));
+    if (!s) return undefined;
+    if (s.expiresAt <= this.now().toISOString()) {
+      this.store.delete(s.tokenHash);
+      return undefined;
+    }
+    return s;
+  }
+
+  close(token: string): void {
+    this.store.delete(hashToken(token));
+  }
+
+  /** Ends every session opened with a certificate, at once (revocation, renewal). */
+  closeForCertificate(serial: string): number {
+    return this.store.deleteForCertificate(serial);
+  }
+}

@@ -1,0 +1,67 @@
+// Who is online (has a live event stream) and when each user was last seen. Online state is in
+// memory (it dies with the process anyway); last-seen times persist through a small port.
+export interface LastSeenStore {
+  get(login: string): string | undefined;
+  all(): Map<string, string>;
+  set(login: string, at: string): void;
+}
+
+export type PresenceListener = (login: string, online: boolean) => void;
+
+export class Presence {
+  private readonly connections = new Map<string, number>();
+  private readonly listeners = new Set<PresenceListener>();
+  private readonly store: LastSeenStore;
+  private readonly now: () => Date;
+
+  constructor(store: LastSeenStore, now: () => Date) {
+    this.store = store;
+    this.now = now;
+  }
+
+  isOnline(login: string): boolean {
+    return (this.connections.get(login) ?? 0) > 0;
+  }
+
+  lastSeen(login: string): string | null {
+    return this.store.get(login) ?? null;
+  }
+
+  lastSeenAll(): Map<string, string> {
+    return this.store.all();
+  }
+
+  onChange(listener: PresenceListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A stream opened; the first one makes the user online. */
+  connect(login: string): void {
+    const n = (this.connections.get(login) ?? 0) + 1;
+    this.connections.set(login, n);
+    this.touch(login);
+    if (n === 1) this.emit(login, true);
+  }
+
+  /** A stream closed; the last one makes the user offline. */
+  disconnect(login: string): void {
+    const n = (this.connections.get(login) ?? 0) - 1;
+    this.touch(login);
+    if (n > 0) {
+      this.connections.set(login, n);
+      return;
+    }
+    this.connections.delete(login);
+    this.emit(login, false);
+  }
+
+  /** Records activity (a login, a sent message). */
+  touch(login: string): void {
+    this.store.set(login, this.now().toISOString());
+  }
+
+  private emit(login: string, online: boolean): void {
+    for (const l of this.listeners) l(login, online);
+  }
+}

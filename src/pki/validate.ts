@@ -1,0 +1,71 @@
+// Decides whether a certificate presented by a client is one of ours and usable now (protocol §3).
+// Trust comes only from our intermediate's signature and our own issuance record — never from the
+// subject, the issuer name or the public key, which a pirate can copy.
+import { CertificateRejected } from '../protocol/errors.ts';
+import type { Authority } from './authority.ts';
+import type { CertificateRecord, CertificateRecords } from './records.ts';
+import { fingerprint, x509 } from './x509.ts';
+
+export interface Validated {
+  cert: x509.X509Certificate;
+  record: CertificateRecord;
+}
+
+export function parseCertificate(pem: string): x509.X509Certificate {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
+  if (!blocks || blocks.length !== 1) {
+    throw new CertificateRejected('bad_certificate', 'Send exactly one PEM certificate (-----BEGIN CERTIFICATE-----).');
+  }
+  try {
+    return new x509.X509Certificate(blocks[0]);
+  } catch {
+    throw new CertificateRejected('bad_certificate', 'The certificate could not be read.');
+  }
+}
+
+/**
+ * Chain and validity: signed by our intermediate and recorded by us as issued, inside its validity
+ * window (and the CA's), a client certificate. Ownership and revocation are the caller's next steps
+ * because their order matters to it (see src/auth/login.ts).
+ */
+export async function validateIssued(
+  cert: x509.X509Certificate,
+  ca: Authority,
+  records: CertificateRecords,
+  now: Date,
+): Promise<Validated> {
+  const untrusted = () =>
+    new CertificateRejected('untrusted_issuer', 'This certificate was not issued by TEKUP_chat.');
+  let signedByUs = false;
+  try {
+    signedByUs = cert.issuer === ca.intermediate.subject && (await cert.verify({ publicKey: ca.intermediate.publicKey, signatureOnly: true }));
+  } catch {
+    signedByUs = false;
+  }
+  if (!signedByUs) throw untrusted();
+  const record = records.byFingerprint(await fingerprint(cert));
+  if (!record || record.state !== 'issued') throw untrusted();
+
+  const t = now.getTime();
+  if (t < cert.notBefore.getTime()) throw new CertificateRejected('not_yet_valid', `This certificate is not valid before ${cert.notBefore.toISOString()}.`);
+  if (t > cert.notAfter.getTime()) throw new CertificateRejected('expired', `This certificate expired on ${cert.notAfter.toISOString()}; renew it.`);
+  if (t > ca.intermediate.notAfter.getTime()) throw new CertificateRejected('expired', 'The issuing CA certificate has expired.');
+
+  const ku = cert.getExtension(x509.KeyUsagesExtension);
+  const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
+  const bc = cert.getExtension(x509.BasicConstraintsExtension);
+  if (bc?.ca || !ku || !(ku.usages & x509.KeyUsageFlags.digitalSignature) || !eku?.usages.includes(x509.ExtendedKeyUsage.clientAuth)) {
+    throw new CertificateRejected('bad_certificate', 'This certificate is not a TEKUP_chat user certificate.');
+  }
+  return { cert, record };
+}
+
+/** RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32, with the certificate's key (protocol §3 and §5). */
+export async function verifyPss(cert: x509.X509Certificate, data: BufferSource, signature: BufferSource): Promise<boolean> {
+  try {
+    const key = await crypto.subtle.importKey('spki', cert.publicKey.rawData, { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['verify']);
+    return await crypto.subtle.verify({ name: 'RSA-PSS', saltLength: 32 }, key, signature, data);
+  } catch {
+    return false;
+  }
+}

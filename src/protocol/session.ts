@@ -1,0 +1,53 @@
+// Protocol §3 (login) and §4 (directory): request schemas and answer types, shared with the browser.
+import * as v from 'valibot';
+import { LOGIN_PATTERN } from './enroll.ts';
+
+export const SESSION_COOKIE = 'tekup_session';
+/** Domain separation: a login challenge can never be mistaken for anything else we sign. */
+export const CHALLENGE_PREFIX = 'TEKUP_chat login v1 ';
+export const CHALLENGE_TTL_MS = 120_000;
+
+// The login is not pattern-checked here: an unknown or malformed login must get the same answer
+// as a wrong password (no enumeration), only its size is bounded.
+const login = v.pipe(v.string('Enter your login.'), v.trim(), v.nonEmpty('Enter your login.'), v.maxLength(64, 'Enter your login.'));
+const b64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export const challengeRequestSchema = v.object({ login });
+
+export const sessionRequestSchema = v.object({
+  login,
+  password: v.pipe(v.string('Enter your password.'), v.nonEmpty('Enter your password.'), v.maxLength(1024, 'Enter your password.')),
+  certificate: v.pipe(v.string('Send your certificate (PEM).'), v.nonEmpty('Send your certificate (PEM).'), v.maxLength(16 * 1024, 'The certificate is too large.')),
+  challenge: v.pipe(v.string('Send the challenge you were given.'), v.nonEmpty('Send the challenge you were given.'), v.maxLength(512, 'This is not a challenge we issued.')),
+  signature: v.pipe(
+    v.string('Send the signature of the challenge (base64).'),
+    v.nonEmpty('Send the signature of the challenge (base64).'),
+    v.maxLength(2048, 'The signature is too long.'),
+    v.regex(b64, 'The signature must be base64.'),
+  ),
+});
+
+export type ChallengeRequest = v.InferOutput<typeof challengeRequestSchema>;
+export type SessionRequest = v.InferOutput<typeof sessionRequestSchema>;
+
+export interface ChallengeResponse {
+  challenge: string;
+  expiresAt: string;
+}
+
+export interface SessionResponse {
+  token: string;
+  expiresAt: string;
+  login: string;
+}
+
+export interface UserEntry {
+  login: string;
+  firstName: string;
+  lastName: string;
+  online: boolean;
+  lastSeen: string | null;
+  fingerprint: string;
+}
+
+export { LOGIN_PATTERN };

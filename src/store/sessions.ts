@@ -1,0 +1,49 @@
+// SQLite adapter of the session store (src/auth/sessions.ts).
+import type { SessionRecord, SessionStore } from '../auth/sessions.ts';
+import { migrate, type Db } from './sqlite.ts';
+
+const SCHEMA = [
+  `CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     login TEXT NOT NULL,
+     cert_serial TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );
+   CREATE INDEX sessions_cert ON sessions (cert_serial);
+   CREATE INDEX sessions_expiry ON sessions (expires_at);`,
+];
+
+interface Row {
+  token_hash: string;
+  login: string;
+  cert_serial: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export class SqliteSessionStore implements SessionStore {
+  private readonly db: Db;
+  constructor(db: Db) {
+    this.db = db;
+    migrate(db, 'sessions', SCHEMA);
+  }
+  insert(s: SessionRecord): void {
+    this.db
+      .prepare('INSERT INTO sessions (token_hash, login, cert_serial, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+      .run(s.tokenHash, s.login, s.certSerial, s.createdAt, s.expiresAt);
+  }
+  get(tokenHash: string): SessionRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+    return r && { tokenHash: r.token_hash, login: r.login, certSerial: r.cert_serial, createdAt: r.created_at, expiresAt: r.expires_at };
+  }
+  delete(tokenHash: string): void {
+    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+  }
+  deleteForCertificate(serial: string): number {
+    return Number(this.db.prepare('DELETE FROM sessions WHERE cert_serial = ?').run(serial).changes);
+  }
+  deleteExpired(now: string): void {
+    this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
+  }
+}

@@ -1,0 +1,28 @@
+// Who is calling: a session token from `Authorization: Bearer …` or the HttpOnly session cookie.
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { DomainError } from '../protocol/errors.ts';
+import { SESSION_COOKIE } from '../protocol/session.ts';
+import type { SessionRecord, Sessions } from '../auth/sessions.ts';
+
+export type AuthEnv = { Variables: { session: SessionRecord; token: string } };
+
+export function presentedToken(c: Context): string | undefined {
+  const auth = c.req.header('authorization');
+  const m = auth && /^Bearer\s+([A-Za-z0-9_-]{16,128})\s*$/i.exec(auth);
+  if (m) return m[1];
+  return getCookie(c, SESSION_COOKIE) || undefined;
+}
+
+export function requireSession(sessions: Sessions): MiddlewareHandler<AuthEnv> {
+  return async (c, next) => {
+    const token = presentedToken(c);
+    const session = token ? sessions.find(token) : undefined;
+    if (!token || !session) {
+      throw new DomainError('unauthorized', 'Log in first: send your session token as "Authorization: Bearer …" or the session cookie.');
+    }
+    c.set('session', session);
+    c.set('token', token);
+    await next();
+  };
+}

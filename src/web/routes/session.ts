@@ -1,0 +1,63 @@
+// Protocol §3: challenge, login, logout.
+import { Hono } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { SESSION_COOKIE, challengeRequestSchema, sessionRequestSchema, type ChallengeResponse, type SessionResponse } from '../../protocol/session.ts';
+import type { LoginService } from '../../auth/login.ts';
+import type { Challenges } from '../../auth/challenges.ts';
+import type { Sessions } from '../../auth/sessions.ts';
+import type { RateLimiter } from '../../auth/rate-limit.ts';
+import { requireSession, type AuthEnv } from '../auth.ts';
+import { jsonBody } from '../validate.ts';
+import { clientAddress } from '../client-address.ts';
+import { enforce } from '../rate-limit.ts';
+
+export interface SessionRouteDeps {
+  login: LoginService;
+  challenges: Challenges;
+  sessions: Sessions;
+  perAddress: RateLimiter;
+  perLogin: RateLimiter;
+  secureCookie: boolean;
+}
+
+export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+
+  app.post('/api/v1/session/challenge', async (c) => {
+    enforce(c, [d.perAddress, clientAddress(c)]);
+    const { login } = await jsonBody(c, challengeRequestSchema);
+    const { challenge, expiresAt } = d.challenges.issue(login);
+    c.header('cache-control', 'no-store');
+    return c.json({ challenge, expiresAt: expiresAt.toISOString() } satisfies ChallengeResponse);
+  });
+
+  app.post('/api/v1/session', async (c) => {
+    enforce(c, [d.perAddress, clientAddress(c)]);
+    const req = await jsonBody(c, sessionRequestSchema);
+    // Per login whatever the source address, so spreading guesses over addresses does not help.
+    enforce(c, [d.perLogin, req.login.toLowerCase()]);
+    const s = await d.login.login(req);
+    setCookie(c, SESSION_COOKIE, s.token, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: d.secureCookie,
+      path: '/',
+      expires: s.expiresAt,
+    });
+    c.header('cache-control', 'no-store');
+    return c.json({ token: s.token, expiresAt: s.expiresAt.toISOString(), login: s.login } satisfies SessionResponse);
+  });
+
+  app.get('/api/v1/session', requireSession(d.sessions), (c) => {
+    const s = c.get('session');
+    return c.json({ login: s.login, expiresAt: s.expiresAt, certificateSerial: s.certSerial });
+  });
+
+  app.delete('/api/v1/session', requireSession(d.sessions), (c) => {
+    d.sessions.close(c.get('token'));
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: d.secureCookie, httpOnly: true, sameSite: 'Strict' });
+    return c.body(null, 204);
+  });
+
+  return app;
+}

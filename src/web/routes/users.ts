@@ -1,0 +1,31 @@
+// Protocol §4: the directory, for logged-in users.
+import { Hono } from 'hono';
+import type { Roster } from '../../directory/roster.ts';
+import type { Sessions } from '../../auth/sessions.ts';
+import { DomainError } from '../../protocol/errors.ts';
+import { x509 } from '../../pki/x509.ts';
+import { requireSession, type AuthEnv } from '../auth.ts';
+
+const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).buffer, 'CERTIFICATE') + '\n';
+
+export function userRoutes(roster: Roster, sessions: Sessions): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  app.use('/api/v1/users', requireSession(sessions));
+  app.use('/api/v1/users/*', requireSession(sessions));
+
+  app.get('/api/v1/users', async (c) => c.json(await roster.list()));
+
+  // PEM by default (protocol §4); with Accept: application/json, the certificate's standing too.
+  app.get('/api/v1/users/:login/certificate', async (c) => {
+    const cert = await roster.certificate(c.req.param('login'));
+    if (!cert) throw new DomainError('not_found', `No user is registered as "${c.req.param('login')}".`);
+    c.header('x-certificate-status', cert.status);
+    c.header('x-certificate-not-after', cert.notAfter);
+    if ((c.req.header('accept') ?? '').includes('application/json')) {
+      const { der, ...rest } = cert;
+      return c.json({ ...rest, certificate: pem(der) });
+    }
+    return c.body(pem(cert.der), 200, { 'content-type': 'application/x-pem-file' });
+  });
+  return app;
+}

@@ -1,0 +1,18 @@
+// One schema per route: parse the JSON body with it, or answer 400 `validation` naming every field.
+import type { Context } from 'hono';
+import * as v from 'valibot';
+import { issuesToFields } from '../protocol/enroll.ts';
+import { DomainError } from '../protocol/errors.ts';
+import { pickFields, readJsonBody } from './body.ts';
+
+export async function jsonBody<S extends v.ObjectSchema<v.ObjectEntries, v.ErrorMessage<v.ObjectIssue> | undefined>>(
+  c: Context,
+  schema: S,
+): Promise<v.InferOutput<S>> {
+  const body = pickFields(await readJsonBody(c), Object.keys(schema.entries));
+  const parsed = v.safeParse(schema, body);
+  if (parsed.success) return parsed.output;
+  const fields = issuesToFields(parsed.issues);
+  const n = Object.keys(fields).length;
+  throw new DomainError('validation', n === 1 ? 'One field needs fixing.' : `${n} fields need fixing.`, fields);
+}

@@ -1,0 +1,46 @@
+// The service built in this process with an injected clock, served on a loopback port: for tests
+// that need time to move (expired certificates, expired challenges) without sleeping.
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { loadConfig, withBoundPort } from '../../src/config.ts';
+import { createService, type Service } from '../../src/app.ts';
+import { tempDir } from './server.ts';
+
+export interface InProcess {
+  url: string;
+  service: Service;
+  dataDir: string;
+  clock: { now: Date };
+  close(): Promise<void>;
+}
+
+export async function startInProcess(opts: { now?: Date; env?: Record<string, string> } = {}): Promise<InProcess> {
+  const clock = { now: opts.now ?? new Date() };
+  const dataDir = tempDir();
+  let service: Service | undefined;
+  const server = serve({ fetch: (req) => service!.app.fetch(req), port: 0, hostname: '127.0.0.1' });
+  if (!server.listening) await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  const config = withBoundPort(
+    loadConfig(['--no-tls', '--quiet', '--port', '0', '--data', dataDir], {
+      TEKUP_ENROLL_PER_MINUTE: '10000',
+      TEKUP_LOGIN_PER_MINUTE: '10000',
+      TEKUP_ADDRESS_PER_MINUTE: '100000',
+      ...opts.env,
+    }),
+    port,
+  );
+  service = await createService({ config, log: () => {}, now: () => clock.now });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    service,
+    dataDir,
+    clock,
+    async close() {
+      server.close();
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await service!.close();
+    },
+  };
+}
