@@ -17,6 +17,7 @@ import { headers, csrfGuard, limitBody } from './web/security.ts';
 import { notFound, onError } from './web/errors.ts';
 import { caRoutes } from './web/routes/ca.ts';
 import { enrollRoutes } from './web/routes/enroll.ts';
+import { staticRoutes } from './web/routes/static.ts';
 import { Challenges } from './auth/challenges.ts';
 import { Sessions } from './auth/sessions.ts';
 import { LoginService } from './auth/login.ts';
@@ -42,6 +43,11 @@ export interface Service {
   records: SqliteCertificateRecords;
   sessions: Sessions;
   presence: Presence;
+  /**
+   * Run when shutdown starts, before open requests are waited for: whatever holds a response open
+   * for long (SSE streams) registers here to end it, so the HTTP server can finish closing.
+   */
+  beforeClose: Array<() => void | Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -88,6 +94,7 @@ export async function createService({ config, log, now = () => new Date() }: App
   app.notFound(notFound);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.route('/', staticRoutes());
   app.route('/', caRoutes(ca));
   app.route('/', enrollRoutes(enrollment, config.cardPattern, enrollLimiter));
   app.route(
@@ -111,6 +118,7 @@ export async function createService({ config, log, now = () => new Date() }: App
     records,
     sessions,
     presence,
+    beforeClose: [],
     async close() {
       await directory.close();
       db.exec('PRAGMA wal_checkpoint(TRUNCATE)');

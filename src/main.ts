@@ -61,12 +61,22 @@ async function serveCommand(argv: string[]): Promise<void> {
     log('shutting down', { signal });
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    // Stop accepting, end long-lived streams (SSE), let running requests finish, then checkpoint
+    // and close the database.
     server.close(async () => {
-      await service?.close();
+      try {
+        await service?.close();
+      } catch (err) {
+        log('close failed', { error: (err as Error).message });
+        process.exit(1);
+      }
+      log('stopped', {});
       process.exit(0);
     });
-    // Idle keep-alive connections would hold close() open.
-    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    void Promise.allSettled((service?.beforeClose ?? []).map(async (hook) => hook())).then(() =>
+      // Idle keep-alive connections would hold close() open.
+      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.(),
+    );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
