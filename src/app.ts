@@ -27,6 +27,9 @@ import { Presence } from './chat/presence.ts';
 import { Roster } from './directory/roster.ts';
 import { sessionRoutes } from './web/routes/session.ts';
 import { userRoutes } from './web/routes/users.ts';
+import { certificateRoutes } from './web/routes/certificate.ts';
+import { requireSession } from './web/auth.ts';
+import { Lifecycle } from './pki/lifecycle.ts';
 
 export interface AppOptions {
   config: Config;
@@ -80,6 +83,25 @@ export async function createService({ config, log, now = () => new Date() }: App
   const login = new LoginService({ ca, records, directory, challenges, sessions, passwordIterations: config.passwordIterations, now });
   const presence = new Presence(new SqliteLastSeen(db), now);
   const roster = new Roster(directory, presence, records, now);
+  const lifecycle = new Lifecycle({
+    ca,
+    records,
+    directory,
+    profiles: PROFILES,
+    publicUrl: config.publicUrl,
+    certDays: config.certDays,
+    now,
+    onRevoked: (serial, reason) => {
+      if (reason !== 'superseded') sessions.closeForCertificate(serial);
+    },
+  });
+  await lifecycle.reconcile();
+  // A session lives only while the certificate it was opened with is not revoked (superseded by
+  // a renewal is fine: the same person proved the new key).
+  const auth = requireSession(sessions, (s) => {
+    const r = records.get(s.certSerial);
+    return r !== undefined && (!r.revokedAt || r.revocationReason === 'superseded');
+  });
 
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -106,9 +128,11 @@ export async function createService({ config, log, now = () => new Date() }: App
       perAddress: new RateLimiter(config.addressPerMinute, 60_000, clock),
       perLogin: new RateLimiter(config.loginPerMinute, 60_000, clock),
       secureCookie: config.tls,
+      auth,
     }),
   );
-  app.route('/', userRoutes(roster, sessions));
+  app.route('/', userRoutes(roster, auth));
+  app.route('/', certificateRoutes({ lifecycle, roster, records, ca, auth, now }));
 
   return {
     app,

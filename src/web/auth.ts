@@ -14,12 +14,20 @@ export function presentedToken(c: Context): string | undefined {
   return getCookie(c, SESSION_COOKIE) || undefined;
 }
 
-export function requireSession(sessions: Sessions): MiddlewareHandler<AuthEnv> {
+/**
+ * `stillValid` is asked on every request so that a session opened with a certificate revoked
+ * since (by its owner or by the operator, from any process) stops working at once.
+ */
+export function requireSession(sessions: Sessions, stillValid: (s: SessionRecord) => boolean = () => true): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const token = presentedToken(c);
     const session = token ? sessions.find(token) : undefined;
     if (!token || !session) {
       throw new DomainError('unauthorized', 'Log in first: send your session token as "Authorization: Bearer …" or the session cookie.');
+    }
+    if (!stillValid(session)) {
+      sessions.close(token);
+      throw new DomainError('unauthorized', 'The certificate this session was opened with has been revoked; log in again.');
     }
     c.set('session', session);
     c.set('token', token);

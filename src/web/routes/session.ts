@@ -6,7 +6,8 @@ import type { LoginService } from '../../auth/login.ts';
 import type { Challenges } from '../../auth/challenges.ts';
 import type { Sessions } from '../../auth/sessions.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
-import { requireSession, type AuthEnv } from '../auth.ts';
+import type { AuthEnv } from '../auth.ts';
+import type { MiddlewareHandler } from 'hono';
 import { jsonBody } from '../validate.ts';
 import { clientAddress } from '../client-address.ts';
 import { enforce } from '../rate-limit.ts';
@@ -18,6 +19,7 @@ export interface SessionRouteDeps {
   perAddress: RateLimiter;
   perLogin: RateLimiter;
   secureCookie: boolean;
+  auth: MiddlewareHandler<AuthEnv>;
 }
 
 export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
@@ -48,12 +50,12 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
     return c.json({ token: s.token, expiresAt: s.expiresAt.toISOString(), login: s.login } satisfies SessionResponse);
   });
 
-  app.get('/api/v1/session', requireSession(d.sessions), (c) => {
+  app.get('/api/v1/session', d.auth, (c) => {
     const s = c.get('session');
     return c.json({ login: s.login, expiresAt: s.expiresAt, certificateSerial: s.certSerial });
   });
 
-  app.delete('/api/v1/session', requireSession(d.sessions), (c) => {
+  app.delete('/api/v1/session', d.auth, (c) => {
     d.sessions.close(c.get('token'));
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: d.secureCookie, httpOnly: true, sameSite: 'Strict' });
     return c.body(null, 204);

@@ -1,17 +1,17 @@
 // Protocol §4: the directory, for logged-in users.
 import { Hono } from 'hono';
 import type { Roster } from '../../directory/roster.ts';
-import type { Sessions } from '../../auth/sessions.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { x509 } from '../../pki/x509.ts';
-import { requireSession, type AuthEnv } from '../auth.ts';
+import type { MiddlewareHandler } from 'hono';
+import type { AuthEnv } from '../auth.ts';
 
 const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).buffer, 'CERTIFICATE') + '\n';
 
-export function userRoutes(roster: Roster, sessions: Sessions): Hono<AuthEnv> {
+export function userRoutes(roster: Roster, auth: MiddlewareHandler<AuthEnv>): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  app.use('/api/v1/users', requireSession(sessions));
-  app.use('/api/v1/users/*', requireSession(sessions));
+  app.use('/api/v1/users', auth);
+  app.use('/api/v1/users/*', auth);
 
   app.get('/api/v1/users', async (c) => c.json(await roster.list()));
 

@@ -1,0 +1,119 @@
+// A user's certificate after issue: renewal (new key, old one superseded), revocation by its
+// owner, and the start-up repair of work a crash interrupted.
+import { DomainError } from '../protocol/errors.ts';
+import type { Directory } from '../directory/directory.ts';
+import type { Authority } from './authority.ts';
+import { checkCsr } from './csr.ts';
+import { issueUserCertificate } from './issue.ts';
+import type { Profiles } from './profiles.ts';
+import type { CertificateRecord, CertificateRecords, RevocationReason } from './records.ts';
+import { fingerprint, toPem } from './x509.ts';
+
+export interface LifecycleDeps {
+  ca: Authority;
+  records: CertificateRecords;
+  directory: Directory;
+  profiles: Profiles;
+  publicUrl: string;
+  certDays: number;
+  now: () => Date;
+  /** Called with each serial revoked, so sessions opened with it end at once. */
+  onRevoked: (serial: string, reason: RevocationReason) => void;
+}
+
+export const USER_REVOCATION_REASONS = ['keyCompromise', 'cessationOfOperation', 'affiliationChanged', 'unspecified'] as const;
+export type UserRevocationReason = (typeof USER_REVOCATION_REASONS)[number];
+
+const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+
+export class Lifecycle {
+  private readonly d: LifecycleDeps;
+  constructor(deps: LifecycleDeps) {
+    this.d = deps;
+  }
+
+  private async currentRecord(login: string): Promise<CertificateRecord> {
+    const user = await this.d.directory.get(login);
+    const record = user && this.d.records.forLogin(login).find((r) => same(r.der, user.certificate));
+    if (!record) throw new DomainError('not_found', `No current certificate is recorded for "${login}".`);
+    return record;
+  }
+
+  /**
+   * Issues a certificate for a new key. The new record is staged, the directory switched to it,
+   * the record confirmed, then the old one revoked as superseded: a crash at any step is finished
+   * or undone by `reconcile` on the next start.
+   */
+  async renew(login: string, csrPem: string, reason: 'superseded' | 'keyCompromise' = 'superseded') {
+    const { ca, records, directory, profiles } = this.d;
+    const user = await directory.get(login);
+    if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
+    const old = await this.currentRecord(login);
+    const publicKey = await checkCsr(csrPem, user, profiles.user.minKeyBits);
+    const now = this.d.now();
+    const cert = await issueUserCertificate(ca, profiles.user, user, publicKey, { publicUrl: this.d.publicUrl, notBefore: now, days: this.d.certDays });
+    const record: CertificateRecord = {
+      serial: cert.serialNumber,
+      login,
+      fingerprint: await fingerprint(cert),
+      der: new Uint8Array(cert.rawData),
+      notBefore: cert.notBefore.toISOString(),
+      notAfter: cert.notAfter.toISOString(),
+      issuedAt: now.toISOString(),
+      state: 'pending',
+    };
+    records.stage(record);
+    try {
+      await directory.setCertificate(login, record.der);
+    } catch (err) {
+      records.discard(record.serial);
+      throw err;
+    }
+    records.confirm(record.serial);
+    this.revoke(old.serial, reason);
+    return { login, serial: record.serial, fingerprint: record.fingerprint, notAfter: record.notAfter, certificate: toPem(cert), chain: ca.chainPem };
+  }
+
+  /** The owner revokes their current certificate (e.g. the key is lost or compromised). */
+  async revokeCurrent(login: string, reason: UserRevocationReason): Promise<CertificateRecord> {
+    const record = await this.currentRecord(login);
+    if (record.revokedAt) throw new DomainError('conflict', 'This certificate is already revoked.', undefined, { field: 'certificate' });
+    this.revoke(record.serial, reason);
+    return this.d.records.get(record.serial)!;
+  }
+
+  private revoke(serial: string, reason: RevocationReason): void {
+    if (this.d.records.revoke(serial, reason, this.d.now().toISOString())) this.d.onRevoked(serial, reason);
+  }
+
+  /**
+   * Start-up repair. A pending record whose certificate the directory holds was stored on both
+   * sides: confirm it. Any other pending record never reached the directory: forget it. An issued,
+   * unrevoked record that is no longer anyone's current certificate was superseded: revoke it.
+   */
+  async reconcile(): Promise<{ confirmed: number; discarded: number; superseded: number }> {
+    const { records, directory } = this.d;
+    let confirmed = 0;
+    let discarded = 0;
+    let superseded = 0;
+    for (const p of records.pending()) {
+      const user = await directory.get(p.login);
+      if (user && same(user.certificate, p.der)) {
+        records.confirm(p.serial);
+        confirmed++;
+      } else {
+        records.discard(p.serial);
+        discarded++;
+      }
+    }
+    const current = new Map((await directory.list()).map((u) => [u.login, u.certificate]));
+    for (const r of records.all()) {
+      const mine = current.get(r.login);
+      if (!r.revokedAt && mine && !same(mine, r.der)) {
+        this.revoke(r.serial, 'superseded');
+        superseded++;
+      }
+    }
+    return { confirmed, discarded, superseded };
+  }
+}
