@@ -53,6 +53,8 @@ async function serveCommand(argv: string[]): Promise<void> {
   console.log(`Data directory: ${config.dataDir}`);
   console.log(`Root CA SHA-256 fingerprint (trust this one): ${service.ca.rootFingerprint}`);
   console.log(`Root CA certificate: ${url}/ca/root.pem  (file: ${service.ca.files.rootCert})`);
+  // The same facts as one structured line, for whoever collects the logs.
+  log('listening', { url, dataDir: config.dataDir, tls: config.tls, rootFingerprint: service.ca.rootFingerprint });
 
   let stopping = false;
   const stop = (signal: string) => {

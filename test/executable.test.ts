@@ -169,9 +169,11 @@ describe('the executable', () => {
     const code = await stop(first!);
     assert.equal(code, 0, first!.output());
     const logs = first!.output().split('\n').filter((l) => l.startsWith('{'));
-    const parsed = logs.map((l) => JSON.parse(l) as { msg: string; time: string });
-    assert.ok(parsed.some((l) => l.msg === 'request'));
-    assert.ok(parsed.some((l) => l.msg === 'shutting down'));
+    const parsed = logs.map((l) => JSON.parse(l) as { msg: string; time: string; [k: string]: unknown });
+    assert.ok(parsed.some((l) => l.msg === 'listening' && l.rootFingerprint === first!.fingerprint && l.tls === true));
+    assert.ok(parsed.some((l) => l.msg === 'request' && l.path === '/api/v1/enroll' && l.status === 201));
+    assert.ok(parsed.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM'));
+    assert.equal(parsed.at(-1)?.msg, 'stopped');
     for (const l of parsed) assert.match(l.time, /^\d{4}-\d\d-\d\dT/);
     for (const s of secrets) assert.equal(first!.output().includes(s), false, 'no password in the output');
     assert.equal(/PRIVATE KEY/.test(first!.output()), false);

@@ -67,12 +67,12 @@ export function publicFiles(root: string): Array<[string, string]> {
     .sort(([a], [b]) => a.localeCompare(b));
 }
 
-interface Source {
+export interface AssetSource {
   get(name: string): Asset | undefined;
 }
 
 /** Inside the executable: the embedded copies, read once each. */
-function embedded(): Source {
+function embedded(): AssetSource {
   const keys = new Set(getAssetKeys());
   const cache = new Map<string, Asset>();
   return {
@@ -89,10 +89,10 @@ function embedded(): Source {
 }
 
 /**
- * From a checkout: files re-read when their modification time changes, the browser script
- * rebuilt when any of its inputs changes, so editing needs no restart.
+ * From a checkout rooted at `root`: files re-read when their modification time changes, the
+ * browser script rebuilt when any of its inputs changes, so editing needs no restart.
  */
-function fromDisk(root: string): Source {
+export function diskAssets(root: string): AssetSource {
   const cache = new Map<string, { stamp: string; asset: Asset; inputs?: string[] }>();
   const stampOf = (files: string[]) =>
     files
@@ -132,10 +132,10 @@ function fromDisk(root: string): Source {
   };
 }
 
-let source: Source | undefined;
+let source: AssetSource | undefined;
 
-function current(): Source {
-  source ??= isSea() ? embedded() : fromDisk(fileURLToPath(new URL('../../', import.meta.url)));
+function current(): AssetSource {
+  source ??= isSea() ? embedded() : diskAssets(fileURLToPath(new URL('../../', import.meta.url)));
   return source;
 }
 
