@@ -16,6 +16,11 @@ import { RateLimiter } from './auth/rate-limit.ts';
 import { headers, csrfGuard, limitBody } from './web/security.ts';
 import { notFound, onError } from './web/errors.ts';
 import { caRoutes } from './web/routes/ca.ts';
+import { revocationRoutes } from './web/routes/revocation.ts';
+import { SqliteCaState } from './store/ca-state.ts';
+import { CrlPublisher } from './pki/crl.ts';
+import { OcspResponder } from './pki/ocsp.ts';
+import { Revocation } from './pki/revocation.ts';
 import { enrollRoutes } from './web/routes/enroll.ts';
 import { staticRoutes } from './web/routes/static.ts';
 import { Challenges } from './auth/challenges.ts';
@@ -30,6 +35,10 @@ import { userRoutes } from './web/routes/users.ts';
 import { certificateRoutes } from './web/routes/certificate.ts';
 import { requireSession } from './web/auth.ts';
 import { Lifecycle } from './pki/lifecycle.ts';
+import { Hub } from './chat/hub.ts';
+import { Relay } from './chat/relay.ts';
+import { SqliteMessageStore } from './store/messages.ts';
+import { messageRoutes } from './web/routes/messages.ts';
 
 export interface AppOptions {
   config: Config;
@@ -46,6 +55,8 @@ export interface Service {
   records: SqliteCertificateRecords;
   sessions: Sessions;
   presence: Presence;
+  /** Operator revocation (the admin command line). */
+  revocation: Revocation;
   /**
    * Run when shutdown starts, before open requests are waited for: whatever holds a response open
    * for long (SSE streams) registers here to end it, so the HTTP server can finish closing.
@@ -103,6 +114,10 @@ export async function createService({ config, log, now = () => new Date() }: App
     return r !== undefined && (!r.revokedAt || r.revocationReason === 'superseded');
   });
 
+  const crl = new CrlPublisher({ ca, records, state: new SqliteCaState(db), hours: PROFILES.crl.hours, now });
+  const ocsp = await OcspResponder.create({ ca, records, now });
+  const revocation = new Revocation({ records, directory, now, onRevoked: (serial) => sessions.closeForCertificate(serial) });
+
   const app = new Hono();
   app.use('*', async (c, next) => {
     const start = performance.now();
@@ -118,6 +133,7 @@ export async function createService({ config, log, now = () => new Date() }: App
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.route('/', staticRoutes());
   app.route('/', caRoutes(ca));
+  app.route('/', revocationRoutes({ crl, ocsp, log }));
   app.route('/', enrollRoutes(enrollment, config.cardPattern, enrollLimiter));
   app.route(
     '/',
@@ -133,6 +149,12 @@ export async function createService({ config, log, now = () => new Date() }: App
   );
   app.route('/', userRoutes(roster, auth));
   app.route('/', certificateRoutes({ lifecycle, roster, records, ca, auth, now }));
+  const beforeClose: Service['beforeClose'] = [];
+  const hub = new Hub();
+  presence.onChange((who, online) => hub.presence(who, online));
+  const messageStore = new SqliteMessageStore(db);
+  const relay = new Relay({ directory, records, store: messageStore, hub, presence, now });
+  app.route('/', messageRoutes({ relay, store: messageStore, hub, presence, auth, onShutdown: (fn) => beforeClose.push(fn) }));
 
   return {
     app,
@@ -142,7 +164,8 @@ export async function createService({ config, log, now = () => new Date() }: App
     records,
     sessions,
     presence,
-    beforeClose: [],
+    revocation,
+    beforeClose,
     async close() {
       await directory.close();
       db.exec('PRAGMA wal_checkpoint(TRUNCATE)');

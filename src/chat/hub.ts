@@ -1,0 +1,43 @@
+// Fan-out of live events to the streams each user has open. Knows nothing of HTTP: a stream is
+// a callback; the SSE route adapts it.
+import type { StoredMessage } from './messages.ts';
+
+export type HubEvent =
+  | { type: 'message'; message: StoredMessage }
+  | { type: 'presence'; login: string; online: boolean };
+
+export type Subscriber = (event: HubEvent) => void;
+
+export class Hub {
+  private readonly byLogin = new Map<string, Set<Subscriber>>();
+
+  subscribe(login: string, s: Subscriber): () => void {
+    let set = this.byLogin.get(login);
+    if (!set) this.byLogin.set(login, (set = new Set()));
+    set.add(s);
+    return () => {
+      set.delete(s);
+      if (set.size === 0) this.byLogin.delete(login);
+    };
+  }
+
+  /** To the sender's and the recipient's streams. */
+  message(m: StoredMessage): void {
+    const event: HubEvent = { type: 'message', message: m };
+    for (const login of new Set([m.envelope.from, m.envelope.to])) {
+      for (const s of this.byLogin.get(login) ?? []) s(event);
+    }
+  }
+
+  /** To everyone connected. */
+  presence(login: string, online: boolean): void {
+    const event: HubEvent = { type: 'presence', login, online };
+    for (const set of this.byLogin.values()) for (const s of set) s(event);
+  }
+
+  get streams(): number {
+    let n = 0;
+    for (const set of this.byLogin.values()) n += set.size;
+    return n;
+  }
+}

@@ -1,0 +1,90 @@
+// Accepting an envelope (protocol §5). The server reads nothing inside: it checks who sends, with
+// which certificate, that the outer signature holds, that the recipient exists, that the id is new
+// and the clock plausible; then it stores the envelope durably and only then announces it.
+import { CertificateRejected, DomainError } from '../protocol/errors.ts';
+import { unsigned, type Envelope } from '../protocol/envelope.ts';
+import { fromBase64 } from '../protocol/base64.ts';
+import { jcsBytes } from '../client/jcs.ts';
+import type { Directory } from '../directory/directory.ts';
+import type { CertificateRecords } from '../pki/records.ts';
+import { x509 } from '../pki/x509.ts';
+import type { Hub } from './hub.ts';
+import type { MessageStore, StoredMessage } from './messages.ts';
+import type { Presence } from './presence.ts';
+
+export const CLOCK_WINDOW_MS = 5 * 60_000;
+
+export interface RelayDeps {
+  directory: Directory;
+  records: CertificateRecords;
+  store: MessageStore;
+  hub: Hub;
+  presence: Presence;
+  now: () => Date;
+}
+
+const reject = (reason: string, message: string) => new DomainError('message_rejected', message, undefined, { reason });
+
+export class Relay {
+  private readonly d: RelayDeps;
+  /** Verify keys by certificate serial: importing a key costs more than the verification. */
+  private readonly keys = new Map<string, Promise<CryptoKey>>();
+
+  constructor(deps: RelayDeps) {
+    this.d = deps;
+  }
+
+  private verifyKey(serial: string, der: Uint8Array): Promise<CryptoKey> {
+    let key = this.keys.get(serial);
+    if (!key) {
+      key = importCertificateKey(der);
+      if (this.keys.size > 10_000) this.keys.clear();
+      this.keys.set(serial, key);
+    }
+    return key;
+  }
+
+  async accept(sessionLogin: string, e: Envelope): Promise<StoredMessage> {
+    const { directory, records, store, now } = this.d;
+    if (e.from !== sessionLogin) {
+      throw new DomainError('forbidden', `You are logged in as "${sessionLogin}" and cannot send as "${e.from}".`, undefined, { reason: 'not_sender' });
+    }
+    const t = now().getTime();
+    if (Math.abs(Date.parse(e.sentAt) - t) > CLOCK_WINDOW_MS) {
+      throw reject('clock_skew', 'sentAt is more than 5 minutes away from the server clock; check your device time.');
+    }
+
+    const sender = await directory.get(e.from);
+    const record = records.get(e.cert);
+    if (!sender || !record || record.login !== e.from || !Buffer.from(sender.certificate).equals(Buffer.from(record.der))) {
+      throw new CertificateRejected('not_owner', `Certificate ${e.cert} is not the current certificate of "${e.from}".`);
+    }
+    if (record.revokedAt) throw new CertificateRejected('revoked', `Certificate ${e.cert} was revoked on ${record.revokedAt}.`);
+    if (t > Date.parse(record.notAfter)) throw new CertificateRejected('expired', `Certificate ${e.cert} expired on ${record.notAfter}; renew it.`);
+    if (t < Date.parse(record.notBefore)) throw new CertificateRejected('not_yet_valid', `Certificate ${e.cert} is not valid yet.`);
+
+    const ok = await crypto.subtle.verify(
+      { name: 'RSA-PSS', saltLength: 32 },
+      await this.verifyKey(record.serial, record.der),
+      fromBase64(e.sig),
+      jcsBytes(unsigned(e)),
+    );
+    if (!ok) throw reject('bad_signature', 'The envelope signature does not verify with the sender certificate.');
+
+    if (!(await directory.get(e.to))) throw reject('unknown_recipient', `No user is registered as "${e.to}".`);
+    if (store.hasId(e.id)) throw replay(e.id);
+
+    const stored = store.insert(e, new Date(t).toISOString());
+    if (!stored) throw replay(e.id); // a concurrent copy won the unique index
+    this.d.presence.touch(e.from);
+    this.d.hub.message(stored);
+    return stored;
+  }
+}
+
+const replay = (id: string) => new DomainError('replay', `A message with id ${id} was already accepted.`, undefined, { reason: 'replay' });
+
+async function importCertificateKey(der: Uint8Array): Promise<CryptoKey> {
+  const cert = new x509.X509Certificate(new Uint8Array(der));
+  return crypto.subtle.importKey('spki', cert.publicKey.rawData, { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['verify']);
+}

@@ -1,0 +1,88 @@
+// SQLite adapter of the message store (src/chat/messages.ts). Each insert is its own committed
+// transaction with synchronous=FULL: once insert returns, the envelope survives a crash.
+import type { MessageStore, StoredMessage } from '../chat/messages.ts';
+import type { Envelope } from '../protocol/envelope.ts';
+import { migrate, type Db } from './sqlite.ts';
+
+const SCHEMA = [
+  `CREATE TABLE messages (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     from_login TEXT NOT NULL,
+     to_login TEXT NOT NULL,
+     received_at TEXT NOT NULL,
+     envelope TEXT NOT NULL
+   );
+   CREATE INDEX messages_pair ON messages (from_login, to_login, seq);
+   CREATE INDEX messages_to ON messages (to_login, seq);
+   CREATE TABLE deliveries (login TEXT PRIMARY KEY, seq INTEGER NOT NULL);`,
+];
+
+interface Row {
+  seq: number;
+  received_at: string;
+  envelope: string;
+}
+const fromRow = (r: Row): StoredMessage => ({ seq: Number(r.seq), receivedAt: r.received_at, envelope: JSON.parse(r.envelope) as Envelope });
+
+export class SqliteMessageStore implements MessageStore {
+  private readonly db: Db;
+  private readonly stmts;
+
+  constructor(db: Db) {
+    this.db = db;
+    migrate(db, 'messages', SCHEMA);
+    this.stmts = {
+      insert: db.prepare(
+        'INSERT INTO messages (id, from_login, to_login, received_at, envelope) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING RETURNING seq',
+      ),
+      hasId: db.prepare('SELECT 1 FROM messages WHERE id = ?'),
+      after: db.prepare(
+        `SELECT seq, received_at, envelope FROM messages
+         WHERE ((from_login = ?1 AND to_login = ?2) OR (from_login = ?2 AND to_login = ?1)) AND seq > ?3
+         ORDER BY seq LIMIT ?4`,
+      ),
+      before: db.prepare(
+        `SELECT * FROM (SELECT seq, received_at, envelope FROM messages
+           WHERE ((from_login = ?1 AND to_login = ?2) OR (from_login = ?2 AND to_login = ?1)) AND seq < ?3
+           ORDER BY seq DESC LIMIT ?4) ORDER BY seq`,
+      ),
+      forUser: db.prepare(
+        `SELECT seq, received_at, envelope FROM messages WHERE seq > ?2 AND (to_login = ?1 OR from_login = ?1) ORDER BY seq LIMIT ?3`,
+      ),
+      delivered: db.prepare('SELECT seq FROM deliveries WHERE login = ?'),
+      markDelivered: db.prepare(
+        'INSERT INTO deliveries (login, seq) VALUES (?, ?) ON CONFLICT(login) DO UPDATE SET seq = max(seq, excluded.seq)',
+      ),
+    };
+  }
+
+  insert(e: Envelope, receivedAt: string): StoredMessage | undefined {
+    const row = this.stmts.insert.get(e.id, e.from, e.to, receivedAt, JSON.stringify(e)) as { seq: number } | undefined;
+    return row && { seq: Number(row.seq), receivedAt, envelope: e };
+  }
+
+  hasId(id: string): boolean {
+    return this.stmts.hasId.get(id) !== undefined;
+  }
+
+  conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): StoredMessage[] {
+    const rows =
+      page.before !== undefined
+        ? this.stmts.before.all(a, b, page.before, page.limit)
+        : this.stmts.after.all(a, b, page.after ?? 0, page.limit);
+    return (rows as unknown as Row[]).map(fromRow);
+  }
+
+  forUser(login: string, after: number, limit: number): StoredMessage[] {
+    return (this.stmts.forUser.all(login, after, limit) as unknown as Row[]).map(fromRow);
+  }
+
+  deliveredUpTo(login: string): number {
+    return Number((this.stmts.delivered.get(login) as { seq: number } | undefined)?.seq ?? 0);
+  }
+
+  markDelivered(login: string, seq: number): void {
+    this.stmts.markDelivered.run(login, seq);
+  }
+}

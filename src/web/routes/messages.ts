@@ -1,0 +1,132 @@
+// Protocol §5: sending, history, and the live event stream.
+import { Hono, type MiddlewareHandler } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import * as v from 'valibot';
+import { envelopeSchema } from '../../protocol/envelope.ts';
+import { issuesToFields } from '../../protocol/enroll.ts';
+import { DomainError } from '../../protocol/errors.ts';
+import { LOGIN_PATTERN } from '../../protocol/session.ts';
+import type { Relay } from '../../chat/relay.ts';
+import type { Hub, HubEvent } from '../../chat/hub.ts';
+import type { MessageStore, StoredMessage } from '../../chat/messages.ts';
+import type { Presence } from '../../chat/presence.ts';
+import type { AuthEnv } from '../auth.ts';
+import { readJsonBody } from '../body.ts';
+
+export const HEARTBEAT_MS = 15_000;
+const PAGE_MAX = 200;
+
+export interface MessageRouteDeps {
+  relay: Relay;
+  store: MessageStore;
+  hub: Hub;
+  presence: Presence;
+  auth: MiddlewareHandler<AuthEnv>;
+  /** Streams to end when the server shuts down. */
+  onShutdown: (fn: () => void) => void;
+}
+
+const historyQuery = v.object({
+  with: v.pipe(v.string('Name the other user: ?with=LOGIN.'), v.regex(LOGIN_PATTERN, 'with must be a login.')),
+  after: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'after must be a cursor from a previous page.'), v.transform(Number))),
+  before: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'before must be a cursor from a previous page.'), v.transform(Number))),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/, 'limit is a number of messages.'), v.transform(Number), v.minValue(1, 'limit is at least 1.'), v.maxValue(PAGE_MAX, `limit is at most ${PAGE_MAX}.`)), '50'),
+});
+
+export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  const streams = new Set<() => void>();
+  d.onShutdown(() => {
+    for (const end of streams) end();
+  });
+  app.use('/api/v1/messages', d.auth);
+  app.use('/api/v1/events', d.auth);
+
+  app.post('/api/v1/messages', async (c) => {
+    const parsed = v.safeParse(envelopeSchema, await readJsonBody(c));
+    if (!parsed.success) {
+      throw new DomainError('message_rejected', 'This is not a valid envelope.', issuesToFields(parsed.issues), { reason: 'malformed' });
+    }
+    const stored = await d.relay.accept(c.get('session').login, parsed.output);
+    return c.json({ id: stored.envelope.id, receivedAt: stored.receivedAt }, 201);
+  });
+
+  app.get('/api/v1/messages', (c) => {
+    const parsed = v.safeParse(historyQuery, c.req.query());
+    if (!parsed.success) throw new DomainError('validation', 'The query needs fixing.', issuesToFields(parsed.issues));
+    const q = parsed.output;
+    const page = d.store.conversation(c.get('session').login, q.with, { after: q.after, before: q.before, limit: q.limit + 1 });
+    // One more than asked tells whether another page follows (in the direction of travel).
+    const more = page.length > q.limit;
+    const messages = q.before !== undefined ? page.slice(more ? 1 : 0) : page.slice(0, q.limit);
+    return c.json({
+      messages: messages.map((m) => m.envelope),
+      // Pass as ?after= for newer messages, or `first` as ?before= for older ones.
+      cursor: messages.length ? String(messages[messages.length - 1].seq) : (q.after !== undefined ? String(q.after) : null),
+      first: messages.length ? String(messages[0].seq) : null,
+      more,
+    });
+  });
+
+  app.get('/api/v1/events', (c) => {
+    const login = c.get('session').login;
+    const header = c.req.header('last-event-id') ?? c.req.query('lastEventId');
+    const resumeFrom = header && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
+    c.header('cache-control', 'no-store');
+    c.header('x-accel-buffering', 'no');
+    return streamSSE(c, async (stream) => {
+      let sent = resumeFrom ?? d.store.deliveredUpTo(login);
+      const queue: HubEvent[] = [];
+      let closed = false;
+      let wake: (() => void) | undefined;
+      const end = () => {
+        closed = true;
+        wake?.();
+      };
+      streams.add(end);
+      stream.onAbort(end);
+
+      const writeMessage = async (m: StoredMessage) => {
+        if (m.seq <= sent) return; // already delivered on this stream or before it
+        await stream.writeSSE({ event: 'message', id: String(m.seq), data: JSON.stringify(m.envelope) });
+        sent = m.seq;
+        d.store.markDelivered(login, m.seq);
+      };
+      // Subscribe before reading the backlog so nothing falls between the two; the queue holds
+      // what arrives meanwhile and writeMessage skips what the backlog already covered.
+      const unsubscribe = d.hub.subscribe(login, (e) => {
+        queue.push(e);
+        wake?.();
+      });
+      d.presence.connect(login);
+      try {
+        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ login, resumedFrom: sent }) });
+        for (let page = d.store.forUser(login, sent, 500); page.length && !closed; page = d.store.forUser(login, sent, 500)) {
+          for (const m of page) await writeMessage(m);
+        }
+        while (!closed) {
+          while (queue.length && !closed) {
+            const e = queue.shift()!;
+            if (e.type === 'message') await writeMessage(e.message);
+            else await stream.writeSSE({ event: 'presence', data: JSON.stringify({ login: e.login, online: e.online }) });
+          }
+          if (closed) break;
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, HEARTBEAT_MS);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = undefined;
+          if (!queue.length && !closed) await stream.write(': heartbeat\n\n');
+        }
+      } finally {
+        unsubscribe();
+        streams.delete(end);
+        d.presence.disconnect(login);
+      }
+    });
+  });
+  return app;
+}
