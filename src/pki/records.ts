@@ -29,4 +29,9 @@ export interface CertificateRecords {
   all(): CertificateRecord[];
   revoke(serial: string, reason: RevocationReason, at: string): boolean;
   revoked(): CertificateRecord[];
+  /**
+   * A cheap value that changes whenever a certificate is revoked, by this process or another one
+   * sharing the database (the admin command line): publishers key their cached CRL on it.
+   */
+  revocationMark(): string;
 }

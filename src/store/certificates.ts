@@ -50,6 +50,10 @@ export class SqliteCertificateRecords implements CertificateRecords {
   constructor(db: Db) {
     this.db = db;
     migrate(db, 'certificates', SCHEMA);
+    // Its own schema name, so it never collides with steps added to SCHEMA above.
+    migrate(db, 'certificates_revoked_index', [
+      `CREATE INDEX certificates_revoked ON certificates (revoked_at) WHERE revoked_at IS NOT NULL;`,
+    ]);
   }
 
   stage(c: CertificateRecord): void {
@@ -95,6 +99,13 @@ export class SqliteCertificateRecords implements CertificateRecords {
   }
   revoked() {
     return this.many(`SELECT * FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at`);
+  }
+
+  revocationMark(): string {
+    const r = this.db
+      .prepare(`SELECT count(*) AS n, max(revoked_at) AS latest FROM certificates WHERE revoked_at IS NOT NULL`)
+      .get() as { n: number; latest: string | null };
+    return `${r.n}/${r.latest ?? ''}`;
   }
 
   revoke(serial: string, reason: RevocationReason, at: string): boolean {
