@@ -1,0 +1,184 @@
+// The OCSP responder (protocol §1 `POST /ocsp`, RFC 6960): answers good, revoked or unknown for
+// each certificate asked about, signed by the intermediate that issued them (so relying parties
+// need no delegated responder certificate), with the request's nonce echoed.
+//
+// Work per request is one DER parse, one indexed lookup per certificate and one RSA signature. A
+// request without a nonce may be answered with a response signed moments ago for the same question
+// and the same answer (RFC 5019 §2.2 allows pre-produced responses); a nonce forces a fresh one.
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import { AlgorithmIdentifier, CRLReason, CRLReasons, Certificate, Extension } from '@peculiar/asn1-x509';
+import {
+  BasicOCSPResponse,
+  CertID,
+  CertStatus,
+  OCSPRequest,
+  OCSPResponse,
+  OCSPResponseStatus,
+  ResponderID,
+  ResponseBytes,
+  ResponseData,
+  RevokedInfo,
+  SingleResponse,
+  id_pkix_ocsp_basic,
+  id_pkix_ocsp_nonce,
+} from '@peculiar/asn1-ocsp';
+import type { Authority } from './authority.ts';
+import type { CertificateRecords, RevocationReason } from './records.ts';
+import { CA_SIGNING, hex } from './x509.ts';
+import { wholeSeconds } from './crl.ts';
+
+/** How long a response says it stays true (nextUpdate); revocations are known at once, this bounds caching. */
+export const OCSP_VALIDITY_MS = 3_600_000;
+/** How long a signed answer to a nonce-less question is reused (while the answer is unchanged). */
+const REUSE_MS = 60_000;
+const REUSE_MAX_ENTRIES = 10_000;
+/** More certificates than any real client asks about at once (OpenSSL sends one per -cert). */
+export const MAX_CERTS_PER_REQUEST = 20;
+/** RFC 8954 §2.1: a nonce is 1 to 32 octets; its DER OCTET STRING wrapper adds two. */
+const MAX_NONCE_EXTN_VALUE = 34;
+
+const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
+const HASHES: Record<string, string> = {
+  '1.3.14.3.2.26': 'SHA-1',
+  '2.16.840.1.101.3.4.2.1': 'SHA-256',
+  '2.16.840.1.101.3.4.2.2': 'SHA-384',
+  '2.16.840.1.101.3.4.2.3': 'SHA-512',
+};
+/** Untrusted DER is parsed with tight limits: an OCSP request is small and shallow. */
+const PARSE_LIMITS = { berOptions: { maxDepth: 16, maxNodes: 2_000, maxContentLength: 64 * 1024 } };
+
+export type OcspStatus =
+  | { status: 'good' }
+  | { status: 'revoked'; revokedAt: Date; reason: RevocationReason }
+  | { status: 'unknown' };
+
+export interface OcspDeps {
+  ca: Authority;
+  records: CertificateRecords;
+  now: () => Date;
+}
+
+export class MalformedOcspRequest extends Error {}
+
+/** An OCSPResponse carrying only a status (RFC 6960 §4.2.1): malformedRequest, internalError, … */
+export function statusOnlyResponse(status: OCSPResponseStatus): Uint8Array {
+  return new Uint8Array(AsnConvert.serialize(new OCSPResponse({ responseStatus: status })));
+}
+
+export class OcspResponder {
+  private readonly d: OcspDeps;
+  /** Per hash algorithm OID: our intermediate's name hash and key hash, hex. */
+  private readonly issuerHashes: Map<string, { name: string; key: string }>;
+  private readonly responderId: ResponderID;
+  private readonly certs: Certificate[];
+  private readonly reuse = new Map<string, { der: Uint8Array; until: number }>();
+
+  private constructor(deps: OcspDeps, issuerHashes: Map<string, { name: string; key: string }>) {
+    this.d = deps;
+    this.issuerHashes = issuerHashes;
+    const sha1Key = issuerHashes.get('1.3.14.3.2.26')!.key;
+    this.responderId = new ResponderID({ byKey: new OctetString(Buffer.from(sha1Key, 'hex')) });
+    this.certs = [AsnConvert.parse(deps.ca.intermediate.rawData, Certificate)];
+  }
+
+  static async create(deps: OcspDeps): Promise<OcspResponder> {
+    // RFC 6960 §4.1.1: the hash of the issuer's DER-encoded name and of the value (without tag,
+    // length and unused-bits octet) of its subjectPublicKey BIT STRING.
+    const cert = AsnConvert.parse(deps.ca.intermediate.rawData, Certificate);
+    const name = AsnConvert.serialize(cert.tbsCertificate.subject);
+    const key = cert.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey;
+    const hashes = new Map<string, { name: string; key: string }>();
+    for (const [oid, alg] of Object.entries(HASHES)) {
+      hashes.set(oid, { name: hex(await crypto.subtle.digest(alg, name)), key: hex(await crypto.subtle.digest(alg, key)) });
+    }
+    return new OcspResponder(deps, hashes);
+  }
+
+  /** The DER OCSPResponse for a DER OCSPRequest; an unreadable request gets `malformedRequest`, never an exception. */
+  async respond(der: Uint8Array): Promise<Uint8Array> {
+    let request: OCSPRequest;
+    let nonce: Extension | undefined;
+    try {
+      request = AsnConvert.parse(der, OCSPRequest, PARSE_LIMITS);
+      nonce = checkRequest(request);
+    } catch {
+      return statusOnlyResponse(OCSPResponseStatus.malformedRequest);
+    }
+    const ids = request.tbsRequest.requestList.map((r) => r.reqCert);
+    const statuses = ids.map((id) => this.status(id));
+    const now = this.d.now().getTime();
+
+    // Reuse only when the same certificates get the same answers; any revocation changes the key.
+    const key = nonce || der.byteLength > 2048 ? undefined : hex(der) + JSON.stringify(statuses);
+    const kept = key !== undefined ? this.reuse.get(key) : undefined;
+    if (kept && now < kept.until) return kept.der;
+
+    const response = await this.sign(ids, statuses, nonce);
+    if (key !== undefined) {
+      if (this.reuse.size >= REUSE_MAX_ENTRIES) this.reuse.clear();
+      this.reuse.set(key, { der: response, until: now + REUSE_MS });
+    }
+    return response;
+  }
+
+  /** What we know about one certificate: ours only if the CertID names our intermediate and we issued the serial. */
+  status(id: CertID): OcspStatus {
+    const ours = this.issuerHashes.get(id.hashAlgorithm.algorithm);
+    if (!ours || hex(id.issuerNameHash.buffer) !== ours.name || hex(id.issuerKeyHash.buffer) !== ours.key) return { status: 'unknown' };
+    const record = this.d.records.get(serialHex(id.serialNumber));
+    // A pending serial is mid-registration and may yet be discarded: not issued, so not vouched for.
+    if (!record || record.state !== 'issued') return { status: 'unknown' };
+    if (record.revokedAt) return { status: 'revoked', revokedAt: new Date(record.revokedAt), reason: record.revocationReason ?? 'unspecified' };
+    return { status: 'good' };
+  }
+
+  private async sign(ids: CertID[], statuses: OcspStatus[], nonce: Extension | undefined): Promise<Uint8Array> {
+    const now = wholeSeconds(this.d.now());
+    const nextUpdate = new Date(now.getTime() + OCSP_VALIDITY_MS);
+    const data = new ResponseData({
+      responderID: this.responderId,
+      producedAt: now,
+      responses: ids.map(
+        (certID, i) => new SingleResponse({ certID, certStatus: certStatus(statuses[i]), thisUpdate: now, nextUpdate }),
+      ),
+      ...(nonce ? { responseExtensions: [nonce] } : {}),
+    });
+    const tbs = AsnConvert.serialize(data);
+    const signature = await crypto.subtle.sign(CA_SIGNING, this.d.ca.signingKey, tbs);
+    const basic = new BasicOCSPResponse({
+      tbsResponseData: data,
+      signatureAlgorithm: new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: null }),
+      signature,
+      certs: this.certs,
+    });
+    const response = new OCSPResponse({
+      responseStatus: OCSPResponseStatus.successful,
+      responseBytes: new ResponseBytes({ responseType: id_pkix_ocsp_basic, response: new OctetString(AsnConvert.serialize(basic)) }),
+    });
+    return new Uint8Array(AsnConvert.serialize(response));
+  }
+}
+
+/** Throws when the request cannot be answered as asked; returns the nonce extension to echo. */
+function checkRequest(request: OCSPRequest): Extension | undefined {
+  const list = request.tbsRequest.requestList;
+  if (list.length === 0 || list.length > MAX_CERTS_PER_REQUEST) throw new MalformedOcspRequest('request list size');
+  const nonce = request.tbsRequest.requestExtensions?.find((e) => e.extnID === id_pkix_ocsp_nonce);
+  if (nonce && (nonce.extnValue.byteLength === 0 || nonce.extnValue.byteLength > MAX_NONCE_EXTN_VALUE)) {
+    throw new MalformedOcspRequest('nonce size');
+  }
+  return nonce && new Extension({ extnID: id_pkix_ocsp_nonce, critical: false, extnValue: nonce.extnValue });
+}
+
+/** Our serials are stored as lowercase hex of the DER INTEGER content, never with a padding zero. */
+function serialHex(serial: ArrayBuffer): string {
+  return hex(serial).replace(/^(00)+(?=[0-9a-f]{2})/, '');
+}
+
+function certStatus(s: OcspStatus): CertStatus {
+  if (s.status === 'good') return new CertStatus({ good: null });
+  if (s.status === 'unknown') return new CertStatus({ unknown: null });
+  return new CertStatus({
+    revoked: new RevokedInfo({ revocationTime: wholeSeconds(s.revokedAt), revocationReason: new CRLReason(CRLReasons[s.reason]) }),
+  });
+}
