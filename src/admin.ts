@@ -1,5 +1,277 @@
-// `tekup-chat admin …`: the operator's command line (grows with the certificate life cycle).
-export async function adminCommand(argv: string[]): Promise<number> {
-  console.error(`tekup-chat admin: unknown command "${argv[0] ?? ''}".`);
-  return 2;
+// `tekup-chat admin …` (or `npm run admin -- …`): the operator's command line. It opens the same
+// data directory as a running server (SQLite in WAL mode lets both work at once) through the same
+// wiring (src/app.ts), and never creates or replaces a CA: a data directory without one is an error.
+import { existsSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { resolve } from 'node:path';
+import * as v from 'valibot';
+import { createService, type Service } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { DomainError } from './protocol/errors.ts';
+import { caFiles } from './pki/authority.ts';
+import { REVOCATION_REASONS } from './pki/revocation.ts';
+import { standing } from './pki/status.ts';
+import type { CertificateRecord } from './pki/records.ts';
+import { hex, type x509 } from './pki/x509.ts';
+
+const COMMON = `Common options:
+  --data DIR    the server's data directory (default ./data, or TEKUP_DATA)
+  --json        machine-readable output
+  -h, --help    help for the command`;
+
+const HELP: Record<string, string> = {
+  '': `Usage: tekup-chat admin <command> [options]     (from a checkout: npm run admin -- <command> [options])
+
+Commands:
+  users                         registered users and their current certificate
+  certs [--login L]             issued certificates: serial, login, status, expiry, revocation
+  revoke --serial S | --login L [--reason R]
+                                revoke one certificate, or every valid certificate of a login
+  ca                            the root and intermediate CA: subjects, SHA-256 fingerprints, validity
+
+${COMMON}
+Run "tekup-chat admin <command> --help" for one command. Safe to run while the server is running.
+Exit status: 0 done, 1 refused (unknown serial or login, nothing to revoke, no CA), 2 bad usage.`,
+  users: `Usage: tekup-chat admin users [--data DIR] [--json]
+
+Lists every registered user: login, name, email, and the serial, status and expiry of the
+certificate the directory holds for them. Card numbers and password hashes are never shown.
+
+${COMMON}`,
+  certs: `Usage: tekup-chat admin certs [--login L] [--data DIR] [--json]
+
+Lists the certificates this CA issued (all of them, or one login's), oldest first, with their
+status (valid, expiring, expired, revoked, not_yet_valid), expiry and revocation reason.
+
+  --login L     only the certificates of login L
+${COMMON}`,
+  revoke: `Usage: tekup-chat admin revoke (--serial S | --login L) [--reason R] [--data DIR] [--json]
+
+Revokes one certificate by serial (hex, as "certs" prints it), or every valid certificate of a
+login. The CRL (GET /ca/crl) and OCSP answers of a running server reflect it at once, and
+sessions opened with a revoked certificate end.
+
+  --serial S    the certificate's serial number
+  --login L     revoke every valid (not expired, not revoked) certificate of this login
+  --reason R    one of ${REVOCATION_REASONS.join(', ')} (default unspecified)
+${COMMON}`,
+  ca: `Usage: tekup-chat admin ca [--data DIR] [--json]
+
+Shows the root and intermediate CA certificates: subject, serial, SHA-256 fingerprint (the value
+to compare with what a relying party trusts) and validity. Nothing is created or rotated.
+
+${COMMON}`,
+};
+
+const COMMON_OPTIONS = {
+  data: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+const OPTIONS: Record<string, ParseArgsConfig['options']> = {
+  users: COMMON_OPTIONS,
+  certs: { ...COMMON_OPTIONS, login: { type: 'string' } },
+  revoke: { ...COMMON_OPTIONS, serial: { type: 'string' }, login: { type: 'string' }, reason: { type: 'string' } },
+  ca: COMMON_OPTIONS,
+};
+
+/** The revoke command's flags: a hex serial (colons and 0x tolerated) or a login, and a known reason. */
+const revokeSchema = v.object({
+  serial: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.toLowerCase(),
+      v.transform((s) => s.replace(/^0x/, '').replace(/:/g, '')),
+      v.regex(/^[0-9a-f]{1,64}$/, 'The serial is the certificate serial number in hex, as "certs" prints it.'),
+    ),
+  ),
+  login: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, 'Give the login to revoke.'))),
+  reason: v.optional(v.picklist(REVOCATION_REASONS, `The reason is one of ${REVOCATION_REASONS.join(', ')}.`), 'unspecified'),
+});
+
+class UsageError extends Error {}
+class Refused extends Error {}
+
+type Out = (line: string) => void;
+interface Io {
+  out: Out;
+  err: Out;
+}
+
+export async function adminCommand(argv: string[], io: Io = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
+  const [command = '', ...rest] = argv;
+  if (command === '' || command === '--help' || command === '-h' || command === 'help') {
+    (command === '' ? io.err : io.out)(HELP['']);
+    return command === '' ? 2 : 0;
+  }
+  try {
+    const options = OPTIONS[command];
+    if (!options) throw new UsageError(`Unknown command "${command}".`);
+    let values: Record<string, string | boolean | undefined>;
+    try {
+      ({ values } = parseArgs({ args: rest, options, allowPositionals: false, strict: true }) as { values: Record<string, string | boolean | undefined> });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (values.help) {
+      io.out(HELP[command]);
+      return 0;
+    }
+    const dataDir = resolve((values.data as string | undefined) ?? process.env.TEKUP_DATA ?? 'data');
+    const json = Boolean(values.json);
+    // Check the flags before opening anything, so a typo costs nothing.
+    const revokeArgs = command === 'revoke' ? parseRevoke(values) : undefined;
+    const service = await open(dataDir);
+    try {
+      if (command === 'users') await users(service, io.out, json);
+      else if (command === 'certs') await certs(service, io.out, json, values.login as string | undefined);
+      else if (command === 'revoke') await revoke(service, io.out, json, revokeArgs!);
+      else await showCa(service, io.out, json);
+    } finally {
+      await service.close();
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      const help = OPTIONS[command] ? `tekup-chat admin ${command} --help` : 'tekup-chat admin --help';
+      io.err(`tekup-chat admin: ${err.message}\nRun "${help}" for usage.`);
+      return 2;
+    }
+    if (err instanceof Refused || err instanceof DomainError || err instanceof ConfigError) {
+      io.err(`tekup-chat admin: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+function parseRevoke(values: Record<string, unknown>): v.InferOutput<typeof revokeSchema> {
+  if (values.serial !== undefined && values.login !== undefined) throw new UsageError('Give either --serial or --login, not both.');
+  if (values.serial === undefined && values.login === undefined) throw new UsageError('Say what to revoke: --serial S or --login L.');
+  const parsed = v.safeParse(revokeSchema, { serial: values.serial, login: values.login, reason: values.reason });
+  if (!parsed.success) throw new UsageError(parsed.issues[0].message);
+  return parsed.output;
+}
+
+/** Opens the data directory through the one wiring place, refusing to create a CA where there is none. */
+async function open(dataDir: string): Promise<Service> {
+  if (!existsSync(caFiles(dataDir).intermediateCert)) {
+    throw new Refused(
+      `There is no TEKUP_chat CA in ${dataDir}. Start the server once with --data ${dataDir} to create one ` +
+        '(the admin command never creates or replaces a CA), or point --data at the right directory.',
+    );
+  }
+  const config = loadConfig(['--data', dataDir, '--no-tls', '--quiet'], process.env);
+  return createService({ config, log: () => {} });
+}
+
+/** Fixed-width columns, headed, for people reading a terminal. */
+function table(out: Out, head: string[], rows: string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  out(line(head));
+  for (const r of rows) out(line(r));
+}
+
+function certJson(r: CertificateRecord, now: Date) {
+  const s = standing(r, now);
+  return {
+    serial: r.serial,
+    login: r.login,
+    fingerprint: r.fingerprint,
+    status: s.status,
+    notBefore: r.notBefore,
+    notAfter: r.notAfter,
+    issuedAt: r.issuedAt,
+    ...(r.revokedAt ? { revokedAt: r.revokedAt, revocationReason: r.revocationReason } : {}),
+  };
+}
+
+async function users(service: Service, out: Out, json: boolean): Promise<void> {
+  const now = new Date();
+  const list = await Promise.all(
+    (await service.directory.list()).map(async (u) => {
+      const record = service.records.byFingerprint(hex(await crypto.subtle.digest('SHA-256', new Uint8Array(u.certificate))));
+      return {
+        login: u.login,
+        firstName: u.firstName,
+        lastName: u.lastName,
+        email: u.email,
+        createdAt: u.createdAt,
+        certificate: record ? certJson(record, now) : null,
+      };
+    }),
+  );
+  if (json) return out(JSON.stringify(list, null, 2));
+  if (list.length === 0) return out('No users are registered.');
+  table(
+    out,
+    ['LOGIN', 'NAME', 'EMAIL', 'SERIAL', 'STATUS', 'NOT AFTER'],
+    list.map((u) => [
+      u.login,
+      `${u.firstName} ${u.lastName}`,
+      u.email,
+      u.certificate?.serial ?? '-',
+      u.certificate?.status ?? 'unrecorded',
+      u.certificate?.notAfter ?? '-',
+    ]),
+  );
+}
+
+async function certs(service: Service, out: Out, json: boolean, login: string | undefined): Promise<void> {
+  const now = new Date();
+  const records = login === undefined ? service.records.all() : service.records.forLogin(login);
+  if (login !== undefined && records.length === 0 && !(await service.directory.get(login))) {
+    throw new Refused(`No user is registered as "${login}".`);
+  }
+  const list = records.map((r) => certJson(r, now));
+  if (json) return out(JSON.stringify(list, null, 2));
+  if (list.length === 0) return out('No certificates have been issued.');
+  table(
+    out,
+    ['SERIAL', 'LOGIN', 'STATUS', 'NOT AFTER', 'REVOKED', 'REASON'],
+    list.map((c) => [c.serial, c.login, c.status, c.notAfter, c.revokedAt ?? '-', c.revocationReason ?? '-']),
+  );
+}
+
+async function revoke(service: Service, out: Out, json: boolean, args: v.InferOutput<typeof revokeSchema>): Promise<void> {
+  const done =
+    args.serial !== undefined
+      ? [service.revocation.revokeSerial(args.serial, args.reason)]
+      : await service.revocation.revokeLogin(args.login!, args.reason);
+  if (json) {
+    return out(JSON.stringify({ revoked: done.map((r) => ({ serial: r.serial, login: r.login, revokedAt: r.revokedAt, reason: r.revocationReason })) }, null, 2));
+  }
+  for (const r of done) out(`Revoked certificate ${r.serial} of ${r.login} at ${r.revokedAt} (reason: ${r.revocationReason}).`);
+  out(`${done.length === 1 ? 'It is' : 'They are'} listed in the next CRL (GET /ca/crl) and OCSP answers "revoked" from now on.`);
+}
+
+async function showCa(service: Service, out: Out, json: boolean): Promise<void> {
+  const { ca } = service;
+  const describe = (cert: x509.X509Certificate, fp: string, file: string) => ({
+    subject: cert.subject,
+    issuer: cert.issuer,
+    serial: cert.serialNumber,
+    fingerprint: fp,
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    file,
+  });
+  const info = {
+    root: describe(ca.root, ca.rootFingerprint, ca.files.rootCert),
+    intermediate: describe(ca.intermediate, ca.intermediateFingerprint, ca.files.intermediateCert),
+  };
+  if (json) return out(JSON.stringify(info, null, 2));
+  for (const [label, c] of [['Root CA', info.root], ['Intermediate (issuing) CA', info.intermediate]] as const) {
+    out(`${label}:`);
+    out(`  subject:     ${c.subject}`);
+    out(`  issuer:      ${c.issuer}`);
+    out(`  serial:      ${c.serial}`);
+    out(`  SHA-256:     ${c.fingerprint}`);
+    out(`  valid from:  ${c.notBefore}`);
+    out(`  valid until: ${c.notAfter}`);
+    out(`  file:        ${c.file}`);
+  }
 }
