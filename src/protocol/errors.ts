@@ -15,7 +15,9 @@ export type ErrorCode =
   | 'not_found'
   | 'message_rejected'
   | 'replay'
-  | 'internal';
+  | 'internal'
+  /** A service the request needs (the LDAP directory) cannot be reached; worth retrying. */
+  | 'unavailable';
 
 export type CertificateRejectReason =
   | 'untrusted_issuer'

@@ -20,6 +20,7 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   forbidden: 403,
   not_found: 404,
   internal: 500,
+  unavailable: 503,
 };
 
 export function errorResponse(c: Context, err: DomainError): Response {
