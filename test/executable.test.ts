@@ -15,6 +15,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { ROOT, tempDir } from './helpers/server.ts';
 import { makeCsr } from './helpers/openssl.ts';
 import { uniqueUser } from './helpers/users.ts';
+import { signChallenge } from './helpers/login.ts';
 import { CLIENT_ENTRY, HTMX_FILE, publicFiles } from '../src/web/assets.ts';
 
 const dir = tempDir('tekup-exe-');
@@ -92,7 +93,10 @@ function enrollArgs(url: string, user: ReturnType<typeof uniqueUser>, csrFile: s
 
 let first: Started | undefined;
 let second: Started | undefined;
+let events: ChildProcess | undefined;
 const user = uniqueUser('exe');
+const key = makeCsr('/O=me');
+let certificate = '';
 
 before(async () => {
   // One build for the whole file: the very command a release runs.
@@ -101,6 +105,7 @@ before(async () => {
 });
 
 after(async () => {
+  if (events && events.exitCode === null) events.kill();
   for (const s of [first, second]) if (s && s.proc.exitCode === null) await stop(s);
   rmSync(dir, { recursive: true, force: true });
 });
@@ -156,18 +161,38 @@ describe('the executable', () => {
   });
 
   it('enrolls with an openssl key and CSR over curl -F, as the README shows', () => {
-    const { csrFile } = makeCsr('/O=me');
-    const res = curl(enrollArgs(first!.url, user, csrFile));
+    const res = curl(enrollArgs(first!.url, user, key.csrFile));
     assert.equal(res.status, 201, res.body);
     const body = JSON.parse(res.body);
     assert.equal(body.login, user.login);
     const cert = new X509Certificate(body.certificate);
     assert.ok(cert.subject.includes(`UID=${user.login}`));
+    certificate = body.certificate;
   });
 
-  it('stops on SIGTERM with exit code 0, logging JSON lines and no secret', async () => {
+  it('logs in over TLS and holds an event stream open', async () => {
+    const json = (path: string, body: unknown) =>
+      curl(['--cacert', rootFile, '-H', 'content-type: application/json', '--data-binary', JSON.stringify(body), `${first!.url}${path}`]);
+    const { challenge } = JSON.parse(json('/api/v1/session/challenge', { login: user.login }).body);
+    const signature = signChallenge(key.key, challenge);
+    const session = json('/api/v1/session', { login: user.login, password: user.password, certificate, challenge, signature });
+    assert.equal(session.status, 200, session.body);
+    const { token } = JSON.parse(session.body);
+    secrets.push(token);
+    events = spawn('curl', ['-sS', '-N', '--cacert', rootFile, '-H', `authorization: Bearer ${token}`, `${first!.url}/api/v1/events`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let got = '';
+    events.stdout!.on('data', (d) => (got += d));
+    await new Promise<void>((resolve, reject) => {
+      events!.stdout!.on('data', () => got.includes('event: ready') && resolve());
+      events!.once('exit', (code) => reject(new Error(`the event stream ended early (${code}): ${got}`)));
+    });
+  });
+
+  it('stops on SIGTERM with exit code 0, ending the open event stream, logging JSON lines and no secret', async () => {
+    const streamEnded = once(events!, 'exit');
     const code = await stop(first!);
     assert.equal(code, 0, first!.output());
+    await streamEnded;
     const logs = first!.output().split('\n').filter((l) => l.startsWith('{'));
     const parsed = logs.map((l) => JSON.parse(l) as { msg: string; time: string; [k: string]: unknown });
     assert.ok(parsed.some((l) => l.msg === 'listening' && l.rootFingerprint === first!.fingerprint && l.tls === true));
