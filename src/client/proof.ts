@@ -1,0 +1,151 @@
+// Non-repudiation (protocol §5): a received message exported with what a third party needs to
+// check, without our code, that the sender signed it: the exact signed bytes (JCS of the plaintext
+// without `sig`), the inner signature, the sender's certificate and the CA chain. The openssl
+// commands are in docs/client-crypto.md; verifyProof is the same check in the browser.
+import * as v from 'valibot';
+import { plaintextSchema, unsigned, type Plaintext } from '../protocol/envelope.ts';
+import { fromBase64, isBase64 } from '../protocol/base64.ts';
+import { jcs } from './jcs.ts';
+import { importPublicKeys, verifyPss } from './keys.ts';
+import { pemBlocks } from './pem.ts';
+import { asCertificate, certificateLogin, fingerprint, x509 } from './x509.ts';
+import type { OpenedMessage } from './envelope.ts';
+
+export const PROOF_FORMAT = 'tekup-chat-proof';
+export const PROOF_ALGORITHM = 'RSASSA-PSS SHA-256 MGF1-SHA-256 salt 32';
+
+export interface ProofBundle {
+  format: typeof PROOF_FORMAT;
+  v: 1;
+  /** The signed bytes as text: sign and verify over its UTF-8 encoding, nothing added. */
+  signed: string;
+  /** Base64 of the sender's RSASSA-PSS signature over `signed`. */
+  signature: string;
+  algorithm: typeof PROOF_ALGORITHM;
+  /** The sender's certificate, PEM. */
+  certificate: string;
+  /** The issuing CA chain, PEM: intermediate then root. */
+  chain: string;
+}
+
+export type SignedMessage = Omit<Plaintext, 'sig'>;
+
+export interface ProofResult {
+  message: SignedMessage;
+  signer: { login: string; serial: string; fingerprint: string };
+  rootFingerprint: string;
+}
+
+export type ProofFailure = 'malformed' | 'bad_certificate' | 'untrusted_chain' | 'not_valid_at_time' | 'wrong_signer' | 'bad_signature';
+
+export class ProofError extends Error {
+  readonly code: ProofFailure;
+  constructor(code: ProofFailure, message: string) {
+    super(message);
+    this.name = 'ProofError';
+    this.code = code;
+  }
+}
+
+/** The proof for a message openEnvelope accepted, with the CA chain (GET /ca/chain.pem). */
+export function exportProof(opened: Pick<OpenedMessage, 'plaintext' | 'senderCertificate'>, chainPem: string): ProofBundle {
+  return {
+    format: PROOF_FORMAT,
+    v: 1,
+    signed: jcs(unsigned(opened.plaintext)),
+    signature: opened.plaintext.sig,
+    algorithm: PROOF_ALGORITHM,
+    certificate: opened.senderCertificate.toString('pem') + '\n',
+    chain: chainPem,
+  };
+}
+
+const bundleSchema = v.object({
+  format: v.literal(PROOF_FORMAT),
+  v: v.literal(1),
+  signed: v.string(),
+  signature: v.pipe(v.string(), v.check(isBase64)),
+  algorithm: v.literal(PROOF_ALGORITHM),
+  certificate: v.string(),
+  chain: v.string(),
+});
+const signedSchema = v.omit(plaintextSchema, ['sig']);
+
+/**
+ * Checks a proof against the CA root the verifier trusts: the chain leads to it, every certificate
+ * was valid when the message says it was sent, the certificate names the message's sender and its
+ * key allows signatures, and the signature covers exactly `signed`. Revocation is not checked here:
+ * that needs the CA online (OCSP, CRL).
+ */
+export async function verifyProof(input: unknown, trustedRoot: x509.X509Certificate | string): Promise<ProofResult> {
+  const parsed = v.safeParse(bundleSchema, input);
+  if (!parsed.success) throw new ProofError('malformed', 'This is not a TEKUP_chat proof bundle.');
+  const bundle = parsed.output;
+
+  let message: SignedMessage;
+  try {
+    const json: unknown = JSON.parse(bundle.signed);
+    // The signed text must be the one canonical spelling, so no two texts prove the same message.
+    if (jcs(json) !== bundle.signed) throw new Error('not canonical');
+    message = v.parse(signedSchema, json);
+  } catch {
+    throw new ProofError('malformed', 'The signed message is not a canonical TEKUP_chat message.');
+  }
+
+  let cert: x509.X509Certificate;
+  let chain: x509.X509Certificate[];
+  let root: x509.X509Certificate;
+  try {
+    cert = asCertificate(bundle.certificate);
+    chain = pemBlocks(bundle.chain, 'CERTIFICATE').map((pem) => asCertificate(pem));
+    root = asCertificate(trustedRoot);
+  } catch {
+    throw new ProofError('bad_certificate', 'A certificate in the proof could not be read.');
+  }
+
+  const at = new Date(message.sentAt);
+  await checkPath([cert, ...chain], root, at);
+
+  const login = certificateLogin(cert);
+  if (login !== message.from) throw new ProofError('wrong_signer', `The certificate is issued to ${login ?? 'nobody'}, not to the sender ${message.from}.`);
+  const ku = cert.getExtension(x509.KeyUsagesExtension);
+  if (ku && !(ku.usages & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation))) {
+    throw new ProofError('wrong_signer', "The certificate's key is not for signatures.");
+  }
+
+  const { verify } = await importPublicKeys(cert);
+  if (!(await verifyPss(verify, fromBase64(bundle.signature), new TextEncoder().encode(bundle.signed)))) {
+    throw new ProofError('bad_signature', "The signature does not verify with the sender's certificate.");
+  }
+  return {
+    message,
+    signer: { login, serial: cert.serialNumber.toLowerCase(), fingerprint: await fingerprint(cert) },
+    rootFingerprint: await fingerprint(root),
+  };
+}
+
+/** Each certificate signed by the next, ending at the trusted root; then all valid at `at`. */
+async function checkPath(leafAndChain: x509.X509Certificate[], root: x509.X509Certificate, at: Date): Promise<void> {
+  // Trust comes from the verifier's root, never from the bundle's copy of it, which is dropped.
+  const path = [...leafAndChain.filter((c, i) => i === 0 || c.subject !== root.subject), root];
+  for (const [i, c] of path.entries()) {
+    const issuer = path[i + 1] ?? root;
+    const isCa = (x: x509.X509Certificate) => x.getExtension(x509.BasicConstraintsExtension)?.ca === true;
+    if (c.issuer !== issuer.subject || !isCa(issuer) || !(await signedBy(c, issuer))) {
+      throw new ProofError('untrusted_chain', `The certificate "${c.subject}" does not chain to the trusted root.`);
+    }
+  }
+  for (const c of path) {
+    if (at < c.notBefore || at > c.notAfter) {
+      throw new ProofError('not_valid_at_time', `The certificate "${c.subject}" was not valid at ${at.toISOString()}, when the message says it was sent.`);
+    }
+  }
+}
+
+async function signedBy(cert: x509.X509Certificate, issuer: x509.X509Certificate): Promise<boolean> {
+  try {
+    return await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true });
+  } catch {
+    return false;
+  }
+}
