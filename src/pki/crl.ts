@@ -102,7 +102,9 @@ export class CrlPublisher {
         new x509.Extension(id_ce_cRLNumber, false, AsnConvert.serialize(new CRLNumber(number))),
       ],
     });
-    return { number, thisUpdate, nextUpdate, der: new Uint8Array(crl.rawData), pem: crl.toString('pem') + '\n' };
+    // RFC 7468 §5 labels a CRL "X509 CRL" (the library writes "CRL", which openssl does not read).
+    const pem = x509.PemConverter.encode(crl.rawData, 'X509 CRL') + '\n';
+    return { number, thisUpdate, nextUpdate, der: new Uint8Array(crl.rawData), pem };
   }
 }
 
