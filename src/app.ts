@@ -12,6 +12,7 @@ import type { Directory } from './directory/directory.ts';
 import { Authority } from './pki/authority.ts';
 import { PROFILES } from './pki/profiles.ts';
 import { Enrollment } from './pki/enrollment.ts';
+import { UserIssuer } from './pki/issue.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
 import { headers, csrfGuard, limitBody } from './web/security.ts';
 import { notFound, onError } from './web/errors.ts';
@@ -77,16 +78,8 @@ export async function createService({ config, log, now = () => new Date() }: App
   const directory = await openDirectory(config, db);
   const ca = await Authority.open(config.dataDir, PROFILES, now);
 
-  const enrollment = new Enrollment({
-    ca,
-    records,
-    directory,
-    profiles: PROFILES,
-    publicUrl: config.publicUrl,
-    certDays: config.certDays,
-    passwordIterations: config.passwordIterations,
-    now,
-  });
+  const issuer = new UserIssuer({ ca, profile: PROFILES.user, publicUrl: config.publicUrl, days: config.certDays, now });
+  const enrollment = new Enrollment({ issuer, records, directory, passwordIterations: config.passwordIterations });
   const clock = () => now().getTime();
   const enrollLimiter = new RateLimiter(config.enrollPerMinute, 60_000, clock);
   const sessions = new Sessions(new SqliteSessionStore(db), now);
@@ -95,12 +88,9 @@ export async function createService({ config, log, now = () => new Date() }: App
   const presence = new Presence(new SqliteLastSeen(db), now);
   const roster = new Roster(directory, presence, records, now);
   const lifecycle = new Lifecycle({
-    ca,
+    issuer,
     records,
     directory,
-    profiles: PROFILES,
-    publicUrl: config.publicUrl,
-    certDays: config.certDays,
     now,
     onRevoked: (serial, reason) => {
       if (reason !== 'superseded') sessions.closeForCertificate(serial);

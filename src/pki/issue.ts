@@ -1,6 +1,7 @@
 // Issues certificates from the intermediate CA. The subject, SAN and extensions are written here
 // from directory data only (protocol §2); the card number and the password never reach this module.
-import { CA_SIGNING, UID_OID, randomSerial, x509 } from './x509.ts';
+import { CA_SIGNING, UID_OID, fingerprint, randomSerial, toPem, x509 } from './x509.ts';
+import type { CertificateRecord } from './records.ts';
 import { extKeyUsage, keyUsage, revocationLinks } from './extensions.ts';
 import type { Authority } from './authority.ts';
 import type { LeafProfile } from './profiles.ts';
@@ -75,4 +76,68 @@ export function issueServerCertificate(
 ): Promise<x509.X509Certificate> {
   const san = names.map((n) => ({ type: /^[\d.]+$|:/.test(n) ? ('ip' as const) : ('dns' as const), value: n }));
   return leaf(ca, profile, new x509.Name([{ CN: [names[0]] }, { O: ['TEKUP_chat'] }]), publicKey, san, opts);
+}
+
+export interface Issued {
+  cert: x509.X509Certificate;
+  /** Ready to stage: state `pending`. */
+  record: CertificateRecord;
+}
+
+/** Protocol §2's answer for an issued certificate (enrollment and renewal alike). */
+export interface IssuedAnswer {
+  login: string;
+  serial: string;
+  fingerprint: string;
+  notAfter: string;
+  certificate: string;
+  chain: string;
+}
+
+/** Issues user certificates with one profile, lifetime and set of links, and describes the result. */
+export class UserIssuer {
+  private readonly ca: Authority;
+  private readonly profile: LeafProfile;
+  private readonly publicUrl: string;
+  private readonly days: number;
+  readonly now: () => Date;
+  readonly minKeyBits: number;
+
+  constructor(o: { ca: Authority; profile: LeafProfile & { minKeyBits: number }; publicUrl: string; days: number; now: () => Date }) {
+    this.ca = o.ca;
+    this.profile = o.profile;
+    this.publicUrl = o.publicUrl;
+    this.days = o.days;
+    this.now = o.now;
+    this.minKeyBits = o.profile.minKeyBits;
+  }
+
+  async issue(who: Subject, publicKey: x509.PublicKey): Promise<Issued> {
+    const now = this.now();
+    const cert = await issueUserCertificate(this.ca, this.profile, who, publicKey, { publicUrl: this.publicUrl, notBefore: now, days: this.days });
+    return {
+      cert,
+      record: {
+        serial: cert.serialNumber,
+        login: who.login,
+        fingerprint: await fingerprint(cert),
+        der: new Uint8Array(cert.rawData),
+        notBefore: cert.notBefore.toISOString(),
+        notAfter: cert.notAfter.toISOString(),
+        issuedAt: now.toISOString(),
+        state: 'pending',
+      },
+    };
+  }
+
+  answer({ cert, record }: Issued): IssuedAnswer {
+    return {
+      login: record.login,
+      serial: record.serial,
+      fingerprint: record.fingerprint,
+      notAfter: record.notAfter,
+      certificate: toPem(cert),
+      chain: this.ca.chainPem,
+    };
+  }
 }

@@ -2,20 +2,14 @@
 // owner, and the start-up repair of work a crash interrupted.
 import { DomainError } from '../protocol/errors.ts';
 import type { Directory } from '../directory/directory.ts';
-import type { Authority } from './authority.ts';
 import { checkCsr } from './csr.ts';
-import { issueUserCertificate } from './issue.ts';
-import type { Profiles } from './profiles.ts';
+import type { IssuedAnswer, UserIssuer } from './issue.ts';
 import type { CertificateRecord, CertificateRecords, RevocationReason } from './records.ts';
-import { fingerprint, toPem } from './x509.ts';
 
 export interface LifecycleDeps {
-  ca: Authority;
+  issuer: UserIssuer;
   records: CertificateRecords;
   directory: Directory;
-  profiles: Profiles;
-  publicUrl: string;
-  certDays: number;
   now: () => Date;
   /** Called with each serial revoked, so sessions opened with it end at once. */
   onRevoked: (serial: string, reason: RevocationReason) => void;
@@ -44,24 +38,13 @@ export class Lifecycle {
    * the record confirmed, then the old one revoked as superseded: a crash at any step is finished
    * or undone by `reconcile` on the next start.
    */
-  async renew(login: string, csrPem: string, reason: 'superseded' | 'keyCompromise' = 'superseded') {
-    const { ca, records, directory, profiles } = this.d;
+  async renew(login: string, csrPem: string, reason: 'superseded' | 'keyCompromise' = 'superseded'): Promise<IssuedAnswer> {
+    const { issuer, records, directory } = this.d;
     const user = await directory.get(login);
     if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
     const old = await this.currentRecord(login);
-    const publicKey = await checkCsr(csrPem, user, profiles.user.minKeyBits);
-    const now = this.d.now();
-    const cert = await issueUserCertificate(ca, profiles.user, user, publicKey, { publicUrl: this.d.publicUrl, notBefore: now, days: this.d.certDays });
-    const record: CertificateRecord = {
-      serial: cert.serialNumber,
-      login,
-      fingerprint: await fingerprint(cert),
-      der: new Uint8Array(cert.rawData),
-      notBefore: cert.notBefore.toISOString(),
-      notAfter: cert.notAfter.toISOString(),
-      issuedAt: now.toISOString(),
-      state: 'pending',
-    };
+    const issued = await issuer.issue(user, await checkCsr(csrPem, user, issuer.minKeyBits));
+    const { record } = issued;
     records.stage(record);
     try {
       await directory.setCertificate(login, record.der);
@@ -71,7 +54,7 @@ export class Lifecycle {
     }
     records.confirm(record.serial);
     this.revoke(old.serial, reason);
-    return { login, serial: record.serial, fingerprint: record.fingerprint, notAfter: record.notAfter, certificate: toPem(cert), chain: ca.chainPem };
+    return issuer.answer(issued);
   }
 
   /** The owner revokes their current certificate (e.g. the key is lost or compromised). */
