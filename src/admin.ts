@@ -2,11 +2,9 @@
 // data directory as a running server (SQLite in WAL mode lets both work at once) through the same
 // wiring (src/app.ts), and never creates or replaces a CA: a data directory without one is an error.
 import { existsSync } from 'node:fs';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { resolve } from 'node:path';
 import * as v from 'valibot';
 import { createService, type Service } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, parseFlags, type Config } from './config.ts';
 import { DomainError } from './protocol/errors.ts';
 import { caFiles } from './pki/authority.ts';
 import { REVOCATION_REASONS } from './pki/revocation.ts';
@@ -17,7 +15,8 @@ import { hex, type x509 } from './pki/x509.ts';
 const COMMON = `Common options:
   --data DIR    the server's data directory (default ./data, or TEKUP_DATA)
   --json        machine-readable output
-  -h, --help    help for the command`;
+  -h, --help    help for the command
+The server's other options and environment (e.g. --ldap-url … for an LDAP directory) apply too.`;
 
 const HELP: Record<string, string> = {
   '': `Usage: tekup-chat admin <command> [options]     (from a checkout: npm run admin -- <command> [options])
@@ -63,18 +62,44 @@ to compare with what a relying party trusts) and validity. Nothing is created or
 ${COMMON}`,
 };
 
-const COMMON_OPTIONS = {
-  data: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies ParseArgsConfig['options'];
-
-const OPTIONS: Record<string, ParseArgsConfig['options']> = {
-  users: COMMON_OPTIONS,
-  certs: { ...COMMON_OPTIONS, login: { type: 'string' } },
-  revoke: { ...COMMON_OPTIONS, serial: { type: 'string' }, login: { type: 'string' }, reason: { type: 'string' } },
-  ca: COMMON_OPTIONS,
+/** Each command's own flags. Every other flag is the server's (--data, --ldap-url, …) and means the same. */
+const OWN: Record<string, { values: readonly string[]; switches: readonly string[] }> = {
+  users: { values: [], switches: ['json', 'help'] },
+  certs: { values: ['login'], switches: ['json', 'help'] },
+  revoke: { values: ['serial', 'login', 'reason'], switches: ['json', 'help'] },
+  ca: { values: [], switches: ['json', 'help'] },
 };
+
+type Own = Record<string, string | true | undefined>;
+
+/** Separates the command's own flags from the server's, which go to loadConfig as they are. */
+function splitArgs(own: (typeof OWN)[string], args: string[]): { mine: Own; server: string[] } {
+  const mine: Own = {};
+  const server: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
+    if (arg === '-h' || (m && own.switches.includes(m[1]) && m[2] === undefined)) {
+      mine[arg === '-h' ? 'help' : m![1]] = true;
+    } else if (m && own.values.includes(m[1])) {
+      const value = m[2] ?? args[++i];
+      if (value === undefined || (m[2] === undefined && value.startsWith('-'))) throw new UsageError(`--${m[1]} needs a value.`);
+      if (mine[m[1]] !== undefined) throw new UsageError(`--${m[1]} was given twice.`);
+      mine[m[1]] = value;
+    } else {
+      server.push(arg);
+    }
+  }
+  try {
+    const { positionals } = parseFlags(server);
+    if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
+  } catch (err) {
+    // Node's parser adds advice about positionals starting with "-", which does not apply here.
+    if (err instanceof ConfigError) throw new UsageError(err.message.replace(/\. To specify a positional[\s\S]*$/, '.'));
+    throw err;
+  }
+  return { mine, server };
+}
 
 /** The revoke command's flags: a hex serial (colons and 0x tolerated) or a login, and a known reason. */
 const revokeSchema = v.object({
@@ -107,26 +132,27 @@ export async function adminCommand(argv: string[], io: Io = { out: (l) => consol
     return command === '' ? 2 : 0;
   }
   try {
-    const options = OPTIONS[command];
-    if (!options) throw new UsageError(`Unknown command "${command}".`);
-    let values: Record<string, string | boolean | undefined>;
-    try {
-      ({ values } = parseArgs({ args: rest, options, allowPositionals: false, strict: true }) as { values: Record<string, string | boolean | undefined> });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    if (values.help) {
+    const own = OWN[command];
+    if (!own) throw new UsageError(`Unknown command "${command}".`);
+    const { mine, server } = splitArgs(own, rest);
+    if (mine.help) {
       io.out(HELP[command]);
       return 0;
     }
-    const dataDir = resolve((values.data as string | undefined) ?? process.env.TEKUP_DATA ?? 'data');
-    const json = Boolean(values.json);
     // Check the flags before opening anything, so a typo costs nothing.
-    const revokeArgs = command === 'revoke' ? parseRevoke(values) : undefined;
-    const service = await open(dataDir);
+    let config;
+    try {
+      config = loadConfig([...server, '--no-tls', '--quiet'], process.env);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new UsageError(err.message);
+      throw err;
+    }
+    const revokeArgs = command === 'revoke' ? parseRevoke(mine) : undefined;
+    const json = mine.json === true;
+    const service = await open(config);
     try {
       if (command === 'users') await users(service, io.out, json);
-      else if (command === 'certs') await certs(service, io.out, json, values.login as string | undefined);
+      else if (command === 'certs') await certs(service, io.out, json, mine.login as string | undefined);
       else if (command === 'revoke') await revoke(service, io.out, json, revokeArgs!);
       else await showCa(service, io.out, json);
     } finally {
@@ -135,7 +161,7 @@ export async function adminCommand(argv: string[], io: Io = { out: (l) => consol
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
-      const help = OPTIONS[command] ? `tekup-chat admin ${command} --help` : 'tekup-chat admin --help';
+      const help = OWN[command] ? `tekup-chat admin ${command} --help` : 'tekup-chat admin --help';
       io.err(`tekup-chat admin: ${err.message}\nRun "${help}" for usage.`);
       return 2;
     }
@@ -147,7 +173,7 @@ export async function adminCommand(argv: string[], io: Io = { out: (l) => consol
   }
 }
 
-function parseRevoke(values: Record<string, unknown>): v.InferOutput<typeof revokeSchema> {
+function parseRevoke(values: Own): v.InferOutput<typeof revokeSchema> {
   if (values.serial !== undefined && values.login !== undefined) throw new UsageError('Give either --serial or --login, not both.');
   if (values.serial === undefined && values.login === undefined) throw new UsageError('Say what to revoke: --serial S or --login L.');
   const parsed = v.safeParse(revokeSchema, { serial: values.serial, login: values.login, reason: values.reason });
@@ -156,15 +182,16 @@ function parseRevoke(values: Record<string, unknown>): v.InferOutput<typeof revo
 }
 
 /** Opens the data directory through the one wiring place, refusing to create a CA where there is none. */
-async function open(dataDir: string): Promise<Service> {
+async function open(config: Config): Promise<Service> {
+  const { dataDir } = config;
   if (!existsSync(caFiles(dataDir).intermediateCert)) {
     throw new Refused(
       `There is no TEKUP_chat CA in ${dataDir}. Start the server once with --data ${dataDir} to create one ` +
         '(the admin command never creates or replaces a CA), or point --data at the right directory.',
     );
   }
-  const config = loadConfig(['--data', dataDir, '--no-tls', '--quiet'], process.env);
-  return createService({ config, log: () => {} });
+  // No start-up repair: the running server owns that, and may be mid-way through a renewal.
+  return createService({ config, log: () => {}, repair: false });
 }
 
 /** Fixed-width columns, headed, for people reading a terminal. */

@@ -46,6 +46,11 @@ export interface AppOptions {
   log: Log;
   /** The clock every service reads; tests pass their own to issue expired certificates. */
   now?: () => Date;
+  /**
+   * Run the start-up repair (lifecycle.reconcile). Only the server does: the admin command line
+   * opens the same database while the server may be half-way through a renewal it would undo.
+   */
+  repair?: boolean;
 }
 
 export interface Service {
@@ -71,7 +76,7 @@ async function openDirectory(config: Config, db: Db): Promise<Directory> {
   return new EmbeddedDirectory(db);
 }
 
-export async function createService({ config, log, now = () => new Date() }: AppOptions): Promise<Service> {
+export async function createService({ config, log, now = () => new Date(), repair = true }: AppOptions): Promise<Service> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(join(config.dataDir, 'tekup.db'));
   const records = new SqliteCertificateRecords(db);
@@ -96,7 +101,7 @@ export async function createService({ config, log, now = () => new Date() }: App
       if (reason !== 'superseded') sessions.closeForCertificate(serial);
     },
   });
-  await lifecycle.reconcile();
+  if (repair) await lifecycle.reconcile();
   // A session lives only while the certificate it was opened with is not revoked (superseded by
   // a renewal is fine: the same person proved the new key).
   const auth = requireSession(sessions, (s) => {
