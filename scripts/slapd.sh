@@ -61,7 +61,7 @@ dn: olcOverlay={0}unique,olcDatabase={1}mdb,cn=config
 objectClass: olcOverlayConfig
 objectClass: olcUniqueConfig
 olcOverlay: {0}unique
-olcUniqueURI: ldap:///ou=people,$SUFFIX?mail,employeeNumber?one
+olcUniqueURI: ldap:///ou=people,$SUFFIX?mail,employeeNumber?sub
 "
   fi
   cat >"$DIR/config.ldif" <<LDIF
@@ -230,7 +230,8 @@ stop() {
   if running; then
     local pid
     pid=$(cat "$DIR/slapd.pid")
-    kill "$pid"
+    # Its data is about to be removed: no need to wait for a clean shutdown (which takes a second or two).
+    if [ $KEEP = 0 ]; then kill -9 "$pid"; else kill "$pid"; fi
     for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
     if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; fi
   fi

@@ -3,11 +3,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import type { Config } from './config.ts';
-import { ConfigError } from './config.ts';
 import type { Log } from './log.ts';
 import { openDatabase, type Db } from './store/sqlite.ts';
 import { SqliteCertificateRecords } from './store/certificates.ts';
 import { EmbeddedDirectory } from './directory/embedded.ts';
+import { LdapDirectory } from './directory/ldap.ts';
 import type { Directory } from './directory/directory.ts';
 import { Authority } from './pki/authority.ts';
 import { PROFILES } from './pki/profiles.ts';
@@ -71,8 +71,13 @@ export interface Service {
   close(): Promise<void>;
 }
 
-async function openDirectory(config: Config, db: Db): Promise<Directory> {
-  if (config.ldap) throw new ConfigError('The LDAP directory adapter is not available in this build; omit --ldap-url to use the embedded directory.');
+/**
+ * The embedded directory, or LDAP with --ldap-url: connected, bound and the base DN checked before
+ * anything is served (LdapStartError otherwise). Registrations a crash left half-done across the
+ * two stores are settled by lifecycle.reconcile() below, for either adapter.
+ */
+async function openDirectory(config: Config, db: Db, log: Log): Promise<Directory> {
+  if (config.ldap) return LdapDirectory.open(config.ldap, log);
   return new EmbeddedDirectory(db);
 }
 
@@ -80,7 +85,7 @@ export async function createService({ config, log, now = () => new Date(), repai
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(join(config.dataDir, 'tekup.db'));
   const records = new SqliteCertificateRecords(db);
-  const directory = await openDirectory(config, db);
+  const directory = await openDirectory(config, db, log);
   const ca = await Authority.open(config.dataDir, PROFILES, now);
 
   const issuer = new UserIssuer({ ca, profile: PROFILES.user, publicUrl: config.publicUrl, days: config.certDays, now });
