@@ -55,8 +55,8 @@ Options:
   -h, --help           this text
   -v, --version        the version
 Environment: TEKUP_PORT, TEKUP_DATA, TEKUP_HOST, TEKUP_PUBLIC_URL, TEKUP_LDAP_URL, TEKUP_LDAP_BIND_DN,
-  TEKUP_LDAP_PASSWORD_FILE, TEKUP_LDAP_BASE_DN, TEKUP_CARD_PATTERN, TEKUP_CERT_DAYS,
-  TEKUP_PBKDF2_ITERATIONS, TEKUP_ENROLL_PER_MINUTE, TEKUP_LOGIN_PER_MINUTE, TEKUP_ADDRESS_PER_MINUTE.`;
+  TEKUP_LDAP_PASSWORD_FILE, TEKUP_LDAP_BASE_DN, TEKUP_LDAP_STARTTLS (=1), TEKUP_LDAP_CA,
+  TEKUP_CARD_PATTERN, TEKUP_CERT_DAYS, TEKUP_PBKDF2_ITERATIONS, TEKUP_ENROLL_PER_MINUTE, TEKUP_LOGIN_PER_MINUTE, TEKUP_ADDRESS_PER_MINUTE.`;
 
 export class ConfigError extends Error {}
 
@@ -126,8 +126,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
       bindDn: f['ldap-bind-dn'] ?? env.TEKUP_LDAP_BIND_DN ?? '',
       bindPasswordFile: f['ldap-password-file'] ?? env.TEKUP_LDAP_PASSWORD_FILE,
       baseDn,
-      startTls: Boolean(f['ldap-starttls']),
-      caFile: f['ldap-ca'],
+      startTls: Boolean(f['ldap-starttls']) || /^(1|true|yes)$/i.test(env.TEKUP_LDAP_STARTTLS ?? ''),
+      caFile: f['ldap-ca'] ?? env.TEKUP_LDAP_CA,
     };
   }
   const names = new Set(['localhost', '127.0.0.1', '::1', new URL(publicUrl).hostname.replace(/^\[|\]$/g, '')]);
