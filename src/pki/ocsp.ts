@@ -5,7 +5,7 @@
 // Work per request is one DER parse, one indexed lookup per certificate and one RSA signature. A
 // request without a nonce may be answered with a response signed moments ago for the same question
 // and the same answer (RFC 5019 §2.2 allows pre-produced responses); a nonce forces a fresh one.
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import { AsnAnyConverter, AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, CRLReason, CRLReasons, Certificate, Extension } from '@peculiar/asn1-x509';
 import {
   BasicOCSPResponse,
@@ -78,7 +78,7 @@ export class OcspResponder {
     this.issuerHashes = issuerHashes;
     const sha1Key = issuerHashes.get('1.3.14.3.2.26')!.key;
     this.responderId = new ResponderID({ byKey: new OctetString(Buffer.from(sha1Key, 'hex')) });
-    this.certs = [AsnConvert.parse(deps.ca.intermediate.rawData, Certificate)];
+    this.certs = [encoded<Certificate>(deps.ca.intermediate.rawData)];
   }
 
   static async create(deps: OcspDeps): Promise<OcspResponder> {
@@ -146,7 +146,7 @@ export class OcspResponder {
     const tbs = AsnConvert.serialize(data);
     const signature = await crypto.subtle.sign(CA_SIGNING, this.d.ca.signingKey, tbs);
     const basic = new BasicOCSPResponse({
-      tbsResponseData: data,
+      tbsResponseData: encoded<ResponseData>(tbs),
       signatureAlgorithm: new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: null }),
       signature,
       certs: this.certs,
@@ -157,6 +157,21 @@ export class OcspResponder {
     });
     return new Uint8Array(AsnConvert.serialize(response));
   }
+}
+
+/**
+ * DER bytes placed as they are into a structure being serialized (asn1-schema takes any object with
+ * toASN/fromASN): the signed ResponseData is embedded exactly as signed, and the intermediate
+ * certificate is not rebuilt from a parsed model for every response.
+ */
+function encoded<T>(der: ArrayBuffer): T {
+  const value = {
+    toASN: () => AsnAnyConverter.toASN(der),
+    fromASN: () => {
+      throw new Error('encoded DER is write-only');
+    },
+  };
+  return value as unknown as T;
 }
 
 /** Throws when the request cannot be answered as asked; returns the nonce extension to echo. */
