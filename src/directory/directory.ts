@@ -1,5 +1,5 @@
 // The directory port: who is registered. Two adapters implement it, embedded (SQLite, the default)
-// and LDAP; both pass the same contract tests (test/directory-contract.ts).
+// and LDAP; both pass the same contract tests (test/helpers/directory-contract.ts).
 export interface DirectoryUser {
   login: string;
   cardNumber: string;

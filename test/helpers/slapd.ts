@@ -7,6 +7,18 @@ import { ROOT } from './server.ts';
 
 const SCRIPT = join(ROOT, 'scripts/slapd.sh');
 
+// slapd daemonizes: if a test file dies before its after() hook, stop what it started anyway.
+const running = new Set<string>();
+process.once('exit', () => {
+  for (const dir of running) {
+    try {
+      execFileSync('bash', [SCRIPT, 'stop', dir], { stdio: 'ignore' });
+    } catch {
+      // already gone
+    }
+  }
+});
+
 export interface Slapd {
   url: string;
   bindDn: string;
@@ -43,6 +55,7 @@ export function startSlapd(opts: { unique?: boolean; tls?: boolean } = {}): Slap
   const run = (args: string[]) => execFileSync('bash', [SCRIPT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const v = parse(run(['start', ...flags]));
   const dir = v.SLAPD_DIR;
+  running.add(dir);
   const baseDn = v.TEKUP_LDAP_BASE_DN;
   const suffix = baseDn.replace(/^ou=people,/, '');
   const bind = (config?: boolean) => ['-x', '-H', v.TEKUP_LDAP_URL, '-D', config ? 'cn=config' : v.TEKUP_LDAP_BIND_DN, '-y', v.TEKUP_LDAP_PASSWORD_FILE];
@@ -59,7 +72,10 @@ export function startSlapd(opts: { unique?: boolean; tls?: boolean } = {}): Slap
     password: () => readFileSync(v.TEKUP_LDAP_PASSWORD_FILE, 'utf8'),
     halt: () => void run(['stop', dir, '--keep']),
     start: () => void run(['start', '--dir', dir]),
-    stop: () => void run(['stop', dir]),
+    stop: () => {
+      run(['stop', dir]);
+      running.delete(dir);
+    },
     ldapsearch: (args) => execFileSync('ldapsearch', [...bind(), '-LLL', '-o', 'ldif-wrap=no', ...args], { encoding: 'utf8' }),
     ldapmodify: (ldif, o = {}) => execFileSync('ldapmodify', bind(o.config), { input: ldif, encoding: 'utf8' }),
   };
