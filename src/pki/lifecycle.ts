@@ -49,7 +49,9 @@ export class Lifecycle {
     try {
       await directory.setCertificate(login, record.der);
     } catch (err) {
-      records.discard(record.serial);
+      // When the directory cannot tell whether the change landed (unreachable mid-write), the
+      // record stays pending: reconcile() confirms it if the directory holds it, forgets it if not.
+      if (!(err instanceof DomainError && err.code === 'unavailable')) records.discard(record.serial);
       throw err;
     }
     records.confirm(record.serial);
