@@ -1,11 +1,12 @@
 // Passwords are kept only as salted PBKDF2-HMAC-SHA256 (protocol §2), in the form OpenLDAP's
 // pw-pbkdf2 module reads: {PBKDF2-SHA256}<iterations>$<ab64 salt>$<ab64 hash>, where ab64 is
-// base64 without padding and with "." for "+". Derivation runs on libuv's thread pool through the
-// async crypto.pbkdf2, so a login storm never blocks the event loop.
-import { pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
+// base64 without padding and with "." for "+". Derivation runs on the hashing threads of
+// src/auth/hash-pool.ts, so a login storm never blocks the event loop nor libuv's thread pool.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hashPool } from './hash-pool.ts';
 
-const derive = promisify(pbkdf2);
+const derive = (password: string, salt: Uint8Array, iterations: number, keylen: number) =>
+  hashPool.pbkdf2({ password, salt, iterations, keylen });
 export const SCHEME = '{PBKDF2-SHA256}';
 export const DEFAULT_ITERATIONS = 600_000;
 const SALT_BYTES = 16;
@@ -16,7 +17,7 @@ const unab64 = (s: string) => Buffer.from(s.replace(/\./g, '+'), 'base64');
 
 export async function hashPassword(password: string, iterations = DEFAULT_ITERATIONS): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  const hash = await derive(password.normalize('NFC'), salt, iterations, HASH_BYTES, 'sha256');
+  const hash = await derive(password.normalize('NFC'), salt, iterations, HASH_BYTES);
   return `${SCHEME}${iterations}$${ab64(salt)}$${ab64(hash)}`;
 }
 
@@ -25,7 +26,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const m = /^\{PBKDF2-SHA256\}(\d+)\$([A-Za-z0-9./]+)\$([A-Za-z0-9./]+)$/.exec(stored);
   if (!m) return false;
   const expected = unab64(m[3]);
-  const actual = await derive(password.normalize('NFC'), unab64(m[2]), Number(m[1]), expected.length, 'sha256');
+  const actual = await derive(password.normalize('NFC'), unab64(m[2]), Number(m[1]), expected.length);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 

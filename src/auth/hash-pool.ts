@@ -1,0 +1,105 @@
+// Password hashing on threads of its own. PBKDF2 at 600,000 iterations is ~80 ms of CPU. Through
+// the async crypto.pbkdf2 it would run on libuv's shared thread pool, where a login storm queues
+// hash after hash ahead of everything else that pool does: the database's durability syncs,
+// WebCrypto signatures and digests. So hashes get worker threads (one per core) and a queue of
+// their own, and the rest of the server keeps moving while they grind.
+//
+// The worker is a small CommonJS script passed as source (`eval`), so it also runs inside the
+// single executable, where there is no file to point a Worker at.
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { pbkdf2Sync } = require('node:crypto');
+parentPort.on('message', (job) => {
+  let reply;
+  try {
+    reply = { hash: pbkdf2Sync(job.password, job.salt, job.iterations, job.keylen, 'sha256') };
+  } catch (err) {
+    reply = { error: String((err && err.message) || err) };
+  }
+  parentPort.postMessage(reply);
+});`;
+
+export interface HashJob {
+  password: string;
+  salt: Uint8Array;
+  iterations: number;
+  keylen: number;
+}
+
+interface Queued {
+  job: HashJob;
+  resolve: (hash: Buffer) => void;
+  reject: (err: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy?: Queued;
+}
+
+export class HashPool {
+  private readonly size: number;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Queued[] = [];
+
+  constructor(size = Math.max(1, Math.min(availableParallelism(), 16))) {
+    this.size = size;
+  }
+
+  /** PBKDF2-HMAC-SHA256 of `job.password`, computed on a pool thread. */
+  pbkdf2(job: HashJob): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Jobs waiting for a thread (not counting those running). */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  private dispatch(): void {
+    while (this.queue.length) {
+      const slot = this.slots.find((s) => !s.busy) ?? (this.slots.length < this.size ? this.spawn() : undefined);
+      if (!slot) return;
+      const next = this.queue.shift()!;
+      slot.busy = next;
+      // Held only while working: an idle pool never keeps the process alive.
+      slot.worker.ref();
+      slot.worker.postMessage(next.job);
+    }
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true }) };
+    slot.worker.unref();
+    slot.worker.on('message', (reply: { hash?: Uint8Array; error?: string }) => {
+      const done = slot.busy;
+      slot.busy = undefined;
+      slot.worker.unref();
+      if (reply.hash) done?.resolve(Buffer.from(reply.hash.buffer, reply.hash.byteOffset, reply.hash.byteLength));
+      else done?.reject(new Error(`password hashing failed: ${reply.error}`));
+      this.dispatch();
+    });
+    // A worker that dies takes only its own job with it; the next job gets a fresh thread.
+    const lost = (err: Error) => {
+      const i = this.slots.indexOf(slot);
+      if (i < 0) return;
+      this.slots.splice(i, 1);
+      slot.busy?.reject(err);
+      slot.busy = undefined;
+      this.dispatch();
+    };
+    slot.worker.on('error', lost);
+    slot.worker.on('exit', (code) => lost(new Error(`password hashing thread exited (${code})`)));
+    this.slots.push(slot);
+    return slot;
+  }
+}
+
+/** The process-wide pool: hashing capacity is the machine's cores, shared by every caller. */
+export const hashPool = new HashPool();
