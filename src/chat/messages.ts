@@ -9,8 +9,8 @@ export interface StoredMessage {
 }
 
 export interface MessageStore {
-  /** Stores durably; false when the id is already known (a replay). */
-  insert(envelope: Envelope, receivedAt: string): StoredMessage | undefined;
+  /** Stores durably: resolves once the envelope would survive a power cut; undefined when the id is already known (a replay). */
+  insert(envelope: Envelope, receivedAt: string): Promise<StoredMessage | undefined>;
   hasId(id: string): boolean;
   /** Between two users, oldest first, seq > after (or the newest page before `before`). */
   conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): StoredMessage[];

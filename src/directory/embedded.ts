@@ -1,6 +1,6 @@
 // The zero-set-up directory: users in the data directory's SQLite database, next to the CA records,
 // so a registration is one transaction.
-import { migrate, transaction, type Db } from '../store/sqlite.ts';
+import { durable, migrate, transaction, type Db } from '../store/sqlite.ts';
 import type { Directory, DirectoryUser, Registration, UniqueField } from './directory.ts';
 import { conflictError } from './conflict.ts';
 
@@ -88,10 +88,13 @@ export class EmbeddedDirectory implements Directory {
       }
       throw err;
     }
+    // The answer hands out a certificate: it must not outlive the record of it, even on a power cut.
+    await durable(this.db);
   }
 
   async setCertificate(login: string, der: Uint8Array): Promise<void> {
     this.db.prepare('UPDATE users SET certificate = ? WHERE login = ?').run(der, login);
+    await durable(this.db);
   }
 
   async close(): Promise<void> {}

@@ -1,8 +1,9 @@
 // SQLite adapter of the message store (src/chat/messages.ts). Each insert is its own committed
-// transaction with synchronous=FULL: once insert returns, the envelope survives a crash.
+// transaction, and insert resolves only once the WAL holding it is synced to disk (`durable`,
+// shared by every insert of the moment): then the envelope survives a crash or a power cut.
 import type { MessageStore, StoredMessage } from '../chat/messages.ts';
 import type { Envelope } from '../protocol/envelope.ts';
-import { migrate, type Db } from './sqlite.ts';
+import { durable, migrate, type Db } from './sqlite.ts';
 
 const SCHEMA = [
   `CREATE TABLE messages (
@@ -57,9 +58,11 @@ export class SqliteMessageStore implements MessageStore {
     };
   }
 
-  insert(e: Envelope, receivedAt: string): StoredMessage | undefined {
+  async insert(e: Envelope, receivedAt: string): Promise<StoredMessage | undefined> {
     const row = this.stmts.insert.get(e.id, e.from, e.to, receivedAt, JSON.stringify(e)) as { seq: number } | undefined;
-    return row && { seq: Number(row.seq), receivedAt, envelope: e };
+    if (!row) return undefined;
+    await durable(this.db);
+    return { seq: Number(row.seq), receivedAt, envelope: e };
   }
 
   hasId(id: string): boolean {
