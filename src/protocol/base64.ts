@@ -17,27 +17,33 @@ export function toBase64(data: Uint8Array | ArrayBuffer): string {
 
 /** True when `text` is canonical base64: the one encoding of its bytes (unused bits zero). */
 export function isBase64(text: string): boolean {
-  return decodeOrUndefined(text) !== undefined;
+  return base64Length(text) !== undefined;
 }
 
 /** The bytes of canonical base64 `text`; throws a TypeError on anything else. */
 export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const bytes = decodeOrUndefined(text);
-  if (!bytes) throw new TypeError('not canonical base64');
-  return bytes;
-}
-
-/** Decoded length, or undefined when `text` is not canonical base64. */
-export function base64Length(text: string): number | undefined {
-  return decodeOrUndefined(text)?.length;
-}
-
-function decodeOrUndefined(text: string): Uint8Array<ArrayBuffer> | undefined {
-  if (typeof text !== 'string' || !B64.test(text)) return undefined;
+  if (base64Length(text) === undefined) throw new TypeError('not canonical base64');
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  // Non-zero unused bits would give a second spelling of the same bytes; allowing one spelling
-  // only keeps text and bytes one to one, so comparing the text is comparing the bytes.
-  return toBase64(bytes) === text ? bytes : undefined;
+  return bytes;
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * Decoded length, or undefined when `text` is not canonical base64. Worked out without decoding
+ * (the server checks the size of every field of every envelope this way): non-zero unused bits in
+ * the last character before the padding would give a second spelling of the same bytes, and
+ * allowing one spelling only keeps text and bytes one to one, so comparing the text is comparing
+ * the bytes.
+ */
+export function base64Length(text: string): number | undefined {
+  if (typeof text !== 'string' || !B64.test(text)) return undefined;
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  if (pad) {
+    const last = ALPHABET.indexOf(text[text.length - pad - 1]);
+    if (last & (pad === 2 ? 0x0f : 0x03)) return undefined;
+  }
+  return (text.length / 4) * 3 - pad;
 }
