@@ -1,6 +1,6 @@
 // The zero-set-up directory: users in the data directory's SQLite database, next to the CA records,
 // so a registration is one transaction.
-import { durable, migrate, transaction, type Db } from '../store/sqlite.ts';
+import { durable, migrate, prepared, transaction, type Db } from '../store/sqlite.ts';
 import type { Directory, DirectoryUser, Registration, UniqueField } from './directory.ts';
 import { conflictError } from './conflict.ts';
 
@@ -50,16 +50,16 @@ export class EmbeddedDirectory implements Directory {
   }
 
   async get(login: string) {
-    const row = this.db.prepare('SELECT * FROM users WHERE login = ?').get(login) as Row | undefined;
+    const row = prepared(this.db, 'SELECT * FROM users WHERE login = ?').get(login) as Row | undefined;
     return row && fromRow(row);
   }
 
   async list() {
-    return (this.db.prepare('SELECT * FROM users ORDER BY login').all() as unknown as Row[]).map(fromRow);
+    return (prepared(this.db, 'SELECT * FROM users ORDER BY login').all() as unknown as Row[]).map(fromRow);
   }
 
   async findConflict(u: Pick<DirectoryUser, UniqueField>): Promise<UniqueField | undefined> {
-    const q = (sql: string, v: string) => this.db.prepare(sql).get(v) !== undefined;
+    const q = (sql: string, v: string) => prepared(this.db, sql).get(v) !== undefined;
     if (q('SELECT 1 FROM users WHERE login = ?', u.login)) return 'login';
     if (q('SELECT 1 FROM users WHERE email_key = ?', u.email.toLowerCase())) return 'email';
     if (q('SELECT 1 FROM users WHERE card_number = ?', u.cardNumber)) return 'cardNumber';
@@ -71,12 +71,11 @@ export class EmbeddedDirectory implements Directory {
     try {
       transaction(this.db, () => {
         r.stage();
-        this.db
-          .prepare(
-            `INSERT INTO users (login, card_number, first_name, last_name, email, email_key, password_hash, certificate, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(u.login, u.cardNumber, u.firstName, u.lastName, u.email, u.email.toLowerCase(), u.passwordHash, u.certificate, u.createdAt);
+        prepared(
+          this.db,
+          `INSERT INTO users (login, card_number, first_name, last_name, email, email_key, password_hash, certificate, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(u.login, u.cardNumber, u.firstName, u.lastName, u.email, u.email.toLowerCase(), u.passwordHash, u.certificate, u.createdAt);
         r.confirm();
       });
     } catch (err) {
@@ -93,7 +92,7 @@ export class EmbeddedDirectory implements Directory {
   }
 
   async setCertificate(login: string, der: Uint8Array): Promise<void> {
-    this.db.prepare('UPDATE users SET certificate = ? WHERE login = ?').run(der, login);
+    prepared(this.db, 'UPDATE users SET certificate = ? WHERE login = ?').run(der, login);
     await durable(this.db);
   }
 

@@ -1,6 +1,6 @@
 // SQLite adapter of the CA's certificate records (src/pki/records.ts).
 import type { CertificateRecord, CertificateRecords, RevocationReason } from '../pki/records.ts';
-import { migrate, type Db } from './sqlite.ts';
+import { migrate, prepared, type Db } from './sqlite.ts';
 
 const SCHEMA = [
   `CREATE TABLE certificates (
@@ -57,29 +57,28 @@ export class SqliteCertificateRecords implements CertificateRecords {
   }
 
   stage(c: CertificateRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO certificates (serial, login, fingerprint, der, not_before, not_after, issued_at, state)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')`,
-      )
-      .run(c.serial, c.login, c.fingerprint, c.der, c.notBefore, c.notAfter, c.issuedAt);
+    prepared(
+      this.db,
+      `INSERT INTO certificates (serial, login, fingerprint, der, not_before, not_after, issued_at, state)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')`,
+    ).run(c.serial, c.login, c.fingerprint, c.der, c.notBefore, c.notAfter, c.issuedAt);
   }
 
   confirm(serial: string): void {
-    this.db.prepare(`UPDATE certificates SET state = 'issued' WHERE serial = ? AND state = 'pending'`).run(serial);
+    prepared(this.db, `UPDATE certificates SET state = 'issued' WHERE serial = ? AND state = 'pending'`).run(serial);
   }
 
   discard(serial: string): void {
-    this.db.prepare(`DELETE FROM certificates WHERE serial = ? AND state = 'pending'`).run(serial);
+    prepared(this.db, `DELETE FROM certificates WHERE serial = ? AND state = 'pending'`).run(serial);
   }
 
   private one(sql: string, ...args: string[]): CertificateRecord | undefined {
-    const row = this.db.prepare(sql).get(...args) as Row | undefined;
+    const row = prepared(this.db, sql).get(...args) as Row | undefined;
     return row && fromRow(row);
   }
 
   private many(sql: string, ...args: string[]): CertificateRecord[] {
-    return (this.db.prepare(sql).all(...args) as unknown as Row[]).map(fromRow);
+    return (prepared(this.db, sql).all(...args) as unknown as Row[]).map(fromRow);
   }
 
   get(serial: string) {
@@ -102,16 +101,15 @@ export class SqliteCertificateRecords implements CertificateRecords {
   }
 
   revocationMark(): string {
-    const r = this.db
-      .prepare(`SELECT count(*) AS n, max(revoked_at) AS latest FROM certificates WHERE revoked_at IS NOT NULL`)
-      .get() as { n: number; latest: string | null };
+    const r = prepared(this.db, `SELECT count(*) AS n, max(revoked_at) AS latest FROM certificates WHERE revoked_at IS NOT NULL`).get() as { n: number; latest: string | null };
     return `${r.n}/${r.latest ?? ''}`;
   }
 
   revoke(serial: string, reason: RevocationReason, at: string): boolean {
-    const r = this.db
-      .prepare(`UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE serial = ? AND state = 'issued' AND revoked_at IS NULL`)
-      .run(at, reason, serial);
+    const r = prepared(
+      this.db,
+      `UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE serial = ? AND state = 'issued' AND revoked_at IS NULL`,
+    ).run(at, reason, serial);
     return Number(r.changes) === 1;
   }
 }

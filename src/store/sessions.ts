@@ -1,6 +1,6 @@
 // SQLite adapter of the session store (src/auth/sessions.ts).
 import type { SessionRecord, SessionStore } from '../auth/sessions.ts';
-import { migrate, type Db } from './sqlite.ts';
+import { migrate, prepared, type Db } from './sqlite.ts';
 
 const SCHEMA = [
   `CREATE TABLE sessions (
@@ -29,21 +29,19 @@ export class SqliteSessionStore implements SessionStore {
     migrate(db, 'sessions', SCHEMA);
   }
   insert(s: SessionRecord): void {
-    this.db
-      .prepare('INSERT INTO sessions (token_hash, login, cert_serial, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-      .run(s.tokenHash, s.login, s.certSerial, s.createdAt, s.expiresAt);
+    prepared(this.db, 'INSERT INTO sessions (token_hash, login, cert_serial, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(s.tokenHash, s.login, s.certSerial, s.createdAt, s.expiresAt);
   }
   get(tokenHash: string): SessionRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+    const r = prepared(this.db, 'SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
     return r && { tokenHash: r.token_hash, login: r.login, certSerial: r.cert_serial, createdAt: r.created_at, expiresAt: r.expires_at };
   }
   delete(tokenHash: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+    prepared(this.db, 'DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
   }
   deleteForCertificate(serial: string): number {
-    return Number(this.db.prepare('DELETE FROM sessions WHERE cert_serial = ?').run(serial).changes);
+    return Number(prepared(this.db, 'DELETE FROM sessions WHERE cert_serial = ?').run(serial).changes);
   }
   deleteExpired(now: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
+    prepared(this.db, 'DELETE FROM sessions WHERE expires_at <= ?').run(now);
   }
 }

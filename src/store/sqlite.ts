@@ -1,5 +1,5 @@
 // Opens the data directory's SQLite database in WAL mode and applies each adapter's schema once.
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { close, fdatasync, open } from 'node:fs';
 import { promisify } from 'node:util';
 
@@ -18,6 +18,20 @@ export function openDatabase(file: string): Db {
            PRAGMA busy_timeout = 5000;
            CREATE TABLE IF NOT EXISTS schema_versions (name TEXT PRIMARY KEY, version INTEGER NOT NULL);`);
   return db;
+}
+
+const statements = new WeakMap<Db, Map<string, StatementSync>>();
+
+/**
+ * The prepared statement for `sql` on `db`, compiled once and reused: compiling costs more than
+ * running the point queries a request makes (session, certificate and user look-ups).
+ */
+export function prepared(db: Db, sql: string): StatementSync {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
 }
 
 /**
