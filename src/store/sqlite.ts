@@ -63,15 +63,21 @@ export function transaction<T>(db: Db, fn: () => T): T {
 
 const openFile = promisify(open);
 const syncFile = promisify(fdatasync);
-const closeFile = promisify(close);
+
+// The WAL's descriptor is kept for the life of its database; closed when the connection object is
+// collected (SQLite locks the database and -shm files, never the -wal file, so a descriptor of our
+// own disturbs nothing).
+const descriptors = new FinalizationRegistry<{ fd?: number }>((held) => held.fd !== undefined && close(held.fd, () => {}));
 
 class WalSync {
   private readonly wal: string;
+  private readonly held: { fd?: number } = {};
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
 
-  constructor(file: string) {
+  constructor(db: Db, file: string) {
     this.wal = `${file}-wal`;
+    descriptors.register(db, this.held);
   }
 
   sync(): Promise<void> {
@@ -89,20 +95,15 @@ class WalSync {
   }
 
   private async flush(): Promise<void> {
-    let fd: number;
-    try {
-      fd = await openFile(this.wal, 'r');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // nothing written in WAL mode yet
-      throw err;
+    if (this.held.fd === undefined) {
+      try {
+        this.held.fd = await openFile(this.wal, 'r');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // nothing written in WAL mode yet
+        throw err;
+      }
     }
-    // SQLite locks the database and -shm files, never the -wal file, so this descriptor of our
-    // own can be opened and closed freely.
-    try {
-      await syncFile(fd);
-    } finally {
-      await closeFile(fd);
-    }
+    await syncFile(this.held.fd);
   }
 }
 
@@ -118,7 +119,7 @@ export function durable(db: Db): Promise<void> {
   if (!s) {
     const file = db.location();
     if (!file) return Promise.resolve(); // in memory: nothing to sync
-    syncs.set(db, (s = new WalSync(file)));
+    syncs.set(db, (s = new WalSync(db, file)));
   }
   return s.sync();
 }
