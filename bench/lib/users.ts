@@ -1,0 +1,112 @@
+// Users for the benchmarks: enrolled over HTTP like anyone else, logged in with the challenge
+// signature of protocol §3, and envelopes signed as protocol §5 asks. One openssl key serves every
+// benchmark user: the server's work per request does not depend on whose key it is, and making
+// thousands of RSA keys would only slow the set-up.
+import { createPrivateKey, randomBytes, randomUUID, sign, constants, type KeyObject } from 'node:crypto';
+import { makeCsr, type KeyAndCsr } from '../../test/helpers/openssl.ts';
+import { postJson } from '../../test/helpers/users.ts';
+import { signChallenge } from '../../test/helpers/login.ts';
+import { jcs } from '../../src/client/jcs.ts';
+import type { EnrollRequest } from '../../src/protocol/enroll.ts';
+import type { Envelope } from '../../src/protocol/envelope.ts';
+
+export interface BenchUser {
+  login: string;
+  password: string;
+  certificate: string;
+  serial: string;
+  keyPem: string;
+  token?: string;
+}
+
+let sharedKey: KeyAndCsr | undefined;
+export function benchKey(): KeyAndCsr {
+  sharedKey ??= makeCsr('/O=Bench');
+  return sharedKey;
+}
+
+const run = `${Date.now().toString(36).slice(-4)}${process.pid.toString(36)}`;
+// Card numbers must be unique too; each benchmark starts from an empty data directory.
+let counter = 0;
+
+/** A valid enrollment body with a fresh identity (login, card number, email). */
+export function enrollRequest(prefix: string): EnrollRequest {
+  const n = ++counter;
+  const login = `${prefix}${run}x${n}`.toLowerCase().slice(0, 32);
+  return {
+    cardNumber: String(10_000_000 + n),
+    firstName: 'Bench',
+    lastName: 'User',
+    login,
+    email: `${login}@example.org`,
+    password: `correct horse battery ${login}`,
+    csr: benchKey().csr,
+  };
+}
+
+/** Enrolls `n` users, `concurrency` at a time. */
+export async function enrollMany(url: string, n: number, prefix: string, concurrency = 4): Promise<BenchUser[]> {
+  const out: BenchUser[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < n) {
+      next++;
+      const body = enrollRequest(prefix);
+      const res = await postJson(`${url}/api/v1/enroll`, body);
+      if (res.status !== 201) throw new Error(`enroll ${res.status} ${JSON.stringify(res.json)}`);
+      out.push({ login: body.login, password: body.password, certificate: res.json.certificate, serial: res.json.serial, keyPem: benchKey().key });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return out;
+}
+
+export async function logIn(url: string, u: BenchUser): Promise<string> {
+  const { challenge } = (await postJson(`${url}/api/v1/session/challenge`, { login: u.login })).json;
+  const res = await postJson(`${url}/api/v1/session`, {
+    login: u.login,
+    password: u.password,
+    certificate: u.certificate,
+    challenge,
+    signature: signChallenge(u.keyPem, challenge),
+  });
+  if (res.status !== 200) throw new Error(`login ${res.status} ${JSON.stringify(res.json)}`);
+  u.token = res.json.token;
+  return res.json.token;
+}
+
+const keyObjects = new Map<string, KeyObject>();
+
+/**
+ * An envelope from `from` to `to` whose outer signature verifies. The ciphertext and wrapped keys
+ * are random bytes of realistic sizes: the server never opens them, so its work is the same as for
+ * a real message (the client tests cover real sealing).
+ */
+export function envelope(from: BenchUser, to: string, sentAt = new Date()): Envelope {
+  let key = keyObjects.get(from.keyPem);
+  if (!key) keyObjects.set(from.keyPem, (key = createPrivateKey(from.keyPem)));
+  const b64 = (n: number) => randomBytes(n).toString('base64');
+  const e: Omit<Envelope, 'sig'> = {
+    v: 1,
+    id: randomUUID(),
+    from: from.login,
+    to,
+    sentAt: sentAt.toISOString(),
+    cert: from.serial,
+    iv: b64(12),
+    ct: b64(600),
+    keys: { [from.login]: b64(256), [to]: b64(256) },
+  };
+  const sig = sign('sha256', Buffer.from(jcs(e)), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }).toString('base64');
+  return { ...e, sig };
+}
+
+/** The POST of an envelope as a load-generator request. */
+export function messageRequest(as: BenchUser, e: Envelope) {
+  return {
+    method: 'POST',
+    path: '/api/v1/messages',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${as.token}` },
+    body: JSON.stringify(e),
+  };
+}

@@ -1,0 +1,168 @@
+// OCSP (protocol §1, RFC 6960): responses per second from our responder, against the bare RSA
+// signature rate of the intermediate key on these cores, and against `openssl ocsp` serving the
+// same CA files (an index.txt written from our records) under the same request load.
+// Two loads: requests without a nonce, as browsers and TLS stacks send them (RFC 5019: a response
+// signed moments ago for the same question may be reused), and requests with a nonce, as the
+// openssl CLI sends by default, which need a fresh signature every time.
+import { createServer } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { execFileSync } from 'node:child_process';
+import { Agent } from 'node:http';
+import { CA_SIGNING, x509 } from '../src/pki/x509.ts';
+import { tempDir } from '../test/helpers/server.ts';
+import { benchServer } from './lib/server.ts';
+import { startChild } from './lib/process.ts';
+import { runLoad, send, type Req } from './lib/load.ts';
+import { enrollMany } from './lib/users.ts';
+import { report, sleep, type Metric } from './lib/stats.ts';
+
+const USERS = 16;
+const SECONDS = 5;
+const CONCURRENCY = 16;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** openssl's CA database: one line per certificate, V(alid) or R(evoked), dates as UTCTime. */
+function opensslIndex(dbFile: string): string {
+  const db = new DatabaseSync(dbFile, { readOnly: true });
+  const utc = (iso: string) => iso.replace(/^\d\d(\d\d)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d).*$/, '$1$2$3$4$5$6Z');
+  const rows = db.prepare(`SELECT serial, login, not_after, revoked_at, revocation_reason FROM certificates WHERE state = 'issued'`).all() as {
+    serial: string;
+    login: string;
+    not_after: string;
+    revoked_at: string | null;
+    revocation_reason: string | null;
+  }[];
+  db.close();
+  return rows
+    .map((r) => [r.revoked_at ? 'R' : 'V', utc(r.not_after), r.revoked_at ? `${utc(r.revoked_at)},${r.revocation_reason}` : '', r.serial.toUpperCase(), 'unknown', `/UID=${r.login}/O=TEKUP_chat`].join('\t'))
+    .join('\n') + '\n';
+}
+
+/** The bare signature rate: WebCrypto RSASSA-PKCS1-v1_5 SHA-256 with the intermediate key, as many in flight as the load. */
+async function bareSignRate(keyFile: string, ms: number): Promise<number> {
+  const der = x509.PemConverter.decode(readFileSync(keyFile, 'utf8'))[0];
+  const key = await crypto.subtle.importKey('pkcs8', der, CA_SIGNING, false, ['sign']);
+  const tbs = crypto.getRandomValues(new Uint8Array(400)); // about a ResponseData's size
+  let done = 0;
+  const start = performance.now();
+  const lane = async () => {
+    while (performance.now() - start < ms) {
+      await crypto.subtle.sign(CA_SIGNING, key, tbs);
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  return (done / (performance.now() - start)) * 1000;
+}
+
+const server = await benchServer();
+const dir = tempDir('tekup-ocsp-bench-');
+let openssl: Awaited<ReturnType<typeof startChild>> | undefined;
+try {
+  const users = await enrollMany(server.url, USERS, 'ocsp');
+  const ca = join(server.dataDir, 'ca');
+  const inter = join(ca, 'intermediate.pem');
+  const chain = join(dir, 'chain.pem');
+  writeFileSync(chain, await (await fetch(`${server.url}/ca/chain.pem`)).text());
+  writeFileSync(join(dir, 'index.txt'), opensslIndex(join(server.dataDir, 'tekup.db')));
+  writeFileSync(join(dir, 'index.txt.attr'), 'unique_subject = no\n');
+
+  const makeRequests = (nonce: boolean): Req[] =>
+    users.map((u, i) => {
+      const file = join(dir, `req-${nonce ? 'n' : 'p'}${i}.der`);
+      execFileSync('openssl', ['ocsp', '-issuer', inter, '-serial', `0x${u.serial}`, nonce ? '-nonce' : '-no_nonce', '-reqout', file], { stdio: 'ignore' });
+      return { method: 'POST', path: '/ocsp', headers: { 'content-type': 'application/ocsp-request' }, body: new Uint8Array(readFileSync(file)) };
+    });
+  const plain = makeRequests(false);
+  const nonced = makeRequests(true);
+
+  const port = await freePort();
+  openssl = await startChild(
+    'openssl',
+    ['ocsp', '-index', join(dir, 'index.txt'), '-CA', chain, '-rsigner', inter, '-rkey', join(ca, 'intermediate.key'), '-port', String(port), '-ndays', '1'],
+    port,
+  );
+  const opensslUrl = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      await send(new URL(opensslUrl), new Agent(), plain[0]);
+      break;
+    } catch {
+      await sleep(50);
+    }
+  }
+
+  // Both answer "good" for the same question: the comparison is between equals.
+  const statusOf = async (url: string) => {
+    const res = await send(new URL(url), new Agent(), nonced[1]);
+    const file = join(dir, `resp-${Math.random()}.der`);
+    writeFileSync(file, res.body);
+    const text = execFileSync('openssl', ['ocsp', '-respin', file, '-resp_text', '-noverify'], { encoding: 'utf8' });
+    return /Cert Status: (\w+)/.exec(text)?.[1];
+  };
+  const sanity = `our responder says ${await statusOf(`${server.url}`)}, openssl says ${await statusOf(opensslUrl)} for the same certificate`;
+
+  const load = (url: string, requests: Req[]) =>
+    runLoad({ kind: 'closed', url, requests, cycle: true, concurrency: CONCURRENCY, warmup: 200, durationMs: SECONDS * 1000 });
+  const bare = await bareSignRate(join(ca, 'intermediate.key'), SECONDS * 1000);
+  const oursPlain = await load(server.url, plain);
+  const theirsPlain = await load(opensslUrl, plain);
+  const oursNonce = await load(server.url, nonced);
+  const theirsNonce = await load(opensslUrl, nonced);
+
+  const ok = (r: typeof oursPlain) => r.errors === 0 && (r.statuses['200'] ?? 0) === r.completed;
+  const metrics: Metric[] = [
+    {
+      name: 'responses/s, requests without nonce (RFC 5019)',
+      value: oursPlain.rate,
+      unit: '/s',
+      baseline: { name: 'openssl ocsp', value: theirsPlain.rate, unit: '/s' },
+      ratio: oursPlain.rate / theirsPlain.rate,
+      goal: '≥ 5× openssl',
+      pass: oursPlain.rate >= 5 * theirsPlain.rate && ok(oursPlain),
+    },
+    {
+      name: 'responses/s, requests with nonce',
+      value: oursNonce.rate,
+      unit: '/s',
+      baseline: { name: 'openssl ocsp', value: theirsNonce.rate, unit: '/s' },
+      ratio: oursNonce.rate / theirsNonce.rate,
+      goal: '≥ 5× openssl',
+      pass: oursNonce.rate >= 5 * theirsNonce.rate && ok(oursNonce),
+    },
+    {
+      name: 'responses/s with nonce against the bare signature rate',
+      value: oursNonce.rate,
+      unit: '/s',
+      baseline: { name: 'bare RSA-3072 sign', value: bare, unit: '/s' },
+      ratio: oursNonce.rate / bare,
+      goal: 'report (a fresh signature each)',
+      pass: ok(oursNonce),
+    },
+  ];
+  report({
+    bench: 'ocsp',
+    title: 'OCSP: responses/s against openssl ocsp and the bare signature rate',
+    metrics,
+    notes: [
+      sanity,
+      `${CONCURRENCY} requests in flight, ${SECONDS} s each, ${USERS} certificates asked about in turn; openssl ocsp is one process (its default), answering one request per connection`,
+      `ours: ${JSON.stringify(oursPlain.statuses)} / ${JSON.stringify(oursNonce.statuses)}, openssl: ${JSON.stringify(theirsPlain.statuses)} errors ${theirsPlain.errors} / ${JSON.stringify(theirsNonce.statuses)} errors ${theirsNonce.errors}`,
+      ...oursNonce.samples,
+      ...theirsNonce.samples,
+    ],
+  });
+} finally {
+  await openssl?.stop();
+  await server.stop();
+}
