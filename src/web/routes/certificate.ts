@@ -30,6 +30,7 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   app.use('/api/v1/certificate', d.auth);
   app.use('/api/v1/certificate/*', d.auth);
+  app.use('/api/v1/certificate.pem', d.auth); // neither pattern above matches this path
 
   app.get('/api/v1/certificate', async (c) => {
     const login = c.get('session').login;

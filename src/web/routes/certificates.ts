@@ -1,0 +1,35 @@
+// Extension (docs/protocol.md, "Extensions"): any certificate we issued, by serial. An envelope
+// names its sender's certificate by serial (protocol §5); after the sender renews, §4 serves only
+// the new one, so a reader opening older messages fetches the one the envelope names here.
+// Certificates are public; the route is behind login like the rest of the directory.
+import { Hono, type MiddlewareHandler } from 'hono';
+import * as v from 'valibot';
+import type { CertificateRecords } from '../../pki/records.ts';
+import { standing } from '../../pki/status.ts';
+import { x509 } from '../../pki/x509.ts';
+import { SERIAL_HEX } from '../../protocol/envelope.ts';
+import { DomainError } from '../../protocol/errors.ts';
+import type { AuthEnv } from '../auth.ts';
+
+const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).buffer, 'CERTIFICATE') + '\n';
+const serialSchema = v.pipe(v.string(), v.regex(SERIAL_HEX, 'A serial is lowercase hex.'));
+
+export function certificatesBySerialRoutes(records: CertificateRecords, auth: MiddlewareHandler<AuthEnv>, now: () => Date): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  app.use('/api/v1/certificates/*', auth);
+
+  // PEM by default; with Accept: application/json, its standing (status, revocation) and owner too.
+  app.get('/api/v1/certificates/:serial', (c) => {
+    const parsed = v.safeParse(serialSchema, c.req.param('serial'));
+    if (!parsed.success) throw new DomainError('validation', 'The serial must be lowercase hex.', { serial: parsed.issues[0].message });
+    const record = records.get(parsed.output);
+    // A registration still in progress has no certificate yet, as far as anyone else can tell.
+    if (!record || record.state !== 'issued') throw new DomainError('not_found', `No certificate with serial ${parsed.output} was issued here.`);
+    c.header('cache-control', 'private, max-age=60');
+    if ((c.req.header('accept') ?? '').includes('application/json')) {
+      return c.json({ login: record.login, ...standing(record, now()), certificate: pem(record.der) });
+    }
+    return c.body(pem(record.der), 200, { 'content-type': 'application/x-pem-file' });
+  });
+  return app;
+}
