@@ -40,6 +40,7 @@ import { Hub } from './chat/hub.ts';
 import { Relay } from './chat/relay.ts';
 import { SqliteMessageStore } from './store/messages.ts';
 import { messageRoutes } from './web/routes/messages.ts';
+import { pageRoutes } from './web/routes/pages.tsx';
 import { certificatesBySerialRoutes } from './web/routes/certificates.ts';
 
 export interface AppOptions {
@@ -157,6 +158,7 @@ export async function createService({ config, log, now = () => new Date(), repai
   const relay = new Relay({ directory, records, store: messageStore, hub, presence, now });
   app.route('/', messageRoutes({ relay, store: messageStore, hub, presence, auth, onShutdown: (fn) => beforeClose.push(fn) }));
   app.route('/', certificatesBySerialRoutes(records, auth, now));
+  app.route('/', pageRoutes({ roster, directory, records, ca, auth, cardPattern: config.cardPattern, now }));
 
   return {
     app,

@@ -1,0 +1,276 @@
+// My certificate: its standing (valid, expiring, expired, revoked), serial, fingerprint and
+// validity, downloads, renewal with a new key made in the browser, and revocation. The panel is a
+// fragment htmx reloads after a renewal; the renew and revoke dialogs are driven by the script
+// (the new key and CSR are made in the browser).
+import type { CertificateStanding } from '../../pki/status.ts';
+import { AppShell, type Viewer } from './Layout.tsx';
+import { dateText, groupedHex, utcText } from './format.ts';
+import { TimeAgo } from './Directory.tsx';
+import { Icon } from './icons.tsx';
+import { Field, RevealButton } from './Field.tsx';
+
+export interface CertificateView {
+  current: CertificateStanding;
+  history: CertificateStanding[];
+  subject: { name: string; login: string; email: string };
+  issuer: string;
+  rootFingerprint: string;
+}
+
+const REASONS: Record<string, string> = {
+  superseded: 'replaced by a renewal',
+  keyCompromise: 'key compromised',
+  cessationOfOperation: 'no longer used',
+  affiliationChanged: 'affiliation changed',
+  privilegeWithdrawn: 'withdrawn by the operator',
+  unspecified: 'no reason given',
+};
+
+function StatusChip({ s }: { s: CertificateStanding }) {
+  const [cls, icon, text] =
+    s.status === 'valid'
+      ? ['chip-ok', 'shieldCheck', 'Valid'] as const
+      : s.status === 'expiring'
+        ? ['chip-warn', 'clock', s.daysLeft <= 0 ? 'Expires today' : `Expires in ${s.daysLeft} day${s.daysLeft === 1 ? '' : 's'}`] as const
+        : s.status === 'expired'
+          ? ['chip-danger', 'alert', 'Expired'] as const
+          : s.status === 'revoked'
+            ? ['chip-danger', 'x', `Revoked${s.revocationReason ? ` (${REASONS[s.revocationReason] ?? s.revocationReason})` : ''}`] as const
+            : ['chip-warn', 'clock', 'Not valid yet'] as const;
+  return (
+    <span class={`chip ${cls}`}>
+      <Icon name={icon} />
+      <span>{text}</span>
+    </span>
+  );
+}
+
+function lifetime(s: CertificateStanding, now: number): { total: number; used: number } {
+  const start = Date.parse(s.notBefore);
+  const end = Date.parse(s.notAfter);
+  const total = Math.max(1, Math.round((end - start) / 86_400_000));
+  const used = Math.min(total, Math.max(0, Math.round((now - start) / 86_400_000)));
+  return { total, used };
+}
+
+export function CertificatePanel({ view, now }: { view: CertificateView; now: number }) {
+  const s = view.current;
+  const life = lifetime(s, now);
+  const warn = s.status === 'expiring' || s.status === 'expired';
+  return (
+    <div class="cert-panel" data-cert-status={s.status} data-cert-serial={s.serial}>
+      <div class="cert-hero">
+        <div class={`cert-seal seal-${s.status}`} aria-hidden="true">
+          <Icon name={s.status === 'valid' ? 'shieldCheck' : 'shieldAlert'} />
+        </div>
+        <div class="cert-hero-main">
+          <h2 class="cert-hero-title">{view.subject.name}</h2>
+          <p class="muted">
+            @{view.subject.login} · {view.subject.email}
+          </p>
+          <StatusChip s={s} />
+        </div>
+      </div>
+      {warn ? (
+        <div class="callout callout-warning" role="status">
+          <Icon name="alert" />
+          <p>
+            {s.status === 'expired'
+              ? 'This certificate has expired: renew it to keep logging in and sending messages.'
+              : `This certificate expires on ${dateText(s.notAfter)}. Renew it now: you get a new key and a new certificate, and keep your account and messages.`}
+          </p>
+        </div>
+      ) : null}
+      <dl class="facts facts-grid">
+        <div>
+          <dt>Serial number</dt>
+          <dd class="mono">{s.serial}</dd>
+        </div>
+        <div>
+          <dt>Issued by</dt>
+          <dd>{view.issuer}</dd>
+        </div>
+        <div>
+          <dt>Valid from</dt>
+          <dd>
+            <time datetime={s.notBefore} title={utcText(s.notBefore)}>
+              {dateText(s.notBefore)}
+            </time>
+          </dd>
+        </div>
+        <div>
+          <dt>Valid until</dt>
+          <dd>
+            <time datetime={s.notAfter} title={utcText(s.notAfter)}>
+              {dateText(s.notAfter)}
+            </time>
+            {s.status === 'valid' || s.status === 'expiring' ? <span class="muted">{` · ${Math.max(0, s.daysLeft)} days left`}</span> : null}
+          </dd>
+        </div>
+        <div class="facts-wide">
+          <dt>Fingerprint (SHA-256)</dt>
+          <dd>
+            <code class="fingerprint">{groupedHex(s.fingerprint)}</code>
+          </dd>
+        </div>
+        <div class="facts-wide">
+          <dt id="lifetime-label">Lifetime used</dt>
+          <dd>
+            <meter class={warn ? 'lifetime is-warn' : 'lifetime'} min={0} max={life.total} low={Math.floor(life.total * 0.75)} high={Math.floor(life.total * 0.9)} optimum={0} value={life.used} aria-labelledby="lifetime-label">
+              {`${life.used} of ${life.total} days`}
+            </meter>
+            <span class="muted meter-text">{`${life.used} of ${life.total} days`}</span>
+          </dd>
+        </div>
+      </dl>
+      {view.history.length > 1 ? (
+        <details class="history">
+          <summary>
+            Earlier certificates <span class="count-badge count-badge-muted">{String(view.history.length - 1)}</span>
+          </summary>
+          <ul class="history-list">
+            {view.history
+              .filter((h) => h.serial !== s.serial)
+              .map((h) => (
+                <li>
+                  <code class="mono">{h.serial}</code>
+                  <span class="muted">{`${dateText(h.notBefore)} – ${dateText(h.notAfter)}`}</span>
+                  <StatusChip s={h} />
+                  {h.revokedAt ? <TimeAgo iso={h.revokedAt} prefix="revoked " /> : null}
+                </li>
+              ))}
+          </ul>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+export function CertificatePage({ viewer, view, now }: { viewer: Viewer; view: CertificateView; now: number }) {
+  const s = view.current;
+  const usable = s.status !== 'revoked';
+  return (
+    <AppShell title="My certificate" page="certificate" viewer={viewer}>
+      <div class="page-wrap page-narrow">
+        <header class="page-head">
+          <div>
+            <h1>My certificate</h1>
+            <p class="lead">Your identity on TEKUP_chat: issued by its certificate authority for the key only you hold.</p>
+          </div>
+        </header>
+        <div class="notice" data-cert-notice role="status" aria-live="polite" hidden></div>
+        <section class="card" aria-label="Certificate details">
+          <div id="cert-panel" hx-get="/ui/certificate" hx-trigger="certificate-changed from:body" hx-swap="innerHTML">
+            <CertificatePanel view={view} now={now} />
+          </div>
+        </section>
+
+        <section class="card" aria-labelledby="downloads-title">
+          <h2 id="downloads-title" class="card-title">Downloads</h2>
+          <div class="action-list">
+            <a class="action" href="/api/v1/certificate.pem" download={`${view.subject.login}.pem`}>
+              <Icon name="certificate" />
+              <span>
+                <strong>My certificate</strong>
+                <span class="muted">PEM, public: share it freely</span>
+              </span>
+            </a>
+            <a class="action" href="/ca/chain.pem" download="tekup-chat-chain.pem">
+              <Icon name="server" />
+              <span>
+                <strong>CA chain</strong>
+                <span class="muted">Intermediate and root certificates, PEM</span>
+              </span>
+            </a>
+            <button type="button" class="action" data-action="download-backup">
+              <Icon name="key" />
+              <span>
+                <strong>Key backup</strong>
+                <span class="muted">Your private key, encrypted with your password</span>
+              </span>
+            </button>
+          </div>
+          <p class="muted small">
+            Root CA fingerprint: <code class="fingerprint">{groupedHex(view.rootFingerprint)}</code>
+          </p>
+        </section>
+
+        {usable ? (
+          <section class="card" aria-labelledby="manage-title">
+            <h2 id="manage-title" class="card-title">Manage</h2>
+            <div class="manage-row">
+              <div>
+                <h3 class="manage-title">Renew</h3>
+                <p class="muted">Make a new key in this browser and get a new certificate for it. The old one stops working; your account and messages stay.</p>
+              </div>
+              <button type="button" class="btn btn-secondary" data-action="open-renew" aria-haspopup="dialog">
+                <Icon name="refresh" />
+                Renew certificate
+              </button>
+            </div>
+            <div class="manage-row manage-danger">
+              <div>
+                <h3 class="manage-title">Revoke</h3>
+                <p class="muted">If your key or password was stolen. The certificate can never be used again and you are logged out at once.</p>
+              </div>
+              <button type="button" class="btn btn-danger" data-action="open-revoke" aria-haspopup="dialog">
+                <Icon name="x" />
+                Revoke certificate
+              </button>
+            </div>
+          </section>
+        ) : null}
+      </div>
+
+      <dialog class="dialog" id="renew-dialog" aria-labelledby="renew-title">
+        <form class="form" method="dialog" data-form="renew" novalidate>
+          <h2 id="renew-title">Renew your certificate</h2>
+          <p class="muted">A new RSA key is created in this browser, and TEKUP_chat issues a certificate for it. Enter your password: it encrypts the new key, here and in its backup.</p>
+          <Field name="renew-password" label="Password" type="password" autocomplete="current-password" addon={<RevealButton target="renew-password" />} />
+          <label class="check">
+            <input type="checkbox" name="compromised" data-compromised />
+            <span>My old key may have been stolen (the old certificate is revoked as compromised)</span>
+          </label>
+          <p class="form-error" data-form-error role="alert" hidden></p>
+          <div class="form-actions form-actions-split">
+            <button type="button" class="btn btn-ghost" data-action="close-dialog">
+              Cancel
+            </button>
+            <button type="submit" class="btn btn-primary" data-submit value="renew">
+              <span class="spinner" aria-hidden="true"></span>
+              Renew now
+            </button>
+          </div>
+        </form>
+      </dialog>
+
+      <dialog class="dialog" id="revoke-dialog" aria-labelledby="revoke-title">
+        <form class="form" method="dialog" data-form="revoke" novalidate>
+          <h2 id="revoke-title">Revoke your certificate?</h2>
+          <p class="muted">Revocation cannot be undone. You will be logged out and this certificate will be refused everywhere.</p>
+          <div class="field">
+            <label for="revoke-reason" class="field-label">
+              Reason
+            </label>
+            <select id="revoke-reason" name="reason" class="input">
+              <option value="keyCompromise">My key or password was stolen</option>
+              <option value="cessationOfOperation">I no longer use TEKUP_chat</option>
+              <option value="affiliationChanged">I left the organisation</option>
+              <option value="unspecified">Another reason</option>
+            </select>
+          </div>
+          <p class="form-error" data-form-error role="alert" hidden></p>
+          <div class="form-actions form-actions-split">
+            <button type="button" class="btn btn-ghost" data-action="close-dialog">
+              Cancel
+            </button>
+            <button type="submit" class="btn btn-danger" data-submit value="revoke">
+              <span class="spinner" aria-hidden="true"></span>
+              Revoke certificate
+            </button>
+          </div>
+        </form>
+      </dialog>
+    </AppShell>
+  );
+}

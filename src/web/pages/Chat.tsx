@@ -1,0 +1,251 @@
+// Chats: the conversation list (everyone you can write to, online first) and one conversation.
+// The server renders the frame; the messages themselves are ciphertext it cannot read, so the
+// browser script fetches, opens and verifies each envelope and draws the bubbles from the
+// <template>s below. Picking a conversation swaps the frame with htmx (same URL, full page
+// without JavaScript).
+import type { UserEntry } from '../../protocol/session.ts';
+import { AppShell, Avatar, type Viewer } from './Layout.tsx';
+import { PresenceText } from './Directory.tsx';
+import { groupedHex } from './format.ts';
+import { Icon } from './icons.tsx';
+
+export interface ChatProps {
+  viewer: Viewer;
+  users: UserEntry[];
+  /** The person whose conversation is open, if any. */
+  peer?: UserEntry;
+}
+
+export function ConversationList({ users, me, peer }: { users: UserEntry[]; me: string; peer?: string }) {
+  const others = users.filter((u) => u.login !== me);
+  if (!others.length) {
+    return (
+      <div class="empty-note">
+        <p>Nobody else has registered yet.</p>
+        <p>Invite someone: they can create an account from the registration page.</p>
+      </div>
+    );
+  }
+  return (
+    <ul class="conv-list" data-conv-list>
+      {others.map((u) => (
+        <li data-login={u.login} data-search={`${u.firstName} ${u.lastName} ${u.login}`.toLowerCase()}>
+          <a
+            class="conv"
+            id={`conv-${u.login}`}
+            href={`/chat?with=${encodeURIComponent(u.login)}`}
+            hx-get={`/chat?with=${encodeURIComponent(u.login)}`}
+            hx-target="#chat"
+            hx-swap="outerHTML"
+            hx-push-url="true"
+            aria-current={u.login === peer ? 'true' : undefined}
+            data-conv={u.login}
+          >
+            <Avatar login={u.login} firstName={u.firstName} lastName={u.lastName} online={u.online} />
+            <span class="conv-main">
+              <span class="conv-name">{`${u.firstName} ${u.lastName}`}</span>
+              <span class="conv-sub">
+                <PresenceText user={u} />
+              </span>
+            </span>
+            <span class="conv-side">
+              <span class="conv-when" data-last-at={u.login}></span>
+              <span class="count-badge" data-unread-for={u.login} hidden></span>
+            </span>
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Conversation({ peer }: { peer: UserEntry }) {
+  const name = `${peer.firstName} ${peer.lastName}`;
+  return (
+    <section class="conversation" aria-labelledby="conv-title" data-conversation={peer.login} data-peer-fingerprint={peer.fingerprint}>
+      <header class="conv-head">
+        <a class="btn btn-ghost btn-icon conv-back" href="/chat" hx-get="/chat" hx-target="#chat" hx-swap="outerHTML" hx-push-url="true">
+          <Icon name="back" />
+          <span class="visually-hidden">Back to all chats</span>
+        </a>
+        <Avatar login={peer.login} firstName={peer.firstName} lastName={peer.lastName} online={peer.online} />
+        <div class="conv-head-main">
+          <h1 id="conv-title" class="conv-title" tabindex={-1}>
+            {name}
+          </h1>
+          <p class="conv-head-sub" id="conv-presence">
+            <span class="person-login">@{peer.login}</span>
+            <span aria-hidden="true"> · </span>
+            <PresenceText user={peer} />
+          </p>
+        </div>
+        <details class="cert-pop">
+          <summary class="chip chip-ok">
+            <Icon name="certificate" />
+            <span>Certificate</span>
+          </summary>
+          <div class="cert-pop-body">
+            <p class="cert-pop-title">{`${name}'s certificate`}</p>
+            <p class="muted">Issued by TEKUP_chat. Compare this fingerprint with {peer.firstName} in person to be sure.</p>
+            <code class="fingerprint">{groupedHex(peer.fingerprint)}</code>
+          </div>
+        </details>
+      </header>
+      <div class="log-wrap" data-log-wrap>
+        <div class="older">
+          <button type="button" class="btn btn-ghost btn-sm" data-action="older" hidden>
+            <span class="spinner" aria-hidden="true"></span>
+            Load earlier messages
+          </button>
+        </div>
+        <div class="log-empty" data-log-empty hidden>
+          <div class="log-empty-icon" aria-hidden="true">
+            <Icon name="lock" />
+          </div>
+          <p>
+            <strong>{`Start your conversation with ${peer.firstName}.`}</strong>
+          </p>
+          <p class="muted">Messages are encrypted for {peer.firstName} and you only, and signed with your key.</p>
+        </div>
+        <p class="log-loading" data-log-loading>
+          <span class="spinner is-on" aria-hidden="true"></span> Opening your messages…
+        </p>
+        <div class="messages-log" role="log" aria-live="polite" aria-relevant="additions" aria-label={`Messages with ${name}`}>
+          <ol class="messages" data-messages></ol>
+        </div>
+      </div>
+      <form class="composer" data-composer autocomplete="off">
+        <label for="compose" class="visually-hidden">{`Message to ${name}`}</label>
+        <textarea id="compose" name="text" rows={1} class="composer-input" placeholder={`Message ${peer.firstName}…`} maxlength={20000} aria-describedby="composer-hint" data-compose></textarea>
+        <button type="submit" class="btn btn-primary btn-send" data-send>
+          <Icon name="send" />
+          <span class="visually-hidden">Send</span>
+        </button>
+      </form>
+      <p class="composer-hint" id="composer-hint">
+        <Icon name="lock" />
+        <span>End-to-end encrypted · Enter to send, Shift+Enter for a new line</span>
+      </p>
+    </section>
+  );
+}
+
+function NoConversation({ count }: { count: number }) {
+  return (
+    <section class="conversation conversation-empty" aria-labelledby="pick-title">
+      <div class="pick">
+        <div class="pick-icon" aria-hidden="true">
+          <Icon name="chat" />
+        </div>
+        <h1 id="pick-title">Pick someone to talk to</h1>
+        <p class="muted">
+          {count ? 'Choose a person in the list. Every message you send is encrypted for them and signed by you.' : 'When others register, they appear here.'}
+        </p>
+        <a class="btn btn-secondary" href="/directory">
+          <Icon name="users" /> Open the directory
+        </a>
+      </div>
+    </section>
+  );
+}
+
+/** The frame htmx swaps when another conversation is picked. */
+export function ChatFrame({ viewer, users, peer }: ChatProps) {
+  const count = users.filter((u) => u.login !== viewer.login).length;
+  return (
+    <div id="chat" class={peer ? 'chat has-peer' : 'chat'} data-peer={peer?.login ?? ''}>
+      <aside class="convs" aria-label="Conversations">
+        <div class="convs-head">
+          <h2 class="convs-title">Chats</h2>
+          <div class="search search-sm">
+            <label for="conv-filter" class="visually-hidden">
+              Search conversations
+            </label>
+            <Icon name="search" />
+            <input id="conv-filter" type="search" class="input" placeholder="Search" autocomplete="off" data-filter="conversations" />
+          </div>
+        </div>
+        <div
+          id="conversations"
+          class="convs-body"
+          hx-get={`/ui/conversations${peer ? `?with=${encodeURIComponent(peer.login)}` : ''}`}
+          hx-trigger="presence from:body delay:600ms"
+          hx-swap="innerMorph"
+          data-filter-scope="conversations"
+        >
+          <ConversationList users={users} me={viewer.login} peer={peer?.login} />
+        </div>
+      </aside>
+      {peer ? <Conversation peer={peer} /> : <NoConversation count={count} />}
+    </div>
+  );
+}
+
+/** Markup the script clones for each message (icons and wording stay on the server). */
+function Templates() {
+  return (
+    <>
+      <template id="tpl-message">
+        <li class="msg">
+          <div class="bubble">
+            <p class="msg-text"></p>
+            <p class="msg-meta">
+              <time class="msg-time"></time>
+              <span class="msg-state"></span>
+            </p>
+          </div>
+        </li>
+      </template>
+      <template id="tpl-day">
+        <li class="day-sep">
+          <span></span>
+        </li>
+      </template>
+      <template id="tpl-verified">
+        <span class="badge badge-ok" title="Signature and encryption checked with the sender's certificate">
+          <Icon name="shieldCheck" />
+          <span>Verified</span>
+        </span>
+      </template>
+      <template id="tpl-warning">
+        <div class="msg-warning">
+          <Icon name="shieldAlert" />
+          <div>
+            <p class="msg-warning-title">This message could not be verified and is not shown.</p>
+            <p class="msg-warning-reason"></p>
+          </div>
+        </div>
+      </template>
+      <template id="tpl-sending">
+        <span class="msg-status is-sending">
+          <span class="spinner is-on" aria-hidden="true"></span>
+          <span>Sending…</span>
+        </span>
+      </template>
+      <template id="tpl-sent">
+        <span class="msg-status">
+          <Icon name="check" />
+          <span>Sent</span>
+        </span>
+      </template>
+      <template id="tpl-failed">
+        <span class="msg-status is-failed">
+          <Icon name="alert" />
+          <span class="msg-failed-text">Not sent.</span>
+          <button type="button" class="link-button" data-action="retry">
+            Retry
+          </button>
+        </span>
+      </template>
+    </>
+  );
+}
+
+export function ChatPage(props: ChatProps) {
+  return (
+    <AppShell title={props.peer ? `${props.peer.firstName} ${props.peer.lastName}` : 'Chats'} page="chat" viewer={props.viewer}>
+      <ChatFrame {...props} />
+      <Templates />
+    </AppShell>
+  );
+}

@@ -1,0 +1,104 @@
+// The directory (protocol §4): everyone registered, online first, last seen, and the fingerprint of
+// each person's current certificate (to compare out of band). The list is a fragment htmx reloads
+// when the event stream reports a presence change.
+import type { UserEntry } from '../../protocol/session.ts';
+import { AppShell, Avatar, type Viewer } from './Layout.tsx';
+import { groupedHex, relativeText, utcText } from './format.ts';
+import { Icon } from './icons.tsx';
+
+export function TimeAgo({ iso, prefix }: { iso: string; prefix?: string }) {
+  return (
+    <time datetime={iso} data-relative={prefix ?? ''} title={utcText(iso)}>
+      {`${prefix ?? ''}${relativeText(iso)}`}
+    </time>
+  );
+}
+
+export function PresenceText({ user }: { user: Pick<UserEntry, 'online' | 'lastSeen'> }) {
+  if (user.online) return <span class="presence-text is-online">Online</span>;
+  if (!user.lastSeen) return <span class="presence-text">Not seen yet</span>;
+  return (
+    <span class="presence-text">
+      <TimeAgo iso={user.lastSeen} prefix="Last seen " />
+    </span>
+  );
+}
+
+export function DirectoryList({ users, me }: { users: UserEntry[]; me: string }) {
+  const online = users.filter((u) => u.online).length;
+  return (
+    <div class="directory-body">
+      <p class="directory-count" data-directory-count>
+        <span class="dot-online" aria-hidden="true"></span>
+        {`${online} online · ${users.length} registered`}
+      </p>
+      <ul class="people" aria-label="People">
+        {users.map((u) => (
+          <li class="person" id={`person-${u.login}`} data-login={u.login} data-search={`${u.firstName} ${u.lastName} ${u.login}`.toLowerCase()}>
+            <Avatar login={u.login} firstName={u.firstName} lastName={u.lastName} online={u.online} />
+            <div class="person-main">
+              <p class="person-name">
+                {`${u.firstName} ${u.lastName}`}
+                {u.login === me ? <span class="tag">You</span> : null}
+              </p>
+              <p class="person-sub">
+                <span class="person-login">@{u.login}</span>
+                <span aria-hidden="true"> · </span>
+                <PresenceText user={u} />
+              </p>
+            </div>
+            <div class="person-fp">
+              <span class="fp-label">
+                <Icon name="fingerprint" />
+                <span>Certificate fingerprint</span>
+              </span>
+              <code class="fingerprint" title={`SHA-256 ${u.fingerprint}`}>
+                {groupedHex(u.fingerprint)}
+              </code>
+            </div>
+            <div class="person-actions">
+              {u.login === me ? null : (
+                <a class="btn btn-secondary btn-sm" href={`/chat?with=${encodeURIComponent(u.login)}`}>
+                  <Icon name="chat" />
+                  <span>
+                    Message<span class="visually-hidden">{` ${u.firstName} ${u.lastName}`}</span>
+                  </span>
+                </a>
+              )}
+            </div>
+          </li>
+        ))}
+      </ul>
+      <p class="empty-note" data-filter-empty hidden>
+        Nobody matches your search.
+      </p>
+    </div>
+  );
+}
+
+export function DirectoryPage({ viewer, users }: { viewer: Viewer; users: UserEntry[] }) {
+  return (
+    <AppShell title="Directory" page="directory" viewer={viewer}>
+      <div class="page-wrap">
+        <header class="page-head">
+          <div>
+            <h1>Directory</h1>
+            <p class="lead">Everyone registered on TEKUP_chat. Compare a fingerprint with its owner to be sure you talk to the right person.</p>
+          </div>
+          <div class="search">
+            <label for="people-filter" class="visually-hidden">
+              Search people
+            </label>
+            <Icon name="search" />
+            <input id="people-filter" type="search" class="input" placeholder="Search by name or login" autocomplete="off" data-filter="people" />
+          </div>
+        </header>
+        <section class="card" aria-label="People">
+          <div id="directory" hx-get="/ui/directory" hx-trigger="presence from:body delay:600ms" hx-swap="innerMorph" data-filter-scope="people">
+            <DirectoryList users={users} me={viewer.login} />
+          </div>
+        </section>
+      </div>
+    </AppShell>
+  );
+}

@@ -1,0 +1,128 @@
+// Registration (protocol §2): the fields with their rules as hints; the browser script validates
+// them as you type with the same valibot schema as the server, makes the RSA key and the CSR,
+// enrolls, and keeps the key encrypted under the password (IndexedDB, plus a backup file).
+import { FIELD_HINTS } from '../../protocol/enroll.ts';
+import { AuthShell } from './Layout.tsx';
+import { ErrorSummary, Field, RevealButton } from './Field.tsx';
+import { Icon } from './icons.tsx';
+
+export interface RegisterProps {
+  /** The configured card-number pattern (RegExp source), for the script's checks. */
+  cardPattern: string;
+  cardHint: string;
+}
+
+export function RegisterPage({ cardPattern, cardHint }: RegisterProps) {
+  return (
+    <AuthShell title="Create your account" page="register" data={{ 'card-pattern': cardPattern }}>
+      <section class="auth-card" data-step="form" aria-labelledby="register-title">
+        <header class="auth-head">
+          <h1 id="register-title">Create your account</h1>
+          <p class="lead">
+            Already registered? <a href="/login">Log in</a>
+          </p>
+        </header>
+        <ErrorSummary />
+        <form class="form" id="register-form" novalidate data-form="register">
+          <fieldset class="form-section">
+            <legend class="form-section-title">Who you are</legend>
+            <div class="field-row">
+              <Field name="firstName" label="First name" hint={FIELD_HINTS.firstName} autocomplete="given-name" attrs={{ maxlength: '64' }} />
+              <Field name="lastName" label="Last name" hint={FIELD_HINTS.lastName} autocomplete="family-name" attrs={{ maxlength: '64' }} />
+            </div>
+            <Field name="cardNumber" label="Identity card number" hint={cardHint} inputmode="numeric" autocomplete="off" attrs={{ spellcheck: 'false' }} />
+            <Field name="email" label="Email address" hint={FIELD_HINTS.email} type="email" autocomplete="email" attrs={{ spellcheck: 'false', maxlength: '254' }} />
+          </fieldset>
+          <fieldset class="form-section">
+            <legend class="form-section-title">How you sign in</legend>
+            <Field
+              name="login"
+              label="Login"
+              hint={FIELD_HINTS.login}
+              autocomplete="username"
+              attrs={{ autocapitalize: 'none', spellcheck: 'false', maxlength: '32' }}
+            />
+            <Field
+              name="password"
+              label="Password"
+              hint={`${FIELD_HINTS.password} It also encrypts your private key, so it cannot be reset.`}
+              type="password"
+              autocomplete="new-password"
+              addon={<RevealButton target="password" />}
+            />
+            <Field name="password2" label="Repeat the password" type="password" autocomplete="new-password" />
+          </fieldset>
+          <div class="callout callout-info">
+            <Icon name="key" />
+            <p>
+              When you continue, this browser creates your private key and a certificate request. The key never leaves this device unencrypted; TEKUP_chat's authority signs your
+              certificate.
+            </p>
+          </div>
+          <div class="form-error" data-form-error role="alert" hidden></div>
+          <div class="form-actions">
+            <button type="submit" class="btn btn-primary btn-block" data-submit>
+              <span class="spinner" aria-hidden="true"></span>
+              <span data-submit-label>Create my account</span>
+            </button>
+          </div>
+          <ol class="progress-steps" data-progress hidden aria-label="Progress">
+            <li data-progress-step="key">Creating your key</li>
+            <li data-progress-step="store">Encrypting it with your password</li>
+            <li data-progress-step="enroll">Getting your certificate</li>
+          </ol>
+          <p class="visually-hidden" data-progress-live role="status" aria-live="polite"></p>
+        </form>
+      </section>
+
+      <section class="auth-card" data-step="done" aria-labelledby="done-title" hidden>
+        <div class="success-mark" aria-hidden="true">
+          <Icon name="checkCircle" />
+        </div>
+        <header class="auth-head">
+          <h1 id="done-title" tabindex={-1}>
+            Welcome, <span data-done-name></span>
+          </h1>
+          <p class="lead">Your certificate is ready and your key is stored, encrypted, in this browser.</p>
+        </header>
+        <dl class="facts">
+          <div>
+            <dt>Login</dt>
+            <dd data-done-login></dd>
+          </div>
+          <div>
+            <dt>Certificate serial</dt>
+            <dd class="mono" data-done-serial></dd>
+          </div>
+          <div>
+            <dt>Fingerprint (SHA-256)</dt>
+            <dd class="mono fingerprint" data-done-fingerprint></dd>
+          </div>
+          <div>
+            <dt>Valid until</dt>
+            <dd data-done-expiry></dd>
+          </div>
+        </dl>
+        <div class="callout callout-warning">
+          <Icon name="download" />
+          <div>
+            <p>
+              <strong>Download your key backup now.</strong> It is the only way to log in from another browser, or after clearing this one. It is encrypted with your password.
+            </p>
+          </div>
+        </div>
+        <div class="form-actions form-actions-split">
+          <button type="button" class="btn btn-secondary" data-action="download-backup">
+            <Icon name="download" />
+            Download key backup
+          </button>
+          <button type="button" class="btn btn-primary" data-action="continue">
+            <span class="spinner" aria-hidden="true"></span>
+            Continue to TEKUP_chat
+          </button>
+        </div>
+        <p class="form-error" data-continue-error role="alert" hidden></p>
+      </section>
+    </AuthShell>
+  );
+}

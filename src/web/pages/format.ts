@@ -1,0 +1,36 @@
+// Text the pages show for times and fingerprints. Times are rendered in UTC on the server (it does
+// not know the reader's zone) inside <time datetime>, and the browser script rewrites them in the
+// reader's own words ("5 min ago", local date). No Node imports: the browser script bundles this
+// module too, so both sides word times the same way.
+export function utcText(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
+}
+
+export function dateText(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+/** A SHA-256 fingerprint in groups of four hex digits, easier to compare aloud. */
+export function groupedHex(hex: string): string {
+  return (hex.match(/.{1,4}/g) ?? []).join(' ');
+}
+
+/** "5 min ago"-style wording. */
+export function relativeText(iso: string, now: number = Date.now()): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  const s = Math.round((now - t) / 1000);
+  if (s < 45) return 'just now';
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  if (h < 24) return `${h} h ago`;
+  const d = Math.round(h / 24);
+  if (d === 1) return 'yesterday';
+  if (d < 7) return `${d} days ago`;
+  return dateText(iso);
+}

@@ -1,0 +1,167 @@
+// The web interface: full pages, and the fragments htmx swaps in (/ui/*). Pages for signed-in
+// people redirect to the login page without a session; fragments answer 401 with HX-Redirect so
+// htmx sends the browser there too. Everything personal is no-store.
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import * as v from 'valibot';
+import type { Roster } from '../../directory/roster.ts';
+import type { Directory } from '../../directory/directory.ts';
+import type { CertificateRecords } from '../../pki/records.ts';
+import type { Authority } from '../../pki/authority.ts';
+import { standing } from '../../pki/status.ts';
+import { DEFAULT_CARD_PATTERN, FIELD_HINTS } from '../../protocol/enroll.ts';
+import { DomainError } from '../../protocol/errors.ts';
+import { LOGIN_PATTERN } from '../../protocol/session.ts';
+import type { SessionRecord } from '../../auth/sessions.ts';
+import type { AuthEnv } from '../auth.ts';
+import { page, type Viewer } from '../pages/Layout.tsx';
+import { RegisterPage } from '../pages/Register.tsx';
+import { LOGIN_NOTICES, LoginPage, type LoginNotice } from '../pages/Login.tsx';
+import { DirectoryList, DirectoryPage } from '../pages/Directory.tsx';
+import { ChatFrame, ChatPage, ConversationList } from '../pages/Chat.tsx';
+import { CertificatePage, CertificatePanel, type CertificateView } from '../pages/Certificate.tsx';
+
+export interface PageRouteDeps {
+  roster: Roster;
+  directory: Directory;
+  records: CertificateRecords;
+  ca: Authority;
+  auth: MiddlewareHandler<AuthEnv>;
+  cardPattern: RegExp;
+  now: () => Date;
+}
+
+const login = v.pipe(v.string(), v.regex(LOGIN_PATTERN));
+// A path on this site only: no scheme, no `//host`, no backslash tricks.
+const localPath = v.pipe(v.string(), v.maxLength(512), v.regex(/^\/(?![/\\])[A-Za-z0-9\-._~/?=&%]*$/));
+const loginQuery = v.object({
+  login: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  notice: v.optional(v.picklist(Object.keys(LOGIN_NOTICES) as LoginNotice[])),
+  next: v.optional(localPath),
+});
+const chatQuery = v.object({ with: v.optional(login) });
+
+const fragment = async (node: unknown): Promise<string> => String(await (node as { toString(): string | Promise<string> }).toString());
+
+const query = <T extends v.GenericSchema>(c: Context, schema: T): Partial<v.InferOutput<T>> => {
+  const parsed = v.safeParse(schema, c.req.query());
+  // A bad query parameter is ignored, not an error page: the links are ours, the rest is noise.
+  return parsed.success ? parsed.output : {};
+};
+
+export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  const cardHint = d.cardPattern.source === DEFAULT_CARD_PATTERN ? FIELD_HINTS.cardNumber : 'Your identity card number.';
+
+  /** The session if the request carries a valid one; the same check as the API's. */
+  const sessionOf = async (c: Context<AuthEnv>): Promise<SessionRecord | undefined> => {
+    try {
+      await d.auth(c, async () => {});
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'unauthorized') return undefined;
+      throw err;
+    }
+    return c.get('session');
+  };
+
+  const viewerOf = async (s: SessionRecord): Promise<Viewer | undefined> => {
+    const user = await d.directory.get(s.login);
+    if (!user) return undefined;
+    const cert = await d.roster.certificate(s.login);
+    const warn = cert && (cert.status === 'expiring' || cert.status === 'expired' || cert.status === 'revoked');
+    return {
+      login: user.login,
+      firstName: user.firstName,
+      lastName: user.lastName,
+      ...(warn ? { expiryWarning: { status: cert.status as 'expiring' | 'expired' | 'revoked', daysLeft: cert.daysLeft, notAfter: cert.notAfter } } : {}),
+    };
+  };
+
+  /** Pages for signed-in people: the viewer, or a redirect to the login page that comes back here. */
+  const signedIn = (render: (c: Context<AuthEnv>, viewer: Viewer) => Promise<Response>) => async (c: Context<AuthEnv>) => {
+    const s = await sessionOf(c);
+    const viewer = s && (await viewerOf(s));
+    c.header('cache-control', 'no-store');
+    c.header('vary', 'HX-Request, Cookie');
+    if (!viewer) {
+      const next = c.req.path + (new URL(c.req.url).search || '');
+      if (c.req.header('hx-request')) {
+        c.header('hx-redirect', '/login?notice=session-ended');
+        return c.body(null, 401);
+      }
+      return c.redirect(`/login?next=${encodeURIComponent(next)}`, 303);
+    }
+    return render(c, viewer);
+  };
+
+  const certificateView = async (viewer: Viewer): Promise<CertificateView | undefined> => {
+    const user = await d.directory.get(viewer.login);
+    const current = await d.roster.certificate(viewer.login);
+    if (!user || !current) return undefined;
+    const { der: _der, login: _login, ...standingNow } = current;
+    return {
+      current: standingNow,
+      history: d.records.forLogin(viewer.login).map((r) => standing(r, d.now())).reverse(),
+      subject: { name: `${user.firstName} ${user.lastName}`, login: user.login, email: user.email },
+      issuer: d.ca.intermediate.subjectName.getField('CN')[0] ?? d.ca.intermediate.subject,
+      rootFingerprint: d.ca.rootFingerprint,
+    };
+  };
+
+  app.get('/', async (c) => c.redirect((await sessionOf(c)) ? '/chat' : '/login', 303));
+
+  app.get('/register', async (c) => c.html(await page(<RegisterPage cardPattern={d.cardPattern.source} cardHint={cardHint} />)));
+
+  app.get('/login', async (c) => {
+    const q = query(c, loginQuery);
+    c.header('cache-control', 'no-store');
+    return c.html(await page(<LoginPage login={q.login} notice={q.notice} next={q.next} />));
+  });
+
+  app.get(
+    '/chat',
+    signedIn(async (c, viewer) => {
+      const users = await d.roster.list();
+      const peerLogin = query(c, chatQuery).with;
+      const peer = peerLogin && peerLogin !== viewer.login ? users.find((u) => u.login === peerLogin) : undefined;
+      // htmx swaps only the chat frame when another conversation is picked.
+      if (c.req.header('hx-request') && c.req.header('hx-target') === 'div#chat') {
+        return c.html(await fragment(<ChatFrame viewer={viewer} users={users} peer={peer} />));
+      }
+      return c.html(await page(<ChatPage viewer={viewer} users={users} peer={peer} />));
+    }),
+  );
+
+  app.get(
+    '/directory',
+    signedIn(async (c, viewer) => c.html(await page(<DirectoryPage viewer={viewer} users={await d.roster.list()} />))),
+  );
+
+  app.get(
+    '/certificate',
+    signedIn(async (c, viewer) => {
+      const view = await certificateView(viewer);
+      if (!view) throw new DomainError('not_found', 'You have no current certificate.');
+      return c.html(await page(<CertificatePage viewer={viewer} view={view} now={d.now().getTime()} />));
+    }),
+  );
+
+  // Fragments.
+  app.get(
+    '/ui/directory',
+    signedIn(async (c, viewer) => c.html(await fragment(<DirectoryList users={await d.roster.list()} me={viewer.login} />))),
+  );
+  app.get(
+    '/ui/conversations',
+    signedIn(async (c, viewer) => c.html(await fragment(<ConversationList users={await d.roster.list()} me={viewer.login} peer={query(c, chatQuery).with} />))),
+  );
+  app.get(
+    '/ui/certificate',
+    signedIn(async (c, viewer) => {
+      const view = await certificateView(viewer);
+      if (!view) throw new DomainError('not_found', 'You have no current certificate.');
+      return c.html(await fragment(<CertificatePanel view={view} now={d.now().getTime()} />));
+    }),
+  );
+
+  return app;
+}
