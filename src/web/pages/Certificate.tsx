@@ -203,7 +203,7 @@ export function CertificatePage({ viewer, view, now }: { viewer: Viewer; view: C
                 <h3 class="manage-title">Renew</h3>
                 <p class="muted">Make a new key in this browser and get a new certificate for it. The old one stops working; your account and messages stay.</p>
               </div>
-              <button type="button" class="btn btn-secondary" data-action="open-renew" aria-haspopup="dialog">
+              <button type="button" class={s.status === 'expiring' || s.status === 'expired' ? 'btn btn-primary' : 'btn btn-secondary'} data-action="open-renew" aria-haspopup="dialog">
                 <Icon name="refresh" />
                 Renew certificate
               </button>

@@ -1,0 +1,24 @@
+// The one browser script (bundled by esbuild into /assets/app.js). Each page says which it is on
+// <body data-page>; the crypto modules next to this file do the work, the ui/ modules the pages.
+import { initRegister } from './ui/register.ts';
+import { initLogin } from './ui/login.ts';
+import { initShell } from './ui/shell.ts';
+import { initChat } from './ui/chat.ts';
+import { initCertificate } from './ui/certificate.ts';
+
+const PAGES: Record<string, () => void | Promise<void>> = {
+  register: initRegister,
+  login: initLogin,
+  chat: initChat,
+  directory: () => {},
+  certificate: initCertificate,
+};
+
+function start(): void {
+  const page = document.body.dataset.page ?? '';
+  if (document.body.dataset.me) initShell();
+  void Promise.resolve(PAGES[page]?.()).catch((err: unknown) => console.error('TEKUP_chat page script failed', err));
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();

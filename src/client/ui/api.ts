@@ -1,0 +1,50 @@
+// Calls to our own JSON API from the pages. Every refusal arrives in the protocol's error shape;
+// it becomes an ApiError the page can turn into words. The session cookie rides along by itself.
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly reason?: string;
+  readonly field?: string;
+  readonly fields: Record<string, string>;
+  constructor(status: number, body: { error?: string; message?: string; reason?: string; field?: string; fields?: Record<string, string> }) {
+    super(body.message ?? `The server answered ${status}.`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = body.error ?? (status === 0 ? 'network' : 'internal');
+    this.reason = body.reason;
+    this.field = body.field;
+    this.fields = body.fields ?? {};
+  }
+}
+
+export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, { error: 'network', message: 'TEKUP_chat cannot be reached. Check your connection and try again.' });
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = text;
+  }
+  if (!res.ok) throw new ApiError(res.status, typeof data === 'object' && data !== null ? (data as object) : { message: String(data) });
+  return data as T;
+}
+
+export async function getText(path: string): Promise<string> {
+  const res = await fetch(path, { credentials: 'same-origin' }).catch(() => {
+    throw new ApiError(0, { error: 'network', message: 'TEKUP_chat cannot be reached.' });
+  });
+  if (!res.ok) throw new ApiError(res.status, { message: `GET ${path} answered ${res.status}.` });
+  return res.text();
+}

@@ -1,0 +1,128 @@
+// My certificate: key backup download, renewal (a new key made here, its CSR, the new certificate,
+// the new encrypted backup), and revocation.
+import { decryptPrivateKey, encryptPrivateKey, BackupError } from '../backup.ts';
+import { generateKey } from '../keys.ts';
+import { makeCsr } from '../csr.ts';
+import type { EnrollResponse } from '../../protocol/enroll.ts';
+import { ApiError, api } from './api.ts';
+import { $, $$, downloadText, must, setBusy } from './dom.ts';
+import { FormUi, bindRevealButtons } from './fields.ts';
+import { deleteBackup, forgetUnlocked, getBackup, getUnlocked, saveBackup, saveUnlocked } from './keystore.ts';
+import { backupFileName, backupFileText } from './backup-file.ts';
+import { signIn } from './signin.ts';
+import { me } from './shell.ts';
+
+function notice(text: string, error = false, action?: { label: string; run: () => void }): void {
+  const box = must('[data-cert-notice]');
+  box.classList.toggle('is-error', error);
+  box.replaceChildren(document.createTextNode(text));
+  if (action) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'link-button';
+    b.textContent = action.label;
+    b.addEventListener('click', action.run);
+    box.append(' ', b);
+  }
+  box.hidden = false;
+}
+
+async function downloadBackup(): Promise<void> {
+  const stored = await getBackup(me()).catch(() => undefined);
+  if (!stored) {
+    notice('No key backup is stored in this browser. Use the backup file you saved when you registered.', true);
+    return;
+  }
+  downloadText(backupFileName(stored.login), backupFileText(stored.login, stored.backup, stored.certificate, (stored.previous ?? []).map((p) => p.backup)));
+}
+
+export function initCertificate(): void {
+  bindRevealButtons();
+  for (const b of $$('[data-action="download-backup"]')) b.addEventListener('click', () => void downloadBackup());
+
+  const renewDialog = $<HTMLDialogElement>('#renew-dialog');
+  const revokeDialog = $<HTMLDialogElement>('#revoke-dialog');
+  $('[data-action="open-renew"]')?.addEventListener('click', () => renewDialog?.showModal());
+  $('[data-action="open-revoke"]')?.addEventListener('click', () => revokeDialog?.showModal());
+  for (const b of $$('[data-action="close-dialog"]')) b.addEventListener('click', () => b.closest('dialog')?.close());
+
+  if (renewDialog) {
+    const form = must<HTMLFormElement>('form', renewDialog);
+    const ui = new FormUi(form);
+    const submit = must<HTMLButtonElement>('[data-submit]', form);
+    const error = must('[data-form-error]', form);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      error.hidden = true;
+      const password = ui.value('renew-password');
+      if (!password) {
+        ui.setError('renew-password', 'Enter your password.');
+        ui.input('renew-password').focus();
+        return;
+      }
+      ui.setError('renew-password', undefined);
+      setBusy(submit, true);
+      try {
+        const login = me();
+        const stored = await getBackup(login);
+        // The password must be the one that opens the current key: a typo here would lock the new key away.
+        if (stored) (await decryptPrivateKey(stored.backup, password)).fill(0);
+        const key = await generateKey();
+        let csr: string;
+        let backup: string;
+        try {
+          csr = await makeCsr(key, login);
+          backup = await encryptPrivateKey(key.pkcs8, password);
+        } finally {
+          key.forget();
+        }
+        const compromised = must<HTMLInputElement>('[data-compromised]', form).checked;
+        const renewed = await api<EnrollResponse>('POST', '/api/v1/certificate/renew', { csr, reason: compromised ? 'keyCompromise' : 'superseded' });
+        // The old key is kept (encrypted) to read the messages wrapped for it before today.
+        const previous = stored ? [{ backup: stored.backup, serial: stored.serial }, ...(stored.previous ?? [])] : [];
+        await saveBackup({ login, backup, certificate: renewed.certificate, serial: renewed.serial, previous });
+        const was = await getUnlocked(login).catch(() => undefined);
+        const previousDecrypt = was ? [was.keys.decrypt, ...(was.previousDecrypt ?? [])] : [];
+        // A compromised old key ends every session opened with it, this one included: log in again with the new key.
+        if (compromised) await signIn(login, password, key, renewed.certificate, previousDecrypt);
+        else await saveUnlocked({ login, keys: key.privateKeys, certificate: renewed.certificate, serial: renewed.serial, previousDecrypt });
+        renewDialog.close();
+        form.reset();
+        document.body.dispatchEvent(new CustomEvent('certificate-changed'));
+        notice('Your certificate was renewed. Your old key backup no longer works: download the new one.', false, { label: 'Download key backup', run: () => void downloadBackup() });
+      } catch (err) {
+        if (err instanceof BackupError && err.code === 'wrong_password') {
+          ui.setError('renew-password', 'This is not your password.');
+          ui.input('renew-password').focus();
+        } else {
+          error.textContent = err instanceof ApiError ? err.message : 'A new key could not be made in this browser.';
+          error.hidden = false;
+        }
+      } finally {
+        setBusy(submit, false);
+      }
+    });
+  }
+
+  if (revokeDialog) {
+    const form = must<HTMLFormElement>('form', revokeDialog);
+    const submit = must<HTMLButtonElement>('[data-submit]', form);
+    const error = must('[data-form-error]', form);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      error.hidden = true;
+      setBusy(submit, true);
+      try {
+        const reason = must<HTMLSelectElement>('select[name="reason"]', form).value;
+        await api('POST', '/api/v1/certificate/revoke', { reason });
+        await forgetUnlocked().catch(() => {});
+        await deleteBackup(me()).catch(() => {});
+        location.assign('/login?notice=revoked');
+      } catch (err) {
+        error.textContent = err instanceof ApiError ? err.message : String(err);
+        error.hidden = false;
+        setBusy(submit, false);
+      }
+    });
+  }
+}

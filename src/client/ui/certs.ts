@@ -1,0 +1,87 @@
+// Other people's certificates as the chat needs them: the current one (to encrypt for them) and
+// any one an envelope names by serial (to verify what they signed, even before a renewal). Each
+// is checked to be signed by the TEKUP_chat issuing CA before it is trusted for anything.
+import { api, getText } from './api.ts';
+import { pemBlocks } from '../pem.ts';
+import { certificateLogin, x509 } from '../x509.ts';
+import { importPublicKeys, type PublicKeys } from '../keys.ts';
+
+export interface KnownCertificate {
+  serial: string;
+  login: string;
+  status: string;
+  revocationReason?: string;
+  notAfter: string;
+  cert: x509.X509Certificate;
+  keys?: PublicKeys;
+}
+
+interface CertificateJson {
+  serial: string;
+  status: string;
+  notAfter: string;
+  revocationReason?: string;
+  certificate: string;
+  login?: string;
+}
+
+export class CertificateProblem extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CertificateProblem';
+  }
+}
+
+const bySerial = new Map<string, Promise<KnownCertificate>>();
+let issuer: Promise<x509.X509Certificate> | undefined;
+
+/** The intermediate CA that signs every user certificate (first block of /ca/chain.pem). */
+function issuingCa(): Promise<x509.X509Certificate> {
+  issuer ??= getText('/ca/chain.pem').then((pem) => new x509.X509Certificate(pemBlocks(pem, 'CERTIFICATE')[0]));
+  return issuer;
+}
+
+async function accept(json: CertificateJson, expectedLogin?: string): Promise<KnownCertificate> {
+  const cert = new x509.X509Certificate(json.certificate);
+  const ca = await issuingCa();
+  let signed = false;
+  try {
+    signed = cert.issuer === ca.subject && (await cert.verify({ publicKey: ca.publicKey, signatureOnly: true }));
+  } catch {
+    signed = false;
+  }
+  if (!signed) throw new CertificateProblem('The certificate for this sender was not issued by TEKUP_chat.');
+  const login = certificateLogin(cert) ?? '';
+  if (expectedLogin && login !== expectedLogin) throw new CertificateProblem(`The certificate is issued to ${login || 'nobody'}, not to ${expectedLogin}.`);
+  return { serial: cert.serialNumber.toLowerCase(), login, status: json.status, revocationReason: json.revocationReason, notAfter: json.notAfter, cert };
+}
+
+/** Someone's current certificate, with the public keys to encrypt for them. */
+export async function currentCertificate(login: string): Promise<KnownCertificate> {
+  const json = await api<CertificateJson>('GET', `/api/v1/users/${encodeURIComponent(login)}/certificate`);
+  const known = await accept(json, login);
+  known.keys = await importPublicKeys(known.cert);
+  bySerial.set(known.serial, Promise.resolve(known));
+  return known;
+}
+
+/** The certificate an envelope names, cached by serial. */
+export function certificateBySerial(serial: string, login: string): Promise<KnownCertificate> {
+  let hit = bySerial.get(serial);
+  if (!hit) {
+    hit = api<CertificateJson>('GET', `/api/v1/certificates/${encodeURIComponent(serial)}`).then(
+      (json) => accept(json, login),
+      () => {
+        throw new CertificateProblem(`The sender's certificate (serial ${serial}) is not one TEKUP_chat issued.`);
+      },
+    );
+    hit.catch(() => bySerial.delete(serial)); // try again next time (it may have been a network error)
+    bySerial.set(serial, hit);
+  }
+  return hit;
+}
+
+/** A certificate we hold already (ours, from the keystore). */
+export function remember(known: KnownCertificate): void {
+  bySerial.set(known.serial, Promise.resolve(known));
+}

@@ -1,0 +1,391 @@
+// One conversation: history (newest page first, older pages on demand), live messages from the
+// event stream, and sending. Every envelope, received or sent, goes through openEnvelope; only a
+// message that passed every check is shown, with the "Verified" badge. Anything else is a warning
+// bubble that names the failed check and shows none of the content.
+import { KeyUnwrapError, makeEnvelope, openEnvelope } from '../envelope.ts';
+import type { Envelope } from '../../protocol/envelope.ts';
+import { importPublicKeys, type PublicKeys } from '../keys.ts';
+import { x509 } from '../x509.ts';
+import { ApiError, api } from './api.ts';
+import { $, $$, fromTemplate, must, setBusy } from './dom.ts';
+import { getUnlocked, type UnlockedKey } from './keystore.ts';
+import { certificateBySerial, currentCertificate, remember, type KnownCertificate } from './certs.ts';
+import { markRead, me, noteActivity, onMessage } from './shell.ts';
+
+const PAGE = 30;
+const NEWEST = '999999999999999';
+
+interface HistoryPage {
+  messages: Envelope[];
+  first: string | null;
+  more: boolean;
+}
+
+type Opened = { ok: true; text: string } | { ok: false; reason: string };
+
+let unlocked: UnlockedKey | undefined;
+let myKeys: PublicKeys | undefined;
+let current: Conversation | undefined;
+
+async function openOne(envelope: Envelope): Promise<Opened> {
+  if (!unlocked) return { ok: false, reason: 'Your key is locked in this browser.' };
+  try {
+    const sender = await certificateBySerial(envelope.cert, envelope.from);
+    if (sender.status === 'revoked' && sender.revocationReason === 'keyCompromise') {
+      return { ok: false, reason: `The sender's certificate was revoked because its key was compromised: anyone could have written this.` };
+    }
+    // The current key first; then the keys of certificates renewed since, for older messages.
+    const keys = [unlocked.keys.decrypt, ...(unlocked.previousDecrypt ?? [])];
+    for (const [i, myDecryptKey] of keys.entries()) {
+      try {
+        const opened = await openEnvelope(envelope, { myLogin: unlocked.login, myDecryptKey, senderCertificate: sender.cert });
+        return { ok: true, text: opened.text };
+      } catch (err) {
+        if (!(err instanceof KeyUnwrapError) || i === keys.length - 1) throw err;
+      }
+    }
+    throw new Error('no key');
+  } catch (err) {
+    // CertificateProblem and each EnvelopeError say in words which check failed.
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+const dayKey = (iso: string) => new Date(iso).toDateString();
+function dayLabel(iso: string): string {
+  const d = new Date(iso);
+  const today = new Date();
+  const yesterday = new Date(Date.now() - 86_400_000);
+  if (d.toDateString() === today.toDateString()) return 'Today';
+  if (d.toDateString() === yesterday.toDateString()) return 'Yesterday';
+  return d.toLocaleDateString([], { weekday: 'long', day: 'numeric', month: 'long', year: d.getFullYear() === today.getFullYear() ? undefined : 'numeric' });
+}
+const timeLabel = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+class Conversation {
+  readonly peer: string;
+  readonly section: HTMLElement;
+  private readonly list: HTMLOListElement;
+  private readonly wrap: HTMLElement;
+  private readonly olderButton: HTMLButtonElement;
+  private readonly form: HTMLFormElement;
+  private readonly input: HTMLTextAreaElement;
+  private peerCert?: KnownCertificate;
+  private first: string | null = null;
+  private readonly items = new Map<string, HTMLLIElement>();
+
+  constructor(section: HTMLElement) {
+    this.section = section;
+    this.peer = section.dataset.conversation!;
+    this.list = must<HTMLOListElement>('[data-messages]', section);
+    this.wrap = must('[data-log-wrap]', section);
+    this.olderButton = must<HTMLButtonElement>('[data-action="older"]', section);
+    this.form = must<HTMLFormElement>('[data-composer]', section);
+    this.input = must<HTMLTextAreaElement>('[data-compose]', section);
+  }
+
+  async start(): Promise<void> {
+    this.form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void this.sendFromInput();
+    });
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        void this.sendFromInput();
+      }
+    });
+    this.olderButton.addEventListener('click', () => void this.loadOlder());
+    this.list.addEventListener('click', (e) => {
+      const retry = (e.target as HTMLElement).closest<HTMLButtonElement>('[data-action="retry"]');
+      const li = retry?.closest<HTMLLIElement>('.msg');
+      if (li?.dataset.text !== undefined) {
+        this.items.delete(li.dataset.id!);
+        li.remove();
+        void this.send(li.dataset.text);
+      }
+    });
+    markRead(this.peer);
+    try {
+      this.peerCert = await currentCertificate(this.peer);
+      if (this.peerCert.status === 'revoked' || this.peerCert.status === 'expired') {
+        this.block(`${this.peer}'s certificate is ${this.peerCert.status}: messages cannot be encrypted for them until they get a new one.`);
+      }
+    } catch (err) {
+      this.block(err instanceof Error ? err.message : String(err));
+    }
+    await this.loadNewest();
+  }
+
+  private block(reason: string): void {
+    this.input.disabled = true;
+    must<HTMLButtonElement>('[data-send]', this.form).disabled = true;
+    const hint = $('.composer-hint span', this.section);
+    if (hint) hint.textContent = reason;
+    this.section.classList.add('is-blocked');
+  }
+
+  private async loadNewest(): Promise<void> {
+    const loading = $('[data-log-loading]', this.section);
+    try {
+      const page = await api<HistoryPage>('GET', `/api/v1/messages?with=${encodeURIComponent(this.peer)}&before=${NEWEST}&limit=${PAGE}`);
+      await this.addAll(page.messages, false);
+      this.first = page.first;
+      this.olderButton.hidden = !page.more;
+    } catch (err) {
+      this.showLogError(err);
+    } finally {
+      if (loading) loading.hidden = true;
+    }
+    this.updateEmpty();
+    this.scrollToEnd();
+  }
+
+  private async loadOlder(): Promise<void> {
+    if (!this.first) return;
+    setBusy(this.olderButton, true);
+    const before = this.wrap.scrollHeight - this.wrap.scrollTop;
+    try {
+      const page = await api<HistoryPage>('GET', `/api/v1/messages?with=${encodeURIComponent(this.peer)}&before=${this.first}&limit=${PAGE}`);
+      await this.addAll(page.messages, false);
+      this.first = page.first ?? this.first;
+      this.olderButton.hidden = !page.more;
+      this.wrap.scrollTop = this.wrap.scrollHeight - before; // keep the reader where they were
+    } catch (err) {
+      this.showLogError(err);
+    } finally {
+      setBusy(this.olderButton, false);
+    }
+  }
+
+  private showLogError(err: unknown): void {
+    const p = document.createElement('p');
+    p.className = 'form-error';
+    p.setAttribute('role', 'alert');
+    p.textContent = `Messages could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
+    this.list.before(p);
+  }
+
+  private updateEmpty(): void {
+    const empty = $('[data-log-empty]', this.section);
+    if (empty) empty.hidden = this.items.size > 0;
+  }
+
+  private nearEnd(): boolean {
+    return this.wrap.scrollHeight - this.wrap.scrollTop - this.wrap.clientHeight < 120;
+  }
+
+  private scrollToEnd(): void {
+    this.wrap.scrollTop = this.wrap.scrollHeight;
+  }
+
+  private async addAll(envelopes: Envelope[], live: boolean): Promise<void> {
+    const fresh = envelopes.filter((e) => !this.items.has(e.id));
+    const opened = await Promise.all(fresh.map((e) => openOne(e)));
+    fresh.forEach((e, i) => this.place(this.render(e, opened[i], live)));
+    this.redoDays();
+  }
+
+  /** Called for live messages of this conversation from the event stream. */
+  async receive(envelope: Envelope): Promise<void> {
+    if (this.items.has(envelope.id)) return;
+    const stick = this.nearEnd() || envelope.from === me();
+    await this.addAll([envelope], true);
+    this.updateEmpty();
+    if (stick) this.scrollToEnd();
+    if (document.visibilityState === 'visible') markRead(this.peer);
+  }
+
+  private render(e: Envelope, o: Opened, live: boolean): HTMLLIElement {
+    const li = fromTemplate<HTMLLIElement>('tpl-message');
+    li.dataset.id = e.id;
+    li.dataset.at = e.sentAt;
+    const mine = e.from === me();
+    li.classList.toggle('is-mine', mine);
+    if (live) {
+      li.classList.add('is-new');
+      li.addEventListener('animationend', () => li.classList.remove('is-new'), { once: true });
+    }
+    const bubble = must('.bubble', li);
+    const text = must('.msg-text', li);
+    const time = must<HTMLTimeElement>('.msg-time', li);
+    time.dateTime = e.sentAt;
+    time.textContent = timeLabel(e.sentAt);
+    time.title = new Date(e.sentAt).toLocaleString();
+    const state = must('.msg-state', li);
+    if (o.ok) {
+      text.textContent = o.text;
+      state.append(fromTemplate('tpl-verified'));
+      li.classList.add('is-verified');
+    } else {
+      li.classList.add('is-unverified');
+      const warning = fromTemplate('tpl-warning');
+      must('.msg-warning-reason', warning).textContent = o.reason;
+      text.replaceWith(warning);
+    }
+    const who = mine ? 'You' : e.from;
+    bubble.setAttribute('aria-label', `${who}, ${time.title}${o.ok ? ', verified' : ', not verified'}`);
+    this.items.set(e.id, li);
+    return li;
+  }
+
+  /** In time order (sentAt), so pages and live messages interleave correctly. */
+  private place(li: HTMLLIElement): void {
+    const at = li.dataset.at!;
+    const after = $$<HTMLLIElement>('.msg', this.list)
+      .reverse()
+      .find((m) => (m.dataset.at ?? '') <= at);
+    if (after) after.after(li);
+    else this.list.prepend(li);
+  }
+
+  private redoDays(): void {
+    for (const sep of $$('.day-sep', this.list)) sep.remove();
+    let last = '';
+    for (const m of $$<HTMLLIElement>('.msg', this.list)) {
+      const key = dayKey(m.dataset.at!);
+      if (key !== last) {
+        const sep = fromTemplate<HTMLLIElement>('tpl-day');
+        must('span', sep).textContent = dayLabel(m.dataset.at!);
+        m.before(sep);
+        last = key;
+      }
+    }
+  }
+
+  private async sendFromInput(): Promise<void> {
+    const text = this.input.value;
+    if (!text.trim() || this.input.disabled) return;
+    this.input.value = '';
+    await this.send(text);
+    this.input.focus();
+  }
+
+  private async send(text: string): Promise<void> {
+    if (!unlocked || !myKeys || !this.peerCert?.keys) return;
+    const id = crypto.randomUUID();
+    const sentAt = new Date();
+    // The bubble appears at once, marked as sending.
+    const li = fromTemplate<HTMLLIElement>('tpl-message');
+    li.dataset.id = id;
+    li.dataset.at = sentAt.toISOString();
+    li.dataset.text = text;
+    li.classList.add('is-mine', 'is-pending');
+    must('.msg-text', li).textContent = text;
+    const time = must<HTMLTimeElement>('.msg-time', li);
+    time.dateTime = li.dataset.at;
+    time.textContent = timeLabel(li.dataset.at);
+    const state = must('.msg-state', li);
+    state.replaceChildren(fromTemplate('tpl-sending'));
+    this.items.set(id, li);
+    this.list.append(li);
+    this.redoDays();
+    this.updateEmpty();
+    this.scrollToEnd();
+    try {
+      const envelope = await makeEnvelope({
+        from: unlocked.login,
+        to: this.peer,
+        text,
+        senderCertSerial: unlocked.serial,
+        signKey: unlocked.keys.sign,
+        recipientPublicKey: this.peerCert.keys.encrypt,
+        senderPublicKey: myKeys.encrypt,
+        id,
+        sentAt,
+      });
+      await api('POST', '/api/v1/messages', envelope);
+      noteActivity(this.peer, envelope.sentAt, false);
+      // Shown as verified only after the same checks the recipient makes.
+      const opened = await openOne(envelope);
+      const done = this.render(envelope, opened, false);
+      delete done.dataset.text;
+      done.classList.add('is-sent');
+      const stateNow = must('.msg-state', done);
+      stateNow.prepend(fromTemplate('tpl-sent'));
+      li.replaceWith(done);
+    } catch (err) {
+      li.classList.remove('is-pending');
+      li.classList.add('is-failed');
+      const failed = fromTemplate('tpl-failed');
+      const why = err instanceof ApiError ? (err.code === 'network' ? 'Not sent: you are offline.' : `Not sent: ${err.message}`) : 'Not sent.';
+      must('.msg-failed-text', failed).textContent = why;
+      state.replaceChildren(failed);
+    }
+  }
+}
+
+function lockedNotice(section: HTMLElement): void {
+  const log = must('[data-log-wrap]', section);
+  const box = document.createElement('div');
+  box.className = 'log-empty';
+  box.setAttribute('role', 'alert');
+  const title = document.createElement('p');
+  const strong = document.createElement('strong');
+  strong.textContent = 'Your key is locked in this browser.';
+  title.append(strong);
+  const text = document.createElement('p');
+  text.className = 'muted';
+  text.textContent = 'Log in again with your password to read and send messages.';
+  const a = document.createElement('a');
+  a.className = 'btn btn-primary';
+  a.href = '/login';
+  a.textContent = 'Log in again';
+  box.append(title, text, a);
+  log.replaceChildren(box);
+  for (const el of $$<HTMLTextAreaElement | HTMLButtonElement>('textarea, button[data-send]', section)) el.disabled = true;
+}
+
+function startConversation(): void {
+  const section = $('[data-conversation]');
+  if (!section || section === current?.section) return;
+  if (!unlocked) {
+    current = undefined;
+    lockedNotice(section);
+    return;
+  }
+  current = new Conversation(section);
+  void current.start();
+}
+
+function updatePeerPresence(detail: { login: string; online: boolean }): void {
+  if (!current || detail.login !== current.peer) return;
+  const sub = $('#conv-presence .presence-text', current.section);
+  if (sub) {
+    sub.classList.toggle('is-online', detail.online);
+    sub.textContent = detail.online ? 'Online' : 'Last seen just now';
+  }
+  $(`.conv-head [data-presence-dot]`, current.section)?.classList.toggle('is-online', detail.online);
+}
+
+export async function initChat(): Promise<void> {
+  unlocked = await getUnlocked(me()).catch(() => undefined);
+  if (unlocked) {
+    const mine = new x509.X509Certificate(unlocked.certificate);
+    myKeys = await importPublicKeys(mine);
+    remember({ serial: unlocked.serial, login: unlocked.login, status: 'valid', notAfter: mine.notAfter.toISOString(), cert: mine, keys: myKeys });
+  }
+  onMessage(({ envelope }) => {
+    const peer = envelope.from === me() ? envelope.to : envelope.from;
+    if (!current || current.peer !== peer) return false;
+    void current.receive(envelope);
+    return document.visibilityState === 'visible';
+  });
+  document.body.addEventListener('presence', (e) => updatePeerPresence((e as CustomEvent).detail));
+  // Picking another conversation swaps the frame (htmx); start the new one and put the cursor in it.
+  document.body.addEventListener('htmx:after:swap', () => {
+    const before = current?.section;
+    startConversation();
+    if (current && current.section !== before) {
+      const input = $<HTMLTextAreaElement>('[data-compose]', current.section);
+      if (input && !input.disabled && matchMedia('(min-width: 761px)').matches) input.focus();
+      else $<HTMLElement>('#conv-title')?.focus();
+    } else if (!$('[data-conversation]')) {
+      current = undefined;
+    }
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && current) markRead(current.peer);
+  });
+  startConversation();
+}

@@ -1,0 +1,128 @@
+// Field errors as the person types and on submit: each error sits next to its field (the input is
+// aria-describedby it, and aria-invalid), checked live once the field has been left the first time,
+// and listed in a summary with links to the fields when a submit fails.
+import { $, $$ } from './dom.ts';
+
+export type FieldErrors = Record<string, string | undefined>;
+
+export class FormUi {
+  readonly form: HTMLFormElement;
+  private readonly touched = new Set<string>();
+  private readonly summary: HTMLElement | null;
+
+  constructor(form: HTMLFormElement) {
+    this.form = form;
+    this.summary = $('[data-error-summary]', form.closest('section') ?? document);
+  }
+
+  input(name: string): HTMLInputElement {
+    return this.form.elements.namedItem(name) as HTMLInputElement;
+  }
+
+  value(name: string): string {
+    return this.input(name)?.value ?? '';
+  }
+
+  label(name: string): string {
+    return $(`label[for="${this.input(name)?.id}"]`, this.form)?.firstChild?.textContent?.trim() ?? name;
+  }
+
+  setError(name: string, message: string | undefined): void {
+    const input = this.input(name);
+    const slot = $(`[data-error-for="${name}"]`, this.form);
+    const field = input?.closest('.field');
+    if (!input || !slot) return;
+    slot.textContent = message ?? '';
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+    field?.classList.toggle('is-invalid', Boolean(message));
+    field?.classList.toggle('is-valid', !message && this.touched.has(name) && input.value !== '');
+  }
+
+  /** Shows `errors` for the fields given (a field absent from `errors` is left as is). */
+  show(errors: FieldErrors, names: string[] = Object.keys(errors)): void {
+    for (const n of names) this.setError(n, errors[n]);
+  }
+
+  /** Live checks: after a field is first left, it is re-checked on every keystroke. */
+  live(names: string[], validate: () => FieldErrors, related: Record<string, string[]> = {}): void {
+    for (const name of names) {
+      const input = this.input(name);
+      if (!input) continue;
+      input.addEventListener('blur', () => {
+        if (input.value === '' && !this.touched.has(name)) return; // tabbing through an empty form is not an error yet
+        this.touched.add(name);
+        this.show(validate(), [name, ...(related[name] ?? []).filter((r) => this.touched.has(r))]);
+      });
+      input.addEventListener('input', () => {
+        const check = [name, ...(related[name] ?? [])].filter((n) => this.touched.has(n));
+        if (check.length) this.show(validate(), check);
+        if (this.summary && !this.summary.hidden) this.refreshSummary(validate());
+      });
+    }
+  }
+
+  touchAll(names: string[]): void {
+    for (const n of names) this.touched.add(n);
+  }
+
+  /** The summary on submit: every problem with a link to its field; focus moves to it. */
+  showSummary(errors: FieldErrors, title = 'There is a problem'): void {
+    if (!this.summary) return;
+    const entries = Object.entries(errors).filter(([, m]) => m);
+    if (!entries.length) return this.hideSummary();
+    $('#error-summary-title', this.summary)!.textContent = title;
+    $('[data-error-summary-text]', this.summary)!.textContent =
+      entries.length === 1 ? 'One field needs your attention:' : `${entries.length} fields need your attention:`;
+    this.fillSummary(entries);
+    this.summary.hidden = false;
+    this.summary.focus();
+  }
+
+  private refreshSummary(errors: FieldErrors): void {
+    const entries = Object.entries(errors).filter(([n, m]) => m && this.touched.has(n));
+    if (!entries.length) return this.hideSummary();
+    this.fillSummary(entries);
+  }
+
+  private fillSummary(entries: Array<[string, string | undefined]>): void {
+    const list = $('[data-error-summary-list]', this.summary!)!;
+    list.replaceChildren(
+      ...entries.map(([name, message]) => {
+        const li = document.createElement('li');
+        const a = document.createElement('a');
+        const input = this.input(name);
+        a.href = `#${input?.id ?? ''}`;
+        a.textContent = `${this.label(name)}: ${message}`;
+        a.addEventListener('click', (e) => {
+          e.preventDefault();
+          input?.focus();
+        });
+        li.append(a);
+        return li;
+      }),
+    );
+  }
+
+  hideSummary(): void {
+    if (this.summary) this.summary.hidden = true;
+  }
+
+  focusFirstInvalid(): void {
+    $$<HTMLInputElement>('[aria-invalid="true"]', this.form)[0]?.focus();
+  }
+}
+
+/** The Show/Hide buttons next to password inputs. */
+export function bindRevealButtons(root: ParentNode = document): void {
+  for (const button of $$<HTMLButtonElement>('[data-reveal]', root)) {
+    button.addEventListener('click', () => {
+      const input = document.getElementById(button.dataset.reveal!) as HTMLInputElement | null;
+      if (!input) return;
+      const show = input.type === 'password';
+      input.type = show ? 'text' : 'password';
+      button.setAttribute('aria-pressed', String(show));
+      input.focus();
+    });
+  }
+}

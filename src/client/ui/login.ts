@@ -1,0 +1,199 @@
+// The login page: find the key this browser keeps for the login typed (or take a backup file),
+// open it with the password into non-extractable keys, sign the server's challenge, and say
+// plainly why a refusal happened.
+import { BackupError, encryptPrivateKey, importBackup } from '../backup.ts';
+import { KeyImportError, importPrivateKey, type KeyPair } from '../keys.ts';
+import { x509 } from '../x509.ts';
+import { ApiError } from './api.ts';
+import { $, $$, must, readFile, setBusy } from './dom.ts';
+import { FormUi, bindRevealButtons, type FieldErrors } from './fields.ts';
+import { forgetUnlocked, getBackup, saveBackup, type StoredBackup } from './keystore.ts';
+import { readKeyFile } from './backup-file.ts';
+import { refusalFor, type Refusal } from './refusals.ts';
+import { signIn } from './signin.ts';
+
+type KeyState = 'pending' | 'stored' | 'missing';
+
+export function initLogin(): void {
+  // Arriving here means no session: whatever a previous one left unlocked is closed now.
+  void forgetUnlocked().catch(() => {});
+  const form = must<HTMLFormElement>('[data-form="login"]');
+  const ui = new FormUi(form);
+  bindRevealButtons();
+  const keybox = must('[data-keybox]', form);
+  const keyText = must('[data-key-text]', form);
+  const importPanel = must('[data-key-import]', form);
+  const toggle = must<HTMLButtonElement>('[data-action="toggle-import"]', form);
+  const refusal = must('[data-refusal]', form);
+  const submit = must<HTMLButtonElement>('[data-submit]', form);
+  const live = must('[data-progress-live]', form);
+
+  let stored: StoredBackup | undefined;
+  let lookup = 0;
+
+  const setKeyState = (state: KeyState, text: string) => {
+    keybox.dataset.keyState = state;
+    for (const icon of $$('[data-key-icon]', keybox)) icon.hidden = icon.dataset.keyIcon !== state;
+    keyText.textContent = text;
+  };
+  const setImport = (open: boolean) => {
+    importPanel.hidden = !open;
+    toggle.setAttribute('aria-expanded', String(open));
+    toggle.textContent = open ? 'Use the key stored in this browser' : 'Use a key backup file instead';
+    toggle.hidden = !stored && open;
+  };
+
+  async function findKey(): Promise<void> {
+    const login = ui.value('login').trim().toLowerCase();
+    const mine = ++lookup;
+    if (!login) {
+      stored = undefined;
+      setKeyState('pending', 'Your private key is looked up in this browser when you enter your login.');
+      return;
+    }
+    const found = await getBackup(login).catch(() => undefined);
+    if (mine !== lookup) return;
+    stored = found;
+    if (found) {
+      setKeyState('stored', `Your key for @${login} is stored in this browser, encrypted with your password.`);
+      setImport(false);
+    } else {
+      setKeyState('missing', `No key for @${login} is stored in this browser. Choose your key backup file below.`);
+      setImport(true);
+    }
+  }
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  ui.input('login').addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void findKey(), 200);
+  });
+  toggle.addEventListener('click', () => {
+    setImport(Boolean(importPanel.hidden));
+    if (!importPanel.hidden) ui.input('backup').focus();
+  });
+  void findKey();
+
+  const validate = (): FieldErrors => ({
+    login: ui.value('login').trim() ? undefined : 'Enter your login.',
+    password: ui.value('password') ? undefined : 'Enter your password.',
+  });
+  ui.live(['login', 'password'], validate);
+
+  const showRefusal = (r: Refusal) => {
+    must('[data-refusal-title]', refusal).textContent = r.title;
+    must('[data-refusal-text]', refusal).textContent = r.text;
+    refusal.hidden = false;
+    refusal.focus();
+  };
+
+  /** The key and certificate to log in with, opened with the password; or a field error. */
+  type Opened =
+    | { kind: 'key'; key: KeyPair; certificate: string; previous: Array<{ backup: string }>; toStore?: Omit<StoredBackup, 'savedAt'> }
+    | { kind: 'fields'; errors: FieldErrors }
+    | { kind: 'refusal'; refusal: Refusal };
+  const fields = (errors: FieldErrors): Opened => ({ kind: 'fields', errors });
+
+  async function openKey(login: string, password: string): Promise<Opened> {
+    // A file chosen counts even if the panel was closed again: the person clearly meant it.
+    const useFile = !importPanel.hidden || Boolean(ui.input('backup').files?.length);
+    if (!useFile) {
+      if (!stored) return fields({ backup: 'Choose your key backup file: no key for this login is stored in this browser.' });
+      try {
+        return { kind: 'key', key: await importBackup(stored.backup, password), certificate: stored.certificate, previous: stored.previous ?? [] };
+      } catch (err) {
+        if (err instanceof BackupError && err.code === 'wrong_password') {
+          return { kind: 'refusal', refusal: { title: 'The login or the password is wrong.', text: `This password does not open the key stored for @${login}. Check it and try again.` } };
+        }
+        throw err;
+      }
+    }
+    let text: string | undefined;
+    let certText: string | undefined;
+    try {
+      text = await readFile(ui.input('backup'));
+      certText = await readFile(ui.input('certificate'));
+    } catch (err) {
+      return fields({ backup: (err as Error).message });
+    }
+    if (!text) return fields({ backup: 'Choose your key backup file.' });
+    const file = readKeyFile(text);
+    if (!file.encrypted && !file.plain) return fields({ backup: 'This file holds no private key: choose the .pem backup you saved when you registered.' });
+    const certificate = (certText && readKeyFile(certText).certificate) ?? file.certificate;
+    if (!certificate) return fields({ certificate: 'This backup holds no certificate: choose your certificate file too.' });
+    try {
+      new x509.X509Certificate(certificate);
+    } catch {
+      return fields({ certificate: 'This certificate could not be read; choose a PEM certificate.' });
+    }
+    let key: KeyPair;
+    let encrypted = file.encrypted;
+    try {
+      if (file.encrypted) key = await importBackup(file.encrypted, password);
+      else {
+        key = await importPrivateKey(file.plain!);
+        // Kept in this browser only encrypted, like a key made here.
+        encrypted = await encryptPrivateKey(file.plain!, password);
+        file.plain!.fill(0);
+      }
+    } catch (err) {
+      if (err instanceof BackupError) return fields({ backup: err.code === 'wrong_password' ? 'Your password does not open this backup file.' : err.message });
+      if (err instanceof KeyImportError) return fields({ backup: err.message });
+      throw err;
+    }
+    const serial = new x509.X509Certificate(certificate).serialNumber.toLowerCase();
+    const previous = file.older.map((backup) => ({ backup }));
+    return { kind: 'key', key, certificate, previous, toStore: { login, backup: encrypted!, certificate, serial, previous } };
+  }
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    refusal.hidden = true;
+    ui.show({ backup: undefined, certificate: undefined });
+    const errors = validate();
+    ui.touchAll(['login', 'password']);
+    ui.show(errors);
+    if (Object.values(errors).some(Boolean)) {
+      ui.showSummary(errors);
+      return;
+    }
+    ui.hideSummary();
+    setBusy(submit, true);
+    const label = must('[data-submit-label]', submit);
+    const login = ui.value('login').trim().toLowerCase();
+    const password = ui.value('password');
+    try {
+      label.textContent = 'Opening your key…';
+      live.textContent = 'Opening your key…';
+      const opened = await openKey(login, password);
+      if (opened.kind === 'refusal') return showRefusal(opened.refusal);
+      if (opened.kind === 'fields') {
+        if (importPanel.hidden) setImport(true);
+        ui.show(opened.errors);
+        ui.showSummary(opened.errors);
+        return;
+      }
+      label.textContent = 'Checking with TEKUP_chat…';
+      live.textContent = 'Checking your certificate and signature…';
+      // Earlier keys (before renewals) open with the same password; one that does not is skipped.
+      const previousDecrypt: CryptoKey[] = [];
+      for (const p of opened.previous) {
+        const k = await importBackup(p.backup, password).catch(() => undefined);
+        if (k) previousDecrypt.push(k.privateKeys.decrypt);
+      }
+      await signIn(login, password, opened.key, opened.certificate, previousDecrypt);
+      if (opened.toStore) await saveBackup(opened.toStore).catch(() => {});
+      live.textContent = 'Logged in.';
+      const next = document.body.dataset.next;
+      location.assign(next && next.startsWith('/') && !next.startsWith('//') ? next : '/chat');
+    } catch (err) {
+      showRefusal(err instanceof ApiError ? refusalFor(err) : { title: 'You could not be logged in.', text: err instanceof Error ? err.message : String(err) });
+    } finally {
+      label.textContent = 'Log in';
+      setBusy(submit, false);
+    }
+  });
+
+  // Prefilled login (e.g. after registering): go straight to the password.
+  if (ui.value('login')) $<HTMLInputElement>('#f-password')?.focus();
+}

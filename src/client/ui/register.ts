@@ -1,0 +1,160 @@
+// The registration page: as-you-type checks with the server's own schema, then in the browser a
+// fresh RSA key, its encrypted backup (before anything is sent, so no certificate is ever issued
+// for a key we could lose) and a CSR; enrollment; the backup kept in IndexedDB and offered as a
+// file; then one click logs in with the key still in memory.
+import * as v from 'valibot';
+import { ENROLL_FIELDS, enrollSchema, issuesToFields, type EnrollResponse } from '../../protocol/enroll.ts';
+import { generateKey, type KeyPair } from '../keys.ts';
+import { makeCsr } from '../csr.ts';
+import { encryptPrivateKey } from '../backup.ts';
+import { ApiError, api } from './api.ts';
+import { $, $$, downloadText, must, setBusy } from './dom.ts';
+import { FormUi, bindRevealButtons, type FieldErrors } from './fields.ts';
+import { saveBackup } from './keystore.ts';
+import { backupFileName, backupFileText } from './backup-file.ts';
+import { signIn } from './signin.ts';
+import { refusalFor } from './refusals.ts';
+import { dateText, groupedHex } from '../../web/pages/format.ts';
+
+const FIELDS = ['firstName', 'lastName', 'cardNumber', 'email', 'login', 'password', 'password2'] as const;
+const CONFLICT_TEXT: Record<string, string> = {
+  login: 'This login is already taken; choose another one.',
+  email: 'An account already uses this email address.',
+  cardNumber: 'An account already uses this card number.',
+};
+
+export function initRegister(): void {
+  const form = must<HTMLFormElement>('[data-form="register"]');
+  const ui = new FormUi(form);
+  const schema = enrollSchema(new RegExp(document.body.dataset.cardPattern || '^[0-9]{8}$'));
+  bindRevealButtons();
+
+  const validate = (): FieldErrors => {
+    const values = Object.fromEntries(ENROLL_FIELDS.map((f) => [f, f === 'csr' ? 'pending' : ui.value(f)]));
+    const parsed = v.safeParse(schema, values);
+    const errors: FieldErrors = parsed.success ? {} : issuesToFields(parsed.issues);
+    if (!ui.value('password')) errors.password = 'Choose a password.';
+    const p2 = ui.value('password2');
+    errors.password2 = !p2 ? 'Repeat your password.' : p2 !== ui.value('password') ? 'The two passwords are not the same.' : undefined;
+    for (const f of FIELDS) errors[f] ??= undefined;
+    return errors;
+  };
+  ui.live([...FIELDS], validate, { password: ['password2'], login: ['password'] });
+
+  const submit = must<HTMLButtonElement>('[data-submit]', form);
+  const formError = must('[data-form-error]', form);
+  const progress = must('[data-progress]', form);
+  const live = must('[data-progress-live]', form);
+  const step = (name: string) => {
+    let reached = false;
+    for (const li of $$('[data-progress-step]', progress)) {
+      const here = li.dataset.progressStep === name;
+      li.classList.toggle('is-active', here);
+      li.classList.toggle('is-done', !here && !reached);
+      if (here) {
+        reached = true;
+        live.textContent = `${li.textContent}…`;
+      }
+    }
+  };
+
+  let done: { login: string; password: string; key: KeyPair; enrolled: EnrollResponse; backup: string } | undefined;
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    formError.hidden = true;
+    const errors = validate();
+    ui.touchAll([...FIELDS]);
+    ui.show(errors, [...FIELDS]);
+    if (Object.values(errors).some(Boolean)) {
+      ui.showSummary(errors);
+      return;
+    }
+    ui.hideSummary();
+    setBusy(submit, true);
+    progress.hidden = false;
+    const login = ui.value('login').trim();
+    const password = ui.value('password');
+    try {
+      step('key');
+      const key = await generateKey();
+      let backup: string;
+      let csr: string;
+      try {
+        csr = await makeCsr(key, login);
+        step('store');
+        backup = await encryptPrivateKey(key.pkcs8, password);
+      } finally {
+        key.forget();
+      }
+      step('enroll');
+      const body = Object.fromEntries(ENROLL_FIELDS.map((f) => [f, f === 'csr' ? csr : ui.value(f)]));
+      const enrolled = await api<EnrollResponse>('POST', '/api/v1/enroll', body);
+      await saveBackup({ login: enrolled.login, backup, certificate: enrolled.certificate, serial: enrolled.serial }).catch(() => {
+        // No IndexedDB (private mode in some browsers): the file download is then the only copy.
+      });
+      done = { login: enrolled.login, password, key, enrolled, backup };
+      showDone(done.enrolled, `${ui.value('firstName').trim()}`);
+    } catch (err) {
+      progress.hidden = true;
+      live.textContent = '';
+      if (err instanceof ApiError && (err.code === 'validation' || err.code === 'conflict')) {
+        const fields: FieldErrors = { ...err.fields };
+        if (err.code === 'conflict' && err.field) fields[err.field] = CONFLICT_TEXT[err.field] ?? err.message;
+        const { csr, ...rest } = fields;
+        ui.show(rest, Object.keys(rest));
+        if (csr) {
+          formError.textContent = `Your browser's certificate request was refused: ${csr}`;
+          formError.hidden = false;
+        }
+        if (Object.keys(rest).length) ui.showSummary(rest);
+      } else {
+        formError.textContent =
+          err instanceof ApiError
+            ? err.code === 'rate_limited'
+              ? 'Too many registrations from your network right now. Wait a minute and try again.'
+              : err.message
+            : 'Your browser could not create the key. Use an up-to-date browser and try again.';
+        formError.hidden = false;
+        formError.focus();
+      }
+    } finally {
+      setBusy(submit, false);
+    }
+  });
+
+  function showDone(enrolled: EnrollResponse, firstName: string): void {
+    must('[data-step="form"]').hidden = true;
+    const panel = must('[data-step="done"]');
+    must('[data-done-name]', panel).textContent = firstName;
+    must('[data-done-login]', panel).textContent = `@${enrolled.login}`;
+    must('[data-done-serial]', panel).textContent = enrolled.serial;
+    must('[data-done-fingerprint]', panel).textContent = groupedHex(enrolled.fingerprint);
+    must('[data-done-expiry]', panel).textContent = dateText(enrolled.notAfter);
+    panel.hidden = false;
+    document.title = `Welcome · TEKUP_chat`;
+    must('#done-title', panel).focus();
+  }
+
+  $('[data-action="download-backup"]')?.addEventListener('click', () => {
+    if (!done) return;
+    downloadText(backupFileName(done.login), backupFileText(done.login, done.backup, done.enrolled.certificate));
+  });
+
+  const continueButton = must<HTMLButtonElement>('[data-action="continue"]');
+  const continueError = must('[data-continue-error]');
+  continueButton.addEventListener('click', async () => {
+    if (!done) return;
+    setBusy(continueButton, true);
+    continueError.hidden = true;
+    try {
+      await signIn(done.login, done.password, done.key, done.enrolled.certificate);
+      location.assign('/chat');
+    } catch (err) {
+      const r = err instanceof ApiError ? refusalFor(err) : { title: 'You could not be logged in.', text: String(err) };
+      continueError.textContent = `${r.title} ${r.text}`;
+      continueError.hidden = false;
+      setBusy(continueButton, false);
+    }
+  });
+}

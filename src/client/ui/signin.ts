@@ -1,0 +1,23 @@
+// The login exchange of protocol §3 from the browser: a challenge, its RSA-PSS signature by the
+// key, then password + certificate + signature. On success the opened (non-extractable) keys are
+// kept for this session so the other pages can use them.
+import { signChallenge } from '../challenge.ts';
+import type { KeyPair } from '../keys.ts';
+import type { ChallengeResponse, SessionResponse } from '../../protocol/session.ts';
+import { api } from './api.ts';
+import { saveUnlocked } from './keystore.ts';
+import { x509 } from '../x509.ts';
+
+export async function signIn(login: string, password: string, key: KeyPair, certificate: string, previousDecrypt: CryptoKey[] = []): Promise<SessionResponse> {
+  const { challenge } = await api<ChallengeResponse>('POST', '/api/v1/session/challenge', { login });
+  const signature = await signChallenge(challenge, key.privateKeys.sign);
+  const session = await api<SessionResponse>('POST', '/api/v1/session', { login, password, certificate, challenge, signature });
+  await saveUnlocked({
+    login: session.login,
+    keys: key.privateKeys,
+    certificate,
+    serial: new x509.X509Certificate(certificate).serialNumber.toLowerCase(),
+    previousDecrypt,
+  });
+  return session;
+}

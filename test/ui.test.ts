@@ -1,0 +1,386 @@
+// The web interface in a real browser (Debian's Chromium driven by playwright-core) against the
+// real server: two people register through the pages, log in, see each other online, write both
+// ways with verified messages, one goes offline and finds the message on return, a backup file
+// opens the account in another browser, a pirate certificate is refused with its own message,
+// and the certificate page renews. axe-core checks every page; screenshots (desktop and phone)
+// go to test-results/ for a human to look at.
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ROOT, startServer, tempDir, type Running } from './helpers/server.ts';
+import { openssl } from './helpers/openssl.ts';
+import { uniqueUser } from './helpers/users.ts';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SHOTS = join(ROOT, 'test-results');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const DESKTOP = { width: 1280, height: 820 };
+const PHONE = { width: 375, height: 760 };
+
+interface Person {
+  login: string;
+  password: string;
+  firstName: string;
+  lastName: string;
+  cardNumber: string;
+  email: string;
+  context: BrowserContext;
+  page: Page;
+  backupFile?: string;
+}
+
+describe('web interface', { timeout: 180_000 }, () => {
+  let server: Running;
+  let browser: Browser;
+  let alice: Person;
+  let bob: Person;
+  const problems: string[] = [];
+  let phase = '';
+  const downloads = tempDir('tekup-ui-downloads-');
+
+  async function newPage(context: BrowserContext): Promise<Page> {
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => problems.push(`page error on ${new URL(page.url()).pathname}: ${e.message}`));
+    page.on('console', (m) => {
+      // Refusals the pages expect (401, 403, 409…) are logged by the browser as failed loads; they are not faults.
+      if (m.type() === 'error' && !/server responded with a status of 4\d\d/.test(m.text())) problems.push(`console on ${new URL(page.url()).pathname} [${phase}]: ${m.text()}`);
+    });
+    return page;
+  }
+
+  async function person(prefix: string, firstName: string, lastName: string): Promise<Person> {
+    const u = uniqueUser(prefix);
+    const context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
+    return { ...u, firstName, lastName, context, page: await newPage(context) };
+  }
+
+  // Screenshots keep the caret as it is: hiding it makes playwright write style="" on inputs,
+  // which the page's CSP then reports when htmx copies the attribute.
+  /** axe-core on the page as it is: no serious or critical violation; then desktop and phone screenshots. */
+  async function audit(page: Page, name: string): Promise<void> {
+    phase += ` audit ${name}`;
+    await page.waitForTimeout(350); // let entrance animations end: half-faded text is not what people read
+    // evaluate() is not subject to the page's CSP, unlike an injected <script>.
+    await page.evaluate(AXE);
+    const violations = await page.evaluate(async () => {
+      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+      const r = await axe.run();
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    });
+    phase += ' shots';
+    assert.deepEqual(violations, [], `accessibility of ${name}`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SHOTS, `ui-${name}-desktop.png`), fullPage: true, caret: 'initial' });
+    const size = page.viewportSize() ?? DESKTOP;
+    await page.setViewportSize(PHONE);
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: join(SHOTS, `ui-${name}-phone.png`), fullPage: true, caret: 'initial' });
+    await page.setViewportSize(size);
+  }
+
+  async function register(p: Person): Promise<void> {
+    const { page } = p;
+    await page.goto(`${server.url}/register`);
+    await page.getByLabel('First name').fill(p.firstName);
+    await page.getByLabel('Last name').fill(p.lastName);
+    await page.getByLabel('Identity card number').fill(p.cardNumber);
+    await page.getByLabel('Email address').fill(p.email);
+    await page.getByLabel('Login', { exact: true }).fill(p.login);
+    await page.getByLabel('Password', { exact: true }).fill(p.password);
+    await page.getByLabel('Repeat the password').fill(p.password);
+    await page.getByRole('button', { name: 'Create my account' }).click();
+    await page.getByRole('heading', { name: `Welcome, ${p.firstName}` }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download key backup' }).click()]);
+    p.backupFile = join(downloads, download.suggestedFilename());
+    await download.saveAs(p.backupFile);
+  }
+
+  async function continueToChat(p: Person): Promise<void> {
+    await p.page.getByRole('button', { name: 'Continue to TEKUP_chat' }).click();
+    await p.page.waitForURL(/\/chat$/);
+  }
+
+  async function logIn(p: Person, page: Page = p.page): Promise<void> {
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Login').fill(p.login);
+    await page.getByText(`Your key for @${p.login} is stored in this browser`).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill(p.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/chat$/);
+  }
+
+  async function openChat(p: Person, other: Person): Promise<void> {
+    await p.page.goto(`${server.url}/chat?with=${other.login}`);
+    await p.page.locator('[data-log-loading]').waitFor({ state: 'hidden' });
+  }
+
+  async function send(p: Person, text: string): Promise<void> {
+    const box = p.page.getByLabel(/^Message to /);
+    await box.fill(text);
+    await box.press('Enter');
+  }
+
+  /** The bubble with `text`, which must carry the Verified badge. */
+  async function seesVerified(p: Person, text: string): Promise<void> {
+    const bubble = p.page.locator('.msg', { hasText: text });
+    await bubble.locator('.badge-ok', { hasText: 'Verified' }).waitFor();
+  }
+
+  beforeEach((t) => {
+    phase = t.name;
+  });
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startServer();
+    // playwright gives every launch a fresh temporary profile (it refuses --user-data-dir here).
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    alice = await person('alice', 'Alice', 'Martin');
+    bob = await person('bob', 'Bob', 'Ben Salah');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('registration: rules as hints, errors next to each field as you type and on submit', async () => {
+    const { page } = alice;
+    await page.goto(`${server.url}/register`);
+    await audit(page, 'register');
+    const card = page.getByLabel('Identity card number');
+    await card.fill('1234');
+    await card.blur();
+    await page.getByText('The card number is exactly 8 digits.').waitFor();
+    assert.equal(await card.getAttribute('aria-invalid'), 'true');
+    assert.match((await card.getAttribute('aria-describedby')) ?? '', /f-cardNumber-error/);
+    await card.fill(alice.cardNumber); // corrected as you type
+    await page.getByText('The card number is exactly 8 digits.').waitFor({ state: 'detached' });
+    assert.equal(await card.getAttribute('aria-invalid'), null);
+
+    await page.getByRole('button', { name: 'Create my account' }).click();
+    const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await summary.waitFor();
+    assert.match(await summary.innerText(), /Enter your first name/);
+    assert.match(await summary.innerText(), /Choose a password/);
+    await page.getByLabel('Password', { exact: true }).fill('password1234');
+    await page.getByLabel('Password', { exact: true }).blur();
+    await page.locator('[data-error-for="password"]', { hasText: 'This password is too common' }).waitFor();
+    await audit(page, 'register-errors');
+  });
+
+  it('registers two people through the pages; the key backup downloads; both land in the chat', async () => {
+    await register(alice);
+    await audit(alice.page, 'register-done');
+    assert.match(readFileSync(alice.backupFile!, 'utf8'), /-----BEGIN ENCRYPTED PRIVATE KEY-----[\s\S]+-----BEGIN CERTIFICATE-----/);
+    await continueToChat(alice);
+    await register(bob);
+    await continueToChat(bob);
+    // A taken login is refused next to the login field.
+    const page = await newPage(alice.context);
+    await page.goto(`${server.url}/register`);
+    await page.getByLabel('First name').fill('Carol');
+    await page.getByLabel('Last name').fill('Dupont');
+    await page.getByLabel('Identity card number').fill(uniqueUser('carol').cardNumber);
+    await page.getByLabel('Email address').fill('carol@example.org');
+    await page.getByLabel('Login', { exact: true }).fill(bob.login);
+    await page.getByLabel('Password', { exact: true }).fill('carol has a long passphrase');
+    await page.getByLabel('Repeat the password').fill('carol has a long passphrase');
+    await page.getByRole('button', { name: 'Create my account' }).click();
+    await page.locator('[data-error-for="login"]', { hasText: 'This login is already taken' }).waitFor();
+    await page.close();
+  });
+
+  it('the directory lists both, online first, with fingerprints, and live presence', async () => {
+    const { page } = alice;
+    await page.goto(`${server.url}/directory`);
+    const bobRow = page.locator(`#person-${bob.login}`);
+    await bobRow.getByText('Online').waitFor();
+    assert.match(await bobRow.locator('.fingerprint').innerText(), /^[0-9a-f]{4}( [0-9a-f]{4}){15}$/);
+    await audit(page, 'directory');
+  });
+
+  it('messages go both ways, each shown as verified, live', async () => {
+    await openChat(alice, bob);
+    await openChat(bob, alice);
+    await send(alice, 'Hello Bob, this is Alice.');
+    await seesVerified(alice, 'Hello Bob, this is Alice.');
+    await seesVerified(bob, 'Hello Bob, this is Alice.');
+    await send(bob, 'Hi Alice! Got it, signed and sealed.');
+    await seesVerified(bob, 'Hi Alice! Got it, signed and sealed.');
+    await seesVerified(alice, 'Hi Alice! Got it, signed and sealed.');
+    await audit(alice.page, 'chat');
+  });
+
+  it('someone offline receives on return, with an unread count', async () => {
+    await bob.page.getByRole('button', { name: 'Log out' }).click();
+    await bob.page.waitForURL(/\/login\?notice=logged-out/);
+    await alice.page.locator('#conv-presence').getByText('Online').waitFor({ state: 'detached' });
+    await send(alice, 'Are you there? Read this when you are back.');
+    await seesVerified(alice, 'Are you there? Read this when you are back.');
+    await alice.page.locator('.msg', { hasText: 'Are you there?' }).getByText('Sent').waitFor();
+
+    await logIn(bob);
+    const badge = bob.page.locator(`[data-unread-for="${alice.login}"]`);
+    await badge.filter({ hasText: '1' }).waitFor();
+    await bob.page.getByRole('link', { name: /Alice Martin/ }).click();
+    await seesVerified(bob, 'Are you there? Read this when you are back.');
+    await seesVerified(bob, 'Hello Bob, this is Alice.');
+    await badge.waitFor({ state: 'hidden' });
+  });
+
+  it('the key backup file opens the account in another browser', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await newPage(context);
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Login').fill(bob.login);
+    await page.getByText(`No key for @${bob.login} is stored in this browser`).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill('not the password at all');
+    await page.getByLabel('Key backup file').setInputFiles(bob.backupFile!);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.locator('[data-error-for="backup"]', { hasText: 'Your password does not open this backup file.' }).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill(bob.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/chat$/);
+    await page.goto(`${server.url}/chat?with=${alice.login}`);
+    await page.locator('.msg', { hasText: 'Hi Alice!' }).locator('.badge-ok').waitFor();
+    await context.close();
+  });
+
+  it('a pirate certificate (self-signed, same subject) is refused: not issued by TEKUP_chat', async () => {
+    const dir = tempDir('tekup-pirate-');
+    const keyFile = join(dir, 'pirate.key');
+    const certFile = join(dir, 'pirate.pem');
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '30', '-subj', `/UID=${alice.login}/CN=Alice Martin/O=TEKUP_chat`]);
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await newPage(context);
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Login').fill(alice.login);
+    await page.getByLabel('Password', { exact: true }).fill(alice.password);
+    await page.getByText(`No key for @${alice.login} is stored in this browser`).waitFor();
+    await page.getByLabel('Key backup file').setInputFiles(keyFile);
+    await page.getByLabel('Certificate').setInputFiles(certFile);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'This certificate was not issued by TEKUP_chat.' });
+    await refusal.waitFor();
+    assert.equal(new URL(page.url()).pathname, '/login');
+    await audit(page, 'login-pirate');
+    await context.close();
+  });
+
+  it('a wrong password is refused in plain words', async () => {
+    const page = await newPage(alice.context);
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Login').fill(alice.login);
+    await page.getByText(`Your key for @${alice.login} is stored in this browser`).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill('certainly not it');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The login or the password is wrong.' }).waitFor();
+    await audit(page, 'login');
+    await page.close();
+  });
+
+  it('my certificate: status, serial, fingerprint, downloads; renewal keeps old messages verified', async () => {
+    await logIn(alice);
+    const { page } = alice;
+    await page.goto(`${server.url}/certificate`);
+    await page.locator('.cert-panel .chip', { hasText: 'Valid' }).waitFor();
+    const serial = await page.locator('[data-cert-serial]').getAttribute('data-cert-serial');
+    assert.match(serial ?? '', /^[0-9a-f]+$/);
+    await audit(page, 'certificate');
+    const [pem] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /My certificate PEM/ }).click()]);
+    assert.match(readFileSync((await pem.path())!, 'utf8'), /BEGIN CERTIFICATE/);
+
+    await page.getByRole('button', { name: 'Renew certificate' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Renew your certificate' });
+    await dialog.getByLabel('Password', { exact: true }).fill('wrong password here');
+    await dialog.getByRole('button', { name: 'Renew now' }).click();
+    await dialog.getByText('This is not your password.').waitFor();
+    await dialog.getByLabel('Password', { exact: true }).fill(alice.password);
+    await dialog.getByRole('button', { name: 'Renew now' }).click();
+    await page.getByText('Your certificate was renewed.').waitFor();
+    await page.locator(`[data-cert-serial]:not([data-cert-serial="${serial}"])`).waitFor();
+    await page.getByText('Earlier certificates').waitFor();
+    await audit(page, 'certificate-renewed');
+    // The backup now carries the old key too, encrypted: it still opens the messages sealed for it.
+    const [backup] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Key backup/ }).first().click()]);
+    assert.equal(readFileSync((await backup.path())!, 'utf8').match(/BEGIN ENCRYPTED PRIVATE KEY/g)?.length, 2);
+
+    // Alice's earlier message was signed with the certificate she just replaced: still verified.
+    await openChat(bob, alice);
+    await seesVerified(bob, 'Hello Bob, this is Alice.');
+    await openChat(alice, bob);
+    await send(alice, 'New key, same me.');
+    await seesVerified(bob, 'New key, same me.');
+    await seesVerified(alice, 'Hello Bob, this is Alice.');
+    await audit(bob.page, 'chat-bob');
+  });
+
+  it('the chat is usable on a phone: list, then conversation', async () => {
+    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    const page = await newPage(context);
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Login').fill(bob.login);
+    await page.getByText(`No key for @${bob.login} is stored in this browser`).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill(bob.password);
+    await page.getByLabel('Key backup file').setInputFiles(bob.backupFile!);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/chat$/);
+    await page.screenshot({ path: join(SHOTS, 'ui-chat-list-phone.png'), caret: 'initial' });
+    await page.getByRole('link', { name: /Alice Martin/ }).click();
+    await page.locator('.msg', { hasText: 'New key, same me.' }).locator('.badge-ok').waitFor();
+    assert.equal(await page.locator('.convs').isVisible(), false, 'the list gives way to the conversation');
+    await page.screenshot({ path: join(SHOTS, 'ui-chat-conversation-phone.png'), caret: 'initial' });
+    await page.getByRole('link', { name: 'Back to all chats' }).click();
+    await page.locator('.convs').waitFor();
+    await context.close();
+  });
+
+  it('dark mode follows the system setting', async () => {
+    await alice.page.emulateMedia({ colorScheme: 'dark' });
+    await openChat(alice, bob);
+    await seesVerified(alice, 'New key, same me.');
+    await audit(alice.page, 'chat-dark');
+    await alice.page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('a certificate close to expiry is announced on every page, with the way to renew', async () => {
+    const shortLived = await startServer({ args: ['--cert-days', '10'] });
+    try {
+      const carol = await person('carol', 'Carol', 'Dupont');
+      const base = server;
+      server = shortLived;
+      try {
+        await register(carol);
+        await continueToChat(carol);
+      } finally {
+        server = base;
+      }
+      const banner = carol.page.getByRole('status').filter({ hasText: /Your certificate expires in 9 days/ });
+      await banner.waitFor();
+      await banner.getByRole('link', { name: 'Review certificate' }).click();
+      await carol.page.locator('.cert-panel .chip', { hasText: 'Expires in 9 days' }).waitFor();
+      await audit(carol.page, 'certificate-expiring');
+      await carol.context.close();
+    } finally {
+      await shortLived.stop();
+    }
+  });
+
+  it('no script or page error along the way', () => {
+    assert.deepEqual(problems, []);
+  });
+});
