@@ -200,6 +200,7 @@ class Conversation {
     const li = fromTemplate<HTMLLIElement>('tpl-message');
     li.dataset.id = e.id;
     li.dataset.at = e.sentAt;
+    li.dataset.from = e.from;
     const mine = e.from === me();
     li.classList.toggle('is-mine', mine);
     if (live) {
@@ -239,9 +240,11 @@ class Conversation {
     else this.list.prepend(li);
   }
 
+  /** Day separators, and runs of messages from one sender within a few minutes drawn as a group. */
   private redoDays(): void {
     for (const sep of $$('.day-sep', this.list)) sep.remove();
     let last = '';
+    let prev: HTMLLIElement | undefined;
     for (const m of $$<HTMLLIElement>('.msg', this.list)) {
       const key = dayKey(m.dataset.at!);
       if (key !== last) {
@@ -249,7 +252,11 @@ class Conversation {
         must('span', sep).textContent = dayLabel(m.dataset.at!);
         m.before(sep);
         last = key;
+        prev = undefined;
       }
+      const close = prev && prev.dataset.from === m.dataset.from && Date.parse(m.dataset.at!) - Date.parse(prev.dataset.at!) < 5 * 60_000;
+      m.classList.toggle('is-cont', Boolean(close));
+      prev = m;
     }
   }
 
@@ -269,6 +276,7 @@ class Conversation {
     const li = fromTemplate<HTMLLIElement>('tpl-message');
     li.dataset.id = id;
     li.dataset.at = sentAt.toISOString();
+    li.dataset.from = unlocked.login;
     li.dataset.text = text;
     li.classList.add('is-mine', 'is-pending');
     must('.msg-text', li).textContent = text;

@@ -22,7 +22,7 @@ export const me = (): string => document.body.dataset.me ?? '';
 
 // ---------- unread counts (per browser, in localStorage: counts only, never content) ----------
 interface UnreadState {
-  [peer: string]: { unread: number; lastAt?: string };
+  [peer: string]: { unread: number; lastAt?: string; seq?: number };
 }
 const unreadKey = () => `tekup-chat:unread:${me()}`;
 export function readUnread(): UnreadState {
@@ -40,9 +40,12 @@ function writeUnread(s: UnreadState): void {
   }
   renderUnread();
 }
-export function noteActivity(peer: string, at: string, unread: boolean): void {
+/** `seq` (the stream's message id) keeps two open tabs from counting the same message twice. */
+export function noteActivity(peer: string, at: string, unread: boolean, seq = 0): void {
   const s = readUnread();
   const entry = (s[peer] ??= { unread: 0 });
+  if (seq && entry.seq !== undefined && seq <= entry.seq) return;
+  if (seq) entry.seq = seq;
   if (!entry.lastAt || entry.lastAt < at) entry.lastAt = at;
   if (unread) entry.unread += 1;
   writeUnread(s);
@@ -133,7 +136,7 @@ function connect(): void {
     const seq = Number((e as MessageEvent).lastEventId) || 0;
     const shown = messageHandler?.({ seq, envelope }) ?? false;
     const peer = envelope.from === me() ? envelope.to : envelope.from;
-    noteActivity(peer, envelope.sentAt, !shown && envelope.from !== me());
+    noteActivity(peer, envelope.sentAt, !shown && envelope.from !== me(), seq);
   });
   source.addEventListener('presence', (e) => {
     document.body.dispatchEvent(new CustomEvent('presence', { detail: JSON.parse((e as MessageEvent<string>).data) }));

@@ -91,7 +91,7 @@ function Conversation({ peer }: { peer: UserEntry }) {
           </div>
         </details>
       </header>
-      <div class="log-wrap" data-log-wrap>
+      <div class="log-wrap" data-log-wrap tabindex={0} role="region" aria-label="Conversation history">
         <div class="older">
           <button type="button" class="btn btn-ghost btn-sm" data-action="older" hidden>
             <span class="spinner" aria-hidden="true"></span>
