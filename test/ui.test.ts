@@ -13,6 +13,11 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { ROOT, startServer, tempDir, type Running } from './helpers/server.ts';
 import { openssl } from './helpers/openssl.ts';
 import { uniqueUser } from './helpers/users.ts';
+import { send as sendEnvelope, webUser } from './helpers/webuser.ts';
+import { sealPlaintext, signObject } from '../src/client/envelope.ts';
+import { importPublicKeys } from '../src/client/keys.ts';
+import { jcs } from '../src/client/jcs.ts';
+import { x509 } from '../src/client/x509.ts';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -396,6 +401,30 @@ describe('web interface', { timeout: 180_000 }, () => {
     await seesVerified(bob, 'Hello Bob, this is Alice.');
     await bob.page.getByRole('button', { name: 'Load earlier messages' }).waitFor({ state: 'hidden' });
     await audit(bob.page, 'chat-history');
+  });
+
+  it('a message whose checks fail is a warning that names the failed check, never shown as text', async () => {
+    // Mallory holds a real certificate and signs both layers, but her plaintext names another
+    // recipient than the envelope: a signed message lifted into a new envelope. The server cannot
+    // see inside and relays it; Bob's browser must refuse to show it.
+    const mallory = await webUser(server.url, 'mallory');
+    const header = { id: crypto.randomUUID(), from: mallory.login, to: bob.login, sentAt: new Date().toISOString(), cert: mallory.serial };
+    const inner = { v: 1 as const, id: header.id, from: mallory.login, to: alice.login, sentAt: header.sentAt, text: 'Meant for someone else' };
+    const plaintext = { ...inner, sig: await signObject(inner, mallory.key.privateKeys.sign) };
+    const bobKeys = await importPublicKeys(new x509.X509Certificate(readFileSync(bob.backupFile!, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)![0]));
+    const envelope = await sealPlaintext(new TextEncoder().encode(jcs(plaintext)), header, {
+      signKey: mallory.key.privateKeys.sign,
+      recipientPublicKey: bobKeys.encrypt,
+      senderPublicKey: mallory.key.publicKeys.encrypt,
+    });
+    assert.equal((await sendEnvelope(server.url, mallory, envelope)).status, 201);
+    await bob.page.goto(`${server.url}/chat?with=${mallory.login}`);
+    const warning = bob.page.locator('.msg.is-unverified');
+    await warning.getByText('This message could not be verified and is not shown.').waitFor();
+    await warning.getByText(/The signed content belongs to another message.*The message's to differs from the envelope's/).waitFor();
+    assert.equal(await bob.page.getByText('Meant for someone else').count(), 0);
+    assert.equal(await warning.locator('.badge-ok').count(), 0);
+    await audit(bob.page, 'chat-warning');
   });
 
   it('dark mode follows the system setting', async () => {

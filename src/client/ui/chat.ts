@@ -2,7 +2,7 @@
 // event stream, and sending. Every envelope, received or sent, goes through openEnvelope; only a
 // message that passed every check is shown, with the "Verified" badge. Anything else is a warning
 // bubble that names the failed check and shows none of the content.
-import { KeyUnwrapError, makeEnvelope, openEnvelope } from '../envelope.ts';
+import { EnvelopeError, KeyUnwrapError, makeEnvelope, openEnvelope, type OpenFailure } from '../envelope.ts';
 import type { Envelope } from '../../protocol/envelope.ts';
 import { importPublicKeys, type PublicKeys } from '../keys.ts';
 import { x509 } from '../x509.ts';
@@ -21,7 +21,20 @@ interface HistoryPage {
   more: boolean;
 }
 
-type Opened = { ok: true; text: string } | { ok: false; reason: string };
+type Opened = { ok: true; text: string } | { ok: false; reason: string; detail?: string };
+
+/** What each failed check means for the reader; the check's own wording follows as the detail. */
+const FAILURE_TEXT: Record<OpenFailure, string> = {
+  malformed_envelope: 'It is not a well-formed message.',
+  wrong_sender_certificate: 'It names a certificate that does not belong to its sender.',
+  bad_outer_signature: "Its signature does not match the sender's certificate: it was altered or forged.",
+  not_addressed_to_me: 'It was not encrypted for you.',
+  key_unwrap_failed: 'None of your keys can open it.',
+  decrypt_failed: 'Its content was altered on the way: it does not decrypt.',
+  malformed_plaintext: 'Its content is not a valid message.',
+  bad_inner_signature: "The sender's signature on the content does not verify.",
+  inner_outer_mismatch: 'The signed content belongs to another message: it may have been copied from elsewhere.',
+};
 
 let unlocked: UnlockedKey | undefined;
 let myKeys: PublicKeys | undefined;
@@ -47,6 +60,7 @@ async function openOne(envelope: Envelope): Promise<Opened> {
     throw new Error('no key');
   } catch (err) {
     // CertificateProblem and each EnvelopeError say in words which check failed.
+    if (err instanceof EnvelopeError) return { ok: false, reason: FAILURE_TEXT[err.code], detail: err.message };
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }
 }
@@ -221,7 +235,7 @@ class Conversation {
     } else {
       li.classList.add('is-unverified');
       const warning = fromTemplate('tpl-warning');
-      must('.msg-warning-reason', warning).textContent = o.reason;
+      must('.msg-warning-reason', warning).textContent = o.detail ? `${o.reason} (${o.detail})` : o.reason;
       text.replaceWith(warning);
     }
     const who = mine ? 'You' : e.from;
