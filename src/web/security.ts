@@ -45,7 +45,11 @@ export function csrfGuard(publicUrl: string): MiddlewareHandler {
 export const limitBody = (): MiddlewareHandler =>
   bodyLimit({
     maxSize: MAX_BODY,
-    onError: () => {
+    onError: (c) => {
+      // The rest of the body stays unread, so the connection cannot carry another request: a
+      // keep-alive client's next request on it waited behind the unread bytes until the server
+      // gave up and reset the connection, and was lost. Closing it makes the client reconnect.
+      c.header('connection', 'close');
       throw new DomainError('payload_too_large', `The request body is larger than ${MAX_BODY / 1024} KiB.`);
     },
   });
