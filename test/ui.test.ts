@@ -313,6 +313,8 @@ describe('web interface', { timeout: 180_000 }, () => {
 
     await page.getByRole('button', { name: 'Renew certificate' }).click();
     const dialog = page.getByRole('dialog', { name: 'Renew your certificate' });
+    await dialog.waitFor();
+    await audit(page, 'certificate-renew-dialog');
     await dialog.getByLabel('Password', { exact: true }).fill('wrong password here');
     await dialog.getByRole('button', { name: 'Renew now' }).click();
     await dialog.getByText('This is not your password.').waitFor();
@@ -435,7 +437,7 @@ describe('web interface', { timeout: 180_000 }, () => {
     await alice.page.emulateMedia({ colorScheme: 'light' });
   });
 
-  it('a certificate close to expiry is announced on every page, with the way to renew', async () => {
+  it('a certificate close to expiry is announced on every page; revoking ends it for good', async () => {
     const shortLived = await startServer({ args: ['--cert-days', '10'] });
     try {
       const carol = await person('carol', 'Carol', 'Dupont');
@@ -452,6 +454,21 @@ describe('web interface', { timeout: 180_000 }, () => {
       await banner.getByRole('link', { name: 'Review certificate' }).click();
       await carol.page.locator('.cert-panel .chip', { hasText: 'Expires in 9 days' }).waitFor();
       await audit(carol.page, 'certificate-expiring');
+
+      // Revocation: confirmed in a dialog, the session ends, and the certificate never logs in again.
+      await carol.page.getByRole('button', { name: 'Revoke certificate' }).click();
+      const dialog = carol.page.getByRole('dialog', { name: 'Revoke your certificate?' });
+      await dialog.getByLabel('Reason').selectOption('cessationOfOperation');
+      await dialog.getByRole('button', { name: 'Revoke certificate' }).click();
+      await carol.page.waitForURL(/\/login\?notice=revoked$/);
+      await carol.page.getByText('Your certificate has been revoked.').waitFor();
+      await carol.page.getByLabel('Login').fill(carol.login);
+      await carol.page.getByText(`No key for @${carol.login} is stored in this browser`).waitFor();
+      await carol.page.getByLabel('Password', { exact: true }).fill(carol.password);
+      await carol.page.getByLabel('Key backup file').setInputFiles(carol.backupFile!);
+      await carol.page.getByRole('button', { name: 'Log in' }).click();
+      await carol.page.getByRole('alert').filter({ hasText: 'This certificate has been revoked.' }).waitFor();
+      await audit(carol.page, 'login-revoked');
       await carol.context.close();
     } finally {
       await shortLived.stop();

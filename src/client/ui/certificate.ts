@@ -48,7 +48,7 @@ export function initCertificate(): void {
 
   if (renewDialog) {
     const form = must<HTMLFormElement>('form', renewDialog);
-    const ui = new FormUi(form);
+    const ui = new FormUi(form, { markValid: false });
     const submit = must<HTMLButtonElement>('[data-submit]', form);
     const error = must('[data-form-error]', form);
     form.addEventListener('submit', async (e) => {

@@ -85,6 +85,8 @@ class Conversation {
   private readonly form: HTMLFormElement;
   private readonly input: HTMLTextAreaElement;
   private peerCert?: KnownCertificate;
+  /** Settles once the recipient's certificate is known (or known to be unusable). */
+  private ready: Promise<void> = Promise.resolve();
   private first: string | null = null;
   private readonly items = new Map<string, HTMLLIElement>();
 
@@ -120,15 +122,17 @@ class Conversation {
       }
     });
     markRead(this.peer);
-    try {
-      this.peerCert = await currentCertificate(this.peer);
-      if (this.peerCert.status === 'revoked' || this.peerCert.status === 'expired') {
-        this.block(`${this.peer}'s certificate is ${this.peerCert.status}: messages cannot be encrypted for them until they get a new one.`);
+    this.ready = (async () => {
+      try {
+        this.peerCert = await currentCertificate(this.peer);
+        if (this.peerCert.status === 'revoked' || this.peerCert.status === 'expired') {
+          this.block(`${this.peer}'s certificate is ${this.peerCert.status}: messages cannot be encrypted for them until they get a new one.`);
+        }
+      } catch (err) {
+        this.block(err instanceof Error ? err.message : String(err));
       }
-    } catch (err) {
-      this.block(err instanceof Error ? err.message : String(err));
-    }
-    await this.loadNewest();
+    })();
+    await Promise.all([this.ready, this.loadNewest()]);
   }
 
   private block(reason: string): void {
@@ -275,6 +279,8 @@ class Conversation {
   }
 
   private async sendFromInput(): Promise<void> {
+    // Someone quick may type before the recipient's certificate has arrived: wait for it.
+    await this.ready;
     const text = this.input.value;
     if (!text.trim() || this.input.disabled) return;
     this.input.value = '';
@@ -283,6 +289,7 @@ class Conversation {
   }
 
   private async send(text: string): Promise<void> {
+    await this.ready;
     if (!unlocked || !myKeys || !this.peerCert?.keys) return;
     const id = crypto.randomUUID();
     const sentAt = new Date();

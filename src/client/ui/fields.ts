@@ -9,9 +9,12 @@ export class FormUi {
   readonly form: HTMLFormElement;
   private readonly touched = new Set<string>();
   private readonly summary: HTMLElement | null;
+  /** Green "looks right" borders: for rules checked here (registration), not for secrets only the server can judge. */
+  private readonly markValid: boolean;
 
-  constructor(form: HTMLFormElement) {
+  constructor(form: HTMLFormElement, { markValid = true }: { markValid?: boolean } = {}) {
     this.form = form;
+    this.markValid = markValid;
     this.summary = $('[data-error-summary]', form.closest('section') ?? document);
   }
 
@@ -36,7 +39,7 @@ export class FormUi {
     if (message) input.setAttribute('aria-invalid', 'true');
     else input.removeAttribute('aria-invalid');
     field?.classList.toggle('is-invalid', Boolean(message));
-    field?.classList.toggle('is-valid', !message && this.touched.has(name) && input.value !== '');
+    field?.classList.toggle('is-valid', this.markValid && !message && this.touched.has(name) && input.value !== '');
   }
 
   /** Shows `errors` for the fields given (a field absent from `errors` is left as is). */

@@ -18,7 +18,7 @@ export function initLogin(): void {
   // Arriving here means no session: whatever a previous one left unlocked is closed now.
   void forgetUnlocked().catch(() => {});
   const form = must<HTMLFormElement>('[data-form="login"]');
-  const ui = new FormUi(form);
+  const ui = new FormUi(form, { markValid: false });
   bindRevealButtons();
   const keybox = must('[data-keybox]', form);
   const keyText = must('[data-key-text]', form);
