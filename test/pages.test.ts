@@ -55,7 +55,9 @@ describe('pages', () => {
       assert.equal(res.status, 303, path);
       assert.equal(res.headers.get('location'), `/login?next=${encodeURIComponent(path)}`);
     }
-    assert.equal((await get('/')).headers.get('location'), '/login');
+    const home = await get('/');
+    assert.equal(home.status, 200, 'the home page is the login form for someone not signed in');
+    assert.match(await home.text(), /data-form="login"/);
     assert.equal((await get('/', { cookie })).headers.get('location'), '/chat');
     const login = await (await get(`/login?next=${encodeURIComponent('/chat?with=x')}`)).text();
     assert.match(login, /data-next="\/chat\?with=x"/);

@@ -107,7 +107,12 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
     };
   };
 
-  app.get('/', async (c) => c.redirect((await sessionOf(c)) ? '/chat' : '/login', 303));
+  // The home page: the chats for someone signed in, the login form for everyone else.
+  app.get('/', async (c) => {
+    if (await sessionOf(c)) return c.redirect('/chat', 303);
+    c.header('cache-control', 'no-store');
+    return c.html(await page(<LoginPage />));
+  });
 
   app.get('/register', async (c) => c.html(await page(<RegisterPage cardPattern={d.cardPattern.source} cardHint={cardHint} />)));
 
