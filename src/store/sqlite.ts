@@ -71,12 +71,16 @@ const descriptors = new FinalizationRegistry<{ fd?: number }>((held) => held.fd 
 
 class WalSync {
   private readonly wal: string;
+  private readonly changes: StatementSync;
   private readonly held: { fd?: number } = {};
+  /** total_changes() when the last completed sync started: everything up to it is on disk. */
+  private synced = -1;
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
 
   constructor(db: Db, file: string) {
     this.wal = `${file}-wal`;
+    this.changes = db.prepare('SELECT total_changes() AS n');
     descriptors.register(db, this.held);
   }
 
@@ -95,6 +99,9 @@ class WalSync {
   }
 
   private async flush(): Promise<void> {
+    // Nothing written since the last sync (a request that only read): nothing to wait for.
+    const mark = Number((this.changes.get() as { n: number }).n);
+    if (mark === this.synced) return;
     if (this.held.fd === undefined) {
       try {
         this.held.fd = await openFile(this.wal, 'r');
@@ -104,6 +111,7 @@ class WalSync {
       }
     }
     await syncFile(this.held.fd);
+    this.synced = mark;
   }
 }
 
