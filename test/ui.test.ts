@@ -236,6 +236,8 @@ describe('web interface', { timeout: 180_000 }, () => {
     await bob.page.getByRole('button', { name: 'Log out' }).click();
     await bob.page.waitForURL(/\/login\?notice=logged-out/);
     await alice.page.locator('#conv-presence').getByText('Online').waitFor({ state: 'detached' });
+    // The conversation list is re-rendered by htmx on the presence event: Bob is now "last seen".
+    await alice.page.locator(`#conv-${bob.login}`).getByText(/Last seen/).waitFor();
     await send(alice, 'Are you there? Read this when you are back.');
     await seesVerified(alice, 'Are you there? Read this when you are back.');
     await alice.page.locator('.msg', { hasText: 'Are you there?' }).getByText('Sent').waitFor();
