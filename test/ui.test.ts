@@ -6,7 +6,7 @@
 // go to test-results/ for a human to look at.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -230,6 +230,31 @@ describe('web interface', { timeout: 180_000 }, () => {
     await seesVerified(bob, 'Hi Alice! Got it, signed and sealed.');
     await seesVerified(alice, 'Hi Alice! Got it, signed and sealed.');
     await audit(alice.page, 'chat');
+  });
+
+  it('a received message saves as a proof that openssl alone verifies (non-repudiation)', async () => {
+    const bubble = bob.page.locator('.msg', { hasText: 'Hello Bob, this is Alice.' });
+    const [download] = await Promise.all([bob.page.waitForEvent('download'), bubble.getByRole('button', { name: 'Save proof' }).click()]);
+    assert.match(download.suggestedFilename(), new RegExp(`^proof-${alice.login}-.*\\.json$`));
+    const bundle = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    const signed = JSON.parse(bundle.signed);
+    assert.equal(signed.text, 'Hello Bob, this is Alice.');
+    assert.equal(signed.from, alice.login);
+    assert.equal(signed.to, bob.login);
+    // The third party's check, as docs/client-crypto.md gives it: no TEKUP_chat code involved.
+    const dir = tempDir('tekup-ui-proof-');
+    const f = (n: string) => join(dir, n);
+    writeFileSync(f('message.json'), bundle.signed);
+    writeFileSync(f('message.sig'), Buffer.from(bundle.signature, 'base64'));
+    writeFileSync(f('sender.pem'), bundle.certificate);
+    writeFileSync(f('chain.pem'), bundle.chain);
+    writeFileSync(f('root.pem'), await (await fetch(`${server.url}/ca/root.pem`)).text());
+    assert.match(openssl(['verify', '-CAfile', f('root.pem'), '-untrusted', f('chain.pem'), f('sender.pem')]), /: OK/);
+    openssl(['x509', '-in', f('sender.pem'), '-pubkey', '-noout', '-out', f('sender.pub')]);
+    const out = openssl(['dgst', '-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32', '-verify', f('sender.pub'), '-signature', f('message.sig'), f('message.json')]);
+    assert.match(out, /Verified OK/);
+    // Sent messages carry no proof button: a proof is what the recipient keeps.
+    assert.equal(await alice.page.locator('.msg.is-mine .msg-proof').count(), 0);
   });
 
   it('someone offline receives on return, with an unread count', async () => {

@@ -33,12 +33,17 @@ export class CertificateProblem extends Error {
 }
 
 const bySerial = new Map<string, Promise<KnownCertificate>>();
-let issuer: Promise<x509.X509Certificate> | undefined;
+let chain: Promise<string> | undefined;
 
-/** The intermediate CA that signs every user certificate (first block of /ca/chain.pem). */
-function issuingCa(): Promise<x509.X509Certificate> {
-  issuer ??= getText('/ca/chain.pem').then((pem) => new x509.X509Certificate(pemBlocks(pem, 'CERTIFICATE')[0]));
-  return issuer;
+/** The CA chain, PEM: intermediate then root (GET /ca/chain.pem), fetched once. */
+export function chainPem(): Promise<string> {
+  chain ??= getText('/ca/chain.pem');
+  return chain;
+}
+
+/** The intermediate CA that signs every user certificate (first block of the chain). */
+async function issuingCa(): Promise<x509.X509Certificate> {
+  return new x509.X509Certificate(pemBlocks(await chainPem(), 'CERTIFICATE')[0]);
 }
 
 async function accept(json: CertificateJson, expectedLogin?: string): Promise<KnownCertificate> {

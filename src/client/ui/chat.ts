@@ -2,14 +2,15 @@
 // event stream, and sending. Every envelope, received or sent, goes through openEnvelope; only a
 // message that passed every check is shown, with the "Verified" badge. Anything else is a warning
 // bubble that names the failed check and shows none of the content.
-import { EnvelopeError, KeyUnwrapError, makeEnvelope, openEnvelope, type OpenFailure } from '../envelope.ts';
+import { EnvelopeError, KeyUnwrapError, makeEnvelope, openEnvelope, type OpenedMessage, type OpenFailure } from '../envelope.ts';
+import { exportProof } from '../proof.ts';
 import type { Envelope } from '../../protocol/envelope.ts';
 import { importPublicKeys, type PublicKeys } from '../keys.ts';
 import { x509 } from '../x509.ts';
 import { ApiError, api } from './api.ts';
-import { $, $$, fromTemplate, must, setBusy } from './dom.ts';
+import { $, $$, downloadText, fromTemplate, must, setBusy } from './dom.ts';
 import { getUnlocked, type UnlockedKey } from './keystore.ts';
-import { certificateBySerial, currentCertificate, remember, type KnownCertificate } from './certs.ts';
+import { certificateBySerial, chainPem, currentCertificate, remember, type KnownCertificate } from './certs.ts';
 import { markRead, me, noteActivity, onMessage } from './shell.ts';
 
 const PAGE = 30;
@@ -21,7 +22,7 @@ interface HistoryPage {
   more: boolean;
 }
 
-type Opened = { ok: true; text: string } | { ok: false; reason: string; detail?: string };
+type Opened = { ok: true; text: string; message: OpenedMessage } | { ok: false; reason: string; detail?: string };
 
 /** What each failed check means for the reader; the check's own wording follows as the detail. */
 const FAILURE_TEXT: Record<OpenFailure, string> = {
@@ -52,7 +53,7 @@ async function openOne(envelope: Envelope): Promise<Opened> {
     for (const [i, myDecryptKey] of keys.entries()) {
       try {
         const opened = await openEnvelope(envelope, { myLogin: unlocked.login, myDecryptKey, senderCertificate: sender.cert });
-        return { ok: true, text: opened.text };
+        return { ok: true, text: opened.text, message: opened };
       } catch (err) {
         if (!(err instanceof KeyUnwrapError) || i === keys.length - 1) throw err;
       }
@@ -63,6 +64,16 @@ async function openOne(envelope: Envelope): Promise<Opened> {
     if (err instanceof EnvelopeError) return { ok: false, reason: FAILURE_TEXT[err.code], detail: err.message };
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/**
+ * Non-repudiation: the message as its sender signed it, the signature, their certificate and the
+ * CA chain, in one JSON file anyone can check with openssl alone (docs/client-crypto.md).
+ */
+async function saveProof(message: OpenedMessage): Promise<void> {
+  const bundle = exportProof(message, await chainPem());
+  const stamp = message.plaintext.sentAt.replace(/[:.]/g, '-');
+  downloadText(`proof-${message.plaintext.from}-${stamp}.json`, JSON.stringify(bundle, null, 2) + '\n', 'application/json');
 }
 
 const dayKey = (iso: string) => new Date(iso).toDateString();
@@ -236,6 +247,11 @@ class Conversation {
       text.textContent = o.text;
       state.append(fromTemplate('tpl-verified'));
       li.classList.add('is-verified');
+      if (!mine) {
+        const proof = fromTemplate<HTMLButtonElement>('tpl-proof');
+        proof.addEventListener('click', () => void saveProof(o.message));
+        state.append(proof);
+      }
     } else {
       li.classList.add('is-unverified');
       const warning = fromTemplate('tpl-warning');

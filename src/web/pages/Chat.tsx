@@ -207,6 +207,11 @@ function Templates() {
           <span>Verified</span>
         </span>
       </template>
+      <template id="tpl-proof">
+        <button type="button" class="msg-proof" title="Download this message with its signature, the sender's certificate and the CA chain: anyone can check with openssl that the sender wrote it">
+          Save proof
+        </button>
+      </template>
       <template id="tpl-warning">
         <div class="msg-warning">
           <Icon name="shieldAlert" />
