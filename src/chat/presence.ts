@@ -6,11 +6,15 @@ export interface LastSeenStore {
   set(login: string, at: string): void;
 }
 
+const TOUCH_EVERY_MS = 1_000;
+
 export type PresenceListener = (login: string, online: boolean) => void;
 
 export class Presence {
   private readonly connections = new Map<string, number>();
   private readonly listeners = new Set<PresenceListener>();
+  /** When touch last wrote each user's time (ms). */
+  private readonly written = new Map<string, number>();
   private readonly store: LastSeenStore;
   private readonly now: () => Date;
 
@@ -56,9 +60,19 @@ export class Presence {
     this.emit(login, false);
   }
 
-  /** Records activity (a login, a sent message). */
+  /**
+   * Records activity (a login, a sent message). At most one write per user and second: "last
+   * seen" is shown as a time ago, and a busy sender would otherwise add a database write to
+   * every message.
+   */
   touch(login: string): void {
-    this.store.set(login, this.now().toISOString());
+    const now = this.now();
+    const t = now.getTime();
+    const previous = this.written.get(login);
+    if (previous !== undefined && t >= previous && t - previous < TOUCH_EVERY_MS) return;
+    if (this.written.size > 100_000) this.written.clear();
+    this.written.set(login, t);
+    this.store.set(login, now.toISOString());
   }
 
   private emit(login: string, online: boolean): void {
