@@ -79,12 +79,11 @@ export class Relay {
     }
 
     if (!(await directory.get(e.to))) throw reject('unknown_recipient', `No user is registered as "${e.to}".`);
-    if (store.hasId(e.id)) throw replay(e.id);
 
     // Seen now, written before the insert so that the one disk sync the insert waits for covers both.
     this.d.presence.touch(e.from);
     const stored = await store.insert(e, new Date(t).toISOString());
-    if (!stored) throw replay(e.id); // a concurrent copy won the unique index
+    if (!stored) throw replay(e.id); // the id is taken: the unique index is the one check, race-free
     this.d.hub.message(stored);
     return stored;
   }
