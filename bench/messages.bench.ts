@@ -62,7 +62,7 @@ try {
     notes: [
       `throughput: ${CONCURRENCY} in flight over keep-alive, ${USERS} senders; real ${JSON.stringify(real.statuses)} errors ${real.errors}, bare ${JSON.stringify(base.statuses)}`,
       `fixed rate: ${paced.completed} messages at ${paced.rate.toFixed(0)}/s, p50 ${p50.toFixed(2)} ms, p90 ${quantile(paced.latencies, 0.9).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${quantile(paced.latencies, 1).toFixed(1)} ms; ${JSON.stringify(paced.statuses)}`,
-      'each accepted envelope is committed with SQLite WAL, synchronous=FULL, before the 201',
+      'durable: each 201 leaves only once the envelope is committed and the WAL fdatasync\'d (one sync shared by the commits of the moment)',
       ...real.samples,
       ...paced.samples,
     ],
