@@ -70,7 +70,7 @@ try {
       },
     ],
     notes: [
-      `storm: ${STORM_CLIENTS} clients logging in, ${logins.rate.toFixed(1)} logins/s completed (${JSON.stringify(logins.statuses)}), ${((logins.rate / hashRate) * 100).toFixed(0)}% of the bare PBKDF2 rate of these ${availableParallelism()} cores (${hashRate.toFixed(1)}/s): the hash pool is saturated`,
+      `storm: ${STORM_CLIENTS} clients logging in, ${logins.rate.toFixed(1)} logins/s completed (${JSON.stringify(logins.statuses)}), ${((logins.rate / hashRate) * 100).toFixed(0)}% of the bare PBKDF2 rate of these ${availableParallelism()} cores (${hashRate.toFixed(1)}/s); ${STORM_CLIENTS} clients for ${availableParallelism()} hashing threads keep hashes queued all along`,
       `during the storm: p50 ${quantile(busy.latencies, 0.5).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${quantile(busy.latencies, 1).toFixed(1)} ms over ${busy.completed} messages ${JSON.stringify(busy.statuses)}`,
       `without: p50 ${quantile(calm.latencies, 0.5).toFixed(2)} ms, p99 ${p99calm.toFixed(2)} ms over ${calm.completed} messages`,
       ...busy.samples,

@@ -72,7 +72,7 @@ try {
       },
     ],
     notes: [
-      `${((held - idle) / 1024 / streams.ready).toFixed(1)} KiB per stream (${(perClient / 1024).toFixed(1)} KiB), ${streams.failed} failed to open; RSS after the probe ${(afterProbe / MIB).toFixed(0)} MiB`,
+      `${(perClient / 1024).toFixed(1)} KiB of server RSS per stream, ${streams.failed} failed to open; RSS after the probe ${(afterProbe / MIB).toFixed(0)} MiB`,
       `${CLIENTS} streams over ${USERS} users; probe: ${MESSAGES} messages at ${RATE}/s to a user with ${CLIENTS / USERS} open streams; send→receive p50 ${quantile(probe.receive, 0.5).toFixed(2)} ms, max ${quantile(probe.receive, 1).toFixed(1)} ms; ${probe.lost} not received`,
     ],
   });
