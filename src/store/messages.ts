@@ -3,7 +3,7 @@
 // shared by every insert of the moment): then the envelope survives a crash or a power cut.
 import type { MessageStore, StoredMessage } from '../chat/messages.ts';
 import type { Envelope } from '../protocol/envelope.ts';
-import { durable, migrate, type Db } from './sqlite.ts';
+import { durable, migrate, transaction, type Db } from './sqlite.ts';
 
 const SCHEMA = [
   `CREATE TABLE messages (
@@ -26,9 +26,14 @@ interface Row {
 }
 const fromRow = (r: Row): StoredMessage => ({ seq: Number(r.seq), receivedAt: r.received_at, envelope: JSON.parse(r.envelope) as Envelope });
 
+const DELIVERY_WRITE_MS = 200;
+
 export class SqliteMessageStore implements MessageStore {
   private readonly db: Db;
   private readonly stmts;
+  /** Delivery marks not yet written: login → highest seq pushed. */
+  private readonly unwritten = new Map<string, number>();
+  private writeTimer: NodeJS.Timeout | undefined;
 
   constructor(db: Db) {
     this.db = db;
@@ -82,10 +87,32 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   deliveredUpTo(login: string): number {
-    return Number((this.stmts.delivered.get(login) as { seq: number } | undefined)?.seq ?? 0);
+    const stored = Number((this.stmts.delivered.get(login) as { seq: number } | undefined)?.seq ?? 0);
+    return Math.max(stored, this.unwritten.get(login) ?? 0);
   }
 
+  /**
+   * Written behind, at most every DELIVERY_WRITE_MS: each message pushed to each open stream would
+   * otherwise be a database write (fifty of them for a user with fifty tabs). A crash may forget
+   * the last fraction of a second of marks, so a few messages are delivered again on the next
+   * connection; clients recognise the ids they have already seen.
+   */
   markDelivered(login: string, seq: number): void {
-    this.stmts.markDelivered.run(login, seq);
+    if (seq <= (this.unwritten.get(login) ?? 0)) return;
+    this.unwritten.set(login, seq);
+    this.writeTimer ??= setTimeout(() => this.writeDeliveries(), DELIVERY_WRITE_MS).unref();
+  }
+
+  private writeDeliveries(): void {
+    this.writeTimer = undefined;
+    const marks = [...this.unwritten];
+    this.unwritten.clear();
+    try {
+      transaction(this.db, () => {
+        for (const [login, seq] of marks) this.stmts.markDelivered.run(login, seq);
+      });
+    } catch {
+      // The database was closed meanwhile (shutdown): the marks are only an optimisation.
+    }
   }
 }
