@@ -72,8 +72,8 @@ export class Relay {
     if (t < Date.parse(record.notBefore)) throw new CertificateRejected('not_yet_valid', `Certificate ${e.cert} is not valid yet.`);
 
     // Synchronous on purpose: one RSA-2048 verification takes about 25 µs, less than a trip
-    // through libuv's thread pool, and that pool is where password hashing (PBKDF2, ~80 ms a
-    // job) queues during a login storm. WebCrypto would put every message behind those hashes.
+    // through libuv's thread pool, where WebCrypto would queue it behind slower jobs (the CA's
+    // signatures, disk syncs; password hashes too, before they got threads of their own).
     if (!this.verifies(record.serial, record.der, jcsBytes(unsigned(e)), fromBase64(e.sig))) {
       throw reject('bad_signature', 'The envelope signature does not verify with the sender certificate.');
     }
