@@ -37,6 +37,7 @@ import { DomainError } from '../protocol/errors.ts';
 import type { Directory, DirectoryUser, Registration, UniqueField } from './directory.ts';
 import { conflictError } from './conflict.ts';
 import { escapeDnValue } from './ldap-dn.ts';
+import type { LdapConfig } from '../config.ts';
 
 export interface LdapDirectoryOptions {
   url: string;
@@ -53,15 +54,8 @@ export interface LdapDirectoryOptions {
   log?: (msg: string, data?: Record<string, unknown>) => void;
 }
 
-/** What `--ldap-*` flags (src/config.ts) hold; files are read here, once, at start. */
-export interface LdapSettings {
-  url: string;
-  bindDn: string;
-  bindPasswordFile?: string;
-  baseDn: string;
-  startTls: boolean;
-  caFile?: string;
-}
+/** What `--ldap-*` flags hold (src/config.ts); files are read here, once, at start. */
+export type LdapSettings = LdapConfig;
 
 /** Why the server cannot start with this directory, in words an operator can act on. */
 export class LdapStartError extends Error {

@@ -2,6 +2,7 @@
 // from directory data only (protocol §2); the card number and the password never reach this module.
 import { CA_SIGNING, UID_OID, fingerprint, randomSerial, toPem, x509 } from './x509.ts';
 import type { CertificateRecord } from './records.ts';
+import type { EnrollResponse } from '../protocol/enroll.ts';
 import { extKeyUsage, keyUsage, revocationLinks } from './extensions.ts';
 import type { Authority } from './authority.ts';
 import type { LeafProfile } from './profiles.ts';
@@ -84,15 +85,8 @@ export interface Issued {
   record: CertificateRecord;
 }
 
-/** Protocol §2's answer for an issued certificate (enrollment and renewal alike). */
-export interface IssuedAnswer {
-  login: string;
-  serial: string;
-  fingerprint: string;
-  notAfter: string;
-  certificate: string;
-  chain: string;
-}
+/** Protocol §2's answer for an issued certificate, given by enrollment and renewal alike. */
+export type IssuedAnswer = EnrollResponse;
 
 /** Issues user certificates with one profile, lifetime and set of links, and describes the result. */
 export class UserIssuer {

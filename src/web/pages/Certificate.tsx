@@ -232,15 +232,7 @@ export function CertificatePage({ viewer, view, now }: { viewer: Viewer; view: C
             <span>My old key may have been stolen (the old certificate is revoked as compromised)</span>
           </label>
           <p class="form-error" data-form-error role="alert" hidden></p>
-          <div class="form-actions form-actions-split">
-            <button type="button" class="btn btn-ghost" data-action="close-dialog">
-              Cancel
-            </button>
-            <button type="submit" class="btn btn-primary" data-submit value="renew">
-              <span class="spinner" aria-hidden="true"></span>
-              Renew now
-            </button>
-          </div>
+          <DialogActions kind="btn-primary" value="renew" label="Renew now" />
         </form>
       </dialog>
 
@@ -260,17 +252,24 @@ export function CertificatePage({ viewer, view, now }: { viewer: Viewer; view: C
             </select>
           </div>
           <p class="form-error" data-form-error role="alert" hidden></p>
-          <div class="form-actions form-actions-split">
-            <button type="button" class="btn btn-ghost" data-action="close-dialog">
-              Cancel
-            </button>
-            <button type="submit" class="btn btn-danger" data-submit value="revoke">
-              <span class="spinner" aria-hidden="true"></span>
-              Revoke certificate
-            </button>
-          </div>
+          <DialogActions kind="btn-danger" value="revoke" label="Revoke certificate" />
         </form>
       </dialog>
     </AppShell>
+  );
+}
+
+/** Cancel on the left, the dialog's one action on the right (with its busy spinner). */
+function DialogActions({ kind, value, label }: { kind: 'btn-primary' | 'btn-danger'; value: string; label: string }) {
+  return (
+    <div class="form-actions form-actions-split">
+      <button type="button" class="btn btn-ghost" data-action="close-dialog">
+        Cancel
+      </button>
+      <button type="submit" class={`btn ${kind}`} data-submit value={value}>
+        <span class="spinner" aria-hidden="true"></span>
+        {label}
+      </button>
+    </div>
   );
 }
