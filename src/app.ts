@@ -151,6 +151,7 @@ export async function createService({ config, log, now = () => new Date(), repai
       sessions,
       perAddress: new RateLimiter(config.addressPerMinute, 60_000, clock),
       perLogin: new RateLimiter(config.loginPerMinute, 60_000, clock),
+      challengesPerLogin: new RateLimiter(3 * config.loginPerMinute, 60_000, clock),
       secureCookie: config.tls,
       auth,
     }),

@@ -276,6 +276,30 @@ describe('time: expired and not-yet-valid certificates, expired challenges (inje
 });
 
 describe('throttling', () => {
+  it('challenges for one login are bounded too (3 × the login limit), from any address, and say when to retry', async () => {
+    const s = await startServer({ env: { TEKUP_LOGIN_PER_MINUTE: '2' } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const res = await new Promise<{ status: number; retryAfter: string }>((resolve, reject) => {
+          const req = request(`${s.url}/api/v1/session/challenge`, { method: 'POST', localAddress: `127.0.0.${2 + (i % 5)}`, headers: { 'content-type': 'application/json' } }, (r) => {
+            r.resume();
+            r.on('end', () => resolve({ status: r.statusCode!, retryAfter: String(r.headers['retry-after'] ?? '') }));
+          });
+          req.on('error', reject);
+          req.end(JSON.stringify({ login: 'someone' }));
+        });
+        statuses.push(res.status);
+        if (res.status === 429) assert.ok(Number(res.retryAfter) >= 1);
+      }
+      assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 429, 429]);
+      // another login is not affected
+      assert.equal((await postJson(`${s.url}/api/v1/session/challenge`, { login: 'someone-else' })).status, 200);
+    } finally {
+      await s.stop();
+    }
+  });
+
   it('a guesser gets at most 10 tries per minute per login, from any address, then 429 with Retry-After', async () => {
     const s = await startServer({ env: { TEKUP_LOGIN_PER_MINUTE: '10' } });
     try {

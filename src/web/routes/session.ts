@@ -18,6 +18,8 @@ export interface SessionRouteDeps {
   sessions: Sessions;
   perAddress: RateLimiter;
   perLogin: RateLimiter;
+  /** Challenges per login: looser than guesses (a person may retry), but bounded whatever the address. */
+  challengesPerLogin: RateLimiter;
   secureCookie: boolean;
   auth: MiddlewareHandler<AuthEnv>;
 }
@@ -28,6 +30,7 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
   app.post('/api/v1/session/challenge', async (c) => {
     enforce(c, [d.perAddress, clientAddress(c)]);
     const { login } = await jsonBody(c, challengeRequestSchema);
+    enforce(c, [d.challengesPerLogin, login.toLowerCase()]);
     const { challenge, expiresAt } = d.challenges.issue(login);
     c.header('cache-control', 'no-store');
     return c.json({ challenge, expiresAt: expiresAt.toISOString() } satisfies ChallengeResponse);
