@@ -5,7 +5,7 @@
 // without JavaScript).
 import type { UserEntry } from '../../protocol/session.ts';
 import { AppShell, Avatar, type Viewer } from './Layout.tsx';
-import { PresenceText } from './Directory.tsx';
+import { LoginAndPresence, PresenceText } from './Directory.tsx';
 import { groupedHex } from './format.ts';
 import { Icon } from './icons.tsx';
 
@@ -74,9 +74,7 @@ function Conversation({ peer }: { peer: UserEntry }) {
             {name}
           </h1>
           <p class="conv-head-sub" id="conv-presence">
-            <span class="person-login">@{peer.login}</span>
-            <span aria-hidden="true"> · </span>
-            <PresenceText user={peer} />
+            <LoginAndPresence user={peer} />
           </p>
         </div>
         <details class="cert-pop">

@@ -24,6 +24,17 @@ export function PresenceText({ user }: { user: Pick<UserEntry, 'online' | 'lastS
   );
 }
 
+/** "@login · Online" (or last seen): how a person is named under their full name. */
+export function LoginAndPresence({ user }: { user: Pick<UserEntry, 'login' | 'online' | 'lastSeen'> }) {
+  return (
+    <>
+      <span class="person-login">@{user.login}</span>
+      <span aria-hidden="true"> · </span>
+      <PresenceText user={user} />
+    </>
+  );
+}
+
 export function DirectoryList({ users, me }: { users: UserEntry[]; me: string }) {
   const online = users.filter((u) => u.online).length;
   return (
@@ -42,9 +53,7 @@ export function DirectoryList({ users, me }: { users: UserEntry[]; me: string })
                 {u.login === me ? <span class="tag">You</span> : null}
               </p>
               <p class="person-sub">
-                <span class="person-login">@{u.login}</span>
-                <span aria-hidden="true"> · </span>
-                <PresenceText user={u} />
+                <LoginAndPresence user={u} />
               </p>
             </div>
             <div class="person-fp">
