@@ -8,6 +8,7 @@ import { EncryptedPrivateKeyInfo, PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { fromPem, toPem } from './pem.ts';
 import { OID, Pbes2Params, Pbkdf2Params } from './pbes2.ts';
 import { importPrivateKey, type KeyPair } from './keys.ts';
+import { CodedError } from './coded-error.ts';
 
 /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; the backup is offline-attackable once copied. */
 export const BACKUP_ITERATIONS = 600_000;
@@ -25,14 +26,7 @@ const AES_CBC_BITS: Record<string, number> = { [OID.aes128Cbc]: 128, [OID.aes192
 
 export type BackupFailure = 'not_a_backup' | 'unsupported' | 'wrong_password';
 
-export class BackupError extends Error {
-  readonly code: BackupFailure;
-  constructor(code: BackupFailure, message: string) {
-    super(message);
-    this.name = 'BackupError';
-    this.code = code;
-  }
-}
+export class BackupError extends CodedError<BackupFailure> {}
 
 async function deriveAesKey(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number, hash: string, bits: number, usage: KeyUsage): Promise<CryptoKey> {
   const base = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveKey']);

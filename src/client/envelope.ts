@@ -9,6 +9,7 @@ import { fromBase64, toBase64 } from '../protocol/base64.ts';
 import { jcs, jcsBytes } from './jcs.ts';
 import { importPublicKeys, OAEP_KEY, signPss, verifyPss } from './keys.ts';
 import { asCertificate, certificateLogin, x509 } from './x509.ts';
+import { CodedError } from './coded-error.ts';
 
 export type OpenFailure =
   | 'malformed_envelope'
@@ -21,14 +22,7 @@ export type OpenFailure =
   | 'bad_inner_signature'
   | 'inner_outer_mismatch';
 
-export class EnvelopeError extends Error {
-  readonly code: OpenFailure;
-  constructor(code: OpenFailure, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export class EnvelopeError extends CodedError<OpenFailure> {}
 /** Not an envelope of protocol §5 (shape, encodings, sizes). */
 export class MalformedEnvelopeError extends EnvelopeError {
   constructor(detail: string) {

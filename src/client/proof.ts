@@ -10,6 +10,7 @@ import { importPublicKeys, verifyPss } from './keys.ts';
 import { pemBlocks } from './pem.ts';
 import { asCertificate, certificateLogin, fingerprint, x509 } from './x509.ts';
 import type { OpenedMessage } from './envelope.ts';
+import { CodedError } from './coded-error.ts';
 
 export const PROOF_FORMAT = 'tekup-chat-proof';
 export const PROOF_ALGORITHM = 'RSASSA-PSS SHA-256 MGF1-SHA-256 salt 32';
@@ -38,14 +39,7 @@ export interface ProofResult {
 
 export type ProofFailure = 'malformed' | 'bad_certificate' | 'untrusted_chain' | 'not_valid_at_time' | 'wrong_signer' | 'bad_signature';
 
-export class ProofError extends Error {
-  readonly code: ProofFailure;
-  constructor(code: ProofFailure, message: string) {
-    super(message);
-    this.name = 'ProofError';
-    this.code = code;
-  }
-}
+export class ProofError extends CodedError<ProofFailure> {}
 
 /** The proof for a message openEnvelope accepted, with the CA chain (GET /ca/chain.pem). */
 export function exportProof(opened: Pick<OpenedMessage, 'plaintext' | 'senderCertificate'>, chainPem: string): ProofBundle {
