@@ -28,6 +28,27 @@ export function userSubject(who: Subject): x509.Name {
   });
 }
 
+/**
+ * What every certificate of one profile shares (constraints, usages, issuer key id, CRL and OCSP
+ * links) is built once per CA, profile and public URL: only the subject's SAN and SKI differ.
+ */
+const shared = new WeakMap<Authority, Map<string, Promise<{ head: x509.Extension[]; tail: x509.Extension[] }>>>();
+
+function sharedExtensions(ca: Authority, profile: LeafProfile, publicUrl: string) {
+  let byKey = shared.get(ca);
+  if (!byKey) shared.set(ca, (byKey = new Map()));
+  const key = JSON.stringify([publicUrl, profile.keyUsage, profile.extKeyUsage]);
+  let ext = byKey.get(key);
+  if (!ext) {
+    ext = (async () => ({
+      head: [new x509.BasicConstraintsExtension(false, undefined, true), keyUsage(profile.keyUsage), extKeyUsage(profile.extKeyUsage)],
+      tail: [await x509.AuthorityKeyIdentifierExtension.create(ca.intermediate.publicKey), ...revocationLinks(publicUrl)],
+    }))();
+    byKey.set(key, ext);
+  }
+  return ext;
+}
+
 async function leaf(
   ca: Authority,
   profile: LeafProfile,
@@ -36,6 +57,7 @@ async function leaf(
   san: x509.JsonGeneralNames,
   opts: IssueOptions,
 ): Promise<x509.X509Certificate> {
+  const { head, tail } = await sharedExtensions(ca, profile, opts.publicUrl);
   return x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
     subject,
@@ -46,13 +68,10 @@ async function leaf(
     signingKey: ca.signingKey,
     signingAlgorithm: CA_SIGNING,
     extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      keyUsage(profile.keyUsage),
-      extKeyUsage(profile.extKeyUsage),
+      ...head,
       new x509.SubjectAlternativeNameExtension(san, false),
       await x509.SubjectKeyIdentifierExtension.create(publicKey),
-      await x509.AuthorityKeyIdentifierExtension.create(ca.intermediate.publicKey),
-      ...revocationLinks(opts.publicUrl),
+      ...tail,
     ],
   });
 }
