@@ -275,20 +275,25 @@ describe('time: expired and not-yet-valid certificates, expired challenges (inje
   });
 });
 
+/** A JSON POST sent from a chosen loopback source address (the whole 127.0.0.0/8 is ours). */
+function postFrom(localAddress: string, url: string, body: string): Promise<{ status: number; retryAfter: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } }, (r) => {
+      r.resume();
+      r.on('end', () => resolve({ status: r.statusCode!, retryAfter: String(r.headers['retry-after'] ?? '') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 describe('throttling', () => {
   it('challenges for one login are bounded too (3 × the login limit), from any address, and say when to retry', async () => {
     const s = await startServer({ env: { TEKUP_LOGIN_PER_MINUTE: '2' } });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 8; i++) {
-        const res = await new Promise<{ status: number; retryAfter: string }>((resolve, reject) => {
-          const req = request(`${s.url}/api/v1/session/challenge`, { method: 'POST', localAddress: `127.0.0.${2 + (i % 5)}`, headers: { 'content-type': 'application/json' } }, (r) => {
-            r.resume();
-            r.on('end', () => resolve({ status: r.statusCode!, retryAfter: String(r.headers['retry-after'] ?? '') }));
-          });
-          req.on('error', reject);
-          req.end(JSON.stringify({ login: 'someone' }));
-        });
+        const res = await postFrom(`127.0.0.${2 + (i % 5)}`, `${s.url}/api/v1/session/challenge`, JSON.stringify({ login: 'someone' }));
         statuses.push(res.status);
         if (res.status === 429) assert.ok(Number(res.retryAfter) >= 1);
       }
@@ -310,14 +315,7 @@ describe('throttling', () => {
         const challenge = await challengeFor(s.url, victim.login);
         const body = JSON.stringify({ login: victim.login, password: `guess number ${i}`, certificate: victim.certificate, challenge, signature: signChallenge(victim.keyPem, challenge) });
         // Alternate source addresses on the loopback network.
-        const res = await new Promise<{ status: number; retryAfter: string }>((resolve, reject) => {
-          const req = request(`${s.url}/api/v1/session`, { method: 'POST', localAddress: `127.0.0.${2 + (i % 5)}`, headers: { 'content-type': 'application/json' } }, (r) => {
-            r.resume();
-            r.on('end', () => resolve({ status: r.statusCode!, retryAfter: String(r.headers['retry-after'] ?? '') }));
-          });
-          req.on('error', reject);
-          req.end(body);
-        });
+        const res = await postFrom(`127.0.0.${2 + (i % 5)}`, `${s.url}/api/v1/session`, body);
         statuses.push(res.status);
         if (res.status === 429) retryAfter = res.retryAfter;
       }

@@ -5,7 +5,7 @@
 // without JavaScript).
 import type { UserEntry } from '../../protocol/session.ts';
 import { AppShell, Avatar, type Viewer } from './Layout.tsx';
-import { LoginAndPresence, PresenceText } from './Directory.tsx';
+import { LoginAndPresence, PresenceText, SearchBox } from './Directory.tsx';
 import { groupedHex } from './format.ts';
 import { Icon } from './icons.tsx';
 
@@ -155,13 +155,7 @@ export function ChatFrame({ viewer, users, peer }: ChatProps) {
       <aside class="convs" aria-label="Conversations">
         <div class="convs-head">
           <h2 class="convs-title">Chats</h2>
-          <div class="search search-sm">
-            <label for="conv-filter" class="visually-hidden">
-              Search conversations
-            </label>
-            <Icon name="search" />
-            <input id="conv-filter" type="search" class="input" placeholder="Search" autocomplete="off" data-filter="conversations" />
-          </div>
+          <SearchBox id="conv-filter" label="Search conversations" placeholder="Search" filter="conversations" small />
         </div>
         <div
           id="conversations"

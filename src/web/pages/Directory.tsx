@@ -35,6 +35,19 @@ export function LoginAndPresence({ user }: { user: Pick<UserEntry, 'login' | 'on
   );
 }
 
+/** A filter box for a list on the page (the browser script filters by `data-filter`). */
+export function SearchBox(p: { id: string; label: string; placeholder: string; filter: string; small?: boolean }) {
+  return (
+    <div class={p.small ? 'search search-sm' : 'search'}>
+      <label for={p.id} class="visually-hidden">
+        {p.label}
+      </label>
+      <Icon name="search" />
+      <input id={p.id} type="search" class="input" placeholder={p.placeholder} autocomplete="off" data-filter={p.filter} />
+    </div>
+  );
+}
+
 export function DirectoryList({ users, me }: { users: UserEntry[]; me: string }) {
   const online = users.filter((u) => u.online).length;
   return (
@@ -94,13 +107,7 @@ export function DirectoryPage({ viewer, users }: { viewer: Viewer; users: UserEn
             <h1>Directory</h1>
             <p class="lead">Everyone registered on TEKUP_chat. Compare a fingerprint with its owner to be sure you talk to the right person.</p>
           </div>
-          <div class="search">
-            <label for="people-filter" class="visually-hidden">
-              Search people
-            </label>
-            <Icon name="search" />
-            <input id="people-filter" type="search" class="input" placeholder="Search by name or login" autocomplete="off" data-filter="people" />
-          </div>
+          <SearchBox id="people-filter" label="Search people" placeholder="Search by name or login" filter="people" />
         </header>
         <section class="card" aria-label="People">
           <div id="directory" hx-get="/ui/directory" hx-trigger="presence from:body delay:600ms" hx-swap="innerMorph" data-filter-scope="people">
