@@ -51,10 +51,20 @@ describe('base64 (RFC 4648 §4, with padding)', () => {
   });
 
   it('refuses URL-safe, unpadded, white space and non-canonical spellings', () => {
-    for (const bad of ['Zg', 'Zg=', 'Zm9v\n', 'Zm 9v', '-_-_', 'Zh==', 'Zm9=', '=', 'Zm9vY===']) {
+    for (const bad of ['Zg', 'Zg=', 'Zm9v\n', 'Zm 9v', '-_-_', 'Zh==', 'Zm9=', '=', 'Zm9vY===', 'Zg==Zm9v', 'Zm9v====', '====', 'Z===']) {
       assert.equal(isBase64(bad), false, bad);
       assert.throws(() => fromBase64(bad), TypeError);
     }
+  });
+
+  it('accepts exactly the texts that are the one base64 spelling of their bytes', () => {
+    const chars = fc.constantFrom(...'AQgw+/=Zz9-_ \n');
+    fc.assert(
+      fc.property(fc.string({ unit: chars, maxLength: 16 }), (text) => {
+        assert.equal(isBase64(text), Buffer.from(text, 'base64').toString('base64') === text, JSON.stringify(text));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 
