@@ -21,6 +21,7 @@ import { revocationRoutes } from './web/routes/revocation.ts';
 import { SqliteCaState } from './store/ca-state.ts';
 import { CrlPublisher } from './pki/crl.ts';
 import { OcspResponder } from './pki/ocsp.ts';
+import { OcspSigner } from './pki/ocsp-signer.ts';
 import { Revocation } from './pki/revocation.ts';
 import { enrollRoutes } from './web/routes/enroll.ts';
 import { staticRoutes } from './web/routes/static.ts';
@@ -117,7 +118,7 @@ export async function createService({ config, log, now = () => new Date(), repai
   });
 
   const crl = new CrlPublisher({ ca, records, state: new SqliteCaState(db), hours: PROFILES.crl.hours, now });
-  const ocsp = await OcspResponder.create({ ca, records, now });
+  const ocsp = await OcspResponder.create({ ca, records, now, signer: await OcspSigner.open({ ca, now, log }) });
   const revocation = new Revocation({ records, directory, now, onRevoked: (serial) => sessions.closeForCertificate(serial) });
 
   const app = new Hono();

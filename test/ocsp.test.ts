@@ -1,17 +1,19 @@
 // Protocol §1 `POST /ocsp` (RFC 6960) through the real server and `openssl ocsp`: good, revoked
 // (revoked by the admin command line while the server runs, with time and reason) and unknown
 // (foreign or never-issued serials), the nonce echoed, SHA-256 CertIDs, the GET form, and an
-// OCSPResponse — never a 5xx — for garbage.
+// OCSPResponse — never a 5xx — for garbage; every response signed by the delegated P-256 responder
+// certificate the intermediate issued (its renewal: test/ocsp-signer.test.ts).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { startServer, tempDir, type Running } from './helpers/server.ts';
 import { openssl, writeTemp } from './helpers/openssl.ts';
 import { enrollUser, type Enrolled } from './helpers/login.ts';
 import { admin } from './helpers/admin.ts';
+import { x509 } from '../src/pki/x509.ts';
 
 let server: Running;
 let rootFile: string;
@@ -57,7 +59,7 @@ function foreignCertificate(): { caFile: string; certFile: string } {
 }
 
 describe('openssl ocsp', () => {
-  it('reports good for a valid certificate, with a verified signature from the intermediate and our nonce echoed', () => {
+  it('reports good for a valid certificate, with a verified signature from our responder and our nonce echoed', () => {
     const dir = tempDir('tekup-ocsp-');
     const reqFile = join(dir, 'req.der');
     const { code, out } = ask(['-cert', certFile(good), '-reqout', reqFile]);
@@ -65,7 +67,7 @@ describe('openssl ocsp', () => {
     assert.match(out, /Response verify OK/);
     assert.match(out, /user\.pem: good\n/);
     assert.match(out, /OCSP Response Status: successful \(0x0\)/);
-    assert.match(out, /Signature Algorithm: sha256WithRSAEncryption/);
+    assert.match(out, /^ {4}Signature Algorithm: ecdsa-with-SHA256\n/m); // the response's own, not its certificate's
     assert.match(out, /This Update: .+\n\s+Next Update: .+\n/);
     assert.doesNotMatch(out, /WARNING/); // openssl warns when the response lacks its nonce
     // the nonce in the response is the one openssl put in its request
@@ -73,9 +75,35 @@ describe('openssl ocsp', () => {
     const nonce = (text: string) => /OCSP Nonce: \n\s+([0-9A-F]+)/.exec(text)?.[1];
     assert.ok(nonce(reqText), reqText);
     assert.equal(nonce(out), nonce(reqText));
-    // the responder is named by the intermediate's key hash, and the intermediate is included
-    assert.match(out, /Responder Id: [0-9A-F]{40}\n/);
-    assert.match(out, /Subject: CN=TEKUP_chat Issuing CA 1, O=TEKUP_chat/);
+    // the responder is named by its key hash (its SKI), and its certificate, from the intermediate, is included
+    const id = /Responder Id: ([0-9A-F]{40})\n/.exec(out)?.[1];
+    assert.ok(id, out);
+    assert.equal(/Subject Key Identifier: \n\s+([0-9A-F:]+)\n/.exec(out)?.[1].replace(/:/g, ''), id);
+    assert.match(out, /Issuer: CN=TEKUP_chat Issuing CA 1, O=TEKUP_chat\n/);
+    assert.match(out, /Subject: CN=TEKUP_chat OCSP responder, O=TEKUP_chat\n/);
+  });
+
+  it('signs with a delegated responder certificate (RFC 6960 §4.2.2.2): P-256, OCSP Signing, OCSP No Check, 7 days, key file mode 0600', () => {
+    const { code, out } = ask(['-cert', certFile(good)]);
+    assert.equal(code, 0, out);
+    assert.match(out, /Response verify OK/);
+    assert.match(out, /Public Key Algorithm: id-ecPublicKey\n\s+Public-Key: \(256 bit\)[\s\S]*NIST CURVE: P-256\n/);
+    assert.match(out, /X509v3 Basic Constraints: critical\n\s+CA:FALSE\n/);
+    assert.match(out, /X509v3 Key Usage: critical\n\s+Digital Signature\n/);
+    assert.match(out, /X509v3 Extended Key Usage: \n\s+OCSP Signing\n/);
+    assert.match(out, /OCSP No Check: \n/);
+    assert.match(out, /X509v3 Authority Key Identifier: \n/);
+    // exactly one certificate, the responder's: the relying party already has the issuer
+    assert.equal(out.match(/-----BEGIN CERTIFICATE-----/g)?.length, 1);
+    const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/.exec(out)![0];
+    const responder = new x509.X509Certificate(pem);
+    assert.equal(responder.notAfter.getTime() - responder.notBefore.getTime(), 7 * 86_400_000);
+    assert.ok(responder.notBefore.getTime() <= Date.now() && Date.now() < responder.notAfter.getTime());
+    // the same certificate the server keeps next to the CA keys, its key readable by the owner only
+    const ca = join(server.dataDir, 'ca');
+    assert.equal(readFileSync(join(ca, 'ocsp-responder.pem'), 'utf8').trim(), pem.trim());
+    assert.equal(statSync(join(ca, 'ocsp-responder.key')).mode & 0o777, 0o600);
+    assert.match(readFileSync(join(ca, 'ocsp-responder.key'), 'utf8'), /^-----BEGIN PRIVATE KEY-----\n/);
   });
 
   it('reports revoked with the time and reason given to the admin command', () => {

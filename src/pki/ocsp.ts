@@ -1,8 +1,10 @@
 // The OCSP responder (protocol §1 `POST /ocsp`, RFC 6960): answers good, revoked or unknown for
-// each certificate asked about, signed by the intermediate that issued them (so relying parties
-// need no delegated responder certificate), with the request's nonce echoed.
+// each certificate asked about, with the request's nonce echoed, signed by a delegated responder
+// certificate the intermediate issued (RFC 6960 §4.2.2.2, src/pki/ocsp-signer.ts): an ECDSA P-256
+// key with id-kp-OCSPSigning and id-pkix-ocsp-nocheck, living 7 days. The responder certificate
+// rides in `certs`, so a relying party that trusts the root verifies it through the intermediate.
 //
-// Work per request is one DER parse, one indexed lookup per certificate and one RSA signature. A
+// Work per request is one DER parse, one indexed lookup per certificate and one P-256 signature. A
 // request without a nonce may be answered with a response signed moments ago for the same question
 // and the same answer (RFC 5019 §2.2 allows pre-produced responses); a nonce forces a fresh one.
 import { AsnAnyConverter, AsnConvert, OctetString } from '@peculiar/asn1-schema';
@@ -24,7 +26,8 @@ import {
 } from '@peculiar/asn1-ocsp';
 import type { Authority } from './authority.ts';
 import type { CertificateRecords, RevocationReason } from './records.ts';
-import { CA_SIGNING, hex } from './x509.ts';
+import { hex } from './x509.ts';
+import { ECDSA_WITH_SHA256, type OcspSigner, type ResponderCredentials } from './ocsp-signer.ts';
 import { wholeSeconds } from './crl.ts';
 
 /** How long a response says it stays true (nextUpdate); revocations are known at once, this bounds caching. */
@@ -37,7 +40,6 @@ export const MAX_CERTS_PER_REQUEST = 20;
 /** RFC 8954 §2.1: a nonce is 1 to 32 octets; its DER OCTET STRING wrapper adds two. */
 const MAX_NONCE_EXTN_VALUE = 34;
 
-const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
 const HASHES: Record<string, string> = {
   '1.3.14.3.2.26': 'SHA-1',
   '2.16.840.1.101.3.4.2.1': 'SHA-256',
@@ -55,6 +57,8 @@ export type OcspStatus =
 export interface OcspDeps {
   ca: Authority;
   records: CertificateRecords;
+  /** The delegated responder key and certificate, renewed as they age. */
+  signer: OcspSigner;
   now: () => Date;
 }
 
@@ -69,16 +73,11 @@ export class OcspResponder {
   private readonly d: OcspDeps;
   /** Per hash algorithm OID: our intermediate's name hash and key hash, hex. */
   private readonly issuerHashes: Map<string, { name: string; key: string }>;
-  private readonly responderId: ResponderID;
-  private readonly certs: Certificate[];
   private readonly reuse = new Map<string, { der: Uint8Array; until: number }>();
 
   private constructor(deps: OcspDeps, issuerHashes: Map<string, { name: string; key: string }>) {
     this.d = deps;
     this.issuerHashes = issuerHashes;
-    const sha1Key = issuerHashes.get('1.3.14.3.2.26')!.key;
-    this.responderId = new ResponderID({ byKey: new OctetString(Buffer.from(sha1Key, 'hex')) });
-    this.certs = [encoded<Certificate>(deps.ca.intermediate.rawData)];
   }
 
   static async create(deps: OcspDeps): Promise<OcspResponder> {
@@ -113,7 +112,7 @@ export class OcspResponder {
     const kept = key !== undefined ? this.reuse.get(key) : undefined;
     if (kept && now < kept.until) return kept.der;
 
-    const response = await this.sign(ids, statuses, nonce);
+    const response = this.sign(await this.d.signer.current(), ids, statuses, nonce);
     if (key !== undefined) {
       if (this.reuse.size >= REUSE_MAX_ENTRIES) this.reuse.clear();
       this.reuse.set(key, { der: response, until: now + REUSE_MS });
@@ -132,11 +131,11 @@ export class OcspResponder {
     return { status: 'good' };
   }
 
-  private async sign(ids: CertID[], statuses: OcspStatus[], nonce: Extension | undefined): Promise<Uint8Array> {
+  private sign(signer: ResponderCredentials, ids: CertID[], statuses: OcspStatus[], nonce: Extension | undefined): Uint8Array {
     const now = wholeSeconds(this.d.now());
     const nextUpdate = new Date(now.getTime() + OCSP_VALIDITY_MS);
     const data = new ResponseData({
-      responderID: this.responderId,
+      responderID: new ResponderID({ byKey: new OctetString(signer.keyHash) }),
       producedAt: now,
       responses: ids.map(
         (certID, i) => new SingleResponse({ certID, certStatus: certStatus(statuses[i]), thisUpdate: now, nextUpdate }),
@@ -144,12 +143,11 @@ export class OcspResponder {
       ...(nonce ? { responseExtensions: [nonce] } : {}),
     });
     const tbs = AsnConvert.serialize(data);
-    const signature = await crypto.subtle.sign(CA_SIGNING, this.d.ca.signingKey, tbs);
     const basic = new BasicOCSPResponse({
       tbsResponseData: encoded<ResponseData>(tbs),
-      signatureAlgorithm: new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: null }),
-      signature,
-      certs: this.certs,
+      signatureAlgorithm: new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 }),
+      signature: signer.sign(tbs),
+      certs: [encoded<Certificate>(signer.cert.rawData)],
     });
     const response = new OCSPResponse({
       responseStatus: OCSPResponseStatus.successful,
@@ -161,7 +159,7 @@ export class OcspResponder {
 
 /**
  * DER bytes placed as they are into a structure being serialized (asn1-schema takes any object with
- * toASN/fromASN): the signed ResponseData is embedded exactly as signed, and the intermediate
+ * toASN/fromASN): the signed ResponseData is embedded exactly as signed, and the responder
  * certificate is not rebuilt from a parsed model for every response.
  */
 function encoded<T>(der: ArrayBuffer): T {
