@@ -15,9 +15,10 @@ export interface InProcess {
   close(): Promise<void>;
 }
 
-export async function startInProcess(opts: { now?: Date; env?: Record<string, string> } = {}): Promise<InProcess> {
+/** `dataDir` reopens the state of an earlier run (a restart); a fresh directory otherwise. */
+export async function startInProcess(opts: { now?: Date; env?: Record<string, string>; dataDir?: string } = {}): Promise<InProcess> {
   const clock = { now: opts.now ?? new Date() };
-  const dataDir = tempDir();
+  const dataDir = opts.dataDir ?? tempDir();
   let service: Service | undefined;
   const server = serve({ fetch: (req) => service!.app.fetch(req), port: 0, hostname: '127.0.0.1' });
   if (!server.listening) await once(server, 'listening');
