@@ -1,6 +1,6 @@
 // Response headers and request guards every route gets: CSP without inline script, nosniff,
 // Referrer-Policy, frame-ancestors; CSRF checks for browser form posts; the 64 KiB body limit.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { csrf } from 'hono/csrf';
 import { bodyLimit } from 'hono/body-limit';
@@ -42,14 +42,24 @@ export function csrfGuard(publicUrl: string): MiddlewareHandler {
   };
 }
 
-export const limitBody = (): MiddlewareHandler =>
-  bodyLimit({
-    maxSize: MAX_BODY,
-    onError: (c) => {
-      // The rest of the body stays unread, so the connection cannot carry another request: a
-      // keep-alive client's next request on it waited behind the unread bytes until the server
-      // gave up and reset the connection, and was lost. Closing it makes the client reconnect.
-      c.header('connection', 'close');
-      throw new DomainError('payload_too_large', `The request body is larger than ${MAX_BODY / 1024} KiB.`);
-    },
-  });
+export const limitBody = (): MiddlewareHandler => {
+  const tooLarge = (c: Context): never => {
+    // The rest of the body stays unread, so the connection cannot carry another request: a
+    // keep-alive client's next request on it waited behind the unread bytes until the server
+    // gave up and reset the connection, and was lost. Closing it makes the client reconnect.
+    c.header('connection', 'close');
+    throw new DomainError('payload_too_large', `The request body is larger than ${MAX_BODY / 1024} KiB.`);
+  };
+  const streamed = bodyLimit({ maxSize: MAX_BODY, onError: tooLarge });
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    // A declared length is all there is to check: Node's parser never reads past it. Reading the
+    // header, not the body stream, leaves @hono/node-server's direct read of the body in place;
+    // touching `c.req.raw.body` (as bodyLimit does) builds a whole web Request and stream first.
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && c.req.header('transfer-encoding') === undefined && /^\d{1,15}$/.test(declared)) {
+      return Number(declared) > MAX_BODY ? tooLarge(c) : next();
+    }
+    return streamed(c, next); // chunked: counted as it streams in
+  };
+};
