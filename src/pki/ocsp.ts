@@ -7,28 +7,15 @@
 // Work per request is one DER parse, one indexed lookup per certificate and one P-256 signature. A
 // request without a nonce may be answered with a response signed moments ago for the same question
 // and the same answer (RFC 5019 §2.2 allows pre-produced responses); a nonce forces a fresh one.
-import { AsnAnyConverter, AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier, CRLReason, CRLReasons, Certificate, Extension } from '@peculiar/asn1-x509';
-import {
-  BasicOCSPResponse,
-  CertID,
-  CertStatus,
-  OCSPRequest,
-  OCSPResponse,
-  OCSPResponseStatus,
-  ResponderID,
-  ResponseBytes,
-  ResponseData,
-  RevokedInfo,
-  SingleResponse,
-  id_pkix_ocsp_basic,
-  id_pkix_ocsp_nonce,
-} from '@peculiar/asn1-ocsp';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { CRLReasons, Certificate } from '@peculiar/asn1-x509';
+import { CertID, OCSPRequest, OCSPResponse, OCSPResponseStatus, id_pkix_ocsp_basic, id_pkix_ocsp_nonce } from '@peculiar/asn1-ocsp';
 import type { Authority } from './authority.ts';
 import type { CertificateRecords, RevocationReason } from './records.ts';
 import { hex } from './x509.ts';
 import { ECDSA_WITH_SHA256, type OcspSigner, type ResponderCredentials } from './ocsp-signer.ts';
 import { wholeSeconds } from './crl.ts';
+import { bitString, concat, enumerated, explicit, generalizedTime, implicitNull, integerContent, octetString, oid, sequence, tlv } from './der.ts';
 
 /** How long a response says it stays true (nextUpdate); revocations are known at once, this bounds caching. */
 export const OCSP_VALIDITY_MS = 3_600_000;
@@ -46,6 +33,7 @@ const HASHES: Record<string, string> = {
   '2.16.840.1.101.3.4.2.2': 'SHA-384',
   '2.16.840.1.101.3.4.2.3': 'SHA-512',
 };
+const DER_NULL = new Uint8Array([0x05, 0x00]);
 /** Untrusted DER is parsed with tight limits: an OCSP request is small and shallow. */
 const PARSE_LIMITS = { berOptions: { maxDepth: 16, maxNodes: 2_000, maxContentLength: 64 * 1024 } };
 
@@ -96,7 +84,7 @@ export class OcspResponder {
   /** The DER OCSPResponse for a DER OCSPRequest; an unreadable request gets `malformedRequest`, never an exception. */
   async respond(der: Uint8Array): Promise<Uint8Array> {
     let request: OCSPRequest;
-    let nonce: Extension | undefined;
+    let nonce: Uint8Array | undefined;
     try {
       request = AsnConvert.parse(der, OCSPRequest, PARSE_LIMITS);
       nonce = checkRequest(request);
@@ -131,56 +119,40 @@ export class OcspResponder {
     return { status: 'good' };
   }
 
-  private sign(signer: ResponderCredentials, ids: CertID[], statuses: OcspStatus[], nonce: Extension | undefined): Uint8Array {
+  /** The OCSPResponse, written as DER directly (src/pki/der.ts says why), signed with the responder key. */
+  private sign(signer: ResponderCredentials, ids: CertID[], statuses: OcspStatus[], nonce: Uint8Array | undefined): Uint8Array {
     const now = wholeSeconds(this.d.now());
-    const nextUpdate = new Date(now.getTime() + OCSP_VALIDITY_MS);
-    const data = new ResponseData({
-      responderID: new ResponderID({ byKey: new OctetString(signer.keyHash) }),
-      producedAt: now,
-      responses: ids.map(
-        (certID, i) => new SingleResponse({ certID, certStatus: certStatus(statuses[i]), thisUpdate: now, nextUpdate }),
-      ),
-      ...(nonce ? { responseExtensions: [nonce] } : {}),
-    });
-    const tbs = AsnConvert.serialize(data);
-    const basic = new BasicOCSPResponse({
-      tbsResponseData: encoded<ResponseData>(tbs),
-      signatureAlgorithm: new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 }),
-      signature: signer.sign(tbs),
-      certs: [encoded<Certificate>(signer.cert.rawData)],
-    });
-    const response = new OCSPResponse({
-      responseStatus: OCSPResponseStatus.successful,
-      responseBytes: new ResponseBytes({ responseType: id_pkix_ocsp_basic, response: new OctetString(AsnConvert.serialize(basic)) }),
-    });
-    return new Uint8Array(AsnConvert.serialize(response));
+    const thisUpdate = generalizedTime(now);
+    const nextUpdate = explicit(0, generalizedTime(new Date(now.getTime() + OCSP_VALIDITY_MS)));
+    // ResponseData: version v1 is the DEFAULT, so absent; responderID byKey is [2] EXPLICIT KeyHash.
+    const tbs = sequence(
+      explicit(2, octetString(signer.keyHash)),
+      thisUpdate,
+      sequence(...ids.map((id, i) => sequence(certIdDer(id), certStatusDer(statuses[i]), thisUpdate, nextUpdate))),
+      ...(nonce ? [explicit(1, sequence(sequence(oid(id_pkix_ocsp_nonce), octetString(nonce))))] : []),
+    );
+    const basic = sequence(
+      tbs,
+      sequence(oid(ECDSA_WITH_SHA256)), // RFC 5758 §3.2: no parameters
+      bitString(new Uint8Array(signer.sign(tbs))),
+      explicit(0, sequence(new Uint8Array(signer.cert.rawData))),
+    );
+    return sequence(
+      enumerated(OCSPResponseStatus.successful),
+      explicit(0, sequence(oid(id_pkix_ocsp_basic), octetString(basic))),
+    );
   }
 }
 
-/**
- * DER bytes placed as they are into a structure being serialized (asn1-schema takes any object with
- * toASN/fromASN): the signed ResponseData is embedded exactly as signed, and the responder
- * certificate is not rebuilt from a parsed model for every response.
- */
-function encoded<T>(der: ArrayBuffer): T {
-  const value = {
-    toASN: () => AsnAnyConverter.toASN(der),
-    fromASN: () => {
-      throw new Error('encoded DER is write-only');
-    },
-  };
-  return value as unknown as T;
-}
-
-/** Throws when the request cannot be answered as asked; returns the nonce extension to echo. */
-function checkRequest(request: OCSPRequest): Extension | undefined {
+/** Throws when the request cannot be answered as asked; returns the nonce (the extension's extnValue) to echo. */
+function checkRequest(request: OCSPRequest): Uint8Array | undefined {
   const list = request.tbsRequest.requestList;
   if (list.length === 0 || list.length > MAX_CERTS_PER_REQUEST) throw new MalformedOcspRequest('request list size');
   const nonce = request.tbsRequest.requestExtensions?.find((e) => e.extnID === id_pkix_ocsp_nonce);
   if (nonce && (nonce.extnValue.byteLength === 0 || nonce.extnValue.byteLength > MAX_NONCE_EXTN_VALUE)) {
     throw new MalformedOcspRequest('nonce size');
   }
-  return nonce && new Extension({ extnID: id_pkix_ocsp_nonce, critical: false, extnValue: nonce.extnValue });
+  return nonce && new Uint8Array(nonce.extnValue.buffer);
 }
 
 /** Our serials are stored as lowercase hex of the DER INTEGER content, never with a padding zero. */
@@ -188,10 +160,21 @@ function serialHex(serial: ArrayBuffer): string {
   return hex(serial).replace(/^(00)+(?=[0-9a-f]{2})/, '');
 }
 
-function certStatus(s: OcspStatus): CertStatus {
-  if (s.status === 'good') return new CertStatus({ good: null });
-  if (s.status === 'unknown') return new CertStatus({ unknown: null });
-  return new CertStatus({
-    revoked: new RevokedInfo({ revocationTime: wholeSeconds(s.revokedAt), revocationReason: new CRLReason(CRLReasons[s.reason]) }),
-  });
+/** The request's CertID as it was asked (hash parameters NULL, absent or other, serial octets as sent). */
+function certIdDer(id: CertID): Uint8Array {
+  const params = id.hashAlgorithm.parameters;
+  return sequence(
+    sequence(oid(id.hashAlgorithm.algorithm), ...(params === null ? [DER_NULL] : params === undefined ? [] : [new Uint8Array(params)])),
+    octetString(new Uint8Array(id.issuerNameHash.buffer)),
+    octetString(new Uint8Array(id.issuerKeyHash.buffer)),
+    integerContent(new Uint8Array(id.serialNumber)),
+  );
+}
+
+/** CertStatus: good [0] IMPLICIT NULL, revoked [1] IMPLICIT RevokedInfo, unknown [2] IMPLICIT NULL. */
+function certStatusDer(s: OcspStatus): Uint8Array {
+  if (s.status === 'good') return implicitNull(0);
+  if (s.status === 'unknown') return implicitNull(2);
+  // RevokedInfo { revocationTime, revocationReason [0] EXPLICIT CRLReason }
+  return tlv(0xa1, concat([generalizedTime(wholeSeconds(s.revokedAt)), explicit(0, enumerated(CRLReasons[s.reason]))]));
 }
