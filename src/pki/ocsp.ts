@@ -1,12 +1,14 @@
 // The OCSP responder (protocol §1 `POST /ocsp`, RFC 6960): answers good, revoked or unknown for
 // each certificate asked about, with the request's nonce echoed, signed by a delegated responder
 // certificate the intermediate issued (RFC 6960 §4.2.2.2, src/pki/ocsp-signer.ts): an ECDSA P-256
-// key with id-kp-OCSPSigning and id-pkix-ocsp-nocheck, living 7 days. The responder certificate
-// rides in `certs`, so a relying party that trusts the root verifies it through the intermediate.
+// key with id-kp-OCSPSigning and id-pkix-ocsp-nocheck, living 7 days, not the intermediate's
+// RSA-3072 key, which costs ~15 times more per signature. The responder certificate alone rides in
+// `certs`: a relying party already holds the intermediate (it built the CertID from it).
 //
-// Work per request is one DER parse, one indexed lookup per certificate and one P-256 signature. A
-// request without a nonce may be answered with a response signed moments ago for the same question
-// and the same answer (RFC 5019 §2.2 allows pre-produced responses); a nonce forces a fresh one.
+// Work per request is one DER parse, one indexed lookup per certificate, one P-256 signature and
+// the response written as DER directly (src/pki/der.ts). A request without a nonce may be answered
+// with a response signed moments ago for the same question and the same answer (RFC 5019 §2.2
+// allows pre-produced responses); a nonce forces a fresh one.
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CRLReasons, Certificate } from '@peculiar/asn1-x509';
 import { CertID, OCSPRequest, OCSPResponse, OCSPResponseStatus, id_pkix_ocsp_basic, id_pkix_ocsp_nonce } from '@peculiar/asn1-ocsp';
