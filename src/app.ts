@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import type { Config } from './config.ts';
 import type { Log } from './log.ts';
-import { durable, openDatabase, type Db } from './store/sqlite.ts';
+import { openDatabase, type Db } from './store/sqlite.ts';
 import { SqliteCertificateRecords } from './store/certificates.ts';
 import { EmbeddedDirectory } from './directory/embedded.ts';
 import { LdapDirectory } from './directory/ldap.ts';
@@ -20,6 +20,7 @@ import { caRoutes } from './web/routes/ca.ts';
 import { revocationRoutes } from './web/routes/revocation.ts';
 import { SqliteCaState } from './store/ca-state.ts';
 import { CrlPublisher } from './pki/crl.ts';
+import { durableAnswers } from './web/durable.ts';
 import { OcspResponder } from './pki/ocsp.ts';
 import { OcspSigner } from './pki/ocsp-signer.ts';
 import { Revocation } from './pki/revocation.ts';
@@ -127,12 +128,7 @@ export async function createService({ config, log, now = () => new Date(), repai
     await next();
     log('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - start) });
   });
-  // An answer to a request that may have changed something leaves only once the change is on
-  // disk (a revocation, a logout): commits do not wait for the disk themselves (src/store/sqlite.ts).
-  app.use('*', async (c, next) => {
-    await next();
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await durable(db);
-  });
+  app.use('*', durableAnswers(db));
   app.use('*', headers());
   app.use('*', csrfGuard(config.publicUrl));
   app.use('*', limitBody());

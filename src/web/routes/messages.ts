@@ -12,6 +12,7 @@ import type { MessageStore, StoredMessage } from '../../chat/messages.ts';
 import type { Presence } from '../../chat/presence.ts';
 import type { AuthEnv } from '../auth.ts';
 import { readJsonBody } from '../body.ts';
+import { alreadyDurable } from '../durable.ts';
 
 export const HEARTBEAT_MS = 15_000;
 const PAGE_MAX = 200;
@@ -48,6 +49,8 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
       throw new DomainError('message_rejected', 'This is not a valid envelope.', issuesToFields(parsed.issues), { reason: 'malformed' });
     }
     const stored = await d.relay.accept(c.get('session').login, parsed.output);
+    // accept resolves once the insert, the last of its writes, is synced to disk.
+    alreadyDurable(c);
     return c.json({ id: stored.envelope.id, receivedAt: stored.receivedAt }, 201);
   });
 
