@@ -10,12 +10,13 @@ import {
   AsnConvert,
   AsnEnumeratedConverter,
   AsnGeneralizedTimeConverter,
+  AsnUTCTimeConverter,
   AsnIntegerArrayBufferConverter,
   AsnObjectIdentifierConverter,
   AsnOctetStringConverter,
 } from '@peculiar/asn1-schema';
 import { BasicOCSPResponse, OCSPResponse } from '@peculiar/asn1-ocsp';
-import { bitString, enumerated, explicit, generalizedTime, integerContent, octetString, oid, sequence } from '../src/pki/der.ts';
+import { bitString, enumerated, explicit, generalizedTime, integerContent, octetString, oid, sequence, utcTime, x509Time } from '../src/pki/der.ts';
 import { startInProcess } from './helpers/inprocess.ts';
 import { enrollUser } from './helpers/login.ts';
 import { openssl, writeTemp } from './helpers/openssl.ts';
@@ -61,6 +62,15 @@ describe('DER writer', () => {
         assert.deepEqual(generalizedTime(whole), ber(AsnGeneralizedTimeConverter.toASN(whole)));
       }),
     );
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1950-01-01T00:00:00Z'), max: new Date('2049-12-31T23:59:59Z'), noInvalidDate: true }), (d) => {
+        const whole = new Date(Math.floor(d.getTime() / 1000) * 1000);
+        assert.deepEqual(utcTime(whole), ber(AsnUTCTimeConverter.toASN(whole)));
+        assert.deepEqual(x509Time(whole), utcTime(whole));
+      }),
+    );
+    assert.throws(() => utcTime(new Date('2050-01-01T00:00:00Z')), RangeError);
+    assert.deepEqual(x509Time(new Date('2050-01-01T00:00:00Z')), generalizedTime(new Date('2050-01-01T00:00:00Z')));
     for (const v of [0, 1, 6, 9, 127]) assert.deepEqual(enumerated(v), ber(AsnEnumeratedConverter.toASN(v)));
     for (const content of [[0x00, 0x80], [0x7f], [0x01, 0x02, 0x03]]) {
       assert.deepEqual(integerContent(new Uint8Array(content)), ber(AsnIntegerArrayBufferConverter.toASN(buf(new Uint8Array(content)))));

@@ -6,6 +6,7 @@ import type { EnrollResponse } from '../protocol/enroll.ts';
 import { extKeyUsage, keyUsage, revocationLinks } from './extensions.ts';
 import type { Authority } from './authority.ts';
 import type { LeafProfile } from './profiles.ts';
+import * as der from './der.ts';
 
 const DAY = 86_400_000;
 
@@ -30,25 +31,38 @@ export function userSubject(who: Subject): x509.Name {
 
 /**
  * What every certificate of one profile shares (constraints, usages, issuer key id, CRL and OCSP
- * links) is built once per CA, profile and public URL: only the subject's SAN and SKI differ.
+ * links) is encoded once per CA, profile and public URL: only the subject's SAN and SKI differ.
+ * `head` goes before them and `tail` after, each the DER of its Extension values one after another.
  */
-const shared = new WeakMap<Authority, Map<string, Promise<{ head: x509.Extension[]; tail: x509.Extension[] }>>>();
+const shared = new WeakMap<Authority, Map<string, Promise<{ issuer: Uint8Array; head: Uint8Array; tail: Uint8Array }>>>();
 
-function sharedExtensions(ca: Authority, profile: LeafProfile, publicUrl: string) {
+function sharedParts(ca: Authority, profile: LeafProfile, publicUrl: string) {
   let byKey = shared.get(ca);
   if (!byKey) shared.set(ca, (byKey = new Map()));
   const key = JSON.stringify([publicUrl, profile.keyUsage, profile.extKeyUsage]);
-  let ext = byKey.get(key);
-  if (!ext) {
-    ext = (async () => ({
-      head: [new x509.BasicConstraintsExtension(false, undefined, true), keyUsage(profile.keyUsage), extKeyUsage(profile.extKeyUsage)],
-      tail: [await x509.AuthorityKeyIdentifierExtension.create(ca.intermediate.publicKey), ...revocationLinks(publicUrl)],
+  let parts = byKey.get(key);
+  if (!parts) {
+    parts = (async () => ({
+      issuer: new Uint8Array(ca.intermediate.subjectName.toArrayBuffer()),
+      head: extensionsDer([new x509.BasicConstraintsExtension(false, undefined, true), keyUsage(profile.keyUsage), extKeyUsage(profile.extKeyUsage)]),
+      tail: extensionsDer([await x509.AuthorityKeyIdentifierExtension.create(ca.intermediate.publicKey), ...revocationLinks(publicUrl)]),
     }))();
-    byKey.set(key, ext);
+    byKey.set(key, parts);
   }
-  return ext;
+  return parts;
 }
 
+const extensionsDer = (extensions: x509.Extension[]) => der.concat(extensions.map((e) => new Uint8Array(e.rawData)));
+
+const SHA256_WITH_RSA = der.sequence(der.oid('1.2.840.113549.1.1.11'), new Uint8Array([0x05, 0x00]));
+const V3 = der.explicit(0, der.integerContent(new Uint8Array([2])));
+
+/**
+ * RFC 5280 §4.1 written directly (src/pki/der.ts) around the pieces @peculiar/x509 encodes: the
+ * names, the SPKI and each extension. X509CertificateGenerator.create took ~3 ms of the event loop
+ * per certificate, a third of an enrollment's; this takes a tenth of that. The result is parsed
+ * back by @peculiar/x509 like any certificate, and tests compare it with openssl's reading.
+ */
 async function leaf(
   ca: Authority,
   profile: LeafProfile,
@@ -57,23 +71,28 @@ async function leaf(
   san: x509.JsonGeneralNames,
   opts: IssueOptions,
 ): Promise<x509.X509Certificate> {
-  const { head, tail } = await sharedExtensions(ca, profile, opts.publicUrl);
-  return x509.X509CertificateGenerator.create({
-    serialNumber: randomSerial(),
-    subject,
-    issuer: ca.intermediate.subjectName,
-    notBefore: opts.notBefore,
-    notAfter: new Date(opts.notBefore.getTime() + opts.days * DAY),
-    publicKey,
-    signingKey: ca.signingKey,
-    signingAlgorithm: CA_SIGNING,
-    extensions: [
-      ...head,
-      new x509.SubjectAlternativeNameExtension(san, false),
-      await x509.SubjectKeyIdentifierExtension.create(publicKey),
-      ...tail,
-    ],
-  });
+  const { issuer, head, tail } = await sharedParts(ca, profile, opts.publicUrl);
+  const spki = publicKey instanceof x509.PublicKey ? publicKey.rawData : await crypto.subtle.exportKey('spki', publicKey);
+  const tbs = der.sequence(
+    V3,
+    der.integerContent(Buffer.from(randomSerial(), 'hex')),
+    SHA256_WITH_RSA,
+    issuer,
+    der.sequence(der.x509Time(opts.notBefore), der.x509Time(new Date(opts.notBefore.getTime() + opts.days * DAY))),
+    new Uint8Array(subject.toArrayBuffer()),
+    new Uint8Array(spki),
+    der.explicit(
+      3,
+      der.sequence(
+        head,
+        new Uint8Array(new x509.SubjectAlternativeNameExtension(san, false).rawData),
+        new Uint8Array((await x509.SubjectKeyIdentifierExtension.create(publicKey)).rawData),
+        tail,
+      ),
+    ),
+  );
+  const signature = new Uint8Array(await crypto.subtle.sign(CA_SIGNING, ca.signingKey, tbs));
+  return new x509.X509Certificate(der.sequence(tbs, SHA256_WITH_RSA, der.bitString(signature)));
 }
 
 export function issueUserCertificate(

@@ -1,0 +1,80 @@
+// User and server certificates are written directly in DER (src/pki/issue.ts, src/pki/der.ts) for
+// speed. These tests hold them to what @peculiar/x509's own generator makes from the same inputs:
+// RSASSA-PKCS1-v1_5 signatures are deterministic, so the two must agree byte for byte.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { issueServerCertificate, issueUserCertificate, userSubject } from '../src/pki/issue.ts';
+import { PROFILES } from '../src/pki/profiles.ts';
+import { extKeyUsage, keyUsage, revocationLinks } from '../src/pki/extensions.ts';
+import { CA_SIGNING, x509 } from '../src/pki/x509.ts';
+import { testCa } from './helpers/ca.ts';
+
+const DAY = 86_400_000;
+
+async function reference(ca: Awaited<ReturnType<typeof testCa>>['ca'], made: x509.X509Certificate, subject: x509.Name, san: x509.JsonGeneralNames, publicUrl: string, profile = PROFILES.user) {
+  return x509.X509CertificateGenerator.create({
+    serialNumber: made.serialNumber,
+    subject,
+    issuer: ca.intermediate.subjectName,
+    notBefore: made.notBefore,
+    notAfter: made.notAfter,
+    publicKey: made.publicKey,
+    signingKey: ca.signingKey,
+    signingAlgorithm: CA_SIGNING,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      keyUsage(profile.keyUsage),
+      extKeyUsage(profile.extKeyUsage),
+      new x509.SubjectAlternativeNameExtension(san, false),
+      await x509.SubjectKeyIdentifierExtension.create(made.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.intermediate.publicKey),
+      ...revocationLinks(publicUrl),
+    ],
+  });
+}
+
+describe('issued certificates', () => {
+  it('are byte for byte what @peculiar/x509 generates from the same inputs (user: UID, UTF-8 names; server: DNS and IP)', async () => {
+    const { ca } = await testCa();
+    const keys = await crypto.subtle.generateKey({ ...CA_SIGNING, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ['sign', 'verify']);
+    const publicKey = new x509.PublicKey(await crypto.subtle.exportKey('spki', keys.publicKey));
+    const publicUrl = 'https://chat.example.org:8443';
+    for (const who of [
+      { login: 'alice', firstName: 'Alice', lastName: 'Martin', email: 'alice@example.org' },
+      { login: 'zoe_2', firstName: 'Zoé', lastName: "Ben Saïd-O'Neil", email: 'Zoe.B@example.org' },
+    ]) {
+      // Whole seconds, as a certificate keeps them; and a date past 2049, which needs GeneralizedTime.
+      for (const [notBefore, days] of [[new Date('2026-11-25T10:20:30.456Z'), 365], [new Date('2049-06-01T00:00:00Z'), 400]] as const) {
+        const made = await issueUserCertificate(ca, PROFILES.user, who, publicKey, { publicUrl, notBefore, days });
+        assert.equal(made.notBefore.toISOString(), new Date(Math.floor(notBefore.getTime() / 1000) * 1000).toISOString());
+        assert.equal(made.notAfter.getTime() - made.notBefore.getTime(), days * DAY);
+        const ref = await reference(ca, made, userSubject(who), [{ type: 'email', value: who.email }], publicUrl);
+        assert.deepEqual(new Uint8Array(made.rawData), new Uint8Array(ref.rawData), `${who.login} from ${notBefore.toISOString()}`);
+        assert.ok(await made.verify({ publicKey: ca.intermediate.publicKey, signatureOnly: true }));
+      }
+    }
+    const names = ['tekup.example.org', '127.0.0.1', '::1'];
+    const made = await issueServerCertificate(ca, PROFILES.server, names, keys.publicKey, { publicUrl, notBefore: new Date(), days: 30 });
+    const san = [
+      { type: 'dns' as const, value: 'tekup.example.org' },
+      { type: 'ip' as const, value: '127.0.0.1' },
+      { type: 'ip' as const, value: '::1' },
+    ];
+    const ref = await reference(ca, made, new x509.Name([{ CN: [names[0]] }, { O: ['TEKUP_chat'] }]), san, publicUrl, PROFILES.server);
+    assert.deepEqual(new Uint8Array(made.rawData), new Uint8Array(ref.rawData));
+  });
+
+  it('get a fresh random serial each, positive and without a padding zero', async () => {
+    const { ca } = await testCa();
+    const keys = await crypto.subtle.generateKey({ ...CA_SIGNING, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ['sign', 'verify']);
+    const publicKey = new x509.PublicKey(await crypto.subtle.exportKey('spki', keys.publicKey));
+    const serials = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const c = await issueUserCertificate(ca, PROFILES.user, { login: 'bob', firstName: 'Bob', lastName: 'B', email: 'b@example.org' }, publicKey, { publicUrl: 'http://127.0.0.1:1', notBefore: new Date(), days: 1 });
+      assert.match(c.serialNumber, /^[0-7][0-9a-f]{31}$/);
+      assert.notEqual(c.serialNumber.slice(0, 2), '00');
+      serials.add(c.serialNumber);
+    }
+    assert.equal(serials.size, 20);
+  });
+});
