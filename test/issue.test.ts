@@ -4,14 +4,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { issueServerCertificate, issueUserCertificate, userSubject } from '../src/pki/issue.ts';
-import { PROFILES } from '../src/pki/profiles.ts';
+import { PROFILES, type LeafProfile } from '../src/pki/profiles.ts';
 import { extKeyUsage, keyUsage, revocationLinks } from '../src/pki/extensions.ts';
 import { CA_SIGNING, x509 } from '../src/pki/x509.ts';
 import { testCa } from './helpers/ca.ts';
 
 const DAY = 86_400_000;
 
-async function reference(ca: Awaited<ReturnType<typeof testCa>>['ca'], made: x509.X509Certificate, subject: x509.Name, san: x509.JsonGeneralNames, publicUrl: string, profile = PROFILES.user) {
+async function reference(ca: Awaited<ReturnType<typeof testCa>>['ca'], made: x509.X509Certificate, subject: x509.Name, san: x509.JsonGeneralNames, publicUrl: string, profile: LeafProfile = PROFILES.user) {
   return x509.X509CertificateGenerator.create({
     serialNumber: made.serialNumber,
     subject,
