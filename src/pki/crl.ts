@@ -87,7 +87,7 @@ export class CrlPublisher {
     }));
     const thisUpdate = wholeSeconds(this.d.now());
     const nextUpdate = new Date(thisUpdate.getTime() + this.d.hours * HOUR);
-    const number = state.nextCrlNumber();
+    const number = await state.nextCrlNumber();
     const ski = ca.intermediate.getExtension(x509.SubjectKeyIdentifierExtension);
     const crl = await x509.X509CrlGenerator.create({
       // The intermediate's own encoded name, so the CRL issuer matches certificate issuers byte for byte.

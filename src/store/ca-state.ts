@@ -1,6 +1,6 @@
 // SQLite adapter of the CA's counters (src/pki/ca-state.ts): one row per named counter.
 import type { CaState } from '../pki/ca-state.ts';
-import { migrate, type Db } from './sqlite.ts';
+import { durable, migrate, type Db } from './sqlite.ts';
 
 const SCHEMA = [`CREATE TABLE ca_state (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`];
 
@@ -11,7 +11,7 @@ export class SqliteCaState implements CaState {
     migrate(db, 'ca_state', SCHEMA);
   }
 
-  nextCrlNumber(): number {
+  async nextCrlNumber(): Promise<number> {
     // One statement, so two processes sharing the database can never receive the same number.
     const row = this.db
       .prepare(
@@ -19,6 +19,7 @@ export class SqliteCaState implements CaState {
          ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value`,
       )
       .get() as { value: number };
+    await durable(this.db);
     return Number(row.value);
   }
 }
