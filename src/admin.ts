@@ -11,6 +11,7 @@ import { REVOCATION_REASONS } from './pki/revocation.ts';
 import { standing } from './pki/status.ts';
 import type { CertificateRecord } from './pki/records.ts';
 import { hex, type x509 } from './pki/x509.ts';
+import { RECOVERY_HOURS_DEFAULT, RECOVERY_HOURS_MAX } from './auth/recovery.ts';
 
 const COMMON = `Common options:
   --data DIR    the server's data directory (default ./data, or TEKUP_DATA)
@@ -27,10 +28,25 @@ Commands:
   revoke --serial S | --login L [--reason R]
                                 revoke one certificate, or every valid certificate of a login
   ca                            the root and intermediate CA: subjects, SHA-256 fingerprints, validity
+  recovery-code --login L [--hours H]
+                                a one-time code that lets L get a new certificate without logging in
 
 ${COMMON}
 Run "tekup-chat admin <command> --help" for one command. Safe to run while the server is running.
 Exit status: 0 done, 1 refused (unknown serial or login, nothing to revoke, no CA), 2 bad usage.`,
+  'recovery-code': `Usage: tekup-chat admin recovery-code --login L [--hours H] [--data DIR] [--json]
+
+Creates a one-time recovery code for login L, for someone who can no longer log in: their
+certificate was revoked or has expired, or their browser lost the private key. Give it to them
+over a channel you trust (in person, by phone), after checking who they are. On the page
+/recover (POST /api/v1/certificate/recover) the code, with their password and a new key made in
+their browser, gets them a new certificate; every older certificate of theirs not yet revoked is
+revoked as superseded and their sessions end. The code is shown once and stored only as its
+SHA-256; it works once, until it expires, and a new code for the same login replaces it.
+
+  --login L     the user's login
+  --hours H     how long the code works: 1 to ${RECOVERY_HOURS_MAX} hours (default ${RECOVERY_HOURS_DEFAULT})
+${COMMON}`,
   users: `Usage: tekup-chat admin users [--data DIR] [--json]
 
 Lists every registered user: login, name, email, and the serial, status and expiry of the
@@ -68,6 +84,7 @@ const OWN: Record<string, { values: readonly string[]; switches: readonly string
   certs: { values: ['login'], switches: ['json', 'help'] },
   revoke: { values: ['serial', 'login', 'reason'], switches: ['json', 'help'] },
   ca: { values: [], switches: ['json', 'help'] },
+  'recovery-code': { values: ['login', 'hours'], switches: ['json', 'help'] },
 };
 
 type Own = Record<string, string | true | undefined>;
@@ -116,6 +133,21 @@ const revokeSchema = v.object({
   reason: v.optional(v.picklist(REVOCATION_REASONS, `The reason is one of ${REVOCATION_REASONS.join(', ')}.`), 'unspecified'),
 });
 
+/** The recovery-code command's flags: a login and a whole number of hours within the limit. */
+const recoveryCodeSchema = v.object({
+  login: v.pipe(v.string('Say whose code it is: --login L.'), v.trim(), v.minLength(1, 'Give the login the code is for.')),
+  hours: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,3}$/, `--hours is a whole number of hours, 1 to ${RECOVERY_HOURS_MAX}.`),
+      v.transform(Number),
+      v.minValue(1, `--hours is a whole number of hours, 1 to ${RECOVERY_HOURS_MAX}.`),
+      v.maxValue(RECOVERY_HOURS_MAX, `A code lasts at most ${RECOVERY_HOURS_MAX} hours (a week).`),
+    ),
+    String(RECOVERY_HOURS_DEFAULT),
+  ),
+});
+
 class UsageError extends Error {}
 class Refused extends Error {}
 
@@ -148,12 +180,14 @@ export async function adminCommand(argv: string[], io: Io = { out: (l) => consol
       throw err;
     }
     const revokeArgs = command === 'revoke' ? parseRevoke(mine) : undefined;
+    const recoveryArgs = command === 'recovery-code' ? parseRecoveryCode(mine) : undefined;
     const json = mine.json === true;
     const service = await open(config);
     try {
       if (command === 'users') await users(service, io.out, json);
       else if (command === 'certs') await certs(service, io.out, json, mine.login as string | undefined);
       else if (command === 'revoke') await revoke(service, io.out, json, revokeArgs!);
+      else if (command === 'recovery-code') await recoveryCode(service, io.out, json, recoveryArgs!);
       else await showCa(service, io.out, json);
     } finally {
       await service.close();
@@ -177,6 +211,12 @@ function parseRevoke(values: Own): v.InferOutput<typeof revokeSchema> {
   if (values.serial !== undefined && values.login !== undefined) throw new UsageError('Give either --serial or --login, not both.');
   if (values.serial === undefined && values.login === undefined) throw new UsageError('Say what to revoke: --serial S or --login L.');
   const parsed = v.safeParse(revokeSchema, { serial: values.serial, login: values.login, reason: values.reason });
+  if (!parsed.success) throw new UsageError(parsed.issues[0].message);
+  return parsed.output;
+}
+
+function parseRecoveryCode(values: Own): v.InferOutput<typeof recoveryCodeSchema> {
+  const parsed = v.safeParse(recoveryCodeSchema, { login: values.login, hours: values.hours });
   if (!parsed.success) throw new UsageError(parsed.issues[0].message);
   return parsed.output;
 }
@@ -273,6 +313,17 @@ async function revoke(service: Service, out: Out, json: boolean, args: v.InferOu
   }
   for (const r of done) out(`Revoked certificate ${r.serial} of ${r.login} at ${r.revokedAt} (reason: ${r.revocationReason}).`);
   out(`${done.length === 1 ? 'It is' : 'They are'} listed in the next CRL (GET /ca/crl) and OCSP answers "revoked" from now on.`);
+}
+
+async function recoveryCode(service: Service, out: Out, json: boolean, args: v.InferOutput<typeof recoveryCodeSchema>): Promise<void> {
+  const { login, code, expiresAt } = await service.recovery.issueCode(args.login, args.hours);
+  if (json) return out(JSON.stringify({ login, code, expiresAt }, null, 2));
+  out(`Recovery code for ${login}, valid once until ${expiresAt}:`);
+  out('');
+  out(`    ${code}`);
+  out('');
+  out('It is shown only now. Give it to them over a channel you trust, after checking who they are.');
+  out('With it and their password they get a new certificate at /recover; any earlier code for this login no longer works.');
 }
 
 async function showCa(service: Service, out: Out, json: boolean): Promise<void> {

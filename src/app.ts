@@ -44,6 +44,9 @@ import { SqliteMessageStore } from './store/messages.ts';
 import { messageRoutes } from './web/routes/messages.ts';
 import { pageRoutes } from './web/routes/pages.tsx';
 import { certificatesBySerialRoutes } from './web/routes/certificates.ts';
+import { Recovery } from './auth/recovery.ts';
+import { SqliteRecoveryCodes } from './store/recovery-codes.ts';
+import { recoverRoutes } from './web/routes/recover.ts';
 
 export interface AppOptions {
   config: Config;
@@ -67,6 +70,8 @@ export interface Service {
   presence: Presence;
   /** Operator revocation (the admin command line). */
   revocation: Revocation;
+  /** Operator-assisted recovery: the admin command line issues the one-time codes. */
+  recovery: Recovery;
   /**
    * Run when shutdown starts, before open requests are waited for: whatever holds a response open
    * for long (SSE streams) registers here to end it, so the HTTP server can finish closing.
@@ -118,6 +123,16 @@ export async function createService({ config, log, now = () => new Date(), repai
     return r !== undefined && (!r.revokedAt || r.revocationReason === 'superseded');
   });
 
+  const recovery = new Recovery({
+    store: new SqliteRecoveryCodes(db),
+    directory,
+    lifecycle,
+    records,
+    sessions,
+    passwordIterations: config.passwordIterations,
+    now,
+  });
+
   const crl = new CrlPublisher({ ca, records, state: new SqliteCaState(db), hours: PROFILES.crl.hours, now });
   const ocsp = await OcspResponder.create({ ca, records, now, signer: await OcspSigner.open({ ca, now, log }) });
   const revocation = new Revocation({ records, directory, now, onRevoked: (serial) => sessions.closeForCertificate(serial) });
@@ -154,6 +169,16 @@ export async function createService({ config, log, now = () => new Date(), repai
     }),
   );
   app.route('/', userRoutes(roster, auth));
+  // Before certificateRoutes: its session check covers /api/v1/certificate/*, and recovery is for
+  // people who cannot log in (this route answers first, so that check never runs for it).
+  app.route(
+    '/',
+    recoverRoutes({
+      recovery,
+      perAddress: new RateLimiter(config.addressPerMinute, 60_000, clock),
+      perLogin: new RateLimiter(config.loginPerMinute, 60_000, clock),
+    }),
+  );
   app.route('/', certificateRoutes({ lifecycle, roster, records, ca, auth, now }));
   const beforeClose: Service['beforeClose'] = [];
   const hub = new Hub();
@@ -173,6 +198,7 @@ export async function createService({ config, log, now = () => new Date(), repai
     sessions,
     presence,
     revocation,
+    recovery,
     beforeClose,
     async close() {
       await directory.close();

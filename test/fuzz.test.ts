@@ -217,6 +217,17 @@ const routes: Route[] = [
     structured: () => shaped({ csr: pemText('CERTIFICATE REQUEST', () => csrDer), reason: fc.constantFrom('superseded', 'keyCompromise', 'x') }),
   },
   {
+    path: '/api/v1/certificate/recover',
+    auth: false,
+    structured: () =>
+      shaped({
+        login: fc.constantFrom(me.login, peer.login, 'nobody'),
+        password: fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), fc.constant(me.password)),
+        code: fc.oneof(fc.string({ maxLength: 40 }), fc.stringMatching(/^[0-9A-Za-z-]{26,32}$/)),
+        csr: pemText('CERTIFICATE REQUEST', () => csrDer),
+      }),
+  },
+  {
     path: '/api/v1/certificate/revoke',
     auth: true,
     // Always with a reason that is not one of the four: a valid (or absent) one really revokes.
@@ -252,7 +263,7 @@ describe('every JSON route, with fast-check', () => {
         fc.asyncProperty(route.structured(), async (body) => {
           checkAnswer(await post(route, JSON.stringify(body), 'application/json'), `${route.path} ${JSON.stringify(body).slice(0, 300)}`);
         }),
-        { numRuns: route.path === '/api/v1/session' ? 60 : 150 },
+        { numRuns: route.path === '/api/v1/session' || route.path === '/api/v1/certificate/recover' ? 60 : 150 },
       );
       await alive();
     });
@@ -365,6 +376,7 @@ describe('oversized and deeply nested bodies', () => {
       '/api/v1/session': 'login',
       '/api/v1/messages': 'keys',
       '/api/v1/certificate/renew': 'csr',
+      '/api/v1/certificate/recover': 'code',
       '/api/v1/certificate/revoke': 'reason',
     };
     for (const path of jsonRoutes) {

@@ -3,7 +3,7 @@
 import { DomainError } from '../protocol/errors.ts';
 import type { Directory } from '../directory/directory.ts';
 import { checkCsr } from './csr.ts';
-import type { IssuedAnswer, UserIssuer } from './issue.ts';
+import type { Issued, IssuedAnswer, UserIssuer } from './issue.ts';
 import type { CertificateRecord, CertificateRecords, RevocationReason } from './records.ts';
 
 export interface LifecycleDeps {
@@ -39,15 +39,50 @@ export class Lifecycle {
    * or undone by `reconcile` on the next start.
    */
   async renew(login: string, csrPem: string, reason: 'superseded' | 'keyCompromise' = 'superseded'): Promise<IssuedAnswer> {
-    const { issuer, records, directory } = this.d;
+    const { issuer, directory } = this.d;
     const user = await directory.get(login);
     if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
     const old = await this.currentRecord(login);
     const issued = await issuer.issue(user, await checkCsr(csrPem, user, issuer.minKeyBits));
-    const { record } = issued;
+    await this.makeCurrent(issued);
+    this.revoke(old.serial, reason);
+    return issuer.answer(issued);
+  }
+
+  /**
+   * Re-keys someone who cannot renew (no session: their certificate is revoked or expired, or the
+   * key is lost), once the caller has proved who they are: the same steps as renewal, except that
+   * there need not be a usable current certificate, and every older certificate not yet revoked is
+   * revoked as superseded. `gate` runs after the CSR is checked and before anything changes; it may
+   * refuse (throw), e.g. when the proof was used up meanwhile, and returns how to undo itself should
+   * issuing then fail for sure (not when the directory cannot tell whether the switch landed).
+   */
+  async recover(login: string, csrPem: string, gate: () => () => void): Promise<IssuedAnswer> {
+    const { issuer, records, directory } = this.d;
+    const user = await directory.get(login);
+    if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
+    const key = await checkCsr(csrPem, user, issuer.minKeyBits);
+    const undo = gate();
+    let issued: Issued;
+    try {
+      issued = await issuer.issue(user, key);
+      await this.makeCurrent(issued);
+    } catch (err) {
+      if (!(err instanceof DomainError && err.code === 'unavailable')) undo();
+      throw err;
+    }
+    for (const r of records.forLogin(login)) {
+      if (r.serial !== issued.record.serial && r.state === 'issued' && !r.revokedAt) this.revoke(r.serial, 'superseded');
+    }
+    return issuer.answer(issued);
+  }
+
+  /** Stages the new record, switches the directory to it, confirms it. */
+  private async makeCurrent({ record }: Issued): Promise<void> {
+    const { records, directory } = this.d;
     records.stage(record);
     try {
-      await directory.setCertificate(login, record.der);
+      await directory.setCertificate(record.login, record.der);
     } catch (err) {
       // When the directory cannot tell whether the change landed (unreachable mid-write), the
       // record stays pending: reconcile() confirms it if the directory holds it, forgets it if not.
@@ -55,8 +90,6 @@ export class Lifecycle {
       throw err;
     }
     records.confirm(record.serial);
-    this.revoke(old.serial, reason);
-    return issuer.answer(issued);
   }
 
   /** The owner revokes their current certificate (e.g. the key is lost or compromised). */

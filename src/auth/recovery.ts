@@ -1,0 +1,129 @@
+// Operator-assisted recovery. Renewal needs a session, and a session needs a valid certificate and
+// its key: someone whose only certificate was revoked, has expired or whose key is lost could never
+// log in again. An operator (tekup-chat admin recovery-code) gives them a one-time code; with it
+// AND their password they get a certificate for a new key, and everything older is revoked.
+//
+// The code is 128 random bits, kept only as its SHA-256 (a copy of the database grants nothing),
+// one per login, replaced by the next one issued. The store is a port; src/store/recovery-codes.ts
+// implements it over SQLite.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DomainError } from '../protocol/errors.ts';
+import { RECOVERY_ALPHABET, groupedRecoveryCode, type RecoverRequest } from '../protocol/recovery.ts';
+import type { Directory } from '../directory/directory.ts';
+import type { IssuedAnswer } from '../pki/issue.ts';
+import type { Lifecycle } from '../pki/lifecycle.ts';
+import type { CertificateRecords } from '../pki/records.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+import type { Sessions } from './sessions.ts';
+
+export interface StoredRecoveryCode {
+  login: string;
+  /** Lowercase hex SHA-256 of the canonical code (src/protocol/recovery.ts). */
+  codeHash: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface RecoveryCodeStore {
+  /** Keeps the code for its login, replacing any earlier one. */
+  put(code: StoredRecoveryCode): void;
+  get(login: string): StoredRecoveryCode | undefined;
+  /**
+   * Removes the login's code if it is still this one and not expired at `now`; true only for the
+   * call that removed it, so of two concurrent uses exactly one wins.
+   */
+  take(login: string, codeHash: string, now: string): boolean;
+}
+
+export const RECOVERY_HOURS_DEFAULT = 24;
+export const RECOVERY_HOURS_MAX = 168;
+
+export const hashRecoveryCode = (canonical: string) => createHash('sha256').update(canonical, 'utf8').digest('hex');
+
+/** 128 random bits as 26 base32 characters (the last one carries 3 bits). */
+export function newRecoveryCode(): string {
+  const bytes = randomBytes(16);
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += RECOVERY_ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+  }
+  return out + RECOVERY_ALPHABET[(value << (5 - bits)) & 31];
+}
+
+export interface RecoveryDeps {
+  store: RecoveryCodeStore;
+  directory: Directory;
+  lifecycle: Lifecycle;
+  records: CertificateRecords;
+  sessions: Sessions;
+  passwordIterations: number;
+  now: () => Date;
+}
+
+/** The one refusal for a wrong code, a wrong password, an unknown login or an expired code. */
+export const recoveryRefused = () =>
+  new DomainError('invalid_credentials', 'The login, the password or the recovery code is wrong, or the code has expired or was already used.');
+
+export class Recovery {
+  private readonly d: RecoveryDeps;
+  private dummyHash: Promise<string> | undefined;
+  /** Compared against when a login has no code, so that costs the same as a wrong one. */
+  private readonly noCode = hashRecoveryCode(newRecoveryCode());
+
+  constructor(deps: RecoveryDeps) {
+    this.d = deps;
+  }
+
+  /** Spent on unknown logins so that they take as long as a wrong password (as at login). */
+  private dummy(): Promise<string> {
+    this.dummyHash ??= hashPassword(crypto.randomUUID(), this.d.passwordIterations);
+    return this.dummyHash;
+  }
+
+  /** A new code for an existing login, replacing any earlier one. The code itself is returned once and kept nowhere. */
+  async issueCode(login: string, hours = RECOVERY_HOURS_DEFAULT): Promise<{ login: string; code: string; expiresAt: string }> {
+    if (!Number.isInteger(hours) || hours < 1 || hours > RECOVERY_HOURS_MAX) {
+      throw new DomainError('validation', `A recovery code lasts 1 to ${RECOVERY_HOURS_MAX} hours.`, { hours: `Give 1 to ${RECOVERY_HOURS_MAX} hours.` });
+    }
+    const user = await this.d.directory.get(login);
+    if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
+    const now = this.d.now();
+    const code = newRecoveryCode();
+    const expiresAt = new Date(now.getTime() + hours * 3600_000).toISOString();
+    this.d.store.put({ login: user.login, codeHash: hashRecoveryCode(code), createdAt: now.toISOString(), expiresAt });
+    return { login: user.login, code: groupedRecoveryCode(code), expiresAt };
+  }
+
+  /**
+   * Checks the code and the password (always both, with the same work whatever is wrong), then the
+   * CSR against the person's directory identity; only then is the code used up and the
+   * certificate replaced (Lifecycle.recover). Their sessions end: whoever held the old key is out.
+   */
+  async recover(req: RecoverRequest): Promise<IssuedAnswer> {
+    const { store, directory, lifecycle, records, sessions } = this.d;
+    const user = await directory.get(req.login);
+    const stored = user ? store.get(user.login) : undefined;
+    const given = hashRecoveryCode(req.code);
+    const now = this.d.now().toISOString();
+    const sameCode = timingSafeEqual(Buffer.from(given, 'hex'), Buffer.from(stored?.codeHash ?? this.noCode, 'hex'));
+    const codeOk = stored !== undefined && sameCode && stored.expiresAt > now;
+    const passwordOk = await verifyPassword(req.password, user?.passwordHash ?? (await this.dummy()));
+    if (!user || !stored || !codeOk || !passwordOk) throw recoveryRefused();
+
+    const answer = await lifecycle.recover(user.login, req.csr, () => {
+      // Another request may have used the code (or it expired) since the check above.
+      if (!store.take(user.login, given, this.d.now().toISOString())) throw recoveryRefused();
+      return () => store.put(stored);
+    });
+    for (const r of records.forLogin(user.login)) if (r.serial !== answer.serial) sessions.closeForCertificate(r.serial);
+    return answer;
+  }
+}

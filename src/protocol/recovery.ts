@@ -1,0 +1,53 @@
+// Extension of the protocol: operator-assisted recovery (docs/protocol.md, "Extensions"). A person
+// whose certificate was revoked, has expired or whose key is lost asks an operator for a one-time
+// recovery code and trades it, with their password and a new CSR, for a new certificate. The
+// schema is used by the route and by the recovery page in the browser.
+import * as v from 'valibot';
+
+/**
+ * A code is 128 random bits written in Crockford's base32 (no I, L, O, U: nothing to misread when
+ * read out), 26 characters shown in groups of four. Input ignores case, dashes and spaces, and
+ * reads O as 0 and I or L as 1, as Crockford's decoding does.
+ */
+export const RECOVERY_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const RECOVERY_CODE_LENGTH = 26;
+
+/** The canonical form (26 upper-case alphabet characters, no dashes), or undefined when it cannot be a code. */
+export function canonicalRecoveryCode(input: string): string | undefined {
+  const s = input.replace(/[\s-]+/g, '').toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1');
+  if (s.length !== RECOVERY_CODE_LENGTH) return undefined;
+  for (const ch of s) if (!RECOVERY_ALPHABET.includes(ch)) return undefined;
+  return s;
+}
+
+/** `ABCD-EFGH-…-XY`: how a canonical code is shown to the operator. */
+export const groupedRecoveryCode = (canonical: string) => canonical.match(/.{1,4}/g)!.join('-');
+
+export const RECOVER_FIELDS = ['login', 'password', 'code', 'csr'] as const;
+
+// Login and password are only bounded, not checked against the registration rules: whatever is
+// wrong with them must get the one refusal that does not say which part was wrong.
+export const recoverRequestSchema = v.object({
+  login: v.pipe(v.string('Enter your login.'), v.trim(), v.nonEmpty('Enter your login.'), v.maxLength(64, 'Enter your login.')),
+  password: v.pipe(v.string('Enter your password.'), v.nonEmpty('Enter your password.'), v.maxLength(1024, 'Enter your password.')),
+  code: v.pipe(
+    v.string('Enter the recovery code the operator gave you.'),
+    v.trim(),
+    v.nonEmpty('Enter the recovery code the operator gave you.'),
+    v.maxLength(64, 'A recovery code has 26 letters and digits, like ABCD-EFGH-…'),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const canonical = canonicalRecoveryCode(dataset.value);
+      if (canonical) return canonical;
+      addIssue({ message: 'A recovery code has 26 letters and digits, like ABCD-EFGH-…; check what you typed.' });
+      return NEVER;
+    }),
+  ),
+  csr: v.pipe(
+    v.string('Attach a certificate request (PEM) for your new key.'),
+    v.trim(),
+    v.nonEmpty('Attach a certificate request (PEM) for your new key.'),
+    v.maxLength(32 * 1024, 'The certificate request is too large.'),
+  ),
+});
+
+export type RecoverRequest = v.InferOutput<typeof recoverRequestSchema>;
