@@ -46,6 +46,13 @@ describe('security headers on every kind of response', () => {
   const cases: Array<{ what: string; path: string; init?: () => RequestInit; status?: number }> = [
     { what: 'page: /login', path: '/login' },
     { what: 'page: /register', path: '/register' },
+    { what: 'page: /recover', path: '/recover' },
+    {
+      what: 'API refusal: recovery',
+      path: '/api/v1/certificate/recover',
+      init: () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'nobody', password: 'p', code: 'A'.repeat(26), csr: 'x' }) }),
+      status: 401,
+    },
     { what: 'redirect: /', path: '/' },
     { what: 'health JSON', path: '/healthz', status: 200 },
     { what: 'API JSON: users', path: '/api/v1/users', init: () => ({ headers: auth() }), status: 200 },

@@ -5,6 +5,7 @@ import { initLogin } from './ui/login.ts';
 import { initShell } from './ui/shell.ts';
 import { initChat } from './ui/chat.ts';
 import { initCertificate } from './ui/certificate.ts';
+import { initRecover } from './ui/recover.ts';
 
 const PAGES: Record<string, () => void | Promise<void>> = {
   register: initRegister,
@@ -12,6 +13,7 @@ const PAGES: Record<string, () => void | Promise<void>> = {
   chat: initChat,
   directory: () => {},
   certificate: initCertificate,
+  recover: initRecover,
 };
 
 function start(): void {

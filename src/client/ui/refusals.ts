@@ -19,11 +19,11 @@ const BY_REASON: Record<string, Refusal> = {
   },
   revoked: {
     title: 'This certificate has been revoked.',
-    text: 'A revoked certificate can never log in again. If this is a mistake, contact the TEKUP_chat operator.',
+    text: 'A revoked certificate can never log in again. Ask a TEKUP_chat operator for a recovery code, then use “recover access” below to get a new certificate.',
   },
   expired: {
     title: 'Your certificate has expired.',
-    text: 'An expired certificate cannot log in. Renew it from “My certificate” on a device where you are still logged in, or ask the TEKUP_chat operator to issue a new one.',
+    text: 'An expired certificate cannot log in. Renew it from “My certificate” on a device where you are still logged in, or ask a TEKUP_chat operator for a recovery code and use “recover access” below.',
   },
   not_yet_valid: {
     title: 'This certificate is not valid yet.',

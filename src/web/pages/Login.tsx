@@ -10,6 +10,7 @@ export const LOGIN_NOTICES = {
   'session-ended': 'Your session has ended. Log in again to continue.',
   revoked: 'Your certificate has been revoked. It can no longer be used to log in.',
   registered: 'Your account is ready. Log in with your password.',
+  recovered: 'Your new certificate is ready and its key is stored in this browser. Log in with your password.',
 } as const;
 export type LoginNotice = keyof typeof LOGIN_NOTICES;
 
@@ -89,6 +90,12 @@ export function LoginPage({ login, notice, next }: { login?: string; notice?: Lo
           <p class="visually-hidden" data-progress-live role="status" aria-live="polite"></p>
         </form>
       </section>
+      <p class="auth-aside">
+        <Icon name="key" />
+        <span>
+          Lost your key, or your certificate was revoked or expired? Ask an operator for a recovery code, then <a href="/recover">recover access</a>.
+        </span>
+      </p>
       <p class="auth-aside">
         <Icon name="lock" /> Your password opens your key here, in the browser; the server checks it against a salted hash and never stores it.
       </p>

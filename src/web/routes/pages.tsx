@@ -19,6 +19,7 @@ import { LOGIN_NOTICES, LoginPage, type LoginNotice } from '../pages/Login.tsx';
 import { DirectoryList, DirectoryPage } from '../pages/Directory.tsx';
 import { ChatFrame, ChatPage, ConversationList } from '../pages/Chat.tsx';
 import { CertificatePage, CertificatePanel, type CertificateView } from '../pages/Certificate.tsx';
+import { RecoverPage } from '../pages/Recover.tsx';
 
 export interface PageRouteDeps {
   roster: Roster;
@@ -120,6 +121,12 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
     const q = query(c, loginQuery);
     c.header('cache-control', 'no-store');
     return c.html(await page(<LoginPage login={q.login} notice={q.notice} next={q.next} />));
+  });
+
+  app.get('/recover', async (c) => {
+    const q = query(c, loginQuery);
+    c.header('cache-control', 'no-store');
+    return c.html(await page(<RecoverPage login={q.login} />));
   });
 
   app.get(

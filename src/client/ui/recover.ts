@@ -1,0 +1,136 @@
+// The recovery page: checks as you type with the route's own schema, then, as registration does, a
+// fresh RSA key, its encrypted backup (before anything is sent, so no certificate is issued for a
+// key we could lose) and a CSR; the recovery request; the backup kept in IndexedDB (earlier keys
+// kept beside it, to read older messages) and offered as a file; then a link to log in.
+import * as v from 'valibot';
+import { issuesToFields, type EnrollResponse } from '../../protocol/enroll.ts';
+import { recoverRequestSchema } from '../../protocol/recovery.ts';
+import { generateKey } from '../keys.ts';
+import { makeCsr } from '../csr.ts';
+import { encryptPrivateKey } from '../backup.ts';
+import { ApiError, api } from './api.ts';
+import { $, $$, downloadText, must, setBusy } from './dom.ts';
+import { FormUi, bindRevealButtons, type FieldErrors } from './fields.ts';
+import { getBackup, saveBackup } from './keystore.ts';
+import { backupFileName, backupFileText } from './backup-file.ts';
+import { dateText, groupedHex } from '../../web/pages/format.ts';
+
+const FIELDS = ['login', 'password', 'code'] as const;
+
+export function initRecover(): void {
+  const form = must<HTMLFormElement>('[data-form="recover"]');
+  const ui = new FormUi(form, { markValid: false });
+  bindRevealButtons();
+
+  const validate = (): FieldErrors => {
+    const parsed = v.safeParse(recoverRequestSchema, { login: ui.value('login'), password: ui.value('password'), code: ui.value('code'), csr: 'pending' });
+    const errors: FieldErrors = parsed.success ? {} : issuesToFields(parsed.issues);
+    for (const f of FIELDS) errors[f] ??= undefined;
+    return errors;
+  };
+  ui.live([...FIELDS], validate);
+
+  const submit = must<HTMLButtonElement>('[data-submit]', form);
+  const formError = must('[data-form-error]', form);
+  const progress = must('[data-progress]', form);
+  const live = must('[data-progress-live]', form);
+  const step = (name: string) => {
+    let reached = false;
+    for (const li of $$('[data-progress-step]', progress)) {
+      const here = li.dataset.progressStep === name;
+      li.classList.toggle('is-active', here);
+      li.classList.toggle('is-done', !here && !reached);
+      if (here) {
+        reached = true;
+        live.textContent = `${li.textContent}…`;
+      }
+    }
+  };
+  const fail = (text: string) => {
+    formError.textContent = text;
+    formError.hidden = false;
+    formError.focus();
+  };
+
+  let done: { login: string; backup: string; certificate: string; previous: string[] } | undefined;
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    formError.hidden = true;
+    const errors = validate();
+    ui.touchAll([...FIELDS]);
+    ui.show(errors, [...FIELDS]);
+    if (Object.values(errors).some(Boolean)) {
+      ui.showSummary(errors);
+      return;
+    }
+    ui.hideSummary();
+    setBusy(submit, true);
+    progress.hidden = false;
+    const login = ui.value('login').trim();
+    const password = ui.value('password');
+    try {
+      step('key');
+      const key = await generateKey();
+      let backup: string;
+      let csr: string;
+      try {
+        csr = await makeCsr(key, login);
+        step('store');
+        backup = await encryptPrivateKey(key.pkcs8, password);
+      } finally {
+        key.forget();
+      }
+      step('recover');
+      const issued = await api<EnrollResponse>('POST', '/api/v1/certificate/recover', { login, password, code: ui.value('code'), csr });
+      const stored = await getBackup(issued.login).catch(() => undefined);
+      const previous = stored ? [{ backup: stored.backup, serial: stored.serial }, ...(stored.previous ?? [])] : [];
+      await saveBackup({ login: issued.login, backup, certificate: issued.certificate, serial: issued.serial, previous }).catch(() => {
+        // No IndexedDB (private mode in some browsers): the file download is then the only copy.
+      });
+      done = { login: issued.login, backup, certificate: issued.certificate, previous: previous.map((p) => p.backup) };
+      showDone(issued);
+    } catch (err) {
+      progress.hidden = true;
+      live.textContent = '';
+      if (err instanceof ApiError && err.code === 'validation') {
+        const { csr, ...rest } = err.fields;
+        ui.show(rest, Object.keys(rest));
+        if (Object.keys(rest).length) ui.showSummary(rest);
+        if (csr) fail(`Your browser's certificate request was refused: ${csr}`);
+      } else if (err instanceof ApiError) {
+        fail(
+          err.code === 'invalid_credentials'
+            ? 'The login, the password or the recovery code is wrong, or the code has expired or was already used. Check all three; if it still fails, ask the operator for a new code.'
+            : err.code === 'bad_csr'
+              ? `Your browser's certificate request was refused: ${err.message}`
+              : err.code === 'rate_limited'
+                ? 'Too many attempts. Wait a minute, then try again.'
+                : err.message,
+        );
+      } else {
+        fail('Your browser could not create the key. Use an up-to-date browser and try again.');
+      }
+    } finally {
+      setBusy(submit, false);
+    }
+  });
+
+  function showDone(issued: EnrollResponse): void {
+    must('[data-step="form"]').hidden = true;
+    const panel = must('[data-step="done"]');
+    must('[data-done-login]', panel).textContent = `@${issued.login}`;
+    must('[data-done-serial]', panel).textContent = issued.serial;
+    must('[data-done-fingerprint]', panel).textContent = groupedHex(issued.fingerprint);
+    must('[data-done-expiry]', panel).textContent = dateText(issued.notAfter);
+    must<HTMLAnchorElement>('[data-login-link]', panel).href = `/login?login=${encodeURIComponent(issued.login)}&notice=recovered`;
+    panel.hidden = false;
+    document.title = 'Access recovered · TEKUP_chat';
+    must('#recovered-title', panel).focus();
+  }
+
+  $('[data-action="download-backup"]')?.addEventListener('click', () => {
+    if (!done) return;
+    downloadText(backupFileName(done.login), backupFileText(done.login, done.backup, done.certificate, done.previous));
+  });
+}

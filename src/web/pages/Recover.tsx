@@ -1,0 +1,110 @@
+// Recovery (extension, docs/protocol.md): for someone who cannot log in any more — their
+// certificate was revoked or has expired, or this browser lost their key. With the one-time code
+// an operator gave them and their password, the browser makes a new key and CSR exactly as
+// registration does, keeps the key encrypted under the password, and gets a new certificate.
+import { AuthShell } from './Layout.tsx';
+import { ErrorSummary, Field, RevealButton } from './Field.tsx';
+import { Icon } from './icons.tsx';
+
+export function RecoverPage({ login }: { login?: string }) {
+  return (
+    <AuthShell title="Recover access" page="recover">
+      <section class="auth-card" data-step="form" aria-labelledby="recover-title">
+        <header class="auth-head">
+          <h1 id="recover-title">Recover access</h1>
+          <p class="lead">
+            For when your certificate was revoked or has expired, or your key is lost. <a href="/login">Back to log in</a>
+          </p>
+        </header>
+        <ErrorSummary />
+        <form class="form" id="recover-form" novalidate data-form="recover">
+          <Field name="login" label="Login" autocomplete="username" value={login} attrs={{ autocapitalize: 'none', spellcheck: 'false', maxlength: '64' }} />
+          <Field
+            name="password"
+            label="Password"
+            hint="The password of your account. It also encrypts your new key in this browser."
+            type="password"
+            autocomplete="current-password"
+            addon={<RevealButton target="password" />}
+          />
+          <Field
+            name="code"
+            label="Recovery code"
+            hint="The one-time code a TEKUP_chat operator gave you, like ABCD-EFGH-…; capitals and dashes are optional."
+            autocomplete="one-time-code"
+            attrs={{ autocapitalize: 'characters', spellcheck: 'false', maxlength: '64', class: 'input mono' }}
+          />
+          <div class="callout callout-info">
+            <Icon name="key" />
+            <p>
+              This browser creates a new private key and a certificate request. The key never leaves this device unencrypted. Your new certificate replaces every earlier one, and
+              sessions still open elsewhere end.
+            </p>
+          </div>
+          <div class="form-error" data-form-error role="alert" tabindex={-1} hidden></div>
+          <div class="form-actions">
+            <button type="submit" class="btn btn-primary btn-block" data-submit>
+              <span class="spinner" aria-hidden="true"></span>
+              <span data-submit-label>Get a new certificate</span>
+            </button>
+          </div>
+          <ol class="progress-steps" data-progress hidden aria-label="Progress">
+            <li data-progress-step="key">Creating your new key</li>
+            <li data-progress-step="store">Encrypting it with your password</li>
+            <li data-progress-step="recover">Getting your certificate</li>
+          </ol>
+          <p class="visually-hidden" data-progress-live role="status" aria-live="polite"></p>
+        </form>
+      </section>
+
+      <section class="auth-card" data-step="done" aria-labelledby="recovered-title" hidden>
+        <div class="success-mark" aria-hidden="true">
+          <Icon name="checkCircle" />
+        </div>
+        <header class="auth-head">
+          <h1 id="recovered-title" tabindex={-1}>
+            Access recovered
+          </h1>
+          <p class="lead">Your new certificate is ready and your new key is stored, encrypted, in this browser. Earlier certificates are revoked.</p>
+        </header>
+        <dl class="facts">
+          <div>
+            <dt>Login</dt>
+            <dd data-done-login></dd>
+          </div>
+          <div>
+            <dt>Certificate serial</dt>
+            <dd class="mono" data-done-serial></dd>
+          </div>
+          <div>
+            <dt>Fingerprint (SHA-256)</dt>
+            <dd class="mono fingerprint" data-done-fingerprint></dd>
+          </div>
+          <div>
+            <dt>Valid until</dt>
+            <dd data-done-expiry></dd>
+          </div>
+        </dl>
+        <div class="form">
+          <div class="callout callout-warning">
+            <Icon name="download" />
+            <div>
+              <p>
+                <strong>Download your new key backup.</strong> Your old backup no longer logs you in; this one does, from any browser. It is encrypted with your password.
+              </p>
+            </div>
+          </div>
+          <div class="form-actions form-actions-split">
+            <button type="button" class="btn btn-secondary" data-action="download-backup">
+              <Icon name="download" />
+              Download key backup
+            </button>
+            <a class="btn btn-primary" href="/login" data-login-link>
+              Log in
+            </a>
+          </div>
+        </div>
+      </section>
+    </AuthShell>
+  );
+}
