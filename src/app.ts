@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import type { Config } from './config.ts';
 import type { Log } from './log.ts';
 import { openDatabase, type Db } from './store/sqlite.ts';
+import { startCheckpoints } from './store/checkpoints.ts';
 import { SqliteCertificateRecords } from './store/certificates.ts';
 import { EmbeddedDirectory } from './directory/embedded.ts';
 import { LdapDirectory } from './directory/ldap.ts';
@@ -93,6 +94,7 @@ async function openDirectory(config: Config, db: Db, log: Log): Promise<Director
 export async function createService({ config, log, now = () => new Date(), repair = true }: AppOptions): Promise<Service> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(join(config.dataDir, 'tekup.db'));
+  const checkpoints = startCheckpoints(db, (detail) => log('checkpoint failed', { detail }));
   const records = new SqliteCertificateRecords(db);
   const directory = await openDirectory(config, db, log);
   const ca = await Authority.open(config.dataDir, PROFILES, now);
@@ -202,6 +204,7 @@ export async function createService({ config, log, now = () => new Date(), repai
     beforeClose,
     async close() {
       await directory.close();
+      await checkpoints.stop();
       db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       db.close();
     },
