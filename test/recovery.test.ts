@@ -253,6 +253,31 @@ describe('recovery refusals with an injected clock: one answer for every wrong p
   });
 });
 
+describe('recovery after expiry', () => {
+  it('an expired certificate cannot log in; recovery issues a new one that does', async () => {
+    // One-day certificates and two days later: far enough for expiry, near enough for the session
+    // cookie (browsers cap Expires at 400 days ahead of the real clock, and hono enforces it).
+    const app = await startInProcess({ env: { TEKUP_CERT_DAYS: '1' } });
+    try {
+      const u = await enrollUser(app.url, 'rcexpired');
+      app.clock.now = new Date(app.clock.now.getTime() + 2 * 86_400_000);
+      const refused = await attemptLogin(app.url, { login: u.login, password: u.password, certificate: u.certificate, keyPem: u.keyPem });
+      assert.equal(refused.json.reason, 'expired');
+      const { code } = await app.service.recovery.issueCode(u.login);
+      const fresh = makeCsr();
+      const res = await recover(app.url, { login: u.login, password: u.password, code, csr: fresh.csr });
+      assert.equal(res.status, 201, JSON.stringify(res.json));
+      assert.ok(Date.parse(res.json.notAfter) > app.clock.now.getTime() + 23 * 3600_000);
+      const ok = await attemptLogin(app.url, { login: u.login, password: u.password, certificate: res.json.certificate, keyPem: fresh.key });
+      assert.equal(ok.status, 200, JSON.stringify(ok.json));
+      // The expired one, never revoked before, is revoked as superseded now.
+      assert.equal(app.service.records.get(u.serial)!.revocationReason, 'superseded');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('recovery rate limits', () => {
   it('answers 429 past the per-login limit, whatever the address', async () => {
     const app = await startInProcess({ env: { TEKUP_LOGIN_PER_MINUTE: '3' } });

@@ -118,12 +118,13 @@ export class Recovery {
     const passwordOk = await verifyPassword(req.password, user?.passwordHash ?? (await this.dummy()));
     if (!user || !stored || !codeOk || !passwordOk) throw recoveryRefused();
 
-    const answer = await lifecycle.recover(user.login, req.csr, () => {
+    return lifecycle.recover(user.login, req.csr, () => {
       // Another request may have used the code (or it expired) since the check above.
       if (!store.take(user.login, given, this.d.now().toISOString())) throw recoveryRefused();
+      // Sessions end before the certificate changes, so no crash can leave one open with a key
+      // the person no longer holds. Not undone if issuing fails: they can log in again.
+      for (const r of records.forLogin(user.login)) sessions.closeForCertificate(r.serial);
       return () => store.put(stored);
     });
-    for (const r of records.forLogin(user.login)) if (r.serial !== answer.serial) sessions.closeForCertificate(r.serial);
-    return answer;
   }
 }
