@@ -67,7 +67,7 @@ export function initRecover(): void {
     ui.hideSummary();
     setBusy(submit, true);
     progress.hidden = false;
-    const login = ui.value('login').trim();
+    const login = ui.value('login').trim().toLowerCase(); // logins are lower case (§2), as the login page assumes
     const password = ui.value('password');
     try {
       step('key');
