@@ -3,10 +3,13 @@
 // RSASSA-PKCS1-v1_5 signatures are deterministic, so the two must agree byte for byte.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { issueServerCertificate, issueUserCertificate, userSubject } from '../src/pki/issue.ts';
+import { UserIssuer, issueServerCertificate, issueUserCertificate, userSubject } from '../src/pki/issue.ts';
 import { PROFILES, type LeafProfile } from '../src/pki/profiles.ts';
 import { extKeyUsage, keyUsage, revocationLinks } from '../src/pki/extensions.ts';
-import { CA_SIGNING, x509 } from '../src/pki/x509.ts';
+import { CA_SIGNING, fingerprint, x509 } from '../src/pki/x509.ts';
+import { spkiKeyBits } from '../src/pki/der.ts';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { testCa } from './helpers/ca.ts';
 
 const DAY = 86_400_000;
@@ -76,5 +79,42 @@ describe('issued certificates', () => {
       serials.add(c.serialNumber);
     }
     assert.equal(serials.size, 20);
+  });
+
+  it('are described by the issuer (record and protocol §2 answer) exactly as parsing them says', async () => {
+    const { ca } = await testCa();
+    const keys = await crypto.subtle.generateKey({ ...CA_SIGNING, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ['sign', 'verify']);
+    const publicKey = new x509.PublicKey(await crypto.subtle.exportKey('spki', keys.publicKey));
+    const now = new Date('2026-11-25T08:00:00.789Z');
+    const issuer = new UserIssuer({ ca, profile: PROFILES.user, publicUrl: 'http://127.0.0.1:1', days: 30, now: () => now });
+    const issued = await issuer.issue({ login: 'carol', firstName: 'Carol', lastName: 'C', email: 'c@example.org' }, publicKey);
+    const cert = new x509.X509Certificate(new Uint8Array(issued.record.der));
+    assert.equal(issued.record.serial, cert.serialNumber);
+    assert.equal(issued.record.fingerprint, await fingerprint(cert));
+    assert.equal(issued.record.notBefore, cert.notBefore.toISOString());
+    assert.equal(issued.record.notAfter, cert.notAfter.toISOString());
+    assert.equal(issued.record.notBefore, '2026-11-25T08:00:00.000Z');
+    assert.equal(issued.record.issuedAt, now.toISOString());
+    const answer = issuer.answer(issued);
+    assert.equal(answer.certificate, cert.toString('pem') + '\n');
+    assert.equal(answer.fingerprint, issued.record.fingerprint);
+  });
+});
+
+describe('spkiKeyBits', () => {
+  it('finds the subjectPublicKey bits of RSA and EC keys as asn1-schema reads them, and refuses other shapes', async () => {
+    for (const params of [
+      { ...CA_SIGNING, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
+      { ...CA_SIGNING, modulusLength: 4096, publicExponent: new Uint8Array([1, 0, 1]) },
+      { name: 'ECDSA', namedCurve: 'P-256' },
+    ]) {
+      const keys = (await crypto.subtle.generateKey(params, true, ['sign', 'verify'])) as CryptoKeyPair;
+      const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey));
+      assert.deepEqual(spkiKeyBits(spki), new Uint8Array(AsnConvert.parse(spki, SubjectPublicKeyInfo).subjectPublicKey));
+      assert.throws(() => spkiKeyBits(spki.subarray(0, spki.length - 1)), RangeError);
+    }
+    for (const bad of [new Uint8Array(), new Uint8Array([0x30, 0x00]), new Uint8Array([0x04, 0x02, 0x00, 0x00]), new Uint8Array([0x30, 0x85, 1, 1, 1, 1, 1])]) {
+      assert.throws(() => spkiKeyBits(bad), RangeError);
+    }
   });
 });

@@ -74,3 +74,30 @@ export function generalizedTime(date: Date): Uint8Array<ArrayBuffer> {
   const text = date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:T]/g, '');
   return tlv(0x18, new TextEncoder().encode(text));
 }
+
+/**
+ * The value of a SubjectPublicKeyInfo's subjectPublicKey BIT STRING (without its unused-bits
+ * octet), from DER already parsed and checked elsewhere: what RFC 5280 §4.2.1.2 (1) hashes into a
+ * key identifier. Throws on anything not shaped SEQUENCE { SEQUENCE …, BIT STRING }.
+ */
+export function spkiKeyBits(spki: Uint8Array): Uint8Array {
+  const read = (at: number, tag: number): { start: number; end: number } => {
+    if (spki[at] !== tag) throw new RangeError('not a SubjectPublicKeyInfo');
+    let len = spki[at + 1];
+    let start = at + 2;
+    if (len & 0x80) {
+      const n = len & 0x7f;
+      if (n < 1 || n > 4) throw new RangeError('not a SubjectPublicKeyInfo');
+      len = 0;
+      for (let i = 0; i < n; i++) len = len * 256 + spki[start + i];
+      start += n;
+    }
+    if (start + len > spki.length) throw new RangeError('not a SubjectPublicKeyInfo');
+    return { start, end: start + len };
+  };
+  const outer = read(0, 0x30);
+  const algorithm = read(outer.start, 0x30);
+  const key = read(algorithm.end, 0x03);
+  if (key.end !== outer.end || spki[key.start] !== 0) throw new RangeError('not a SubjectPublicKeyInfo');
+  return spki.subarray(key.start + 1, key.end);
+}

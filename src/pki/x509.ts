@@ -29,9 +29,14 @@ export function hex(bytes: ArrayBuffer | Uint8Array): string {
   return Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('hex');
 }
 
+/** A certificate parsed, or only its DER (what the issuer holds before anything needs parsing). */
+export type CertificateLike = x509.X509Certificate | Uint8Array;
+
+const derOf = (cert: CertificateLike): BufferSource => (cert instanceof Uint8Array ? new Uint8Array(cert) : cert.rawData);
+
 /** Protocol: a fingerprint is the lowercase hex SHA-256 of the DER certificate. */
-export async function fingerprint(cert: x509.X509Certificate): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', cert.rawData));
+export async function fingerprint(cert: CertificateLike): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', derOf(cert)));
 }
 
 /** A random positive serial of 128 bits whose DER form equals its hex (first byte 0x01–0x7f). */
@@ -41,8 +46,8 @@ export function randomSerial(): string {
   return hex(bytes);
 }
 
-export function toPem(cert: x509.X509Certificate): string {
-  return cert.toString('pem') + '\n';
+export function toPem(cert: CertificateLike): string {
+  return x509.PemConverter.encode(derOf(cert), 'CERTIFICATE') + '\n';
 }
 
 /** Bit length of an RSA public key's modulus, or undefined when the key is not RSA. */
