@@ -5,15 +5,12 @@
 import * as v from 'valibot';
 import { issuesToFields, type EnrollResponse } from '../../protocol/enroll.ts';
 import { recoverRequestSchema } from '../../protocol/recovery.ts';
-import { generateKey } from '../keys.ts';
-import { makeCsr } from '../csr.ts';
-import { encryptPrivateKey } from '../backup.ts';
+import { newKeyWithCsr, progressSteps, showIssuedFacts } from './issued.ts';
 import { ApiError, api } from './api.ts';
-import { $, $$, downloadText, must, setBusy } from './dom.ts';
+import { $, downloadText, must, setBusy } from './dom.ts';
 import { FormUi, bindRevealButtons, type FieldErrors } from './fields.ts';
 import { getBackup, saveBackup } from './keystore.ts';
 import { backupFileName, backupFileText } from './backup-file.ts';
-import { dateText, groupedHex } from '../../web/pages/format.ts';
 
 const FIELDS = ['login', 'password', 'code'] as const;
 
@@ -34,18 +31,7 @@ export function initRecover(): void {
   const formError = must('[data-form-error]', form);
   const progress = must('[data-progress]', form);
   const live = must('[data-progress-live]', form);
-  const step = (name: string) => {
-    let reached = false;
-    for (const li of $$('[data-progress-step]', progress)) {
-      const here = li.dataset.progressStep === name;
-      li.classList.toggle('is-active', here);
-      li.classList.toggle('is-done', !here && !reached);
-      if (here) {
-        reached = true;
-        live.textContent = `${li.textContent}…`;
-      }
-    }
-  };
+  const step = progressSteps(progress, live);
   const fail = (text: string) => {
     formError.textContent = text;
     formError.hidden = false;
@@ -70,17 +56,7 @@ export function initRecover(): void {
     const login = ui.value('login').trim().toLowerCase(); // logins are lower case (§2), as the login page assumes
     const password = ui.value('password');
     try {
-      step('key');
-      const key = await generateKey();
-      let backup: string;
-      let csr: string;
-      try {
-        csr = await makeCsr(key, login);
-        step('store');
-        backup = await encryptPrivateKey(key.pkcs8, password);
-      } finally {
-        key.forget();
-      }
+      const { csr, backup } = await newKeyWithCsr(login, password, step);
       step('recover');
       const issued = await api<EnrollResponse>('POST', '/api/v1/certificate/recover', { login, password, code: ui.value('code'), csr });
       const stored = await getBackup(issued.login).catch(() => undefined);
@@ -119,10 +95,7 @@ export function initRecover(): void {
   function showDone(issued: EnrollResponse): void {
     must('[data-step="form"]').hidden = true;
     const panel = must('[data-step="done"]');
-    must('[data-done-login]', panel).textContent = `@${issued.login}`;
-    must('[data-done-serial]', panel).textContent = issued.serial;
-    must('[data-done-fingerprint]', panel).textContent = groupedHex(issued.fingerprint);
-    must('[data-done-expiry]', panel).textContent = dateText(issued.notAfter);
+    showIssuedFacts(panel, issued);
     must<HTMLAnchorElement>('[data-login-link]', panel).href = `/login?login=${encodeURIComponent(issued.login)}&notice=recovered`;
     panel.hidden = false;
     document.title = 'Access recovered · TEKUP_chat';

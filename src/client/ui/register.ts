@@ -4,17 +4,15 @@
 // file; then one click logs in with the key still in memory.
 import * as v from 'valibot';
 import { ENROLL_FIELDS, enrollSchema, issuesToFields, type EnrollResponse } from '../../protocol/enroll.ts';
-import { generateKey, type KeyPair } from '../keys.ts';
-import { makeCsr } from '../csr.ts';
-import { encryptPrivateKey } from '../backup.ts';
+import type { KeyPair } from '../keys.ts';
+import { newKeyWithCsr, progressSteps, showIssuedFacts } from './issued.ts';
 import { ApiError, api } from './api.ts';
-import { $, $$, downloadText, must, setBusy } from './dom.ts';
+import { $, downloadText, must, setBusy } from './dom.ts';
 import { FormUi, bindRevealButtons, type FieldErrors } from './fields.ts';
 import { saveBackup } from './keystore.ts';
 import { backupFileName, backupFileText } from './backup-file.ts';
 import { signIn } from './signin.ts';
 import { refusalFor } from './refusals.ts';
-import { dateText, groupedHex } from '../../web/pages/format.ts';
 
 const FIELDS = ['firstName', 'lastName', 'cardNumber', 'email', 'login', 'password', 'password2'] as const;
 const CONFLICT_TEXT: Record<string, string> = {
@@ -45,18 +43,7 @@ export function initRegister(): void {
   const formError = must('[data-form-error]', form);
   const progress = must('[data-progress]', form);
   const live = must('[data-progress-live]', form);
-  const step = (name: string) => {
-    let reached = false;
-    for (const li of $$('[data-progress-step]', progress)) {
-      const here = li.dataset.progressStep === name;
-      li.classList.toggle('is-active', here);
-      li.classList.toggle('is-done', !here && !reached);
-      if (here) {
-        reached = true;
-        live.textContent = `${li.textContent}…`;
-      }
-    }
-  };
+  const step = progressSteps(progress, live);
 
   let done: { login: string; password: string; key: KeyPair; enrolled: EnrollResponse; backup: string } | undefined;
 
@@ -76,17 +63,7 @@ export function initRegister(): void {
     const login = ui.value('login').trim();
     const password = ui.value('password');
     try {
-      step('key');
-      const key = await generateKey();
-      let backup: string;
-      let csr: string;
-      try {
-        csr = await makeCsr(key, login);
-        step('store');
-        backup = await encryptPrivateKey(key.pkcs8, password);
-      } finally {
-        key.forget();
-      }
+      const { key, csr, backup } = await newKeyWithCsr(login, password, step);
       step('enroll');
       const body = Object.fromEntries(ENROLL_FIELDS.map((f) => [f, f === 'csr' ? csr : ui.value(f)]));
       const enrolled = await api<EnrollResponse>('POST', '/api/v1/enroll', body);
@@ -127,10 +104,7 @@ export function initRegister(): void {
     must('[data-step="form"]').hidden = true;
     const panel = must('[data-step="done"]');
     must('[data-done-name]', panel).textContent = firstName;
-    must('[data-done-login]', panel).textContent = `@${enrolled.login}`;
-    must('[data-done-serial]', panel).textContent = enrolled.serial;
-    must('[data-done-fingerprint]', panel).textContent = groupedHex(enrolled.fingerprint);
-    must('[data-done-expiry]', panel).textContent = dateText(enrolled.notAfter);
+    showIssuedFacts(panel, enrolled);
     panel.hidden = false;
     document.title = `Welcome · TEKUP_chat`;
     must('#done-title', panel).focus();

@@ -5,6 +5,7 @@
 import { AuthShell } from './Layout.tsx';
 import { ErrorSummary, Field, RevealButton } from './Field.tsx';
 import { Icon } from './icons.tsx';
+import { IssuedFacts } from './Register.tsx';
 
 export function RecoverPage({ login }: { login?: string }) {
   return (
@@ -67,24 +68,7 @@ export function RecoverPage({ login }: { login?: string }) {
           </h1>
           <p class="lead">Your new certificate is ready and your new key is stored, encrypted, in this browser. Earlier certificates are revoked.</p>
         </header>
-        <dl class="facts">
-          <div>
-            <dt>Login</dt>
-            <dd data-done-login></dd>
-          </div>
-          <div>
-            <dt>Certificate serial</dt>
-            <dd class="mono" data-done-serial></dd>
-          </div>
-          <div>
-            <dt>Fingerprint (SHA-256)</dt>
-            <dd class="mono fingerprint" data-done-fingerprint></dd>
-          </div>
-          <div>
-            <dt>Valid until</dt>
-            <dd data-done-expiry></dd>
-          </div>
-        </dl>
+        <IssuedFacts />
         <div class="form">
           <div class="callout callout-warning">
             <Icon name="download" />

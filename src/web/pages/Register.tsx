@@ -85,24 +85,7 @@ export function RegisterPage({ cardPattern, cardHint }: RegisterProps) {
           </h1>
           <p class="lead">Your certificate is ready and your key is stored, encrypted, in this browser.</p>
         </header>
-        <dl class="facts">
-          <div>
-            <dt>Login</dt>
-            <dd data-done-login></dd>
-          </div>
-          <div>
-            <dt>Certificate serial</dt>
-            <dd class="mono" data-done-serial></dd>
-          </div>
-          <div>
-            <dt>Fingerprint (SHA-256)</dt>
-            <dd class="mono fingerprint" data-done-fingerprint></dd>
-          </div>
-          <div>
-            <dt>Valid until</dt>
-            <dd data-done-expiry></dd>
-          </div>
-        </dl>
+        <IssuedFacts />
         <div class="callout callout-warning">
           <Icon name="download" />
           <div>
@@ -124,5 +107,29 @@ export function RegisterPage({ cardPattern, cardHint }: RegisterProps) {
         <p class="form-error" data-continue-error role="alert" hidden></p>
       </section>
     </AuthShell>
+  );
+}
+
+/** The new certificate's facts, filled in by the browser script (client/ui/issued.ts showIssuedFacts). */
+export function IssuedFacts() {
+  return (
+    <dl class="facts">
+      <div>
+        <dt>Login</dt>
+        <dd data-done-login></dd>
+      </div>
+      <div>
+        <dt>Certificate serial</dt>
+        <dd class="mono" data-done-serial></dd>
+      </div>
+      <div>
+        <dt>Fingerprint (SHA-256)</dt>
+        <dd class="mono fingerprint" data-done-fingerprint></dd>
+      </div>
+      <div>
+        <dt>Valid until</dt>
+        <dd data-done-expiry></dd>
+      </div>
+    </dl>
   );
 }
