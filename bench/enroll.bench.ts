@@ -48,7 +48,7 @@ try {
   const afterwards = await bareHashRate(SECONDS * 1000);
   const baseline = (before + afterwards) / 2;
   const ok = r.statuses['201'] ?? 0;
-  const rate = (ok / r.elapsedMs) * 1000;
+  const rate = r.rate;
   const ratio = rate / baseline;
   report({
     bench: 'enroll',
@@ -65,7 +65,7 @@ try {
       },
     ],
     notes: [
-      `${ok} enrollments in ${(r.elapsedMs / 1000).toFixed(1)} s, ${CONCURRENCY} in flight; statuses ${JSON.stringify(r.statuses)}, errors ${r.errors}`,
+      `${ok} enrollments measured, ${(r.elapsedMs / 1000).toFixed(1)} s of steady load, ${CONCURRENCY} in flight; statuses ${JSON.stringify(r.statuses)}, errors ${r.errors}`,
       `bare pbkdf2 ${before.toFixed(1)}/s before and ${afterwards.toFixed(1)}/s after; ${availableParallelism()} cores, UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? 'default (4)'} for the baseline, the server hashes on ${availableParallelism()} threads of its own`,
       ...r.samples,
     ],
