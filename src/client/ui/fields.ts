@@ -65,8 +65,19 @@ export class FormUi {
     }
   }
 
-  touchAll(names: string[]): void {
+  /**
+   * On submit: every named field counts as visited and shows its problem, and the summary lists
+   * them. True when there is nothing to fix.
+   */
+  submitCheck(errors: FieldErrors, names: string[]): boolean {
     for (const n of names) this.touched.add(n);
+    this.show(errors, names);
+    if (Object.values(errors).some(Boolean)) {
+      this.showSummary(errors);
+      return false;
+    }
+    this.hideSummary();
+    return true;
   }
 
   /** The summary on submit: every problem with a link to its field; focus moves to it. */

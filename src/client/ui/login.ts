@@ -150,14 +150,7 @@ export function initLogin(): void {
     e.preventDefault();
     refusal.hidden = true;
     ui.show({ backup: undefined, certificate: undefined });
-    const errors = validate();
-    ui.touchAll(['login', 'password']);
-    ui.show(errors);
-    if (Object.values(errors).some(Boolean)) {
-      ui.showSummary(errors);
-      return;
-    }
-    ui.hideSummary();
+    if (!ui.submitCheck(validate(), ['login', 'password'])) return;
     setBusy(submit, true);
     const label = must('[data-submit-label]', submit);
     const login = ui.value('login').trim().toLowerCase();

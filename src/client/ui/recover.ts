@@ -43,14 +43,7 @@ export function initRecover(): void {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     formError.hidden = true;
-    const errors = validate();
-    ui.touchAll([...FIELDS]);
-    ui.show(errors, [...FIELDS]);
-    if (Object.values(errors).some(Boolean)) {
-      ui.showSummary(errors);
-      return;
-    }
-    ui.hideSummary();
+    if (!ui.submitCheck(validate(), [...FIELDS])) return;
     setBusy(submit, true);
     progress.hidden = false;
     const login = ui.value('login').trim().toLowerCase(); // logins are lower case (§2), as the login page assumes
