@@ -5,7 +5,7 @@
 import { AuthShell } from './Layout.tsx';
 import { ErrorSummary, Field, RevealButton } from './Field.tsx';
 import { Icon } from './icons.tsx';
-import { IssuedFacts } from './Register.tsx';
+import { IssuedFacts, ProgressSteps } from './Register.tsx';
 
 export function RecoverPage({ login }: { login?: string }) {
   return (
@@ -49,12 +49,13 @@ export function RecoverPage({ login }: { login?: string }) {
               <span data-submit-label>Get a new certificate</span>
             </button>
           </div>
-          <ol class="progress-steps" data-progress hidden aria-label="Progress">
-            <li data-progress-step="key">Creating your new key</li>
-            <li data-progress-step="store">Encrypting it with your password</li>
-            <li data-progress-step="recover">Getting your certificate</li>
-          </ol>
-          <p class="visually-hidden" data-progress-live role="status" aria-live="polite"></p>
+          <ProgressSteps
+            steps={[
+              ['key', 'Creating your new key'],
+              ['store', 'Encrypting it with your password'],
+              ['recover', 'Getting your certificate'],
+            ]}
+          />
         </form>
       </section>
 

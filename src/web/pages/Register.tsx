@@ -66,12 +66,13 @@ export function RegisterPage({ cardPattern, cardHint }: RegisterProps) {
               <span data-submit-label>Create my account</span>
             </button>
           </div>
-          <ol class="progress-steps" data-progress hidden aria-label="Progress">
-            <li data-progress-step="key">Creating your key</li>
-            <li data-progress-step="store">Encrypting it with your password</li>
-            <li data-progress-step="enroll">Getting your certificate</li>
-          </ol>
-          <p class="visually-hidden" data-progress-live role="status" aria-live="polite"></p>
+          <ProgressSteps
+            steps={[
+              ['key', 'Creating your key'],
+              ['store', 'Encrypting it with your password'],
+              ['enroll', 'Getting your certificate'],
+            ]}
+          />
         </form>
       </section>
 
@@ -107,6 +108,20 @@ export function RegisterPage({ cardPattern, cardHint }: RegisterProps) {
         <p class="form-error" data-continue-error role="alert" hidden></p>
       </section>
     </AuthShell>
+  );
+}
+
+/** The steps a key-making form goes through, shown while it works (client/ui/issued.ts progressSteps). */
+export function ProgressSteps({ steps }: { steps: [name: string, label: string][] }) {
+  return (
+    <>
+      <ol class="progress-steps" data-progress hidden aria-label="Progress">
+        {steps.map(([name, label]) => (
+          <li data-progress-step={name}>{label}</li>
+        ))}
+      </ol>
+      <p class="visually-hidden" data-progress-live role="status" aria-live="polite"></p>
+    </>
   );
 }
 
