@@ -71,6 +71,9 @@ describe('the happy path', () => {
     assert.match(cookie, /^tekup_session=[^;]+;/);
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Strict/);
+    // Twelve hours, counted by the browser's own clock.
+    assert.match(cookie, /Max-Age=43200(;|$)/);
+    assert.doesNotMatch(cookie, /Expires=/);
     assert.doesNotMatch(cookie, /Secure/, 'plain HTTP (--no-tls) cookies cannot be Secure');
     assert.equal(sessionCount(), before + 1);
 
@@ -332,3 +335,17 @@ function writeCert(dir: string, pem: string): string {
   writeFileSync(f, pem);
   return f;
 }
+
+describe("a server clock far from the browser's", () => {
+  it('still logs in with a cookie: its life is a Max-Age, not a date the browser would judge by its own clock', async () => {
+    const s = await startInProcess({ now: new Date(Date.now() + 500 * 86_400_000) });
+    try {
+      const u = await enrollUser(s.url, 'farclock');
+      const res = await attemptLogin(s.url, { login: u.login, password: u.password, certificate: u.certificate, keyPem: u.keyPem });
+      assert.equal(res.status, 200, JSON.stringify(res.json));
+      assert.match(res.headers.get('set-cookie')!, /Max-Age=43200(;|$)/);
+    } finally {
+      await s.close();
+    }
+  });
+});

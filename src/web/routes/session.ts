@@ -4,7 +4,7 @@ import { deleteCookie, setCookie } from 'hono/cookie';
 import { SESSION_COOKIE, challengeRequestSchema, sessionRequestSchema, type ChallengeResponse, type SessionResponse } from '../../protocol/session.ts';
 import type { LoginService } from '../../auth/login.ts';
 import type { Challenges } from '../../auth/challenges.ts';
-import type { Sessions } from '../../auth/sessions.ts';
+import { SESSION_TTL_MS, type Sessions } from '../../auth/sessions.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
 import type { AuthEnv } from '../auth.ts';
 import type { MiddlewareHandler } from 'hono';
@@ -47,7 +47,9 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
       sameSite: 'Strict',
       secure: d.secureCookie,
       path: '/',
-      expires: s.expiresAt,
+      // Max-Age, not Expires: the browser counts the session's life from its own clock, so a
+      // browser whose clock is off keeps the cookie exactly as long as the server keeps the session.
+      maxAge: Math.floor(SESSION_TTL_MS / 1000),
     });
     c.header('cache-control', 'no-store');
     return c.json({ token: s.token, expiresAt: s.expiresAt.toISOString(), login: s.login } satisfies SessionResponse);
