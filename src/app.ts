@@ -43,6 +43,9 @@ import { Hub } from './chat/hub.ts';
 import { Relay } from './chat/relay.ts';
 import { SqliteMessageStore } from './store/messages.ts';
 import { messageRoutes } from './web/routes/messages.ts';
+import { ReadMarks } from './chat/read-marks.ts';
+import { SqliteReadMarks } from './store/read-marks.ts';
+import { conversationRoutes } from './web/routes/conversations.ts';
 import { pageRoutes } from './web/routes/pages.tsx';
 import { certificatesBySerialRoutes } from './web/routes/certificates.ts';
 import { Recovery } from './auth/recovery.ts';
@@ -188,6 +191,8 @@ export async function createService({ config, log, now = () => new Date(), repai
   const messageStore = new SqliteMessageStore(db);
   const relay = new Relay({ directory, records, store: messageStore, hub, presence, now });
   app.route('/', messageRoutes({ relay, store: messageStore, hub, presence, auth, onShutdown: (fn) => beforeClose.push(fn) }));
+  // After the message store: the read marks count messages through its table and indexes.
+  app.route('/', conversationRoutes({ marks: new ReadMarks(new SqliteReadMarks(db), hub), auth }));
   app.route('/', certificatesBySerialRoutes(records, auth, now));
   app.route('/', pageRoutes({ roster, directory, records, ca, auth, cardPattern: config.cardPattern, now }));
 

@@ -4,7 +4,16 @@ import type { StoredMessage } from './messages.ts';
 
 export type HubEvent =
   | { type: 'message'; message: StoredMessage }
-  | { type: 'presence'; login: string; online: boolean };
+  | { type: 'presence'; login: string; online: boolean }
+  | { type: 'read'; read: ReadEvent };
+
+/** A reader's mark moved: what is left unread in that conversation, for their other streams. */
+export interface ReadEvent {
+  peer: string;
+  upTo: number;
+  unread: number;
+  lastSeq: number;
+}
 
 export type Subscriber = (event: HubEvent) => void;
 
@@ -33,6 +42,12 @@ export class Hub {
   presence(login: string, online: boolean): void {
     const event: HubEvent = { type: 'presence', login, online };
     for (const set of this.byLogin.values()) for (const s of set) s(event);
+  }
+
+  /** To the reader's own streams only (their other tabs and devices). */
+  read(login: string, read: ReadEvent): void {
+    const event: HubEvent = { type: 'read', read };
+    for (const s of this.byLogin.get(login) ?? []) s(event);
   }
 
   get streams(): number {

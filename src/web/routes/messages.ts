@@ -7,7 +7,7 @@ import { issuesToFields } from '../../protocol/enroll.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { LOGIN_PATTERN } from '../../protocol/session.ts';
 import type { Relay } from '../../chat/relay.ts';
-import type { Hub, HubEvent } from '../../chat/hub.ts';
+import type { Hub, HubEvent, ReadEvent } from '../../chat/hub.ts';
 import type { MessageStore, StoredMessage } from '../../chat/messages.ts';
 import type { Presence } from '../../chat/presence.ts';
 import type { AuthEnv } from '../auth.ts';
@@ -15,6 +15,9 @@ import { readJsonBody } from '../body.ts';
 import { alreadyDurable } from '../durable.ts';
 
 export const HEARTBEAT_MS = 15_000;
+
+/** The `read` event (an extension): seqs as strings, like the history cursors. */
+const readEventBody = (r: ReadEvent) => ({ with: r.peer, upTo: String(r.upTo), unread: r.unread, lastSeq: String(r.lastSeq) });
 const PAGE_MAX = 200;
 
 export interface MessageRouteDeps {
@@ -111,7 +114,8 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
           while (queue.length && !closed) {
             const e = queue.shift()!;
             if (e.type === 'message') await writeMessage(e.message);
-            else await stream.writeSSE({ event: 'presence', data: JSON.stringify({ login: e.login, online: e.online }) });
+            else if (e.type === 'presence') await stream.writeSSE({ event: 'presence', data: JSON.stringify({ login: e.login, online: e.online }) });
+            else await stream.writeSSE({ event: 'read', data: JSON.stringify(readEventBody(e.read)) });
           }
           if (closed) break;
           await new Promise<void>((resolve) => {

@@ -1,0 +1,59 @@
+// Read state kept on the server, so every device of a user agrees on what is unread: one mark per
+// (reader, peer), the seq of the newest message of that conversation the reader has seen. A mark
+// only ever moves forward, so a slow device reporting an older message changes nothing. Counts
+// and seqs only: the server still reads no message.
+import { DomainError } from '../protocol/errors.ts';
+import type { Hub } from './hub.ts';
+
+export interface ConversationSummary {
+  /** The other person. */
+  peer: string;
+  /** Messages from `peer` to the reader with seq above the reader's mark. */
+  unread: number;
+  /** The newest message of the conversation, either direction. */
+  lastSeq: number;
+  lastAt: string;
+}
+
+export interface ReadMarkStore {
+  /**
+   * Raises login's mark for peer to upTo unless it is already there or above; resolves once the
+   * change would survive a power cut, with whether the mark moved.
+   */
+  mark(login: string, peer: string, upTo: number): Promise<boolean>;
+  /** One summary per peer login has exchanged messages with (in no particular order). */
+  conversations(login: string): ConversationSummary[];
+  /** The summary of one conversation (unread 0 and lastSeq 0 when there is none). */
+  conversation(login: string, peer: string): ConversationSummary;
+  /** Whether seq names a message between login and peer (either direction). */
+  inConversation(login: string, peer: string, seq: number): boolean;
+}
+
+export class ReadMarks {
+  private readonly store: ReadMarkStore;
+  private readonly hub: Hub;
+
+  constructor(store: ReadMarkStore, hub: Hub) {
+    this.store = store;
+    this.hub = hub;
+  }
+
+  conversations(login: string): ConversationSummary[] {
+    return this.store.conversations(login);
+  }
+
+  /**
+   * The reader has seen everything up to upTo with peer. Only a message they can see is a valid
+   * mark: anything else (someone else's conversation, a seq that does not exist) is refused the
+   * same way, so the answer tells nothing about other people's messages.
+   */
+  async read(login: string, peer: string, upTo: number): Promise<void> {
+    if (!this.store.inConversation(login, peer, upTo)) {
+      throw new DomainError('not_found', `Message ${upTo} is not in your conversation with "${peer}".`);
+    }
+    if (!(await this.store.mark(login, peer, upTo))) return;
+    // After the mark is on disk: the reader's other tabs and devices clear their badge.
+    const now = this.store.conversation(login, peer);
+    this.hub.read(login, { peer, upTo, unread: now.unread, lastSeq: now.lastSeq });
+  }
+}

@@ -1,0 +1,83 @@
+// SQLite adapter of the read marks (src/chat/read-marks.ts). Marks live in their own table; the
+// counts come from the messages table (src/store/messages.ts, created first) through its indexes
+// only: messages_pair (from_login, to_login, seq) answers "newest message from A to B" and "how
+// many from A to B above a seq" as index seeks and range counts, and the list of peers is found by
+// skipping along that index from one distinct login to the next (a loose index scan), so a request
+// costs a few index seeks per person who ever sent a message, however many messages there are.
+import type { ConversationSummary, ReadMarkStore } from '../chat/read-marks.ts';
+import { durable, migrate, prepared, type Db } from './sqlite.ts';
+
+const SCHEMA = [
+  `CREATE TABLE read_marks (
+     login TEXT NOT NULL,
+     peer TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     PRIMARY KEY (login, peer)
+   ) WITHOUT ROWID;`,
+];
+
+// Peers of ?1: those who sent ?1 something (skip from one sender to the next in messages_pair,
+// keep those with a message to ?1) and those ?1 sent something to (skip along the recipients of ?1).
+const PEERS = `
+  WITH RECURSIVE
+    senders(s) AS (
+      SELECT (SELECT min(from_login) FROM messages)
+      UNION ALL
+      SELECT (SELECT min(from_login) FROM messages WHERE from_login > s) FROM senders WHERE s IS NOT NULL
+    ),
+    recipients(r) AS (
+      SELECT (SELECT min(to_login) FROM messages WHERE from_login = ?1)
+      UNION ALL
+      SELECT (SELECT min(to_login) FROM messages WHERE from_login = ?1 AND to_login > r) FROM recipients WHERE r IS NOT NULL
+    ),
+    peers(p) AS (
+      SELECT s FROM senders WHERE s IS NOT NULL AND s <> ?1 AND EXISTS (SELECT 1 FROM messages WHERE from_login = s AND to_login = ?1)
+      UNION
+      SELECT r FROM recipients WHERE r IS NOT NULL
+    )
+  SELECT p AS peer FROM peers`;
+
+const SUMMARY = `
+  SELECT m.mark,
+         (SELECT count(*) FROM messages WHERE from_login = ?2 AND to_login = ?1 AND seq > m.mark) AS unread,
+         max(coalesce((SELECT max(seq) FROM messages WHERE from_login = ?2 AND to_login = ?1), 0),
+             coalesce((SELECT max(seq) FROM messages WHERE from_login = ?1 AND to_login = ?2), 0)) AS last_seq
+  FROM (SELECT coalesce((SELECT seq FROM read_marks WHERE login = ?1 AND peer = ?2), 0) AS mark) AS m`;
+
+export class SqliteReadMarks implements ReadMarkStore {
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+    migrate(db, 'read_marks', SCHEMA);
+  }
+
+  async mark(login: string, peer: string, upTo: number): Promise<boolean> {
+    const moved = prepared(
+      this.db,
+      `INSERT INTO read_marks (login, peer, seq) VALUES (?, ?, ?)
+       ON CONFLICT (login, peer) DO UPDATE SET seq = excluded.seq WHERE excluded.seq > read_marks.seq`,
+    ).run(login, peer, upTo).changes;
+    // Also when the mark did not move: a concurrent request may have raised it without its sync
+    // done yet, and this answer must not promise a mark that a power cut could still lose.
+    await durable(this.db);
+    return Number(moved) > 0;
+  }
+
+  conversations(login: string): ConversationSummary[] {
+    const peers = prepared(this.db, PEERS).all(login) as { peer: string }[];
+    return peers.map((p) => this.conversation(login, p.peer));
+  }
+
+  conversation(login: string, peer: string): ConversationSummary {
+    const row = prepared(this.db, SUMMARY).get(login, peer) as { unread: number; last_seq: number };
+    const lastSeq = Number(row.last_seq);
+    const at = lastSeq ? (prepared(this.db, 'SELECT received_at FROM messages WHERE seq = ?').get(lastSeq) as { received_at: string } | undefined) : undefined;
+    return { peer, unread: Number(row.unread), lastSeq, lastAt: at?.received_at ?? '' };
+  }
+
+  inConversation(login: string, peer: string, seq: number): boolean {
+    const row = prepared(this.db, 'SELECT from_login AS f, to_login AS t FROM messages WHERE seq = ?').get(seq) as { f: string; t: string } | undefined;
+    return row !== undefined && login !== peer && ((row.f === login && row.t === peer) || (row.f === peer && row.t === login));
+  }
+}

@@ -1,0 +1,53 @@
+// Read state on the server (an extension, docs/protocol.md "Read state"): unread counts per
+// conversation for every device of a user, and the marker a device moves when its user has read.
+import { Hono, type MiddlewareHandler } from 'hono';
+import * as v from 'valibot';
+import { issuesToFields } from '../../protocol/enroll.ts';
+import { DomainError } from '../../protocol/errors.ts';
+import { LOGIN_PATTERN } from '../../protocol/session.ts';
+import type { ReadMarks } from '../../chat/read-marks.ts';
+import type { AuthEnv } from '../auth.ts';
+import { readJsonBody } from '../body.ts';
+import { alreadyDurable } from '../durable.ts';
+
+export interface ConversationRouteDeps {
+  marks: ReadMarks;
+  auth: MiddlewareHandler<AuthEnv>;
+}
+
+const readBody = v.strictObject(
+  {
+    upTo: v.pipe(v.string('upTo is the seq of the newest message read, as a string.'), v.regex(/^[1-9]\d{0,14}$/, 'upTo must be a message seq (a history cursor or an event id).'), v.transform(Number)),
+  },
+  'Send {"upTo": "<seq>"} and nothing else.',
+);
+const peerParam = v.pipe(v.string(), v.regex(LOGIN_PATTERN, 'The path must name a login: /api/v1/conversations/LOGIN/read.'));
+
+export function conversationRoutes(d: ConversationRouteDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  app.use('/api/v1/conversations', d.auth);
+  app.use('/api/v1/conversations/*', d.auth);
+
+  app.get('/api/v1/conversations', (c) => {
+    const list = d.marks.conversations(c.get('session').login).sort((a, b) => b.lastSeq - a.lastSeq);
+    return c.json({
+      conversations: list.map((s) => ({ with: s.peer, unread: s.unread, lastSeq: String(s.lastSeq), lastAt: s.lastAt })),
+    });
+  });
+
+  app.post('/api/v1/conversations/:login/read', async (c) => {
+    const peer = v.safeParse(peerParam, c.req.param('login'));
+    const body = v.safeParse(readBody, await readJsonBody(c));
+    if (!peer.success || !body.success) {
+      throw new DomainError('validation', 'The request needs fixing.', {
+        ...(peer.success ? {} : { login: peer.issues[0].message }),
+        ...(body.success ? {} : issuesToFields(body.issues)),
+      });
+    }
+    await d.marks.read(c.get('session').login, peer.output, body.output.upTo);
+    // read() resolves once the mark (if it moved) is synced to disk.
+    alreadyDurable(c);
+    return c.body(null, 204);
+  });
+  return app;
+}
