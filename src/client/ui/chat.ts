@@ -18,6 +18,8 @@ const NEWEST = '999999999999999';
 
 interface HistoryPage {
   messages: Envelope[];
+  /** The seq of the page's newest message. */
+  cursor: string | null;
   first: string | null;
   more: boolean;
 }
@@ -99,6 +101,8 @@ class Conversation {
   /** Settles once the recipient's certificate is known (or known to be unusable). */
   private ready: Promise<void> = Promise.resolve();
   private first: string | null = null;
+  /** The seq of the newest message shown: the read mark this page reports. */
+  private newest = 0;
   private readonly items = new Map<string, HTMLLIElement>();
 
   constructor(section: HTMLElement) {
@@ -132,7 +136,6 @@ class Conversation {
         void this.send(li.dataset.text);
       }
     });
-    markRead(this.peer);
     this.ready = (async () => {
       try {
         this.peerCert = await currentCertificate(this.peer);
@@ -144,6 +147,12 @@ class Conversation {
       }
     })();
     await Promise.all([this.ready, this.loadNewest()]);
+    this.seen();
+  }
+
+  /** When the person can see the conversation: everything shown counts as read, on every device. */
+  seen(): void {
+    if (document.visibilityState === 'visible') markRead(this.peer, this.newest);
   }
 
   private block(reason: string): void {
@@ -160,6 +169,7 @@ class Conversation {
       const page = await api<HistoryPage>('GET', `/api/v1/messages?with=${encodeURIComponent(this.peer)}&before=${NEWEST}&limit=${PAGE}`);
       await this.addAll(page.messages, false);
       this.first = page.first;
+      this.newest = Math.max(this.newest, Number(page.cursor ?? 0));
       this.olderButton.hidden = !page.more;
     } catch (err) {
       this.showLogError(err);
@@ -215,14 +225,18 @@ class Conversation {
     this.redoDays();
   }
 
-  /** Called for live messages of this conversation from the event stream. */
-  async receive(envelope: Envelope): Promise<void> {
+  /** Called for live messages of this conversation from the event stream (seq: the event id). */
+  async receive(envelope: Envelope, seq: number): Promise<void> {
     if (this.items.has(envelope.id)) return;
     const stick = this.nearEnd() || envelope.from === me();
     await this.addAll([envelope], true);
     this.updateEmpty();
     if (stick) this.scrollToEnd();
-    if (document.visibilityState === 'visible') markRead(this.peer);
+    // One's own messages are never unread: only a message from the peer moves the mark.
+    if (envelope.from !== me()) {
+      this.newest = Math.max(this.newest, seq);
+      this.seen();
+    }
   }
 
   private render(e: Envelope, o: Opened, live: boolean): HTMLLIElement {
@@ -410,10 +424,10 @@ export async function initChat(): Promise<void> {
     myKeys = await importPublicKeys(mine);
     remember({ serial: unlocked.serial, login: unlocked.login, status: 'valid', notAfter: mine.notAfter.toISOString(), cert: mine, keys: myKeys });
   }
-  onMessage(({ envelope }) => {
+  onMessage(({ seq, envelope }) => {
     const peer = envelope.from === me() ? envelope.to : envelope.from;
     if (!current || current.peer !== peer) return false;
-    void current.receive(envelope);
+    void current.receive(envelope, seq);
     return document.visibilityState === 'visible';
   });
   document.body.addEventListener('presence', (e) => updatePeerPresence((e as CustomEvent).detail));
@@ -430,7 +444,7 @@ export async function initChat(): Promise<void> {
     }
   });
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible' && current) markRead(current.peer);
+    current?.seen();
   });
   startConversation();
 }

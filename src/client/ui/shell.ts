@@ -20,48 +20,93 @@ export const onMessage = (h: MessageHandler) => {
 
 export const me = (): string => document.body.dataset.me ?? '';
 
-// ---------- unread counts (per browser, in localStorage: counts only, never content) ----------
-interface UnreadState {
-  [peer: string]: { unread: number; lastAt?: string; seq?: number };
+// ---------- unread counts (kept on the server, so every device agrees: counts and seqs only) ----------
+// GET /api/v1/conversations gives the counts; messages from the stream add to them; a `read` event
+// (this user read on another tab or device) sets what is left. `seq` is the newest message each
+// count accounts for: a message at or below it is already counted (two sources, one message).
+interface UnreadEntry {
+  unread: number;
+  lastAt?: string;
+  seq: number;
+  /** The highest mark this page sent, so a conversation left open does not post it again. */
+  reported: number;
 }
-const unreadKey = () => `tekup-chat:unread:${me()}`;
-export function readUnread(): UnreadState {
-  try {
-    return JSON.parse(localStorage.getItem(unreadKey()) ?? '{}') as UnreadState;
-  } catch {
-    return {};
-  }
+const unread = new Map<string, UnreadEntry>();
+const entryFor = (peer: string): UnreadEntry => {
+  let e = unread.get(peer);
+  if (!e) unread.set(peer, (e = { unread: 0, seq: 0, reported: 0 }));
+  return e;
+};
+
+interface ConversationSummary {
+  with: string;
+  unread: number;
+  lastSeq: string;
+  lastAt: string;
 }
-function writeUnread(s: UnreadState): void {
-  try {
-    localStorage.setItem(unreadKey(), JSON.stringify(s));
-  } catch {
-    // storage full or disabled: counts are a convenience
+
+/**
+ * The server's counts; a conversation this page has heard newer messages of keeps its own.
+ * Answers the newest seq the counts cover.
+ */
+async function loadUnread(): Promise<number> {
+  const { conversations } = await api<{ conversations: ConversationSummary[] }>('GET', '/api/v1/conversations');
+  let newest = 0;
+  for (const c of conversations) {
+    const e = entryFor(c.with);
+    const lastSeq = Number(c.lastSeq);
+    newest = Math.max(newest, lastSeq);
+    if (lastSeq < e.seq) continue;
+    e.seq = lastSeq;
+    e.unread = c.unread;
+    if (!e.lastAt || e.lastAt < c.lastAt) e.lastAt = c.lastAt;
   }
   renderUnread();
+  return newest;
 }
-/** `seq` (the stream's message id) keeps two open tabs from counting the same message twice. */
-export function noteActivity(peer: string, at: string, unread: boolean, seq = 0): void {
-  const s = readUnread();
-  const entry = (s[peer] ??= { unread: 0 });
-  if (seq && entry.seq !== undefined && seq <= entry.seq) return;
-  if (seq) entry.seq = seq;
-  if (!entry.lastAt || entry.lastAt < at) entry.lastAt = at;
-  if (unread) entry.unread += 1;
-  writeUnread(s);
+
+/** `seq` (the stream's message id) keeps a message counted once, whichever source told of it first. */
+export function noteActivity(peer: string, at: string, isUnread: boolean, seq = 0): void {
+  const e = entryFor(peer);
+  if (seq && seq <= e.seq) return;
+  if (seq) e.seq = seq;
+  if (!e.lastAt || e.lastAt < at) e.lastAt = at;
+  if (isUnread) e.unread += 1;
+  renderUnread();
 }
-export function markRead(peer: string): void {
-  const s = readUnread();
-  if (!s[peer]?.unread) return renderUnread();
-  s[peer].unread = 0;
-  writeUnread(s);
+
+/**
+ * The person has seen the conversation with peer up to the message `upTo` (a seq; 0 when none is
+ * known yet): the badge clears here at once, and the server keeps the mark for the other devices.
+ */
+export function markRead(peer: string, upTo = 0): void {
+  const e = entryFor(peer);
+  e.unread = 0;
+  renderUnread();
+  if (upTo <= e.reported) return;
+  e.reported = upTo;
+  api('POST', `/api/v1/conversations/${encodeURIComponent(peer)}/read`, { upTo: String(upTo) }).catch(() => {
+    e.reported = Math.min(e.reported, upTo - 1); // try again with the next message seen
+  });
+}
+
+/** The user read on another tab or device (or on this one: the same answer again). */
+function applyRead(data: { with: string; upTo: string; unread: number; lastSeq: string }): void {
+  const e = entryFor(data.with);
+  const lastSeq = Number(data.lastSeq);
+  e.reported = Math.max(e.reported, Number(data.upTo));
+  // Events arrive in order: a message newer than lastSeq comes after this event, never before.
+  if (lastSeq >= e.seq) {
+    e.seq = lastSeq;
+    e.unread = data.unread;
+  }
+  renderUnread();
 }
 
 const baseTitle = document.title.replace(/^\(\d+\) /, '');
 export function renderUnread(): void {
-  const s = readUnread();
   let total = 0;
-  for (const [peer, e] of Object.entries(s)) {
+  for (const [peer, e] of unread) {
     total += e.unread;
     for (const badge of $$(`[data-unread-for="${CSS.escape(peer)}"]`)) {
       badge.textContent = String(e.unread);
@@ -118,11 +163,18 @@ function bindFilters(): void {
 }
 
 // ---------- the event stream ----------
-function connect(): void {
+/**
+ * `resumeFrom`: the newest seq the counts already cover. The stream then starts right after it, so
+ * a message that arrives meanwhile is counted even when another device of this user was delivered
+ * it first (without it, the stream starts after the last message any device was delivered).
+ */
+function connect(resumeFrom?: number): void {
   const banner = $('[data-connection]');
   let opened = false;
-  const source = new EventSource('/api/v1/events');
+  const source = new EventSource(`/api/v1/events${resumeFrom === undefined ? '' : `?lastEventId=${resumeFrom}`}`);
   source.addEventListener('ready', () => {
+    // Back after a lost connection: read events of the gap were missed; the server has the counts.
+    if (opened) void loadUnread().catch(() => {});
     opened = true;
     if (banner) banner.hidden = true;
   });
@@ -138,6 +190,13 @@ function connect(): void {
     const peer = envelope.from === me() ? envelope.to : envelope.from;
     noteActivity(peer, envelope.sentAt, !shown && envelope.from !== me(), seq);
   });
+  source.addEventListener('read', (e) => {
+    try {
+      applyRead(JSON.parse((e as MessageEvent<string>).data));
+    } catch {
+      // not for this version of the page
+    }
+  });
   source.addEventListener('presence', (e) => {
     document.body.dispatchEvent(new CustomEvent('presence', { detail: JSON.parse((e as MessageEvent<string>).data) }));
   });
@@ -152,7 +211,7 @@ function connect(): void {
     // Closed for good: the server refused the stream, most likely because the session ended.
     try {
       await api('GET', '/api/v1/session');
-      setTimeout(connect, 3000);
+      setTimeout(() => void loadUnread().then(connect, () => connect()), 3000);
     } catch {
       await forgetUnlocked().catch(() => {});
       location.assign('/login?notice=session-ended');
@@ -167,14 +226,13 @@ async function logout(): Promise<void> {
 }
 
 export function initShell(): void {
-  connect();
+  // The counts first, then the stream: what the stream delivers next is counted on top of them.
+  // Without the counts (the request failed), the stream still counts what arrives from now on.
+  void loadUnread().then(connect, () => connect());
   renderUnread();
   refreshTimes();
   setInterval(() => refreshTimes(), 30_000);
   bindFilters();
-  window.addEventListener('storage', (e) => {
-    if (e.key === unreadKey()) renderUnread();
-  });
   // Fragments swapped in by htmx carry server-written times and fresh badges to fill.
   document.body.addEventListener('htmx:after:swap', () => {
     refreshTimes();
