@@ -234,6 +234,12 @@ const routes: Route[] = [
     structured: () =>
       fc.record({ reason: fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 2 })).filter((r) => !['keyCompromise', 'cessationOfOperation', 'affiliationChanged', 'unspecified'].includes(r as string) && r !== undefined) }),
   },
+  {
+    // The peer need not exist: the login's shape is checked, then the seq must be one of the conversation's.
+    path: '/api/v1/conversations/fuzzpeer/read',
+    auth: true,
+    structured: () => shaped({ upTo: fc.oneof(fc.stringMatching(/^\d{1,17}$/), fc.string(), fc.integer()) }),
+  },
 ];
 
 async function post(route: Route, body: string, type: string): Promise<Answer> {
@@ -269,11 +275,23 @@ describe('every JSON route, with fast-check', () => {
     });
   }
 
+  it('the login in POST /api/v1/conversations/{login}/read → never 5xx, always the error shape', async () => {
+    const segment = fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.constantFrom('..', '%00', '%2e%2e', '%ZZ', '😀', me.login, peer.login)).map((s) => encodeURIComponent(s));
+    await fc.assert(
+      fc.asyncProperty(segment, fc.stringMatching(/^[1-9]\d{0,5}$/), async (s, upTo) => {
+        const a = await call('POST', `/api/v1/conversations/${s}/read`, JSON.stringify({ upTo }), { 'content-type': 'application/json', authorization: `Bearer ${me.token}` });
+        checkAnswer(a, `/api/v1/conversations/${s}/read`);
+      }),
+      { numRuns: 150 },
+    );
+    await alive();
+  });
+
   it('queries and paths of the GET routes → never 5xx', async () => {
     const segment = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('..', '%00', '%2e%2e', '%ZZ', '😀', me.login)).map((s) => encodeURIComponent(s));
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('/api/v1/messages?with=', '/api/v1/messages?after=', '/api/v1/users/', '/api/v1/events?lastEventId=', '/assets/', '/ocsp/', '/ca/'),
+        fc.constantFrom('/api/v1/messages?with=', '/api/v1/messages?after=', '/api/v1/users/', '/api/v1/events?lastEventId=', '/api/v1/conversations?', '/assets/', '/ocsp/', '/ca/'),
         segment,
         async (prefix, s) => {
           const ac = new AbortController();
@@ -344,7 +362,7 @@ describe('the CSR and certificate parsers, with fast-check', () => {
 describe('oversized and deeply nested bodies', () => {
   const MIB = 1024 * 1024;
   const jsonRoutes = routes.map((r) => r.path);
-  const headersFor = (path: string) => ({ 'content-type': 'application/json', ...(path.includes('/certificate/') || path.endsWith('/messages') ? { authorization: `Bearer ${me.token}` } : {}) });
+  const headersFor = (path: string) => ({ 'content-type': 'application/json', ...(path.includes('/certificate/') || path.endsWith('/messages') || path.startsWith('/api/v1/conversations/') ? { authorization: `Bearer ${me.token}` } : {}) });
 
   for (const chunked of [false, true]) {
     it(`refuses a 1 MiB body with 413 on every JSON route (${chunked ? 'chunked, no length' : 'with Content-Length'})`, { timeout: 60_000 }, async () => {
@@ -378,6 +396,7 @@ describe('oversized and deeply nested bodies', () => {
       '/api/v1/certificate/renew': 'csr',
       '/api/v1/certificate/recover': 'code',
       '/api/v1/certificate/revoke': 'reason',
+      '/api/v1/conversations/fuzzpeer/read': 'upTo',
     };
     for (const path of jsonRoutes) {
       const deep = [
