@@ -30,11 +30,13 @@ interface UnreadEntry {
   seq: number;
   /** The highest mark this page sent, so a conversation left open does not post it again. */
   reported: number;
+  /** Marks sent and not answered yet: counts fetched meanwhile may predate them. */
+  posting: number;
 }
 const unread = new Map<string, UnreadEntry>();
 const entryFor = (peer: string): UnreadEntry => {
   let e = unread.get(peer);
-  if (!e) unread.set(peer, (e = { unread: 0, seq: 0, reported: 0 }));
+  if (!e) unread.set(peer, (e = { unread: 0, seq: 0, reported: 0, posting: 0 }));
   return e;
 };
 
@@ -56,7 +58,7 @@ async function loadUnread(): Promise<number> {
     const e = entryFor(c.with);
     const lastSeq = Number(c.lastSeq);
     newest = Math.max(newest, lastSeq);
-    if (lastSeq < e.seq) continue;
+    if (lastSeq < e.seq || e.posting) continue;
     e.seq = lastSeq;
     e.unread = c.unread;
     if (!e.lastAt || e.lastAt < c.lastAt) e.lastAt = c.lastAt;
@@ -85,9 +87,12 @@ export function markRead(peer: string, upTo = 0): void {
   renderUnread();
   if (upTo <= e.reported) return;
   e.reported = upTo;
-  api('POST', `/api/v1/conversations/${encodeURIComponent(peer)}/read`, { upTo: String(upTo) }).catch(() => {
-    e.reported = Math.min(e.reported, upTo - 1); // try again with the next message seen
-  });
+  e.posting++;
+  api('POST', `/api/v1/conversations/${encodeURIComponent(peer)}/read`, { upTo: String(upTo) })
+    .catch(() => {
+      e.reported = Math.min(e.reported, upTo - 1); // try again with the next message seen
+    })
+    .finally(() => e.posting--);
 }
 
 /** The user read on another tab or device (or on this one: the same answer again). */
@@ -173,8 +178,10 @@ function connect(resumeFrom?: number): void {
   let opened = false;
   const source = new EventSource(`/api/v1/events${resumeFrom === undefined ? '' : `?lastEventId=${resumeFrom}`}`);
   source.addEventListener('ready', () => {
-    // Back after a lost connection: read events of the gap were missed; the server has the counts.
-    if (opened) void loadUnread().catch(() => {});
+    // The counts again, now that read events reach this page: one that another device caused
+    // before the stream was open (the first time: between the counts and the stream; later: while
+    // the connection was lost) would otherwise be missed.
+    void loadUnread().catch(() => {});
     opened = true;
     if (banner) banner.hidden = true;
   });
