@@ -126,6 +126,13 @@ describe('unread counts follow the person across devices', { timeout: 120_000 },
     await phone.locator('[data-unread-total]').waitFor({ state: 'hidden' });
     assert.equal(await phone.evaluate(() => (window as unknown as { stillThisPage?: boolean }).stillThisPage), true, 'the phone did not reload');
 
+    // A message into the conversation open on the laptop is read there as it arrives: the phone
+    // counts it, then clears it when the laptop's mark arrives (checked below by a fresh browser too).
+    await message(sam, 'Eight o\'clock at the usual place.');
+    await laptop.locator('.msg', { hasText: 'Eight o\'clock' }).locator('.badge-ok').waitFor();
+    assert.equal(await badge(laptop, sam).isHidden(), true, 'not unread where it is on screen');
+    await badge(phone, sam).waitFor({ state: 'hidden' });
+
     // Someone else writes: unread on both (the laptop shows another conversation).
     await message(nour, 'Did you get my file?');
     for (const page of [laptop, phone]) await badge(page, nour).filter({ hasText: /^1$/ }).waitFor();
