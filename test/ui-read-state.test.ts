@@ -5,17 +5,13 @@
 // that was read. axe-core checks the chat page with a badge; screenshots go to test-results/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ROOT, startServer, tempDir, type Running } from './helpers/server.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { auditDesktop, launchChromium } from './helpers/browser.ts';
+import { startServer, tempDir, type Running } from './helpers/server.ts';
 import { uniqueUser } from './helpers/users.ts';
 import { envelopeFor, send, webUser, type WebUser } from './helpers/webuser.ts';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(ROOT, 'test-results');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 describe('unread counts follow the person across devices', { timeout: 120_000 }, () => {
   let server: Running;
@@ -38,18 +34,6 @@ describe('unread counts follow the person across devices', { timeout: 120_000 },
     return page;
   }
 
-  /** axe-core: no serious or critical violation; then a screenshot. */
-  async function audit(page: Page, name: string): Promise<void> {
-    await page.waitForTimeout(350); // entrance animations end first
-    await page.evaluate(AXE);
-    const violations = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-      const r = await axe.run();
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-    });
-    assert.deepEqual(violations, [], `accessibility of ${name}`);
-    await page.screenshot({ path: join(SHOTS, `ui-${name}-desktop.png`), fullPage: true, caret: 'initial' });
-  }
 
   /** Registers through the page (the key is made in this browser) and keeps the key backup file. */
   async function register(page: Page): Promise<void> {
@@ -90,9 +74,8 @@ describe('unread counts follow the person across devices', { timeout: 120_000 },
   }
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     server = await startServer();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     // The people who write exist before the reader's chat list is drawn.
     sam = await webUser(server.url, 'sam');
     nour = await webUser(server.url, 'nour');
@@ -116,7 +99,7 @@ describe('unread counts follow the person across devices', { timeout: 120_000 },
       await badge(page, sam).filter({ hasText: /^1$/ }).waitFor();
       await page.locator('[data-unread-total]', { hasText: /^1$/ }).waitFor();
     }
-    await audit(phone, 'read-state-badge');
+    await auditDesktop(phone, 'read-state-badge');
 
     // Read on the laptop: the phone's badge goes, without a reload.
     await laptop.locator(`#conv-${sam.login}`).click();
@@ -144,7 +127,7 @@ describe('unread counts follow the person across devices', { timeout: 120_000 },
     await fresh.locator('[data-unread-total]', { hasText: /^1$/ }).waitFor();
     assert.equal(await badge(fresh, sam).isHidden(), true, "what was read on the laptop is not unread here");
     assert.match(await fresh.title(), /^\(1\) /);
-    await audit(fresh, 'read-state-fresh');
+    await auditDesktop(fresh, 'read-state-fresh');
     assert.deepEqual(problems, []);
   });
 });

@@ -5,17 +5,13 @@
 // axe-core checks the page before and after; screenshots go to test-results/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT, startServer, type Running } from './helpers/server.ts';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { auditDesktop, launchChromium } from './helpers/browser.ts';
+import { startServer, type Running } from './helpers/server.ts';
 import { webUser, type WebUser } from './helpers/webuser.ts';
 import { admin } from './helpers/admin.ts';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(ROOT, 'test-results');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 describe('recovering access through the web interface', { timeout: 120_000 }, () => {
   let server: Running;
@@ -24,23 +20,10 @@ describe('recovering access through the web interface', { timeout: 120_000 }, ()
   let user: WebUser;
   const problems: string[] = [];
 
-  /** axe-core: no serious or critical violation; then a screenshot. */
-  async function audit(name: string): Promise<void> {
-    await page.waitForTimeout(350); // entrance animations end first
-    await page.evaluate(AXE);
-    const violations = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-      const r = await axe.run();
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-    });
-    assert.deepEqual(violations, [], `accessibility of ${name}`);
-    await page.screenshot({ path: join(SHOTS, `ui-${name}-desktop.png`), fullPage: true, caret: 'initial' });
-  }
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     server = await startServer();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, acceptDownloads: true });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
@@ -60,11 +43,11 @@ describe('recovering access through the web interface', { timeout: 120_000 }, ()
 
   it('from the login page to a new certificate, then a login with the new key', async () => {
     await page.goto(`${server.url}/login`);
-    await audit('login-recover-link');
+    await auditDesktop(page, 'login-recover-link');
     await page.getByRole('link', { name: 'recover access' }).click();
     await page.waitForURL(/\/recover$/);
     await page.getByRole('heading', { name: 'Recover access' }).waitFor();
-    await audit('recover');
+    await auditDesktop(page, 'recover');
 
     // Errors next to their fields, described to screen readers.
     await page.getByRole('button', { name: 'Get a new certificate' }).click();
@@ -77,7 +60,7 @@ describe('recovering access through the web interface', { timeout: 120_000 }, ()
     await page.locator('[data-error-for="code"]', { hasText: '26 letters and digits' }).waitFor();
     assert.equal(await code.getAttribute('aria-invalid'), 'true');
     assert.match((await code.getAttribute('aria-describedby')) ?? '', /f-code-error/);
-    await audit('recover-errors');
+    await auditDesktop(page, 'recover-errors');
 
     // A code of the right shape that is not theirs: the one refusal, said once for the form.
     await page.getByLabel('Login').fill(user.login);
@@ -94,7 +77,7 @@ describe('recovering access through the web interface', { timeout: 120_000 }, ()
     const serial = await page.locator('[data-done-serial]').innerText();
     assert.match(serial, /^[0-9a-f]+$/);
     assert.notEqual(serial, user.serial);
-    await audit('recover-done');
+    await auditDesktop(page, 'recover-done');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download key backup' }).click()]);
     const backup = readFileSync((await download.path())!, 'utf8');
     assert.match(backup, /-----BEGIN ENCRYPTED PRIVATE KEY-----[\s\S]+-----BEGIN CERTIFICATE-----/);

@@ -6,11 +6,11 @@
 // go to test-results/ for a human to look at.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ROOT, startServer, tempDir, type Running } from './helpers/server.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SHOTS, assertAccessible, launchChromium } from './helpers/browser.ts';
+import { startServer, tempDir, type Running } from './helpers/server.ts';
 import { openssl } from './helpers/openssl.ts';
 import { uniqueUser } from './helpers/users.ts';
 import { send as sendEnvelope, webUser } from './helpers/webuser.ts';
@@ -19,18 +19,6 @@ import { importPublicKeys } from '../src/client/keys.ts';
 import { jcs } from '../src/client/jcs.ts';
 import { x509 } from '../src/client/x509.ts';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SHOTS = join(ROOT, 'test-results');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DESKTOP = { width: 1280, height: 820 };
 const PHONE = { width: 375, height: 760 };
 
@@ -79,16 +67,8 @@ describe('web interface', { timeout: 180_000 }, () => {
   /** axe-core on the page as it is: no serious or critical violation; then desktop and phone screenshots. */
   async function audit(page: Page, name: string): Promise<void> {
     phase += ` audit ${name}`;
-    await page.waitForTimeout(350); // let entrance animations end: half-faded text is not what people read
-    // evaluate() is not subject to the page's CSP, unlike an injected <script>.
-    await page.evaluate(AXE);
-    const violations = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-      const r = await axe.run();
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-    });
+    await assertAccessible(page, name);
     phase += ' shots';
-    assert.deepEqual(violations, [], `accessibility of ${name}`);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, `ui-${name}-desktop.png`), fullPage: true, caret: 'initial' });
     const size = page.viewportSize() ?? DESKTOP;
@@ -151,10 +131,9 @@ describe('web interface', { timeout: 180_000 }, () => {
   });
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     server = await startServer();
     // playwright gives every launch a fresh temporary profile (it refuses --user-data-dir here).
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     alice = await person('alice', 'Alice', 'Martin');
     bob = await person('bob', 'Bob', 'Ben Salah');
   });

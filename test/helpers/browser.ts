@@ -1,0 +1,49 @@
+// What every browser test shares: Debian's Chromium started headless (never a downloaded one),
+// where screenshots go, and the axe-core check run on a page as it is.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT } from './server.ts';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+export const SHOTS = join(ROOT, 'test-results');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export function launchChromium(): Promise<Browser> {
+  mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** axe-core on the page as it is: fails on any serious or critical violation. */
+export async function assertAccessible(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(350); // let entrance animations end: half-faded text is not what people read
+  // evaluate() is not subject to the page's CSP, unlike an injected <script>.
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const r = await axe.run();
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+  assert.deepEqual(violations, [], `accessibility of ${name}`);
+}
+
+/**
+ * assertAccessible, then a full-page screenshot as test-results/ui-NAME-desktop.png. The caret is
+ * kept as it is: hiding it makes playwright write style="" on inputs, which the page's CSP then
+ * reports when htmx copies the attribute.
+ */
+export async function auditDesktop(page: Page, name: string): Promise<void> {
+  await assertAccessible(page, name);
+  await page.screenshot({ path: join(SHOTS, `ui-${name}-desktop.png`), fullPage: true, caret: 'initial' });
+}
