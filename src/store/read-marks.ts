@@ -1,9 +1,11 @@
 // SQLite adapter of the read marks (src/chat/read-marks.ts). Marks live in their own table; the
-// counts come from the messages table (src/store/messages.ts, created first) through its indexes
-// only: messages_pair (from_login, to_login, seq) answers "newest message from A to B" and "how
-// many from A to B above a seq" as index seeks and range counts, and the list of peers is found by
-// skipping along that index from one distinct login to the next (a loose index scan), so a request
-// costs a few index seeks per person who ever sent a message, however many messages there are.
+// counts come from the messages table (src/store/messages.ts, created first) through indexes only:
+// messages_pair (from_login, to_login, seq) answers "newest message from A to B" and "how many from
+// A to B above a seq" as index seeks and range counts, and the people someone exchanged messages
+// with are found by skipping from one distinct login to the next (a loose index scan) along
+// messages_pair for those they wrote to and along messages_senders (to_login, from_login), which
+// this adapter adds, for those who wrote to them. So a request costs a few index seeks per person
+// in the user's own conversations, however many messages or users there are.
 import type { ConversationSummary, ReadMarkStore } from '../chat/read-marks.ts';
 import { durable, migrate, prepared, type Db } from './sqlite.ts';
 
@@ -14,16 +16,18 @@ const SCHEMA = [
      seq INTEGER NOT NULL,
      PRIMARY KEY (login, peer)
    ) WITHOUT ROWID;`,
+  // Without it, finding who wrote to someone stepped through every sender in the system.
+  `CREATE INDEX messages_senders ON messages (to_login, from_login);`,
 ];
 
-// Peers of ?1: those who sent ?1 something (skip from one sender to the next in messages_pair,
-// keep those with a message to ?1) and those ?1 sent something to (skip along the recipients of ?1).
+// Peers of ?1: those who wrote to ?1 (skip along ?1's senders in messages_senders) and those ?1
+// wrote to (skip along ?1's recipients in messages_pair).
 const PEERS = `
   WITH RECURSIVE
     senders(s) AS (
-      SELECT (SELECT min(from_login) FROM messages)
+      SELECT (SELECT min(from_login) FROM messages WHERE to_login = ?1)
       UNION ALL
-      SELECT (SELECT min(from_login) FROM messages WHERE from_login > s) FROM senders WHERE s IS NOT NULL
+      SELECT (SELECT min(from_login) FROM messages WHERE to_login = ?1 AND from_login > s) FROM senders WHERE s IS NOT NULL
     ),
     recipients(r) AS (
       SELECT (SELECT min(to_login) FROM messages WHERE from_login = ?1)
@@ -31,9 +35,9 @@ const PEERS = `
       SELECT (SELECT min(to_login) FROM messages WHERE from_login = ?1 AND to_login > r) FROM recipients WHERE r IS NOT NULL
     ),
     peers(p) AS (
-      SELECT s FROM senders WHERE s IS NOT NULL AND s <> ?1 AND EXISTS (SELECT 1 FROM messages WHERE from_login = s AND to_login = ?1)
+      SELECT s FROM senders WHERE s IS NOT NULL AND s <> ?1
       UNION
-      SELECT r FROM recipients WHERE r IS NOT NULL
+      SELECT r FROM recipients WHERE r IS NOT NULL AND r <> ?1
     )
   SELECT p AS peer FROM peers`;
 
