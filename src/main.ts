@@ -87,6 +87,11 @@ async function serveCommand(argv: string[]): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'admin') {
+    // `admin certs | head`: the reader went away, which is no error of ours.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(process.exitCode ?? 0);
+    });
     const { adminCommand } = await import('./admin.ts');
     process.exitCode = await adminCommand(rest);
     return;

@@ -128,6 +128,17 @@ describe('admin revoke', () => {
 });
 
 describe('admin ca', () => {
+  it('ends quietly when the reader of its output goes away (admin ca | head -1)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', './src/tsx-hooks.ts', 'src/main.ts', 'admin', 'ca', ...data()], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy()); // the first line is all the reader wanted
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, '');
+  });
+
   it('shows fingerprints equal to the SHA-256 of /ca/root.pem and of the intermediate', async () => {
     const der = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
     const sha256 = (pem: string) => createHash('sha256').update(der(pem)).digest('hex');
