@@ -69,6 +69,9 @@ describe('admin revoke', () => {
     const login = await attemptLogin(server.url, { login: carol.login, password: carol.password, certificate: carol.certificate, keyPem: carol.keyPem });
     assert.equal(login.status, 403);
     assert.equal(login.json.reason, 'revoked');
+    // The facts behind the sentence, for clients to word themselves.
+    assert.equal(login.json.revocationReason, 'keyCompromise');
+    assert.match(login.json.revokedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     const session = await fetch(`${server.url}/api/v1/users`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(session.status, 401, 'the session opened with the revoked certificate ended');
 

@@ -243,6 +243,7 @@ describe('time: expired and not-yet-valid certificates, expired challenges (inje
       s.clock.now = new Date();
       const res = await attemptLogin(s.url, { login: u.login, password: u.password, certificate: u.certificate, keyPem: u.keyPem });
       await refused(res, 403, 'certificate_rejected', 'expired');
+      assert.equal(res.json.notAfter, new x509.X509Certificate(u.certificate).notAfter.toISOString());
       assert.equal(sessionCount(s.dataDir), 0);
     } finally {
       await s.close();

@@ -58,7 +58,10 @@ export class LoginService {
       throw new CertificateRejected('not_owner', 'This certificate is not the current certificate of this login.');
     }
     if (record.revokedAt) {
-      throw new CertificateRejected('revoked', `This certificate was revoked on ${record.revokedAt} (${record.revocationReason}).`);
+      throw new CertificateRejected('revoked', `This certificate was revoked on ${record.revokedAt} (${record.revocationReason}).`, {
+        revokedAt: record.revokedAt,
+        revocationReason: record.revocationReason,
+      });
     }
 
     if (challengeProblem) {

@@ -48,7 +48,9 @@ export async function validateIssued(
 
   const t = now.getTime();
   if (t < cert.notBefore.getTime()) throw new CertificateRejected('not_yet_valid', `This certificate is not valid before ${cert.notBefore.toISOString()}.`);
-  if (t > cert.notAfter.getTime()) throw new CertificateRejected('expired', `This certificate expired on ${cert.notAfter.toISOString()}; renew it.`);
+  if (t > cert.notAfter.getTime()) {
+    throw new CertificateRejected('expired', `This certificate expired on ${cert.notAfter.toISOString()}; renew it.`, { notAfter: cert.notAfter.toISOString() });
+  }
   if (t > ca.intermediate.notAfter.getTime()) throw new CertificateRejected('expired', 'The issuing CA certificate has expired.');
 
   const ku = cert.getExtension(x509.KeyUsagesExtension);

@@ -55,8 +55,9 @@ export class DomainError extends Error {
 
 export class CertificateRejected extends DomainError {
   readonly reason: CertificateRejectReason;
-  constructor(reason: CertificateRejectReason, message: string) {
-    super('certificate_rejected', message, undefined, { reason });
+  /** `details` are facts a client may word itself: `revokedAt` and `revocationReason`, or `notAfter`. */
+  constructor(reason: CertificateRejectReason, message: string, details?: { revokedAt?: string; revocationReason?: string; notAfter?: string }) {
+    super('certificate_rejected', message, undefined, { reason, ...details });
     this.reason = reason;
   }
 }

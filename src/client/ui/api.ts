@@ -6,7 +6,14 @@ export class ApiError extends Error {
   readonly reason?: string;
   readonly field?: string;
   readonly fields: Record<string, string>;
-  constructor(status: number, body: { error?: string; message?: string; reason?: string; field?: string; fields?: Record<string, string> }) {
+  /** Facts some refusals carry for the page to word: revokedAt, revocationReason, notAfter. */
+  readonly revokedAt?: string;
+  readonly revocationReason?: string;
+  readonly notAfter?: string;
+  constructor(
+    status: number,
+    body: { error?: string; message?: string; reason?: string; field?: string; fields?: Record<string, string>; revokedAt?: string; revocationReason?: string; notAfter?: string },
+  ) {
     super(body.message ?? `The server answered ${status}.`);
     this.name = 'ApiError';
     this.status = status;
@@ -14,6 +21,10 @@ export class ApiError extends Error {
     this.reason = body.reason;
     this.field = body.field;
     this.fields = body.fields ?? {};
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    this.revokedAt = text(body.revokedAt);
+    this.revocationReason = text(body.revocationReason);
+    this.notAfter = text(body.notAfter);
   }
 }
 

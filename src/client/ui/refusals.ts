@@ -1,5 +1,6 @@
 // Plain words for every way a login can be refused (protocol §3), with what to do next.
 import type { ApiError } from './api.ts';
+import { dateText, revocationReasonText } from '../../web/pages/format.ts';
 
 export interface Refusal {
   title: string;
@@ -42,7 +43,12 @@ const BY_REASON: Record<string, Refusal> = {
 export function refusalFor(err: ApiError): Refusal {
   if (err.code === 'certificate_rejected' && err.reason && BY_REASON[err.reason]) {
     const r = BY_REASON[err.reason];
-    // The server's sentence carries the specifics (dates, reasons); keep it for revoked/expired.
+    if (err.reason === 'revoked' && err.revokedAt) {
+      const why = err.revocationReason ? ` (${revocationReasonText(err.revocationReason)})` : '';
+      return { ...r, text: `It was revoked on ${dateText(err.revokedAt)}${why}. ${r.text}` };
+    }
+    if (err.reason === 'expired' && err.notAfter) return { ...r, text: `It expired on ${dateText(err.notAfter)}. ${r.text}` };
+    // Otherwise the server's sentence carries the specifics; keep it for revoked/expired.
     return err.reason === 'revoked' || err.reason === 'expired' ? { ...r, text: `${err.message} ${r.text}` } : r;
   }
   switch (err.code) {

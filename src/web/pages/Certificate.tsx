@@ -4,7 +4,7 @@
 // (the new key and CSR are made in the browser).
 import type { CertificateStanding } from '../../pki/status.ts';
 import { AppShell, type Viewer } from './Layout.tsx';
-import { dateText, groupedHex, utcText } from './format.ts';
+import { dateText, groupedHex, revocationReasonText, utcText } from './format.ts';
 import { TimeAgo } from './Directory.tsx';
 import { Icon } from './icons.tsx';
 import { Field, RevealButton } from './Field.tsx';
@@ -17,14 +17,6 @@ export interface CertificateView {
   rootFingerprint: string;
 }
 
-const REASONS: Record<string, string> = {
-  superseded: 'replaced by a renewal',
-  keyCompromise: 'key compromised',
-  cessationOfOperation: 'no longer used',
-  affiliationChanged: 'affiliation changed',
-  privilegeWithdrawn: 'withdrawn by the operator',
-  unspecified: 'no reason given',
-};
 
 function StatusChip({ s }: { s: CertificateStanding }) {
   const [cls, icon, text] =
@@ -35,7 +27,7 @@ function StatusChip({ s }: { s: CertificateStanding }) {
         : s.status === 'expired'
           ? ['chip-danger', 'alert', 'Expired'] as const
           : s.status === 'revoked'
-            ? ['chip-danger', 'x', `Revoked${s.revocationReason ? ` (${REASONS[s.revocationReason] ?? s.revocationReason})` : ''}`] as const
+            ? ['chip-danger', 'x', `Revoked${s.revocationReason ? ` (${revocationReasonText(s.revocationReason)})` : ''}`] as const
             : ['chip-warn', 'clock', 'Not valid yet'] as const;
   return (
     <span class={`chip ${cls}`}>

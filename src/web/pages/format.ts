@@ -34,3 +34,17 @@ export function relativeText(iso: string, now: number = Date.now()): string {
   if (d < 7) return `${d} days ago`;
   return dateText(iso);
 }
+
+const REVOCATION_REASONS: Record<string, string> = {
+  superseded: 'replaced by a renewal',
+  keyCompromise: 'key compromised',
+  cessationOfOperation: 'no longer used',
+  affiliationChanged: 'affiliation changed',
+  privilegeWithdrawn: 'withdrawn by the operator',
+  unspecified: 'no reason given',
+};
+
+/** An RFC 5280 revocation reason in the words the pages use. */
+export function revocationReasonText(reason: string): string {
+  return REVOCATION_REASONS[reason] ?? reason;
+}
