@@ -57,6 +57,13 @@ describe('security headers on every kind of response', () => {
     { what: 'health JSON', path: '/healthz', status: 200 },
     { what: 'API JSON: users', path: '/api/v1/users', init: () => ({ headers: auth() }), status: 200 },
     { what: 'API JSON: session', path: '/api/v1/session', init: () => ({ headers: auth() }), status: 200 },
+    { what: 'API JSON: conversations', path: '/api/v1/conversations', init: () => ({ headers: auth() }), status: 200 },
+    {
+      what: 'API refusal: read mark for no message',
+      path: '/api/v1/conversations/nobody/read',
+      init: () => ({ method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: '{"upTo":"999999"}' }),
+      status: 404,
+    },
     { what: 'API error: no session', path: '/api/v1/users', status: 401 },
     {
       what: 'API error: validation',
