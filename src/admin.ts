@@ -231,7 +231,7 @@ async function open(config: Config): Promise<Service> {
     );
   }
   // No start-up repair: the running server owns that, and may be mid-way through a renewal.
-  return createService({ config, log: () => {}, repair: false });
+  return createService({ config, log: () => {}, server: false });
 }
 
 /** Fixed-width columns, headed, for people reading a terminal. */

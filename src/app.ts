@@ -58,10 +58,12 @@ export interface AppOptions {
   /** The clock every service reads; tests pass their own to issue expired certificates. */
   now?: () => Date;
   /**
-   * Run the start-up repair (lifecycle.reconcile). Only the server does: the admin command line
-   * opens the same database while the server may be half-way through a renewal it would undo.
+   * This process is the server (default). Only the server runs the start-up repair
+   * (lifecycle.reconcile), writes the OCSP responder's key and certificate, and checkpoints the WAL
+   * in the background: the admin command line opens the same data while the server may be half-way
+   * through a renewal it would undo, or renewing the responder certificate itself.
    */
-  repair?: boolean;
+  server?: boolean;
 }
 
 export interface Service {
@@ -94,10 +96,10 @@ async function openDirectory(config: Config, db: Db, log: Log): Promise<Director
   return new EmbeddedDirectory(db);
 }
 
-export async function createService({ config, log, now = () => new Date(), repair = true }: AppOptions): Promise<Service> {
+export async function createService({ config, log, now = () => new Date(), server = true }: AppOptions): Promise<Service> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(join(config.dataDir, 'tekup.db'));
-  const checkpoints = startCheckpoints(db, (detail) => log('checkpoint failed', { detail }));
+  const checkpoints = server ? startCheckpoints(db, (detail) => log('checkpoint failed', { detail })) : undefined;
   const records = new SqliteCertificateRecords(db);
   const directory = await openDirectory(config, db, log);
   const ca = await Authority.open(config.dataDir, PROFILES, now);
@@ -120,7 +122,7 @@ export async function createService({ config, log, now = () => new Date(), repai
       if (reason !== 'superseded') sessions.closeForCertificate(serial);
     },
   });
-  if (repair) await lifecycle.reconcile();
+  if (server) await lifecycle.reconcile();
   // A session lives only while the certificate it was opened with is not revoked (superseded by
   // a renewal is fine: the same person proved the new key).
   const auth = requireSession(sessions, (s) => {
@@ -139,7 +141,7 @@ export async function createService({ config, log, now = () => new Date(), repai
   });
 
   const crl = new CrlPublisher({ ca, records, state: new SqliteCaState(db), hours: PROFILES.crl.hours, now });
-  const ocsp = await OcspResponder.create({ ca, records, now, signer: await OcspSigner.open({ ca, now, log }) });
+  const ocsp = await OcspResponder.create({ ca, records, now, signer: await OcspSigner.open({ ca, now, log, persist: server }) });
   const revocation = new Revocation({ records, directory, now, onRevoked: (serial) => sessions.closeForCertificate(serial) });
 
   const app = new Hono();
@@ -209,7 +211,7 @@ export async function createService({ config, log, now = () => new Date(), repai
     beforeClose,
     async close() {
       await directory.close();
-      await checkpoints.stop();
+      await checkpoints?.stop();
       db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       db.close();
     },

@@ -131,6 +131,16 @@ describe('admin revoke', () => {
 });
 
 describe('admin ca', () => {
+  it('leaves the OCSP responder files to the server: with none on disk, it writes none', async () => {
+    const { rmSync } = await import('node:fs');
+    const files = ['ocsp-responder.key', 'ocsp-responder.pem'].map((f) => join(server.dataDir, 'ca', f));
+    assert.ok(files.every((f) => existsSync(f)), 'the server wrote its responder');
+    for (const f of files) rmSync(f);
+    await admin(['ca', ...data()]);
+    await admin(['users', ...data()]);
+    assert.deepEqual(files.filter((f) => existsSync(f)), []);
+  });
+
   it('ends quietly when the reader of its output goes away (admin ca | head -1)', async () => {
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, ['--import', './src/tsx-hooks.ts', 'src/main.ts', 'admin', 'ca', ...data()], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -68,6 +68,11 @@ export interface OcspSignerDeps {
   ca: Authority;
   now: () => Date;
   log: Log;
+  /**
+   * Write a new responder key and certificate to the data directory (default). Off for the admin
+   * command line: it serves no OCSP, and must not replace files the running server relies on.
+   */
+  persist?: boolean;
 }
 
 export class OcspSigner {
@@ -87,7 +92,7 @@ export class OcspSigner {
   static async open(deps: OcspSignerDeps): Promise<OcspSigner> {
     const files = responderFiles(deps.ca.files.dir);
     const kept = await load(files, deps.ca, deps.now().getTime());
-    return new OcspSigner(deps, kept ?? (await issue(files, deps.ca, deps.now())));
+    return new OcspSigner(deps, kept ?? (await issue(files, deps.ca, deps.now(), deps.persist ?? true)));
   }
 
   /**
@@ -99,7 +104,7 @@ export class OcspSigner {
     if (now < this.cred.renewAt) return this.cred;
     if (this.renewing) return this.cred.validAt(now) ? this.cred : this.renewing.then(() => this.usable(now));
     if (now < this.retryAt) return this.usable(now);
-    this.renewing = issue(this.files, this.d.ca, this.d.now())
+    this.renewing = issue(this.files, this.d.ca, this.d.now(), this.d.persist ?? true)
       .then((cred) => {
         this.cred = cred;
       })
@@ -140,7 +145,7 @@ async function load(files: { key: string; cert: string }, ca: Authority, now: nu
   }
 }
 
-async function issue(files: { key: string; cert: string }, ca: Authority, now: Date): Promise<ResponderCredentials> {
+async function issue(files: { key: string; cert: string }, ca: Authority, now: Date, persist: boolean): Promise<ResponderCredentials> {
   const keys = (await crypto.subtle.generateKey(EC_KEY, true, ['sign', 'verify'])) as CryptoKeyPair;
   const notBefore = new Date(now.getTime() - 60_000); // tolerate small clock skew at relying parties
   const cert = await x509.X509CertificateGenerator.create({
@@ -163,8 +168,10 @@ async function issue(files: { key: string; cert: string }, ca: Authority, now: D
       await x509.AuthorityKeyIdentifierExtension.create(ca.intermediate.publicKey),
     ],
   });
-  mkdirSync(join(files.key, '..'), { recursive: true, mode: 0o700 });
-  await savePrivateKey(files.key, keys.privateKey);
-  writeFileAtomic(files.cert, toPem(cert), 0o644);
+  if (persist) {
+    mkdirSync(join(files.key, '..'), { recursive: true, mode: 0o700 });
+    await savePrivateKey(files.key, keys.privateKey);
+    writeFileAtomic(files.cert, toPem(cert), 0o644);
+  }
   return new ResponderCredentials(cert, KeyObject.from(keys.privateKey));
 }
