@@ -104,6 +104,9 @@ describe('openssl ocsp', () => {
     assert.equal(readFileSync(join(ca, 'ocsp-responder.pem'), 'utf8').trim(), pem.trim());
     assert.equal(statSync(join(ca, 'ocsp-responder.key')).mode & 0o777, 0o600);
     assert.match(readFileSync(join(ca, 'ocsp-responder.key'), 'utf8'), /^-----BEGIN PRIVATE KEY-----\n/);
+    // and its issuance is in the server's log, the CA's record of it
+    const issued = server.output().split('\n').filter((l) => l.includes('"ocsp responder certificate issued"')).map((l) => JSON.parse(l));
+    assert.deepEqual(issued.map((e) => [e.serial, e.notAfter]), [[responder.serialNumber, responder.notAfter.toISOString()]]);
   });
 
   it('reports revoked with the time and reason given to the admin command', () => {

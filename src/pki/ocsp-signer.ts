@@ -92,7 +92,7 @@ export class OcspSigner {
   static async open(deps: OcspSignerDeps): Promise<OcspSigner> {
     const files = responderFiles(deps.ca.files.dir);
     const kept = await load(files, deps.ca, deps.now().getTime());
-    return new OcspSigner(deps, kept ?? (await issue(files, deps.ca, deps.now(), deps.persist ?? true)));
+    return new OcspSigner(deps, kept ?? announced(deps, await issue(files, deps.ca, deps.now(), deps.persist ?? true)));
   }
 
   /**
@@ -106,7 +106,7 @@ export class OcspSigner {
     if (now < this.retryAt) return this.usable(now);
     this.renewing = issue(this.files, this.d.ca, this.d.now(), this.d.persist ?? true)
       .then((cred) => {
-        this.cred = cred;
+        this.cred = announced(this.d, cred);
       })
       .catch((err: Error) => {
         this.retryAt = now + RETRY_MS;
@@ -122,6 +122,15 @@ export class OcspSigner {
     if (!this.cred.validAt(now)) throw new Error('no valid OCSP responder certificate');
     return this.cred;
   }
+}
+
+/** Every responder certificate the intermediate signs is in the server's log: the CA's audit trail for it. */
+function announced(deps: OcspSignerDeps, cred: ResponderCredentials): ResponderCredentials {
+  if (deps.persist ?? true) {
+    const c = cred.cert;
+    deps.log('ocsp responder certificate issued', { serial: c.serialNumber, notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString() });
+  }
+  return cred;
 }
 
 /**
