@@ -76,6 +76,8 @@ describe('pages', () => {
       assertNoInlineCode(html, path);
     }
     assert.match(await (await get(`/chat?with=${other}`, { cookie })).text(), new RegExp(`data-conversation="${other}"`));
+    // Each chat in the list shows the login under the name: two people may share a name.
+    assert.match(await (await get('/chat', { cookie })).text(), new RegExp(`data-conv="${other}"[\\s\\S]*?<span class="person-login">@${other}</span>`));
     assert.match(await (await get('/directory', { cookie })).text(), new RegExp(`id="person-${other}"`));
   });
 

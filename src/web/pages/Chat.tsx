@@ -5,7 +5,7 @@
 // without JavaScript).
 import type { UserEntry } from '../../protocol/session.ts';
 import { AppShell, Avatar, type Viewer } from './Layout.tsx';
-import { LoginAndPresence, PresenceText, SearchBox } from './Directory.tsx';
+import { LoginAndPresence, SearchBox } from './Directory.tsx';
 import { groupedHex } from './format.ts';
 import { Icon } from './icons.tsx';
 
@@ -45,7 +45,8 @@ export function ConversationList({ users, me, peer }: { users: UserEntry[]; me: 
             <span class="conv-main">
               <span class="conv-name">{`${u.firstName} ${u.lastName}`}</span>
               <span class="conv-sub">
-                <PresenceText user={u} />
+                {/* the login too: two people may share a name */}
+                <LoginAndPresence user={u} />
               </span>
             </span>
             <span class="conv-side">
