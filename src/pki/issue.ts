@@ -1,13 +1,12 @@
 // Issues certificates from the intermediate CA. The subject, SAN and extensions are written here
 // from directory data only (protocol §2); the card number and the password never reach this module.
-import { CA_SIGNING, UID_OID, fingerprint, randomSerial, toPem, x509 } from './x509.ts';
+import { CA_SIGNING, UID_OID, fingerprint, keyIdentifier, randomSerial, toPem, x509 } from './x509.ts';
 import type { CertificateRecord } from './records.ts';
 import type { EnrollResponse } from '../protocol/enroll.ts';
 import { extKeyUsage, keyUsage, revocationLinks } from './extensions.ts';
 import type { Authority } from './authority.ts';
 import type { LeafProfile } from './profiles.ts';
 import * as der from './der.ts';
-import { createHash } from 'node:crypto';
 import { wholeSeconds } from './crl.ts';
 
 const DAY = 86_400_000;
@@ -63,8 +62,7 @@ const SUBJECT_KEY_IDENTIFIER = der.oid('2.5.29.14');
 
 /** RFC 5280 §4.2.1.2 method (1): the SHA-1 of the subjectPublicKey bits, not critical. */
 function subjectKeyIdentifier(spki: Uint8Array): Uint8Array {
-  const id = createHash('sha1').update(der.spkiKeyBits(spki)).digest();
-  return der.sequence(SUBJECT_KEY_IDENTIFIER, der.octetString(der.octetString(id)));
+  return der.sequence(SUBJECT_KEY_IDENTIFIER, der.octetString(der.octetString(keyIdentifier(spki))));
 }
 
 /** A certificate just signed: its DER and what its record needs, without parsing it back. */

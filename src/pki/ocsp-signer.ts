@@ -8,10 +8,8 @@
 // 7 days, replaced once half of it has passed — at start, or by the first response signed after.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyObject, createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
-import { CA_SIGNING, randomSerial, toPem, x509 } from './x509.ts';
+import { KeyObject, createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { CA_SIGNING, keyIdentifier, randomSerial, toPem, x509 } from './x509.ts';
 import { keyUsage } from './extensions.ts';
 import { savePrivateKey, writeFileAtomic } from './keyfile.ts';
 import type { Authority } from './authority.ts';
@@ -46,8 +44,7 @@ export class ResponderCredentials {
   constructor(cert: x509.X509Certificate, key: KeyObject) {
     this.cert = cert;
     this.key = key;
-    const spki = AsnConvert.parse(cert.publicKey.rawData, SubjectPublicKeyInfo);
-    this.keyHash = createHash('sha1').update(new Uint8Array(spki.subjectPublicKey)).digest();
+    this.keyHash = keyIdentifier(new Uint8Array(cert.publicKey.rawData));
     const from = cert.notBefore.getTime();
     this.renewAt = from + (cert.notAfter.getTime() - from) / 2;
   }

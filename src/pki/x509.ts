@@ -2,6 +2,8 @@
 // so every module signs and hashes the same way in Node and in the browser.
 import 'reflect-metadata'; // @peculiar/x509 uses tsyringe, which needs it loaded first
 import * as x509 from '@peculiar/x509';
+import { createHash } from 'node:crypto';
+import { spkiKeyBits } from './der.ts';
 
 x509.cryptoProvider.set(globalThis.crypto);
 
@@ -54,4 +56,12 @@ export function toPem(cert: CertificateLike): string {
 export function rsaModulusBits(alg: Algorithm): number | undefined {
   if (alg.name !== 'RSASSA-PKCS1-v1_5' && alg.name !== 'RSA-PSS' && alg.name !== 'RSA-OAEP') return undefined;
   return (alg as RsaHashedKeyAlgorithm).modulusLength;
+}
+
+/**
+ * RFC 5280 §4.2.1.2 method (1), which is also OCSP's responderID byKey (RFC 6960 §4.2.1): the
+ * SHA-1 of the subjectPublicKey bits of a DER SubjectPublicKeyInfo.
+ */
+export function keyIdentifier(spki: Uint8Array): Buffer {
+  return createHash('sha1').update(spkiKeyBits(spki)).digest();
 }
