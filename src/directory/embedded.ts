@@ -3,6 +3,7 @@
 import { durable, migrate, prepared, transaction, type Db } from '../store/sqlite.ts';
 import type { Directory, DirectoryUser, Registration, UniqueField } from './directory.ts';
 import { conflictError } from './conflict.ts';
+import { ReadCache } from '../store/read-cache.ts';
 
 const SCHEMA = [
   `CREATE TABLE users (
@@ -43,15 +44,20 @@ const fromRow = (r: Row): DirectoryUser => ({
 export class EmbeddedDirectory implements Directory {
   readonly kind = 'embedded' as const;
   private readonly db: Db;
+  /** Each message looks up its sender and its recipient. */
+  private readonly cache: ReadCache<DirectoryUser>;
 
   constructor(db: Db) {
     this.db = db;
     migrate(db, 'users', SCHEMA);
+    this.cache = new ReadCache(db, 'users');
   }
 
   async get(login: string) {
-    const row = prepared(this.db, 'SELECT * FROM users WHERE login = ?').get(login) as Row | undefined;
-    return row && fromRow(row);
+    return this.cache.get(login, () => {
+      const row = prepared(this.db, 'SELECT * FROM users WHERE login = ?').get(login) as Row | undefined;
+      return row && fromRow(row);
+    });
   }
 
   async list() {
@@ -79,6 +85,7 @@ export class EmbeddedDirectory implements Directory {
         r.confirm();
       });
     } catch (err) {
+      this.cache.changed();
       // Two registrations raced past findConflict: the UNIQUE constraint is the final word.
       const m = /UNIQUE constraint failed: users\.(\w+)/.exec((err as Error).message);
       if (m) {
@@ -87,12 +94,14 @@ export class EmbeddedDirectory implements Directory {
       }
       throw err;
     }
+    this.cache.changed();
     // The answer hands out a certificate: it must not outlive the record of it, even on a power cut.
     await durable(this.db);
   }
 
   async setCertificate(login: string, der: Uint8Array): Promise<void> {
     prepared(this.db, 'UPDATE users SET certificate = ? WHERE login = ?').run(der, login);
+    this.cache.changed();
     await durable(this.db);
   }
 

@@ -1,6 +1,7 @@
 // SQLite adapter of the CA's certificate records (src/pki/records.ts).
 import type { CertificateRecord, CertificateRecords, RevocationReason } from '../pki/records.ts';
 import { migrate, prepared, type Db } from './sqlite.ts';
+import { ReadCache } from './read-cache.ts';
 
 const SCHEMA = [
   `CREATE TABLE certificates (
@@ -47,9 +48,12 @@ function fromRow(r: Row): CertificateRecord {
 
 export class SqliteCertificateRecords implements CertificateRecords {
   private readonly db: Db;
+  /** By serial: every authenticated request and every message checks its certificate's record. */
+  private readonly cache: ReadCache<CertificateRecord>;
   constructor(db: Db) {
     this.db = db;
     migrate(db, 'certificates', SCHEMA);
+    this.cache = new ReadCache(db, 'certificates');
     // Its own schema name, so it never collides with steps added to SCHEMA above.
     migrate(db, 'certificates_revoked_index', [
       `CREATE INDEX certificates_revoked ON certificates (revoked_at) WHERE revoked_at IS NOT NULL;`,
@@ -62,14 +66,17 @@ export class SqliteCertificateRecords implements CertificateRecords {
       `INSERT INTO certificates (serial, login, fingerprint, der, not_before, not_after, issued_at, state)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')`,
     ).run(c.serial, c.login, c.fingerprint, c.der, c.notBefore, c.notAfter, c.issuedAt);
+    this.cache.changed();
   }
 
   confirm(serial: string): void {
     prepared(this.db, `UPDATE certificates SET state = 'issued' WHERE serial = ? AND state = 'pending'`).run(serial);
+    this.cache.changed();
   }
 
   discard(serial: string): void {
     prepared(this.db, `DELETE FROM certificates WHERE serial = ? AND state = 'pending'`).run(serial);
+    this.cache.changed();
   }
 
   private one(sql: string, ...args: string[]): CertificateRecord | undefined {
@@ -82,7 +89,7 @@ export class SqliteCertificateRecords implements CertificateRecords {
   }
 
   get(serial: string) {
-    return this.one(`SELECT * FROM certificates WHERE serial = ?`, serial);
+    return this.cache.get(serial, () => this.one(`SELECT * FROM certificates WHERE serial = ?`, serial));
   }
   byFingerprint(fingerprint: string) {
     return this.one(`SELECT * FROM certificates WHERE fingerprint = ?`, fingerprint);
@@ -110,6 +117,7 @@ export class SqliteCertificateRecords implements CertificateRecords {
       this.db,
       `UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE serial = ? AND state = 'issued' AND revoked_at IS NULL`,
     ).run(at, reason, serial);
+    this.cache.changed();
     return Number(r.changes) === 1;
   }
 }

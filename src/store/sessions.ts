@@ -1,6 +1,7 @@
 // SQLite adapter of the session store (src/auth/sessions.ts).
 import type { SessionRecord, SessionStore } from '../auth/sessions.ts';
 import { migrate, prepared, type Db } from './sqlite.ts';
+import { ReadCache } from './read-cache.ts';
 
 const SCHEMA = [
   `CREATE TABLE sessions (
@@ -24,24 +25,34 @@ interface Row {
 
 export class SqliteSessionStore implements SessionStore {
   private readonly db: Db;
+  /** Every authenticated request looks its session up. */
+  private readonly cache: ReadCache<SessionRecord>;
   constructor(db: Db) {
     this.db = db;
     migrate(db, 'sessions', SCHEMA);
+    this.cache = new ReadCache(db, 'sessions');
   }
   insert(s: SessionRecord): void {
     prepared(this.db, 'INSERT INTO sessions (token_hash, login, cert_serial, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(s.tokenHash, s.login, s.certSerial, s.createdAt, s.expiresAt);
+    this.cache.changed();
   }
   get(tokenHash: string): SessionRecord | undefined {
-    const r = prepared(this.db, 'SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
-    return r && { tokenHash: r.token_hash, login: r.login, certSerial: r.cert_serial, createdAt: r.created_at, expiresAt: r.expires_at };
+    return this.cache.get(tokenHash, () => {
+      const r = prepared(this.db, 'SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+      return r && { tokenHash: r.token_hash, login: r.login, certSerial: r.cert_serial, createdAt: r.created_at, expiresAt: r.expires_at };
+    });
   }
   delete(tokenHash: string): void {
     prepared(this.db, 'DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+    this.cache.changed();
   }
   deleteForCertificate(serial: string): number {
-    return Number(prepared(this.db, 'DELETE FROM sessions WHERE cert_serial = ?').run(serial).changes);
+    const n = Number(prepared(this.db, 'DELETE FROM sessions WHERE cert_serial = ?').run(serial).changes);
+    this.cache.changed();
+    return n;
   }
   deleteExpired(now: string): void {
     prepared(this.db, 'DELETE FROM sessions WHERE expires_at <= ?').run(now);
+    this.cache.changed();
   }
 }
