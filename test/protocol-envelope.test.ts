@@ -3,7 +3,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as v from 'valibot';
-import { envelopeSchema, plaintextSchema, type Envelope } from '../src/protocol/envelope.ts';
+import fc from 'fast-check';
+import { envelopeSchema, envelopeSigningText, plaintextSchema, unsigned, type Envelope } from '../src/protocol/envelope.ts';
+import { jcs } from '../src/client/jcs.ts';
 import { issuesToFields } from '../src/protocol/enroll.ts';
 import { toBase64 } from '../src/protocol/base64.ts';
 
@@ -96,5 +98,38 @@ describe('plaintext schema', () => {
     assert.ok(!v.is(plaintextSchema, { ...p, text: 5 }));
     const { text: _t, ...noText } = p;
     assert.ok(!v.is(plaintextSchema, noText));
+  });
+});
+
+describe('the envelope signing text', () => {
+  const text = fc.string({ unit: 'grapheme', maxLength: 40 });
+  const envelopeLike = fc.record({
+    v: fc.constant(1 as const),
+    id: text,
+    from: text,
+    to: text,
+    sentAt: text,
+    cert: text,
+    iv: text,
+    ct: text,
+    // Keys that look like array indices too: a plain object would put "9" before "10".
+    keys: fc.dictionary(fc.oneof(text, fc.nat().map(String)), text, { maxKeys: 4 }),
+    sig: text,
+  });
+
+  it('is RFC 8785 of the envelope without sig, for any strings', () => {
+    fc.assert(
+      fc.property(envelopeLike, (e) => {
+        assert.equal(envelopeSigningText(e), jcs(unsigned(e)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('is RFC 8785 of a real envelope, whatever order its members came in', () => {
+    const e = good();
+    const shuffled = Object.fromEntries(Object.entries(e).reverse()) as unknown as Envelope;
+    assert.equal(envelopeSigningText(shuffled), jcs(unsigned(e)));
+    assert.ok(envelopeSigningText(e).startsWith('{"cert":"5f3a09c1d2e4b6a8","ct":'));
   });
 });

@@ -3,9 +3,7 @@
 // and the clock plausible; then it stores the envelope durably and only then announces it.
 import { X509Certificate, constants, verify, type KeyObject } from 'node:crypto';
 import { CertificateRejected, DomainError } from '../protocol/errors.ts';
-import { unsigned, type Envelope } from '../protocol/envelope.ts';
-import { fromBase64 } from '../protocol/base64.ts';
-import { jcsBytes } from '../client/jcs.ts';
+import { envelopeSigningText, type Envelope } from '../protocol/envelope.ts';
 import type { Directory } from '../directory/directory.ts';
 import type { CertificateRecords } from '../pki/records.ts';
 import type { Hub } from './hub.ts';
@@ -44,7 +42,7 @@ export class Relay {
     return key;
   }
 
-  private verifies(serial: string, der: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean {
+  private verifies(serial: string, der: Uint8Array, data: Buffer, signature: Buffer): boolean {
     try {
       return verify('sha256', data, { key: this.verifyKey(serial, der), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
     } catch {
@@ -74,7 +72,8 @@ export class Relay {
     // Synchronous on purpose: one RSA-2048 verification takes about 25 µs, less than a trip
     // through libuv's thread pool, where WebCrypto would queue it behind slower jobs (the CA's
     // signatures, disk syncs; password hashes too, before they got threads of their own).
-    if (!this.verifies(record.serial, record.der, jcsBytes(unsigned(e)), fromBase64(e.sig))) {
+    // The schema let through canonical base64 only, so Node's lenient decoder reads it exactly.
+    if (!this.verifies(record.serial, record.der, Buffer.from(envelopeSigningText(e)), Buffer.from(e.sig, 'base64'))) {
       throw reject('bad_signature', 'The envelope signature does not verify with the sender certificate.');
     }
 
