@@ -210,6 +210,7 @@ export async function createService({ config, log, now = () => new Date(), serve
     recovery,
     beforeClose,
     async close() {
+      await messageStore.close();
       await directory.close();
       await checkpoints?.stop();
       db.exec('PRAGMA wal_checkpoint(TRUNCATE)');

@@ -8,10 +8,24 @@ export interface StoredMessage {
   envelope: Envelope;
 }
 
+/** An envelope the relay has checked in every way but its signature, with the sender's certificate. */
+export interface Admission {
+  envelope: Envelope;
+  receivedAt: string;
+  /** RFC 8785 of the envelope without `sig`: what `envelope.sig` must sign. */
+  signedText: string;
+  signer: { serial: string; der: Uint8Array };
+}
+
+export type Admitted = { stored: StoredMessage } | { refused: 'bad_signature' | 'replay' };
+
 export interface MessageStore {
-  /** Stores durably: resolves once the envelope would survive a power cut; undefined when the id is already known (a replay). */
-  insert(envelope: Envelope, receivedAt: string): Promise<StoredMessage | undefined>;
-  hasId(id: string): boolean;
+  /**
+   * Stores the envelope if its signature verifies with the signer's certificate and its id is new;
+   * resolves once it would survive a power cut. One step, so that an adapter can run both the
+   * verification and the write off the event loop.
+   */
+  admit(a: Admission): Promise<Admitted>;
   /** Between two users, oldest first, seq > after (or the newest page before `before`). */
   conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): StoredMessage[];
   /** Everything a user sent or received with seq > after, oldest first. */

@@ -1,10 +1,11 @@
-// SQLite adapter of the message store (src/chat/messages.ts). Inserts arriving in the same turn of
-// the event loop are committed together in one transaction, and insert resolves only once the WAL
-// holding it is synced to disk (`durable`, shared by every insert of the moment): then the envelope
-// survives a crash or a power cut.
-import type { MessageStore, StoredMessage } from '../chat/messages.ts';
+// SQLite adapter of the message store (src/chat/messages.ts). Admitting a message (signature check,
+// insert, WAL sync) runs on a worker thread with its own connection (src/store/message-writer.ts),
+// which resolves only once the row is on disk: then the envelope survives a crash or a power cut.
+// Reads run here, on the server's connection, and see every admitted row.
+import type { Admission, Admitted, MessageStore, StoredMessage } from '../chat/messages.ts';
 import type { Envelope } from '../protocol/envelope.ts';
-import { durable, migrate, transaction, type Db } from './sqlite.ts';
+import { migrate, transaction, type Db } from './sqlite.ts';
+import { MessageWriter } from './message-writer.ts';
 
 const SCHEMA = [
   `CREATE TABLE messages (
@@ -29,29 +30,21 @@ const fromRow = (r: Row): StoredMessage => ({ seq: Number(r.seq), receivedAt: r.
 
 const DELIVERY_WRITE_MS = 200;
 
-interface PendingInsert {
-  args: [id: string, from: string, to: string, receivedAt: string, envelope: string];
-  resolve: (seq: number | undefined) => void;
-  reject: (err: unknown) => void;
-}
-
 export class SqliteMessageStore implements MessageStore {
   private readonly db: Db;
   private readonly stmts;
   /** Delivery marks not yet written: login → highest seq pushed. */
   private readonly unwritten = new Map<string, number>();
   private writeTimer: NodeJS.Timeout | undefined;
-  /** Inserts waiting for this turn's commit. */
-  private queued: PendingInsert[] = [];
+  private readonly writer: MessageWriter;
 
   constructor(db: Db) {
     this.db = db;
     migrate(db, 'messages', SCHEMA);
+    const file = db.location();
+    if (!file) throw new Error('the message store needs a database file: its writer opens a connection of its own');
+    this.writer = new MessageWriter(file);
     this.stmts = {
-      insert: db.prepare(
-        'INSERT INTO messages (id, from_login, to_login, received_at, envelope) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING RETURNING seq',
-      ),
-      hasId: db.prepare('SELECT 1 FROM messages WHERE id = ?'),
       after: db.prepare(
         `SELECT seq, received_at, envelope FROM messages
          WHERE ((from_login = ?1 AND to_login = ?2) OR (from_login = ?2 AND to_login = ?1)) AND seq > ?3
@@ -72,43 +65,21 @@ export class SqliteMessageStore implements MessageStore {
     };
   }
 
-  async insert(e: Envelope, receivedAt: string): Promise<StoredMessage | undefined> {
-    const seq = await new Promise<number | undefined>((resolve, reject) => {
-      if (!this.queued.length) setImmediate(() => this.commitQueued());
-      this.queued.push({ args: [e.id, e.from, e.to, receivedAt, JSON.stringify(e)], resolve, reject });
+  async admit(a: Admission): Promise<Admitted> {
+    const e = a.envelope;
+    const r = await this.writer.write({
+      text: a.signedText,
+      sig: e.sig,
+      serial: a.signer.serial,
+      der: a.signer.der,
+      row: [e.id, e.from, e.to, a.receivedAt, JSON.stringify(e)],
     });
-    if (seq === undefined) return undefined;
-    await durable(this.db);
-    return { seq, receivedAt, envelope: e };
+    return 'seq' in r ? { stored: { seq: r.seq, receivedAt: a.receivedAt, envelope: e } } : r;
   }
 
-  /**
-   * One transaction for every insert queued during the turn: a commit writes each touched page of
-   * the table and its four indexes to the WAL, and sixteen messages in a row share those pages,
-   * so this halves the cost of an insert under load. The transaction opens and closes within this
-   * one synchronous call, so no other write on the connection ever lands inside it.
-   */
-  private commitQueued(): void {
-    const batch = this.queued;
-    this.queued = [];
-    let seqs: (number | undefined)[];
-    try {
-      seqs = transaction(this.db, () =>
-        batch.map((p) => {
-          const row = this.stmts.insert.get(...p.args) as { seq: number } | undefined;
-          return row && Number(row.seq);
-        }),
-      );
-    } catch (err) {
-      for (const p of batch) p.reject(err);
-      return;
-    }
-    // An id already taken (a replay, or the same id twice in the batch) got no row: undefined.
-    batch.forEach((p, i) => p.resolve(seqs[i]));
-  }
-
-  hasId(id: string): boolean {
-    return this.stmts.hasId.get(id) !== undefined;
+  /** Answers the admissions under way, then stops the writer. */
+  close(): Promise<void> {
+    return this.writer.stop();
   }
 
   conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): StoredMessage[] {
