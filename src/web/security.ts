@@ -1,6 +1,7 @@
 // Response headers and request guards every route gets: CSP without inline script, nosniff,
 // Referrer-Policy, frame-ancestors; CSRF checks for browser form posts; the 64 KiB body limit.
-import type { Context, MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { ServerResponse } from 'node:http';
 import { secureHeaders } from 'hono/secure-headers';
 import { csrf } from 'hono/csrf';
 import { bodyLimit } from 'hono/body-limit';
@@ -8,7 +9,7 @@ import { DomainError } from '../protocol/errors.ts';
 
 export const MAX_BODY = 64 * 1024;
 
-export const headers = (): MiddlewareHandler =>
+const policy = () =>
   secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
@@ -27,6 +28,37 @@ export const headers = (): MiddlewareHandler =>
     crossOriginResourcePolicy: 'same-origin',
     strictTransportSecurity: 'max-age=31536000',
   });
+
+/** The headers Hono's secureHeaders gives a plain response under our policy, worked out once. */
+async function securityHeaders(): Promise<[string, string][]> {
+  const probe = new Hono().use(policy()).get('/', (c) => c.body(null, 204));
+  const res = await probe.request('/');
+  return [...res.headers];
+}
+
+type NodeBindings = { outgoing?: ServerResponse };
+
+/**
+ * Hono's secureHeaders middleware sets a dozen headers on every response after the route ran,
+ * through a web `Headers` object that @hono/node-server would otherwise not build, then converts
+ * back: ~10 µs a request, a tenth of a message's time on the event loop. The values never change,
+ * so they are taken from it once and given to Node's response up front: Node merges them with the
+ * route's own headers when it writes the head, and a route's own value of a header wins, as with
+ * secureHeaders. Outside Node's server (app.request in tests), the same values go on `c.res`.
+ */
+export const headers = (): MiddlewareHandler => {
+  let list: [string, string][] | undefined;
+  return async (c, next) => {
+    list ??= await securityHeaders();
+    const outgoing = (c.env as NodeBindings | undefined)?.outgoing;
+    if (outgoing && !outgoing.headersSent) {
+      for (const [name, value] of list) outgoing.setHeader(name, value);
+      return next();
+    }
+    await next();
+    for (const [name, value] of list) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+  };
+};
 
 /**
  * Browsers send Origin or Sec-Fetch-Site with every cross-site form post, so a form post carrying
