@@ -1,11 +1,28 @@
 // Protocol conventions: binary values are standard base64 with padding (RFC 4648 §4). Built on
 // atob/btoa so the same code runs in every browser and in Node, without Buffer.
 
-// With a length that is a multiple of 4: whole quanta, padding only at the end. Rejects URL-safe,
-// white space and missing padding, which atob would quietly accept. (One character class and a
-// length check rather than a regex of quanta: the server runs this over every envelope's
-// ciphertext, and the quantum-by-quantum form cost several times more.)
-const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+// Standard alphabet only, padding only at the end, and (checked by the caller) a length that is a
+// multiple of 4: rejects URL-safe, white space and missing padding, which atob would quietly accept.
+// A table and a loop rather than a regex: the server runs this over every envelope's ciphertext,
+// keys and signature, and on fresh strings between garbage collections the regex
+// /^[A-Za-z0-9+/]*={0,2}$/ measured ~3.6 µs per 800 characters against ~1.1 µs for the loop (and
+// the quantum-by-quantum regex several times more).
+const IN_ALPHABET = new Uint8Array(128);
+for (let i = 0; i < ALPHABET.length; i++) IN_ALPHABET[ALPHABET.charCodeAt(i)] = 1;
+const EQUALS = 61;
+
+function alphabetThenPadding(text: string): boolean {
+  let end = text.length;
+  if (end && text.charCodeAt(end - 1) === EQUALS) end--;
+  if (end && text.charCodeAt(end - 1) === EQUALS) end--;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127 || IN_ALPHABET[c] === 0) return false;
+  }
+  return true;
+}
 
 export function toBase64(data: Uint8Array | ArrayBuffer): string {
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
@@ -31,8 +48,6 @@ export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
 /**
  * Decoded length, or undefined when `text` is not canonical base64. Worked out without decoding
  * (the server checks the size of every field of every envelope this way): non-zero unused bits in
@@ -41,7 +56,7 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  * the bytes.
  */
 export function base64Length(text: string): number | undefined {
-  if (typeof text !== 'string' || text.length % 4 !== 0 || !B64.test(text)) return undefined;
+  if (typeof text !== 'string' || text.length % 4 !== 0 || !alphabetThenPadding(text)) return undefined;
   const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
   if (pad) {
     const last = ALPHABET.indexOf(text[text.length - pad - 1]);
