@@ -1,17 +1,17 @@
 // Who is calling: a session token from `Authorization: Bearer …` or the HttpOnly session cookie.
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { DomainError } from '../protocol/errors.ts';
 import { SESSION_COOKIE } from '../protocol/session.ts';
+import { requestCookie, requestHeader } from './request-header.ts';
 import type { SessionRecord, Sessions } from '../auth/sessions.ts';
 
 export type AuthEnv = { Variables: { session: SessionRecord; token: string } };
 
 export function presentedToken(c: Context): string | undefined {
-  const auth = c.req.header('authorization');
+  const auth = requestHeader(c, 'authorization');
   const m = auth && /^Bearer\s+([A-Za-z0-9_-]{16,128})\s*$/i.exec(auth);
   if (m) return m[1];
-  return getCookie(c, SESSION_COOKIE) || undefined;
+  return requestCookie(c, SESSION_COOKIE) || undefined;
 }
 
 /**

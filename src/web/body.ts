@@ -2,9 +2,10 @@
 // plain record; every other media type is a 415, unreadable JSON a 400.
 import type { Context } from 'hono';
 import { DomainError } from '../protocol/errors.ts';
+import { requestHeader } from './request-header.ts';
 
 export async function readJsonBody(c: Context): Promise<unknown> {
-  const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  const type = (requestHeader(c, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') {
     throw new DomainError('unsupported_media_type', 'Send the request as application/json.');
   }
@@ -17,7 +18,7 @@ export async function readJsonBody(c: Context): Promise<unknown> {
 }
 
 export async function readJsonOrForm(c: Context): Promise<unknown> {
-  const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  const type = (requestHeader(c, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
   if (type === 'application/json') return readJsonBody(c);
   if (type !== 'multipart/form-data' && type !== 'application/x-www-form-urlencoded') {
     throw new DomainError('unsupported_media_type', 'Send the request as application/json or multipart/form-data.');

@@ -6,6 +6,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { csrf } from 'hono/csrf';
 import { bodyLimit } from 'hono/body-limit';
 import { DomainError } from '../protocol/errors.ts';
+import { requestHeader } from './request-header.ts';
 
 export const MAX_BODY = 64 * 1024;
 
@@ -69,7 +70,7 @@ export function csrfGuard(publicUrl: string): MiddlewareHandler {
   const publicOrigin = new URL(publicUrl).origin;
   const check = csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin });
   return async (c, next) => {
-    if (c.req.header('origin') === undefined && c.req.header('sec-fetch-site') === undefined) return next();
+    if (requestHeader(c, 'origin') === undefined && requestHeader(c, 'sec-fetch-site') === undefined) return next();
     return check(c, next);
   };
 }
@@ -88,8 +89,8 @@ export const limitBody = (): MiddlewareHandler => {
     // A declared length is all there is to check: Node's parser never reads past it. Reading the
     // header, not the body stream, leaves @hono/node-server's direct read of the body in place;
     // touching `c.req.raw.body` (as bodyLimit does) builds a whole web Request and stream first.
-    const declared = c.req.header('content-length');
-    if (declared !== undefined && c.req.header('transfer-encoding') === undefined && /^\d{1,15}$/.test(declared)) {
+    const declared = requestHeader(c, 'content-length');
+    if (declared !== undefined && requestHeader(c, 'transfer-encoding') === undefined && /^\d{1,15}$/.test(declared)) {
       return Number(declared) > MAX_BODY ? tooLarge(c) : next();
     }
     return streamed(c, next); // chunked: counted as it streams in
