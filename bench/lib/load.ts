@@ -1,4 +1,4 @@
-// The HTTP load generator. It runs in a worker thread, so the client's own work (building and
+// The HTTP load generator (its client: wire.ts). It runs in a worker thread, so the client's own work (building and
 // reading requests) never sits on the benchmark's main thread, and the server is another process
 // altogether. Two shapes:
 //   closed: `concurrency` requests in flight at all times (throughput);
@@ -7,6 +7,7 @@
 //           coordinated omission).
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Agent, request } from 'node:http';
+import { Pool } from './wire.ts';
 
 export interface Req {
   method: string;
@@ -102,7 +103,14 @@ export function send(url: URL, agent: Agent, r: Req): Promise<{ status: number; 
 
 async function execute(job: Job): Promise<LoadResult> {
   const url = new URL(job.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: job.maxSockets ?? (job.kind === 'closed' ? job.concurrency : 512) });
+  const maxSockets = job.maxSockets ?? (job.kind === 'closed' ? job.concurrency : 512);
+  // One pool of keep-alive connections per source address (see wire.ts for why not node:http).
+  const pools = new Map<string, Pool>();
+  const poolFor = (localAddress = '') => {
+    let pool = pools.get(localAddress);
+    if (!pool) pools.set(localAddress, (pool = new Pool(url, maxSockets, localAddress || undefined)));
+    return pool;
+  };
   const warmup = job.warmup ?? 0;
   const total = job.cycle ? Infinity : job.requests.length;
   const statuses: Record<string, number> = {};
@@ -122,7 +130,7 @@ async function execute(job: Job): Promise<LoadResult> {
   const one = async (index: number, start: number) => {
     const r = job.requests[index % job.requests.length];
     try {
-      const res = await send(url, agent, r);
+      const res = await poolFor(r.localAddress).request(r);
       const end = performance.now();
       if (windowOpen && windowEnd === undefined) inWindow++;
       if (index < warmup) return;
@@ -174,7 +182,7 @@ async function execute(job: Job): Promise<LoadResult> {
     }
     await Promise.all(inflight);
   }
-  agent.destroy();
+  for (const pool of pools.values()) pool.close();
   const closed = job.kind === 'closed';
   const elapsedMs = closed && windowEnd !== undefined && windowOpen ? windowEnd - firstStart : lastEnd - firstStart;
   const answers = closed ? inWindow : completed;
