@@ -15,6 +15,8 @@ export interface SessionStore {
   get(tokenHash: string): SessionRecord | undefined;
   delete(tokenHash: string): void;
   deleteForCertificate(serial: string): number;
+  /** Every session of `login` but the one whose token hashes to `keep`; how many. */
+  deleteOthers(login: string, keep: string): number;
   deleteExpired(now: string): void;
 }
 
@@ -54,6 +56,11 @@ export class Sessions {
 
   close(token: string): void {
     this.store.delete(hashToken(token));
+  }
+
+  /** Ends every other session of the user of `token` (after a password change). */
+  closeOthers(login: string, token: string): number {
+    return this.store.deleteOthers(login, hashToken(token));
   }
 
   /** Ends every session opened with a certificate, at once (revocation, renewal). */

@@ -37,5 +37,7 @@ export interface Directory {
   /** Throws DomainError('conflict') naming the field when a unique value is taken. */
   register(registration: Registration): Promise<void>;
   setCertificate(login: string, der: Uint8Array): Promise<void>;
+  /** Replaces the stored password hash (a password change); unknown logins change nothing. */
+  setPasswordHash(login: string, passwordHash: string): Promise<void>;
   close(): Promise<void>;
 }

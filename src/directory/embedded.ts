@@ -105,5 +105,11 @@ export class EmbeddedDirectory implements Directory {
     await durable(this.db);
   }
 
+  async setPasswordHash(login: string, passwordHash: string): Promise<void> {
+    prepared(this.db, 'UPDATE users SET password_hash = ? WHERE login = ?').run(passwordHash, login);
+    this.cache.changed();
+    await durable(this.db);
+  }
+
   async close(): Promise<void> {}
 }

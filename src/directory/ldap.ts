@@ -443,19 +443,30 @@ export class LdapDirectory implements Directory {
 
   /** Replaces the user's current certificate (renewal). Unknown logins change nothing. */
   setCertificate(login: string, der: Uint8Array): Promise<void> {
+    return this.replace(login, CERT, Buffer.from(der), (u) => same(u.certificate, der));
+  }
+
+  /** Replaces the user's password hash (a password change). Unknown logins change nothing. */
+  setPasswordHash(login: string, passwordHash: string): Promise<void> {
+    return this.replace(login, 'userPassword', passwordHash, (u) => u.passwordHash === passwordHash);
+  }
+
+  private replace(login: string, type: string, value: Buffer | string, inPlace: (now: DirectoryUser) => boolean): Promise<void> {
     return this.writes.run(async () => {
       const entry = (await this.byLogin(login)).find((e) => toUser(e, login));
       if (!entry) return;
-      const change = new Change({ operation: 'replace', modification: new Attribute({ type: CERT, values: [Buffer.from(der)] }) });
+      // ldapts types the values as all strings or all buffers.
+      const values: string[] | Buffer[] = typeof value === 'string' ? [value] : [value];
+      const change = new Change({ operation: 'replace', modification: new Attribute({ type, values }) });
       try {
         const c = await this.connection();
         await c.modify(entry.dn, change);
       } catch (err) {
         if (refused(err)) throw err;
-        // Broken mid-modify: report success only if the new certificate is in place.
+        // Broken mid-modify: report success only if the new value is in place.
         this.drop();
         const now = await this.get(login).catch(() => undefined);
-        if (!now || !same(now.certificate, der)) throw unavailable();
+        if (!now || !inPlace(now)) throw unavailable();
       }
     });
   }

@@ -52,6 +52,15 @@ function isEmail(value: string): boolean {
   return labels.length >= 2 && labels.every((l) => /^[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u.test(l));
 }
 
+/** The rules for a password someone chooses, at registration and when changing it. */
+export const newPassword = (missing: string) =>
+  v.pipe(
+    v.string(missing),
+    v.minLength(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`),
+    v.maxLength(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`),
+    v.check((p) => !isCommonPassword(p), 'This password is too common; choose one nobody would guess.'),
+  );
+
 const name = (what: string) =>
   v.pipe(
     v.string(`Enter your ${what}.`),
@@ -88,12 +97,7 @@ export function enrollSchema(cardPattern: RegExp = new RegExp(DEFAULT_CARD_PATTE
         v.nonEmpty('Enter your email address.'),
         v.check(isEmail, 'Enter a valid email address, like name@example.org.'),
       ),
-      password: v.pipe(
-        v.string('Choose a password.'),
-        v.minLength(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`),
-        v.maxLength(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`),
-        v.check((p) => !isCommonPassword(p), 'This password is too common; choose one nobody would guess.'),
-      ),
+      password: newPassword('Choose a password.'),
       csr: v.pipe(
         v.string('Attach a certificate request (PEM).'),
         v.trim(),

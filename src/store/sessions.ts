@@ -51,6 +51,11 @@ export class SqliteSessionStore implements SessionStore {
     this.cache.changed();
     return n;
   }
+  deleteOthers(login: string, keep: string): number {
+    const n = Number(prepared(this.db, 'DELETE FROM sessions WHERE login = ? AND token_hash <> ?').run(login, keep).changes);
+    this.cache.changed();
+    return n;
+  }
   deleteExpired(now: string): void {
     prepared(this.db, 'DELETE FROM sessions WHERE expires_at <= ?').run(now);
     this.cache.changed();

@@ -245,6 +245,23 @@ export function directoryContract(name: string, factory: Factory): void {
       assert.equal((await directory.list()).length, 1);
     });
 
+    it('replaces the password hash and nothing else; an unknown login changes nothing', async () => {
+      const { directory, records } = await fresh();
+      const r = await registration(records);
+      const other = await registration(records, { login: 'other', email: 'other@example.org', cardNumber: '87654321' });
+      await directory.register(r);
+      await directory.register(other);
+      const before = (await directory.get(r.user.login))!;
+      const changed = '{PBKDF2-SHA256}600000$bmV3c2FsdA==$bmV3aGFzaA==';
+      await directory.setPasswordHash(r.user.login, changed);
+      const after = (await directory.get(r.user.login))!;
+      assert.equal(after.passwordHash, changed);
+      assert.deepEqual({ ...after, passwordHash: before.passwordHash }, before, 'every other attribute as it was');
+      assert.equal((await directory.get('other'))!.passwordHash, other.user.passwordHash, 'another user keeps theirs');
+      await directory.setPasswordHash('nobody', changed);
+      assert.equal(await directory.get('nobody'), undefined);
+    });
+
     // Values that would change a string-built LDAP filter or DN. Web validation refuses most of
     // them in most fields; the directory must store whatever it is given literally anyway.
     const INJECTIONS = ['*)(uid=*', 'admin,dc=x', '*', 'x)(|(objectClass=*)', 'a\\2a', '#lead', 'a+b;c<d>"e"=', 'uid=root,ou=people'];
