@@ -38,6 +38,8 @@ import { sessionRoutes } from './web/routes/session.ts';
 import { userRoutes } from './web/routes/users.ts';
 import { certificateRoutes } from './web/routes/certificate.ts';
 import { requireSession } from './web/auth.ts';
+import { accountRoutes } from './web/routes/account.ts';
+import { PasswordChange } from './auth/password-change.ts';
 import { Lifecycle } from './pki/lifecycle.ts';
 import { Hub } from './chat/hub.ts';
 import { Relay } from './chat/relay.ts';
@@ -165,6 +167,8 @@ export async function createService({ config, log, now = () => new Date(), serve
   app.route('/', caRoutes(ca));
   app.route('/', revocationRoutes({ crl, ocsp, log }));
   app.route('/', enrollRoutes(enrollment, config.cardPattern, enrollLimiter));
+  // Password guesses per login, whatever the address: at login and when changing the password.
+  const passwordGuesses = new RateLimiter(config.loginPerMinute, 60_000, clock);
   app.route(
     '/',
     sessionRoutes({
@@ -172,13 +176,14 @@ export async function createService({ config, log, now = () => new Date(), serve
       challenges,
       sessions,
       perAddress: new RateLimiter(config.addressPerMinute, 60_000, clock),
-      perLogin: new RateLimiter(config.loginPerMinute, 60_000, clock),
+      perLogin: passwordGuesses,
       challengesPerLogin: new RateLimiter(3 * config.loginPerMinute, 60_000, clock),
       secureCookie: config.tls,
       auth,
     }),
   );
   app.route('/', userRoutes(roster, auth));
+  app.route('/', accountRoutes({ passwords: new PasswordChange({ directory, sessions, passwordIterations: config.passwordIterations }), perLogin: passwordGuesses, auth }));
   // Before certificateRoutes: its session check covers /api/v1/certificate/*, and recovery is for
   // people who cannot log in (this route answers first, so that check never runs for it).
   app.route(

@@ -235,6 +235,15 @@ const routes: Route[] = [
       fc.record({ reason: fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 2 })).filter((r) => !['keyCompromise', 'cessationOfOperation', 'affiliationChanged', 'unspecified'].includes(r as string) && r !== undefined) }),
   },
   {
+    path: '/api/v1/account/password',
+    auth: true,
+    structured: () =>
+      shaped({
+        currentPassword: fc.oneof(fc.string({ maxLength: 30 }), fc.constant(me.password)),
+        newPassword: fc.oneof(fc.string({ maxLength: 40 }), fc.constant('a brand new passphrase')),
+      }),
+  },
+  {
     // The peer need not exist: the login's shape is checked, then the seq must be one of the conversation's.
     path: '/api/v1/conversations/fuzzpeer/read',
     auth: true,
@@ -269,7 +278,8 @@ describe('every JSON route, with fast-check', () => {
         fc.asyncProperty(route.structured(), async (body) => {
           checkAnswer(await post(route, JSON.stringify(body), 'application/json'), `${route.path} ${JSON.stringify(body).slice(0, 300)}`);
         }),
-        { numRuns: route.path === '/api/v1/session' || route.path === '/api/v1/certificate/recover' ? 60 : 150 },
+        // Routes that hash a password on most cases (~80 ms each) get fewer runs.
+        { numRuns: ['/api/v1/session', '/api/v1/certificate/recover', '/api/v1/account/password'].includes(route.path) ? 60 : 150 },
       );
       await alive();
     });
@@ -362,7 +372,7 @@ describe('the CSR and certificate parsers, with fast-check', () => {
 describe('oversized and deeply nested bodies', () => {
   const MIB = 1024 * 1024;
   const jsonRoutes = routes.map((r) => r.path);
-  const headersFor = (path: string) => ({ 'content-type': 'application/json', ...(path.includes('/certificate/') || path.endsWith('/messages') || path.startsWith('/api/v1/conversations/') ? { authorization: `Bearer ${me.token}` } : {}) });
+  const headersFor = (path: string) => ({ 'content-type': 'application/json', ...(path.includes('/certificate/') || path.endsWith('/messages') || path.startsWith('/api/v1/conversations/') || path.startsWith('/api/v1/account/') ? { authorization: `Bearer ${me.token}` } : {}) });
 
   for (const chunked of [false, true]) {
     it(`refuses a 1 MiB body with 413 on every JSON route (${chunked ? 'chunked, no length' : 'with Content-Length'})`, { timeout: 60_000 }, async () => {
@@ -397,6 +407,7 @@ describe('oversized and deeply nested bodies', () => {
       '/api/v1/certificate/recover': 'code',
       '/api/v1/certificate/revoke': 'reason',
       '/api/v1/conversations/fuzzpeer/read': 'upTo',
+      '/api/v1/account/password': 'newPassword',
     };
     for (const path of jsonRoutes) {
       const deep = [

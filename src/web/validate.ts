@@ -9,7 +9,11 @@ export async function jsonBody<S extends v.ObjectSchema<v.ObjectEntries, v.Error
   c: Context,
   schema: S,
 ): Promise<v.InferOutput<S>> {
-  const body = pickFields(await readJsonBody(c), Object.keys(schema.entries));
+  return parseFields(schema, pickFields(await readJsonBody(c), Object.keys(schema.entries)));
+}
+
+/** The output of `schema` for `body`, or 400 `validation` naming every field to fix. */
+export function parseFields<S extends v.GenericSchema>(schema: S, body: unknown): v.InferOutput<S> {
   const parsed = v.safeParse(schema, body);
   if (parsed.success) return parsed.output;
   const fields = issuesToFields(parsed.issues);

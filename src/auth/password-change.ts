@@ -1,0 +1,35 @@
+// Changing one's password. The current password proves the owner is at the keyboard (a session
+// left open is not enough); the new one follows the registration rules; every other session of
+// the user ends, so whoever knew the old password is logged out everywhere else. The browser
+// re-encrypts the keys it keeps with the new password itself: the server never sees them.
+import { DomainError } from '../protocol/errors.ts';
+import type { PasswordChangeRequest } from '../protocol/account.ts';
+import type { Directory } from '../directory/directory.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+import type { Sessions } from './sessions.ts';
+
+export interface PasswordChangeDeps {
+  directory: Directory;
+  sessions: Sessions;
+  passwordIterations: number;
+}
+
+const fieldError = (field: string, message: string) => new DomainError('validation', 'One field needs fixing.', { [field]: message });
+
+export class PasswordChange {
+  private readonly d: PasswordChangeDeps;
+  constructor(deps: PasswordChangeDeps) {
+    this.d = deps;
+  }
+
+  /** For the session of `login` holding `token`: how many other sessions were ended. */
+  async change(login: string, token: string, req: PasswordChangeRequest): Promise<{ sessionsEnded: number }> {
+    if (req.newPassword.toLowerCase() === login.toLowerCase()) throw fieldError('newPassword', 'The password must not be your login.');
+    const user = await this.d.directory.get(login);
+    if (!user || !(await verifyPassword(req.currentPassword, user.passwordHash))) {
+      throw fieldError('currentPassword', 'This is not your current password.');
+    }
+    await this.d.directory.setPasswordHash(login, await hashPassword(req.newPassword, this.d.passwordIterations));
+    return { sessionsEnded: this.d.sessions.closeOthers(login, token) };
+  }
+}

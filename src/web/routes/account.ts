@@ -1,0 +1,29 @@
+// The account (an extension, docs/protocol.md): changing one's password.
+import { Hono, type MiddlewareHandler } from 'hono';
+import { PASSWORD_CHANGE_FIELDS, passwordChangeSchema, type PasswordChangeResponse } from '../../protocol/account.ts';
+import type { PasswordChange } from '../../auth/password-change.ts';
+import type { RateLimiter } from '../../auth/rate-limit.ts';
+import type { AuthEnv } from '../auth.ts';
+import { pickFields, readJsonBody } from '../body.ts';
+import { enforce } from '../rate-limit.ts';
+import { parseFields } from '../validate.ts';
+
+export interface AccountRouteDeps {
+  passwords: PasswordChange;
+  /** The login's password guesses: shared with login, since a wrong current password is one too. */
+  perLogin: RateLimiter;
+  auth: MiddlewareHandler<AuthEnv>;
+}
+
+export function accountRoutes(d: AccountRouteDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  app.post('/api/v1/account/password', d.auth, async (c) => {
+    const session = c.get('session');
+    enforce(c, [d.perLogin, session.login.toLowerCase()]);
+    const req = parseFields(passwordChangeSchema, pickFields(await readJsonBody(c), PASSWORD_CHANGE_FIELDS));
+    const { sessionsEnded } = await d.passwords.change(session.login, c.get('token'), req);
+    c.header('cache-control', 'no-store');
+    return c.json({ changed: true, sessionsEnded } satisfies PasswordChangeResponse);
+  });
+  return app;
+}
