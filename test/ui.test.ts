@@ -344,6 +344,42 @@ describe('web interface', { timeout: 180_000 }, () => {
     await audit(bob.page, 'chat-bob');
   });
 
+  it('changing the password: errors next to the fields, then the key in this browser opens with the new one only', async () => {
+    const { page } = alice;
+    await page.goto(`${server.url}/certificate`);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Change your password' });
+    await dialog.waitFor();
+    const next = `${alice.password} and then some`;
+    await dialog.getByLabel('Current password', { exact: true }).fill('not my password at all');
+    await dialog.getByLabel('New password', { exact: true }).fill(next);
+    await dialog.getByLabel('New password again').fill(`${next}!`);
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.getByText('Type the same new password twice.').waitFor();
+    await audit(page, 'certificate-password-dialog');
+    await dialog.getByLabel('New password again').fill(next);
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.getByText('This is not your password: it does not open the key kept in this browser.').waitFor();
+    assert.equal(await dialog.getByLabel('Current password', { exact: true }).getAttribute('aria-invalid'), 'true');
+    await dialog.getByLabel('Current password', { exact: true }).fill(alice.password);
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Your password was changed.').waitFor();
+    assert.equal(await dialog.isVisible(), false);
+
+    // The old password opens nothing any more, here or at the server; the new one does both.
+    const old = alice.password;
+    alice.password = next;
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Login').fill(alice.login);
+    await page.getByText(`Your key for @${alice.login} is stored in this browser`).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill(old);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.locator('[data-refusal]:not([hidden]), .field-error:not(:empty)').first().waitFor();
+    assert.match(page.url(), /\/login/);
+    await logIn(alice);
+    await openChat(alice, bob); // where the tests below expect her
+  });
+
   it('the chat is usable on a phone: list, then conversation', async () => {
     const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
     const page = await newPage(context);

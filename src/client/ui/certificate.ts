@@ -1,13 +1,16 @@
 // My certificate: key backup download, renewal (a new key made here, its CSR, the new certificate,
-// the new encrypted backup), and revocation.
+// the new encrypted backup), revocation, and the password change (the keys kept here re-encrypted
+// with the new password).
 import { decryptPrivateKey, encryptPrivateKey, BackupError } from '../backup.ts';
 import { generateKey } from '../keys.ts';
 import { makeCsr } from '../csr.ts';
-import type { EnrollResponse } from '../../protocol/enroll.ts';
+import * as v from 'valibot';
+import { issuesToFields, type EnrollResponse } from '../../protocol/enroll.ts';
+import { passwordChangeSchema, type PasswordChangeResponse } from '../../protocol/account.ts';
 import { ApiError, api } from './api.ts';
 import { $, $$, downloadText, must, setBusy } from './dom.ts';
-import { FormUi, bindRevealButtons } from './fields.ts';
-import { deleteBackup, forgetUnlocked, getBackup, getUnlocked, saveBackup, saveUnlocked } from './keystore.ts';
+import { FormUi, bindRevealButtons, type FieldErrors } from './fields.ts';
+import { deleteBackup, forgetUnlocked, getBackup, getUnlocked, saveBackup, saveUnlocked, type StoredBackup } from './keystore.ts';
 import { backupFileName, backupFileText } from './backup-file.ts';
 import { signIn } from './signin.ts';
 import { me } from './shell.ts';
@@ -36,13 +39,91 @@ async function downloadBackup(): Promise<void> {
   downloadText(backupFileName(stored.login), backupFileText(stored.login, stored.backup, stored.certificate, (stored.previous ?? []).map((p) => p.backup)));
 }
 
+/** One encrypted key, opened with `from` and sealed again with `to`; its bytes are wiped after. */
+async function reseal(backup: string, from: string, to: string): Promise<string> {
+  const pkcs8 = await decryptPrivateKey(backup, from);
+  try {
+    return await encryptPrivateKey(pkcs8, to);
+  } finally {
+    pkcs8.fill(0);
+  }
+}
+
+/**
+ * The keys this browser keeps, sealed with the new password: the current one must open with the
+ * current password (else BackupError wrong_password); an older one that does not stays as it was.
+ */
+async function resealAll(stored: StoredBackup, from: string, to: string): Promise<Pick<StoredBackup, 'backup' | 'previous'>> {
+  const backup = await reseal(stored.backup, from, to);
+  const previous = [];
+  for (const p of stored.previous ?? []) previous.push({ ...p, backup: await reseal(p.backup, from, to).catch(() => p.backup) });
+  return { backup, previous };
+}
+
+const PASSWORD_FIELDS = ['currentPassword', 'newPassword', 'confirmPassword'];
+
+function bindPasswordDialog(dialog: HTMLDialogElement): void {
+  const form = must<HTMLFormElement>('form', dialog);
+  const ui = new FormUi(form, { markValid: false });
+  const submit = must<HTMLButtonElement>('[data-submit]', form);
+  const error = must('[data-form-error]', form);
+  const check = (): FieldErrors => {
+    const parsed = v.safeParse(passwordChangeSchema, { currentPassword: ui.value('currentPassword'), newPassword: ui.value('newPassword') });
+    const errors: FieldErrors = parsed.success ? {} : issuesToFields(parsed.issues);
+    if (!errors.newPassword && ui.value('newPassword').toLowerCase() === me().toLowerCase()) errors.newPassword = 'The password must not be your login.';
+    if (ui.value('confirmPassword') !== ui.value('newPassword')) errors.confirmPassword = 'Type the same new password twice.';
+    return Object.fromEntries(PASSWORD_FIELDS.map((n) => [n, errors[n]]));
+  };
+  ui.live(PASSWORD_FIELDS, check, { newPassword: ['confirmPassword'] });
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.hidden = true;
+    if (!ui.submitCheck(check(), PASSWORD_FIELDS)) return ui.focusFirstInvalid();
+    setBusy(submit, true);
+    try {
+      const login = me();
+      const current = ui.value('currentPassword');
+      const next = ui.value('newPassword');
+      const stored = await getBackup(login).catch(() => undefined);
+      // Sealed again before the server hears of it: if this browser cannot, nothing changes anywhere.
+      const resealed = stored ? await resealAll(stored, current, next) : undefined;
+      const res = await api<PasswordChangeResponse>('POST', '/api/v1/account/password', { currentPassword: current, newPassword: next });
+      if (stored && resealed) await saveBackup({ ...stored, ...resealed });
+      dialog.close();
+      form.reset();
+      const others = res.sessionsEnded === 0 ? '' : res.sessionsEnded === 1 ? ' Your other session was logged out.' : ` Your ${res.sessionsEnded} other sessions were logged out.`;
+      notice(`Your password was changed.${others} Key backup files you saved before still open with your old password: download a new one.`, false, {
+        label: 'Download key backup',
+        run: () => void downloadBackup(),
+      });
+    } catch (err) {
+      if (err instanceof BackupError && err.code === 'wrong_password') {
+        ui.setError('currentPassword', 'This is not your password: it does not open the key kept in this browser.');
+        ui.input('currentPassword').focus();
+      } else if (err instanceof ApiError && Object.keys(err.fields).length) {
+        ui.show(err.fields);
+        ui.focusFirstInvalid();
+      } else {
+        error.textContent = err instanceof ApiError ? err.message : 'Your key could not be re-encrypted in this browser.';
+        error.hidden = false;
+      }
+    } finally {
+      setBusy(submit, false);
+    }
+  });
+}
+
 export function initCertificate(): void {
   bindRevealButtons();
   for (const b of $$('[data-action="download-backup"]')) b.addEventListener('click', () => void downloadBackup());
 
   const renewDialog = $<HTMLDialogElement>('#renew-dialog');
   const revokeDialog = $<HTMLDialogElement>('#revoke-dialog');
+  const passwordDialog = $<HTMLDialogElement>('#password-dialog');
   $('[data-action="open-renew"]')?.addEventListener('click', () => renewDialog?.showModal());
+  $('[data-action="open-password"]')?.addEventListener('click', () => passwordDialog?.showModal());
+  if (passwordDialog) bindPasswordDialog(passwordDialog);
   $('[data-action="open-revoke"]')?.addEventListener('click', () => revokeDialog?.showModal());
   for (const b of $$('[data-action="close-dialog"]')) b.addEventListener('click', () => b.closest('dialog')?.close());
 

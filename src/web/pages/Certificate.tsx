@@ -8,6 +8,7 @@ import { dateText, groupedHex, revocationReasonText, utcText } from './format.ts
 import { TimeAgo } from './Directory.tsx';
 import { Icon } from './icons.tsx';
 import { Field, RevealButton } from './Field.tsx';
+import { FIELD_HINTS } from '../../protocol/enroll.ts';
 
 export interface CertificateView {
   current: CertificateStanding;
@@ -192,6 +193,16 @@ export function CertificatePage({ viewer, view, now }: { viewer: Viewer; view: C
             <h2 id="manage-title" class="card-title">Manage</h2>
             <div class="manage-row">
               <div>
+                <h3 class="manage-title">Password</h3>
+                <p class="muted">Change the password you log in with. The key kept in this browser is re-encrypted with it, and your other sessions end.</p>
+              </div>
+              <button type="button" class="btn btn-secondary" data-action="open-password" aria-haspopup="dialog">
+                <Icon name="key" />
+                Change password
+              </button>
+            </div>
+            <div class="manage-row">
+              <div>
                 <h3 class="manage-title">Renew</h3>
                 <p class="muted">Make a new key in this browser and get a new certificate for it. The old one stops working; your account and messages stay.</p>
               </div>
@@ -225,6 +236,18 @@ export function CertificatePage({ viewer, view, now }: { viewer: Viewer; view: C
           </label>
           <p class="form-error" data-form-error role="alert" hidden></p>
           <DialogActions kind="btn-primary" value="renew" label="Renew now" />
+        </form>
+      </dialog>
+
+      <dialog class="dialog" id="password-dialog" aria-labelledby="password-title">
+        <form class="form" method="dialog" data-form="password" novalidate>
+          <h2 id="password-title">Change your password</h2>
+          <p class="muted">Your key in this browser is re-encrypted with the new password. Key backup files you saved before keep opening with the old one.</p>
+          <Field name="currentPassword" label="Current password" type="password" autocomplete="current-password" addon={<RevealButton target="currentPassword" />} />
+          <Field name="newPassword" label="New password" hint={FIELD_HINTS.password} type="password" autocomplete="new-password" addon={<RevealButton target="newPassword" />} />
+          <Field name="confirmPassword" label="New password again" type="password" autocomplete="new-password" />
+          <p class="form-error" data-form-error role="alert" hidden></p>
+          <DialogActions kind="btn-primary" value="password" label="Change password" />
         </form>
       </dialog>
 
