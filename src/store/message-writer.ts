@@ -30,7 +30,7 @@ interface Answer {
   results: (WriteResult | { error: string })[];
 }
 
-export const INSERT_MESSAGE =
+const INSERT_MESSAGE =
   'INSERT INTO messages (id, from_login, to_login, received_at, envelope) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING RETURNING seq';
 
 const WORKER_SOURCE = `
