@@ -28,13 +28,13 @@ Commands:
   revoke --serial S | --login L [--reason R]
                                 revoke one certificate, or every valid certificate of a login
   ca                            the root and intermediate CA: subjects, SHA-256 fingerprints, validity
-  recovery-code --login L [--hours H]
+  recovery-code --login L [--hours H] [--reset-password]
                                 a one-time code that lets L get a new certificate without logging in
 
 ${COMMON}
 Run "tekup-chat admin <command> --help" for one command. Safe to run while the server is running.
 Exit status: 0 done, 1 refused (unknown serial or login, nothing to revoke, no CA), 2 bad usage.`,
-  'recovery-code': `Usage: tekup-chat admin recovery-code --login L [--hours H] [--data DIR] [--json]
+  'recovery-code': `Usage: tekup-chat admin recovery-code --login L [--hours H] [--reset-password] [--data DIR] [--json]
 
 Creates a one-time recovery code for login L, for someone who can no longer log in: their
 certificate was revoked or has expired, or their browser lost the private key. Give it to them
@@ -44,8 +44,11 @@ their browser, gets them a new certificate; every older certificate of theirs no
 revoked as superseded and their sessions end. The code is shown once and stored only as its
 SHA-256; it works once, until it expires, and a new code for the same login replaces it.
 
-  --login L     the user's login
-  --hours H     how long the code works: 1 to ${RECOVERY_HOURS_MAX} hours (default ${RECOVERY_HOURS_DEFAULT})
+  --login L          the user's login
+  --hours H          how long the code works: 1 to ${RECOVERY_HOURS_MAX} hours (default ${RECOVERY_HOURS_DEFAULT})
+  --reset-password   for someone who forgot their password too: with this code they choose a
+                     new one instead of giving the old one. The code alone then opens the
+                     account, so check who they are all the more carefully.
 ${COMMON}`,
   users: `Usage: tekup-chat admin users [--data DIR] [--json]
 
@@ -84,7 +87,7 @@ const OWN: Record<string, { values: readonly string[]; switches: readonly string
   certs: { values: ['login'], switches: ['json', 'help'] },
   revoke: { values: ['serial', 'login', 'reason'], switches: ['json', 'help'] },
   ca: { values: [], switches: ['json', 'help'] },
-  'recovery-code': { values: ['login', 'hours'], switches: ['json', 'help'] },
+  'recovery-code': { values: ['login', 'hours'], switches: ['json', 'help', 'reset-password'] },
 };
 
 type Own = Record<string, string | true | undefined>;
@@ -215,10 +218,12 @@ function parseRevoke(values: Own): v.InferOutput<typeof revokeSchema> {
   return parsed.output;
 }
 
-function parseRecoveryCode(values: Own): v.InferOutput<typeof recoveryCodeSchema> {
+type RecoveryCodeArgs = v.InferOutput<typeof recoveryCodeSchema> & { resetPassword: boolean };
+
+function parseRecoveryCode(values: Own): RecoveryCodeArgs {
   const parsed = v.safeParse(recoveryCodeSchema, { login: values.login, hours: values.hours });
   if (!parsed.success) throw new UsageError(parsed.issues[0].message);
-  return parsed.output;
+  return { ...parsed.output, resetPassword: values['reset-password'] === true };
 }
 
 /** Opens the data directory through the one wiring place, refusing to create a CA where there is none. */
@@ -315,15 +320,19 @@ async function revoke(service: Service, out: Out, json: boolean, args: v.InferOu
   out(`${done.length === 1 ? 'It is' : 'They are'} listed in the next CRL (GET /ca/crl) and OCSP answers "revoked" from now on.`);
 }
 
-async function recoveryCode(service: Service, out: Out, json: boolean, args: v.InferOutput<typeof recoveryCodeSchema>): Promise<void> {
-  const { login, code, expiresAt } = await service.recovery.issueCode(args.login, args.hours);
-  if (json) return out(JSON.stringify({ login, code, expiresAt }, null, 2));
-  out(`Recovery code for ${login}, valid once until ${expiresAt}:`);
+async function recoveryCode(service: Service, out: Out, json: boolean, args: RecoveryCodeArgs): Promise<void> {
+  const { login, code, expiresAt, resetsPassword } = await service.recovery.issueCode(args.login, args.hours, args.resetPassword);
+  if (json) return out(JSON.stringify({ login, code, expiresAt, resetsPassword }, null, 2));
+  out(`Recovery code for ${login}, valid once until ${expiresAt}${resetsPassword ? ', with a new password' : ''}:`);
   out('');
   out(`    ${code}`);
   out('');
   out('It is shown only now. Give it to them over a channel you trust, after checking who they are.');
-  out('With it and their password they get a new certificate at /recover; any earlier code for this login no longer works.');
+  out(
+    resetsPassword
+      ? 'With it they choose a new password and get a new certificate at /recover; any earlier code for this login no longer works.'
+      : 'With it and their password they get a new certificate at /recover; any earlier code for this login no longer works.',
+  );
 }
 
 async function showCa(service: Service, out: Out, json: boolean): Promise<void> {

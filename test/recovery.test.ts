@@ -43,7 +43,7 @@ describe('recovery with the real server and admin command line', () => {
   });
 
   describe('admin recovery-code', () => {
-    it('prints a code once, in groups of four, valid 24 hours by default; --json has login, code, expiresAt', async () => {
+    it('prints a code once, in groups of four, valid 24 hours by default; --json has login, code, expiresAt, resetsPassword', async () => {
       const u = await enrollUser(server.url, 'rcadmin');
       const text = await admin(['recovery-code', '--login', u.login, '--data', server.dataDir]);
       const shown = /^\s+(\S+)$/m.exec(text)?.[1] ?? '';
@@ -52,7 +52,8 @@ describe('recovery with the real server and admin command line', () => {
 
       const before = Date.now();
       const json = JSON.parse(await admin(['recovery-code', '--login', u.login, '--data', server.dataDir, '--json', '--hours', '2']));
-      assert.deepEqual(Object.keys(json).sort(), ['code', 'expiresAt', 'login']);
+      assert.deepEqual(Object.keys(json).sort(), ['code', 'expiresAt', 'login', 'resetsPassword']);
+      assert.equal(json.resetsPassword, false);
       assert.equal(json.login, u.login);
       assert.match(json.code, CODE);
       assert.notEqual(json.code, shown);
@@ -187,6 +188,47 @@ describe('recovery with the real server and admin command line', () => {
       assert.equal((await attemptLogin(server.url, { login: u.login, password: u.password, certificate: u.certificate, keyPem: u.keyPem })).status, 200);
       const ok = await recover(server.url, { login: u.login, password: u.password, code, csr: makeCsr(`/UID=${u.login}/CN=Amira Ben Salah`).csr });
       assert.equal(ok.status, 201, JSON.stringify(ok.json));
+    });
+
+    it('a forgotten password: a code issued with --reset-password takes a new one instead, and only such a code does', async () => {
+      const u = await enrollUser(server.url, 'rcforgot');
+      const session = await loginAs(server.url, u);
+      const next = 'a new passphrase after forgetting';
+      const plain = await codeFor(server.dataDir, u.login);
+      const refused = await recover(server.url, { login: u.login, newPassword: next, code: plain, csr: makeCsr().csr });
+      assert.equal(refused.status, 401, 'an ordinary code needs the current password');
+      assert.equal(refused.json.error, 'invalid_credentials');
+      assert.equal(await attemptLogin(server.url, u).then((r) => r.status), 200, 'nothing changed');
+
+      const printed = await admin(['recovery-code', '--login', u.login, '--data', server.dataDir, '--reset-password']);
+      assert.match(printed, /with a new password/);
+      const code = printed.split('\n').map((l) => l.trim()).find((l) => CODE.test(l))!;
+      const bothOrNone = await recover(server.url, { login: u.login, password: u.password, newPassword: next, code, csr: makeCsr().csr });
+      assert.equal(bothOrNone.status, 400);
+      assert.match(bothOrNone.json.fields.password, /one of the two/);
+      const weak = await recover(server.url, { login: u.login, newPassword: 'password1234', code, csr: makeCsr().csr });
+      assert.equal(weak.status, 400);
+      assert.match(weak.json.fields.newPassword, /too common/);
+      const asLogin = await recover(server.url, { login: u.login, newPassword: u.login.toUpperCase().padEnd(12, 'X'), code, csr: makeCsr().csr });
+      assert.equal(asLogin.status, 400);
+
+      const fresh = makeCsr();
+      const res = await recover(server.url, { login: u.login, newPassword: next, code, csr: fresh.csr });
+      assert.equal(res.status, 201, JSON.stringify(res.json));
+      assert.equal((await fetch(`${server.url}/api/v1/session`, { headers: authed(session) })).status, 401, 'sessions ended');
+      assert.equal((await attemptLogin(server.url, { login: u.login, password: u.password, certificate: res.json.certificate, keyPem: fresh.key })).status, 401, 'the old password is gone');
+      assert.equal((await attemptLogin(server.url, { login: u.login, password: next, certificate: res.json.certificate, keyPem: fresh.key })).status, 200, 'the new one logs in');
+      const again = await recover(server.url, { login: u.login, newPassword: 'yet another passphrase', code, csr: makeCsr().csr });
+      assert.equal(again.status, 401, 'used once');
+    });
+
+    it('a code issued with --reset-password also works with the current password, which then stays', async () => {
+      const u = await enrollUser(server.url, 'rcresetkeep');
+      const code = await codeFor(server.dataDir, u.login, ['--reset-password']);
+      const fresh = makeCsr();
+      const res = await recover(server.url, { login: u.login, password: u.password, code, csr: fresh.csr });
+      assert.equal(res.status, 201, JSON.stringify(res.json));
+      assert.equal((await attemptLogin(server.url, { login: u.login, password: u.password, certificate: res.json.certificate, keyPem: fresh.key })).status, 200);
     });
 
     it('needs no session and is not behind the certificate routes session check', async () => {

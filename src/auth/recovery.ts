@@ -1,7 +1,10 @@
 // Operator-assisted recovery. Renewal needs a session, and a session needs a valid certificate and
 // its key: someone whose only certificate was revoked, has expired or whose key is lost could never
 // log in again. An operator (tekup-chat admin recovery-code) gives them a one-time code; with it
-// AND their password they get a certificate for a new key, and everything older is revoked.
+// AND their password they get a certificate for a new key, and everything older is revoked. For
+// someone who forgot the password as well, the operator issues a code that resets it
+// (--reset-password): then a new password takes the place of the old one, and the code alone,
+// given after the operator checked who they are, stands for what the password proved.
 //
 // The code is 128 random bits, kept only as its SHA-256 (a copy of the database grants nothing),
 // one per login, replaced by the next one issued. The store is a port; src/store/recovery-codes.ts
@@ -22,6 +25,8 @@ export interface StoredRecoveryCode {
   codeHash: string;
   createdAt: string;
   expiresAt: string;
+  /** The code may be used with a new password instead of the current one. */
+  resetsPassword: boolean;
 }
 
 export interface RecoveryCodeStore {
@@ -89,7 +94,11 @@ export class Recovery {
   }
 
   /** A new code for an existing login, replacing any earlier one. The code itself is returned once and kept nowhere. */
-  async issueCode(login: string, hours = RECOVERY_HOURS_DEFAULT): Promise<{ login: string; code: string; expiresAt: string }> {
+  async issueCode(
+    login: string,
+    hours = RECOVERY_HOURS_DEFAULT,
+    resetsPassword = false,
+  ): Promise<{ login: string; code: string; expiresAt: string; resetsPassword: boolean }> {
     if (!Number.isInteger(hours) || hours < 1 || hours > RECOVERY_HOURS_MAX) {
       throw new DomainError('validation', `A recovery code lasts 1 to ${RECOVERY_HOURS_MAX} hours.`, { hours: `Give 1 to ${RECOVERY_HOURS_MAX} hours.` });
     }
@@ -98,14 +107,17 @@ export class Recovery {
     const now = this.d.now();
     const code = newRecoveryCode();
     const expiresAt = new Date(now.getTime() + hours * 3600_000).toISOString();
-    this.d.store.put({ login: user.login, codeHash: hashRecoveryCode(code), createdAt: now.toISOString(), expiresAt });
-    return { login: user.login, code: groupedRecoveryCode(code), expiresAt };
+    this.d.store.put({ login: user.login, codeHash: hashRecoveryCode(code), createdAt: now.toISOString(), expiresAt, resetsPassword });
+    return { login: user.login, code: groupedRecoveryCode(code), expiresAt, resetsPassword };
   }
 
   /**
    * Checks the code and the password (always both, with the same work whatever is wrong), then the
    * CSR against the person's directory identity; only then is the code used up and the
    * certificate replaced (Lifecycle.recover). Their sessions end: whoever held the old key is out.
+   * With a new password instead of the current one, the code must be one that resets it; the new
+   * password is hashed whatever happens (the same PBKDF2 work a check of the current one costs)
+   * and stored once the certificate is issued.
    */
   async recover(req: RecoverRequest): Promise<IssuedAnswer> {
     const { store, directory, lifecycle, records, sessions } = this.d;
@@ -115,10 +127,14 @@ export class Recovery {
     const now = this.d.now().toISOString();
     const sameCode = timingSafeEqual(Buffer.from(given, 'hex'), Buffer.from(stored?.codeHash ?? this.noCode, 'hex'));
     const codeOk = stored !== undefined && sameCode && stored.expiresAt > now;
-    const passwordOk = await verifyPassword(req.password, user?.passwordHash ?? (await this.dummy()));
+    const newHash = req.newPassword === undefined ? undefined : await hashPassword(req.newPassword, this.d.passwordIterations);
+    const passwordOk =
+      req.password !== undefined
+        ? await verifyPassword(req.password, user?.passwordHash ?? (await this.dummy()))
+        : newHash !== undefined && stored?.resetsPassword === true;
     if (!user || !stored || !codeOk || !passwordOk) throw recoveryRefused();
 
-    return lifecycle.recover(user.login, req.csr, () => {
+    const issued = await lifecycle.recover(user.login, req.csr, () => {
       // Another request may have used the code (or it expired) since the check above.
       if (!store.take(user.login, given, this.d.now().toISOString())) throw recoveryRefused();
       // Sessions end before the certificate changes, so no crash can leave one open with a key
@@ -126,5 +142,8 @@ export class Recovery {
       for (const r of records.forLogin(user.login)) sessions.closeForCertificate(r.serial);
       return () => store.put(stored);
     });
+    // After the certificate, so that a request that loses the race for the code changes nothing.
+    if (newHash !== undefined) await directory.setPasswordHash(user.login, newHash);
+    return issued;
   }
 }

@@ -1,8 +1,10 @@
 // Extension of the protocol: operator-assisted recovery (docs/protocol.md, "Extensions"). A person
 // whose certificate was revoked, has expired or whose key is lost asks an operator for a one-time
-// recovery code and trades it, with their password and a new CSR, for a new certificate. The
-// schema is used by the route and by the recovery page in the browser.
+// recovery code and trades it, with their password and a new CSR, for a new certificate. Someone
+// who forgot their password too gets a code that also lets them choose a new one, and sends that
+// instead. The schema is used by the route and by the recovery page in the browser.
 import * as v from 'valibot';
+import { newPassword } from './enroll.ts';
 
 /**
  * A code is 128 random bits written in Crockford's base32 (no I, L, O, U: nothing to misread when
@@ -23,31 +25,44 @@ export function canonicalRecoveryCode(input: string): string | undefined {
 /** `ABCD-EFGH-…-XY`: how a canonical code is shown to the operator. */
 export const groupedRecoveryCode = (canonical: string) => canonical.match(/.{1,4}/g)!.join('-');
 
-export const RECOVER_FIELDS = ['login', 'password', 'code', 'csr'] as const;
+export const RECOVER_FIELDS = ['login', 'password', 'newPassword', 'code', 'csr'] as const;
 
 // Login and password are only bounded, not checked against the registration rules: whatever is
 // wrong with them must get the one refusal that does not say which part was wrong.
-export const recoverRequestSchema = v.object({
-  login: v.pipe(v.string('Enter your login.'), v.trim(), v.nonEmpty('Enter your login.'), v.maxLength(64, 'Enter your login.')),
-  password: v.pipe(v.string('Enter your password.'), v.nonEmpty('Enter your password.'), v.maxLength(1024, 'Enter your password.')),
-  code: v.pipe(
-    v.string('Enter the recovery code the operator gave you.'),
-    v.trim(),
-    v.nonEmpty('Enter the recovery code the operator gave you.'),
-    v.maxLength(64, 'A recovery code has 26 letters and digits, like ABCD-EFGH-…'),
-    v.rawTransform(({ dataset, addIssue, NEVER }) => {
-      const canonical = canonicalRecoveryCode(dataset.value);
-      if (canonical) return canonical;
-      addIssue({ message: 'A recovery code has 26 letters and digits, like ABCD-EFGH-…; check what you typed.' });
-      return NEVER;
-    }),
+// A new password, on the other hand, is one being chosen: the registration rules apply, and
+// breaking one says nothing about the account.
+export const recoverRequestSchema = v.pipe(
+  v.object({
+    login: v.pipe(v.string('Enter your login.'), v.trim(), v.nonEmpty('Enter your login.'), v.maxLength(64, 'Enter your login.')),
+    password: v.optional(v.pipe(v.string('Enter your password.'), v.nonEmpty('Enter your password.'), v.maxLength(1024, 'Enter your password.'))),
+    newPassword: v.optional(newPassword('Choose a new password.')),
+    code: v.pipe(
+      v.string('Enter the recovery code the operator gave you.'),
+      v.trim(),
+      v.nonEmpty('Enter the recovery code the operator gave you.'),
+      v.maxLength(64, 'A recovery code has 26 letters and digits, like ABCD-EFGH-…'),
+      v.rawTransform(({ dataset, addIssue, NEVER }) => {
+        const canonical = canonicalRecoveryCode(dataset.value);
+        if (canonical) return canonical;
+        addIssue({ message: 'A recovery code has 26 letters and digits, like ABCD-EFGH-…; check what you typed.' });
+        return NEVER;
+      }),
+    ),
+    csr: v.pipe(
+      v.string('Attach a certificate request (PEM) for your new key.'),
+      v.trim(),
+      v.nonEmpty('Attach a certificate request (PEM) for your new key.'),
+      v.maxLength(32 * 1024, 'The certificate request is too large.'),
+    ),
+  }),
+  v.forward(
+    v.partialCheck([['password'], ['newPassword']], (r) => (r.password === undefined) !== (r.newPassword === undefined), 'Enter your password, or a new one if you forgot it: one of the two.'),
+    ['password'],
   ),
-  csr: v.pipe(
-    v.string('Attach a certificate request (PEM) for your new key.'),
-    v.trim(),
-    v.nonEmpty('Attach a certificate request (PEM) for your new key.'),
-    v.maxLength(32 * 1024, 'The certificate request is too large.'),
+  v.forward(
+    v.partialCheck([['login'], ['newPassword']], (r) => r.newPassword === undefined || r.newPassword.toLowerCase() !== r.login.toLowerCase(), 'The password must not be your login.'),
+    ['newPassword'],
   ),
-});
+);
 
 export type RecoverRequest = v.InferOutput<typeof recoverRequestSchema>;

@@ -10,6 +10,8 @@ const SCHEMA = [
      created_at TEXT NOT NULL,
      expires_at TEXT NOT NULL
    );`,
+  // A code may also let its holder choose a new password (admin recovery-code --reset-password).
+  `ALTER TABLE recovery_codes ADD COLUMN resets_password INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 interface Row {
@@ -17,6 +19,7 @@ interface Row {
   code_hash: string;
   created_at: string;
   expires_at: string;
+  resets_password: number;
 }
 
 export class SqliteRecoveryCodes implements RecoveryCodeStore {
@@ -29,14 +32,15 @@ export class SqliteRecoveryCodes implements RecoveryCodeStore {
   put(c: StoredRecoveryCode): void {
     prepared(
       this.db,
-      `INSERT INTO recovery_codes (login, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(login) DO UPDATE SET code_hash = excluded.code_hash, created_at = excluded.created_at, expires_at = excluded.expires_at`,
-    ).run(c.login, c.codeHash, c.createdAt, c.expiresAt);
+      `INSERT INTO recovery_codes (login, code_hash, created_at, expires_at, resets_password) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(login) DO UPDATE SET code_hash = excluded.code_hash, created_at = excluded.created_at, expires_at = excluded.expires_at,
+         resets_password = excluded.resets_password`,
+    ).run(c.login, c.codeHash, c.createdAt, c.expiresAt, c.resetsPassword ? 1 : 0);
   }
 
   get(login: string): StoredRecoveryCode | undefined {
     const r = prepared(this.db, 'SELECT * FROM recovery_codes WHERE login = ?').get(login) as Row | undefined;
-    return r && { login: r.login, codeHash: r.code_hash, createdAt: r.created_at, expiresAt: r.expires_at };
+    return r && { login: r.login, codeHash: r.code_hash, createdAt: r.created_at, expiresAt: r.expires_at, resetsPassword: Number(r.resets_password) === 1 };
   }
 
   take(login: string, codeHash: string, now: string): boolean {
