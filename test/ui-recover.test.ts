@@ -100,4 +100,39 @@ describe('recovering access through the web interface', { timeout: 120_000 }, ()
     );
     assert.deepEqual(problems, []);
   });
+
+  it('a forgotten password: a new one, typed twice, with a code issued for it; then it logs in', async () => {
+    const other = await webUser(server.url, 'uiforgot');
+    await page.goto(`${server.url}/recover`);
+    await page.getByLabel('Login').fill(other.login);
+    await page.getByLabel(/I forgot my password/).check();
+    assert.equal(await page.getByLabel('Password', { exact: true }).isVisible(), false, 'the current password is no longer asked for');
+    const next = 'a fresh passphrase for a new start';
+    await page.getByLabel('New password', { exact: true }).fill(next);
+    await page.getByLabel('New password again').fill(`${next}?`);
+    const plain = JSON.parse(await admin(['recovery-code', '--login', other.login, '--data', server.dataDir, '--json']));
+    await page.getByLabel('Recovery code').fill(plain.code);
+    await page.getByRole('button', { name: 'Get a new certificate' }).click();
+    await page.locator('[data-error-for="confirmPassword"]', { hasText: 'Type the same new password twice.' }).waitFor();
+    await auditDesktop(page, 'recover-forgot-errors');
+
+    // A code issued without --reset-password does not let anyone choose a password.
+    await page.getByLabel('New password again').fill(next);
+    await page.getByRole('button', { name: 'Get a new certificate' }).click();
+    await page.locator('[data-form-error]', { hasText: 'not issued for choosing a new password' }).waitFor();
+
+    const resetting = JSON.parse(await admin(['recovery-code', '--login', other.login, '--data', server.dataDir, '--json', '--reset-password']));
+    assert.equal(resetting.resetsPassword, true);
+    await page.getByLabel('Recovery code').fill(resetting.code);
+    await page.getByRole('button', { name: 'Get a new certificate' }).click();
+    await page.getByRole('heading', { name: 'Access recovered' }).waitFor({ timeout: 60_000 });
+
+    await page.getByRole('link', { name: 'Log in' }).click();
+    await page.waitForURL(/\/login\?login=/);
+    await page.getByText(`Your key for @${other.login} is stored in this browser`).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill(next);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/chat$/);
+    assert.deepEqual(problems, []);
+  });
 });

@@ -1,7 +1,9 @@
 // The recovery page: checks as you type with the route's own schema, then, as registration does, a
 // fresh RSA key, its encrypted backup (before anything is sent, so no certificate is issued for a
 // key we could lose) and a CSR; the recovery request; the backup kept in IndexedDB (earlier keys
-// kept beside it, to read older messages) and offered as a file; then a link to log in.
+// kept beside it, to read older messages) and offered as a file; then a link to log in. With
+// "I forgot my password", a new password (checked as at registration, typed twice) replaces the
+// current one in the request and encrypts the new key.
 import * as v from 'valibot';
 import { issuesToFields, type EnrollResponse } from '../../protocol/enroll.ts';
 import { recoverRequestSchema } from '../../protocol/recovery.ts';
@@ -12,20 +14,33 @@ import { FormUi, bindRevealButtons, type FieldErrors } from './fields.ts';
 import { getBackup, saveBackup } from './keystore.ts';
 import { backupFileName, backupFileText } from './backup-file.ts';
 
-const FIELDS = ['login', 'password', 'code'] as const;
+const KNOWN = ['login', 'password', 'code'];
+const FORGOTTEN = ['login', 'newPassword', 'confirmPassword', 'code'];
 
 export function initRecover(): void {
   const form = must<HTMLFormElement>('[data-form="recover"]');
   const ui = new FormUi(form, { markValid: false });
   bindRevealButtons();
+  const forgot = must<HTMLInputElement>('[data-forgot]', form);
+  const newFields = must('[data-new-password]', form);
+  const passwordField = must('[data-field="password"]', form);
+  const fields = () => (forgot.checked ? FORGOTTEN : KNOWN);
+  forgot.addEventListener('change', () => {
+    newFields.hidden = !forgot.checked;
+    passwordField.hidden = forgot.checked;
+    ui.show({}, ['password', 'newPassword', 'confirmPassword']);
+    ui.input(forgot.checked ? 'newPassword' : 'password').focus();
+  });
 
   const validate = (): FieldErrors => {
-    const parsed = v.safeParse(recoverRequestSchema, { login: ui.value('login'), password: ui.value('password'), code: ui.value('code'), csr: 'pending' });
+    const passwords = forgot.checked ? { newPassword: ui.value('newPassword') } : { password: ui.value('password') };
+    const parsed = v.safeParse(recoverRequestSchema, { login: ui.value('login'), ...passwords, code: ui.value('code'), csr: 'pending' });
     const errors: FieldErrors = parsed.success ? {} : issuesToFields(parsed.issues);
-    for (const f of FIELDS) errors[f] ??= undefined;
-    return errors;
+    if (forgot.checked && ui.value('confirmPassword') !== ui.value('newPassword')) errors.confirmPassword = 'Type the same new password twice.';
+    // Only the fields on show: the others keep no error.
+    return Object.fromEntries([...KNOWN, ...FORGOTTEN].map((f) => [f, fields().includes(f) ? errors[f] : undefined]));
   };
-  ui.live([...FIELDS], validate);
+  ui.live([...new Set([...KNOWN, ...FORGOTTEN])], validate, { newPassword: ['confirmPassword'] });
 
   const submit = must<HTMLButtonElement>('[data-submit]', form);
   const formError = must('[data-form-error]', form);
@@ -43,15 +58,22 @@ export function initRecover(): void {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     formError.hidden = true;
-    if (!ui.submitCheck(validate(), [...FIELDS])) return;
+    if (!ui.submitCheck(validate(), fields())) return;
     setBusy(submit, true);
     progress.hidden = false;
     const login = ui.value('login').trim().toLowerCase(); // logins are lower case (§2), as the login page assumes
-    const password = ui.value('password');
+    const forgotten = forgot.checked;
+    // The password that encrypts the new key: the one the account will have afterwards.
+    const password = ui.value(forgotten ? 'newPassword' : 'password');
     try {
       const { csr, backup } = await newKeyWithCsr(login, password, step);
       step('recover');
-      const issued = await api<EnrollResponse>('POST', '/api/v1/certificate/recover', { login, password, code: ui.value('code'), csr });
+      const issued = await api<EnrollResponse>('POST', '/api/v1/certificate/recover', {
+        login,
+        ...(forgotten ? { newPassword: password } : { password }),
+        code: ui.value('code'),
+        csr,
+      });
       const stored = await getBackup(issued.login).catch(() => undefined);
       const previous = stored ? [{ backup: stored.backup, serial: stored.serial }, ...(stored.previous ?? [])] : [];
       await saveBackup({ login: issued.login, backup, certificate: issued.certificate, serial: issued.serial, previous }).catch(() => {
@@ -70,7 +92,9 @@ export function initRecover(): void {
       } else if (err instanceof ApiError) {
         fail(
           err.code === 'invalid_credentials'
-            ? 'The login, the password or the recovery code is wrong, or the code has expired or was already used. Check all three; if it still fails, ask the operator for a new code.'
+            ? forgotten
+              ? 'The login or the recovery code is wrong, the code has expired or was already used, or it was not issued for choosing a new password. Check both; if it still fails, ask the operator for a code that lets you choose a new password.'
+              : 'The login, the password or the recovery code is wrong, or the code has expired or was already used. Check all three; if it still fails, ask the operator for a new code.'
             : err.code === 'bad_csr'
               ? `Your browser's certificate request was refused: ${err.message}`
               : err.code === 'rate_limited'

@@ -2,10 +2,12 @@
 // certificate was revoked or has expired, or this browser lost their key. With the one-time code
 // an operator gave them and their password, the browser makes a new key and CSR exactly as
 // registration does, keeps the key encrypted under the password, and gets a new certificate.
+// Someone who forgot the password too chooses a new one instead, with a code issued for that.
 import { AuthShell } from './Layout.tsx';
 import { ErrorSummary, Field, RevealButton } from './Field.tsx';
 import { Icon } from './icons.tsx';
 import { IssuedFacts, ProgressSteps } from './Register.tsx';
+import { FIELD_HINTS } from '../../protocol/enroll.ts';
 
 export function RecoverPage({ login }: { login?: string }) {
   return (
@@ -28,6 +30,15 @@ export function RecoverPage({ login }: { login?: string }) {
             autocomplete="current-password"
             addon={<RevealButton target="password" />}
           />
+          <label class="check">
+            <input type="checkbox" name="forgot" data-forgot aria-controls="new-password-fields" />
+            <span>I forgot my password: choose a new one (the operator must have issued the code for this)</span>
+          </label>
+          <div id="new-password-fields" class="form-stack" data-new-password hidden>
+            <Field name="newPassword" label="New password" hint={`${FIELD_HINTS.password} It also encrypts your new key in this browser.`} type="password" autocomplete="new-password" addon={<RevealButton target="newPassword" />} />
+            <Field name="confirmPassword" label="New password again" type="password" autocomplete="new-password" />
+            <p class="muted small">Messages sent to you before stay sealed for your earlier keys, which only your old password opens.</p>
+          </div>
           <Field
             name="code"
             label="Recovery code"
