@@ -334,8 +334,20 @@ describe('web interface', { timeout: 180_000 }, () => {
     const [backup] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Key backup/ }).first().click()]);
     assert.equal(readFileSync((await backup.path())!, 'utf8').match(/BEGIN ENCRYPTED PRIVATE KEY/g)?.length, 2);
 
-    // Alice's earlier message was signed with the certificate she just replaced: still verified.
+    // Bob's browser saw Alice's earlier certificate: it says her key changed, until he acknowledges it.
     await openChat(bob, alice);
+    const keyNotice = bob.page.getByRole('status').filter({ hasText: `${alice.firstName} ${alice.lastName} has a new certificate and key` });
+    await keyNotice.waitFor();
+    const shown = (await keyNotice.locator('.fingerprint').innerText()).replace(/\s/g, '');
+    assert.match(shown, /^[0-9a-f]{64}$/);
+    assert.equal(shown, await bob.page.locator('[data-peer-fingerprint]').getAttribute('data-peer-fingerprint'), 'the fingerprint of her current certificate');
+    await audit(bob.page, 'chat-key-changed');
+    await keyNotice.getByRole('button', { name: 'Got it' }).click();
+    await keyNotice.waitFor({ state: 'hidden' });
+    await openChat(bob, alice);
+    await bob.page.locator('[data-log-loading]').waitFor({ state: 'hidden' });
+    assert.equal(await bob.page.locator('[data-key-notice]').isVisible(), false, 'acknowledged once, not said again');
+    // Alice's earlier message was signed with the certificate she just replaced: still verified.
     await seesVerified(bob, 'Hello Bob, this is Alice.');
     await openChat(alice, bob);
     await send(alice, 'New key, same me.');

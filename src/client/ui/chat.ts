@@ -12,6 +12,8 @@ import { $, $$, downloadText, fromTemplate, must, setBusy } from './dom.ts';
 import { getUnlocked, type UnlockedKey } from './keystore.ts';
 import { certificateBySerial, chainPem, currentCertificate, remember, type KnownCertificate } from './certs.ts';
 import { markRead, me, noteActivity, onMessage } from './shell.ts';
+import { certificateFingerprint, changedSincePinned, pin } from './pins.ts';
+import { groupedHex } from '../../web/pages/format.ts';
 
 const PAGE = 30;
 const NEWEST = '999999999999999';
@@ -141,6 +143,8 @@ class Conversation {
         this.peerCert = await currentCertificate(this.peer);
         if (this.peerCert.status === 'revoked' || this.peerCert.status === 'expired') {
           this.block(`${this.peer}'s certificate is ${this.peerCert.status}: messages cannot be encrypted for them until they get a new one.`);
+        } else {
+          void this.announceKeyChange(this.peerCert);
         }
       } catch (err) {
         this.block(err instanceof Error ? err.message : String(err));
@@ -148,6 +152,20 @@ class Conversation {
     })();
     await Promise.all([this.ready, this.loadNewest()]);
     this.seen();
+  }
+
+  /** A certificate other than the one this browser last saw for the peer: said until acknowledged. */
+  private async announceKeyChange(known: KnownCertificate): Promise<void> {
+    const viewer = me();
+    if (!(await changedSincePinned(viewer, this.peer, known).catch(() => undefined))) return;
+    const notice = must('[data-key-notice]', this.section);
+    must('[data-key-notice-fingerprint]', notice).textContent = groupedHex(await certificateFingerprint(known));
+    must<HTMLButtonElement>('[data-action="accept-key"]', notice).addEventListener('click', async () => {
+      await pin(viewer, this.peer, known).catch(() => {}); // kept before it goes, so a reload agrees
+      notice.hidden = true;
+      this.input.focus();
+    });
+    notice.hidden = false;
   }
 
   /** When the person can see the conversation: everything shown counts as read, on every device. */

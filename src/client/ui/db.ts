@@ -1,9 +1,10 @@
 // A small promise wrapper over IndexedDB: the browser's keystore (encrypted key backups, and the
 // non-extractable CryptoKeys of the open session) lives here, because IndexedDB stores CryptoKey
-// objects by structured clone without ever exposing their bytes.
+// objects by structured clone without ever exposing their bytes; so do the certificates last seen
+// for the people one writes to (pins.ts).
 const DB_NAME = 'tekup-chat';
-const DB_VERSION = 1;
-export const STORES = ['backups', 'unlocked'] as const;
+const DB_VERSION = 2;
+export const STORES = ['backups', 'unlocked', 'pins'] as const;
 export type StoreName = (typeof STORES)[number];
 
 let opening: Promise<IDBDatabase> | undefined;

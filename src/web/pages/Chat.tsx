@@ -90,6 +90,19 @@ function Conversation({ peer }: { peer: UserEntry }) {
           </div>
         </details>
       </header>
+      <div class="callout callout-warning key-notice" data-key-notice role="status" hidden>
+        <Icon name="certificate" />
+        <div>
+          <p>
+            <strong>{`${name} has a new certificate and key`}</strong>
+            {` since you last opened this conversation in this browser. TEKUP_chat issued it. To be sure it is ${peer.firstName}'s, compare this fingerprint with ${peer.firstName} in person:`}
+          </p>
+          <code class="fingerprint" data-key-notice-fingerprint></code>
+          <button type="button" class="btn btn-secondary btn-sm" data-action="accept-key">
+            Got it
+          </button>
+        </div>
+      </div>
       <div class="log-wrap" data-log-wrap tabindex={0} role="region" aria-label="Conversation history">
         <div class="older">
           <button type="button" class="btn btn-ghost btn-sm" data-action="older" hidden>
