@@ -113,7 +113,7 @@ describe('recovering access through the web interface', { timeout: 120_000 }, ()
     const plain = JSON.parse(await admin(['recovery-code', '--login', other.login, '--data', server.dataDir, '--json']));
     await page.getByLabel('Recovery code').fill(plain.code);
     await page.getByRole('button', { name: 'Get a new certificate' }).click();
-    await page.locator('[data-error-for="confirmPassword"]', { hasText: 'Type the same new password twice.' }).waitFor();
+    await page.locator('[data-error-for="confirmPassword"]', { hasText: 'The two passwords are not the same.' }).waitFor();
     await auditDesktop(page, 'recover-forgot-errors');
 
     // A code issued without --reset-password does not let anyone choose a password.

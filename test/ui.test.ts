@@ -367,7 +367,7 @@ describe('web interface', { timeout: 180_000 }, () => {
     await dialog.getByLabel('New password', { exact: true }).fill(next);
     await dialog.getByLabel('New password again').fill(`${next}!`);
     await dialog.getByRole('button', { name: 'Change password' }).click();
-    await dialog.getByText('Type the same new password twice.').waitFor();
+    await dialog.getByText('The two passwords are not the same.').waitFor();
     await audit(page, 'certificate-password-dialog');
     await dialog.getByLabel('New password again').fill(next);
     await dialog.getByRole('button', { name: 'Change password' }).click();

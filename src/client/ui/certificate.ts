@@ -9,7 +9,7 @@ import { issuesToFields, type EnrollResponse } from '../../protocol/enroll.ts';
 import { passwordChangeSchema, type PasswordChangeResponse } from '../../protocol/account.ts';
 import { ApiError, api } from './api.ts';
 import { $, $$, downloadText, must, setBusy } from './dom.ts';
-import { FormUi, bindRevealButtons, type FieldErrors } from './fields.ts';
+import { FormUi, bindRevealButtons, repeatError, type FieldErrors } from './fields.ts';
 import { deleteBackup, forgetUnlocked, getBackup, getUnlocked, saveBackup, saveUnlocked, type StoredBackup } from './keystore.ts';
 import { backupFileName, backupFileText } from './backup-file.ts';
 import { signIn } from './signin.ts';
@@ -71,7 +71,7 @@ function bindPasswordDialog(dialog: HTMLDialogElement): void {
     const parsed = v.safeParse(passwordChangeSchema, { currentPassword: ui.value('currentPassword'), newPassword: ui.value('newPassword') });
     const errors: FieldErrors = parsed.success ? {} : issuesToFields(parsed.issues);
     if (!errors.newPassword && ui.value('newPassword').toLowerCase() === me().toLowerCase()) errors.newPassword = 'The password must not be your login.';
-    if (ui.value('confirmPassword') !== ui.value('newPassword')) errors.confirmPassword = 'Type the same new password twice.';
+    errors.confirmPassword = repeatError(ui.value('newPassword'), ui.value('confirmPassword'));
     return Object.fromEntries(PASSWORD_FIELDS.map((n) => [n, errors[n]]));
   };
   ui.live(PASSWORD_FIELDS, check, { newPassword: ['confirmPassword'] });

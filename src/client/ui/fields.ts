@@ -127,6 +127,11 @@ export class FormUi {
   }
 }
 
+/** The error of a "repeat the password" field, or undefined when it matches the first one. */
+export function repeatError(first: string, again: string): string | undefined {
+  return !again ? 'Repeat your password.' : again !== first ? 'The two passwords are not the same.' : undefined;
+}
+
 /** The Show/Hide buttons next to password inputs. */
 export function bindRevealButtons(root: ParentNode = document): void {
   for (const button of $$<HTMLButtonElement>('[data-reveal]', root)) {

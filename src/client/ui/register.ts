@@ -8,7 +8,7 @@ import type { KeyPair } from '../keys.ts';
 import { newKeyWithCsr, progressSteps, showIssuedFacts } from './issued.ts';
 import { ApiError, api } from './api.ts';
 import { $, downloadText, must, setBusy } from './dom.ts';
-import { FormUi, bindRevealButtons, type FieldErrors } from './fields.ts';
+import { FormUi, bindRevealButtons, repeatError, type FieldErrors } from './fields.ts';
 import { saveBackup } from './keystore.ts';
 import { backupFileName, backupFileText } from './backup-file.ts';
 import { signIn } from './signin.ts';
@@ -33,7 +33,7 @@ export function initRegister(): void {
     const errors: FieldErrors = parsed.success ? {} : issuesToFields(parsed.issues);
     if (!ui.value('password')) errors.password = 'Choose a password.';
     const p2 = ui.value('password2');
-    errors.password2 = !p2 ? 'Repeat your password.' : p2 !== ui.value('password') ? 'The two passwords are not the same.' : undefined;
+    errors.password2 = repeatError(ui.value('password'), p2);
     for (const f of FIELDS) errors[f] ??= undefined;
     return errors;
   };
