@@ -1,7 +1,7 @@
 // Headers and guards every response gets (src/web/security.ts), checked on every kind of answer the
 // real server gives: pages, API JSON, errors, 404, static assets, CA files, CRL and OCSP, and the
 // SSE stream. Then: a cross-site form post is refused, and after a whole enroll → login → send →
-// receive → logout flow (with failures on the way) the server's log holds no password, private key,
+// receive → password change → logout flow (with failures on the way) the server's log holds no password, private key,
 // session token, card number or message text.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -197,6 +197,11 @@ describe('the server log', () => {
     assert.ok(!answer.includes('PRIVATE KEY') && !answer.includes(key.key.split('\n')[1]), 'the refusal echoes the private key');
     assert.ok(!answer.includes(refused.password), 'the refusal echoes the password');
     const carolToken = await loginAs(server.url, carol);
+    // A password change, refused once (wrong current password), then made.
+    const carolNext = `a new passphrase for ${carol.login}`;
+    const change = (body: unknown) => postJson(`${server.url}/api/v1/account/password`, body, { authorization: `Bearer ${carolToken}` });
+    assert.equal((await change({ currentPassword: wrongPassword, newPassword: carolNext })).status, 400);
+    assert.equal((await change({ currentPassword: carol.password, newPassword: carolNext })).status, 200);
     const out = await fetch(`${server.url}/api/v1/session`, { method: 'DELETE', headers: { authorization: `Bearer ${carolToken}` } });
     assert.equal(out.status, 204);
     await new Promise((r) => setTimeout(r, 200)); // the last log lines
@@ -209,6 +214,7 @@ describe('the server log', () => {
       'bob password': bob.password,
       'carol password': carol.password,
       'wrong password': wrongPassword,
+      'carol new password': carolNext,
       'refused enrollment password': refused.password,
       'alice token': alice.token,
       'bob token': bob.token,
