@@ -42,7 +42,8 @@ export class LoginService {
     return this.dummyHash;
   }
 
-  async login(req: SessionRequest): Promise<{ token: string; expiresAt: Date; login: string }> {
+  /** `userAgent`: what the client says it is, kept with the session for its owner's list. */
+  async login(req: SessionRequest, userAgent?: string): Promise<{ token: string; expiresAt: Date; login: string }> {
     const { ca, records, directory, challenges, sessions } = this.d;
     const challengeProblem = challenges.consume(req.challenge, req.login);
 
@@ -73,7 +74,7 @@ export class LoginService {
       throw new CertificateRejected('bad_signature', "The challenge signature does not verify with this certificate's key.");
     }
 
-    const session = sessions.open(user.login, record.serial);
+    const session = sessions.open(user.login, record.serial, userAgent);
     return { token: session.token, expiresAt: session.expiresAt, login: user.login };
   }
 }

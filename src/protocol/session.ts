@@ -35,6 +35,20 @@ export interface ChallengeResponse {
   expiresAt: string;
 }
 
+/** GET /api/v1/sessions (an extension): where one is logged in. */
+export interface SessionSummary {
+  /** Names the session in DELETE /api/v1/sessions/{id}; not its token. */
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  /** The User-Agent of the login that opened it, if it sent one. */
+  userAgent: string | null;
+  /** The session this request came with. */
+  current: boolean;
+}
+
+export const SESSION_ID_PATTERN = /^[0-9a-f]{16}$/;
+
 export interface SessionResponse {
   token: string;
   expiresAt: string;

@@ -13,6 +13,9 @@ const SCHEMA = [
    );
    CREATE INDEX sessions_cert ON sessions (cert_serial);
    CREATE INDEX sessions_expiry ON sessions (expires_at);`,
+  // What opened the session, for the person's list of where they are logged in.
+  `ALTER TABLE sessions ADD COLUMN user_agent TEXT;
+   CREATE INDEX sessions_login ON sessions (login);`,
 ];
 
 interface Row {
@@ -21,7 +24,17 @@ interface Row {
   cert_serial: string;
   created_at: string;
   expires_at: string;
+  user_agent: string | null;
 }
+
+const fromRow = (r: Row): SessionRecord => ({
+  tokenHash: r.token_hash,
+  login: r.login,
+  certSerial: r.cert_serial,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  ...(r.user_agent ? { userAgent: r.user_agent } : {}),
+});
 
 export class SqliteSessionStore implements SessionStore {
   private readonly db: Db;
@@ -33,14 +46,24 @@ export class SqliteSessionStore implements SessionStore {
     this.cache = new ReadCache(db, 'sessions');
   }
   insert(s: SessionRecord): void {
-    prepared(this.db, 'INSERT INTO sessions (token_hash, login, cert_serial, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(s.tokenHash, s.login, s.certSerial, s.createdAt, s.expiresAt);
+    prepared(this.db, 'INSERT INTO sessions (token_hash, login, cert_serial, created_at, expires_at, user_agent) VALUES (?, ?, ?, ?, ?, ?)').run(
+      s.tokenHash,
+      s.login,
+      s.certSerial,
+      s.createdAt,
+      s.expiresAt,
+      s.userAgent ?? null,
+    );
     this.cache.changed();
   }
   get(tokenHash: string): SessionRecord | undefined {
     return this.cache.get(tokenHash, () => {
       const r = prepared(this.db, 'SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
-      return r && { tokenHash: r.token_hash, login: r.login, certSerial: r.cert_serial, createdAt: r.created_at, expiresAt: r.expires_at };
+      return r && fromRow(r);
     });
+  }
+  forLogin(login: string, now: string): SessionRecord[] {
+    return (prepared(this.db, 'SELECT * FROM sessions WHERE login = ? AND expires_at > ? ORDER BY created_at DESC, rowid DESC').all(login, now) as unknown as Row[]).map(fromRow);
   }
   delete(tokenHash: string): void {
     prepared(this.db, 'DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);

@@ -53,6 +53,8 @@ export interface LoginAttempt {
   certificate: string;
   keyPem: string;
   challenge?: string;
+  /** Sent as the login request's User-Agent. */
+  userAgent?: string;
 }
 
 export async function attemptLogin(url: string, a: LoginAttempt) {
@@ -63,7 +65,7 @@ export async function attemptLogin(url: string, a: LoginAttempt) {
     certificate: a.certificate,
     challenge,
     signature: signChallenge(a.keyPem, challenge),
-  });
+  }, a.userAgent ? { 'user-agent': a.userAgent } : {});
 }
 
 export async function loginAs(url: string, u: Enrolled): Promise<string> {

@@ -1,7 +1,17 @@
-// Protocol §3: challenge, login, logout.
+// Protocol §3: challenge, login, logout; and (an extension) the list of one's sessions.
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { SESSION_COOKIE, challengeRequestSchema, sessionRequestSchema, type ChallengeResponse, type SessionResponse } from '../../protocol/session.ts';
+import * as v from 'valibot';
+import {
+  SESSION_COOKIE,
+  SESSION_ID_PATTERN,
+  challengeRequestSchema,
+  sessionRequestSchema,
+  type ChallengeResponse,
+  type SessionResponse,
+  type SessionSummary,
+} from '../../protocol/session.ts';
+import { DomainError } from '../../protocol/errors.ts';
 import type { LoginService } from '../../auth/login.ts';
 import type { Challenges } from '../../auth/challenges.ts';
 import { SESSION_TTL_MS, type Sessions } from '../../auth/sessions.ts';
@@ -11,6 +21,9 @@ import type { MiddlewareHandler } from 'hono';
 import { jsonBody } from '../validate.ts';
 import { clientAddress } from '../client-address.ts';
 import { enforce } from '../rate-limit.ts';
+import { requestHeader } from '../request-header.ts';
+
+const sessionIdParam = v.pipe(v.string(), v.regex(SESSION_ID_PATTERN, 'A session id is 16 hexadecimal digits, as GET /api/v1/sessions lists them.'));
 
 export interface SessionRouteDeps {
   login: LoginService;
@@ -41,7 +54,7 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
     const req = await jsonBody(c, sessionRequestSchema);
     // Per login whatever the source address, so spreading guesses over addresses does not help.
     enforce(c, [d.perLogin, req.login.toLowerCase()]);
-    const s = await d.login.login(req);
+    const s = await d.login.login(req, requestHeader(c, 'user-agent'));
     setCookie(c, SESSION_COOKIE, s.token, {
       httpOnly: true,
       sameSite: 'Strict',
@@ -63,6 +76,20 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
   app.delete('/api/v1/session', d.auth, (c) => {
     d.sessions.close(c.get('token'));
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: d.secureCookie, httpOnly: true, sameSite: 'Strict' });
+    return c.body(null, 204);
+  });
+
+  app.get('/api/v1/sessions', d.auth, (c) => {
+    c.header('cache-control', 'no-store');
+    return c.json(d.sessions.list(c.get('session').login, c.get('token')) satisfies SessionSummary[]);
+  });
+
+  app.delete('/api/v1/sessions/:id', d.auth, (c) => {
+    const id = v.safeParse(sessionIdParam, c.req.param('id'));
+    if (!id.success) throw new DomainError('validation', id.issues[0].message, { id: id.issues[0].message });
+    if (!d.sessions.closeById(c.get('session').login, id.output)) {
+      throw new DomainError('not_found', 'You have no session with this id; it may have ended already.');
+    }
     return c.body(null, 204);
   });
 
