@@ -204,7 +204,7 @@ export async function createService({ config, log, now = () => new Date(), serve
   // After the message store: the read marks count messages through its table and indexes.
   app.route('/', conversationRoutes({ marks: new ReadMarks(new SqliteReadMarks(db), hub), auth }));
   app.route('/', certificatesBySerialRoutes(records, auth, now));
-  app.route('/', pageRoutes({ roster, directory, records, ca, auth, cardPattern: config.cardPattern, now }));
+  app.route('/', pageRoutes({ roster, sessions, directory, records, ca, auth, cardPattern: config.cardPattern, now }));
 
   return {
     app,

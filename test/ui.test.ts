@@ -412,6 +412,24 @@ describe('web interface', { timeout: 180_000 }, () => {
     await context.close();
   });
 
+  it('where you are logged in: the phone is listed beside this browser, and logging it out from here ends it', async () => {
+    const { page } = bob;
+    await page.goto(`${server.url}/certificate`);
+    const rows = page.locator('[data-sessions] > li');
+    assert.ok((await rows.count()) >= 2, 'this browser and the phone');
+    const here = rows.filter({ hasText: 'This browser' });
+    assert.equal(await here.count(), 1);
+    assert.match(await here.innerText(), /Chrome on Linux/);
+    await audit(page, 'certificate-sessions');
+    const before = await rows.count();
+    const [first] = await page.getByRole('button', { name: /^Log out .+, logged in / }).all();
+    await first.click();
+    await page.getByText('That session is logged out.').waitFor();
+    assert.equal(await rows.count(), before - 1);
+    await page.reload();
+    assert.equal(await page.locator('[data-sessions] > li').count(), before - 1, 'gone for the server too');
+  });
+
   it('works with the keyboard alone: skip link, conversation list, Enter to send', async () => {
     const { page } = bob;
     await page.goto(`${server.url}/chat`);

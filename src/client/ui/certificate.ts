@@ -114,6 +114,21 @@ function bindPasswordDialog(dialog: HTMLDialogElement): void {
   });
 }
 
+/** Logs out one of the other sessions in the list; one that had ended already just goes. */
+async function endSession(button: HTMLButtonElement): Promise<void> {
+  setBusy(button, true);
+  try {
+    await api('DELETE', `/api/v1/sessions/${button.dataset.sessionId}`).catch((err: unknown) => {
+      if (!(err instanceof ApiError && err.status === 404)) throw err;
+    });
+    button.closest('li')?.remove();
+    notice('That session is logged out.');
+  } catch (err) {
+    notice(err instanceof ApiError ? err.message : 'The session could not be ended; try again.', true);
+    setBusy(button, false);
+  }
+}
+
 export function initCertificate(): void {
   bindRevealButtons();
   for (const b of $$('[data-action="download-backup"]')) b.addEventListener('click', () => void downloadBackup());
@@ -123,6 +138,7 @@ export function initCertificate(): void {
   const passwordDialog = $<HTMLDialogElement>('#password-dialog');
   $('[data-action="open-renew"]')?.addEventListener('click', () => renewDialog?.showModal());
   $('[data-action="open-password"]')?.addEventListener('click', () => passwordDialog?.showModal());
+  for (const b of $$<HTMLButtonElement>('[data-action="end-session"]')) b.addEventListener('click', () => void endSession(b));
   if (passwordDialog) bindPasswordDialog(passwordDialog);
   $('[data-action="open-revoke"]')?.addEventListener('click', () => revokeDialog?.showModal());
   for (const b of $$('[data-action="close-dialog"]')) b.addEventListener('click', () => b.closest('dialog')?.close());

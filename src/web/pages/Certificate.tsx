@@ -4,7 +4,8 @@
 // (the new key and CSR are made in the browser).
 import type { CertificateStanding } from '../../pki/status.ts';
 import { AppShell, type Viewer } from './Layout.tsx';
-import { dateText, groupedHex, revocationReasonText, utcText } from './format.ts';
+import { dateText, deviceText, groupedHex, revocationReasonText, utcText } from './format.ts';
+import type { SessionSummary } from '../../protocol/session.ts';
 import { TimeAgo } from './Directory.tsx';
 import { Icon } from './icons.tsx';
 import { Field, RevealButton } from './Field.tsx';
@@ -139,7 +140,40 @@ export function CertificatePanel({ view, now }: { view: CertificateView; now: nu
   );
 }
 
-export function CertificatePage({ viewer, view, now }: { viewer: Viewer; view: CertificateView; now: number }) {
+/** Where the viewer is logged in, with a way to end the other sessions. */
+function Sessions({ sessions }: { sessions: SessionSummary[] }) {
+  return (
+    <section class="card" aria-labelledby="sessions-title">
+      <h2 id="sessions-title" class="card-title">
+        Where you are logged in
+      </h2>
+      <ul class="session-list" data-sessions>
+        {sessions.map((s) => (
+          <li class="session-row" data-session={s.id}>
+            <div>
+              <p class="session-device">
+                <strong>{deviceText(s.userAgent)}</strong>
+                {s.current ? <span class="chip chip-ok">This browser</span> : null}
+              </p>
+              <p class="muted small">
+                <TimeAgo iso={s.createdAt} prefix="Logged in " />
+                {` · ends ${utcText(s.expiresAt)}`}
+              </p>
+            </div>
+            {s.current ? null : (
+              <button type="button" class="btn btn-secondary btn-sm" data-action="end-session" data-session-id={s.id} aria-label={`Log out ${deviceText(s.userAgent)}, logged in ${utcText(s.createdAt)}`}>
+                Log out
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <p class="muted small">A session lasts 12 hours. Changing your password logs out every other one; revoking your certificate logs out all of them.</p>
+    </section>
+  );
+}
+
+export function CertificatePage({ viewer, view, now, sessions }: { viewer: Viewer; view: CertificateView; now: number; sessions: SessionSummary[] }) {
   const s = view.current;
   const usable = s.status !== 'revoked';
   return (
@@ -187,6 +221,8 @@ export function CertificatePage({ viewer, view, now }: { viewer: Viewer; view: C
             Root CA fingerprint: <code class="fingerprint">{groupedHex(view.rootFingerprint)}</code>
           </p>
         </section>
+
+        <Sessions sessions={sessions} />
 
         {usable ? (
           <section class="card" aria-labelledby="manage-title">

@@ -48,3 +48,31 @@ const REVOCATION_REASONS: Record<string, string> = {
 export function revocationReasonText(reason: string): string {
   return REVOCATION_REASONS[reason] ?? reason;
 }
+
+const BROWSERS: [RegExp, string][] = [
+  [/\bEdg(?:e|A|iOS)?\//, 'Edge'],
+  [/\b(?:OPR|Opera)\//, 'Opera'],
+  [/\bFirefox\/|\bFxiOS\//, 'Firefox'],
+  [/\b(?:Headless)?(?:Chrome|Chromium|CriOS)\//, 'Chrome'],
+  [/\bVersion\/[\d.]+ .*Safari\//, 'Safari'],
+  [/^curl\//, 'curl'],
+];
+const SYSTEMS: [RegExp, string][] = [
+  [/\b(?:iPhone|iPad|iPod)\b/, 'iOS'],
+  [/\bAndroid\b/, 'Android'],
+  [/\bWindows\b/, 'Windows'],
+  [/\bMac OS X\b|\bMacintosh\b/, 'macOS'],
+  [/\bCrOS\b/, 'ChromeOS'],
+  [/\bLinux\b|\bX11\b/, 'Linux'],
+];
+
+/** "Firefox on Linux", from a User-Agent: what someone recognises in their list of sessions. */
+export function deviceText(userAgent: string | null): string {
+  if (!userAgent) return 'An unknown device';
+  const browser = BROWSERS.find(([re]) => re.test(userAgent))?.[1];
+  const system = SYSTEMS.find(([re]) => re.test(userAgent))?.[1];
+  if (browser && system) return `${browser} on ${system}`;
+  if (browser || system) return (browser ?? system)!;
+  // Something else (a script, a command-line client): its own first word, shortened.
+  return userAgent.split(/[\s/;(]/)[0].slice(0, 40) || 'An unknown device';
+}

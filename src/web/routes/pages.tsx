@@ -11,7 +11,7 @@ import { standing } from '../../pki/status.ts';
 import { DEFAULT_CARD_PATTERN, FIELD_HINTS } from '../../protocol/enroll.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { LOGIN_PATTERN } from '../../protocol/session.ts';
-import type { SessionRecord } from '../../auth/sessions.ts';
+import type { SessionRecord, Sessions } from '../../auth/sessions.ts';
 import type { AuthEnv } from '../auth.ts';
 import { page, type Viewer } from '../pages/Layout.tsx';
 import { RegisterPage } from '../pages/Register.tsx';
@@ -23,6 +23,7 @@ import { RecoverPage } from '../pages/Recover.tsx';
 
 export interface PageRouteDeps {
   roster: Roster;
+  sessions: Sessions;
   directory: Directory;
   records: CertificateRecords;
   ca: Authority;
@@ -153,7 +154,8 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
     signedIn(async (c, viewer) => {
       const view = await certificateView(viewer);
       if (!view) throw new DomainError('not_found', 'You have no current certificate.');
-      return c.html(await page(<CertificatePage viewer={viewer} view={view} now={d.now().getTime()} />));
+      const sessions = d.sessions.list(viewer.login, c.get('token'));
+      return c.html(await page(<CertificatePage viewer={viewer} view={view} now={d.now().getTime()} sessions={sessions} />));
     }),
   );
 
