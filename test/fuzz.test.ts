@@ -223,6 +223,7 @@ const routes: Route[] = [
       shaped({
         login: fc.constantFrom(me.login, peer.login, 'nobody'),
         password: fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), fc.constant(me.password)),
+        newPassword: fc.oneof(fc.string({ maxLength: 40 }), fc.constant('a brand new passphrase')),
         code: fc.oneof(fc.string({ maxLength: 40 }), fc.stringMatching(/^[0-9A-Za-z-]{26,32}$/)),
         csr: pemText('CERTIFICATE REQUEST', () => csrDer),
       }),
