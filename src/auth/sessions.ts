@@ -1,6 +1,6 @@
 // Sessions: opaque random tokens, kept only as their SHA-256 so a copy of the database grants
 // nothing. The store is a port; src/store/sessions.ts implements it over SQLite.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { SessionSummary } from '../protocol/session.ts';
 
 export interface SessionRecord {
@@ -31,8 +31,9 @@ export const USER_AGENT_MAX = 256;
 /** How a session is named to its owner: a prefix of its token's hash, which reveals nothing of the token. */
 export const sessionId = (s: SessionRecord) => s.tokenHash.slice(0, 16);
 
+/** One-shot: every authenticated request hashes its token, and crypto.hash skips the Hash object. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 export class Sessions {
