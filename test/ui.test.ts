@@ -359,6 +359,7 @@ describe('web interface', { timeout: 180_000 }, () => {
   it('changing the password: errors next to the fields, then the key in this browser opens with the new one only', async () => {
     const { page } = alice;
     await page.goto(`${server.url}/certificate`);
+    assert.ok((await page.locator('[data-sessions] > li').count()) >= 2, 'sessions from earlier logins are still open');
     await page.getByRole('button', { name: 'Change password' }).click();
     const dialog = page.getByRole('dialog', { name: 'Change your password' });
     await dialog.waitFor();
@@ -377,6 +378,7 @@ describe('web interface', { timeout: 180_000 }, () => {
     await dialog.getByRole('button', { name: 'Change password' }).click();
     await page.getByText('Your password was changed.').waitFor();
     assert.equal(await dialog.isVisible(), false);
+    assert.equal(await page.locator('[data-sessions] > li').count(), 1, 'the other sessions are gone from the list');
 
     // The old password opens nothing any more, here or at the server; the new one does both.
     const old = alice.password;

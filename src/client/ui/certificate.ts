@@ -90,6 +90,8 @@ function bindPasswordDialog(dialog: HTMLDialogElement): void {
       const resealed = stored ? await resealAll(stored, current, next) : undefined;
       const res = await api<PasswordChangeResponse>('POST', '/api/v1/account/password', { currentPassword: current, newPassword: next });
       if (stored && resealed) await saveBackup({ ...stored, ...resealed });
+      // Every other session ended: the list says so without a reload.
+      for (const b of $$('[data-action="end-session"]')) b.closest('li')?.remove();
       dialog.close();
       form.reset();
       const others = res.sessionsEnded === 0 ? '' : res.sessionsEnded === 1 ? ' Your other session was logged out.' : ` Your ${res.sessionsEnded} other sessions were logged out.`;
