@@ -358,6 +358,22 @@ describe('web interface', { timeout: 180_000 }, () => {
 
   it('changing the password: errors next to the fields, then the key in this browser opens with the new one only', async () => {
     const { page } = alice;
+    // A second browser of Alice's, which keeps her key under the password she has now.
+    await page.goto(`${server.url}/certificate`);
+    const [backup] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Key backup/ }).first().click()]);
+    const backupFile = join(downloads, `alice-second-${Date.now()}.pem`);
+    await backup.saveAs(backupFile);
+    const second = await newPage(await browser.newContext({ viewport: DESKTOP }));
+    await second.goto(`${server.url}/login`);
+    await second.getByLabel('Login').fill(alice.login);
+    await second.getByText(`No key for @${alice.login} is stored in this browser`).waitFor();
+    await second.getByLabel('Password', { exact: true }).fill(alice.password);
+    await second.getByLabel('Key backup file').setInputFiles(backupFile);
+    await second.getByRole('button', { name: 'Log in' }).click();
+    await second.waitForURL(/\/chat$/);
+    await second.getByRole('button', { name: 'Log out' }).click();
+    await second.waitForURL(/\/login/);
+
     await page.goto(`${server.url}/certificate`);
     assert.ok((await page.locator('[data-sessions] > li').count()) >= 2, 'sessions from earlier logins are still open');
     await page.getByRole('button', { name: 'Change password' }).click();
@@ -392,6 +408,30 @@ describe('web interface', { timeout: 180_000 }, () => {
     assert.match(page.url(), /\/login/);
     await logIn(alice);
     await openChat(alice, bob); // where the tests below expect her
+
+    // The second browser still keeps her key under the old password: the new one is refused
+    // there with a way out, the previous password opens the key, and from then on the new one does.
+    await second.goto(`${server.url}/login`);
+    await second.getByLabel('Login').fill(alice.login);
+    await second.getByText(`Your key for @${alice.login} is stored in this browser`).waitFor();
+    await second.getByLabel('Password', { exact: true }).fill(next);
+    await second.getByRole('button', { name: 'Log in' }).click();
+    await second.getByText('If you changed your password on another device').waitFor();
+    await audit(second, 'login-previous-password');
+    await second.getByLabel('Previous password').fill('not that one either');
+    await second.getByRole('button', { name: 'Log in' }).click();
+    await second.locator('[data-error-for="keyPassword"]', { hasText: 'does not open the key kept in this browser either' }).waitFor();
+    await second.getByLabel('Previous password').fill(old);
+    await second.getByRole('button', { name: 'Log in' }).click();
+    await second.waitForURL(/\/chat$/);
+    await second.getByRole('button', { name: 'Log out' }).click();
+    await second.waitForURL(/\/login/);
+    await second.getByLabel('Login').fill(alice.login);
+    await second.getByText(`Your key for @${alice.login} is stored in this browser`).waitFor();
+    await second.getByLabel('Password', { exact: true }).fill(next);
+    await second.getByRole('button', { name: 'Log in' }).click();
+    await second.waitForURL(/\/chat$/);
+    await second.context().close();
   });
 
   it('the chat is usable on a phone: list, then conversation', async () => {

@@ -10,7 +10,7 @@ import { passwordChangeSchema, type PasswordChangeResponse } from '../../protoco
 import { ApiError, api } from './api.ts';
 import { $, $$, downloadText, must, setBusy } from './dom.ts';
 import { FormUi, bindRevealButtons, repeatError, type FieldErrors } from './fields.ts';
-import { deleteBackup, forgetUnlocked, getBackup, getUnlocked, saveBackup, saveUnlocked, type StoredBackup } from './keystore.ts';
+import { deleteBackup, forgetUnlocked, getBackup, getUnlocked, resealAll, saveBackup, saveUnlocked } from './keystore.ts';
 import { backupFileName, backupFileText } from './backup-file.ts';
 import { signIn } from './signin.ts';
 import { me } from './shell.ts';
@@ -37,27 +37,6 @@ async function downloadBackup(): Promise<void> {
     return;
   }
   downloadText(backupFileName(stored.login), backupFileText(stored.login, stored.backup, stored.certificate, (stored.previous ?? []).map((p) => p.backup)));
-}
-
-/** One encrypted key, opened with `from` and sealed again with `to`; its bytes are wiped after. */
-async function reseal(backup: string, from: string, to: string): Promise<string> {
-  const pkcs8 = await decryptPrivateKey(backup, from);
-  try {
-    return await encryptPrivateKey(pkcs8, to);
-  } finally {
-    pkcs8.fill(0);
-  }
-}
-
-/**
- * The keys this browser keeps, sealed with the new password: the current one must open with the
- * current password (else BackupError wrong_password); an older one that does not stays as it was.
- */
-async function resealAll(stored: StoredBackup, from: string, to: string): Promise<Pick<StoredBackup, 'backup' | 'previous'>> {
-  const backup = await reseal(stored.backup, from, to);
-  const previous = [];
-  for (const p of stored.previous ?? []) previous.push({ ...p, backup: await reseal(p.backup, from, to).catch(() => p.backup) });
-  return { backup, previous };
 }
 
 const PASSWORD_FIELDS = ['currentPassword', 'newPassword', 'confirmPassword'];

@@ -5,6 +5,7 @@
 //   (each a new document) can sign and decrypt without asking again. Deleted at logout and on the
 //   login page. A script can use them but never read their bytes.
 import { idbClear, idbDelete, idbGet, idbPut } from './db.ts';
+import { decryptPrivateKey, encryptPrivateKey } from '../backup.ts';
 import type { PrivateKeys } from '../keys.ts';
 
 export interface StoredBackup {
@@ -38,3 +39,24 @@ export async function saveUnlocked(u: UnlockedKey): Promise<void> {
   await idbPut('unlocked', u.login, u);
 }
 export const forgetUnlocked = () => idbClear('unlocked');
+
+/** One encrypted key, opened with `from` and sealed again with `to`; its bytes are wiped after. */
+async function reseal(backup: string, from: string, to: string): Promise<string> {
+  const pkcs8 = await decryptPrivateKey(backup, from);
+  try {
+    return await encryptPrivateKey(pkcs8, to);
+  } finally {
+    pkcs8.fill(0);
+  }
+}
+
+/**
+ * The keys this browser keeps, sealed with the new password: the current one must open with the
+ * current password (else BackupError wrong_password); an older one that does not stays as it was.
+ */
+export async function resealAll(stored: StoredBackup, from: string, to: string): Promise<Pick<StoredBackup, 'backup' | 'previous'>> {
+  const backup = await reseal(stored.backup, from, to);
+  const previous = [];
+  for (const p of stored.previous ?? []) previous.push({ ...p, backup: await reseal(p.backup, from, to).catch(() => p.backup) });
+  return { backup, previous };
+}

@@ -7,7 +7,7 @@ import { x509 } from '../x509.ts';
 import { ApiError } from './api.ts';
 import { $, $$, must, readFile, setBusy } from './dom.ts';
 import { FormUi, bindRevealButtons, type FieldErrors } from './fields.ts';
-import { forgetUnlocked, getBackup, saveBackup, type StoredBackup } from './keystore.ts';
+import { forgetUnlocked, getBackup, resealAll, saveBackup, type StoredBackup } from './keystore.ts';
 import { readKeyFile } from './backup-file.ts';
 import { refusalFor, type Refusal } from './refusals.ts';
 import { signIn } from './signin.ts';
@@ -23,6 +23,8 @@ export function initLogin(): void {
   const keybox = must('[data-keybox]', form);
   const keyText = must('[data-key-text]', form);
   const importPanel = must('[data-key-import]', form);
+  /** "Previous password": shown once the password typed does not open the key stored here. */
+  const keyPasswordBox = must('[data-key-password]', form);
   const toggle = must<HTMLButtonElement>('[data-action="toggle-import"]', form);
   const refusal = must('[data-refusal]', form);
   const submit = must<HTMLButtonElement>('[data-submit]', form);
@@ -53,6 +55,7 @@ export function initLogin(): void {
     }
     const found = await getBackup(login).catch(() => undefined);
     if (mine !== lookup) return;
+    if (found?.login !== stored?.login) keyPasswordBox.hidden = true; // another person: start over
     stored = found;
     if (found) {
       setKeyState('stored', `Your key for @${login} is stored in this browser, encrypted with your password.`);
@@ -87,9 +90,13 @@ export function initLogin(): void {
     refusal.focus();
   };
 
-  /** The key and certificate to log in with, opened with the password; or a field error. */
+  /**
+   * The key and certificate to log in with, opened with the password; or a field error. `unlock`
+   * is the password that opened a stored key, when it is not the one typed for the server (the
+   * password was changed on another device): the key is sealed again with the new one after login.
+   */
   type Opened =
-    | { kind: 'key'; key: KeyPair; certificate: string; previous: Array<{ backup: string }>; toStore?: Omit<StoredBackup, 'savedAt'> }
+    | { kind: 'key'; key: KeyPair; certificate: string; previous: Array<{ backup: string }>; toStore?: Omit<StoredBackup, 'savedAt'>; unlock?: string }
     | { kind: 'fields'; errors: FieldErrors }
     | { kind: 'refusal'; refusal: Refusal };
   const fields = (errors: FieldErrors): Opened => ({ kind: 'fields', errors });
@@ -99,11 +106,22 @@ export function initLogin(): void {
     const useFile = !importPanel.hidden || Boolean(ui.input('backup').files?.length);
     if (!useFile) {
       if (!stored) return fields({ backup: 'Choose your key backup file: no key for this login is stored in this browser.' });
+      const previousPassword = keyPasswordBox.hidden ? '' : ui.value('keyPassword');
+      const unlock = previousPassword || password;
       try {
-        return { kind: 'key', key: await importBackup(stored.backup, password), certificate: stored.certificate, previous: stored.previous ?? [] };
+        const key = await importBackup(stored.backup, unlock);
+        return { kind: 'key', key, certificate: stored.certificate, previous: stored.previous ?? [], ...(unlock !== password ? { unlock } : {}) };
       } catch (err) {
         if (err instanceof BackupError && err.code === 'wrong_password') {
-          return { kind: 'refusal', refusal: { title: 'The login or the password is wrong.', text: `This password does not open the key stored for @${login}. Check it and try again.` } };
+          if (previousPassword) return fields({ keyPassword: 'This does not open the key kept in this browser either.' });
+          keyPasswordBox.hidden = false;
+          return {
+            kind: 'refusal',
+            refusal: {
+              title: 'The login or the password is wrong.',
+              text: `This password does not open the key stored for @${login}. Check it and try again. If you changed your password on another device, also enter your previous password in the field under Password: this browser's key still opens with it.`,
+            },
+          };
         }
         throw err;
       }
@@ -161,7 +179,8 @@ export function initLogin(): void {
       const opened = await openKey(login, password);
       if (opened.kind === 'refusal') return showRefusal(opened.refusal);
       if (opened.kind === 'fields') {
-        if (importPanel.hidden) setImport(true);
+        // Only a problem with the files opens the file panel (not one with the previous password).
+        if (importPanel.hidden && (opened.errors.backup || opened.errors.certificate)) setImport(true);
         ui.show(opened.errors);
         ui.showSummary(opened.errors);
         return;
@@ -171,11 +190,13 @@ export function initLogin(): void {
       // Earlier keys (before renewals) open with the same password; one that does not is skipped.
       const previousDecrypt: CryptoKey[] = [];
       for (const p of opened.previous) {
-        const k = await importBackup(p.backup, password).catch(() => undefined);
+        const k = await importBackup(p.backup, opened.unlock ?? password).catch(() => undefined);
         if (k) previousDecrypt.push(k.privateKeys.decrypt);
       }
       await signIn(login, password, opened.key, opened.certificate, previousDecrypt);
       if (opened.toStore) await saveBackup(opened.toStore).catch(() => {});
+      // The server took the new password: from now on this browser's keys open with it too.
+      if (opened.unlock && stored) await saveBackup({ ...stored, ...(await resealAll(stored, opened.unlock, password)) }).catch(() => {});
       live.textContent = 'Logged in.';
       const next = document.body.dataset.next;
       location.assign(next && next.startsWith('/') && !next.startsWith('//') ? next : '/chat');

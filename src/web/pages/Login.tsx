@@ -34,6 +34,16 @@ export function LoginPage({ login, notice, next }: { login?: string; notice?: Lo
         <form class="form" id="login-form" novalidate data-form="login">
           <Field name="login" label="Login" autocomplete="username" value={login} attrs={{ autocapitalize: 'none', spellcheck: 'false', maxlength: '64' }} />
           <Field name="password" label="Password" type="password" autocomplete="current-password" addon={<RevealButton target="password" />} />
+          <div class="form-stack" data-key-password hidden>
+            <Field
+              name="keyPassword"
+              label="Previous password"
+              type="password"
+              autocomplete="off"
+              hint="Changed your password on another device? The key kept in this browser still opens with the password you had then; it is re-encrypted with your new one once you are in."
+              addon={<RevealButton target="keyPassword" />}
+            />
+          </div>
 
           <div class="keybox" data-keybox>
             <div class="keybox-status" data-key-status role="status" aria-live="polite">
