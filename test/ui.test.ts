@@ -432,6 +432,27 @@ describe('web interface', { timeout: 180_000 }, () => {
     await second.getByRole('button', { name: 'Log in' }).click();
     await second.waitForURL(/\/chat$/);
     await second.context().close();
+
+    // A backup file saved before the change opens the same way, in a browser that had nothing.
+    const third = await newPage(await browser.newContext({ viewport: DESKTOP }));
+    await third.goto(`${server.url}/login`);
+    await third.getByLabel('Login').fill(alice.login);
+    await third.getByText(`No key for @${alice.login} is stored in this browser`).waitFor();
+    await third.getByLabel('Password', { exact: true }).fill(next);
+    await third.getByLabel('Key backup file').setInputFiles(backupFile);
+    await third.getByRole('button', { name: 'Log in' }).click();
+    await third.locator('[data-error-for="backup"]', { hasText: 'If you saved it before changing your password' }).waitFor();
+    await third.getByLabel('Previous password').fill(old);
+    await third.getByRole('button', { name: 'Log in' }).click();
+    await third.waitForURL(/\/chat$/);
+    await third.getByRole('button', { name: 'Log out' }).click();
+    await third.waitForURL(/\/login/);
+    await third.getByLabel('Login').fill(alice.login);
+    await third.getByText(`Your key for @${alice.login} is stored in this browser`).waitFor();
+    await third.getByLabel('Password', { exact: true }).fill(next);
+    await third.getByRole('button', { name: 'Log in' }).click();
+    await third.waitForURL(/\/chat$/);
+    await third.context().close();
   });
 
   it('the chat is usable on a phone: list, then conversation', async () => {

@@ -54,7 +54,7 @@ async function reseal(backup: string, from: string, to: string): Promise<string>
  * The keys this browser keeps, sealed with the new password: the current one must open with the
  * current password (else BackupError wrong_password); an older one that does not stays as it was.
  */
-export async function resealAll(stored: StoredBackup, from: string, to: string): Promise<Pick<StoredBackup, 'backup' | 'previous'>> {
+export async function resealAll(stored: Pick<StoredBackup, 'backup' | 'previous'>, from: string, to: string): Promise<Pick<StoredBackup, 'backup' | 'previous'>> {
   const backup = await reseal(stored.backup, from, to);
   const previous = [];
   for (const p of stored.previous ?? []) previous.push({ ...p, backup: await reseal(p.backup, from, to).catch(() => p.backup) });

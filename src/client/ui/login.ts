@@ -92,8 +92,9 @@ export function initLogin(): void {
 
   /**
    * The key and certificate to log in with, opened with the password; or a field error. `unlock`
-   * is the password that opened a stored key, when it is not the one typed for the server (the
-   * password was changed on another device): the key is sealed again with the new one after login.
+   * is the password that opened the key (stored here, or a backup file), when it is not the one
+   * typed for the server because the password was changed since: `toStore` is then sealed again
+   * with the new one after login.
    */
   type Opened =
     | { kind: 'key'; key: KeyPair; certificate: string; previous: Array<{ backup: string }>; toStore?: Omit<StoredBackup, 'savedAt'>; unlock?: string }
@@ -104,13 +105,14 @@ export function initLogin(): void {
   async function openKey(login: string, password: string): Promise<Opened> {
     // A file chosen counts even if the panel was closed again: the person clearly meant it.
     const useFile = !importPanel.hidden || Boolean(ui.input('backup').files?.length);
+    const previousPassword = keyPasswordBox.hidden ? '' : ui.value('keyPassword');
+    const unlock = previousPassword || password;
+    const changed = unlock !== password ? { unlock } : {};
     if (!useFile) {
       if (!stored) return fields({ backup: 'Choose your key backup file: no key for this login is stored in this browser.' });
-      const previousPassword = keyPasswordBox.hidden ? '' : ui.value('keyPassword');
-      const unlock = previousPassword || password;
       try {
         const key = await importBackup(stored.backup, unlock);
-        return { kind: 'key', key, certificate: stored.certificate, previous: stored.previous ?? [], ...(unlock !== password ? { unlock } : {}) };
+        return { kind: 'key', key, certificate: stored.certificate, previous: stored.previous ?? [], ...(unlock !== password ? { unlock, toStore: stored } : {}) };
       } catch (err) {
         if (err instanceof BackupError && err.code === 'wrong_password') {
           if (previousPassword) return fields({ keyPassword: 'This does not open the key kept in this browser either.' });
@@ -147,7 +149,7 @@ export function initLogin(): void {
     let key: KeyPair;
     let encrypted = file.encrypted;
     try {
-      if (file.encrypted) key = await importBackup(file.encrypted, password);
+      if (file.encrypted) key = await importBackup(file.encrypted, unlock);
       else {
         key = await importPrivateKey(file.plain!);
         // Kept in this browser only encrypted, like a key made here.
@@ -155,13 +157,18 @@ export function initLogin(): void {
         file.plain!.fill(0);
       }
     } catch (err) {
-      if (err instanceof BackupError) return fields({ backup: err.code === 'wrong_password' ? 'Your password does not open this backup file.' : err.message });
+      if (err instanceof BackupError && err.code === 'wrong_password') {
+        if (previousPassword) return fields({ keyPassword: 'This does not open the backup file either.' });
+        keyPasswordBox.hidden = false;
+        return fields({ backup: 'Your password does not open this backup file. If you saved it before changing your password, also enter your previous password in the field under Password.' });
+      }
+      if (err instanceof BackupError) return fields({ backup: err.message });
       if (err instanceof KeyImportError) return fields({ backup: err.message });
       throw err;
     }
     const serial = new x509.X509Certificate(certificate).serialNumber.toLowerCase();
     const previous = file.older.map((backup) => ({ backup }));
-    return { kind: 'key', key, certificate, previous, toStore: { login, backup: encrypted!, certificate, serial, previous } };
+    return { kind: 'key', key, certificate, previous, toStore: { login, backup: encrypted!, certificate, serial, previous }, ...(file.encrypted ? changed : {}) };
   }
 
   form.addEventListener('submit', async (e) => {
@@ -194,9 +201,9 @@ export function initLogin(): void {
         if (k) previousDecrypt.push(k.privateKeys.decrypt);
       }
       await signIn(login, password, opened.key, opened.certificate, previousDecrypt);
-      if (opened.toStore) await saveBackup(opened.toStore).catch(() => {});
-      // The server took the new password: from now on this browser's keys open with it too.
-      if (opened.unlock && stored) await saveBackup({ ...stored, ...(await resealAll(stored, opened.unlock, password)) }).catch(() => {});
+      // Kept here; sealed with the password the server just took if the key opened with an older one.
+      const toStore = opened.toStore;
+      if (toStore) await saveBackup(opened.unlock ? { ...toStore, ...(await resealAll(toStore, opened.unlock, password)) } : toStore).catch(() => {});
       live.textContent = 'Logged in.';
       const next = document.body.dataset.next;
       location.assign(next && next.startsWith('/') && !next.startsWith('//') ? next : '/chat');
