@@ -107,12 +107,12 @@ export function initLogin(): void {
     const useFile = !importPanel.hidden || Boolean(ui.input('backup').files?.length);
     const previousPassword = keyPasswordBox.hidden ? '' : ui.value('keyPassword');
     const unlock = previousPassword || password;
-    const changed = unlock !== password ? { unlock } : {};
+    const olderPassword = unlock !== password;
     if (!useFile) {
       if (!stored) return fields({ backup: 'Choose your key backup file: no key for this login is stored in this browser.' });
       try {
         const key = await importBackup(stored.backup, unlock);
-        return { kind: 'key', key, certificate: stored.certificate, previous: stored.previous ?? [], ...(unlock !== password ? { unlock, toStore: stored } : {}) };
+        return { kind: 'key', key, certificate: stored.certificate, previous: stored.previous ?? [], ...(olderPassword ? { unlock, toStore: stored } : {}) };
       } catch (err) {
         if (err instanceof BackupError && err.code === 'wrong_password') {
           if (previousPassword) return fields({ keyPassword: 'This does not open the key kept in this browser either.' });
@@ -168,7 +168,7 @@ export function initLogin(): void {
     }
     const serial = new x509.X509Certificate(certificate).serialNumber.toLowerCase();
     const previous = file.older.map((backup) => ({ backup }));
-    return { kind: 'key', key, certificate, previous, toStore: { login, backup: encrypted!, certificate, serial, previous }, ...(file.encrypted ? changed : {}) };
+    return { kind: 'key', key, certificate, previous, toStore: { login, backup: encrypted!, certificate, serial, previous }, ...(file.encrypted && olderPassword ? { unlock } : {}) };
   }
 
   form.addEventListener('submit', async (e) => {
@@ -202,8 +202,11 @@ export function initLogin(): void {
       }
       await signIn(login, password, opened.key, opened.certificate, previousDecrypt);
       // Kept here; sealed with the password the server just took if the key opened with an older one.
-      const toStore = opened.toStore;
-      if (toStore) await saveBackup(opened.unlock ? { ...toStore, ...(await resealAll(toStore, opened.unlock, password)) } : toStore).catch(() => {});
+      const { toStore, unlock } = opened;
+      if (toStore) {
+        // Logged in whatever happens here: keeping the key is a convenience for the next time.
+        await (async () => saveBackup(unlock ? { ...toStore, ...(await resealAll(toStore, unlock, password)) } : toStore))().catch(() => {});
+      }
       live.textContent = 'Logged in.';
       const next = document.body.dataset.next;
       location.assign(next && next.startsWith('/') && !next.startsWith('//') ? next : '/chat');
