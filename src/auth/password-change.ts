@@ -2,7 +2,7 @@
 // left open is not enough); the new one follows the registration rules; every other session of
 // the user ends, so whoever knew the old password is logged out everywhere else. The browser
 // re-encrypts the keys it keeps with the new password itself: the server never sees them.
-import { DomainError } from '../protocol/errors.ts';
+import { validationError } from '../protocol/errors.ts';
 import type { PasswordChangeRequest } from '../protocol/account.ts';
 import type { Directory } from '../directory/directory.ts';
 import { hashPassword, verifyPassword } from './password.ts';
@@ -14,7 +14,7 @@ export interface PasswordChangeDeps {
   passwordIterations: number;
 }
 
-const fieldError = (field: string, message: string) => new DomainError('validation', 'One field needs fixing.', { [field]: message });
+const fieldError = (field: string, message: string) => validationError({ [field]: message });
 
 export class PasswordChange {
   private readonly d: PasswordChangeDeps;

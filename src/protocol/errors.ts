@@ -61,3 +61,9 @@ export class CertificateRejected extends DomainError {
     this.reason = reason;
   }
 }
+
+/** `400 validation` naming each field to fix, its message counting them. */
+export function validationError(fields: Record<string, string>): DomainError {
+  const n = Object.keys(fields).length;
+  return new DomainError('validation', n === 1 ? 'One field needs fixing.' : `${n} fields need fixing.`, fields);
+}

@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import { issuesToFields } from '../protocol/enroll.ts';
-import { DomainError } from '../protocol/errors.ts';
+import { validationError } from '../protocol/errors.ts';
 import { pickFields, readJsonBody } from './body.ts';
 
 export async function jsonBody<S extends v.ObjectSchema<v.ObjectEntries, v.ErrorMessage<v.ObjectIssue> | undefined>>(
@@ -16,7 +16,5 @@ export async function jsonBody<S extends v.ObjectSchema<v.ObjectEntries, v.Error
 export function parseFields<S extends v.GenericSchema>(schema: S, body: unknown): v.InferOutput<S> {
   const parsed = v.safeParse(schema, body);
   if (parsed.success) return parsed.output;
-  const fields = issuesToFields(parsed.issues);
-  const n = Object.keys(fields).length;
-  throw new DomainError('validation', n === 1 ? 'One field needs fixing.' : `${n} fields need fixing.`, fields);
+  throw validationError(issuesToFields(parsed.issues));
 }

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { ENROLL_FIELDS, enrollSchema, issuesToFields } from '../../protocol/enroll.ts';
-import { DomainError } from '../../protocol/errors.ts';
+import { validationError } from '../../protocol/errors.ts';
 import type { Enrollment } from '../../pki/enrollment.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
 import { pickFields, readJsonOrForm } from '../body.ts';
@@ -22,8 +22,7 @@ export function enrollRoutes(enrollment: Enrollment, cardPattern: RegExp, perAdd
         const problem = await enrollment.csrProblem(body.csr);
         if (problem) fields.csr = problem;
       }
-      const n = Object.keys(fields).length;
-      throw new DomainError('validation', n === 1 ? 'One field needs fixing.' : `${n} fields need fixing.`, fields);
+      throw validationError(fields);
     }
     return c.json(await enrollment.enroll(parsed.output), 201);
   });
