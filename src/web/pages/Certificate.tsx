@@ -2,6 +2,7 @@
 // validity, downloads, renewal with a new key made in the browser, and revocation. The panel is a
 // fragment htmx reloads after a renewal; the renew and revoke dialogs are driven by the script
 // (the new key and CSR are made in the browser).
+import type { Child } from 'hono/jsx';
 import type { CertificateStanding } from '../../pki/status.ts';
 import { AppShell, type Viewer } from './Layout.tsx';
 import { dateText, deviceText, groupedHex, revocationReasonText, utcText } from './format.ts';
@@ -140,6 +141,19 @@ export function CertificatePanel({ view, now }: { view: CertificateView; now: nu
   );
 }
 
+/** One thing to do with the account: what it does, and its button. */
+function ManageRow({ title, text, danger, children }: { title: string; text: string; danger?: boolean; children: Child }) {
+  return (
+    <div class={danger ? 'manage-row manage-danger' : 'manage-row'}>
+      <div>
+        <h3 class="manage-title">{title}</h3>
+        <p class="muted">{text}</p>
+      </div>
+      {children}
+    </div>
+  );
+}
+
 /** Where the viewer is logged in, with a way to end the other sessions. */
 function Sessions({ sessions }: { sessions: SessionSummary[] }) {
   return (
@@ -227,36 +241,24 @@ export function CertificatePage({ viewer, view, now, sessions }: { viewer: Viewe
         {usable ? (
           <section class="card" aria-labelledby="manage-title">
             <h2 id="manage-title" class="card-title">Manage</h2>
-            <div class="manage-row">
-              <div>
-                <h3 class="manage-title">Password</h3>
-                <p class="muted">Change the password you log in with. The key kept in this browser is re-encrypted with it, and your other sessions end.</p>
-              </div>
+            <ManageRow title="Password" text="Change the password you log in with. The key kept in this browser is re-encrypted with it, and your other sessions end.">
               <button type="button" class="btn btn-secondary" data-action="open-password" aria-haspopup="dialog">
                 <Icon name="key" />
                 Change password
               </button>
-            </div>
-            <div class="manage-row">
-              <div>
-                <h3 class="manage-title">Renew</h3>
-                <p class="muted">Make a new key in this browser and get a new certificate for it. The old one stops working; your account and messages stay.</p>
-              </div>
+            </ManageRow>
+            <ManageRow title="Renew" text="Make a new key in this browser and get a new certificate for it. The old one stops working; your account and messages stay.">
               <button type="button" class={s.status === 'expiring' || s.status === 'expired' ? 'btn btn-primary' : 'btn btn-secondary'} data-action="open-renew" aria-haspopup="dialog">
                 <Icon name="refresh" />
                 Renew certificate
               </button>
-            </div>
-            <div class="manage-row manage-danger">
-              <div>
-                <h3 class="manage-title">Revoke</h3>
-                <p class="muted">If your key or password was stolen. The certificate can never be used again and you are logged out at once.</p>
-              </div>
+            </ManageRow>
+            <ManageRow danger title="Revoke" text="If your key or password was stolen. The certificate can never be used again and you are logged out at once.">
               <button type="button" class="btn btn-danger" data-action="open-revoke" aria-haspopup="dialog">
                 <Icon name="x" />
                 Revoke certificate
               </button>
-            </div>
+            </ManageRow>
           </section>
         ) : null}
       </div>
