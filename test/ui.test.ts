@@ -426,11 +426,7 @@ describe('web interface', { timeout: 180_000 }, () => {
     await second.waitForURL(/\/chat$/);
     await second.getByRole('button', { name: 'Log out' }).click();
     await second.waitForURL(/\/login/);
-    await second.getByLabel('Login').fill(alice.login);
-    await second.getByText(`Your key for @${alice.login} is stored in this browser`).waitFor();
-    await second.getByLabel('Password', { exact: true }).fill(next);
-    await second.getByRole('button', { name: 'Log in' }).click();
-    await second.waitForURL(/\/chat$/);
+    await logIn(alice, second); // alice.password is the new one now
     await second.context().close();
 
     // A backup file saved before the change opens the same way, in a browser that had nothing.
@@ -447,11 +443,7 @@ describe('web interface', { timeout: 180_000 }, () => {
     await third.waitForURL(/\/chat$/);
     await third.getByRole('button', { name: 'Log out' }).click();
     await third.waitForURL(/\/login/);
-    await third.getByLabel('Login').fill(alice.login);
-    await third.getByText(`Your key for @${alice.login} is stored in this browser`).waitFor();
-    await third.getByLabel('Password', { exact: true }).fill(next);
-    await third.getByRole('button', { name: 'Log in' }).click();
-    await third.waitForURL(/\/chat$/);
+    await logIn(alice, third); // alice.password is the new one now
     await third.context().close();
   });
 
