@@ -18,6 +18,8 @@ import { RateLimiter } from './auth/rate-limit.ts';
 import { headers, csrfGuard, limitBody } from './web/security.ts';
 import { notFound, onError } from './web/errors.ts';
 import { caRoutes } from './web/routes/ca.ts';
+import { certificateCheckRoutes } from './web/routes/certificate-check.ts';
+import { CertificateChecker } from './pki/check.ts';
 import { revocationRoutes } from './web/routes/revocation.ts';
 import { SqliteCaState } from './store/ca-state.ts';
 import { CrlPublisher } from './pki/crl.ts';
@@ -204,7 +206,18 @@ export async function createService({ config, log, now = () => new Date(), serve
   // After the message store: the read marks count messages through its table and indexes.
   app.route('/', conversationRoutes({ marks: new ReadMarks(new SqliteReadMarks(db), hub), auth }));
   app.route('/', certificatesBySerialRoutes(records, auth, now));
-  app.route('/', pageRoutes({ roster, sessions, directory, records, ca, auth, cardPattern: config.cardPattern, now }));
+  const checker = new CertificateChecker({
+    ca,
+    records,
+    currentFingerprint: async (who) => (await roster.certificate(who))?.fingerprint,
+    now,
+  });
+  const checksPerAddress = new RateLimiter(config.addressPerMinute, 60_000, clock);
+  app.route('/', certificateCheckRoutes(checker, checksPerAddress));
+  app.route(
+    '/',
+    pageRoutes({ roster, sessions, directory, records, ca, auth, cardPattern: config.cardPattern, now, checker, crl, checksPerAddress, publicUrl: config.publicUrl }),
+  );
 
   return {
     app,

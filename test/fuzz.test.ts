@@ -245,6 +245,11 @@ const routes: Route[] = [
       }),
   },
   {
+    path: '/api/v1/certificates/check',
+    auth: false,
+    structured: () => shaped({ certificate: fc.oneof(pemText('CERTIFICATE', () => certDer), fc.constant(me.certificate), fc.string()) }),
+  },
+  {
     // The peer need not exist: the login's shape is checked, then the seq must be one of the conversation's.
     path: '/api/v1/conversations/fuzzpeer/read',
     auth: true,
@@ -409,6 +414,7 @@ describe('oversized and deeply nested bodies', () => {
       '/api/v1/certificate/revoke': 'reason',
       '/api/v1/conversations/fuzzpeer/read': 'upTo',
       '/api/v1/account/password': 'newPassword',
+      '/api/v1/certificates/check': 'certificate',
     };
     for (const path of jsonRoutes) {
       const deep = [

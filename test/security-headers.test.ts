@@ -47,6 +47,13 @@ describe('security headers on every kind of response', () => {
     { what: 'page: /login', path: '/login' },
     { what: 'page: /register', path: '/register' },
     { what: 'page: /recover', path: '/recover' },
+    { what: 'page: /authority', path: '/authority', status: 200 },
+    {
+      what: 'API answer: certificate check',
+      path: '/api/v1/certificates/check',
+      init: () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ certificate: 'not one' }) }),
+      status: 400,
+    },
     {
       what: 'API refusal: recovery',
       path: '/api/v1/certificate/recover',

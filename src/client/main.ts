@@ -6,6 +6,7 @@ import { initShell } from './ui/shell.ts';
 import { initChat } from './ui/chat.ts';
 import { initCertificate } from './ui/certificate.ts';
 import { initRecover } from './ui/recover.ts';
+import { initAuthority } from './ui/authority.ts';
 
 const PAGES: Record<string, () => void | Promise<void>> = {
   register: initRegister,
@@ -14,6 +15,7 @@ const PAGES: Record<string, () => void | Promise<void>> = {
   directory: () => {},
   certificate: initCertificate,
   recover: initRecover,
+  authority: initAuthority,
 };
 
 function start(): void {

@@ -12,3 +12,49 @@ export const revokeRequestSchema = v.object({
     'keyCompromise',
   ),
 });
+
+// Extension: ask the authority about any certificate (docs/protocol.md, "Checking a certificate").
+export const CHECK_MAX_PEM = 32 * 1024;
+export const checkRequestSchema = v.object({
+  certificate: v.pipe(
+    v.string('Paste a certificate (PEM) or choose its file.'),
+    v.trim(),
+    v.nonEmpty('Paste a certificate (PEM) or choose its file.'),
+    v.maxLength(CHECK_MAX_PEM, 'That is too long for one certificate.'),
+  ),
+});
+
+/** What every answer says of the certificate itself, as it is written (nothing here is vouched for). */
+export interface CertificateFacts {
+  serial: string;
+  fingerprint: string;
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+export type CertificateCheck =
+  | (CertificateFacts & {
+      /** A user certificate this CA signed and recorded as issued; `status` as in §4's JSON. */
+      issued: true;
+      status: 'valid' | 'expiring' | 'expired' | 'revoked' | 'not_yet_valid';
+      /** Whether it is still its holder's current certificate (a renewal replaces it). */
+      current: boolean;
+      login: string;
+      name: string;
+      email: string;
+      daysLeft: number;
+      revokedAt?: string;
+      revocationReason?: string;
+    })
+  | (CertificateFacts & { issued: true; status: 'authority'; role: 'root' | 'intermediate' })
+  | (CertificateFacts & {
+      issued: false;
+      /**
+       * `untrusted`: not signed by our issuing CA, whatever it claims (a pirate's).
+       * `unknown`: signed by our issuing CA, but no user certificate on record (the server's TLS or
+       * OCSP responder certificate, or a registration that never completed).
+       */
+      status: 'untrusted' | 'unknown';
+    });

@@ -11,7 +11,7 @@ export const APP_NAME = 'TEKUP_chat';
 // reloaded from the server (every page is server-rendered), and htmx must not inject a stylesheet.
 const HTMX_CONFIG = JSON.stringify({ includeIndicatorCSS: false, history: 'reload', noSwap: [204, 304, '4xx', '5xx'] });
 
-export type PageName = 'register' | 'login' | 'recover' | 'chat' | 'directory' | 'certificate';
+export type PageName = 'register' | 'login' | 'recover' | 'chat' | 'directory' | 'certificate' | 'authority';
 
 export interface Viewer {
   login: string;
@@ -196,7 +196,9 @@ export function AuthShell({ title, page, data, children }: ShellProps) {
                 </li>
               </ul>
             </div>
-            <p class="story-foot">TEKUP_chat certificate authority · X.509 · RSA-PSS · AES-256-GCM</p>
+            <p class="story-foot">
+              <a href="/authority">TEKUP_chat certificate authority</a> · X.509 · RSA-PSS · AES-256-GCM
+            </p>
             </div>
           </aside>
           <main id="main" class="auth-main" tabindex={-1}>
@@ -206,6 +208,34 @@ export function AuthShell({ title, page, data, children }: ShellProps) {
             {children}
           </main>
         </div>
+      </body>
+    </html>
+  );
+}
+
+/** Public pages with content rather than a form (the authority): the brand bar, and ways in. */
+export function PublicShell({ title, page, data, children }: ShellProps) {
+  return (
+    <html lang="en">
+      <Head title={title} />
+      <body class={`app page-${page}`} data-page={page} {...dataAttributes(data)}>
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header class="appbar">
+          <Brand />
+          <nav class="public-nav" aria-label="Account">
+            <a class="btn btn-ghost btn-sm" href="/login">
+              Log in
+            </a>
+            <a class="btn btn-primary btn-sm" href="/register">
+              Create an account
+            </a>
+          </nav>
+        </header>
+        <main id="main" class="main" tabindex={-1}>
+          {children}
+        </main>
       </body>
     </html>
   );

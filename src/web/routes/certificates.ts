@@ -16,10 +16,9 @@ const serialSchema = v.pipe(v.string(), v.regex(SERIAL_HEX, 'A serial is lowerca
 
 export function certificatesBySerialRoutes(records: CertificateRecords, auth: MiddlewareHandler<AuthEnv>, now: () => Date): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  app.use('/api/v1/certificates/*', auth);
-
   // PEM by default; with Accept: application/json, its standing (status, revocation) and owner too.
-  app.get('/api/v1/certificates/:serial', (c) => {
+  // The session check is this route's own: POST /api/v1/certificates/check beside it is public.
+  app.get('/api/v1/certificates/:serial', auth, (c) => {
     const parsed = v.safeParse(serialSchema, c.req.param('serial'));
     if (!parsed.success) throw new DomainError('validation', 'The serial must be lowercase hex.', { serial: parsed.issues[0].message });
     const record = records.get(parsed.output);

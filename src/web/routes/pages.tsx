@@ -20,6 +20,15 @@ import { DirectoryList, DirectoryPage } from '../pages/Directory.tsx';
 import { ChatFrame, ChatPage, ConversationList } from '../pages/Chat.tsx';
 import { CertificatePage, CertificatePanel, type CertificateView } from '../pages/Certificate.tsx';
 import { RecoverPage } from '../pages/Recover.tsx';
+import { AuthorityPage, type AuthorityView, type CaSummary, type CheckState } from '../pages/Authority.tsx';
+import type { CertificateChecker } from '../../pki/check.ts';
+import type { CrlPublisher } from '../../pki/crl.ts';
+import type { RateLimiter } from '../../auth/rate-limit.ts';
+import { EXTRA_NAMES, x509 } from '../../pki/x509.ts';
+import { clientAddress } from '../client-address.ts';
+import { enforce } from '../rate-limit.ts';
+import { readJsonOrForm } from '../body.ts';
+import { CHECK_MAX_PEM } from '../../protocol/certificate.ts';
 
 export interface PageRouteDeps {
   roster: Roster;
@@ -30,6 +39,11 @@ export interface PageRouteDeps {
   auth: MiddlewareHandler<AuthEnv>;
   cardPattern: RegExp;
   now: () => Date;
+  checker: CertificateChecker;
+  crl: CrlPublisher;
+  /** Shared with POST /api/v1/certificates/check: one budget per address for both ways of asking. */
+  checksPerAddress: RateLimiter;
+  publicUrl: string;
 }
 
 const login = v.pipe(v.string(), v.regex(LOGIN_PATTERN));
@@ -109,6 +123,33 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
     };
   };
 
+  const caSummary = (cert: x509.X509Certificate, fingerprint: string): CaSummary => ({
+    name: cert.subjectName.getField('CN')[0] ?? cert.subject,
+    subject: new x509.Name(cert.subjectName.toArrayBuffer(), EXTRA_NAMES).toString(),
+    serial: cert.serialNumber.toLowerCase(),
+    fingerprint,
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+  });
+  const publicUrl = d.publicUrl.replace(/\/+$/, '');
+  const authorityView = async (): Promise<AuthorityView> => {
+    const crl = await d.crl.current();
+    return {
+      root: caSummary(d.ca.root, d.ca.rootFingerprint),
+      intermediate: caSummary(d.ca.intermediate, d.ca.intermediateFingerprint),
+      crl: { number: crl.number, thisUpdate: crl.thisUpdate.toISOString(), nextUpdate: crl.nextUpdate.toISOString(), revoked: d.records.revoked().length },
+      ocspUrl: `${publicUrl}/ocsp`,
+      publicUrl,
+    };
+  };
+  /** The authority page, for everyone; signed-in people keep their app bar on it. */
+  const authorityPage = async (c: Context<AuthEnv>, check: CheckState): Promise<Response> => {
+    const s = await sessionOf(c);
+    const viewer = s && (await viewerOf(s));
+    c.header('cache-control', 'no-store');
+    return c.html(await page(<AuthorityPage viewer={viewer} view={await authorityView()} check={check} />));
+  };
+
   // The home page: the chats for someone signed in, the login form for everyone else.
   app.get('/', async (c) => {
     if (await sessionOf(c)) return c.redirect('/chat', 303);
@@ -158,6 +199,30 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
       return c.html(await page(<CertificatePage viewer={viewer} view={view} now={d.now().getTime()} sessions={sessions} />));
     }),
   );
+
+  app.get('/authority', (c) => authorityPage(c, {}));
+
+  // The check form without script, and with htmx (which keeps only the #check card of the page).
+  // A certificate that cannot be read is an error next to the field, not an error page.
+  app.post('/authority', async (c) => {
+    const form = (await readJsonOrForm(c)) as Record<string, unknown>;
+    const file = typeof form.certificateFile === 'string' ? form.certificateFile.trim() : '';
+    const typed = typeof form.certificate === 'string' ? form.certificate.trim() : '';
+    const pasted = file || typed;
+    // What was pasted is shown again to be corrected, unless it holds a private key: no answer
+    // ever carries one back.
+    const check: CheckState = { pasted: /PRIVATE KEY/.test(pasted) ? '' : pasted.slice(0, CHECK_MAX_PEM) };
+    try {
+      enforce(c, [d.checksPerAddress, clientAddress(c)]);
+      if (!pasted) check.error = 'Paste a certificate (PEM) or choose its file.';
+      else if (pasted.length > CHECK_MAX_PEM) check.error = 'That is too long for one certificate.';
+      else check.result = await d.checker.check(pasted);
+    } catch (err) {
+      if (!(err instanceof DomainError) || (err.code !== 'validation' && err.code !== 'rate_limited')) throw err;
+      check.error = err.fields?.certificate ?? err.message;
+    }
+    return authorityPage(c, check);
+  });
 
   // Fragments.
   app.get(
