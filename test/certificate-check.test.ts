@@ -237,6 +237,15 @@ describe('the /authority page', () => {
     assert.ok(!key.includes(alice.keyPem.split('\n')[1]), 'no line of the key comes back');
   });
 
+  it('keeps the app bar for someone signed in', async () => {
+    const token = await loginAs(srv.url, alice);
+    const html = await (await fetch(`${srv.url}/authority`, { headers: authed(token) })).text();
+    assert.match(html, new RegExp(`data-me="${alice.login}"`));
+    assert.match(html, /href="\/certificate"/);
+    const anonymous = await page();
+    assert.doesNotMatch(anonymous, /data-me=/);
+  });
+
   it('refuses a cross-site form post', async () => {
     const res = await postForm({ certificate: alice.certificate }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
     assert.equal(res.status, 403);

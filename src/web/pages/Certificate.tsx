@@ -234,6 +234,9 @@ export function CertificatePage({ viewer, view, now, sessions }: { viewer: Viewe
           <p class="muted small">
             Root CA fingerprint: <code class="fingerprint">{groupedHex(view.rootFingerprint)}</code>
           </p>
+          <p class="muted small">
+            <a href="/authority">The certificate authority</a>: its hierarchy, revocation list and OCSP responder, and a check for any certificate.
+          </p>
         </section>
 
         <Sessions sessions={sessions} />
