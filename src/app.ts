@@ -20,6 +20,8 @@ import { notFound, onError } from './web/errors.ts';
 import { caRoutes } from './web/routes/ca.ts';
 import { certificateCheckRoutes } from './web/routes/certificate-check.ts';
 import { CertificateChecker } from './pki/check.ts';
+import { Activity } from './auth/activity.ts';
+import { SqliteActivity } from './store/activity.ts';
 import { revocationRoutes } from './web/routes/revocation.ts';
 import { SqliteCaState } from './store/ca-state.ts';
 import { CrlPublisher } from './pki/crl.ts';
@@ -114,7 +116,13 @@ export async function createService({ config, log, now = () => new Date(), serve
   const enrollLimiter = new RateLimiter(config.enrollPerMinute, 60_000, clock);
   const sessions = new Sessions(new SqliteSessionStore(db), now);
   const challenges = new Challenges(clock);
-  const login = new LoginService({ ca, records, directory, challenges, sessions, passwordIterations: config.passwordIterations, now });
+  const activity = new Activity({
+    store: new SqliteActivity(db),
+    exists: async (who) => (await directory.get(who)) !== undefined,
+    now,
+    onError: (err) => log('activity not recorded', { detail: err instanceof Error ? err.message : String(err) }),
+  });
+  const login = new LoginService({ ca, records, directory, challenges, sessions, passwordIterations: config.passwordIterations, now, activity });
   const presence = new Presence(new SqliteLastSeen(db), now);
   const roster = new Roster(directory, presence, records, now);
   const lifecycle = new Lifecycle({
@@ -146,7 +154,16 @@ export async function createService({ config, log, now = () => new Date(), serve
 
   const crl = new CrlPublisher({ ca, records, state: new SqliteCaState(db), hours: PROFILES.crl.hours, now });
   const ocsp = await OcspResponder.create({ ca, records, now, signer: await OcspSigner.open({ ca, now, log, persist: server }) });
-  const revocation = new Revocation({ records, directory, now, onRevoked: (serial) => sessions.closeForCertificate(serial) });
+  const revocation = new Revocation({
+    records,
+    directory,
+    now,
+    onRevoked: (serial, reason) => {
+      sessions.closeForCertificate(serial);
+      const owner = records.get(serial)?.login;
+      if (owner) activity.record(owner, 'certificate_revoked', { serial, reason, by: 'operator' });
+    },
+  });
 
   const app = new Hono();
   // Only when logs are written: the path and status cost a few µs to gather for nothing otherwise.
@@ -185,18 +202,22 @@ export async function createService({ config, log, now = () => new Date(), serve
     }),
   );
   app.route('/', userRoutes(roster, auth));
-  app.route('/', accountRoutes({ passwords: new PasswordChange({ directory, sessions, passwordIterations: config.passwordIterations }), perLogin: passwordGuesses, auth }));
+  app.route(
+    '/',
+    accountRoutes({ passwords: new PasswordChange({ directory, sessions, passwordIterations: config.passwordIterations, activity }), activity, perLogin: passwordGuesses, auth }),
+  );
   // Before certificateRoutes: its session check covers /api/v1/certificate/*, and recovery is for
   // people who cannot log in (this route answers first, so that check never runs for it).
   app.route(
     '/',
     recoverRoutes({
       recovery,
+      activity,
       perAddress: new RateLimiter(config.addressPerMinute, 60_000, clock),
       perLogin: new RateLimiter(config.loginPerMinute, 60_000, clock),
     }),
   );
-  app.route('/', certificateRoutes({ lifecycle, roster, records, ca, auth, now }));
+  app.route('/', certificateRoutes({ lifecycle, roster, records, ca, auth, now, activity }));
   const beforeClose: Service['beforeClose'] = [];
   const hub = new Hub();
   presence.onChange((who, online) => hub.presence(who, online));

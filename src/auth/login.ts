@@ -15,6 +15,7 @@ import { parseCertificate, validateIssued, verifyPss } from '../pki/validate.ts'
 import { hashPassword, verifyPassword } from './password.ts';
 import type { Challenges } from './challenges.ts';
 import type { Sessions } from './sessions.ts';
+import type { Activity, ActivityOrigin } from './activity.ts';
 
 export interface LoginDeps {
   ca: Authority;
@@ -24,6 +25,7 @@ export interface LoginDeps {
   sessions: Sessions;
   passwordIterations: number;
   now: () => Date;
+  activity: Activity;
 }
 
 export const invalidCredentials = () => new DomainError('invalid_credentials', 'The login or the password is wrong.');
@@ -42,8 +44,24 @@ export class LoginService {
     return this.dummyHash;
   }
 
-  /** `userAgent`: what the client says it is, kept with the session for its owner's list. */
-  async login(req: SessionRequest, userAgent?: string): Promise<{ token: string; expiresAt: Date; login: string }> {
+  /**
+   * `origin.userAgent`, what the client says it is, is kept with the session for its owner's list;
+   * the outcome goes to the login's security activity either way (a refusal only when the login
+   * names someone: see Activity.recordIfKnown).
+   */
+  async login(req: SessionRequest, origin: ActivityOrigin = {}): Promise<{ token: string; expiresAt: Date; login: string }> {
+    try {
+      const s = await this.attempt(req, origin.userAgent);
+      this.d.activity.record(s.login, 'login', { serial: s.serial }, origin);
+      return s;
+    } catch (err) {
+      const reason = err instanceof CertificateRejected ? err.reason : err instanceof DomainError && err.code === 'invalid_credentials' ? 'password' : undefined;
+      if (reason) this.d.activity.recordIfKnown(req.login, 'login_refused', { reason }, origin);
+      throw err;
+    }
+  }
+
+  private async attempt(req: SessionRequest, userAgent?: string): Promise<{ token: string; expiresAt: Date; login: string; serial: string }> {
     const { ca, records, directory, challenges, sessions } = this.d;
     const challengeProblem = challenges.consume(req.challenge, req.login);
 
@@ -75,6 +93,6 @@ export class LoginService {
     }
 
     const session = sessions.open(user.login, record.serial, userAgent);
-    return { token: session.token, expiresAt: session.expiresAt, login: user.login };
+    return { token: session.token, expiresAt: session.expiresAt, login: user.login, serial: record.serial };
   }
 }

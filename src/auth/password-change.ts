@@ -7,11 +7,13 @@ import type { PasswordChangeRequest } from '../protocol/account.ts';
 import type { Directory } from '../directory/directory.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import type { Sessions } from './sessions.ts';
+import type { Activity, ActivityOrigin } from './activity.ts';
 
 export interface PasswordChangeDeps {
   directory: Directory;
   sessions: Sessions;
   passwordIterations: number;
+  activity: Activity;
 }
 
 const fieldError = (field: string, message: string) => validationError({ [field]: message });
@@ -23,13 +25,17 @@ export class PasswordChange {
   }
 
   /** For the session of `login` holding `token`: how many other sessions were ended. */
-  async change(login: string, token: string, req: PasswordChangeRequest): Promise<{ sessionsEnded: number }> {
+  async change(login: string, token: string, req: PasswordChangeRequest, origin: ActivityOrigin = {}): Promise<{ sessionsEnded: number }> {
     if (req.newPassword.toLowerCase() === login.toLowerCase()) throw fieldError('newPassword', 'The password must not be your login.');
     const user = await this.d.directory.get(login);
     if (!user || !(await verifyPassword(req.currentPassword, user.passwordHash))) {
+      // Someone at an open session who does not know the password: the owner should hear of it.
+      this.d.activity.record(login, 'password_change_refused', {}, origin);
       throw fieldError('currentPassword', 'This is not your current password.');
     }
     await this.d.directory.setPasswordHash(login, await hashPassword(req.newPassword, this.d.passwordIterations));
-    return { sessionsEnded: this.d.sessions.closeOthers(login, token) };
+    const sessionsEnded = this.d.sessions.closeOthers(login, token);
+    this.d.activity.record(login, 'password_changed', {}, origin);
+    return { sessionsEnded };
   }
 }

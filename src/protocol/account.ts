@@ -27,3 +27,32 @@ export interface PasswordChangeResponse {
   /** Other sessions of this user that were ended (this one stays). */
   sessionsEnded: number;
 }
+
+// Security activity (an extension, docs/protocol.md "Your security activity").
+export type ActivityKind =
+  | 'login'
+  | 'login_refused'
+  | 'password_changed'
+  | 'password_change_refused'
+  | 'certificate_renewed'
+  | 'certificate_revoked'
+  | 'access_recovered';
+
+export interface ActivityEntry {
+  at: string;
+  kind: ActivityKind;
+  /** login_refused: `password` or a §3 certificate reason; certificate_revoked: the RFC 5280 reason. */
+  reason?: string;
+  /** The certificate concerned: the new one of a renewal or recovery, the revoked one, the one logged in with. */
+  serial?: string;
+  /** certificate_revoked: by the user, or by an operator. */
+  by?: 'you' | 'operator';
+  /** The address the request came from, as the server saw it. */
+  address?: string;
+  userAgent?: string;
+}
+
+export interface ActivityResponse {
+  /** Newest first, at most 50. */
+  events: ActivityEntry[];
+}

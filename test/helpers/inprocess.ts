@@ -20,7 +20,8 @@ export async function startInProcess(opts: { now?: Date; env?: Record<string, st
   const clock = { now: opts.now ?? new Date() };
   const dataDir = opts.dataDir ?? tempDir();
   let service: Service | undefined;
-  const server = serve({ fetch: (req) => service!.app.fetch(req), port: 0, hostname: '127.0.0.1' });
+  // The bindings go along, as @hono/node-server gives them, so the app sees the socket (addresses).
+  const server = serve({ fetch: (req, env) => service!.app.fetch(req, env), port: 0, hostname: '127.0.0.1' });
   if (!server.listening) await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
   const config = withBoundPort(

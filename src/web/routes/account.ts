@@ -1,15 +1,18 @@
 // The account (an extension, docs/protocol.md): changing one's password.
 import { Hono, type MiddlewareHandler } from 'hono';
-import { PASSWORD_CHANGE_FIELDS, passwordChangeSchema, type PasswordChangeResponse } from '../../protocol/account.ts';
+import { PASSWORD_CHANGE_FIELDS, passwordChangeSchema, type ActivityResponse, type PasswordChangeResponse } from '../../protocol/account.ts';
 import type { PasswordChange } from '../../auth/password-change.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
 import type { AuthEnv } from '../auth.ts';
 import { pickFields, readJsonBody } from '../body.ts';
 import { enforce } from '../rate-limit.ts';
 import { parseFields } from '../validate.ts';
+import type { Activity } from '../../auth/activity.ts';
+import { requestOrigin } from '../client-address.ts';
 
 export interface AccountRouteDeps {
   passwords: PasswordChange;
+  activity: Activity;
   /** The login's password guesses: shared with login, since a wrong current password is one too. */
   perLogin: RateLimiter;
   auth: MiddlewareHandler<AuthEnv>;
@@ -21,9 +24,15 @@ export function accountRoutes(d: AccountRouteDeps): Hono<AuthEnv> {
     const session = c.get('session');
     enforce(c, [d.perLogin, session.login.toLowerCase()]);
     const req = parseFields(passwordChangeSchema, pickFields(await readJsonBody(c), PASSWORD_CHANGE_FIELDS));
-    const { sessionsEnded } = await d.passwords.change(session.login, c.get('token'), req);
+    const { sessionsEnded } = await d.passwords.change(session.login, c.get('token'), req, requestOrigin(c));
     c.header('cache-control', 'no-store');
     return c.json({ changed: true, sessionsEnded } satisfies PasswordChangeResponse);
+  });
+
+  // The caller's security activity, newest first (docs/protocol.md, "Your security activity").
+  app.get('/api/v1/account/activity', d.auth, (c) => {
+    c.header('cache-control', 'no-store');
+    return c.json({ events: d.activity.recent(c.get('session').login) } satisfies ActivityResponse);
   });
   return app;
 }

@@ -14,6 +14,8 @@ import { pickFields, readJsonOrForm } from '../body.ts';
 import { jsonBody } from '../validate.ts';
 import type { AuthEnv } from '../auth.ts';
 import type { MiddlewareHandler } from 'hono';
+import type { Activity } from '../../auth/activity.ts';
+import { requestOrigin } from '../client-address.ts';
 
 const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).buffer, 'CERTIFICATE') + '\n';
 
@@ -24,6 +26,7 @@ export interface CertificateRouteDeps {
   ca: Authority;
   auth: MiddlewareHandler<AuthEnv>;
   now: () => Date;
+  activity: Activity;
 }
 
 export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
@@ -53,13 +56,16 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
     if (body.reason === '') body.reason = undefined;
     const parsed = v.safeParse(renewRequestSchema, body);
     if (!parsed.success) throw new DomainError('validation', 'The renewal request needs fixing.', issuesToFields(parsed.issues));
-    const renewed = await d.lifecycle.renew(c.get('session').login, parsed.output.csr, parsed.output.reason);
+    const login = c.get('session').login;
+    const renewed = await d.lifecycle.renew(login, parsed.output.csr, parsed.output.reason);
+    d.activity.record(login, 'certificate_renewed', { serial: renewed.serial, reason: parsed.output.reason }, requestOrigin(c));
     return c.json(renewed, 201);
   });
 
   app.post('/api/v1/certificate/revoke', async (c) => {
     const { reason } = await jsonBody(c, revokeRequestSchema);
     const r = await d.lifecycle.revokeCurrent(c.get('session').login, reason);
+    d.activity.record(r.login, 'certificate_revoked', { serial: r.serial, reason: r.revocationReason, by: 'you' }, requestOrigin(c));
     return c.json({ serial: r.serial, revokedAt: r.revokedAt, reason: r.revocationReason });
   });
   return app;

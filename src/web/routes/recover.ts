@@ -5,12 +5,14 @@ import { RECOVER_FIELDS, recoverRequestSchema } from '../../protocol/recovery.ts
 import type { Recovery } from '../../auth/recovery.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
 import { pickFields, readJsonOrForm } from '../body.ts';
-import { clientAddress } from '../client-address.ts';
+import { clientAddress, requestOrigin } from '../client-address.ts';
 import { enforce } from '../rate-limit.ts';
 import { parseFields } from '../validate.ts';
+import type { Activity } from '../../auth/activity.ts';
 
 export interface RecoverRouteDeps {
   recovery: Recovery;
+  activity: Activity;
   perAddress: RateLimiter;
   /** Per login whatever the address, like login: spreading guesses over addresses does not help. */
   perLogin: RateLimiter;
@@ -22,8 +24,11 @@ export function recoverRoutes(d: RecoverRouteDeps): Hono {
     enforce(c, [d.perAddress, clientAddress(c)]);
     const req = parseFields(recoverRequestSchema, pickFields(await readJsonOrForm(c), RECOVER_FIELDS));
     enforce(c, [d.perLogin, req.login.toLowerCase()]);
+    const issued = await d.recovery.recover(req);
+    const reason = req.newPassword === undefined ? undefined : 'password_reset';
+    d.activity.record(issued.login, 'access_recovered', { serial: issued.serial, ...(reason ? { reason } : {}) }, requestOrigin(c));
     c.header('cache-control', 'no-store');
-    return c.json(await d.recovery.recover(req), 201);
+    return c.json(issued, 201);
   });
   return app;
 }

@@ -19,9 +19,8 @@ import type { RateLimiter } from '../../auth/rate-limit.ts';
 import type { AuthEnv } from '../auth.ts';
 import type { MiddlewareHandler } from 'hono';
 import { jsonBody } from '../validate.ts';
-import { clientAddress } from '../client-address.ts';
+import { clientAddress, requestOrigin } from '../client-address.ts';
 import { enforce } from '../rate-limit.ts';
-import { requestHeader } from '../request-header.ts';
 
 const sessionIdParam = v.pipe(v.string(), v.regex(SESSION_ID_PATTERN, 'A session id is 16 hexadecimal digits, as GET /api/v1/sessions lists them.'));
 
@@ -54,7 +53,7 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
     const req = await jsonBody(c, sessionRequestSchema);
     // Per login whatever the source address, so spreading guesses over addresses does not help.
     enforce(c, [d.perLogin, req.login.toLowerCase()]);
-    const s = await d.login.login(req, requestHeader(c, 'user-agent'));
+    const s = await d.login.login(req, requestOrigin(c));
     setCookie(c, SESSION_COOKIE, s.token, {
       httpOnly: true,
       sameSite: 'Strict',
