@@ -237,7 +237,7 @@ export async function createService({ config, log, now = () => new Date(), serve
   app.route('/', certificateCheckRoutes(checker, checksPerAddress));
   app.route(
     '/',
-    pageRoutes({ roster, sessions, directory, records, ca, auth, cardPattern: config.cardPattern, now, checker, crl, checksPerAddress, publicUrl: config.publicUrl }),
+    pageRoutes({ roster, sessions, directory, records, ca, auth, cardPattern: config.cardPattern, now, checker, crl, checksPerAddress, publicUrl: config.publicUrl, activity }),
   );
 
   return {

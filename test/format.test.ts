@@ -2,7 +2,7 @@
 // recognises, from real User-Agent strings.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { deviceText } from '../src/web/pages/format.ts';
+import { activityText, deviceText } from '../src/web/pages/format.ts';
 
 describe('deviceText', () => {
   const cases: [string | null, string][] = [
@@ -22,4 +22,24 @@ describe('deviceText', () => {
   for (const [ua, expected] of cases) {
     it(`${JSON.stringify(ua)?.slice(0, 60)} → ${expected}`, () => assert.equal(deviceText(ua), expected));
   }
+});
+
+describe('activityText', () => {
+  it('words every kind of security event, and flags those the owner should look at twice', () => {
+    const cases: [Parameters<typeof activityText>[0], string, boolean][] = [
+      [{ kind: 'login' }, 'Logged in', false],
+      [{ kind: 'login_refused', reason: 'password' }, 'Login refused: a wrong password', true],
+      [{ kind: 'login_refused', reason: 'untrusted_issuer' }, 'Login refused: a certificate TEKUP_chat did not issue', true],
+      [{ kind: 'login_refused', reason: 'bad_signature' }, 'Login refused: a key that does not match the certificate', true],
+      [{ kind: 'password_changed' }, 'Password changed', false],
+      [{ kind: 'password_change_refused' }, 'Password change refused: the current password was wrong', true],
+      [{ kind: 'certificate_renewed', reason: 'superseded' }, 'Certificate renewed with a new key', false],
+      [{ kind: 'certificate_renewed', reason: 'keyCompromise' }, 'Certificate renewed; the old key was reported stolen', false],
+      [{ kind: 'certificate_revoked', reason: 'keyCompromise', by: 'you' }, 'You revoked your certificate (key compromised)', false],
+      [{ kind: 'certificate_revoked', reason: 'privilegeWithdrawn', by: 'operator' }, 'An operator revoked your certificate (withdrawn by the operator)', true],
+      [{ kind: 'access_recovered' }, 'Access recovered with a recovery code', true],
+      [{ kind: 'access_recovered', reason: 'password_reset' }, 'Access recovered with a recovery code and a new password', true],
+    ];
+    for (const [entry, text, alert] of cases) assert.deepEqual(activityText(entry), { text, alert }, JSON.stringify(entry));
+  });
 });

@@ -313,6 +313,12 @@ describe('web interface', { timeout: 180_000 }, () => {
     await page.locator('.cert-panel .chip', { hasText: 'Valid' }).waitFor();
     const serial = await page.locator('[data-cert-serial]').getAttribute('data-cert-serial');
     assert.match(serial ?? '', /^[0-9a-f]+$/);
+    // The pirate's attempt just before is in the activity, under the login that followed it. (The
+    // wrong password never reached the server: it did not open the key kept in the browser.)
+    const activity = page.locator('[data-activity-list] > li');
+    const rows = await activity.evaluateAll((lis) => lis.slice(0, 2).map((li) => li.querySelector('.activity-text')?.textContent ?? ''));
+    assert.deepEqual(rows, ['Logged in', 'Login refused: a certificate TEKUP_chat did not issue']);
+    assert.match(await activity.first().innerText(), /Chrome on Linux · 127\.0\.0\.1 · just now/);
     await audit(page, 'certificate');
     const [pem] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /My certificate PEM/ }).click()]);
     assert.match(readFileSync((await pem.path())!, 'utf8'), /BEGIN CERTIFICATE/);

@@ -5,8 +5,9 @@
 import type { Child } from 'hono/jsx';
 import type { CertificateStanding } from '../../pki/status.ts';
 import { AppShell, type Viewer } from './Layout.tsx';
-import { dateText, deviceText, groupedHex, revocationReasonText, utcText } from './format.ts';
+import { activityText, dateText, deviceText, groupedHex, revocationReasonText, utcText } from './format.ts';
 import type { SessionSummary } from '../../protocol/session.ts';
+import type { ActivityEntry } from '../../protocol/account.ts';
 import { TimeAgo } from './Directory.tsx';
 import { Icon } from './icons.tsx';
 import { Field, RevealButton } from './Field.tsx';
@@ -187,7 +188,64 @@ function Sessions({ sessions }: { sessions: SessionSummary[] }) {
   );
 }
 
-export function CertificatePage({ viewer, view, now, sessions }: { viewer: Viewer; view: CertificateView; now: number; sessions: SessionSummary[] }) {
+const ACTIVITY_SHOWN = 8;
+
+function ActivityRow({ e }: { e: ActivityEntry }) {
+  const { text, alert } = activityText(e);
+  const where = [e.userAgent ? deviceText(e.userAgent) : '', e.address ?? ''].filter(Boolean).join(' · ');
+  return (
+    <li class={alert ? 'activity-row is-alert' : 'activity-row'} data-activity={e.kind}>
+      <span class="activity-icon" aria-hidden="true">
+        <Icon name={alert ? 'shieldAlert' : e.kind === 'login' ? 'checkCircle' : 'info'} />
+      </span>
+      <div>
+        <p class="activity-text">{text}</p>
+        <p class="muted small">
+          {where ? `${where} · ` : ''}
+          <TimeAgo iso={e.at} />
+        </p>
+      </div>
+    </li>
+  );
+}
+
+/** What happened to the account lately, so its owner notices what they did not do. */
+function Activity({ events }: { events: ActivityEntry[] }) {
+  const [recent, older] = [events.slice(0, ACTIVITY_SHOWN), events.slice(ACTIVITY_SHOWN)];
+  return (
+    <section class="card" aria-labelledby="activity-title">
+      <h2 id="activity-title" class="card-title">
+        Security activity
+      </h2>
+      {events.length === 0 ? (
+        <p class="muted">Nothing yet.</p>
+      ) : (
+        <ul class="activity-list" data-activity-list>
+          {recent.map((e) => (
+            <ActivityRow e={e} />
+          ))}
+        </ul>
+      )}
+      {older.length ? (
+        <details class="history">
+          <summary>
+            Earlier <span class="count-badge count-badge-muted">{String(older.length)}</span>
+          </summary>
+          <ul class="activity-list">
+            {older.map((e) => (
+              <ActivityRow e={e} />
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      <p class="muted small">
+        Something you did not do? Change your password; if your key may have been copied, renew with “My old key may have been stolen”, or revoke.
+      </p>
+    </section>
+  );
+}
+
+export function CertificatePage({ viewer, view, now, sessions, activity }: { viewer: Viewer; view: CertificateView; now: number; sessions: SessionSummary[]; activity: ActivityEntry[] }) {
   const s = view.current;
   const usable = s.status !== 'revoked';
   return (
@@ -240,6 +298,8 @@ export function CertificatePage({ viewer, view, now, sessions }: { viewer: Viewe
         </section>
 
         <Sessions sessions={sessions} />
+
+        <Activity events={activity} />
 
         {usable ? (
           <section class="card" aria-labelledby="manage-title">

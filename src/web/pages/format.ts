@@ -76,3 +76,40 @@ export function deviceText(userAgent: string | null): string {
   // Something else (a script, a command-line client): its own first word, shortened.
   return userAgent.split(/[\s/;(]/)[0].slice(0, 40) || 'An unknown device';
 }
+
+const REFUSALS: Record<string, string> = {
+  password: 'a wrong password',
+  untrusted_issuer: 'a certificate TEKUP_chat did not issue',
+  bad_certificate: 'a certificate that could not be read',
+  expired: 'an expired certificate',
+  not_yet_valid: 'a certificate not valid yet',
+  not_owner: 'a certificate that is not your current one',
+  revoked: 'a revoked certificate',
+  bad_signature: 'a key that does not match the certificate',
+};
+
+/** One security-activity entry in plain words, and whether it is one to look at twice. */
+export function activityText(e: { kind: string; reason?: string; by?: string }): { text: string; alert: boolean } {
+  switch (e.kind) {
+    case 'login':
+      return { text: 'Logged in', alert: false };
+    case 'login_refused':
+      return { text: `Login refused: ${REFUSALS[e.reason ?? ''] ?? 'refused'}`, alert: true };
+    case 'password_changed':
+      return { text: 'Password changed', alert: false };
+    case 'password_change_refused':
+      return { text: 'Password change refused: the current password was wrong', alert: true };
+    case 'certificate_renewed':
+      return { text: e.reason === 'keyCompromise' ? 'Certificate renewed; the old key was reported stolen' : 'Certificate renewed with a new key', alert: false };
+    case 'certificate_revoked': {
+      const why = e.reason ? ` (${revocationReasonText(e.reason)})` : '';
+      return e.by === 'operator'
+        ? { text: `An operator revoked your certificate${why}`, alert: true }
+        : { text: `You revoked your certificate${why}`, alert: false };
+    }
+    case 'access_recovered':
+      return { text: e.reason === 'password_reset' ? 'Access recovered with a recovery code and a new password' : 'Access recovered with a recovery code', alert: true };
+    default:
+      return { text: e.kind, alert: false };
+  }
+}

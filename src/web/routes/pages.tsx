@@ -24,6 +24,7 @@ import { AuthorityPage, type AuthorityView, type CaSummary, type CheckState } fr
 import type { CertificateChecker } from '../../pki/check.ts';
 import type { CrlPublisher } from '../../pki/crl.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
+import type { Activity } from '../../auth/activity.ts';
 import { EXTRA_NAMES, x509 } from '../../pki/x509.ts';
 import { clientAddress } from '../client-address.ts';
 import { enforce } from '../rate-limit.ts';
@@ -44,6 +45,7 @@ export interface PageRouteDeps {
   /** Shared with POST /api/v1/certificates/check: one budget per address for both ways of asking. */
   checksPerAddress: RateLimiter;
   publicUrl: string;
+  activity: Activity;
 }
 
 const login = v.pipe(v.string(), v.regex(LOGIN_PATTERN));
@@ -196,7 +198,8 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
       const view = await certificateView(viewer);
       if (!view) throw new DomainError('not_found', 'You have no current certificate.');
       const sessions = d.sessions.list(viewer.login, c.get('token'));
-      return c.html(await page(<CertificatePage viewer={viewer} view={view} now={d.now().getTime()} sessions={sessions} />));
+      const activity = d.activity.recent(viewer.login);
+      return c.html(await page(<CertificatePage viewer={viewer} view={view} now={d.now().getTime()} sessions={sessions} activity={activity} />));
     }),
   );
 
