@@ -12,6 +12,7 @@ import { standing } from './pki/status.ts';
 import type { CertificateRecord } from './pki/records.ts';
 import { hex, type x509 } from './pki/x509.ts';
 import { RECOVERY_HOURS_DEFAULT, RECOVERY_HOURS_MAX } from './auth/recovery.ts';
+import { deviceText } from './web/pages/format.ts';
 
 const COMMON = `Common options:
   --data DIR    the server's data directory (default ./data, or TEKUP_DATA)
@@ -30,6 +31,8 @@ Commands:
   ca                            the root and intermediate CA: subjects, SHA-256 fingerprints, validity
   recovery-code --login L [--hours H] [--reset-password]
                                 a one-time code that lets L get a new certificate without logging in
+  activity --login L            L's security activity: logins, refused logins, password changes,
+                                renewals, revocations, recoveries, with address and device
 
 ${COMMON}
 Run "tekup-chat admin <command> --help" for one command. Safe to run while the server is running.
@@ -73,6 +76,15 @@ sessions opened with a revoked certificate end.
   --login L     revoke every valid (not expired, not revoked) certificate of this login
   --reason R    one of ${REVOCATION_REASONS.join(', ')} (default unspecified)
 ${COMMON}`,
+  activity: `Usage: tekup-chat admin activity --login L [--data DIR] [--json]
+
+Shows the newest security events of login L (at most 50), as L sees them on My certificate:
+logins, logins refused under that name (a wrong password, a certificate TEKUP_chat did not
+issue, …), password changes, renewals, revocations, recovery codes issued and used, each with
+the address and device it came from. Useful before issuing a recovery code.
+
+  --login L     the user's login
+${COMMON}`,
   ca: `Usage: tekup-chat admin ca [--data DIR] [--json]
 
 Shows the root and intermediate CA certificates: subject, serial, SHA-256 fingerprint (the value
@@ -88,6 +100,7 @@ const OWN: Record<string, { values: readonly string[]; switches: readonly string
   revoke: { values: ['serial', 'login', 'reason'], switches: ['json', 'help'] },
   ca: { values: [], switches: ['json', 'help'] },
   'recovery-code': { values: ['login', 'hours'], switches: ['json', 'help', 'reset-password'] },
+  activity: { values: ['login'], switches: ['json', 'help'] },
 };
 
 type Own = Record<string, string | true | undefined>;
@@ -184,6 +197,7 @@ export async function adminCommand(argv: string[], io: Io = { out: (l) => consol
     }
     const revokeArgs = command === 'revoke' ? parseRevoke(mine) : undefined;
     const recoveryArgs = command === 'recovery-code' ? parseRecoveryCode(mine) : undefined;
+    const activityLogin = command === 'activity' ? parseLogin(mine) : undefined;
     const json = mine.json === true;
     const service = await open(config);
     try {
@@ -191,6 +205,7 @@ export async function adminCommand(argv: string[], io: Io = { out: (l) => consol
       else if (command === 'certs') await certs(service, io.out, json, mine.login as string | undefined);
       else if (command === 'revoke') await revoke(service, io.out, json, revokeArgs!);
       else if (command === 'recovery-code') await recoveryCode(service, io.out, json, recoveryArgs!);
+      else if (command === 'activity') await activity(service, io.out, json, activityLogin!);
       else await showCa(service, io.out, json);
     } finally {
       await service.close();
@@ -216,6 +231,11 @@ function parseRevoke(values: Own): v.InferOutput<typeof revokeSchema> {
   const parsed = v.safeParse(revokeSchema, { serial: values.serial, login: values.login, reason: values.reason });
   if (!parsed.success) throw new UsageError(parsed.issues[0].message);
   return parsed.output;
+}
+
+function parseLogin(values: Own): string {
+  if (typeof values.login !== 'string' || values.login === '') throw new UsageError('Say whose activity: --login L.');
+  return values.login;
 }
 
 type RecoveryCodeArgs = v.InferOutput<typeof recoveryCodeSchema> & { resetPassword: boolean };
@@ -322,6 +342,8 @@ async function revoke(service: Service, out: Out, json: boolean, args: v.InferOu
 
 async function recoveryCode(service: Service, out: Out, json: boolean, args: RecoveryCodeArgs): Promise<void> {
   const { login, code, expiresAt, resetsPassword } = await service.recovery.issueCode(args.login, args.hours, args.resetPassword);
+  // The account's owner sees it on My certificate: a code they did not ask for is a warning.
+  service.activity.record(login, 'recovery_code_issued', resetsPassword ? { reason: 'password_reset' } : {});
   if (json) return out(JSON.stringify({ login, code, expiresAt, resetsPassword }, null, 2));
   out(`Recovery code for ${login}, valid once until ${expiresAt}${resetsPassword ? ', with a new password' : ''}:`);
   out('');
@@ -332,6 +354,18 @@ async function recoveryCode(service: Service, out: Out, json: boolean, args: Rec
     resetsPassword
       ? 'With it they choose a new password and get a new certificate at /recover; any earlier code for this login no longer works.'
       : 'With it and their password they get a new certificate at /recover; any earlier code for this login no longer works.',
+  );
+}
+
+async function activity(service: Service, out: Out, json: boolean, login: string): Promise<void> {
+  if (!(await service.directory.get(login))) throw new Refused(`No user is registered as "${login}".`);
+  const events = service.activity.recent(login);
+  if (json) return out(JSON.stringify(events, null, 2));
+  if (events.length === 0) return out(`Nothing is recorded for ${login} yet.`);
+  table(
+    out,
+    ['AT', 'EVENT', 'REASON', 'SERIAL', 'BY', 'FROM'],
+    events.map((e) => [e.at, e.kind, e.reason ?? '-', e.serial ?? '-', e.by ?? '-', [e.address, e.userAgent && deviceText(e.userAgent)].filter(Boolean).join(' ') || '-']),
   );
 }
 

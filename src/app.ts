@@ -84,6 +84,8 @@ export interface Service {
   revocation: Revocation;
   /** Operator-assisted recovery: the admin command line issues the one-time codes. */
   recovery: Recovery;
+  /** Each user's security activity (the admin command line shows it and adds its own acts). */
+  activity: Activity;
   /**
    * Run when shutdown starts, before open requests are waited for: whatever holds a response open
    * for long (SSE streams) registers here to end it, so the HTTP server can finish closing.
@@ -250,6 +252,7 @@ export async function createService({ config, log, now = () => new Date(), serve
     presence,
     revocation,
     recovery,
+    activity,
     beforeClose,
     async close() {
       await messageStore.close();

@@ -182,7 +182,7 @@ describe('admin ca', () => {
   });
 
   it('is reachable as npm run admin and answers --help for every command', async () => {
-    for (const cmd of ['users', 'certs', 'revoke', 'ca']) {
+    for (const cmd of ['users', 'certs', 'revoke', 'ca', 'recovery-code', 'activity']) {
       const r = await runAdmin([cmd, '--help']);
       assert.equal(r.code, 0);
       assert.match(r.stdout, new RegExp(`^Usage: tekup-chat admin ${cmd}`));
@@ -196,5 +196,35 @@ describe('admin ca', () => {
       ),
     );
     assert.equal(JSON.parse(viaNpm).root.fingerprint, JSON.parse(await admin(['ca', '--json', ...data()])).root.fingerprint);
+  });
+});
+
+describe('admin activity', () => {
+  it("shows a login's security activity, newest first, including the recovery code the operator just issued", async () => {
+    const frank = await enrollUser(server.url, 'admfrank');
+    const refused = await attemptLogin(server.url, { login: frank.login, password: 'surely not the password', certificate: frank.certificate, keyPem: frank.keyPem, userAgent: 'curl/8.14.1' });
+    assert.equal(refused.status, 401);
+    await loginAs(server.url, frank);
+    await admin(['recovery-code', '--login', frank.login, '--reset-password', ...data()]);
+
+    const events = JSON.parse(await admin(['activity', '--login', frank.login, '--json', ...data()])) as Array<{ kind: string; reason?: string; address?: string; userAgent?: string }>;
+    assert.deepEqual(
+      events.map((e) => [e.kind, e.reason ?? '-']),
+      [
+        ['recovery_code_issued', 'password_reset'],
+        ['login', '-'],
+        ['login_refused', 'password'],
+      ],
+    );
+    assert.equal(events[2].userAgent, 'curl/8.14.1');
+    const table = await admin(['activity', '--login', frank.login, ...data()]);
+    assert.match(table.split('\n')[0], /^AT\s+EVENT\s+REASON\s+SERIAL\s+BY\s+FROM$/);
+    assert.match(table, /login_refused\s+password\s+-\s+-\s+127\.0\.0\.1 curl/);
+
+    const unknown = await runAdmin(['activity', '--login', 'nobody-here', ...data()]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /No user is registered as "nobody-here"/);
+    const usage = await runAdmin(['activity', ...data()]);
+    assert.equal(usage.code, 2);
   });
 });

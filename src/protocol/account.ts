@@ -36,6 +36,7 @@ export type ActivityKind =
   | 'password_change_refused'
   | 'certificate_renewed'
   | 'certificate_revoked'
+  | 'recovery_code_issued'
   | 'access_recovered';
 
 export interface ActivityEntry {

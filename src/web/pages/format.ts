@@ -107,6 +107,8 @@ export function activityText(e: { kind: string; reason?: string; by?: string }):
         ? { text: `An operator revoked your certificate${why}`, alert: true }
         : { text: `You revoked your certificate${why}`, alert: false };
     }
+    case 'recovery_code_issued':
+      return { text: e.reason === 'password_reset' ? 'An operator issued a recovery code that sets a new password' : 'An operator issued a recovery code', alert: true };
     case 'access_recovered':
       return { text: e.reason === 'password_reset' ? 'Access recovered with a recovery code and a new password' : 'Access recovered with a recovery code', alert: true };
     default:
