@@ -150,6 +150,35 @@ describe('read state on the server', () => {
     }
   });
 
+  it('a read receipt goes to the other side only: how far the reader got, by seq and envelope id', async () => {
+    const envelope = await envelopeFor(bob, alice, 'eleven');
+    assert.equal((await send(server.url, bob, envelope)).status, 201);
+    const page = (await (await fetch(`${server.url}/api/v1/messages?with=${alice.login}&before=999999999999999&limit=1`, { headers: auth(bob) })).json()) as { cursor: string };
+    const upTo = page.cursor;
+    const bobs = await openEvents(server.url, bob.token);
+    const carols = await openEvents(server.url, carol.token);
+    const alices = await openEvents(server.url, alice.token);
+    try {
+      await Promise.all([bobs, carols, alices].map((s) => s.waitFor('ready')));
+      assert.equal((await read(alice, bob.login, { upTo })).status, 204);
+      const [receipt] = await bobs.waitFor('seen');
+      assert.deepEqual(JSON.parse(receipt.data), { with: alice.login, upTo, id: envelope.id });
+      assert.equal(receipt.id, undefined, 'a receipt moves no stream cursor');
+      await alices.waitFor('read');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(alices.events.filter((e) => e.event === 'seen').length, 0, 'the reader gets no receipt of her own reading');
+      assert.equal(carols.events.filter((e) => e.event === 'seen').length, 0);
+      // The same, for a page that opens later: in the sender's list of conversations.
+      const b = (await conversations(bob)).get(alice.login) as Summary & { seenUpTo?: string; seenId?: string };
+      assert.equal(b.seenUpTo, upTo);
+      assert.equal(b.seenId, envelope.id);
+      const c = (await conversations(carol)).get(alice.login) as Summary & { seenUpTo?: string };
+      assert.equal(c.seenUpTo, undefined, 'alice has not read her conversation with carol');
+    } finally {
+      for (const s of [bobs, carols, alices]) s.close();
+    }
+  });
+
   it('keeps marks and counts across a restart', async () => {
     await message(carol, alice, 'ten');
     const before = await conversations(alice);

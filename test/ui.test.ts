@@ -253,6 +253,18 @@ describe('web interface', { timeout: 180_000 }, () => {
     await seesVerified(bob, 'Are you there? Read this when you are back.');
     await seesVerified(bob, 'Hello Bob, this is Alice.');
     await badge.waitFor({ state: 'hidden' });
+
+    // A read receipt: on Alice's page "Sent" gives way to "Seen", on her newest message only,
+    // live, and again on a page opened afterwards.
+    const asked = alice.page.locator('.msg', { hasText: 'Are you there?' });
+    await asked.locator('[data-seen]').getByText('Seen').waitFor();
+    assert.equal(await asked.getByText('Sent', { exact: true }).count(), 0);
+    assert.equal(await alice.page.locator('[data-seen]').count(), 1);
+    await alice.page.reload();
+    await seesVerified(alice, 'Are you there? Read this when you are back.');
+    await asked.locator('[data-seen]').waitFor();
+    assert.equal(await alice.page.locator('[data-seen]').count(), 1);
+    await audit(alice.page, 'chat-seen');
   });
 
   it('the key backup file opens the account in another browser', async () => {

@@ -5,7 +5,8 @@ import type { StoredMessage } from './messages.ts';
 export type HubEvent =
   | { type: 'message'; message: StoredMessage }
   | { type: 'presence'; login: string; online: boolean }
-  | { type: 'read'; read: ReadEvent };
+  | { type: 'read'; read: ReadEvent }
+  | { type: 'seen'; seen: SeenEvent };
 
 /** A reader's mark moved: what is left unread in that conversation, for their other streams. */
 export interface ReadEvent {
@@ -13,6 +14,15 @@ export interface ReadEvent {
   upTo: number;
   unread: number;
   lastSeq: number;
+}
+
+/** Someone has seen their conversation with the subscriber up to a message: a read receipt. */
+export interface SeenEvent {
+  /** Who read. */
+  reader: string;
+  upTo: number;
+  /** The envelope id of message `upTo`, which the other side's page knows its bubbles by. */
+  id: string;
 }
 
 export type Subscriber = (event: HubEvent) => void;
@@ -48,6 +58,12 @@ export class Hub {
   read(login: string, read: ReadEvent): void {
     const event: HubEvent = { type: 'read', read };
     for (const s of this.byLogin.get(login) ?? []) s(event);
+  }
+
+  /** To the streams of the one whose messages were read (read receipts). */
+  seen(to: string, seen: SeenEvent): void {
+    const event: HubEvent = { type: 'seen', seen };
+    for (const s of this.byLogin.get(to) ?? []) s(event);
   }
 
   get streams(): number {

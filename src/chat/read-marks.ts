@@ -13,6 +13,8 @@ export interface ConversationSummary {
   /** The newest message of the conversation, either direction. */
   lastSeq: number;
   lastAt: string;
+  /** How far `peer` has read this conversation (their own mark), with that message's envelope id. */
+  seen?: { upTo: number; id: string };
 }
 
 export interface ReadMarkStore {
@@ -25,6 +27,8 @@ export interface ReadMarkStore {
   conversations(login: string): ConversationSummary[];
   /** The summary of one conversation (unread 0 and lastSeq 0 when there is none). */
   conversation(login: string, peer: string): ConversationSummary;
+  /** The envelope id of the message with this seq. */
+  messageId(seq: number): string | undefined;
   /** Whether seq names a message between login and peer (either direction). */
   inConversation(login: string, peer: string, seq: number): boolean;
 }
@@ -55,5 +59,8 @@ export class ReadMarks {
     // After the mark is on disk: the reader's other tabs and devices clear their badge.
     const now = this.store.conversation(login, peer);
     this.hub.read(login, { peer, upTo, unread: now.unread, lastSeq: now.lastSeq });
+    // And a read receipt to the other side: how far this reader has got.
+    const id = this.store.messageId(upTo);
+    if (id) this.hub.seen(peer, { reader: login, upTo, id });
   }
 }

@@ -77,7 +77,15 @@ export class SqliteReadMarks implements ReadMarkStore {
     const row = prepared(this.db, SUMMARY).get(login, peer) as { unread: number; last_seq: number };
     const lastSeq = Number(row.last_seq);
     const at = lastSeq ? (prepared(this.db, 'SELECT received_at FROM messages WHERE seq = ?').get(lastSeq) as { received_at: string } | undefined) : undefined;
-    return { peer, unread: Number(row.unread), lastSeq, lastAt: at?.received_at ?? '' };
+    const seen = prepared(
+      this.db,
+      'SELECT r.seq AS seq, m.id AS id FROM read_marks r JOIN messages m ON m.seq = r.seq WHERE r.login = ? AND r.peer = ?',
+    ).get(peer, login) as { seq: number; id: string } | undefined;
+    return { peer, unread: Number(row.unread), lastSeq, lastAt: at?.received_at ?? '', ...(seen ? { seen: { upTo: Number(seen.seq), id: seen.id } } : {}) };
+  }
+
+  messageId(seq: number): string | undefined {
+    return (prepared(this.db, 'SELECT id FROM messages WHERE seq = ?').get(seq) as { id: string } | undefined)?.id;
   }
 
   inConversation(login: string, peer: string, seq: number): boolean {

@@ -11,7 +11,7 @@ import { ApiError, api } from './api.ts';
 import { $, $$, downloadText, fromTemplate, must, setBusy } from './dom.ts';
 import { getUnlocked, type UnlockedKey } from './keystore.ts';
 import { certificateBySerial, chainPem, currentCertificate, remember, type KnownCertificate } from './certs.ts';
-import { markRead, me, noteActivity, onMessage } from './shell.ts';
+import { markRead, me, noteActivity, onMessage, seenBy } from './shell.ts';
 import { certificateFingerprint, changedSincePinned, pin } from './pins.ts';
 import { groupedHex } from '../../web/pages/format.ts';
 
@@ -152,6 +152,27 @@ class Conversation {
     })();
     await Promise.all([this.ready, this.loadNewest()]);
     this.seen();
+    this.showSeen(seenBy(this.peer));
+  }
+
+  /**
+   * A read receipt: the peer has read the conversation up to the message `id`. "Seen" goes on the
+   * newest of one's own messages at or before it (and leaves the one it was on). A message not
+   * shown here is older than every message loaded, so nothing shown is affected.
+   */
+  showSeen(id: string | undefined): void {
+    const upTo = id && this.items.get(id);
+    if (!upTo) return;
+    let mine: HTMLLIElement | undefined;
+    for (const m of $$<HTMLLIElement>('.msg', this.list)) {
+      if (m.classList.contains('is-mine') && !m.classList.contains('is-pending') && !m.classList.contains('is-failed')) mine = m;
+      if (m === upTo) break;
+    }
+    if (!mine || $('[data-seen]', mine)) return;
+    for (const old of $$('[data-seen]', this.list)) old.remove();
+    const state = must('.msg-state', mine);
+    $('.msg-status', state)?.remove(); // "Sent" gives way to "Seen"
+    state.prepend(fromTemplate('tpl-seen'));
   }
 
   /** A certificate other than the one this browser last saw for the peer: said until acknowledged. */
@@ -449,6 +470,10 @@ export async function initChat(): Promise<void> {
     return document.visibilityState === 'visible';
   });
   document.body.addEventListener('presence', (e) => updatePeerPresence((e as CustomEvent).detail));
+  document.body.addEventListener('seen', (e) => {
+    const { with: peer, id } = (e as CustomEvent<{ with: string; id: string }>).detail;
+    if (current?.peer === peer) current.showSeen(id);
+  });
   // Picking another conversation swaps the frame (htmx); start the new one and put the cursor in it.
   document.body.addEventListener('htmx:after:swap', () => {
     const before = current?.section;

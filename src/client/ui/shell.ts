@@ -45,6 +45,20 @@ interface ConversationSummary {
   unread: number;
   lastSeq: string;
   lastAt: string;
+  /** How far `with` has read the conversation: the seq and envelope id of that message. */
+  seenUpTo?: string;
+  seenId?: string;
+}
+
+// ---------- read receipts: how far each person has read their conversation with this user ----------
+const seen = new Map<string, { upTo: number; id: string }>();
+/** The envelope id up to which peer has read the conversation, if they have read any of it. */
+export const seenBy = (peer: string): string | undefined => seen.get(peer)?.id;
+function applySeen(peer: string, upTo: number, id: string): void {
+  const known = seen.get(peer);
+  if (known && known.upTo >= upTo) return;
+  seen.set(peer, { upTo, id });
+  document.body.dispatchEvent(new CustomEvent('seen', { detail: { with: peer, id } }));
 }
 
 /**
@@ -58,6 +72,7 @@ async function loadUnread(): Promise<number> {
     const e = entryFor(c.with);
     const lastSeq = Number(c.lastSeq);
     newest = Math.max(newest, lastSeq);
+    if (c.seenUpTo && c.seenId) applySeen(c.with, Number(c.seenUpTo), c.seenId);
     if (lastSeq < e.seq || e.posting) continue;
     e.seq = lastSeq;
     e.unread = c.unread;
@@ -200,6 +215,14 @@ function connect(resumeFrom?: number): void {
   source.addEventListener('read', (e) => {
     try {
       applyRead(JSON.parse((e as MessageEvent<string>).data));
+    } catch {
+      // not for this version of the page
+    }
+  });
+  source.addEventListener('seen', (e) => {
+    try {
+      const data = JSON.parse((e as MessageEvent<string>).data) as { with: string; upTo: string; id: string };
+      applySeen(data.with, Number(data.upTo), data.id);
     } catch {
       // not for this version of the page
     }

@@ -239,6 +239,12 @@ function Templates() {
           <span>Sent</span>
         </span>
       </template>
+      <template id="tpl-seen">
+        <span class="msg-status is-seen" data-seen title="The recipient has read the conversation up to here">
+          <Icon name="eye" />
+          <span>Seen</span>
+        </span>
+      </template>
       <template id="tpl-failed">
         <span class="msg-status is-failed">
           <Icon name="alert" />

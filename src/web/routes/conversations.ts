@@ -31,7 +31,13 @@ export function conversationRoutes(d: ConversationRouteDeps): Hono<AuthEnv> {
   app.get('/api/v1/conversations', (c) => {
     const list = d.marks.conversations(c.get('session').login).sort((a, b) => b.lastSeq - a.lastSeq);
     return c.json({
-      conversations: list.map((s) => ({ with: s.peer, unread: s.unread, lastSeq: String(s.lastSeq), lastAt: s.lastAt })),
+      conversations: list.map((s) => ({
+        with: s.peer,
+        unread: s.unread,
+        lastSeq: String(s.lastSeq),
+        lastAt: s.lastAt,
+        ...(s.seen ? { seenUpTo: String(s.seen.upTo), seenId: s.seen.id } : {}),
+      })),
     });
   });
 

@@ -115,7 +115,8 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
             const e = queue.shift()!;
             if (e.type === 'message') await writeMessage(e.message);
             else if (e.type === 'presence') await stream.writeSSE({ event: 'presence', data: JSON.stringify({ login: e.login, online: e.online }) });
-            else await stream.writeSSE({ event: 'read', data: JSON.stringify(readEventBody(e.read)) });
+            else if (e.type === 'read') await stream.writeSSE({ event: 'read', data: JSON.stringify(readEventBody(e.read)) });
+            else await stream.writeSSE({ event: 'seen', data: JSON.stringify({ with: e.seen.reader, upTo: String(e.seen.upTo), id: e.seen.id }) });
           }
           if (closed) break;
           await new Promise<void>((resolve) => {
