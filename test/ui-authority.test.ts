@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { SHOTS, assertAccessible, auditDesktop, launchChromium } from './helpers/browser.ts';
+import { SHOTS, assertAccessible, auditDesktop, launchChromium, watchedPage } from './helpers/browser.ts';
 import { startServer, tempDir, type Running } from './helpers/server.ts';
 import { openssl, writeTemp } from './helpers/openssl.ts';
 import { webUser, type WebUser } from './helpers/webuser.ts';
@@ -25,13 +25,7 @@ describe('the certificate authority page in a browser', { timeout: 120_000 }, ()
   before(async () => {
     server = await startServer();
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
+    page = await watchedPage(browser, problems);
     user = await webUser(server.url, 'uica');
   });
 

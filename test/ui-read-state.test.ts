@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { auditDesktop, launchChromium } from './helpers/browser.ts';
+import { auditDesktop, launchChromium, watchedPage } from './helpers/browser.ts';
 import { startServer, tempDir, type Running } from './helpers/server.ts';
 import { uniqueUser } from './helpers/users.ts';
 import { envelopeFor, send, webUser, type WebUser } from './helpers/webuser.ts';
@@ -23,14 +23,8 @@ describe('unread counts follow the person across devices', { timeout: 120_000 },
   let nour: WebUser;
 
   async function device(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/server responded with a status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    const page = await watchedPage(browser, problems);
+    contexts.push(page.context());
     return page;
   }
 

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { auditDesktop, launchChromium } from './helpers/browser.ts';
+import { auditDesktop, launchChromium, watchedPage } from './helpers/browser.ts';
 import { startServer, type Running } from './helpers/server.ts';
 import { webUser, type WebUser } from './helpers/webuser.ts';
 import { admin } from './helpers/admin.ts';
@@ -24,14 +24,7 @@ describe('recovering access through the web interface', { timeout: 120_000 }, ()
   before(async () => {
     server = await startServer();
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      // Refusals the page expects (401) are logged by the browser as failed loads; not faults.
-      if (m.type() === 'error' && !/server responded with a status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    page = await watchedPage(browser, problems);
     user = await webUser(server.url, 'uirecover');
     await admin(['revoke', '--login', user.login, '--reason', 'keyCompromise', '--data', server.dataDir]);
   });

@@ -47,3 +47,19 @@ export async function auditDesktop(page: Page, name: string): Promise<void> {
   await assertAccessible(page, name);
   await page.screenshot({ path: join(SHOTS, `ui-${name}-desktop.png`), fullPage: true, caret: 'initial' });
 }
+
+/**
+ * A page in a fresh desktop-sized context whose script errors and console errors go to `problems`,
+ * for the test to assert empty at its end. A 4xx the page expects (a refusal it shows) is logged by
+ * the browser as a failed load and is not a fault.
+ */
+export async function watchedPage(browser: Browser, problems: string[]): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/server responded with a status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  return page;
+}

@@ -45,6 +45,40 @@ function Validity({ from, until }: { from: string; until: string }) {
   );
 }
 
+/** Subject, serial, validity and fingerprint; with `asWritten`, the issuer too, both as the certificate claims them. */
+function CertFacts({ cert, asWritten }: { cert: Omit<CaSummary, 'name'> & { issuer?: string }; asWritten?: boolean }) {
+  return (
+    <dl class="facts facts-grid">
+      <div class="facts-wide">
+        <dt>{asWritten ? 'Subject, as written in it' : 'Subject'}</dt>
+        <dd>{cert.subject}</dd>
+      </div>
+      {asWritten ? (
+        <div class="facts-wide">
+          <dt>Issuer, as written in it</dt>
+          <dd>{cert.issuer}</dd>
+        </div>
+      ) : null}
+      <div>
+        <dt>Serial number</dt>
+        <dd class="mono">{cert.serial}</dd>
+      </div>
+      <div>
+        <dt>Valid</dt>
+        <dd>
+          <Validity from={cert.notBefore} until={cert.notAfter} />
+        </dd>
+      </div>
+      <div class="facts-wide">
+        <dt>Fingerprint (SHA-256)</dt>
+        <dd>
+          <code class="fingerprint">{groupedHex(cert.fingerprint)}</code>
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
 function CaCard({ ca, role, text, files }: { ca: CaSummary; role: string; text: string; files: Array<[string, string, string]> }) {
   return (
     <div class="ca-entry">
@@ -53,28 +87,7 @@ function CaCard({ ca, role, text, files }: { ca: CaSummary; role: string; text: 
         <span class="chip chip-ok">{role}</span>
       </div>
       <p class="muted">{text}</p>
-      <dl class="facts facts-grid">
-        <div class="facts-wide">
-          <dt>Subject</dt>
-          <dd>{ca.subject}</dd>
-        </div>
-        <div>
-          <dt>Serial number</dt>
-          <dd class="mono">{ca.serial}</dd>
-        </div>
-        <div>
-          <dt>Valid</dt>
-          <dd>
-            <Validity from={ca.notBefore} until={ca.notAfter} />
-          </dd>
-        </div>
-        <div class="facts-wide">
-          <dt>Fingerprint (SHA-256)</dt>
-          <dd>
-            <code class="fingerprint">{groupedHex(ca.fingerprint)}</code>
-          </dd>
-        </div>
-      </dl>
+      <CertFacts cert={ca} />
       <p class="file-links">
         {files.map(([href, label, download]) => (
           <a class="btn btn-secondary btn-sm" href={href} download={download}>
@@ -154,32 +167,7 @@ export function CheckResult({ r }: { r: CertificateCheck }) {
         </div>
       </div>
       <p>{text}</p>
-      <dl class="facts facts-grid">
-        <div class="facts-wide">
-          <dt>Subject, as written in it</dt>
-          <dd>{r.subject}</dd>
-        </div>
-        <div class="facts-wide">
-          <dt>Issuer, as written in it</dt>
-          <dd>{r.issuer}</dd>
-        </div>
-        <div>
-          <dt>Serial number</dt>
-          <dd class="mono">{r.serial}</dd>
-        </div>
-        <div>
-          <dt>Valid</dt>
-          <dd>
-            <Validity from={r.notBefore} until={r.notAfter} />
-          </dd>
-        </div>
-        <div class="facts-wide">
-          <dt>Fingerprint (SHA-256)</dt>
-          <dd>
-            <code class="fingerprint">{groupedHex(r.fingerprint)}</code>
-          </dd>
-        </div>
-      </dl>
+      <CertFacts cert={r} asWritten />
     </div>
   );
 }

@@ -50,6 +50,21 @@ function Head({ title }: { title: string }) {
 
 const dataAttributes = (data: Record<string, string> = {}) => Object.fromEntries(Object.entries(data).map(([k, v]) => [`data-${k}`, v]));
 
+/** What every page is: the head, the body that names the page for the script, the skip link. */
+function Document({ title, page, data, bodyClass, me, children }: Omit<ShellProps, 'viewer'> & { bodyClass: string; me?: string }) {
+  return (
+    <html lang="en">
+      <Head title={title} />
+      <body class={`${bodyClass} page-${page}`} data-page={page} data-me={me} {...dataAttributes(data)}>
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
+        {children}
+      </body>
+    </html>
+  );
+}
+
 export function Brand({ href = '/' }: { href?: string }) {
   return (
     <a class="brand" href={href}>
@@ -114,12 +129,7 @@ function ExpiryBanner({ warning }: { warning: NonNullable<Viewer['expiryWarning'
 /** Screens for signed-in people: app bar with navigation, then the page. */
 export function AppShell({ title, page, viewer, data, children }: ShellProps & { viewer: Viewer }) {
   return (
-    <html lang="en">
-      <Head title={title} />
-      <body class={`app page-${page}`} data-page={page} data-me={viewer.login} {...dataAttributes(data)}>
-        <a class="skip-link" href="#main">
-          Skip to content
-        </a>
+    <Document title={title} page={page} data={data} bodyClass="app" me={viewer.login}>
         <header class="appbar">
           <Brand href="/chat" />
           <nav class="mainnav" aria-label="Main">
@@ -155,20 +165,14 @@ export function AppShell({ title, page, viewer, data, children }: ShellProps & {
         <main id="main" class="main" tabindex={-1}>
           {children}
         </main>
-      </body>
-    </html>
+    </Document>
   );
 }
 
 /** Register and log in: the brand story on one side (on wide screens), the form on the other. */
 export function AuthShell({ title, page, data, children }: ShellProps) {
   return (
-    <html lang="en">
-      <Head title={title} />
-      <body class={`auth page-${page}`} data-page={page} {...dataAttributes(data)}>
-        <a class="skip-link" href="#main">
-          Skip to content
-        </a>
+    <Document title={title} page={page} data={data} bodyClass="auth">
         <div class="auth-layout">
           <aside class="auth-story" aria-label={`About ${APP_NAME}`}>
             <div class="auth-story-inner">
@@ -208,20 +212,14 @@ export function AuthShell({ title, page, data, children }: ShellProps) {
             {children}
           </main>
         </div>
-      </body>
-    </html>
+    </Document>
   );
 }
 
 /** Public pages with content rather than a form (the authority): the brand bar, and ways in. */
 export function PublicShell({ title, page, data, children }: ShellProps) {
   return (
-    <html lang="en">
-      <Head title={title} />
-      <body class={`app page-${page}`} data-page={page} {...dataAttributes(data)}>
-        <a class="skip-link" href="#main">
-          Skip to content
-        </a>
+    <Document title={title} page={page} data={data} bodyClass="app">
         <header class="appbar">
           <Brand />
           <nav class="public-nav" aria-label="Account">
@@ -236,8 +234,7 @@ export function PublicShell({ title, page, data, children }: ShellProps) {
         <main id="main" class="main" tabindex={-1}>
           {children}
         </main>
-      </body>
-    </html>
+    </Document>
   );
 }
 
