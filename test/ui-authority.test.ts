@@ -14,6 +14,10 @@ import { startServer, tempDir, type Running } from './helpers/server.ts';
 import { openssl, writeTemp } from './helpers/openssl.ts';
 import { webUser, type WebUser } from './helpers/webuser.ts';
 import { x509 } from '../src/pki/x509.ts';
+import { openEnvelope } from '../src/client/envelope.ts';
+import { exportProof } from '../src/client/proof.ts';
+import { envelopeFor } from './helpers/webuser.ts';
+import { admin } from './helpers/admin.ts';
 
 describe('the certificate authority page in a browser', { timeout: 120_000 }, () => {
   let server: Running;
@@ -84,6 +88,59 @@ describe('the certificate authority page in a browser', { timeout: 120_000 }, ()
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-certificate');
     assert.equal(await page.locator('[data-check-result]').count(), 0, 'the earlier verdict is gone');
     await auditDesktop(page, 'authority-error');
+
+    // A proof saved under a received message: checked in this page, the message shown as signed.
+    const bob = await webUser(server.url, 'uicab');
+    const text = 'I agree to the terms — Ich stimme zu 🖋';
+    const envelope = await envelopeFor(user, bob, text);
+    const opened = await openEnvelope(envelope, { myLogin: bob.login, myDecryptKey: bob.key.privateKeys.decrypt, senderCertificate: user.certificate });
+    const bundle = exportProof(opened, await (await fetch(`${server.url}/ca/chain.pem`)).text());
+    const proofFile = (name: string, b: object) => writeTemp(name, JSON.stringify(b, null, 2));
+    const checkProof = async (file: string) => {
+      await page.getByLabel('Proof file').setInputFiles(file);
+      await page.getByRole('button', { name: 'Verify proof' }).click();
+      const result = page.locator('[data-proof-result]');
+      await result.waitFor();
+      return result;
+    };
+    const bodies: string[] = [];
+    page.on('request', (r) => r.method() === 'POST' && bodies.push(r.postData() ?? ''));
+    let result = await checkProof(proofFile('proof.json', bundle));
+    assert.equal(await result.getAttribute('data-proof-result'), 'valid');
+    await page.getByRole('heading', { name: new RegExp(`^Signed by .*@${user.login}`) }).waitFor();
+    assert.equal(await result.locator('.proof-text').innerText(), text);
+    assert.match(await result.innerText(), new RegExp(`@${bob.login}`));
+    assert.equal(await page.evaluate(() => document.activeElement?.hasAttribute('data-proof-result')), true, 'focus moves to the verdict');
+    // Only the certificate went to the authority; the message stayed in the page.
+    assert.ok(bodies.some((b) => b.includes('BEGIN CERTIFICATE')), 'the certificate was checked');
+    assert.ok(bodies.every((b) => !b.includes('Ich stimme zu')), 'the message never left the page');
+    await auditDesktop(page, 'authority-proof');
+
+    // One character changed: the signature no longer matches.
+    result = await checkProof(proofFile('forged.json', { ...bundle, signed: bundle.signed.replace('agree', 'refuse') }));
+    assert.equal(await result.getAttribute('data-proof-result'), 'invalid');
+    await page.getByRole('heading', { name: 'The signature does not match: the message was altered' }).waitFor();
+    assert.equal(await result.locator('.proof-text').count(), 0, 'an altered message is not shown as signed');
+
+    // Not a proof at all: said next to the field.
+    await page.getByLabel('Proof file').setInputFiles(writeTemp('notes.json', 'not json'));
+    await page.getByRole('button', { name: 'Verify proof' }).click();
+    await page.locator('[data-error-for="proof"]', { hasText: 'it is not JSON' }).waitFor();
+    assert.equal(await page.getByLabel('Proof file').getAttribute('aria-invalid'), 'true');
+
+    // The signer's certificate revoked after the message: the signature still stands, and the page says so.
+    await admin(['revoke', '--login', user.login, '--reason', 'keyCompromise', '--data', server.dataDir]);
+    result = await checkProof(proofFile('proof.json', bundle));
+    assert.equal(await result.getAttribute('data-proof-result'), 'valid');
+    assert.match(await result.innerText(), /revoked later, on .*\(key compromised\): that does not undo a signature made before/);
+    // A message that claims to be sent after the revocation, with the same key: not to be relied on.
+    const late = await envelopeFor(user, bob, 'Sent after the key was stolen', { sentAt: new Date(Date.now() + 60_000) });
+    const lateOpened = await openEnvelope(late, { myLogin: bob.login, myDecryptKey: bob.key.privateKeys.decrypt, senderCertificate: user.certificate });
+    result = await checkProof(proofFile('late.json', exportProof(lateOpened, bundle.chain)));
+    assert.equal(await result.getAttribute('data-proof-result'), 'revoked-before');
+    await page.getByRole('heading', { name: 'Signed with a certificate revoked before' }).waitFor();
+    assert.match(await result.innerText(), /anyone holding it could have signed this/);
+    await auditDesktop(page, 'authority-proof-revoked');
 
     // On a phone.
     await page.setViewportSize({ width: 390, height: 844 });

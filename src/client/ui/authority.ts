@@ -1,10 +1,146 @@
-// The authority page: htmx swaps the check card with the server's answer; focus follows it, to the
-// field when there is something to fix there, else to the verdict, so a screen reader reads it
-// and a keyboard user goes on from it.
+// The authority page. The certificate check is a form htmx swaps in: focus follows its answer, to
+// the field when there is something to fix there, else to the verdict, so a screen reader reads
+// it and a keyboard user goes on from it. The proof check runs here: the proof is verified in this
+// browser against the root (src/client/proof.ts), and only the signer's certificate goes to the
+// authority, for its standing now — whether it was revoked, and when compared with the message.
+import type { CertificateCheck } from '../../protocol/certificate.ts';
+import { dateText, groupedHex, revocationReasonText, utcText } from '../../web/pages/format.ts';
+import { ProofError, verifyProof, type ProofFailure, type ProofResult } from '../proof.ts';
+import { ApiError, api, getText } from './api.ts';
+import { $, $$, fromTemplate, must, readFile, setBusy } from './dom.ts';
+
+const FAILURES: Record<ProofFailure, string> = {
+  malformed: 'This is not a TEKUP_chat proof',
+  bad_certificate: 'A certificate in this proof cannot be read',
+  untrusted_chain: 'Not signed with a TEKUP_chat certificate',
+  not_valid_at_time: 'The certificate was not valid when the message says it was sent',
+  wrong_signer: 'The certificate is not the sender’s',
+  bad_signature: 'The signature does not match: the message was altered',
+};
+
+type Tone = 'ok' | 'warn' | 'danger';
+
+interface Verdict {
+  tone: Tone;
+  title: string;
+  chip: string;
+  summary: string;
+  proof?: ProofResult;
+  standing?: CertificateCheck;
+}
+
+/** What the certificate's standing now means for a signature made (by the sender's word) at sentAt. */
+function judge(proof: ProofResult, standing: CertificateCheck | undefined): Verdict {
+  const who = standing?.issued && 'name' in standing ? `${standing.name} (@${proof.signer.login})` : `@${proof.signer.login}`;
+  const base = { proof, standing };
+  if (!standing) {
+    return { ...base, tone: 'ok', title: `Signed by ${who}`, chip: 'Signature valid', summary: 'The signature is valid and the certificate chains to the TEKUP_chat root. Its revocation status could not be checked just now.' };
+  }
+  if (standing.status === 'revoked' && standing.revokedAt) {
+    const when = `${dateText(standing.revokedAt)} (${revocationReasonText(standing.revocationReason ?? 'unspecified')})`;
+    if (Date.parse(standing.revokedAt) <= Date.parse(proof.message.sentAt)) {
+      return {
+        ...base,
+        tone: 'danger',
+        title: 'Signed with a certificate revoked before',
+        chip: 'Do not rely on it',
+        summary: `The signature matches, but ${who}’s certificate was revoked on ${when}, before this message says it was sent. ${
+          standing.revocationReason === 'keyCompromise' ? 'Its key was reported stolen: anyone holding it could have signed this.' : 'It should no longer have been used.'
+        }`,
+      };
+    }
+    return { ...base, tone: 'ok', title: `Signed by ${who}`, chip: 'Signature valid', summary: `The signature is valid. The certificate was revoked later, on ${when}: that does not undo a signature made before.` };
+  }
+  return { ...base, tone: 'ok', title: `Signed by ${who}`, chip: 'Signature valid', summary: 'The signature is valid, made with a certificate issued by TEKUP_chat and valid at the time the message gives.' };
+}
+
+function statusText(s: CertificateCheck | undefined): string {
+  if (!s) return 'unknown (not checked)';
+  if (s.status === 'revoked') return `revoked on ${utcText(s.revokedAt ?? '')}${s.revocationReason ? ` (${revocationReasonText(s.revocationReason)})` : ''}`;
+  if (s.status === 'valid' || s.status === 'expiring') return `valid until ${dateText(s.notAfter)}`;
+  if (s.status === 'expired') return `expired on ${dateText(s.notAfter)}`;
+  return s.status;
+}
+
+function render(outcome: HTMLElement, v: Verdict): void {
+  const box = fromTemplate<HTMLElement>('tpl-proof-result');
+  box.classList.add(`check-${v.tone}`);
+  box.dataset.proofResult = v.tone === 'ok' ? 'valid' : v.tone === 'danger' && v.proof ? 'revoked-before' : 'invalid';
+  must('.cert-seal', box).classList.add(`seal-${v.tone}`);
+  must('[data-seal="ok"]', box).hidden = v.tone !== 'ok';
+  must('[data-seal="bad"]', box).hidden = v.tone === 'ok';
+  const slot = (name: string) => must(`[data-slot="${name}"]`, box);
+  slot('title').textContent = v.title;
+  slot('chip').textContent = v.chip;
+  slot('chip').classList.add(`chip-${v.tone}`);
+  slot('summary').textContent = v.summary;
+  if (v.proof) {
+    const m = v.proof.message;
+    slot('text').textContent = m.text;
+    slot('from').textContent = `@${m.from}`;
+    slot('to').textContent = `@${m.to}`;
+    slot('sentAt').textContent = utcText(m.sentAt);
+    slot('status').textContent = statusText(v.standing);
+    slot('serial').textContent = v.proof.signer.serial;
+    slot('fingerprint').textContent = groupedHex(v.proof.signer.fingerprint);
+  } else {
+    slot('message').remove();
+  }
+  outcome.replaceChildren(box);
+  box.focus();
+}
+
+async function checkProof(form: HTMLFormElement, outcome: HTMLElement): Promise<void> {
+  const input = must<HTMLInputElement>('#f-proof', form);
+  const error = must('[data-error-for="proof"]', form);
+  const fieldError = (message: string) => {
+    error.textContent = message;
+    input.setAttribute('aria-invalid', 'true');
+    outcome.replaceChildren();
+    input.focus();
+  };
+  error.textContent = '';
+  input.removeAttribute('aria-invalid');
+  let bundle: unknown;
+  try {
+    const text = await readFile(input);
+    if (text === undefined) return fieldError('Choose the proof file (.json) saved from a conversation.');
+    bundle = JSON.parse(text);
+  } catch (err) {
+    return fieldError(err instanceof SyntaxError ? 'This file is not a proof: it is not JSON. Choose the .json file “Save proof” downloaded.' : err instanceof Error ? err.message : String(err));
+  }
+  let proof: ProofResult;
+  try {
+    proof = await verifyProof(bundle, await getText('/ca/root.pem'));
+  } catch (err) {
+    if (!(err instanceof ProofError)) throw err;
+    return render(outcome, { tone: 'danger', title: FAILURES[err.code], chip: 'Not verified', summary: err.message });
+  }
+  const certificate = (bundle as { certificate: string }).certificate;
+  const standing = await api<CertificateCheck>('POST', '/api/v1/certificates/check', { certificate }).catch((err: unknown) => {
+    if (err instanceof ApiError) return undefined;
+    throw err;
+  });
+  render(outcome, judge(proof, standing));
+}
+
 export function initAuthority(): void {
   document.body.addEventListener('htmx:after:swap', () => {
-    const invalid = document.querySelector<HTMLElement>('#f-certificate[aria-invalid="true"]');
-    const verdict = document.querySelector<HTMLElement>('[data-check-result]');
+    const invalid = $<HTMLElement>('#f-certificate[aria-invalid="true"]');
+    const verdict = $<HTMLElement>('[data-check-result]');
     (invalid ?? verdict)?.focus();
   });
+  for (const form of $$<HTMLFormElement>('form[data-form="proof"]')) {
+    const outcome = must('[data-proof-outcome]');
+    const button = must<HTMLButtonElement>('[data-submit]', form);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      // The previous verdict goes at once: it must not pass for the answer about this file.
+      outcome.replaceChildren();
+      setBusy(button, true);
+      void checkProof(form, outcome)
+        .catch((err: unknown) => render(outcome, { tone: 'danger', title: 'The proof could not be checked', chip: 'Not verified', summary: err instanceof Error ? err.message : String(err) }))
+        .finally(() => setBusy(button, false));
+    });
+  }
 }

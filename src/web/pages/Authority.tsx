@@ -241,6 +241,98 @@ export function CheckCard({ state }: { state: CheckState }) {
   );
 }
 
+/**
+ * Non-repudiation for a third party: a proof saved under a received message is checked in the
+ * browser (src/client/proof.ts) against this root, and only its certificate is sent to the
+ * authority for its standing; the message never leaves the page. The script fills the outcome
+ * from the template.
+ */
+function ProofCard() {
+  return (
+    <section class="card" id="proof" aria-labelledby="proof-title">
+      <h2 id="proof-title" class="card-title">
+        Verify a message proof
+      </h2>
+      <p class="muted">
+        A proof is the file “Save proof” downloads under a received message: the message exactly as its sender signed it, the signature and their
+        certificate. It is checked here, in your browser, against the TEKUP_chat root above; only the certificate is sent to the authority, for its
+        revocation status. The message never leaves this page.
+      </p>
+      <noscript>
+        <p class="callout callout-warning">Checking a proof here needs JavaScript. Without it, follow the openssl steps in the project’s docs/client-crypto.md.</p>
+      </noscript>
+      <form class="form" data-form="proof" novalidate>
+        <div class="field field-wide" data-field="proof">
+          <label for="f-proof" class="field-label">
+            Proof file
+          </label>
+          <p class="field-hint" id="f-proof-hint">
+            A .json file named like proof-amira-2026-11-27T10-00-00-000Z.json.
+          </p>
+          <input id="f-proof" name="proof" type="file" class="input" accept=".json,application/json" aria-describedby="f-proof-hint f-proof-error" />
+          <p class="field-error" id="f-proof-error" data-error-for="proof"></p>
+        </div>
+        <div class="form-actions">
+          <button type="submit" class="btn btn-primary" data-submit>
+            <span class="spinner" aria-hidden="true"></span>
+            <Icon name="shieldCheck" />
+            Verify proof
+          </button>
+        </div>
+      </form>
+      <div class="check-outcome" role="status" aria-live="polite" data-proof-outcome></div>
+      <template id="tpl-proof-result">
+        <div class="check-result" tabindex={-1} aria-labelledby="proof-verdict" data-proof-result>
+          <div class="cert-hero">
+            <div class="cert-seal" aria-hidden="true">
+              <span data-seal="ok">
+                <Icon name="shieldCheck" />
+              </span>
+              <span data-seal="bad">
+                <Icon name="shieldAlert" />
+              </span>
+            </div>
+            <div class="cert-hero-main">
+              <h3 class="cert-hero-title" id="proof-verdict" data-slot="title"></h3>
+              <span class="chip" data-slot="chip"></span>
+            </div>
+          </div>
+          <p data-slot="summary"></p>
+          <div data-slot="message">
+            <blockquote class="proof-text" data-slot="text"></blockquote>
+            <dl class="facts facts-grid">
+              <div>
+                <dt>From</dt>
+                <dd data-slot="from"></dd>
+              </div>
+              <div>
+                <dt>To</dt>
+                <dd data-slot="to"></dd>
+              </div>
+              <div>
+                <dt>Sent, as the sender’s device said</dt>
+                <dd data-slot="sentAt"></dd>
+              </div>
+              <div>
+                <dt>Certificate now</dt>
+                <dd data-slot="status"></dd>
+              </div>
+              <div class="facts-wide">
+                <dt>Signer’s certificate</dt>
+                <dd>
+                  <span class="mono" data-slot="serial"></span>
+                  <br />
+                  <code class="fingerprint" data-slot="fingerprint"></code>
+                </dd>
+              </div>
+            </dl>
+          </div>
+        </div>
+      </template>
+    </section>
+  );
+}
+
 export function AuthorityPage({ viewer, view, check }: { viewer?: Viewer; view: AuthorityView; check: CheckState }) {
   const body = (
     <div class="page-wrap page-narrow">
@@ -336,6 +428,8 @@ export function AuthorityPage({ viewer, view, check }: { viewer?: Viewer; view: 
       </section>
 
       <CheckCard state={check} />
+
+      <ProofCard />
     </div>
   );
   return viewer ? (
