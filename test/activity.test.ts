@@ -70,8 +70,17 @@ describe('security activity', () => {
     const forged = await attemptLogin(srv.url, { login: bob.login, password: bob.password, certificate: readFileSync(pirate, 'utf8'), keyPem: bob.keyPem });
     assert.equal(forged.status, 403);
 
-    const token = await loginAs(srv.url, bob);
-    const events = await eventually(token, 3);
+    const ok = await attemptLogin(srv.url, { login: bob.login, password: bob.password, certificate: bob.certificate, keyPem: bob.keyPem });
+    assert.equal(ok.status, 200);
+    // The login says what happened since the last one: none before, two refusals meanwhile.
+    assert.equal(ok.json.lastLogin, null);
+    assert.equal(ok.json.refusedSinceLastLogin, 2);
+    const token = ok.json.token as string;
+    const again = await attemptLogin(srv.url, { login: bob.login, password: bob.password, certificate: bob.certificate, keyPem: bob.keyPem, userAgent: UA });
+    assert.equal(again.json.refusedSinceLastLogin, 0);
+    assert.equal(again.json.lastLogin.address, '127.0.0.1');
+    assert.ok(Date.parse(again.json.lastLogin.at) <= Date.now());
+    const events = (await eventually(token, 4)).slice(1);
     assert.deepEqual(
       events.map((e) => [e.kind, e.reason ?? '-']),
       [

@@ -321,7 +321,11 @@ describe('web interface', { timeout: 180_000 }, () => {
   it('my certificate: status, serial, fingerprint, downloads; renewal keeps old messages verified', async () => {
     await logIn(alice);
     const { page } = alice;
+    // The pirate's attempt since Alice's last login is said on every page of this session.
+    const notice = page.locator('[data-login-notice]');
+    await notice.getByText(/^Since your last login \(.*Chrome on Linux, 127\.0\.0\.1\), 1 login attempt under your name was refused\.$/).waitFor();
     await page.goto(`${server.url}/certificate`);
+    await notice.waitFor();
     await page.locator('.cert-panel .chip', { hasText: 'Valid' }).waitFor();
     const serial = await page.locator('[data-cert-serial]').getAttribute('data-cert-serial');
     assert.match(serial ?? '', /^[0-9a-f]+$/);
@@ -332,6 +336,12 @@ describe('web interface', { timeout: 180_000 }, () => {
     assert.deepEqual(rows, ['Logged in', 'Login refused: a certificate TEKUP_chat did not issue']);
     assert.match(await activity.first().innerText(), /Chrome on Linux · 127\.0\.0\.1 · just now/);
     await audit(page, 'certificate');
+    // Dismissed, it stays gone for this session.
+    await notice.getByRole('button', { name: 'Dismiss this notice' }).click();
+    await notice.waitFor({ state: 'hidden' });
+    await page.reload();
+    await page.locator('.cert-panel .chip', { hasText: 'Valid' }).waitFor();
+    assert.equal(await notice.isVisible(), false);
     const [pem] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /My certificate PEM/ }).click()]);
     assert.match(readFileSync((await pem.path())!, 'utf8'), /BEGIN CERTIFICATE/);
 

@@ -16,6 +16,7 @@ import { hashPassword, verifyPassword } from './password.ts';
 import type { Challenges } from './challenges.ts';
 import type { Sessions } from './sessions.ts';
 import type { Activity, ActivityOrigin } from './activity.ts';
+import type { ActivityEntry } from '../protocol/account.ts';
 
 export interface LoginDeps {
   ca: Authority;
@@ -26,6 +27,16 @@ export interface LoginDeps {
   passwordIterations: number;
   now: () => Date;
   activity: Activity;
+}
+
+export interface LoginOutcome {
+  token: string;
+  expiresAt: Date;
+  login: string;
+  serial: string;
+  /** The owner's previous successful login, and how many attempts under the name were refused since. */
+  lastLogin?: ActivityEntry;
+  refused: number;
 }
 
 export const invalidCredentials = () => new DomainError('invalid_credentials', 'The login or the password is wrong.');
@@ -49,11 +60,12 @@ export class LoginService {
    * the outcome goes to the login's security activity either way (a refusal only when the login
    * names someone: see Activity.recordIfKnown).
    */
-  async login(req: SessionRequest, origin: ActivityOrigin = {}): Promise<{ token: string; expiresAt: Date; login: string }> {
+  async login(req: SessionRequest, origin: ActivityOrigin = {}): Promise<LoginOutcome> {
     try {
       const s = await this.attempt(req, origin.userAgent);
+      const since = this.d.activity.sinceLastLogin(s.login);
       this.d.activity.record(s.login, 'login', { serial: s.serial }, origin);
-      return s;
+      return { ...s, ...since };
     } catch (err) {
       const reason = err instanceof CertificateRejected ? err.reason : err instanceof DomainError && err.code === 'invalid_credentials' ? 'password' : undefined;
       if (reason) this.d.activity.recordIfKnown(req.login, 'login_refused', { reason }, origin);

@@ -1,7 +1,8 @@
 // What every signed-in page shares: the event stream (messages and presence), unread counts,
 // "5 min ago" times kept fresh, list filters, and logging out.
 import type { Envelope } from '../../protocol/envelope.ts';
-import { relativeText } from '../../web/pages/format.ts';
+import { deviceText, relativeText } from '../../web/pages/format.ts';
+import { LOGIN_NOTICE_KEY } from './signin.ts';
 import { api } from './api.ts';
 import { $, $$ } from './dom.ts';
 import { forgetUnlocked } from './keystore.ts';
@@ -255,7 +256,34 @@ async function logout(): Promise<void> {
   location.assign('/login?notice=logged-out');
 }
 
+// ---------- refused login attempts since the last login (kept by signIn for this session) ----------
+function showLoginNotice(): void {
+  const banner = $('[data-login-notice]');
+  let notice: { refused: number; lastLogin: { at: string; address?: string; userAgent?: string } | null } | undefined;
+  try {
+    notice = JSON.parse(sessionStorage.getItem(LOGIN_NOTICE_KEY) ?? 'null') ?? undefined;
+  } catch {
+    notice = undefined;
+  }
+  if (!banner || !notice?.refused) return;
+  const n = notice.refused;
+  const attempts = `${n} login attempt${n === 1 ? '' : 's'} under your name ${n === 1 ? 'was' : 'were'} refused`;
+  const last = notice.lastLogin;
+  const where = last ? [relativeText(last.at), last.userAgent ? deviceText(last.userAgent) : '', last.address ?? ''].filter(Boolean).join(', ') : '';
+  $('[data-login-notice-text]', banner)!.textContent = last ? `Since your last login (${where}), ${attempts}.` : `Before this first login, ${attempts}.`;
+  banner.hidden = false;
+  $('[data-action="dismiss-login-notice"]', banner)?.addEventListener('click', () => {
+    banner.hidden = true;
+    try {
+      sessionStorage.removeItem(LOGIN_NOTICE_KEY);
+    } catch {
+      // nothing kept, nothing to forget
+    }
+  });
+}
+
 export function initShell(): void {
+  showLoginNotice();
   // The counts first, then the stream: what the stream delivers next is counted on top of them.
   // Without the counts (the request failed), the stream still counts what arrives from now on.
   void loadUnread().then(connect, () => connect());

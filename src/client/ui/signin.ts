@@ -19,5 +19,21 @@ export async function signIn(login: string, password: string, key: KeyPair, cert
     serial: new x509.X509Certificate(certificate).serialNumber.toLowerCase(),
     previousDecrypt,
   });
+  rememberRefusals(session);
   return session;
+}
+
+export const LOGIN_NOTICE_KEY = 'tekup.login-notice';
+
+/** Attempts refused since the last login are said on the pages of this session until dismissed. */
+function rememberRefusals(session: SessionResponse): void {
+  try {
+    if (session.refusedSinceLastLogin) {
+      sessionStorage.setItem(LOGIN_NOTICE_KEY, JSON.stringify({ refused: session.refusedSinceLastLogin, lastLogin: session.lastLogin ?? null }));
+    } else {
+      sessionStorage.removeItem(LOGIN_NOTICE_KEY);
+    }
+  } catch {
+    // Storage refused (private mode): the activity on My certificate still shows them.
+  }
 }

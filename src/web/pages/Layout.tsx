@@ -161,6 +161,17 @@ export function AppShell({ title, page, viewer, data, children }: ShellProps & {
           </div>
         </header>
         {viewer.expiryWarning && page !== 'certificate' ? <ExpiryBanner warning={viewer.expiryWarning} /> : null}
+        <div class="banner banner-warning" data-login-notice role="status" hidden>
+          <Icon name="shieldAlert" />
+          <span data-login-notice-text></span>
+          <a href="/certificate#activity-title" class="banner-action">
+            Review activity
+          </a>
+          <button type="button" class="btn btn-ghost btn-icon banner-close" data-action="dismiss-login-notice" title="Dismiss">
+            <Icon name="x" />
+            <span class="visually-hidden">Dismiss this notice</span>
+          </button>
+        </div>
         <div class="connection" data-connection role="status" aria-live="polite" hidden></div>
         <main id="main" class="main" tabindex={-1}>
           {children}
