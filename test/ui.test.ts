@@ -584,6 +584,58 @@ describe('web interface', { timeout: 180_000 }, () => {
     await audit(bob.page, 'chat-warning');
   });
 
+  it("notifications, once turned on: the sender's name for a message not on screen, never its text", async () => {
+    // A stand-in for the system's notifications records what the page asks it to show; the
+    // permission it grants is kept like a browser's.
+    await alice.context.addInitScript(() => {
+      const shown: Array<{ title: string; body?: string; tag?: string }> = [];
+      const w = window as unknown as Record<string, unknown>;
+      w.__notifications = shown;
+      w.Notification = class {
+        static get permission(): string {
+          return localStorage.getItem('test.permission') ?? 'default';
+        }
+        static async requestPermission(): Promise<string> {
+          localStorage.setItem('test.permission', 'granted');
+          return 'granted';
+        }
+        onclick: unknown = null;
+        constructor(title: string, o: { body?: string; tag?: string } = {}) {
+          shown.push({ title, body: o.body, tag: o.tag });
+        }
+        close(): void {}
+      };
+    });
+    const page = alice.page;
+    const shown = () => page.evaluate(() => (window as unknown as { __notifications: unknown[] }).__notifications);
+    await openChat(bob, alice);
+    await page.goto(`${server.url}/directory`);
+    await page.getByRole('button', { name: 'Notify me of new messages' }).click();
+    const bell = page.getByRole('button', { name: 'Notifications on: turn them off' });
+    await bell.waitFor();
+    assert.equal(await bell.getAttribute('aria-pressed'), 'true');
+
+    await send(bob, 'A secret the system must not show');
+    await page.waitForFunction(() => (window as unknown as { __notifications: unknown[] }).__notifications.length > 0);
+    assert.deepEqual(await shown(), [{ title: 'TEKUP_chat', body: `New message from @${bob.login}`, tag: `tekup-chat-${bob.login}` }]);
+
+    // The conversation on screen: no notification for what is read there.
+    await openChat(alice, bob);
+    await send(bob, 'Read here, so no notification');
+    await seesVerified(alice, 'Read here, so no notification');
+    assert.deepEqual(await shown(), []);
+
+    // Turned off again: nothing, whatever the browser allows.
+    await page.goto(`${server.url}/directory`);
+    await page.getByRole('button', { name: 'Notifications on: turn them off' }).click();
+    await page.getByRole('button', { name: 'Notify me of new messages' }).waitFor();
+    await send(bob, 'Nobody is told of this one');
+    // The message did arrive (the unread count says so), and no notification came of it.
+    await page.locator('[data-unread-total]', { hasText: '1' }).waitFor();
+    await page.waitForTimeout(300);
+    assert.deepEqual(await shown(), []);
+  });
+
   it('dark mode follows the system setting', async () => {
     await alice.page.emulateMedia({ colorScheme: 'dark' });
     await openChat(alice, bob);

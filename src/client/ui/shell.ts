@@ -3,6 +3,7 @@
 import type { Envelope } from '../../protocol/envelope.ts';
 import { deviceText, relativeText } from '../../web/pages/format.ts';
 import { LOGIN_NOTICE_KEY } from './signin.ts';
+import { initNotifications, notifyMessage } from './notify.ts';
 import { api } from './api.ts';
 import { $, $$ } from './dom.ts';
 import { forgetUnlocked } from './keystore.ts';
@@ -211,7 +212,10 @@ function connect(resumeFrom?: number): void {
     const seq = Number((e as MessageEvent).lastEventId) || 0;
     const shown = messageHandler?.({ seq, envelope }) ?? false;
     const peer = envelope.from === me() ? envelope.to : envelope.from;
+    const fresh = seq > (unread.get(peer)?.seq ?? 0);
     noteActivity(peer, envelope.sentAt, !shown && envelope.from !== me(), seq);
+    // Only news: not a message an earlier source already counted, nor one sent long before.
+    if (!shown && fresh && envelope.from !== me() && Date.now() - Date.parse(envelope.sentAt) < 5 * 60_000) notifyMessage(envelope.from);
   });
   source.addEventListener('read', (e) => {
     try {
@@ -284,6 +288,7 @@ function showLoginNotice(): void {
 
 export function initShell(): void {
   showLoginNotice();
+  initNotifications();
   // The counts first, then the stream: what the stream delivers next is counted on top of them.
   // Without the counts (the request failed), the stream still counts what arrives from now on.
   void loadUnread().then(connect, () => connect());

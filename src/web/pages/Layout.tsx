@@ -154,6 +154,10 @@ export function AppShell({ title, page, viewer, data, children }: ShellProps & {
               <span class="me-full">{`${viewer.firstName} ${viewer.lastName}`}</span>
               <span class="me-login">@{viewer.login}</span>
             </span>
+            <button type="button" class="btn btn-ghost btn-icon notify-toggle" data-action="notifications" aria-pressed="false" title="Notify me of new messages" hidden>
+              <Icon name="bell" />
+              <span class="visually-hidden">Notify me of new messages</span>
+            </button>
             <button type="button" class="btn btn-ghost btn-icon" data-action="logout" title="Log out">
               <Icon name="logout" />
               <span class="visually-hidden">Log out</span>
