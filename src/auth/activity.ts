@@ -68,19 +68,6 @@ export class Activity {
     }
   }
 
-  /**
-   * What happened since the login's last successful login, as a login that is about to succeed
-   * tells its owner: that login (if any), and how many attempts under the name were refused since.
-   */
-  sinceLastLogin(login: string): { lastLogin?: ActivityEntry; refused: number } {
-    let refused = 0;
-    for (const e of this.d.store.recent(login, ACTIVITY_KEPT)) {
-      if (e.kind === 'login') return { lastLogin: e, refused };
-      if (e.kind === 'login_refused') refused++;
-    }
-    return { refused };
-  }
-
   recent(login: string, limit = 50): ActivityEntry[] {
     return this.d.store.recent(login, limit);
   }

@@ -16,7 +16,6 @@ import { hashPassword, verifyPassword } from './password.ts';
 import type { Challenges } from './challenges.ts';
 import type { Sessions } from './sessions.ts';
 import type { Activity, ActivityOrigin } from './activity.ts';
-import type { ActivityEntry } from '../protocol/account.ts';
 
 export interface LoginDeps {
   ca: Authority;
@@ -34,9 +33,6 @@ export interface LoginOutcome {
   expiresAt: Date;
   login: string;
   serial: string;
-  /** The owner's previous successful login, and how many attempts under the name were refused since. */
-  lastLogin?: ActivityEntry;
-  refused: number;
 }
 
 export const invalidCredentials = () => new DomainError('invalid_credentials', 'The login or the password is wrong.');
@@ -63,9 +59,8 @@ export class LoginService {
   async login(req: SessionRequest, origin: ActivityOrigin = {}): Promise<LoginOutcome> {
     try {
       const s = await this.attempt(req, origin.userAgent);
-      const since = this.d.activity.sinceLastLogin(s.login);
       this.d.activity.record(s.login, 'login', { serial: s.serial }, origin);
-      return { ...s, ...since };
+      return s;
     } catch (err) {
       const reason = err instanceof CertificateRejected ? err.reason : err instanceof DomainError && err.code === 'invalid_credentials' ? 'password' : undefined;
       if (reason) this.d.activity.recordIfKnown(req.login, 'login_refused', { reason }, origin);
@@ -73,7 +68,7 @@ export class LoginService {
     }
   }
 
-  private async attempt(req: SessionRequest, userAgent?: string): Promise<{ token: string; expiresAt: Date; login: string; serial: string }> {
+  private async attempt(req: SessionRequest, userAgent?: string): Promise<LoginOutcome> {
     const { ca, records, directory, challenges, sessions } = this.d;
     const challengeProblem = challenges.consume(req.challenge, req.login);
 

@@ -7,6 +7,7 @@ import { validationError } from '../protocol/errors.ts';
 import type { Authority } from './authority.ts';
 import type { CertificateRecords } from './records.ts';
 import { standing } from './status.ts';
+import { signedByIntermediate } from './validate.ts';
 import { EXTRA_NAMES, fingerprint, x509 } from './x509.ts';
 
 export interface CheckDeps {
@@ -62,13 +63,7 @@ export class CertificateChecker {
     if (facts.fingerprint === ca.rootFingerprint) return { issued: true, status: 'authority', role: 'root', ...facts };
     if (facts.fingerprint === ca.intermediateFingerprint) return { issued: true, status: 'authority', role: 'intermediate', ...facts };
 
-    let signedByUs = false;
-    try {
-      signedByUs = cert.issuer === ca.intermediate.subject && (await cert.verify({ publicKey: ca.intermediate.publicKey, signatureOnly: true }));
-    } catch {
-      signedByUs = false;
-    }
-    if (!signedByUs) return { issued: false, status: 'untrusted', ...facts };
+    if (!(await signedByIntermediate(cert, ca))) return { issued: false, status: 'untrusted', ...facts };
     // Our signature on bytes we never recorded: the server's own TLS or OCSP certificate, or a
     // registration that died half-way (never handed out as a user certificate).
     const record = records.byFingerprint(facts.fingerprint);

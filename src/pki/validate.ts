@@ -23,6 +23,15 @@ export function parseCertificate(pem: string): x509.X509Certificate {
   }
 }
 
+/** Whether our intermediate signed these bytes: its name as issuer and its key's signature. */
+export async function signedByIntermediate(cert: x509.X509Certificate, ca: Authority): Promise<boolean> {
+  try {
+    return cert.issuer === ca.intermediate.subject && (await cert.verify({ publicKey: ca.intermediate.publicKey, signatureOnly: true }));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Chain and validity: signed by our intermediate and recorded by us as issued, inside its validity
  * window (and the CA's), a client certificate. Ownership and revocation are the caller's next steps
@@ -36,13 +45,7 @@ export async function validateIssued(
 ): Promise<Validated> {
   const untrusted = () =>
     new CertificateRejected('untrusted_issuer', 'This certificate was not issued by TEKUP_chat.');
-  let signedByUs = false;
-  try {
-    signedByUs = cert.issuer === ca.intermediate.subject && (await cert.verify({ publicKey: ca.intermediate.publicKey, signatureOnly: true }));
-  } catch {
-    signedByUs = false;
-  }
-  if (!signedByUs) throw untrusted();
+  if (!(await signedByIntermediate(cert, ca))) throw untrusted();
   const record = records.byFingerprint(await fingerprint(cert));
   if (!record || record.state !== 'issued') throw untrusted();
 

@@ -57,3 +57,18 @@ export interface ActivityResponse {
   /** Newest first, at most 50. */
   events: ActivityEntry[];
 }
+
+/**
+ * Read from a login's activity (newest first) just after a successful login: the login before it
+ * and how many attempts under the name were refused in between — what the pages tell at once.
+ */
+export function sinceLastLogin(events: readonly ActivityEntry[]): { lastLogin?: ActivityEntry; refused: number } {
+  let refused = 0;
+  const [latest, ...earlier] = events;
+  if (latest?.kind !== 'login') return { refused };
+  for (const e of earlier) {
+    if (e.kind === 'login') return { lastLogin: e, refused };
+    if (e.kind === 'login_refused') refused++;
+  }
+  return { refused };
+}

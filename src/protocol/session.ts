@@ -53,10 +53,6 @@ export interface SessionResponse {
   token: string;
   expiresAt: string;
   login: string;
-  /** Extension: the previous successful login (null for a first one), as the activity records it. */
-  lastLogin?: { at: string; address?: string; userAgent?: string } | null;
-  /** Extension: login attempts under this login refused since that previous login. */
-  refusedSinceLastLogin?: number;
 }
 
 export interface UserEntry {

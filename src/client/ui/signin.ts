@@ -4,6 +4,7 @@
 import { signChallenge } from '../challenge.ts';
 import type { KeyPair } from '../keys.ts';
 import type { ChallengeResponse, SessionResponse } from '../../protocol/session.ts';
+import { sinceLastLogin, type ActivityResponse } from '../../protocol/account.ts';
 import { api } from './api.ts';
 import { saveUnlocked } from './keystore.ts';
 import { x509 } from '../x509.ts';
@@ -19,21 +20,20 @@ export async function signIn(login: string, password: string, key: KeyPair, cert
     serial: new x509.X509Certificate(certificate).serialNumber.toLowerCase(),
     previousDecrypt,
   });
-  rememberRefusals(session);
+  await rememberRefusals();
   return session;
 }
 
 export const LOGIN_NOTICE_KEY = 'tekup.login-notice';
 
 /** Attempts refused since the last login are said on the pages of this session until dismissed. */
-function rememberRefusals(session: SessionResponse): void {
+async function rememberRefusals(): Promise<void> {
   try {
-    if (session.refusedSinceLastLogin) {
-      sessionStorage.setItem(LOGIN_NOTICE_KEY, JSON.stringify({ refused: session.refusedSinceLastLogin, lastLogin: session.lastLogin ?? null }));
-    } else {
-      sessionStorage.removeItem(LOGIN_NOTICE_KEY);
-    }
+    const { events } = await api<ActivityResponse>('GET', '/api/v1/account/activity');
+    const { refused, lastLogin } = sinceLastLogin(events);
+    if (refused) sessionStorage.setItem(LOGIN_NOTICE_KEY, JSON.stringify({ refused, lastLogin: lastLogin ?? null }));
+    else sessionStorage.removeItem(LOGIN_NOTICE_KEY);
   } catch {
-    // Storage refused (private mode): the activity on My certificate still shows them.
+    // Logged in all the same; the activity on My certificate still shows them.
   }
 }

@@ -64,8 +64,7 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
       maxAge: Math.floor(SESSION_TTL_MS / 1000),
     });
     c.header('cache-control', 'no-store');
-    const last = s.lastLogin ? { at: s.lastLogin.at, address: s.lastLogin.address, userAgent: s.lastLogin.userAgent } : null;
-    return c.json({ token: s.token, expiresAt: s.expiresAt.toISOString(), login: s.login, lastLogin: last, refusedSinceLastLogin: s.refused } satisfies SessionResponse);
+    return c.json({ token: s.token, expiresAt: s.expiresAt.toISOString(), login: s.login } satisfies SessionResponse);
   });
 
   app.get('/api/v1/session', d.auth, (c) => {
