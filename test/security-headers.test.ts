@@ -65,6 +65,7 @@ describe('security headers on every kind of response', () => {
     { what: 'API JSON: users', path: '/api/v1/users', init: () => ({ headers: auth() }), status: 200 },
     { what: 'API JSON: session', path: '/api/v1/session', init: () => ({ headers: auth() }), status: 200 },
     { what: 'API JSON: conversations', path: '/api/v1/conversations', init: () => ({ headers: auth() }), status: 200 },
+    { what: 'API JSON: security activity', path: '/api/v1/account/activity', init: () => ({ headers: auth() }), status: 200 },
     {
       what: 'API refusal: read mark for no message',
       path: '/api/v1/conversations/nobody/read',
@@ -203,6 +204,14 @@ describe('the server log', () => {
     const answer = JSON.stringify(leaky.json);
     assert.ok(!answer.includes('PRIVATE KEY') && !answer.includes(key.key.split('\n')[1]), 'the refusal echoes the private key');
     assert.ok(!answer.includes(refused.password), 'the refusal echoes the password');
+    // A private key pasted where a certificate belongs, in the API and in the authority page's form.
+    const pasted = await postJson(`${server.url}/api/v1/certificates/check`, { certificate: key.key });
+    assert.equal(pasted.status, 400);
+    assert.ok(!JSON.stringify(pasted.json).includes(key.key.split('\n')[1]), 'the check echoes the private key');
+    const form = new FormData();
+    form.set('certificate', key.key);
+    const page = await (await fetch(`${server.url}/authority`, { method: 'POST', body: form })).text();
+    assert.ok(!page.includes(key.key.split('\n')[1]), 'the authority page echoes the private key');
     const carolToken = await loginAs(server.url, carol);
     // A password change, refused once (wrong current password), then made.
     const carolNext = `a new passphrase for ${carol.login}`;
