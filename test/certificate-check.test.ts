@@ -199,11 +199,18 @@ describe('the /authority page', () => {
     const number = (html: string) => Number(/data-crl-number="(\d+)"/.exec(html)?.[1]);
     const count = (html: string) => Number(/data-crl-revoked>(\d+)</.exec(html)?.[1]);
     const dave = await enrollUser(srv.url, 'chkcrl');
+    // This server's clock stands still unless moved: a second later than the revocations before.
+    srv.clock.now = new Date(srv.clock.now.getTime() + 1000);
     const res = await postJson(`${srv.url}/api/v1/certificate/revoke`, {}, authed(await loginAs(srv.url, dave)));
     assert.equal(res.status, 200);
     const afterwards = await page();
     assert.ok(number(afterwards) > number(before), `${number(before)} → ${number(afterwards)}`);
     assert.equal(count(afterwards), count(before) + 1);
+    // Listed on the page as in the CRL: serial, date and reason, newest first; no name.
+    const row = new RegExp(`<tr data-revoked-serial="${dave.serial}"><td class="mono">${dave.serial}</td><td><time datetime="${res.json.revokedAt}">[^<]+</time></td><td>key compromised</td></tr>`);
+    assert.match(afterwards, row);
+    assert.equal(/data-revoked-serial="([0-9a-f]+)"/.exec(afterwards)?.[1], dave.serial, 'the newest revocation comes first');
+    assert.ok(!afterwards.includes(dave.login), 'no login next to a revocation');
     // The same number as the CRL itself carries.
     const crl = openssl(['crl', '-inform', 'PEM', '-noout', '-crlnumber'], await (await fetch(`${srv.url}/ca/crl.pem`)).text());
     assert.equal(parseInt(crl.split('=')[1], 16), number(afterwards));

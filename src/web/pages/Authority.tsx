@@ -19,7 +19,7 @@ export interface CaSummary {
 export interface AuthorityView {
   root: CaSummary;
   intermediate: CaSummary;
-  crl: { number: number; thisUpdate: string; nextUpdate: string; revoked: number };
+  crl: { number: number; thisUpdate: string; nextUpdate: string; revoked: number; latest: Array<{ serial: string; revokedAt: string; reason: string }> };
   ocspUrl: string;
   publicUrl: string;
 }
@@ -413,6 +413,35 @@ export function AuthorityPage({ viewer, view, check }: { viewer?: Viewer; view: 
             Revocation list (PEM)
           </a>
         </p>
+        {view.crl.latest.length ? (
+          <details class="howto">
+            <summary>
+              Revoked certificates
+              {view.crl.revoked > view.crl.latest.length ? ` (the latest ${view.crl.latest.length} of ${view.crl.revoked})` : ` (${view.crl.revoked})`}
+            </summary>
+            <table class="revoked-table">
+              <caption class="visually-hidden">Revoked certificates, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Serial number</th>
+                  <th scope="col">Revoked</th>
+                  <th scope="col">Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {view.crl.latest.map((r) => (
+                  <tr data-revoked-serial={r.serial}>
+                    <td class="mono">{r.serial}</td>
+                    <td>
+                      <time datetime={r.revokedAt}>{utcText(r.revokedAt)}</time>
+                    </td>
+                    <td>{revocationReasonText(r.reason)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        ) : null}
         <details class="howto">
           <summary>Check a certificate yourself, with openssl</summary>
           <pre class="mono">

@@ -58,6 +58,9 @@ const loginQuery = v.object({
 });
 const chatQuery = v.object({ with: v.optional(login) });
 
+/** Revocations listed on the authority page; the CRL has them all. */
+const REVOKED_SHOWN = 50;
+
 const fragment = async (node: unknown): Promise<string> => String(await (node as { toString(): string | Promise<string> }).toString());
 
 const query = <T extends v.GenericSchema>(c: Context, schema: T): Partial<v.InferOutput<T>> => {
@@ -136,10 +139,15 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   const publicUrl = d.publicUrl.replace(/\/+$/, '');
   const authorityView = async (): Promise<AuthorityView> => {
     const crl = await d.crl.current();
+    // What the CRL lists, newest first: serials, dates and reasons only, as in the CRL itself.
+    const revoked = d.records
+      .revoked()
+      .map((r) => ({ serial: r.serial, revokedAt: r.revokedAt ?? '', reason: r.revocationReason ?? 'unspecified' }))
+      .sort((a, b) => b.revokedAt.localeCompare(a.revokedAt));
     return {
       root: caSummary(d.ca.root, d.ca.rootFingerprint),
       intermediate: caSummary(d.ca.intermediate, d.ca.intermediateFingerprint),
-      crl: { number: crl.number, thisUpdate: crl.thisUpdate.toISOString(), nextUpdate: crl.nextUpdate.toISOString(), revoked: d.records.revoked().length },
+      crl: { number: crl.number, thisUpdate: crl.thisUpdate.toISOString(), nextUpdate: crl.nextUpdate.toISOString(), revoked: revoked.length, latest: revoked.slice(0, REVOKED_SHOWN) },
       ocspUrl: `${publicUrl}/ocsp`,
       publicUrl,
     };
