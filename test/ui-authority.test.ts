@@ -12,11 +12,10 @@ import type { Browser, Page } from 'playwright-core';
 import { SHOTS, assertAccessible, auditDesktop, launchChromium, watchedPage } from './helpers/browser.ts';
 import { startServer, tempDir, type Running } from './helpers/server.ts';
 import { openssl, writeTemp } from './helpers/openssl.ts';
-import { webUser, type WebUser } from './helpers/webuser.ts';
+import { envelopeFor, webUser, type WebUser } from './helpers/webuser.ts';
 import { x509 } from '../src/pki/x509.ts';
 import { openEnvelope } from '../src/client/envelope.ts';
 import { exportProof } from '../src/client/proof.ts';
-import { envelopeFor } from './helpers/webuser.ts';
 import { admin } from './helpers/admin.ts';
 
 describe('the certificate authority page in a browser', { timeout: 120_000 }, () => {

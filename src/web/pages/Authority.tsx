@@ -172,6 +172,19 @@ export function CheckResult({ r }: { r: CertificateCheck }) {
   );
 }
 
+/** The one action of a check form, with its busy spinner. */
+function SubmitRow({ label }: { label: string }) {
+  return (
+    <div class="form-actions">
+      <button type="submit" class="btn btn-primary" data-submit>
+        <span class="spinner" aria-hidden="true"></span>
+        <Icon name="shieldCheck" />
+        {label}
+      </button>
+    </div>
+  );
+}
+
 /** The check card: htmx replaces it whole with the server's answer. */
 export function CheckCard({ state }: { state: CheckState }) {
   const errorId = 'f-certificate-error';
@@ -226,13 +239,7 @@ export function CheckCard({ state }: { state: CheckState }) {
           </label>
           <input id="f-certificateFile" name="certificateFile" type="file" class="input" accept=".pem,.crt,.cer,application/x-pem-file" />
         </div>
-        <div class="form-actions">
-          <button type="submit" class="btn btn-primary" data-submit>
-            <span class="spinner" aria-hidden="true"></span>
-            <Icon name="shieldCheck" />
-            Check certificate
-          </button>
-        </div>
+        <SubmitRow label="Check certificate" />
       </form>
       <div class="check-outcome" role="status" aria-live="polite" data-check-outcome>
         {state.result ? <CheckResult r={state.result} /> : null}
@@ -272,13 +279,7 @@ function ProofCard() {
           <input id="f-proof" name="proof" type="file" class="input" accept=".json,application/json" aria-describedby="f-proof-hint f-proof-error" />
           <p class="field-error" id="f-proof-error" data-error-for="proof"></p>
         </div>
-        <div class="form-actions">
-          <button type="submit" class="btn btn-primary" data-submit>
-            <span class="spinner" aria-hidden="true"></span>
-            <Icon name="shieldCheck" />
-            Verify proof
-          </button>
-        </div>
+        <SubmitRow label="Verify proof" />
       </form>
       <div class="check-outcome" role="status" aria-live="polite" data-proof-outcome></div>
       <template id="tpl-proof-result">
