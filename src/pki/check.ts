@@ -8,7 +8,7 @@ import type { Authority } from './authority.ts';
 import type { CertificateRecords } from './records.ts';
 import { standing } from './status.ts';
 import { signedByIntermediate } from './validate.ts';
-import { EXTRA_NAMES, fingerprint, x509 } from './x509.ts';
+import { fingerprint, nameText, x509 } from './x509.ts';
 
 export interface CheckDeps {
   ca: Authority;
@@ -39,8 +39,6 @@ export function readOneCertificate(text: string): x509.X509Certificate {
     throw wrong('That certificate could not be read: it is damaged or incomplete.');
   }
 }
-
-const nameText = (name: x509.Name): string => new x509.Name(name.toArrayBuffer(), EXTRA_NAMES).toString();
 
 export class CertificateChecker {
   private readonly d: CheckDeps;

@@ -19,6 +19,9 @@ export const EMAIL_OID = '1.2.840.113549.1.9.1';
 /** Short names @peculiar/x509 does not know by default, for printing names. */
 export const EXTRA_NAMES = { UID: UID_OID, E: EMAIL_OID };
 
+/** A distinguished name as RFC 4514 text, with UID and E named rather than given as OIDs. */
+export const nameText = (name: x509.Name): string => new x509.Name(name.toArrayBuffer(), EXTRA_NAMES).toString();
+
 export async function generateRsaKeys(bits: number): Promise<CryptoKeyPair> {
   return crypto.subtle.generateKey(
     { ...CA_SIGNING, modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]) },

@@ -8,7 +8,7 @@ import type { Directory } from '../../directory/directory.ts';
 import type { CertificateRecords } from '../../pki/records.ts';
 import type { Authority } from '../../pki/authority.ts';
 import { standing } from '../../pki/status.ts';
-import { DEFAULT_CARD_PATTERN, FIELD_HINTS } from '../../protocol/enroll.ts';
+import { DEFAULT_CARD_PATTERN, FIELD_HINTS, issuesToFields } from '../../protocol/enroll.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { LOGIN_PATTERN } from '../../protocol/session.ts';
 import type { SessionRecord, Sessions } from '../../auth/sessions.ts';
@@ -25,11 +25,11 @@ import type { CertificateChecker } from '../../pki/check.ts';
 import type { CrlPublisher } from '../../pki/crl.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
 import type { Activity } from '../../auth/activity.ts';
-import { EXTRA_NAMES, x509 } from '../../pki/x509.ts';
+import { nameText, type x509 } from '../../pki/x509.ts';
 import { clientAddress } from '../client-address.ts';
 import { enforce } from '../rate-limit.ts';
-import { readJsonOrForm } from '../body.ts';
-import { CHECK_MAX_PEM } from '../../protocol/certificate.ts';
+import { pickFields, readJsonOrForm } from '../body.ts';
+import { CHECK_MAX_PEM, checkRequestSchema } from '../../protocol/certificate.ts';
 
 export interface PageRouteDeps {
   roster: Roster;
@@ -130,7 +130,7 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
 
   const caSummary = (cert: x509.X509Certificate, fingerprint: string): CaSummary => ({
     name: cert.subjectName.getField('CN')[0] ?? cert.subject,
-    subject: new x509.Name(cert.subjectName.toArrayBuffer(), EXTRA_NAMES).toString(),
+    subject: nameText(cert.subjectName),
     serial: cert.serialNumber.toLowerCase(),
     fingerprint,
     notBefore: cert.notBefore.toISOString(),
@@ -216,18 +216,18 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   // The check form without script, and with htmx (which keeps only the #check card of the page).
   // A certificate that cannot be read is an error next to the field, not an error page.
   app.post('/authority', async (c) => {
-    const form = (await readJsonOrForm(c)) as Record<string, unknown>;
-    const file = typeof form.certificateFile === 'string' ? form.certificateFile.trim() : '';
-    const typed = typeof form.certificate === 'string' ? form.certificate.trim() : '';
-    const pasted = file || typed;
+    const form = pickFields(await readJsonOrForm(c), ['certificate', 'certificateFile']);
+    const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+    // A chosen file wins over the text box; both are the API's one `certificate` field.
+    const pasted = text(form.certificateFile) || text(form.certificate);
     // What was pasted is shown again to be corrected, unless it holds a private key: no answer
     // ever carries one back.
     const check: CheckState = { pasted: /PRIVATE KEY/.test(pasted) ? '' : pasted.slice(0, CHECK_MAX_PEM) };
     try {
       enforce(c, [d.checksPerAddress, clientAddress(c)]);
-      if (!pasted) check.error = 'Paste a certificate (PEM) or choose its file.';
-      else if (pasted.length > CHECK_MAX_PEM) check.error = 'That is too long for one certificate.';
-      else check.result = await d.checker.check(pasted);
+      const parsed = v.safeParse(checkRequestSchema, { certificate: pasted });
+      if (parsed.success) check.result = await d.checker.check(parsed.output.certificate);
+      else check.error = issuesToFields(parsed.issues).certificate;
     } catch (err) {
       if (!(err instanceof DomainError) || (err.code !== 'validation' && err.code !== 'rate_limited')) throw err;
       check.error = err.fields?.certificate ?? err.message;
