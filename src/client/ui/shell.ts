@@ -1,5 +1,6 @@
-// What every signed-in page shares: the event stream (messages and presence), unread counts,
-// "5 min ago" times kept fresh, list filters, and logging out.
+// What every signed-in page shares: the event stream (messages, presence, read receipts), unread
+// counts, system notifications, the notice of logins refused since the last one, "5 min ago" times
+// kept fresh, list filters, and logging out.
 import type { Envelope } from '../../protocol/envelope.ts';
 import { deviceText, relativeText } from '../../web/pages/format.ts';
 import { LOGIN_NOTICE_KEY } from './signin.ts';
