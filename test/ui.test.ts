@@ -120,9 +120,16 @@ describe('web interface', { timeout: 180_000 }, () => {
     await box.press('Enter');
   }
 
+  /**
+   * The message whose text is exactly `text`. Matching the whole bubble's text would also take the
+   * time after it: "Numbered message 3" then "10:09" reads "Numbered message 310:09".
+   */
+  const bubbleOf = (page: Page, text: string) =>
+    page.locator('.msg', { has: page.locator('.msg-text', { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+
   /** The bubble with `text`, which must carry the Verified badge. */
   async function seesVerified(p: Person, text: string): Promise<void> {
-    const bubble = p.page.locator('.msg', { hasText: text });
+    const bubble = bubbleOf(p.page, text);
     await bubble.locator('.badge-ok', { hasText: 'Verified' }).waitFor();
   }
 
@@ -550,7 +557,7 @@ describe('web interface', { timeout: 180_000 }, () => {
       await box.fill(`Numbered message ${i}`);
       await box.press('Enter');
     }
-    await page.locator('.msg', { hasText: 'Numbered message 31' }).locator('.badge-ok').waitFor();
+    await bubbleOf(page, 'Numbered message 31').locator('.badge-ok').waitFor();
     await openChat(bob, alice);
     await seesVerified(bob, 'Numbered message 31');
     assert.equal(await bob.page.locator('.msg', { hasText: 'Hello Bob, this is Alice.' }).count(), 0, 'older messages wait for their page');
