@@ -227,7 +227,8 @@ export async function createService({ config, log, now = () => new Date(), serve
   const relay = new Relay({ directory, records, store: messageStore, hub, presence, now });
   app.route('/', messageRoutes({ relay, store: messageStore, hub, presence, auth, onShutdown: (fn) => beforeClose.push(fn) }));
   // After the message store: the read marks count messages through its table and indexes.
-  app.route('/', conversationRoutes({ marks: new ReadMarks(new SqliteReadMarks(db), hub), auth }));
+  const marks = new ReadMarks(new SqliteReadMarks(db), hub);
+  app.route('/', conversationRoutes({ marks, auth }));
   app.route('/', certificatesBySerialRoutes(records, auth, now));
   const checker = new CertificateChecker({
     ca,
@@ -239,7 +240,7 @@ export async function createService({ config, log, now = () => new Date(), serve
   app.route('/', certificateCheckRoutes(checker, checksPerAddress));
   app.route(
     '/',
-    pageRoutes({ roster, sessions, directory, records, ca, auth, cardPattern: config.cardPattern, now, checker, crl, checksPerAddress, publicUrl: config.publicUrl, activity }),
+    pageRoutes({ roster, sessions, directory, records, ca, auth, cardPattern: config.cardPattern, now, checker, crl, checksPerAddress, publicUrl: config.publicUrl, activity, marks }),
   );
 
   return {

@@ -179,6 +179,47 @@ describe('read state on the server', () => {
     }
   });
 
+  it('read receipts can be turned off, and then go neither way', async () => {
+    const receipts = async (u: WebUser) => (await (await fetch(`${server.url}/api/v1/account/read-receipts`, { headers: auth(u) })).json()) as { enabled: boolean };
+    const put = (u: WebUser, body: unknown) =>
+      fetch(`${server.url}/api/v1/account/read-receipts`, { method: 'PUT', headers: { ...auth(u), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.deepEqual(await receipts(alice), { enabled: true }, 'on unless turned off');
+    for (const bad of [{}, { enabled: 'no' }, { enabled: false, extra: 1 }, []]) {
+      const r = await put(alice, bad);
+      assert.equal(r.status, 400, JSON.stringify(bad));
+      assert.equal(((await r.json()) as { error: string }).error, 'validation');
+    }
+    assert.equal((await fetch(`${server.url}/api/v1/account/read-receipts`)).status, 401);
+    const off = await put(alice, { enabled: false });
+    assert.equal(off.status, 200);
+    assert.deepEqual(await off.json(), { enabled: false });
+    assert.deepEqual(await receipts(alice), { enabled: false });
+    // Bob no longer learns how far Alice has read (not even the mark she had before)…
+    assert.equal(((await conversations(bob)).get(alice.login) as Summary & { seenUpTo?: string }).seenUpTo, undefined);
+    const bobs = await openEvents(server.url, bob.token);
+    const alices = await openEvents(server.url, alice.token);
+    try {
+      await Promise.all([bobs, alices].map((s) => s.waitFor('ready')));
+      const toAlice = await message(bob, alice, 'twelve');
+      assert.equal((await read(alice, bob.login, { upTo: toAlice })).status, 204);
+      await alices.waitFor('read');
+      // …and Alice no longer learns how far Bob has read, though Bob has his on.
+      const toBob = await message(alice, bob, 'thirteen');
+      assert.equal((await read(bob, alice.login, { upTo: toBob })).status, 204);
+      await bobs.waitFor('read');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(bobs.events.filter((e) => e.event === 'seen').length, 0);
+      assert.equal(alices.events.filter((e) => e.event === 'seen').length, 0);
+      assert.equal(((await conversations(alice)).get(bob.login) as Summary & { seenUpTo?: string }).seenUpTo, undefined);
+    } finally {
+      for (const s of [bobs, alices]) s.close();
+    }
+    // On again: the marks kept meanwhile show at once.
+    assert.equal((await put(alice, { enabled: true })).status, 200);
+    assert.ok(((await conversations(bob)).get(alice.login) as Summary & { seenUpTo?: string }).seenUpTo);
+    assert.ok(((await conversations(alice)).get(bob.login) as Summary & { seenUpTo?: string }).seenUpTo);
+  });
+
   it('keeps marks and counts across a restart', async () => {
     await message(carol, alice, 'ten');
     const before = await conversations(alice);

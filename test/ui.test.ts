@@ -520,6 +520,24 @@ describe('web interface', { timeout: 180_000 }, () => {
     assert.equal(await page.locator('[data-sessions] > li').count(), before - 1, 'gone for the server too');
   });
 
+  it('read receipts are turned off and on again from My certificate, and the choice is kept', async () => {
+    const { page } = alice;
+    await page.goto(`${server.url}/certificate`);
+    const box = page.getByRole('checkbox', { name: /Read receipts/ });
+    assert.equal(await box.isChecked(), true);
+    const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/account/read-receipts') && r.request().method() === 'PUT');
+    await box.uncheck();
+    assert.equal((await saved).status(), 200);
+    await page.reload();
+    assert.equal(await page.getByRole('checkbox', { name: /Read receipts/ }).isChecked(), false);
+    const again = page.waitForResponse((r) => r.url().endsWith('/api/v1/account/read-receipts') && r.request().method() === 'PUT');
+    await page.getByRole('checkbox', { name: /Read receipts/ }).check();
+    assert.equal((await again).status(), 200);
+    await page.reload();
+    assert.equal(await page.getByRole('checkbox', { name: /Read receipts/ }).isChecked(), true);
+    await openChat(alice, bob); // where the next tests expect Alice
+  });
+
   it('works with the keyboard alone: skip link, conversation list, Enter to send', async () => {
     const { page } = bob;
     await page.goto(`${server.url}/chat`);

@@ -27,6 +27,10 @@ export interface ReadMarkStore {
   conversations(login: string): ConversationSummary[];
   /** The summary of one conversation (unread 0 and lastSeq 0 when there is none). */
   conversation(login: string, peer: string): ConversationSummary;
+  /** Whether login sends and receives read receipts (the default). */
+  receiptsOn(login: string): boolean;
+  /** Turns login's read receipts on or off; resolves once that is on disk. */
+  setReceipts(login: string, on: boolean): Promise<void>;
   /** The envelope id of the message with this seq. */
   messageId(seq: number): string | undefined;
   /** Whether seq names a message between login and peer (either direction). */
@@ -42,8 +46,22 @@ export class ReadMarks {
     this.hub = hub;
   }
 
+  /** With read receipts only between two people who both have them on. */
   conversations(login: string): ConversationSummary[] {
-    return this.store.conversations(login);
+    const mine = this.store.receiptsOn(login);
+    return this.store.conversations(login).map(({ seen, ...s }) => (seen && mine && this.store.receiptsOn(s.peer) ? { ...s, seen } : s));
+  }
+
+  /**
+   * Read receipts go both ways or not at all, as in other messengers: someone who turns theirs off
+   * no longer tells when they read, and no longer learns when others read.
+   */
+  receipts(login: string): boolean {
+    return this.store.receiptsOn(login);
+  }
+
+  setReceipts(login: string, on: boolean): Promise<void> {
+    return this.store.setReceipts(login, on);
   }
 
   /**
@@ -60,6 +78,7 @@ export class ReadMarks {
     const now = this.store.conversation(login, peer);
     this.hub.read(login, { peer, upTo, unread: now.unread, lastSeq: now.lastSeq });
     // And a read receipt to the other side: how far this reader has got.
+    if (!this.store.receiptsOn(login) || !this.store.receiptsOn(peer)) return;
     const id = this.store.messageId(upTo);
     if (id) this.hub.seen(peer, { reader: login, upTo, id });
   }

@@ -18,6 +18,8 @@ const SCHEMA = [
    ) WITHOUT ROWID;`,
   // Without it, finding who wrote to someone stepped through every sender in the system.
   `CREATE INDEX messages_senders ON messages (to_login, from_login);`,
+  // Who turned read receipts off (everyone else has them on).
+  `CREATE TABLE receipts_off (login TEXT PRIMARY KEY) WITHOUT ROWID;`,
 ];
 
 // Peers of ?1: those who wrote to ?1 (skip along ?1's senders in messages_senders) and those ?1
@@ -82,6 +84,16 @@ export class SqliteReadMarks implements ReadMarkStore {
       'SELECT r.seq AS seq, m.id AS id FROM read_marks r JOIN messages m ON m.seq = r.seq WHERE r.login = ? AND r.peer = ?',
     ).get(peer, login) as { seq: number; id: string } | undefined;
     return { peer, unread: Number(row.unread), lastSeq, lastAt: at?.received_at ?? '', ...(seen ? { seen: { upTo: Number(seen.seq), id: seen.id } } : {}) };
+  }
+
+  receiptsOn(login: string): boolean {
+    return prepared(this.db, 'SELECT 1 FROM receipts_off WHERE login = ?').get(login) === undefined;
+  }
+
+  async setReceipts(login: string, on: boolean): Promise<void> {
+    if (on) prepared(this.db, 'DELETE FROM receipts_off WHERE login = ?').run(login);
+    else prepared(this.db, 'INSERT OR IGNORE INTO receipts_off (login) VALUES (?)').run(login);
+    await durable(this.db);
   }
 
   messageId(seq: number): string | undefined {

@@ -122,6 +122,8 @@ export function initCertificate(): void {
   for (const b of $$<HTMLButtonElement>('[data-action="end-session"]')) b.addEventListener('click', () => void endSession(b));
   if (passwordDialog) bindPasswordDialog(passwordDialog);
   $('[data-action="open-revoke"]')?.addEventListener('click', () => revokeDialog?.showModal());
+  const receipts = $<HTMLInputElement>('[data-action="read-receipts"]');
+  receipts?.addEventListener('change', () => void setReceipts(receipts));
   for (const b of $$('[data-action="close-dialog"]')) b.addEventListener('click', () => b.closest('dialog')?.close());
 
   if (renewDialog) {
@@ -202,5 +204,24 @@ export function initCertificate(): void {
         setBusy(submit, false);
       }
     });
+  }
+}
+
+/** Read receipts on or off, kept on the server; the box goes back if the server did not take it. */
+async function setReceipts(box: HTMLInputElement): Promise<void> {
+  const error = $('[data-receipts-error]');
+  if (error) error.hidden = true;
+  box.disabled = true;
+  try {
+    await api('PUT', '/api/v1/account/read-receipts', { enabled: box.checked });
+  } catch (err) {
+    box.checked = !box.checked;
+    if (error) {
+      error.textContent = `Not changed: ${err instanceof Error ? err.message : String(err)}`;
+      error.hidden = false;
+    }
+  } finally {
+    box.disabled = false;
+    box.focus();
   }
 }

@@ -245,7 +245,40 @@ function Activity({ events }: { events: ActivityEntry[] }) {
   );
 }
 
-export function CertificatePage({ viewer, view, now, sessions, activity }: { viewer: Viewer; view: CertificateView; now: number; sessions: SessionSummary[]; activity: ActivityEntry[] }) {
+/** Choices about what others learn of you. */
+function Privacy({ receipts }: { receipts: boolean }) {
+  return (
+    <section class="card" aria-labelledby="privacy-title">
+      <h2 id="privacy-title" class="card-title">
+        Privacy
+      </h2>
+      <label class="check">
+        <input type="checkbox" data-action="read-receipts" checked={receipts} />
+        <span>
+          <strong>Read receipts.</strong> Others see “Seen” once you have read their messages, and you see it under yours. Turned off, neither is
+          shown.
+        </span>
+      </label>
+      <p class="form-error" data-receipts-error role="alert" hidden></p>
+    </section>
+  );
+}
+
+export function CertificatePage({
+  viewer,
+  view,
+  now,
+  sessions,
+  activity,
+  receipts,
+}: {
+  viewer: Viewer;
+  view: CertificateView;
+  now: number;
+  sessions: SessionSummary[];
+  activity: ActivityEntry[];
+  receipts: boolean;
+}) {
   const s = view.current;
   const usable = s.status !== 'revoked';
   return (
@@ -300,6 +333,8 @@ export function CertificatePage({ viewer, view, now, sessions, activity }: { vie
         <Sessions sessions={sessions} />
 
         <Activity events={activity} />
+
+        <Privacy receipts={receipts} />
 
         {usable ? (
           <section class="card" aria-labelledby="manage-title">

@@ -21,6 +21,7 @@ const readBody = v.strictObject(
   },
   'Send {"upTo": "<seq>"} and nothing else.',
 );
+const receiptsBody = v.strictObject({ enabled: v.boolean('enabled is true or false.') }, 'Send {"enabled": true} or {"enabled": false} and nothing else.');
 const peerParam = v.pipe(v.string(), v.regex(LOGIN_PATTERN, 'The path must name a login: /api/v1/conversations/LOGIN/read.'));
 
 export function conversationRoutes(d: ConversationRouteDeps): Hono<AuthEnv> {
@@ -39,6 +40,19 @@ export function conversationRoutes(d: ConversationRouteDeps): Hono<AuthEnv> {
         ...(s.seen ? { seenUpTo: String(s.seen.upTo), seenId: s.seen.id } : {}),
       })),
     });
+  });
+
+  // Read receipts on or off for the caller (docs/protocol.md, "Read state").
+  app.get('/api/v1/account/read-receipts', d.auth, (c) => {
+    c.header('cache-control', 'no-store');
+    return c.json({ enabled: d.marks.receipts(c.get('session').login) });
+  });
+  app.put('/api/v1/account/read-receipts', d.auth, async (c) => {
+    const body = v.safeParse(receiptsBody, await readJsonBody(c));
+    if (!body.success) throw new DomainError('validation', 'The request needs fixing.', issuesToFields(body.issues));
+    await d.marks.setReceipts(c.get('session').login, body.output.enabled);
+    alreadyDurable(c);
+    return c.json({ enabled: body.output.enabled });
   });
 
   app.post('/api/v1/conversations/:login/read', async (c) => {

@@ -25,6 +25,7 @@ import type { CertificateChecker } from '../../pki/check.ts';
 import type { CrlPublisher } from '../../pki/crl.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
 import type { Activity } from '../../auth/activity.ts';
+import type { ReadMarks } from '../../chat/read-marks.ts';
 import { nameText, type x509 } from '../../pki/x509.ts';
 import { clientAddress } from '../client-address.ts';
 import { enforce } from '../rate-limit.ts';
@@ -46,6 +47,7 @@ export interface PageRouteDeps {
   checksPerAddress: RateLimiter;
   publicUrl: string;
   activity: Activity;
+  marks: ReadMarks;
 }
 
 const login = v.pipe(v.string(), v.regex(LOGIN_PATTERN));
@@ -207,7 +209,8 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
       if (!view) throw new DomainError('not_found', 'You have no current certificate.');
       const sessions = d.sessions.list(viewer.login, c.get('token'));
       const activity = d.activity.recent(viewer.login);
-      return c.html(await page(<CertificatePage viewer={viewer} view={view} now={d.now().getTime()} sessions={sessions} activity={activity} />));
+      const receipts = d.marks.receipts(viewer.login);
+      return c.html(await page(<CertificatePage viewer={viewer} view={view} now={d.now().getTime()} sessions={sessions} activity={activity} receipts={receipts} />));
     }),
   );
 
