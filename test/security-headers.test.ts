@@ -66,6 +66,7 @@ describe('security headers on every kind of response', () => {
     { what: 'API JSON: session', path: '/api/v1/session', init: () => ({ headers: auth() }), status: 200 },
     { what: 'API JSON: conversations', path: '/api/v1/conversations', init: () => ({ headers: auth() }), status: 200 },
     { what: 'API JSON: security activity', path: '/api/v1/account/activity', init: () => ({ headers: auth() }), status: 200 },
+    { what: 'API JSON: read receipts', path: '/api/v1/account/read-receipts', init: () => ({ headers: auth() }), status: 200 },
     {
       what: 'API refusal: read mark for no message',
       path: '/api/v1/conversations/nobody/read',
