@@ -218,21 +218,17 @@ function connect(resumeFrom?: number): void {
     // Only news: not a message an earlier source already counted, nor one sent long before.
     if (!shown && fresh && envelope.from !== me() && Date.now() - Date.parse(envelope.sentAt) < 5 * 60_000) notifyMessage(envelope.from);
   });
-  source.addEventListener('read', (e) => {
-    try {
-      applyRead(JSON.parse((e as MessageEvent<string>).data));
-    } catch {
-      // not for this version of the page
-    }
-  });
-  source.addEventListener('seen', (e) => {
-    try {
-      const data = JSON.parse((e as MessageEvent<string>).data) as { with: string; upTo: string; id: string };
-      applySeen(data.with, Number(data.upTo), data.id);
-    } catch {
-      // not for this version of the page
-    }
-  });
+  // Events a later server may shape differently: one this page cannot read is skipped.
+  const onData = <T,>(name: string, apply: (data: T) => void) =>
+    source.addEventListener(name, (e) => {
+      try {
+        apply(JSON.parse((e as MessageEvent<string>).data) as T);
+      } catch {
+        // not for this version of the page
+      }
+    });
+  onData('read', applyRead);
+  onData<{ with: string; upTo: string; id: string }>('seen', (d) => applySeen(d.with, Number(d.upTo), d.id));
   source.addEventListener('presence', (e) => {
     document.body.dispatchEvent(new CustomEvent('presence', { detail: JSON.parse((e as MessageEvent<string>).data) }));
   });

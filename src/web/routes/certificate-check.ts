@@ -13,7 +13,7 @@ import { clientAddress } from '../client-address.ts';
 import { enforce } from '../rate-limit.ts';
 import { requestHeader } from '../request-header.ts';
 
-export const CHECK_PATH = '/api/v1/certificates/check';
+const CHECK_PATH = '/api/v1/certificates/check';
 
 export function certificateCheckRoutes(checker: CertificateChecker, perAddress: RateLimiter): Hono {
   const app = new Hono();
