@@ -32,7 +32,7 @@ import { Revocation } from './pki/revocation.ts';
 import { enrollRoutes } from './web/routes/enroll.ts';
 import { staticRoutes } from './web/routes/static.ts';
 import { Challenges } from './auth/challenges.ts';
-import { Sessions } from './auth/sessions.ts';
+import { Sessions, type SessionRecord } from './auth/sessions.ts';
 import { LoginService } from './auth/login.ts';
 import { SqliteSessionStore } from './store/sessions.ts';
 import { SqliteLastSeen } from './store/last-seen.ts';
@@ -46,6 +46,7 @@ import { accountRoutes } from './web/routes/account.ts';
 import { PasswordChange } from './auth/password-change.ts';
 import { Lifecycle } from './pki/lifecycle.ts';
 import { Hub } from './chat/hub.ts';
+import { Streams } from './chat/streams.ts';
 import { Relay } from './chat/relay.ts';
 import { SqliteMessageStore } from './store/messages.ts';
 import { messageRoutes } from './web/routes/messages.ts';
@@ -139,9 +140,17 @@ export async function createService({ config, log, now = () => new Date(), serve
   if (server) await lifecycle.reconcile();
   // A session lives only while the certificate it was opened with is not revoked (superseded by
   // a renewal is fine: the same person proved the new key).
-  const auth = requireSession(sessions, (s) => {
+  const certificateUsable = (s: SessionRecord) => {
     const r = records.get(s.certSerial);
     return r !== undefined && (!r.revokedAt || r.revocationReason === 'superseded');
+  };
+  const auth = requireSession(sessions, certificateUsable);
+  // Open event streams end with their session, however it ended (src/chat/streams.ts).
+  const streams = new Streams({
+    isLive: (tokenHash) => {
+      const s = sessions.byHash(tokenHash);
+      return s !== undefined && certificateUsable(s);
+    },
   });
 
   const recovery = new Recovery({
@@ -225,7 +234,7 @@ export async function createService({ config, log, now = () => new Date(), serve
   presence.onChange((who, online) => hub.presence(who, online));
   const messageStore = new SqliteMessageStore(db);
   const relay = new Relay({ directory, records, store: messageStore, hub, presence, now });
-  app.route('/', messageRoutes({ relay, store: messageStore, hub, presence, auth, onShutdown: (fn) => beforeClose.push(fn) }));
+  app.route('/', messageRoutes({ relay, store: messageStore, hub, presence, auth, streams, onShutdown: (fn) => beforeClose.push(fn) }));
   // After the message store: the read marks count messages through its table and indexes.
   const marks = new ReadMarks(new SqliteReadMarks(db), hub);
   app.route('/', conversationRoutes({ marks, auth }));

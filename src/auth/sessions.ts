@@ -56,7 +56,12 @@ export class Sessions {
 
   /** The live session a token names, or undefined (unknown, ended or expired). */
   find(token: string): SessionRecord | undefined {
-    const s = this.store.get(hashToken(token));
+    return this.byHash(hashToken(token));
+  }
+
+  /** The live session whose token hashes to `tokenHash` (what an open event stream remembers). */
+  byHash(tokenHash: string): SessionRecord | undefined {
+    const s = this.store.get(tokenHash);
     if (!s) return undefined;
     if (s.expiresAt <= this.now().toISOString()) {
       this.store.delete(s.tokenHash);

@@ -24,6 +24,8 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 };
 
 export function errorResponse(c: Context, err: DomainError): Response {
+  const wait = err.extra?.retryAfter;
+  if (err.code === 'rate_limited' && typeof wait === 'number') c.header('Retry-After', String(wait));
   return c.json(err.toJSON(), STATUS[err.code]);
 }
 

@@ -229,6 +229,20 @@ function connect(resumeFrom?: number): void {
     });
   onData('read', applyRead);
   onData<{ with: string; upTo: string; id: string }>('seen', (d) => applySeen(d.with, Number(d.upTo), d.id));
+  // The server ended the stream on purpose: reconnecting would only meet the same end.
+  onData<{ reason: string }>('end', async ({ reason }) => {
+    if (reason === 'shutdown') return; // a restart: EventSource reconnects by itself
+    source.close();
+    if (reason === 'replaced') {
+      if (banner) {
+        banner.textContent = 'Live updates moved to a newer tab of this browser. Reload this page to get them here.';
+        banner.hidden = false;
+      }
+      return;
+    }
+    await forgetUnlocked().catch(() => {});
+    location.assign('/login?notice=session-ended');
+  });
   source.addEventListener('presence', (e) => {
     document.body.dispatchEvent(new CustomEvent('presence', { detail: JSON.parse((e as MessageEvent<string>).data) }));
   });

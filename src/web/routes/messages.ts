@@ -10,6 +10,7 @@ import type { Relay } from '../../chat/relay.ts';
 import type { Hub, HubEvent, ReadEvent } from '../../chat/hub.ts';
 import type { MessageStore, StoredMessage } from '../../chat/messages.ts';
 import type { Presence } from '../../chat/presence.ts';
+import type { StreamEndReason, Streams } from '../../chat/streams.ts';
 import type { AuthEnv } from '../auth.ts';
 import { readJsonBody } from '../body.ts';
 import { alreadyDurable } from '../durable.ts';
@@ -26,6 +27,8 @@ export interface MessageRouteDeps {
   hub: Hub;
   presence: Presence;
   auth: MiddlewareHandler<AuthEnv>;
+  /** The open streams: their caps, and the end of those whose session ended. */
+  streams: Streams;
   /** Streams to end when the server shuts down. */
   onShutdown: (fn: () => void) => void;
 }
@@ -39,10 +42,7 @@ const historyQuery = v.object({
 
 export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  const streams = new Set<() => void>();
-  d.onShutdown(() => {
-    for (const end of streams) end();
-  });
+  d.onShutdown(() => d.streams.endAll());
   app.use('/api/v1/messages', d.auth);
   app.use('/api/v1/events', d.auth);
 
@@ -75,22 +75,30 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
   });
 
   app.get('/api/v1/events', (c) => {
-    const login = c.get('session').login;
+    const session = c.get('session');
+    const login = session.login;
     const header = c.req.header('last-event-id') ?? c.req.query('lastEventId');
     const resumeFrom = header && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
+    let ended: StreamEndReason | undefined;
+    let aborted = false;
+    let wake: (() => void) | undefined;
+    // Admitted (or refused with 429) before the answer starts, so a refusal is a real status.
+    const handle = d.streams.add(login, session.tokenHash, {
+      end: (reason) => {
+        ended ??= reason;
+        wake?.();
+      },
+    });
     c.header('cache-control', 'no-store');
     c.header('x-accel-buffering', 'no');
     return streamSSE(c, async (stream) => {
+      const closed = () => aborted || ended !== undefined;
       let sent = resumeFrom ?? d.store.deliveredUpTo(login);
       const queue: HubEvent[] = [];
-      let closed = false;
-      let wake: (() => void) | undefined;
-      const end = () => {
-        closed = true;
+      stream.onAbort(() => {
+        aborted = true;
         wake?.();
-      };
-      streams.add(end);
-      stream.onAbort(end);
+      });
 
       const writeMessage = async (m: StoredMessage) => {
         if (m.seq <= sent) return; // already delivered on this stream or before it
@@ -107,18 +115,22 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
       d.presence.connect(login);
       try {
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ login, resumedFrom: sent }) });
-        for (let page = d.store.forUser(login, sent, 500); page.length && !closed; page = d.store.forUser(login, sent, 500)) {
-          for (const m of page) await writeMessage(m);
+        for (let page = d.store.forUser(login, sent, 500); page.length && !closed(); page = d.store.forUser(login, sent, 500)) {
+          for (const m of page) {
+            if (!handle.stillLive()) break;
+            await writeMessage(m);
+          }
         }
-        while (!closed) {
-          while (queue.length && !closed) {
+        while (!closed()) {
+          while (queue.length && !closed()) {
+            if (!handle.stillLive()) break;
             const e = queue.shift()!;
             if (e.type === 'message') await writeMessage(e.message);
             else if (e.type === 'presence') await stream.writeSSE({ event: 'presence', data: JSON.stringify({ login: e.login, online: e.online }) });
             else if (e.type === 'read') await stream.writeSSE({ event: 'read', data: JSON.stringify(readEventBody(e.read)) });
             else await stream.writeSSE({ event: 'seen', data: JSON.stringify({ with: e.seen.reader, upTo: String(e.seen.upTo), id: e.seen.id }) });
           }
-          if (closed) break;
+          if (closed()) break;
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, HEARTBEAT_MS);
             wake = () => {
@@ -127,11 +139,13 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
             };
           });
           wake = undefined;
-          if (!queue.length && !closed) await stream.write(': heartbeat\n\n');
+          if (!queue.length && !closed()) await stream.write(': heartbeat\n\n');
         }
+        // Tells the page why, so it does not reconnect into the same end (protocol: `end` event).
+        if (ended && !aborted) await stream.writeSSE({ event: 'end', data: JSON.stringify({ reason: ended }) });
       } finally {
         unsubscribe();
-        streams.delete(end);
+        handle.closed();
         d.presence.disconnect(login);
       }
     });
