@@ -137,6 +137,36 @@ describe('security headers on every kind of response', () => {
     }
   });
 
+  it('Cache-Control: no-store on every answer that depends on the session (issue 16.6)', async () => {
+    const login = (await (await fetch(`${server.url}/api/v1/session`, { headers: auth() })).json()).login;
+    const serial = (await (await fetch(`${server.url}/api/v1/certificate`, { headers: auth() })).json()).serial;
+    const paths = [
+      '/api/v1/session',
+      '/api/v1/sessions',
+      '/api/v1/users',
+      `/api/v1/users/${login}/certificate`,
+      `/api/v1/messages?with=${login === 'nobody' ? 'someone' : 'nobody'}`,
+      '/api/v1/conversations',
+      '/api/v1/certificate',
+      '/api/v1/certificate.pem',
+      `/api/v1/certificates/${serial}`,
+      '/api/v1/account/activity',
+      '/api/v1/account/read-receipts',
+      '/chat',
+      '/certificate',
+    ];
+    for (const path of paths) {
+      const res = await fetch(`${server.url}${path}`, { headers: auth(), redirect: 'manual' });
+      await res.arrayBuffer();
+      assert.ok(res.status < 400, `${path}: ${res.status}`);
+      assert.equal(res.headers.get('cache-control'), 'no-store', path);
+    }
+    const ac = new AbortController();
+    const events = await fetch(`${server.url}/api/v1/events`, { headers: auth(), signal: ac.signal });
+    assert.equal(events.headers.get('cache-control'), 'no-store', 'the event stream');
+    ac.abort();
+  });
+
   it('answers to HEAD and to an unknown method', async () => {
     for (const method of ['HEAD', 'PUT', 'PATCH']) {
       const res = await fetch(`${server.url}/healthz`, { method });

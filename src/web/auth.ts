@@ -31,6 +31,8 @@ export function requireSession(sessions: Sessions, stillValid: (s: SessionRecord
     }
     c.set('session', session);
     c.set('token', token);
+    // Whatever a session's route answers is that person's: no cache may keep it past their logout.
+    c.header('cache-control', 'no-store');
     await next();
   };
 }

@@ -24,7 +24,6 @@ export function certificatesBySerialRoutes(records: CertificateRecords, auth: Mi
     const record = records.get(parsed.output);
     // A registration still in progress has no certificate yet, as far as anyone else can tell.
     if (!record || record.state !== 'issued') throw new DomainError('not_found', `No certificate with serial ${parsed.output} was issued here.`);
-    c.header('cache-control', 'private, max-age=60');
     if ((c.req.header('accept') ?? '').includes('application/json')) {
       return c.json({ login: record.login, ...standing(record, now()), certificate: pem(record.der) });
     }

@@ -89,9 +89,8 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
         wake?.();
       },
     });
-    c.header('cache-control', 'no-store');
     c.header('x-accel-buffering', 'no');
-    return streamSSE(c, async (stream) => {
+    const res = streamSSE(c, async (stream) => {
       const closed = () => aborted || ended !== undefined;
       let sent = resumeFrom ?? d.store.deliveredUpTo(login);
       const queue: HubEvent[] = [];
@@ -149,6 +148,9 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
         d.presence.disconnect(login);
       }
     });
+    // streamSSE sets `no-cache`, which still lets a cache store the stream.
+    res.headers.set('cache-control', 'no-store');
+    return res;
   });
   return app;
 }
