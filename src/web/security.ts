@@ -1,14 +1,13 @@
 // Response headers and request guards every route gets: CSP without inline script, nosniff,
 // Referrer-Policy, frame-ancestors; CSRF checks for browser form posts; the 64 KiB body limit.
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { ServerResponse } from 'node:http';
 import { secureHeaders } from 'hono/secure-headers';
 import { csrf } from 'hono/csrf';
-import { bodyLimit } from 'hono/body-limit';
-import { DomainError } from '../protocol/errors.ts';
+import { MAX_BODY, tooLarge } from './body.ts';
 import { requestHeader } from './request-header.ts';
 
-export const MAX_BODY = 64 * 1024;
+export { MAX_BODY };
 
 const policy = () =>
   secureHeaders({
@@ -75,24 +74,15 @@ export function csrfGuard(publicUrl: string): MiddlewareHandler {
   };
 }
 
-export const limitBody = (): MiddlewareHandler => {
-  const tooLarge = (c: Context): never => {
-    // The rest of the body stays unread, so the connection cannot carry another request: a
-    // keep-alive client's next request on it waited behind the unread bytes until the server
-    // gave up and reset the connection, and was lost. Closing it makes the client reconnect.
-    c.header('connection', 'close');
-    throw new DomainError('payload_too_large', `The request body is larger than ${MAX_BODY / 1024} KiB.`);
-  };
-  const streamed = bodyLimit({ maxSize: MAX_BODY, onError: tooLarge });
-  return async (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    // A declared length is all there is to check: Node's parser never reads past it. Reading the
-    // header, not the body stream, leaves @hono/node-server's direct read of the body in place;
-    // touching `c.req.raw.body` (as bodyLimit does) builds a whole web Request and stream first.
-    const declared = requestHeader(c, 'content-length');
-    if (declared !== undefined && requestHeader(c, 'transfer-encoding') === undefined && /^\d{1,15}$/.test(declared)) {
-      return Number(declared) > MAX_BODY ? tooLarge(c) : next();
-    }
-    return streamed(c, next); // chunked: counted as it streams in
-  };
+/**
+ * Refuses a body whose declared length is over the limit before any route runs: the header is all
+ * there is to check, since Node's parser never reads past it. A chunked body has no length to
+ * check up front; the route's own read (src/web/body.ts) counts it, once the route knows the caller
+ * may send one.
+ */
+export const limitBody = (): MiddlewareHandler => async (c, next) => {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+  const declared = requestHeader(c, 'content-length');
+  if (declared !== undefined && requestHeader(c, 'transfer-encoding') === undefined && /^\d{1,15}$/.test(declared) && Number(declared) > MAX_BODY) tooLarge(c);
+  return next();
 };

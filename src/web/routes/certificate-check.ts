@@ -8,7 +8,7 @@ import type { CertificateChecker } from '../../pki/check.ts';
 import { checkRequestSchema } from '../../protocol/certificate.ts';
 import { issuesToFields } from '../../protocol/enroll.ts';
 import { validationError } from '../../protocol/errors.ts';
-import { pickFields, readJsonOrForm } from '../body.ts';
+import { pickFields, readJsonOrForm, readText } from '../body.ts';
 import { clientAddress } from '../client-address.ts';
 import { enforce } from '../rate-limit.ts';
 import { requestHeader } from '../request-header.ts';
@@ -21,7 +21,7 @@ export function certificateCheckRoutes(checker: CertificateChecker, perAddress: 
     enforce(c, [perAddress, clientAddress(c)]);
     // `curl --data-binary @cert.pem -H 'content-type: application/x-pem-file'` sends the file as is.
     const type = (requestHeader(c, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
-    const body = type === 'application/x-pem-file' ? { certificate: await c.req.text() } : pickFields(await readJsonOrForm(c), ['certificate']);
+    const body = type === 'application/x-pem-file' ? { certificate: await readText(c) } : pickFields(await readJsonOrForm(c), ['certificate']);
     const parsed = v.safeParse(checkRequestSchema, body);
     if (!parsed.success) throw validationError(issuesToFields(parsed.issues));
     c.header('cache-control', 'no-store');

@@ -6,6 +6,7 @@ import { OCSPResponseStatus } from '@peculiar/asn1-ocsp';
 import type { CrlPublisher } from '../../pki/crl.ts';
 import { statusOnlyResponse, type OcspResponder } from '../../pki/ocsp.ts';
 import type { Log } from '../../log.ts';
+import { readBytes } from '../body.ts';
 
 const OCSP_RESPONSE = 'application/ocsp-response';
 
@@ -48,7 +49,7 @@ export function revocationRoutes({ crl, ocsp, log }: RevocationRouteDeps): Hono 
     return c.body(body.slice(), 200, { 'content-type': OCSP_RESPONSE, 'cache-control': cacheControl });
   };
 
-  app.post('/ocsp', async (c) => answer(c, new Uint8Array(await c.req.arrayBuffer()), 'no-store'));
+  app.post('/ocsp', async (c) => answer(c, await readBytes(c), 'no-store'));
 
   // The request rides in the path, so it may be cached by HTTP caches for a short while
   // (a nonce-less answer is reused by the responder for as long anyway).
