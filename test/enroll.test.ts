@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { startServer, type Running } from './helpers/server.ts';
 import { makeCsr, openssl, writeTemp } from './helpers/openssl.ts';
 import { enrollBody, postJson, uniqueUser } from './helpers/users.ts';
+import { x509 } from '../src/pki/x509.ts';
 
 let server: Running;
 const enroll = (body: unknown) => postJson(`${server.url}/api/v1/enroll`, body);
@@ -131,6 +132,11 @@ describe('bad input is refused with the field named and changes nothing', () => 
     ['digits', 'Alice2'],
     ['65 letters', 'A'.repeat(65)],
     ['markup', '<b>Bob</b>'],
+    ['a control character', 'Ali\u0001ce'],
+    ['NUL', 'Ali\u0000ce'],
+    ['a C1 control', 'Ali\u0085ce'],
+    ['a lone surrogate', 'Ali\ud800ce'],
+    ['a right-to-left override', 'Ali\u202ece'],
   ] as const) {
     it(`first name: ${label}`, () => badField('firstName', value));
     it(`last name: ${label}`, () => badField('lastName', value));
@@ -150,8 +156,24 @@ describe('bad input is refused with the field named and changes nothing', () => 
     ['two @', 'a@b@example.org'],
     ['no dot in domain', 'alice@localhost'],
     ['255 characters', `${'a'.repeat(243)}@example.org`],
+    ['two dots in a row', 'a..b@example.org'],
+    ['a hyphen ending a domain label', 'alice@example-.org'],
   ] as const) {
     it(`email: ${label}`, () => badField('email', value));
+  }
+  // An rfc822Name is an IA5String: none of these could be written into the certificate as given.
+  for (const [label, value] of [
+    ['Latin-1 é', 'zoé@example.org'],
+    ['NUL', 'ali\u0000ce@example.org'],
+    ['U+0001', 'ali\u0001ce@example.org'],
+    ['DEL', 'ali\u007fce@example.org'],
+    ['a lone surrogate', 'ali\ud800ce@example.org'],
+    ['a non-ASCII domain', 'alice@exämple.org'],
+  ] as const) {
+    it(`email: ${label}`, async () => {
+      const json = await badField('email', value);
+      assert.match(json.fields.email, /plain ASCII/);
+    });
   }
   it('password: shorter than 12 characters', () => badField('password', 'Sh0rt!pass'));
   it('password: a common password', () => badField('password', 'password1234'));
@@ -221,6 +243,41 @@ describe('bad input is refused with the field named and changes nothing', () => 
     const raw = await fetch(`${server.url}/api/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"login":' });
     assert.equal(raw.status, 400);
     assert.equal(((await raw.json()) as any).error, 'malformed');
+  });
+});
+
+describe('the email address in the certificate is exactly the one validated', () => {
+  it('refuses "\u0176ictim@…" (Ŷ, whose low byte is "v"): it would be written as the victim\'s address; no user is created', async () => {
+    const victim = enrollBody('victim');
+    assert.equal((await enroll(victim.body)).status, 201);
+    assert.match(victim.body.email, /^v/);
+    const before = counts();
+    const attacker = enrollBody('mallory');
+    const res = await enroll({ ...attacker.body, email: `\u0176${victim.body.email.slice(1)}` });
+    assert.equal(res.status, 400, JSON.stringify(res.json));
+    assert.equal(res.json.error, 'validation');
+    assert.match(res.json.fields.email, /plain ASCII/);
+    assert.deepEqual(counts(), before);
+    const db = new DatabaseSync(join(server.dataDir, 'tekup.db'), { readOnly: true });
+    try {
+      assert.equal(db.prepare('SELECT count(*) AS n FROM users WHERE login = ?').get(attacker.body.login)!.n, 0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('writes an address with RFC 5321 symbols byte for byte as it was given, as openssl and @peculiar/x509 read it back', async () => {
+    const { body } = enrollBody('symbols');
+    body.email = `${body.login}+chat!o'k_%{x}@mail.example-1.org`;
+    const res = await enroll(body);
+    assert.equal(res.status, 201, JSON.stringify(res.json));
+    const text = openssl(['x509', '-in', writeTemp('c.pem', res.json.certificate), '-noout', '-ext', 'subjectAltName']);
+    assert.equal(text.trim().split('\n').pop()!.trim(), `email:${body.email}`);
+    const cert = new x509.X509Certificate(res.json.certificate);
+    const san = cert.getExtension(x509.SubjectAlternativeNameExtension)!;
+    assert.deepEqual(san.names.toJSON(), [{ type: 'email', value: body.email }]);
+    const der = Buffer.from(cert.rawData);
+    assert.ok(der.includes(Buffer.concat([Buffer.from([0x81, body.email.length]), Buffer.from(body.email, 'ascii')])), 'the rfc822Name holds the ASCII bytes');
   });
 });
 

@@ -11,6 +11,7 @@ import { spkiKeyBits } from '../src/pki/der.ts';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { testCa } from './helpers/ca.ts';
+import { DomainError } from '../src/protocol/errors.ts';
 
 const DAY = 86_400_000;
 
@@ -98,6 +99,42 @@ describe('issued certificates', () => {
     const answer = issuer.answer(issued);
     assert.equal(answer.certificate, cert.toString('pem') + '\n');
     assert.equal(answer.fingerprint, issued.record.fingerprint);
+  });
+});
+
+describe('what the issuer agrees to write', () => {
+  const good = { login: 'dave', firstName: 'Dave', lastName: 'D', email: 'd@example.org' };
+  const cases: [keyof typeof good, string][] = [
+    ['email', '\u0176ictim@example.org'], // "Ŷ": its low byte is "v"
+    ['email', 'zo\u00e9@example.org'],
+    ['email', 'a\u0000b@example.org'],
+    ['email', 'a\u0001b@example.org'],
+    ['email', 'a\u007fb@example.org'],
+    ['email', 'a\ud800b@example.org'],
+    ['email', 'a b@example.org'],
+    ['firstName', 'Da\u0001ve'],
+    ['firstName', 'Da\u202eve'],
+    ['lastName', 'D\ud800'],
+    ['lastName', 'D\u0085'],
+    ['login', 'da\u007fve'],
+  ];
+
+  it('refuses, even when called directly, an email that is not printable ASCII and names with control, bidi-override or unpaired surrogate characters', async () => {
+    const { ca } = await testCa();
+    const keys = await crypto.subtle.generateKey({ ...CA_SIGNING, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ['sign', 'verify']);
+    const publicKey = new x509.PublicKey(await crypto.subtle.exportKey('spki', keys.publicKey));
+    const issuer = new UserIssuer({ ca, profile: PROFILES.user, publicUrl: 'http://127.0.0.1:1', days: 30, now: () => new Date() });
+    const refused = (field: string) => (err: unknown) => err instanceof DomainError && err.code === 'validation' && typeof err.fields?.[field] === 'string';
+    for (const [field, value] of cases) {
+      const who = { ...good, [field]: value };
+      await assert.rejects(issueUserCertificate(ca, PROFILES.user, who, publicKey, { publicUrl: 'http://127.0.0.1:1', notBefore: new Date(), days: 1 }), refused(field), JSON.stringify(value));
+      await assert.rejects(issuer.issue(who, publicKey), refused(field), JSON.stringify(value));
+    }
+    // And what it does write is the string it was given, exactly.
+    const email = "o'k+x!{y}%z@mail.example-1.org";
+    const cert = await issueUserCertificate(ca, PROFILES.user, { ...good, email, firstName: 'Zoë' }, publicKey, { publicUrl: 'http://127.0.0.1:1', notBefore: new Date(), days: 1 });
+    assert.deepEqual(cert.getExtension(x509.SubjectAlternativeNameExtension)!.names.toJSON(), [{ type: 'email', value: email }]);
+    assert.equal(cert.subjectName.getField('CN')[0], 'Zoë D');
   });
 });
 

@@ -8,6 +8,7 @@ import type { Authority } from './authority.ts';
 import type { LeafProfile } from './profiles.ts';
 import * as der from './der.ts';
 import { wholeSeconds } from './crl.ts';
+import { DomainError } from '../protocol/errors.ts';
 
 const DAY = 86_400_000;
 
@@ -106,8 +107,38 @@ async function signLeaf(
   return { der: der.sequence(tbs, SHA256_WITH_RSA, der.bitString(signature)), serial, notBefore, notAfter };
 }
 
-const userLeaf = (ca: Authority, profile: LeafProfile, who: Subject, publicKey: x509.PublicKey, opts: IssueOptions) =>
-  signLeaf(ca, profile, userSubject(who), publicKey, [{ type: 'email', value: who.email }], opts);
+/** The SAN's rfc822Name is an IA5String: printable ASCII without the space is what an address may hold. */
+const IA5_EMAIL = /^[\x21-\x7e]{3,254}$/;
+/** C0, DEL and C1 controls. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** Bidirectional embeddings, overrides, isolates and marks: they make a name read as another. */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+const writableText = (s: string) => s.length > 0 && s.isWellFormed() && !CONTROL.test(s) && !BIDI.test(s);
+
+/**
+ * Defence in depth behind the enrollment schema (src/protocol/enroll.ts): every string written
+ * into a user certificate must be encoded exactly as given, never approximated. The email goes in
+ * as an IA5String, of which @peculiar/x509 keeps only the low byte of each UTF-16 unit (so "Ŷ"
+ * would be written "v"); the UID and CN go in as UTF8String, where a lone surrogate would become
+ * U+FFFD. A directory entry that cannot be written exactly is refused, not issued.
+ */
+function assertWritable(who: Subject): void {
+  const fields: Record<string, string> = {};
+  if (!IA5_EMAIL.test(who.email) || !who.email.includes('@')) {
+    fields.email = 'This email address cannot be written into a certificate as it is: use one in plain ASCII, like name@example.org.';
+  }
+  for (const key of ['login', 'firstName', 'lastName'] as const) {
+    if (!writableText(who[key])) fields[key] = 'This cannot be written into a certificate: it holds control, direction-override or unpaired surrogate characters.';
+  }
+  const bad = Object.keys(fields);
+  if (bad.length) throw new DomainError('validation', `The certificate was not issued: ${bad.join(', ')} cannot be written exactly.`, fields);
+}
+
+async function userLeaf(ca: Authority, profile: LeafProfile, who: Subject, publicKey: x509.PublicKey, opts: IssueOptions): Promise<SignedCertificate> {
+  assertWritable(who);
+  return signLeaf(ca, profile, userSubject(who), publicKey, [{ type: 'email', value: who.email }], opts);
+}
 
 export function issueUserCertificate(
   ca: Authority,

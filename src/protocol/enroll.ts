@@ -37,19 +37,34 @@ export const FIELD_HINTS: Record<keyof EnrollRequest, string> = {
   firstName: 'Letters, spaces, hyphens and apostrophes; up to 64.',
   lastName: 'Letters, spaces, hyphens and apostrophes; up to 64.',
   login: '3 to 32 characters: a–z, 0–9, dot, underscore or hyphen, starting with a letter.',
-  email: 'Where we can reach you, e.g. name@example.org.',
+  email: 'Where we can reach you, in plain ASCII, e.g. name@example.org.',
   password: 'At least 12 characters, not your login and not a common password.',
   csr: 'A PEM certificate request (PKCS#10) with an RSA key of 2048 bits or more.',
 };
 
-function isEmail(value: string): boolean {
-  if (value.length > EMAIL_MAX || /\s/.test(value)) return false;
-  const parts = value.split('@');
-  if (parts.length !== 2) return false;
-  const [local, domain] = parts;
-  if (!local || local.length > 64) return false;
-  const labels = domain.split('.');
-  return labels.length >= 2 && labels.every((l) => /^[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u.test(l));
+// An email address goes into the certificate as an rfc822Name, an IA5String (RFC 5280 §4.2.1.6):
+// ASCII only. Anything else cannot be written as given (a library keeping the low byte of "Ŷ"
+// writes "v"), so only what is exactly representable is accepted: an RFC 5321 dot-atom before the
+// @, and at least two LDH labels (letters, digits, inner hyphens) after it.
+const ATEXT = "A-Za-z0-9!#$%&'*+/=?^_`{|}~-";
+const LOCAL_PART = new RegExp(`^[${ATEXT}]+(?:\\.[${ATEXT}]+)*$`);
+const DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+/** Printable ASCII without the space: the only characters an address may hold. */
+export const EMAIL_CHARACTERS = /^[\x21-\x7e]*$/;
+
+export const EMAIL_NOT_ASCII =
+  'Use an address in plain ASCII: letters a–z, digits and . _ % + - before the @; letters, digits, hyphens and dots after it. No accented letters, spaces or control characters.';
+const EMAIL_MALFORMED = 'Enter a valid email address, like name@example.org.';
+
+/** Why an (already trimmed) address is refused, or undefined when it is fine. */
+export function emailProblem(value: string): string | undefined {
+  if (value.length > EMAIL_MAX) return `Use at most ${EMAIL_MAX} characters.`;
+  if (!EMAIL_CHARACTERS.test(value)) return EMAIL_NOT_ASCII;
+  const at = value.lastIndexOf('@');
+  const local = value.slice(0, at);
+  const labels = value.slice(at + 1).split('.');
+  const ok = at > 0 && local.length <= 64 && LOCAL_PART.test(local) && labels.length >= 2 && labels.every((l) => DOMAIN_LABEL.test(l));
+  return ok ? undefined : EMAIL_MALFORMED;
 }
 
 /** The rules for a password someone chooses, at registration and when changing it. */
@@ -95,7 +110,11 @@ export function enrollSchema(cardPattern: RegExp = new RegExp(DEFAULT_CARD_PATTE
         v.string('Enter your email address.'),
         v.trim(),
         v.nonEmpty('Enter your email address.'),
-        v.check(isEmail, 'Enter a valid email address, like name@example.org.'),
+        v.rawCheck(({ dataset, addIssue }) => {
+          if (!dataset.typed) return;
+          const problem = emailProblem(dataset.value);
+          if (problem) addIssue({ message: problem });
+        }),
       ),
       password: newPassword('Choose a password.'),
       csr: v.pipe(
