@@ -298,6 +298,22 @@ describe('uniqueness, size and media type', () => {
     });
   }
 
+  it('a second registration with login, email and card number all taken gets one 409 naming all three', async () => {
+    const first = enrollBody('trio');
+    assert.equal((await enroll(first.body)).status, 201);
+    const before = counts();
+    const second = enrollBody('trio2');
+    const res = await enroll({ ...second.body, login: first.body.login, email: first.body.email.toUpperCase(), cardNumber: first.body.cardNumber });
+    assert.equal(res.status, 409, JSON.stringify(res.json));
+    assert.equal(res.json.error, 'conflict');
+    assert.equal(res.json.field, 'login', 'version 1 clients read the first one');
+    assert.deepEqual(Object.keys(res.json.fields).sort(), ['cardNumber', 'email', 'login']);
+    assert.equal(res.json.fields.login, 'This login is taken; choose another one.');
+    assert.equal(res.json.fields.email, 'An account already uses this email address.');
+    assert.equal(res.json.fields.cardNumber, 'An account is already registered with this card number.');
+    assert.deepEqual(counts(), before);
+  });
+
   it('a 65 KiB body gets 413', async () => {
     const before = counts();
     const { body } = enrollBody('big');

@@ -7,7 +7,12 @@ const MESSAGES: Record<UniqueField, string> = {
   cardNumber: 'An account is already registered with this card number.',
 };
 
-/** Protocol §2: `409 conflict`, naming the field (as `field` and in `fields`). */
-export function conflictError(field: UniqueField): DomainError {
-  return new DomainError('conflict', MESSAGES[field], { [field]: MESSAGES[field] }, { field });
+/**
+ * Protocol §2: `409 conflict` naming every field already taken in `fields`, so the form can mark
+ * them all at once; `field` (the first of login, email, card number) keeps version 1's shape.
+ */
+export function conflictError(taken: UniqueField | readonly UniqueField[]): DomainError {
+  const list = typeof taken === 'string' ? [taken] : taken;
+  const fields = Object.fromEntries(list.map((f) => [f, MESSAGES[f]]));
+  return new DomainError('conflict', list.map((f) => MESSAGES[f]).join(' '), fields, { field: list[0] });
 }

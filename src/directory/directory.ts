@@ -32,8 +32,11 @@ export interface Directory {
   readonly kind: 'embedded' | 'ldap';
   get(login: string): Promise<DirectoryUser | undefined>;
   list(): Promise<DirectoryUser[]>;
-  /** The first unique field already taken by someone else, if any (email compared case-insensitively). */
-  findConflict(user: Pick<DirectoryUser, UniqueField>): Promise<UniqueField | undefined>;
+  /**
+   * Every unique field already taken by someone else, in the order login, email, card number
+   * (email compared case-insensitively); empty when none is.
+   */
+  findConflicts(user: Pick<DirectoryUser, UniqueField>): Promise<UniqueField[]>;
   /** Throws DomainError('conflict') naming the field when a unique value is taken. */
   register(registration: Registration): Promise<void>;
   setCertificate(login: string, der: Uint8Array): Promise<void>;

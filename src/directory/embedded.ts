@@ -64,12 +64,13 @@ export class EmbeddedDirectory implements Directory {
     return (prepared(this.db, 'SELECT * FROM users ORDER BY login').all() as unknown as Row[]).map(fromRow);
   }
 
-  async findConflict(u: Pick<DirectoryUser, UniqueField>): Promise<UniqueField | undefined> {
+  async findConflicts(u: Pick<DirectoryUser, UniqueField>): Promise<UniqueField[]> {
     const q = (sql: string, v: string) => prepared(this.db, sql).get(v) !== undefined;
-    if (q('SELECT 1 FROM users WHERE login = ?', u.login)) return 'login';
-    if (q('SELECT 1 FROM users WHERE email_key = ?', u.email.toLowerCase())) return 'email';
-    if (q('SELECT 1 FROM users WHERE card_number = ?', u.cardNumber)) return 'cardNumber';
-    return undefined;
+    const taken: UniqueField[] = [];
+    if (q('SELECT 1 FROM users WHERE login = ?', u.login)) taken.push('login');
+    if (q('SELECT 1 FROM users WHERE email_key = ?', u.email.toLowerCase())) taken.push('email');
+    if (q('SELECT 1 FROM users WHERE card_number = ?', u.cardNumber)) taken.push('cardNumber');
+    return taken;
   }
 
   async register(r: Registration): Promise<void> {
@@ -86,7 +87,7 @@ export class EmbeddedDirectory implements Directory {
       });
     } catch (err) {
       this.cache.changed();
-      // Two registrations raced past findConflict: the UNIQUE constraint is the final word.
+      // Two registrations raced past findConflicts: the UNIQUE constraint is the final word.
       const m = /UNIQUE constraint failed: users\.(\w+)/.exec((err as Error).message);
       if (m) {
         const field: UniqueField = m[1] === 'login' ? 'login' : m[1] === 'card_number' ? 'cardNumber' : 'email';

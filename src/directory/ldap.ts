@@ -299,14 +299,14 @@ export class LdapDirectory implements Directory {
    * caseIgnoreIA5Match (case-insensitive, as the port requires), uid and employeeNumber
    * caseIgnoreMatch. `besides` leaves out the entry of that login (checking after our own add).
    */
-  async findConflict(u: Pick<DirectoryUser, UniqueField>, besides?: string): Promise<UniqueField | undefined> {
+  async findConflicts(u: Pick<DirectoryUser, UniqueField>, besides?: string): Promise<UniqueField[]> {
     const hits = await Promise.all(
       ORDER.map(async (field) => {
         const entries = await this.search(new EqualityFilter({ attribute: FIELD_ATTRIBUTE[field], value: u[field] }), ['uid']);
         return entries.some((e) => besides === undefined || !values(e, 'uid').map(String).includes(besides));
       }),
     );
-    return ORDER.find((_, i) => hits[i]);
+    return ORDER.filter((_, i) => hits[i]);
   }
 
   register(r: Registration): Promise<void> {
@@ -322,8 +322,8 @@ export class LdapDirectory implements Directory {
       throw new DomainError('validation', message, { email: message });
     }
     // Again, now that no other registration of this process can slip in between.
-    const taken = await this.findConflict(u);
-    if (taken) throw conflictError(taken);
+    const taken = await this.findConflicts(u);
+    if (taken.length) throw conflictError(taken);
 
     const dn = this.dnFor(u.login);
     try {
@@ -348,13 +348,13 @@ export class LdapDirectory implements Directory {
 
     // A directory without a uniqueness overlay lets two servers add the same email or card number
     // at once: the later one sees two entries and backs out (both may; neither duplicate stays).
-    let duplicate: UniqueField | undefined;
+    let duplicate: UniqueField[] = [];
     try {
-      duplicate = await this.findConflict(u, u.login);
+      duplicate = await this.findConflicts(u, u.login);
     } catch {
-      duplicate = undefined; // unknown; the add itself succeeded, keep it
+      duplicate = []; // unknown; the add itself succeeded, keep it
     }
-    if (duplicate) {
+    if (duplicate.length) {
       await this.undo(r, dn);
       throw conflictError(duplicate);
     }
@@ -389,8 +389,8 @@ export class LdapDirectory implements Directory {
       if (err instanceof AlreadyExistsError) throw conflictError('login');
       if (err instanceof ConstraintViolationError) {
         // The server's uniqueness overlay ("some attributes not unique") got there first.
-        const field = await this.findConflict(u).catch(() => undefined);
-        if (field) throw conflictError(field);
+        const fields = await this.findConflicts(u).catch(() => []);
+        if (fields.length) throw conflictError(fields);
       }
       throw new Error(`The LDAP server refused the new entry for "${u.login}": ${err.message}`);
     }

@@ -36,8 +36,8 @@ export class Enrollment {
   async enroll(req: EnrollRequest): Promise<EnrollResponse> {
     const { issuer, records, directory } = this.d;
     const publicKey = await checkCsr(req.csr, req, issuer.minKeyBits);
-    const taken = await directory.findConflict(req);
-    if (taken) throw conflictError(taken);
+    const taken = await directory.findConflicts(req);
+    if (taken.length) throw conflictError(taken);
 
     const passwordHash = await hashPassword(req.password, this.d.passwordIterations);
     const issued = await issuer.issue(req, publicKey);

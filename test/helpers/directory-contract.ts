@@ -167,13 +167,13 @@ export function directoryContract(name: string, factory: Factory): void {
       await directory.register(r);
       const u = r.user;
       const other = person();
-      assert.equal(await directory.findConflict(other), undefined);
-      assert.equal(await directory.findConflict({ ...other, login: u.login }), 'login');
-      assert.equal(await directory.findConflict({ ...other, email: u.email }), 'email');
-      assert.equal(await directory.findConflict({ ...other, email: u.email.toUpperCase() }), 'email');
-      assert.equal(await directory.findConflict({ ...other, cardNumber: u.cardNumber }), 'cardNumber');
-      assert.equal(await directory.findConflict({ login: u.login, email: u.email, cardNumber: u.cardNumber }), 'login');
-      assert.equal(await directory.findConflict({ ...other, email: u.email, cardNumber: u.cardNumber }), 'email');
+      assert.deepEqual(await directory.findConflicts(other), []);
+      assert.deepEqual(await directory.findConflicts({ ...other, login: u.login }), ['login']);
+      assert.deepEqual(await directory.findConflicts({ ...other, email: u.email }), ['email']);
+      assert.deepEqual(await directory.findConflicts({ ...other, email: u.email.toUpperCase() }), ['email']);
+      assert.deepEqual(await directory.findConflicts({ ...other, cardNumber: u.cardNumber }), ['cardNumber']);
+      assert.deepEqual(await directory.findConflicts({ login: u.login, email: u.email, cardNumber: u.cardNumber }), ['login', 'email', 'cardNumber']);
+      assert.deepEqual(await directory.findConflicts({ ...other, email: u.email, cardNumber: u.cardNumber }), ['email', 'cardNumber']);
     });
 
     for (const field of ['login', 'email', 'cardNumber'] as const) {
@@ -229,7 +229,7 @@ export function directoryContract(name: string, factory: Factory): void {
         assert.equal(await directory.get(r.user.login), undefined);
         assert.deepEqual(await directory.list(), []);
         assert.equal(countCertificates(db), 0);
-        assert.equal(await directory.findConflict(r.user), undefined, 'the login, email and card number are free again');
+        assert.deepEqual(await directory.findConflicts(r.user), [], 'the login, email and card number are free again');
       });
     }
 
@@ -296,9 +296,9 @@ export function directoryContract(name: string, factory: Factory): void {
       assert.deepEqual(all.map((u) => u.login).sort(), ['bystander', ...INJECTIONS].sort());
       // The bystander is still found by its own values and by nothing else.
       assert.equal((await directory.get('bystander'))?.email, bystander.user.email);
-      assert.equal(await directory.findConflict({ login: 'x*', email: '*@example.org', cardNumber: '*' }), undefined);
-      assert.equal(await directory.findConflict({ login: 'nobody', email: 'nobody@example.org', cardNumber: '*)(uid=*' }), undefined);
-      assert.equal(await directory.findConflict({ login: 'nobody', email: 'nobody@example.org', cardNumber: `${INJECTIONS[0]}1` }), 'cardNumber');
+      assert.deepEqual(await directory.findConflicts({ login: 'x*', email: '*@example.org', cardNumber: '*' }), []);
+      assert.deepEqual(await directory.findConflicts({ login: 'nobody', email: 'nobody@example.org', cardNumber: '*)(uid=*' }), []);
+      assert.deepEqual(await directory.findConflicts({ login: 'nobody', email: 'nobody@example.org', cardNumber: `${INJECTIONS[0]}1` }), ['cardNumber']);
     });
   });
 }

@@ -70,7 +70,8 @@ export function initRegister(): void {
       live.textContent = '';
       if (err instanceof ApiError && (err.code === 'validation' || err.code === 'conflict')) {
         const fields: FieldErrors = { ...err.fields };
-        if (err.code === 'conflict' && err.field) fields[err.field] = CONFLICT_TEXT[err.field] ?? err.message;
+        // A conflict names every taken field at once (login, email and card number may all be).
+        if (err.code === 'conflict') for (const f of Object.keys(fields)) fields[f] = CONFLICT_TEXT[f] ?? fields[f];
         const { csr, ...rest } = fields;
         ui.show(rest, Object.keys(rest));
         if (csr) {
