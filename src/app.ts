@@ -17,6 +17,7 @@ import { UserIssuer } from './pki/issue.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
 import { headers, csrfGuard, limitBody } from './web/security.ts';
 import { notFound, onError } from './web/errors.ts';
+import { errorPage } from './web/error-page.tsx';
 import { caRoutes } from './web/routes/ca.ts';
 import { certificateCheckRoutes } from './web/routes/certificate-check.ts';
 import { CertificateChecker } from './pki/check.ts';
@@ -189,8 +190,10 @@ export async function createService({ config, log, now = () => new Date(), serve
   app.use('*', headers());
   app.use('*', csrfGuard(config.publicUrl));
   app.use('*', limitBody());
-  app.onError(onError(log));
-  app.notFound(notFound);
+  // Browser navigations get refusals as a page, everyone else the JSON shape (web/errors.ts).
+  const renderErrorPage = errorPage({ auth, directory });
+  app.onError(onError(log, renderErrorPage));
+  app.notFound(notFound(renderErrorPage));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.route('/', staticRoutes());

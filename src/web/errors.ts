@@ -1,8 +1,11 @@
-// The one place where domain refusals become HTTP answers (protocol: the error shape).
+// The one place where domain refusals become HTTP answers (protocol: the error shape). A browser
+// navigating to a page gets the refusal as a page in the app's layout instead (wantsPage); every
+// other caller (the API, scripts, curl, htmx fragments) gets the JSON shape, exactly.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError, type ApiError, type ErrorCode } from '../protocol/errors.ts';
+import { requestHeader } from './request-header.ts';
 
 export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   validation: 400,
@@ -23,9 +26,46 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   unavailable: 503,
 };
 
-export function errorResponse(c: Context, err: DomainError): Response {
+/** Paths whose callers are programs: always the JSON shape, whatever they accept. */
+const API_PATH = /^\/(?:api|ca)(?:\/|$)|^\/ocsp(?:\/|$)/;
+
+/**
+ * A page navigation: the browser asks for HTML (Accept names text/html), for a path that is not
+ * the API's, and it is not htmx asking for a fragment (htmx sends Accept: text/html too, but
+ * swaps no error answer).
+ */
+export function wantsPage(c: Context): boolean {
+  if (API_PATH.test(c.req.path) || requestHeader(c, 'hx-request')) return false;
+  return /\btext\/html\b/i.test(requestHeader(c, 'accept') ?? '');
+}
+
+/** Draws the error page for a navigation (the app's layout, who is signed in, the way back). */
+export type ErrorPageRenderer = (c: Context, problem: { status: ContentfulStatusCode; body: ApiError }) => Promise<Response>;
+
+/**
+ * The one answer to every refusal: the JSON shape, or the page when a browser navigates. The
+ * answer depends on Accept off the API paths, so caches are told; a page that cannot be drawn
+ * falls back to the JSON.
+ */
+async function answer(c: Context, status: ContentfulStatusCode, body: ApiError, renderPage?: ErrorPageRenderer): Promise<Response> {
+  if (!API_PATH.test(c.req.path)) c.header('vary', 'Accept', { append: true });
+  if (renderPage && wantsPage(c)) {
+    try {
+      return await renderPage(c, { status, body });
+    } catch {
+      // The JSON below says the same thing.
+    }
+  }
+  return c.json(body, status);
+}
+
+function retryAfter(c: Context, err: DomainError): void {
   const wait = err.extra?.retryAfter;
   if (err.code === 'rate_limited' && typeof wait === 'number') c.header('Retry-After', String(wait));
+}
+
+export function errorResponse(c: Context, err: DomainError): Response {
+  retryAfter(c, err);
   return c.json(err.toJSON(), STATUS[err.code]);
 }
 
@@ -33,10 +73,17 @@ export function apiError(code: ErrorCode, message: string, extra?: Record<string
   return new DomainError(code, message, undefined, extra);
 }
 
-/** Hono's onError: domain errors keep their code; framework exceptions are reshaped; the rest is a 500 that says nothing inside. */
-export function onError(log: (msg: string, data: Record<string, unknown>) => void) {
-  return (err: Error, c: Context): Response => {
-    if (err instanceof DomainError) return errorResponse(c, err);
+/**
+ * Hono's onError: domain errors keep their code; framework exceptions are reshaped; the rest is a
+ * 500 that says nothing inside. With `renderPage`, browser navigations get it as a page.
+ */
+export function onError(log: (msg: string, data: Record<string, unknown>) => void, renderPage?: ErrorPageRenderer) {
+  return (err: Error, c: Context): Response | Promise<Response> => {
+    if (err instanceof DomainError) {
+      if (!renderPage) return errorResponse(c, err);
+      retryAfter(c, err);
+      return answer(c, STATUS[err.code], err.toJSON(), renderPage);
+    }
     if (err instanceof HTTPException) {
       const status = err.status;
       const body: ApiError =
@@ -45,13 +92,15 @@ export function onError(log: (msg: string, data: Record<string, unknown>) => voi
           : status === 413
             ? { error: 'payload_too_large', message: 'The request body is larger than 64 KiB.' }
             : { error: 'malformed', message: err.message || 'The request could not be read.' };
-      return c.json(body, status as ContentfulStatusCode);
+      return answer(c, status as ContentfulStatusCode, body, renderPage);
     }
     log('unhandled error', { path: c.req.path, error: err.name, detail: err.message });
-    return c.json({ error: 'internal', message: 'Something went wrong on our side; nothing was changed. Please try again.' } satisfies ApiError, 500);
+    return answer(c, 500, { error: 'internal', message: 'Something went wrong on our side; nothing was changed. Please try again.' }, renderPage);
   };
 }
 
-export function notFound(c: Context): Response {
-  return c.json({ error: 'not_found', message: `Nothing is at ${c.req.method} ${c.req.path}.` } satisfies ApiError, 404);
+/** Hono's notFound: `{"error":"not_found"}`, or the page for a browser navigation. */
+export function notFound(renderPage?: ErrorPageRenderer) {
+  return (c: Context): Promise<Response> =>
+    answer(c, 404, { error: 'not_found', message: `Nothing is at ${c.req.method} ${c.req.path}.` } satisfies ApiError, renderPage);
 }

@@ -11,7 +11,7 @@ export const APP_NAME = 'TEKUP_chat';
 // reloaded from the server (every page is server-rendered), and htmx must not inject a stylesheet.
 const HTMX_CONFIG = JSON.stringify({ includeIndicatorCSS: false, history: 'reload', noSwap: [204, 304, '4xx', '5xx'] });
 
-export type PageName = 'register' | 'login' | 'recover' | 'chat' | 'directory' | 'certificate' | 'authority';
+export type PageName = 'register' | 'login' | 'recover' | 'chat' | 'directory' | 'certificate' | 'authority' | 'error';
 
 export interface Viewer {
   login: string;
