@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
 import { startServer, type Running } from './helpers/server.ts';
 import { makeCsr, openssl, writeTemp } from './helpers/openssl.ts';
+import { exponentOneCsr } from './helpers/weak-rsa.ts';
 import { enrollBody, postJson, uniqueUser } from './helpers/users.ts';
 import { x509 } from '../src/pki/x509.ts';
 
@@ -210,6 +211,23 @@ describe('bad input is refused with the field named and changes nothing', () => 
   it('CSR: EC P-256 key', async () => {
     const json = await badField('csr', makeCsr(undefined, ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']).csr, 'bad_csr');
     assert.match(json.fields.csr, /EC key/);
+  });
+  it('CSR: an RSA key with public exponent 3 (made by openssl)', async () => {
+    const weak = makeCsr(undefined, ['-newkey', 'rsa:2048', '-pkeyopt', 'rsa_keygen_pubexp:3']);
+    assert.match(openssl(['req', '-in', weak.csrFile, '-noout', '-text']), /Exponent: 3 \(0x3\)/);
+    const json = await badField('csr', weak.csr, 'bad_csr');
+    assert.equal(json.fields.csr, "The request's RSA public exponent is 3; use a key with exponent 65537.");
+  });
+  it('CSR: an RSA key with public exponent 1, whose self-signature anyone can forge', async () => {
+    const csr = exponentOneCsr();
+    assert.match(openssl(['req', '-in', writeTemp('e1.pem', csr), '-noout', '-verify', '-text'], undefined), /Exponent: 1 \(0x1\)/);
+    const json = await badField('csr', csr, 'bad_csr');
+    assert.equal(json.message, "The request's RSA public exponent is 1; use a key with exponent 65537.");
+    assert.equal(json.fields.csr, json.message);
+  });
+  it('CSR: an even RSA modulus', async () => {
+    const json = await badField('csr', exponentOneCsr((1n << 2047n) + 2n), 'bad_csr');
+    assert.match(json.fields.csr, /modulus is even/);
   });
   it('CSR: subject claims another identity', async () => {
     const json = await badField('csr', makeCsr('/UID=admin/CN=Administrator').csr, 'bad_csr');

@@ -6,6 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { startServer, type Running } from './helpers/server.ts';
 import { makeCsr } from './helpers/openssl.ts';
+import { exponentOneCsr } from './helpers/weak-rsa.ts';
 import { postJson } from './helpers/users.ts';
 import { attemptLogin, enrollUser, loginAs } from './helpers/login.ts';
 import { startInProcess } from './helpers/inprocess.ts';
@@ -54,6 +55,24 @@ describe('renewal', () => {
     assert.equal(res.json.error, 'bad_csr');
     const again = await attemptLogin(server.url, { login: u.login, password: u.password, certificate: u.certificate, keyPem: u.keyPem });
     assert.equal(again.status, 200);
+  });
+
+  it('refuses a renewal CSR whose RSA exponent is 1 or 3 and changes nothing', async () => {
+    const u = await enrollUser(server.url, 'renewexp');
+    const token = await loginAs(server.url, u);
+    for (const [e, csr] of [
+      [1, exponentOneCsr()],
+      [3, makeCsr(undefined, ['-newkey', 'rsa:2048', '-pkeyopt', 'rsa_keygen_pubexp:3']).csr],
+    ] as const) {
+      const res = await postJson(`${server.url}/api/v1/certificate/renew`, { csr, reason: 'keyCompromise' }, authed(token));
+      assert.equal(res.status, 400, JSON.stringify(res.json));
+      assert.equal(res.json.error, 'bad_csr');
+      assert.equal(res.json.message, `The request's RSA public exponent is ${e}; use a key with exponent 65537.`);
+    }
+    const mine = (await (await fetch(`${server.url}/api/v1/certificate`, { headers: authed(token) })).json()) as any;
+    assert.equal(mine.serial, u.serial);
+    assert.equal(mine.status, 'valid');
+    assert.equal(mine.history.length, 1);
   });
 
   it('needs a session', async () => {

@@ -10,6 +10,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { startServer, type Running } from './helpers/server.ts';
 import { startInProcess, type InProcess } from './helpers/inprocess.ts';
 import { makeCsr, openssl, writeTemp } from './helpers/openssl.ts';
+import { exponentOneCsr } from './helpers/weak-rsa.ts';
 import { postJson } from './helpers/users.ts';
 import { attemptLogin, enrollUser, loginAs, type Enrolled } from './helpers/login.ts';
 import { admin, runAdmin } from './helpers/admin.ts';
@@ -180,6 +181,10 @@ describe('recovery with the real server and admin command line', () => {
       assert.ok(garbage.json.fields.csr);
       const weak = await recover(server.url, { login: u.login, password: u.password, code, csr: makeCsr(undefined, ['-newkey', 'rsa:1024']).csr });
       assert.equal(weak.json.error, 'bad_csr');
+      const exponentOne = await recover(server.url, { login: u.login, password: u.password, code, csr: exponentOneCsr() });
+      assert.equal(exponentOne.status, 400);
+      assert.equal(exponentOne.json.error, 'bad_csr');
+      assert.match(exponentOne.json.message, /exponent is 1;/);
       const someoneElse = await recover(server.url, { login: u.login, password: u.password, code, csr: makeCsr('/UID=mallory/CN=Mallory Evil').csr });
       assert.equal(someoneElse.status, 400);
       assert.equal(someoneElse.json.error, 'bad_csr');

@@ -1,7 +1,8 @@
 // Checks a PKCS#10 request (protocol §2): one PEM block, a self-signature that verifies, an RSA key
-// of at least the profile's size, and no claim to an identity other than the applicant's. Nothing
-// else from the request is used: the subject and extensions of the certificate are written by us.
-import { createPublicKey } from 'node:crypto';
+// of at least the profile's size (an odd modulus, an odd exponent of at least 65537), and no claim
+// to an identity other than the applicant's. Nothing else from the request is used: the subject and
+// extensions of the certificate are written by us.
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { DomainError } from '../protocol/errors.ts';
 import { EMAIL_OID, UID_OID, x509 } from './x509.ts';
 
@@ -42,8 +43,32 @@ function checkKey(csr: x509.Pkcs10CertificateRequest, minBits: number): void {
   if (key.asymmetricKeyType !== 'rsa') {
     throw badCsr(`The request holds a ${String(key.asymmetricKeyType).toUpperCase()} key; use an RSA key of ${minBits} bits or more.`);
   }
-  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  // The modulus and exponent themselves, not what a header says of them: a key with e = 1 makes
+  // "signing" the identity (anyone can forge), a small or even exponent or an even modulus is weak.
+  const { n, e } = rsaNumbers(key);
+  const bits = n.toString(2).length;
+  if (key.asymmetricKeyDetails?.modulusLength !== bits || key.asymmetricKeyDetails?.publicExponent !== e) {
+    throw badCsr('The public key in the certificate request could not be read.');
+  }
   if (bits < minBits) throw badCsr(`The request's RSA key has ${bits} bits; use ${minBits} bits or more.`);
+  if (n % 2n === 0n) throw badCsr("The request's RSA modulus is even, so it is not a real RSA key; make a new key.");
+  if (e < MIN_EXPONENT || e % 2n === 0n || e >= n) {
+    throw badCsr(`The request's RSA public exponent is ${e}; use a key with exponent 65537.`);
+  }
+}
+
+/** RFC 8017 §3.1: the smallest public exponent accepted is F4 = 2^16 + 1, the usual one. */
+const MIN_EXPONENT = 65537n;
+
+const unsigned = (base64url: string | undefined) => BigInt(`0x${Buffer.from(base64url ?? '', 'base64url').toString('hex') || '0'}`);
+
+function rsaNumbers(key: KeyObject): { n: bigint; e: bigint } {
+  try {
+    const jwk = key.export({ format: 'jwk' });
+    return { n: unsigned(jwk.n), e: unsigned(jwk.e) };
+  } catch {
+    throw badCsr('The public key in the certificate request could not be read.');
+  }
 }
 
 /** Names the request claims: subject UID/CN/emailAddress and SAN emails or other names. */
