@@ -229,6 +229,20 @@ describe('bad input is refused with the field named and changes nothing', () => 
     const json = await badField('csr', exponentOneCsr((1n << 2047n) + 2n), 'bad_csr');
     assert.match(json.fields.csr, /modulus is even/);
   });
+  for (const name of ['subjectAltName', 'basicConstraints']) {
+    it(`CSR: a malformed ${name} extension (openssl -addext ${name}=DER:0500) is bad_csr naming it, not a server error`, async () => {
+      const { keyFile } = makeCsr();
+      const csr = openssl(['req', '-new', '-key', keyFile, '-subj', '/O=Somewhere', '-addext', `${name}=DER:0500`]);
+      const json = await badField('csr', csr, 'bad_csr');
+      assert.match(json.fields.csr, new RegExp(`^The request's ${name} extension could not be read`));
+      // Alongside other failing fields too (the request is then checked on its own).
+      const { body } = enrollBody('badext');
+      const res = await enroll({ ...body, login: 'X', csr });
+      assert.equal(res.status, 400);
+      assert.equal(res.json.error, 'validation');
+      assert.match(res.json.fields.csr, new RegExp(`${name} extension could not be read`));
+    });
+  }
   it('CSR: subject claims another identity', async () => {
     const json = await badField('csr', makeCsr('/UID=admin/CN=Administrator').csr, 'bad_csr');
     assert.match(json.fields.csr, /another identity/);

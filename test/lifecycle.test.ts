@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { startServer, type Running } from './helpers/server.ts';
-import { makeCsr } from './helpers/openssl.ts';
+import { makeCsr, openssl } from './helpers/openssl.ts';
 import { exponentOneCsr } from './helpers/weak-rsa.ts';
 import { postJson } from './helpers/users.ts';
 import { attemptLogin, enrollUser, loginAs } from './helpers/login.ts';
@@ -73,6 +73,16 @@ describe('renewal', () => {
     assert.equal(mine.serial, u.serial);
     assert.equal(mine.status, 'valid');
     assert.equal(mine.history.length, 1);
+  });
+
+  it('refuses a renewal CSR with a malformed extension as bad_csr, not a server error', async () => {
+    const u = await enrollUser(server.url, 'renewext');
+    const token = await loginAs(server.url, u);
+    const csr = openssl(['req', '-new', '-key', makeCsr().keyFile, '-subj', '/O=Somewhere', '-addext', 'subjectAltName=DER:0500']);
+    const res = await postJson(`${server.url}/api/v1/certificate/renew`, { csr }, authed(token));
+    assert.equal(res.status, 400, JSON.stringify(res.json));
+    assert.equal(res.json.error, 'bad_csr');
+    assert.match(res.json.message, /subjectAltName extension could not be read/);
   });
 
   it('needs a session', async () => {

@@ -3,6 +3,9 @@
 // to an identity other than the applicant's. Nothing else from the request is used: the subject and
 // extensions of the certificate are written by us.
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { CertificationRequest } from '@peculiar/asn1-csr';
+import { Extensions, type Attribute } from '@peculiar/asn1-x509';
 import { DomainError } from '../protocol/errors.ts';
 import { EMAIL_OID, UID_OID, x509 } from './x509.ts';
 
@@ -71,24 +74,97 @@ function rsaNumbers(key: KeyObject): { n: bigint; e: bigint } {
   }
 }
 
-/** Names the request claims: subject UID/CN/emailAddress and SAN emails or other names. */
-function claims(csr: x509.Pkcs10CertificateRequest): { type: string; value: string }[] {
-  const out: { type: string; value: string }[] = [];
-  for (const rdn of csr.subjectName.toJSON()) {
-    for (const [type, values] of Object.entries(rdn)) {
-      for (const value of values) out.push({ type, value: String(value) });
+const EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
+const SUBJECT_ALT_NAME = '2.5.29.17';
+/** Names for the extensions a request may carry, to say which one is broken. */
+const EXTENSION_NAMES: Record<string, string> = {
+  '2.5.29.14': 'subjectKeyIdentifier',
+  '2.5.29.15': 'keyUsage',
+  [SUBJECT_ALT_NAME]: 'subjectAltName',
+  '2.5.29.18': 'issuerAltName',
+  '2.5.29.19': 'basicConstraints',
+  '2.5.29.30': 'nameConstraints',
+  '2.5.29.31': 'cRLDistributionPoints',
+  '2.5.29.32': 'certificatePolicies',
+  '2.5.29.35': 'authorityKeyIdentifier',
+  '2.5.29.37': 'extendedKeyUsage',
+  '1.3.6.1.5.5.7.1.1': 'authorityInfoAccess',
+};
+
+interface Claim {
+  type: string;
+  value: string;
+}
+
+/**
+ * Reads every part of the request that is looked at — the subject and each requested extension —
+ * each under its own guard: whatever a client sends, a part that cannot be read is `bad_csr`
+ * naming it, never an exception escaping as a 500. @peculiar/x509 parses these lazily, so nothing
+ * before this point has read them.
+ */
+function readSubject(csr: x509.Pkcs10CertificateRequest): Claim[] {
+  try {
+    const out: Claim[] = [];
+    for (const rdn of csr.subjectName.toJSON()) {
+      for (const [type, values] of Object.entries(rdn)) {
+        for (const value of values) out.push({ type, value: String(value) });
+      }
+    }
+    return out;
+  } catch {
+    throw badCsr("The request's subject could not be read: it is malformed. Make the request with an empty or plain subject (e.g. /CN=your login).");
+  }
+}
+
+function readExtensions(csr: x509.Pkcs10CertificateRequest): x509.Extension[] {
+  let attributes: Attribute[];
+  try {
+    attributes = AsnConvert.parse(csr.rawData, CertificationRequest).certificationRequestInfo.attributes;
+  } catch {
+    throw badCsr("The request's attributes could not be read: they are malformed.");
+  }
+  const out: x509.Extension[] = [];
+  for (const attribute of attributes.filter((a) => a.type === EXTENSION_REQUEST)) {
+    for (const value of attribute.values) {
+      let extensions: Extensions;
+      try {
+        extensions = AsnConvert.parse(value, Extensions);
+      } catch {
+        throw badCsr("The request's extensions could not be read: the extensionRequest attribute is malformed.");
+      }
+      for (const extension of extensions) {
+        try {
+          out.push(x509.ExtensionFactory.create(AsnConvert.serialize(extension)));
+        } catch {
+          const name = EXTENSION_NAMES[extension.extnID] ?? extension.extnID;
+          throw badCsr(
+            `The request's ${name} extension could not be read: its value is malformed. Make the request without it; the certificate's extensions are written by the server anyway.`,
+          );
+        }
+      }
     }
   }
-  const raw = csr.getExtension('2.5.29.17');
-  const san = raw && new x509.SubjectAlternativeNameExtension(raw.rawData);
-  for (const name of san?.names.items ?? []) out.push({ type: `san:${name.type}`, value: name.value });
   return out;
 }
 
-function checkIdentity(csr: x509.Pkcs10CertificateRequest, who: Applicant): void {
+/** Names the request claims: subject UID/CN/emailAddress and SAN emails or other names. */
+function claims(csr: x509.Pkcs10CertificateRequest): Claim[] {
+  const out = readSubject(csr);
+  for (const extension of readExtensions(csr)) {
+    if (extension.type !== SUBJECT_ALT_NAME || !(extension instanceof x509.SubjectAlternativeNameExtension)) continue;
+    try {
+      for (const name of extension.names.items) out.push({ type: `san:${name.type}`, value: String(name.value) });
+    } catch {
+      throw badCsr("The request's subjectAltName extension could not be read: one of its names is malformed.");
+    }
+  }
+  return out;
+}
+
+function checkIdentity(named: Claim[], who: Applicant): void {
   const fullName = `${who.firstName} ${who.lastName}`.toLowerCase();
   const email = who.email.toLowerCase();
-  for (const { type, value } of claims(csr)) {
+  for (const { type, value } of named) {
     const v = value.trim().toLowerCase();
     const ok =
       type === UID_OID || type === 'UID'
@@ -125,6 +201,7 @@ export async function checkCsr(pem: string, who: Applicant | undefined, minBits:
   if (!verified) {
     throw badCsr("The request's self-signature does not verify: it was altered, or signed with a key other than the one it contains.");
   }
-  if (who) checkIdentity(csr, who);
+  const named = claims(csr);
+  if (who) checkIdentity(named, who);
   return csr.publicKey;
 }
