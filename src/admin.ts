@@ -145,13 +145,13 @@ const revokeSchema = v.object({
       v.regex(/^[0-9a-f]{1,64}$/, 'The serial is the certificate serial number in hex, as "certs" prints it.'),
     ),
   ),
-  login: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, 'Give the login to revoke.'))),
+  login: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.minLength(1, 'Give the login to revoke.'))),
   reason: v.optional(v.picklist(REVOCATION_REASONS, `The reason is one of ${REVOCATION_REASONS.join(', ')}.`), 'unspecified'),
 });
 
 /** The recovery-code command's flags: a login and a whole number of hours within the limit. */
 const recoveryCodeSchema = v.object({
-  login: v.pipe(v.string('Say whose code it is: --login L.'), v.trim(), v.minLength(1, 'Give the login the code is for.')),
+  login: v.pipe(v.string('Say whose code it is: --login L.'), v.trim(), v.toLowerCase(), v.minLength(1, 'Give the login the code is for.')),
   hours: v.optional(
     v.pipe(
       v.string(),
@@ -202,7 +202,7 @@ export async function adminCommand(argv: string[], io: Io = { out: (l) => consol
     const service = await open(config);
     try {
       if (command === 'users') await users(service, io.out, json);
-      else if (command === 'certs') await certs(service, io.out, json, mine.login as string | undefined);
+      else if (command === 'certs') await certs(service, io.out, json, (mine.login as string | undefined)?.trim().toLowerCase());
       else if (command === 'revoke') await revoke(service, io.out, json, revokeArgs!);
       else if (command === 'recovery-code') await recoveryCode(service, io.out, json, recoveryArgs!);
       else if (command === 'activity') await activity(service, io.out, json, activityLogin!);
@@ -235,7 +235,7 @@ function parseRevoke(values: Own): v.InferOutput<typeof revokeSchema> {
 
 function parseLogin(values: Own): string {
   if (typeof values.login !== 'string' || values.login === '') throw new UsageError('Say whose activity: --login L.');
-  return values.login;
+  return values.login.trim().toLowerCase(); // logins are lowercase (docs/protocol.md §2)
 }
 
 type RecoveryCodeArgs = v.InferOutput<typeof recoveryCodeSchema> & { resetPassword: boolean };

@@ -103,6 +103,7 @@ export function enrollSchema(cardPattern: RegExp = new RegExp(DEFAULT_CARD_PATTE
       login: v.pipe(
         v.string('Choose a login.'),
         v.trim(),
+        v.toLowerCase(), // one rule on every page and route: a login is stored lowercase (docs/protocol.md §2)
         v.nonEmpty('Choose a login.'),
         v.regex(LOGIN_PATTERN, 'Use 3 to 32 characters: a–z, 0–9, dot, underscore or hyphen, starting with a letter.'),
       ),

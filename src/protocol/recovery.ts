@@ -33,7 +33,7 @@ export const RECOVER_FIELDS = ['login', 'password', 'newPassword', 'code', 'csr'
 // breaking one says nothing about the account.
 export const recoverRequestSchema = v.pipe(
   v.object({
-    login: v.pipe(v.string('Enter your login.'), v.trim(), v.nonEmpty('Enter your login.'), v.maxLength(64, 'Enter your login.')),
+    login: v.pipe(v.string('Enter your login.'), v.trim(), v.toLowerCase(), v.nonEmpty('Enter your login.'), v.maxLength(64, 'Enter your login.')),
     password: v.optional(v.pipe(v.string('Enter your password.'), v.nonEmpty('Enter your password.'), v.maxLength(1024, 'Enter your password.'))),
     newPassword: v.optional(newPassword('Choose a new password.')),
     code: v.pipe(

@@ -9,7 +9,7 @@ export const CHALLENGE_TTL_MS = 120_000;
 
 // The login is not pattern-checked here: an unknown or malformed login must get the same answer
 // as a wrong password (no enumeration), only its size is bounded.
-const login = v.pipe(v.string('Enter your login.'), v.trim(), v.nonEmpty('Enter your login.'), v.maxLength(64, 'Enter your login.'));
+const login = v.pipe(v.string('Enter your login.'), v.trim(), v.toLowerCase(), v.nonEmpty('Enter your login.'), v.maxLength(64, 'Enter your login.'));
 const b64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export const challengeRequestSchema = v.object({ login });

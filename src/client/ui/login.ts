@@ -7,6 +7,7 @@ import { x509 } from '../x509.ts';
 import { ApiError } from './api.ts';
 import { $, $$, must, readFile, setBusy } from './dom.ts';
 import { FormUi, bindRevealButtons, type FieldErrors } from './fields.ts';
+import { lowercaseLogin } from './login-case.ts';
 import { forgetUnlocked, getBackup, resealAll, saveBackup, type StoredBackup } from './keystore.ts';
 import { readKeyFile } from './backup-file.ts';
 import { refusalFor, type Refusal } from './refusals.ts';
@@ -19,6 +20,7 @@ export function initLogin(): void {
   void forgetUnlocked().catch(() => {});
   const form = must<HTMLFormElement>('[data-form="login"]');
   const ui = new FormUi(form, { markValid: false });
+  lowercaseLogin(ui.input('login'));
   bindRevealButtons();
   const keybox = must('[data-keybox]', form);
   const keyText = must('[data-key-text]', form);

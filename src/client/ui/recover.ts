@@ -11,6 +11,7 @@ import { newKeyWithCsr, progressSteps, showIssuedFacts } from './issued.ts';
 import { ApiError, api } from './api.ts';
 import { $, downloadText, must, setBusy } from './dom.ts';
 import { FormUi, bindRevealButtons, repeatError, type FieldErrors } from './fields.ts';
+import { lowercaseLogin } from './login-case.ts';
 import { getBackup, saveBackup } from './keystore.ts';
 import { backupFileName, backupFileText } from './backup-file.ts';
 
@@ -20,6 +21,7 @@ const FORGOTTEN = ['login', 'newPassword', 'confirmPassword', 'code'];
 export function initRecover(): void {
   const form = must<HTMLFormElement>('[data-form="recover"]');
   const ui = new FormUi(form, { markValid: false });
+  lowercaseLogin(ui.input('login'));
   bindRevealButtons();
   const forgot = must<HTMLInputElement>('[data-forgot]', form);
   const newFields = must('[data-new-password]', form);

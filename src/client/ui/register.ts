@@ -9,6 +9,7 @@ import { newKeyWithCsr, progressSteps, showIssuedFacts } from './issued.ts';
 import { ApiError, api } from './api.ts';
 import { $, downloadText, must, setBusy } from './dom.ts';
 import { FormUi, bindRevealButtons, repeatError, type FieldErrors } from './fields.ts';
+import { lowercaseLogin } from './login-case.ts';
 import { saveBackup } from './keystore.ts';
 import { backupFileName, backupFileText } from './backup-file.ts';
 import { signIn } from './signin.ts';
@@ -24,6 +25,7 @@ const CONFLICT_TEXT: Record<string, string> = {
 export function initRegister(): void {
   const form = must<HTMLFormElement>('[data-form="register"]');
   const ui = new FormUi(form);
+  lowercaseLogin(ui.input('login'));
   const schema = enrollSchema(new RegExp(document.body.dataset.cardPattern || '^[0-9]{8}$'));
   bindRevealButtons();
 
@@ -53,7 +55,7 @@ export function initRegister(): void {
     if (!ui.submitCheck(validate(), [...FIELDS])) return;
     setBusy(submit, true);
     progress.hidden = false;
-    const login = ui.value('login').trim();
+    const login = ui.value('login').trim().toLowerCase();
     const password = ui.value('password');
     try {
       const { key, csr, backup } = await newKeyWithCsr(login, password, step);
