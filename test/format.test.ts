@@ -1,8 +1,8 @@
 // How the pages word a session's device (src/web/pages/format.ts): the browser and system someone
-// recognises, from real User-Agent strings.
+// recognises, from real User-Agent strings; and the one way every page writes a moment (localTime).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { activityText, deviceText } from '../src/web/pages/format.ts';
+import { activityText, deviceText, localTime, relativeText, serverTimeText } from '../src/web/pages/format.ts';
 
 describe('deviceText', () => {
   const cases: [string | null, string][] = [
@@ -43,5 +43,50 @@ describe('activityText', () => {
       [{ kind: 'access_recovered', reason: 'password_reset' }, 'Access recovered with a recovery code and a new password', true],
     ];
     for (const [entry, text, alert] of cases) assert.deepEqual(activityText(entry), { text, alert }, JSON.stringify(entry));
+  });
+});
+
+describe('localTime: one format for every moment a page shows', () => {
+  const iso = '2026-11-24T22:12:00.000Z';
+  const tunis = { locale: 'en-GB', timeZone: 'Africa/Tunis' };
+
+  it("writes the clock time in the reader's zone and locale, never with a zone suffix", () => {
+    assert.equal(localTime(iso, 'time', tunis), '23:12');
+    assert.equal(localTime(iso, 'time', { locale: 'en-US', timeZone: 'Africa/Tunis' }), '11:12 PM');
+    assert.equal(localTime(iso, 'time', { locale: 'fr-FR', timeZone: 'UTC' }), '22:12');
+  });
+
+  it("writes the day in the reader's zone: late evening in UTC is already tomorrow in Auckland", () => {
+    assert.equal(localTime(iso, 'date', { locale: 'en-GB', timeZone: 'UTC' }), '24 November 2026');
+    assert.equal(localTime(iso, 'date', { locale: 'en-GB', timeZone: 'Pacific/Auckland' }), '25 November 2026');
+  });
+
+  it('writes both for a full moment (the default), with the same pieces as the two others', () => {
+    const both = localTime(iso, 'datetime', tunis);
+    assert.equal(localTime(iso, undefined, tunis), both);
+    assert.ok(both.includes(localTime(iso, 'date', tunis)) && both.includes(localTime(iso, 'time', tunis)), both);
+    assert.doesNotMatch(both, /UTC|GMT|Z$/);
+  });
+
+  it("uses the reader's own locale and zone when given none", () => {
+    const d = new Date(iso);
+    assert.equal(localTime(iso, 'time'), d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }));
+  });
+
+  it('gives back what it cannot read, rather than "Invalid Date"', () => {
+    assert.equal(localTime('not a time', 'date'), 'not a time');
+    assert.equal(localTime('', 'time'), '');
+  });
+
+  it('the server writes UTC, said so, for pages read without the script', () => {
+    assert.equal(serverTimeText(iso, 'time'), '22:12 UTC');
+    assert.equal(serverTimeText(iso, 'date'), '24 November 2026');
+    assert.match(serverTimeText(iso, 'datetime'), /^24 November 2026.*22:12 UTC$/);
+  });
+
+  it('"5 min ago" wording past a week falls back to the same day format', () => {
+    const now = Date.parse(iso) + 30 * 86_400_000;
+    assert.equal(relativeText(iso, now, { locale: 'en-GB', timeZone: 'UTC' }), '24 November 2026');
+    assert.equal(relativeText(iso, Date.parse(iso) + 5 * 60_000), '5 min ago');
   });
 });

@@ -701,7 +701,7 @@ describe('web interface', { timeout: 180_000 }, () => {
       await carol.page.getByRole('button', { name: 'Log in' }).click();
       await carol.page.getByRole('alert').filter({ hasText: 'This certificate has been revoked.' }).waitFor();
       // Said in the page's words: a date, and the reason chosen in the dialog.
-      await carol.page.getByRole('alert').filter({ hasText: /It was revoked on \d{1,2} [A-Z][a-z]+ \d{4} \(no longer used\)\./ }).waitFor();
+      await carol.page.getByRole('alert').filter({ hasText: /It was revoked on (\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2}, \d{4}) \(no longer used\)\./ }).waitFor();
       await audit(carol.page, 'login-revoked');
       await carol.context.close();
     } finally {

@@ -7,6 +7,8 @@ import { initChat } from './ui/chat.ts';
 import { initCertificate } from './ui/certificate.ts';
 import { initRecover } from './ui/recover.ts';
 import { initAuthority } from './ui/authority.ts';
+import { initPopups } from './ui/popups.ts';
+import { initTimes } from './ui/times.ts';
 
 const PAGES: Record<string, () => void | Promise<void>> = {
   register: initRegister,
@@ -20,6 +22,8 @@ const PAGES: Record<string, () => void | Promise<void>> = {
 
 function start(): void {
   const page = document.body.dataset.page ?? '';
+  initPopups();
+  initTimes();
   if (document.body.dataset.me) initShell();
   void Promise.resolve(PAGES[page]?.()).catch((err: unknown) => console.error('TEKUP_chat page script failed', err));
 }

@@ -4,7 +4,7 @@
 // browser against the root (src/client/proof.ts), and only the signer's certificate goes to the
 // authority, for its standing now — whether it was revoked, and when compared with the message.
 import type { CertificateCheck } from '../../protocol/certificate.ts';
-import { dateText, groupedHex, revocationReasonText, utcText } from '../../web/pages/format.ts';
+import { groupedHex, localTime, revocationReasonText } from '../../web/pages/format.ts';
 import { ProofError, verifyProof, type ProofFailure, type ProofResult } from '../proof.ts';
 import { ApiError, api, getText } from './api.ts';
 import { $, $$, fromTemplate, must, readFile, setBusy } from './dom.ts';
@@ -37,7 +37,7 @@ function judge(proof: ProofResult, standing: CertificateCheck | undefined): Verd
     return { ...base, tone: 'ok', title: `Signed by ${who}`, chip: 'Signature valid', summary: 'The signature is valid and the certificate chains to the TEKUP_chat root. Its revocation status could not be checked just now.' };
   }
   if (standing.status === 'revoked' && standing.revokedAt) {
-    const when = `${dateText(standing.revokedAt)} (${revocationReasonText(standing.revocationReason ?? 'unspecified')})`;
+    const when = `${localTime(standing.revokedAt, 'date')} (${revocationReasonText(standing.revocationReason ?? 'unspecified')})`;
     if (Date.parse(standing.revokedAt) <= Date.parse(proof.message.sentAt)) {
       return {
         ...base,
@@ -56,9 +56,9 @@ function judge(proof: ProofResult, standing: CertificateCheck | undefined): Verd
 
 function statusText(s: CertificateCheck | undefined): string {
   if (!s) return 'unknown (not checked)';
-  if (s.status === 'revoked') return `revoked on ${utcText(s.revokedAt ?? '')}${s.revocationReason ? ` (${revocationReasonText(s.revocationReason)})` : ''}`;
-  if (s.status === 'valid' || s.status === 'expiring') return `valid until ${dateText(s.notAfter)}`;
-  if (s.status === 'expired') return `expired on ${dateText(s.notAfter)}`;
+  if (s.status === 'revoked') return `revoked on ${localTime(s.revokedAt ?? '')}${s.revocationReason ? ` (${revocationReasonText(s.revocationReason)})` : ''}`;
+  if (s.status === 'valid' || s.status === 'expiring') return `valid until ${localTime(s.notAfter, 'date')}`;
+  if (s.status === 'expired') return `expired on ${localTime(s.notAfter, 'date')}`;
   return s.status;
 }
 
@@ -79,7 +79,7 @@ function render(outcome: HTMLElement, v: Verdict): void {
     slot('text').textContent = m.text;
     slot('from').textContent = `@${m.from}`;
     slot('to').textContent = `@${m.to}`;
-    slot('sentAt').textContent = utcText(m.sentAt);
+    slot('sentAt').textContent = localTime(m.sentAt);
     slot('status').textContent = statusText(v.standing);
     slot('serial').textContent = v.proof.signer.serial;
     slot('fingerprint').textContent = groupedHex(v.proof.signer.fingerprint);

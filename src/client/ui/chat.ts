@@ -13,7 +13,7 @@ import { getUnlocked, type UnlockedKey } from './keystore.ts';
 import { certificateBySerial, chainPem, currentCertificate, remember, type KnownCertificate } from './certs.ts';
 import { markRead, me, noteActivity, onMessage, seenBy } from './shell.ts';
 import { certificateFingerprint, changedSincePinned, pin } from './pins.ts';
-import { groupedHex } from '../../web/pages/format.ts';
+import { groupedHex, localTime } from '../../web/pages/format.ts';
 
 const PAGE = 30;
 const NEWEST = '999999999999999';
@@ -89,7 +89,7 @@ function dayLabel(iso: string): string {
   if (d.toDateString() === yesterday.toDateString()) return 'Yesterday';
   return d.toLocaleDateString([], { weekday: 'long', day: 'numeric', month: 'long', year: d.getFullYear() === today.getFullYear() ? undefined : 'numeric' });
 }
-const timeLabel = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+const timeLabel = (iso: string) => localTime(iso, 'time');
 
 class Conversation {
   readonly peer: string;
@@ -294,7 +294,7 @@ class Conversation {
     const time = must<HTMLTimeElement>('.msg-time', li);
     time.dateTime = e.sentAt;
     time.textContent = timeLabel(e.sentAt);
-    time.title = new Date(e.sentAt).toLocaleString();
+    time.title = localTime(e.sentAt);
     const state = must('.msg-state', li);
     if (o.ok) {
       text.textContent = o.text;

@@ -6,7 +6,7 @@ import { generateKey, type KeyPair } from '../keys.ts';
 import { makeCsr } from '../csr.ts';
 import { encryptPrivateKey } from '../backup.ts';
 import { $$, must } from './dom.ts';
-import { dateText, groupedHex } from '../../web/pages/format.ts';
+import { groupedHex, localTime } from '../../web/pages/format.ts';
 
 /**
  * Marks the named step of the form's progress list as under way and the ones before it as done,
@@ -48,5 +48,5 @@ export function showIssuedFacts(panel: HTMLElement, issued: EnrollResponse): voi
   must('[data-done-login]', panel).textContent = `@${issued.login}`;
   must('[data-done-serial]', panel).textContent = issued.serial;
   must('[data-done-fingerprint]', panel).textContent = groupedHex(issued.fingerprint);
-  must('[data-done-expiry]', panel).textContent = dateText(issued.notAfter);
+  must('[data-done-expiry]', panel).textContent = localTime(issued.notAfter, 'date');
 }

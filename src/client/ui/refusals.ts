@@ -1,6 +1,6 @@
 // Plain words for every way a login can be refused (protocol §3), with what to do next.
 import type { ApiError } from './api.ts';
-import { dateText, revocationReasonText } from '../../web/pages/format.ts';
+import { localTime, revocationReasonText } from '../../web/pages/format.ts';
 
 export interface Refusal {
   title: string;
@@ -45,9 +45,9 @@ export function refusalFor(err: ApiError): Refusal {
     const r = BY_REASON[err.reason];
     if (err.reason === 'revoked' && err.revokedAt) {
       const why = err.revocationReason ? ` (${revocationReasonText(err.revocationReason)})` : '';
-      return { ...r, text: `It was revoked on ${dateText(err.revokedAt)}${why}. ${r.text}` };
+      return { ...r, text: `It was revoked on ${localTime(err.revokedAt, 'date')}${why}. ${r.text}` };
     }
-    if (err.reason === 'expired' && err.notAfter) return { ...r, text: `It expired on ${dateText(err.notAfter)}. ${r.text}` };
+    if (err.reason === 'expired' && err.notAfter) return { ...r, text: `It expired on ${localTime(err.notAfter, 'date')}. ${r.text}` };
     // Otherwise the server's sentence carries the specifics; keep it for revoked/expired.
     return err.reason === 'revoked' || err.reason === 'expired' ? { ...r, text: `${err.message} ${r.text}` } : r;
   }

@@ -1,8 +1,8 @@
 // What every signed-in page shares: the event stream (messages, presence, read receipts), unread
-// counts, system notifications, the notice of logins refused since the last one, "5 min ago" times
-// kept fresh, list filters, and logging out.
+// counts, system notifications, the notice of logins refused since the last one, list filters, and
+// logging out.
 import type { Envelope } from '../../protocol/envelope.ts';
-import { deviceText, relativeText } from '../../web/pages/format.ts';
+import { deviceText, localTime, relativeText } from '../../web/pages/format.ts';
 import { LOGIN_NOTICE_KEY } from './signin.ts';
 import { initNotifications, notifyMessage } from './notify.ts';
 import { api } from './api.ts';
@@ -149,19 +149,9 @@ export function renderUnread(): void {
   document.title = total ? `(${total}) ${baseTitle}` : baseTitle;
 }
 
+/** The time for today's last message, else its day: both as every other page writes them. */
 function shortWhen(iso: string): string {
-  const d = new Date(iso);
-  const now = new Date();
-  if (d.toDateString() === now.toDateString()) return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  return d.toLocaleDateString([], { day: 'numeric', month: 'short' });
-}
-
-// ---------- times ----------
-export function refreshTimes(root: ParentNode = document): void {
-  for (const t of $$<HTMLTimeElement>('time[data-relative]', root)) {
-    t.textContent = `${t.dataset.relative ?? ''}${relativeText(t.dateTime)}`;
-    t.title = new Date(t.dateTime).toLocaleString();
-  }
+  return localTime(iso, new Date(iso).toDateString() === new Date().toDateString() ? 'time' : 'date');
 }
 
 // ---------- filters (directory, conversation list) ----------
@@ -304,12 +294,9 @@ export function initShell(): void {
   // Without the counts (the request failed), the stream still counts what arrives from now on.
   void loadUnread().then(connect, () => connect());
   renderUnread();
-  refreshTimes();
-  setInterval(() => refreshTimes(), 30_000);
   bindFilters();
-  // Fragments swapped in by htmx carry server-written times and fresh badges to fill.
+  // Fragments swapped in by htmx carry fresh badges to fill (their times: initTimes).
   document.body.addEventListener('htmx:after:swap', () => {
-    refreshTimes();
     renderUnread();
     for (const input of $$<HTMLInputElement>('input[data-filter]')) if (input.value) applyFilter(input);
   });

@@ -2,9 +2,11 @@
 // where revocations are published (CRL, OCSP) and a form that asks the authority about any
 // certificate. The form is a plain multipart POST that works without script; htmx swaps only the
 // check card, and the browser script moves focus to what it says.
+import type { Child } from 'hono/jsx';
 import type { CertificateCheck } from '../../protocol/certificate.ts';
 import { AppShell, PublicShell, type Viewer } from './Layout.tsx';
-import { dateText, groupedHex, revocationReasonText, utcText } from './format.ts';
+import { groupedHex, revocationReasonText } from './format.ts';
+import { LocalTime } from './Time.tsx';
 import { Icon, type IconName } from './icons.tsx';
 
 export interface CaSummary {
@@ -34,13 +36,9 @@ export interface CheckState {
 function Validity({ from, until }: { from: string; until: string }) {
   return (
     <>
-      <time datetime={from} title={utcText(from)}>
-        {dateText(from)}
-      </time>
+      <LocalTime iso={from} style="date" />
       {' – '}
-      <time datetime={until} title={utcText(until)}>
-        {dateText(until)}
-      </time>
+      <LocalTime iso={until} style="date" />
     </>
   );
 }
@@ -111,7 +109,7 @@ const STATUS_WORDS: Record<string, [string, IconName, string]> = {
   unknown: ['warn', 'shieldAlert', 'Not a user certificate'],
 };
 
-function verdict(r: CertificateCheck): { title: string; text: string } {
+function verdict(r: CertificateCheck): { title: string; text: Child } {
   if (r.status === 'authority') {
     return r.role === 'root'
       ? { title: 'This is the TEKUP_chat root certificate', text: 'The trust anchor itself. Its fingerprint must equal the one shown above.' }
@@ -134,18 +132,45 @@ function verdict(r: CertificateCheck): { title: string; text: string } {
     case 'revoked':
       return {
         title: 'Revoked: do not rely on it',
-        text: `Issued by TEKUP_chat to ${who}, then revoked on ${dateText(r.revokedAt ?? '')}${r.revocationReason ? ` (${revocationReasonText(r.revocationReason)})` : ''}. Signatures made with it after that are not valid.`,
+        text: (
+          <>
+            {`Issued by TEKUP_chat to ${who}, then revoked on `}
+            <LocalTime iso={r.revokedAt ?? ''} style="date" />
+            {`${r.revocationReason ? ` (${revocationReasonText(r.revocationReason)})` : ''}. Signatures made with it after that are not valid.`}
+          </>
+        ),
       };
     case 'expired':
-      return { title: 'Expired', text: `Issued by TEKUP_chat to ${who}; it expired on ${dateText(r.notAfter)} and can no longer be used.` };
+      return {
+        title: 'Expired',
+        text: (
+          <>
+            {`Issued by TEKUP_chat to ${who}; it expired on `}
+            <LocalTime iso={r.notAfter} style="date" />
+            {' and can no longer be used.'}
+          </>
+        ),
+      };
     case 'not_yet_valid':
-      return { title: 'Not valid yet', text: `Issued by TEKUP_chat to ${who}; it becomes valid on ${dateText(r.notBefore)}.` };
+      return {
+        title: 'Not valid yet',
+        text: (
+          <>
+            {`Issued by TEKUP_chat to ${who}; it becomes valid on `}
+            <LocalTime iso={r.notBefore} style="date" />.
+          </>
+        ),
+      };
     default:
       return {
         title: `Issued by TEKUP_chat to ${r.name}`,
-        text: `@${r.login}${r.email ? ` · ${r.email}` : ''} · valid until ${dateText(r.notAfter)} (${Math.max(0, r.daysLeft)} day${r.daysLeft === 1 ? '' : 's'} left). ${
-          r.current ? 'It is their current certificate.' : 'They have a newer certificate since.'
-        }`,
+        text: (
+          <>
+            {`@${r.login}${r.email ? ` · ${r.email}` : ''} · valid until `}
+            <LocalTime iso={r.notAfter} style="date" />
+            {` (${Math.max(0, r.daysLeft)} day${r.daysLeft === 1 ? '' : 's'} left). ${r.current ? 'It is their current certificate.' : 'They have a newer certificate since.'}`}
+          </>
+        ),
       };
   }
 }
@@ -388,13 +413,13 @@ export function AuthorityPage({ viewer, view, check }: { viewer?: Viewer; view: 
           <div>
             <dt>Published</dt>
             <dd>
-              <time datetime={view.crl.thisUpdate}>{utcText(view.crl.thisUpdate)}</time>
+              <LocalTime iso={view.crl.thisUpdate} />
             </dd>
           </div>
           <div>
             <dt>Next update by</dt>
             <dd>
-              <time datetime={view.crl.nextUpdate}>{utcText(view.crl.nextUpdate)}</time>
+              <LocalTime iso={view.crl.nextUpdate} />
             </dd>
           </div>
           <div class="facts-wide">
@@ -434,7 +459,7 @@ export function AuthorityPage({ viewer, view, check }: { viewer?: Viewer; view: 
                   <tr data-revoked-serial={r.serial}>
                     <td class="mono">{r.serial}</td>
                     <td>
-                      <time datetime={r.revokedAt}>{utcText(r.revokedAt)}</time>
+                      <LocalTime iso={r.revokedAt} />
                     </td>
                     <td>{revocationReasonText(r.reason)}</td>
                   </tr>

@@ -5,7 +5,8 @@
 import type { Child } from 'hono/jsx';
 import type { CertificateStanding } from '../../pki/status.ts';
 import { AppShell, type Viewer } from './Layout.tsx';
-import { activityText, dateText, deviceText, groupedHex, revocationReasonText, utcText } from './format.ts';
+import { activityText, deviceText, groupedHex, revocationReasonText } from './format.ts';
+import { LocalTime, timeLabel } from './Time.tsx';
 import type { SessionSummary } from '../../protocol/session.ts';
 import type { ActivityEntry } from '../../protocol/account.ts';
 import { TimeAgo } from './Directory.tsx';
@@ -71,9 +72,15 @@ export function CertificatePanel({ view, now }: { view: CertificateView; now: nu
         <div class="callout callout-warning" role="status">
           <Icon name="alert" />
           <p>
-            {s.status === 'expired'
-              ? 'This certificate has expired: renew it to keep logging in and sending messages.'
-              : `This certificate expires on ${dateText(s.notAfter)}. Renew it now: you get a new key and a new certificate, and keep your account and messages.`}
+            {s.status === 'expired' ? (
+              'This certificate has expired: renew it to keep logging in and sending messages.'
+            ) : (
+              <>
+                {'This certificate expires on '}
+                <LocalTime iso={s.notAfter} style="date" />
+                {'. Renew it now: you get a new key and a new certificate, and keep your account and messages.'}
+              </>
+            )}
           </p>
         </div>
       ) : null}
@@ -89,17 +96,13 @@ export function CertificatePanel({ view, now }: { view: CertificateView; now: nu
         <div>
           <dt>Valid from</dt>
           <dd>
-            <time datetime={s.notBefore} title={utcText(s.notBefore)}>
-              {dateText(s.notBefore)}
-            </time>
+            <LocalTime iso={s.notBefore} style="date" />
           </dd>
         </div>
         <div>
           <dt>Valid until</dt>
           <dd>
-            <time datetime={s.notAfter} title={utcText(s.notAfter)}>
-              {dateText(s.notAfter)}
-            </time>
+            <LocalTime iso={s.notAfter} style="date" />
             {s.status === 'valid' || s.status === 'expiring' ? <span class="muted">{` · ${Math.max(0, s.daysLeft)} days left`}</span> : null}
           </dd>
         </div>
@@ -130,7 +133,11 @@ export function CertificatePanel({ view, now }: { view: CertificateView; now: nu
               .map((h) => (
                 <li>
                   <code class="mono">{h.serial}</code>
-                  <span class="muted">{`${dateText(h.notBefore)} – ${dateText(h.notAfter)}`}</span>
+                  <span class="muted">
+                    <LocalTime iso={h.notBefore} style="date" />
+                    {' – '}
+                    <LocalTime iso={h.notAfter} style="date" />
+                  </span>
                   <StatusChip s={h} />
                   {h.revokedAt ? <TimeAgo iso={h.revokedAt} prefix="revoked " /> : null}
                 </li>
@@ -172,11 +179,14 @@ function Sessions({ sessions }: { sessions: SessionSummary[] }) {
               </p>
               <p class="muted small">
                 <TimeAgo iso={s.createdAt} prefix="Logged in " />
-                {` · ends ${utcText(s.expiresAt)}`}
+                {' · ends '}
+                <LocalTime iso={s.expiresAt} />
               </p>
             </div>
             {s.current ? null : (
-              <button type="button" class="btn btn-secondary btn-sm" data-action="end-session" data-session-id={s.id} aria-label={`Log out ${deviceText(s.userAgent)}, logged in ${utcText(s.createdAt)}`}>
+              <button type="button" class="btn btn-secondary btn-sm" data-action="end-session" data-session-id={s.id}
+                {...timeLabel(`Log out ${deviceText(s.userAgent)}, logged in {time}`, s.createdAt)}
+              >
                 Log out
               </button>
             )}

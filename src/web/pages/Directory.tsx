@@ -3,13 +3,15 @@
 // when the event stream reports a presence change.
 import type { UserEntry } from '../../protocol/session.ts';
 import { AppShell, Avatar, type Viewer } from './Layout.tsx';
-import { groupedHex, relativeText, utcText } from './format.ts';
+import { groupedHex, relativeText, serverTimeText } from './format.ts';
 import { Icon } from './icons.tsx';
+
+const SERVER_TIME = { locale: 'en-GB', timeZone: 'UTC' };
 
 export function TimeAgo({ iso, prefix }: { iso: string; prefix?: string }) {
   return (
-    <time datetime={iso} data-relative={prefix ?? ''} title={utcText(iso)}>
-      {`${prefix ?? ''}${relativeText(iso)}`}
+    <time datetime={iso} data-relative={prefix ?? ''} title={serverTimeText(iso, 'datetime')}>
+      {`${prefix ?? ''}${relativeText(iso, Date.now(), SERVER_TIME)}`}
     </time>
   );
 }

@@ -1,17 +1,46 @@
-// Text the pages show for times and fingerprints. Times are rendered in UTC on the server (it does
-// not know the reader's zone) inside <time datetime>, and the browser script rewrites them in the
-// reader's own words ("5 min ago", local date). No Node imports: the browser script bundles this
+// Text the pages show for times and fingerprints. No Node imports: the browser script bundles this
 // module too, so both sides word times the same way.
+//
+// Times: one format everywhere, the reader's own locale and time zone (localTime). The server does
+// not know the reader's zone, so it writes <time datetime data-local> with a UTC fallback for pages
+// read without the script, and the browser rewrites every such element with localTime.
 export function utcText(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
 }
 
-export function dateText(iso: string): string {
+/** How much of a moment to show: the clock time, the day, or both. */
+export type TimeStyle = 'time' | 'date' | 'datetime';
+
+export interface TimeOptions {
+  /** A BCP 47 locale; the reader's own when absent. */
+  locale?: string;
+  /** An IANA zone; the reader's own when absent. */
+  timeZone?: string;
+}
+
+const CLOCK: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
+const DAY: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'long', year: 'numeric' };
+
+/**
+ * The one way a moment is written on every page (chats, sessions, security activity, certificate
+ * validity): "10:12", "24 November 2026" or "24 November 2026, 10:12", in the reader's locale and
+ * time zone unless told otherwise. Never a zone suffix: it is always the reader's own time.
+ */
+export function localTime(iso: string, style: TimeStyle = 'datetime', o: TimeOptions = {}): string {
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  if (!iso || Number.isNaN(d.getTime())) return iso;
+  const zone = o.timeZone ? { timeZone: o.timeZone } : {};
+  if (style === 'time') return d.toLocaleTimeString(o.locale, { ...CLOCK, ...zone });
+  if (style === 'date') return d.toLocaleDateString(o.locale, { ...DAY, ...zone });
+  return d.toLocaleString(o.locale, { ...DAY, ...CLOCK, ...zone });
+}
+
+/** What the server writes inside <time data-local> before the browser rewrites it in local time. */
+export function serverTimeText(iso: string, style: TimeStyle): string {
+  const utc = localTime(iso, style, { locale: 'en-GB', timeZone: 'UTC' });
+  return style === 'date' ? utc : `${utc} UTC`;
 }
 
 /** A SHA-256 fingerprint in groups of four hex digits, easier to compare aloud. */
@@ -19,8 +48,8 @@ export function groupedHex(hex: string): string {
   return (hex.match(/.{1,4}/g) ?? []).join(' ');
 }
 
-/** "5 min ago"-style wording. */
-export function relativeText(iso: string, now: number = Date.now()): string {
+/** "5 min ago"-style wording; past a week, the day as localTime writes it. */
+export function relativeText(iso: string, now: number = Date.now(), o?: TimeOptions): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return '';
   const s = Math.round((now - t) / 1000);
@@ -32,7 +61,7 @@ export function relativeText(iso: string, now: number = Date.now()): string {
   const d = Math.round(h / 24);
   if (d === 1) return 'yesterday';
   if (d < 7) return `${d} days ago`;
-  return dateText(iso);
+  return o ? localTime(iso, 'date', o) : localTime(iso, 'date');
 }
 
 const REVOCATION_REASONS: Record<string, string> = {

@@ -1,0 +1,25 @@
+// A moment on a server-rendered page. The server cannot know the reader's time zone, so it writes
+// the moment in UTC as a fallback and marks it; the browser script (refreshTimes in
+// src/client/ui/times.ts) rewrites every marked <time> with localTime, the one format all pages use.
+import { serverTimeText, type TimeStyle } from './format.ts';
+
+export function LocalTime({ iso, style = 'datetime' }: { iso: string; style?: TimeStyle }) {
+  return (
+    <time datetime={iso} data-local={style}>
+      {serverTimeText(iso, style)}
+    </time>
+  );
+}
+
+/**
+ * An aria-label that names a moment: `template` holds `{time}`, written in UTC here and in local
+ * time by the browser script, like a <LocalTime>.
+ */
+export function timeLabel(template: string, iso: string, style: TimeStyle = 'datetime'): Record<string, string> {
+  return {
+    'aria-label': template.replace('{time}', serverTimeText(iso, style)),
+    'data-local-label': template,
+    'data-local-iso': iso,
+    'data-local-style': style,
+  };
+}
