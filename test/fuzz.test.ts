@@ -5,7 +5,8 @@
 // the server healthy.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { startServer, type Running } from './helpers/server.ts';
 import { makeCsr } from './helpers/openssl.ts';
@@ -392,6 +393,71 @@ describe('oversized and deeply nested bodies', () => {
       await alive();
     });
   }
+
+  /**
+   * As a careful client does it: send everything it can, stop writing if the connection says no
+   * (EPIPE, ECONNRESET), and read whatever answer came back. Only a server that answers and then
+   * lets the sender finish keeps that answer from being reset away.
+   */
+  function rawPost(path: string, body: string, chunked: boolean): Promise<{ status: number; text: string }> {
+    const url = new URL(server.url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname);
+      const got: Buffer[] = [];
+      socket.on('data', (d: Buffer) => got.push(d));
+      socket.on('error', () => {}); // how the write ended; the answer is what counts
+      socket.on('close', () => {
+        const raw = Buffer.concat(got).toString('utf8');
+        const m = /^HTTP\/1\.1 (\d{3})[^\r]*\r\n[\s\S]*?\r\n\r\n([\s\S]*)$/.exec(raw);
+        if (!m) reject(new Error(`no answer read: ${JSON.stringify(raw.slice(0, 200))}`));
+        else resolve({ status: Number(m[1]), text: m[2] });
+      });
+      const head = `POST ${path} HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/json\r\nconnection: close\r\n${chunked ? 'transfer-encoding: chunked' : `content-length: ${Buffer.byteLength(body)}`}\r\n\r\n`;
+      socket.write(head);
+      const data = Buffer.from(body);
+      for (let i = 0; i < data.length && !socket.destroyed; i += 16 * 1024) {
+        const part = data.subarray(i, i + 16 * 1024);
+        socket.write(chunked ? Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]) : part);
+      }
+      if (!socket.destroyed) socket.end(chunked ? '0\r\n\r\n' : '');
+    });
+  }
+
+  it('answers 413 to a 1 MiB body and lets the client finish sending, so the answer is never reset away (50 times each way)', { timeout: 120_000 }, async () => {
+    const big = JSON.stringify({ login: 'x'.repeat(MIB) });
+    for (const chunked of [false, true]) {
+      for (let i = 0; i < 50; i++) {
+        const a = await rawPost('/api/v1/enroll', big, chunked);
+        assert.equal(a.status, 413, `${chunked ? 'chunked' : 'with length'} #${i}: ${a.text.slice(0, 200)}`);
+        assert.match(a.text, /payload_too_large/);
+      }
+    }
+    await alive();
+  });
+
+  it('keeps a keep-alive connection usable after a 413 with a declared length', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const ask = (body: string) =>
+        new Promise<{ status: number; port: number }>((resolve, reject) => {
+          const req = request(new URL(`${server.url}/api/v1/session/challenge`), { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+            const port = res.socket.localPort ?? 0;
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, port }));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      const refused = await ask(JSON.stringify({ login: 'x'.repeat(200_000) }));
+      assert.equal(refused.status, 413);
+      const next = await ask(JSON.stringify({ login: 'someone' }));
+      assert.equal(next.status, 200);
+      assert.ok(refused.port > 0);
+      assert.equal(next.port, refused.port, 'the same connection served the next request');
+    } finally {
+      agent.destroy();
+    }
+  });
 
   it('refuses 100,000 levels of [ (413: over the size limit before any parsing)', { timeout: 60_000 }, async () => {
     for (const path of jsonRoutes) {

@@ -63,6 +63,7 @@ describe('request bodies', () => {
     const { req, answer } = chunkedPost('/api/v1/messages', { authorization: `Bearer ${me.token}` });
     req.on('error', () => {}); // the server may close once it has answered
     for (let i = 0; i < 8; i++) req.write('x'.repeat(16 * 1024));
+    req.end();
     const res = await answer;
     assert.equal(res.statusCode, 413);
     assert.equal(JSON.parse(await readAll(res)).error, 'payload_too_large');

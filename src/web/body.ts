@@ -8,13 +8,54 @@ import { DomainError } from '../protocol/errors.ts';
 import { requestHeader } from './request-header.ts';
 
 export const MAX_BODY = 64 * 1024;
+/**
+ * How much of a refused body is still read (and thrown away) so the client can finish sending and
+ * then read the 413. Closing with bytes unread makes the kernel reset the connection, and a reset
+ * discards the answer the client had not read yet: it saw EPIPE or ECONNRESET instead (issue 17).
+ */
+export const DRAIN_MAX = 4 * 1024 * 1024;
 
-/** 413; the rest of the body stays unread, so the connection is closed after the answer. */
-export function tooLarge(c: Context): never {
-  // A keep-alive client's next request on this connection would wait behind the unread bytes
-  // until the server gave up and reset it, and be lost. Closing it makes the client reconnect.
-  c.header('connection', 'close');
+/**
+ * 413. `drained`: the whole body was read (and thrown away), so the connection can carry the next
+ * request; otherwise it is closed after the answer, which the sender of such a body has to accept.
+ */
+export function tooLarge(c: Context, drained: boolean): never {
+  if (!drained) c.header('connection', 'close');
   throw new DomainError('payload_too_large', `The request body is larger than ${MAX_BODY / 1024} KiB.`);
+}
+
+/**
+ * The 413 for a body whose declared length is over the limit, once up to DRAIN_MAX of it was read:
+ * the sender may have asked for the connection to be closed after the answer, and even then no
+ * unread byte may be left behind to reset it.
+ */
+export async function refuseDeclared(c: Context, declared: number): Promise<never> {
+  const body = declared <= DRAIN_MAX ? c.req.raw.body : null;
+  tooLarge(c, body ? await drain(body.getReader()) : false);
+}
+
+/** How long a refused body may take to arrive before the connection is closed on it. */
+export const DRAIN_MS = 5_000;
+
+/** Reads and discards up to DRAIN_MAX more bytes for up to DRAIN_MS; whether the body ended within them. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, DRAIN_MS, false)));
+  const read = (async () => {
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return true;
+      size += value.length;
+      if (size > DRAIN_MAX) return false;
+    }
+  })().catch(() => false);
+  try {
+    return await Promise.race([read, late]);
+  } finally {
+    clearTimeout(timer);
+    reader.cancel().catch(() => {});
+  }
 }
 
 const cutShort = () => new DomainError('malformed', 'The request body ended before it was complete.');
@@ -46,7 +87,7 @@ export async function readBytes(c: Context): Promise<Uint8Array<ArrayBuffer>> {
       }
       if (chunk.done) break;
       size += chunk.value.length;
-      if (size > MAX_BODY) tooLarge(c);
+      if (size > MAX_BODY) tooLarge(c, await drain(reader));
       parts.push(chunk.value);
     }
   } finally {

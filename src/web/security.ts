@@ -4,7 +4,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import type { ServerResponse } from 'node:http';
 import { secureHeaders } from 'hono/secure-headers';
 import { csrf } from 'hono/csrf';
-import { MAX_BODY, tooLarge } from './body.ts';
+import { MAX_BODY, refuseDeclared } from './body.ts';
 import { requestHeader } from './request-header.ts';
 
 export { MAX_BODY };
@@ -76,13 +76,15 @@ export function csrfGuard(publicUrl: string): MiddlewareHandler {
 
 /**
  * Refuses a body whose declared length is over the limit before any route runs: the header is all
- * there is to check, since Node's parser never reads past it. A chunked body has no length to
+ * there is to check, since Node's parser never reads past it (the refused body is only drained). A chunked body has no length to
  * check up front; the route's own read (src/web/body.ts) counts it, once the route knows the caller
  * may send one.
  */
 export const limitBody = (): MiddlewareHandler => async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
   const declared = requestHeader(c, 'content-length');
-  if (declared !== undefined && requestHeader(c, 'transfer-encoding') === undefined && /^\d{1,15}$/.test(declared) && Number(declared) > MAX_BODY) tooLarge(c);
+  if (declared !== undefined && requestHeader(c, 'transfer-encoding') === undefined && /^\d{1,15}$/.test(declared) && Number(declared) > MAX_BODY) {
+    return refuseDeclared(c, Number(declared));
+  }
   return next();
 };
