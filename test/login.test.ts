@@ -82,7 +82,9 @@ describe('the happy path', () => {
     assert.equal(byBearer.status, 200);
     const users = (await byBearer.json()) as any[];
     const me = users.find((u) => u.login === alice.login);
-    assert.deepEqual(Object.keys(me).sort(), ['fingerprint', 'firstName', 'lastName', 'lastSeen', 'login', 'online']);
+    // The §4 fields, then the certificate's standing (an extension, docs/protocol.md).
+    assert.deepEqual(Object.keys(me).sort(), ['certificateStatus', 'fingerprint', 'firstName', 'lastName', 'lastSeen', 'login', 'notAfter', 'online']);
+    assert.equal(me.certificateStatus, 'valid');
     assert.equal(me.fingerprint, alice.fingerprint);
     assert.ok(users.some((u) => u.login === bob.login));
     const cookieValue = cookie.split(';')[0];

@@ -556,16 +556,17 @@ describe('web interface', { timeout: 180_000 }, () => {
     await seesVerified(alice, 'Typed without a mouse.');
   });
 
-  it('a message that cannot be sent says so, and Retry sends it', async () => {
+  it('a message that cannot be sent yet (offline) waits, and goes by itself when the connection returns', async () => {
     await alice.context.setOffline(true);
     await send(alice, 'Sent from a tunnel.');
     const bubble = alice.page.locator('.msg', { hasText: 'Sent from a tunnel.' });
-    await bubble.getByText('Not sent: you are offline.').waitFor();
+    await bubble.getByText('Waiting for connection').waitFor();
+    await alice.page.locator('[data-connection]', { hasText: 'You are offline' }).waitFor();
     await audit(alice.page, 'chat-not-sent');
     await alice.context.setOffline(false);
-    await bubble.getByRole('button', { name: 'Retry' }).click();
     await seesVerified(alice, 'Sent from a tunnel.');
     await seesVerified(bob, 'Sent from a tunnel.');
+    await alice.page.locator('[data-connection]').waitFor({ state: 'hidden' });
   });
 
   it('history comes in pages: the newest first, earlier ones on demand', async () => {

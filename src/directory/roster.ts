@@ -1,5 +1,6 @@
 // The directory as users see it (protocol §4): everyone registered, who is online, last seen, and
-// the fingerprint of their current certificate.
+// the fingerprint of their current certificate, with its standing (revoked, expired…) so no page
+// offers to write to someone no message can be encrypted for.
 import { createHash } from 'node:crypto';
 import type { UserEntry } from '../protocol/session.ts';
 import type { Presence } from '../chat/presence.ts';
@@ -28,14 +29,23 @@ export class Roster {
   /** Online users first, then by login. */
   async list(): Promise<UserEntry[]> {
     const seen = this.presence.lastSeenAll();
-    const users = (await this.directory.list()).map((u) => ({
-      login: u.login,
-      firstName: u.firstName,
-      lastName: u.lastName,
-      online: this.presence.isOnline(u.login),
-      lastSeen: seen.get(u.login) ?? null,
-      fingerprint: fingerprintOf(u),
-    }));
+    const now = this.now();
+    const users = (await this.directory.list()).map((u): UserEntry => {
+      const fingerprint = fingerprintOf(u);
+      const record = this.records.byFingerprint(fingerprint);
+      const s = record ? standing(record, now) : undefined;
+      return {
+        login: u.login,
+        firstName: u.firstName,
+        lastName: u.lastName,
+        online: this.presence.isOnline(u.login),
+        lastSeen: seen.get(u.login) ?? null,
+        fingerprint,
+        certificateStatus: s?.status ?? 'unknown',
+        ...(s ? { notAfter: s.notAfter } : {}),
+        ...(s?.revokedAt ? { revokedAt: s.revokedAt, revocationReason: s.revocationReason ?? 'unspecified' } : {}),
+      };
+    });
     return users.sort((a, b) => Number(b.online) - Number(a.online) || a.login.localeCompare(b.login));
   }
 

@@ -62,6 +62,17 @@ export interface UserEntry {
   online: boolean;
   lastSeen: string | null;
   fingerprint: string;
+  /**
+   * An extension of §4 (docs/protocol.md): the standing of that certificate, so every page can say
+   * when someone cannot be written to. `unknown` when the CA has no record of it.
+   */
+  certificateStatus: 'valid' | 'expiring' | 'expired' | 'revoked' | 'not_yet_valid' | 'unknown';
+  notAfter?: string;
+  revokedAt?: string;
+  revocationReason?: string;
 }
+
+/** Whether messages can be encrypted for this person: their current certificate is in force. */
+export const canReceive = (u: Pick<UserEntry, 'certificateStatus'>): boolean => u.certificateStatus === 'valid' || u.certificateStatus === 'expiring';
 
 export { LOGIN_PATTERN };

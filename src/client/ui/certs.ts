@@ -10,6 +10,7 @@ export interface KnownCertificate {
   serial: string;
   login: string;
   status: string;
+  revokedAt?: string;
   revocationReason?: string;
   notAfter: string;
   cert: x509.X509Certificate;
@@ -20,6 +21,7 @@ interface CertificateJson {
   serial: string;
   status: string;
   notAfter: string;
+  revokedAt?: string;
   revocationReason?: string;
   certificate: string;
   login?: string;
@@ -58,7 +60,7 @@ async function accept(json: CertificateJson, expectedLogin?: string): Promise<Kn
   if (!signed) throw new CertificateProblem('The certificate for this sender was not issued by TEKUP_chat.');
   const login = certificateLogin(cert) ?? '';
   if (expectedLogin && login !== expectedLogin) throw new CertificateProblem(`The certificate is issued to ${login || 'nobody'}, not to ${expectedLogin}.`);
-  return { serial: cert.serialNumber.toLowerCase(), login, status: json.status, revocationReason: json.revocationReason, notAfter: json.notAfter, cert };
+  return { serial: cert.serialNumber.toLowerCase(), login, status: json.status, revokedAt: json.revokedAt, revocationReason: json.revocationReason, notAfter: json.notAfter, cert };
 }
 
 /** Someone's current certificate, with the public keys to encrypt for them. */

@@ -13,9 +13,12 @@ import { getUnlocked, type UnlockedKey } from './keystore.ts';
 import { certificateBySerial, chainPem, currentCertificate, remember, type KnownCertificate } from './certs.ts';
 import { markRead, me, noteActivity, onMessage, seenBy } from './shell.ts';
 import { certificateFingerprint, changedSincePinned, pin } from './pins.ts';
-import { groupedHex, localTime } from '../../web/pages/format.ts';
+import { groupedHex, localTime, revocationReasonText } from '../../web/pages/format.ts';
+import { linkify } from './linkify.ts';
 
 const PAGE = 30;
+/** A waiting message older than this is signed again with a fresh sentAt (the server allows 5 min). */
+const STALE_MS = 4 * 60_000;
 const NEWEST = '999999999999999';
 
 interface HistoryPage {
@@ -26,7 +29,36 @@ interface HistoryPage {
   more: boolean;
 }
 
-type Opened = { ok: true; text: string; message: OpenedMessage } | { ok: false; reason: string; detail?: string };
+/**
+ * `since`: the sender's certificate was revoked or expired after the message was signed. The
+ * signature held when it was made, but the reader is told, and the badge is not green.
+ */
+type Opened = { ok: true; text: string; message: OpenedMessage; since?: string } | { ok: false; reason: string; detail?: string };
+
+/** How far a sender's clock may be off: the server refuses a sentAt further from its own (§5). */
+const CLOCK_WINDOW_MS = 5 * 60_000;
+const after = (sentAt: string, moment: string) => Date.parse(sentAt) > Date.parse(moment) + CLOCK_WINDOW_MS;
+
+/**
+ * What the sender's certificate's standing means for a message it signed at `sentAt`: a refusal
+ * when its key was stolen (then any time may be forged) or when the message claims a time the
+ * certificate was no longer in force (beyond the clock window); a caution when it was revoked
+ * since for a reason that matters. Replaced by a renewal, or expired since, is the ordinary life
+ * of a certificate: the signature held when it was made, and the message is verified.
+ */
+function senderStanding(sender: KnownCertificate, sentAt: string): { refuse: string } | { since: string } | undefined {
+  if (sender.status === 'revoked') {
+    const why = revocationReasonText(sender.revocationReason ?? 'unspecified');
+    const when = sender.revokedAt ? localTime(sender.revokedAt) : 'an unknown date';
+    if (sender.revocationReason === 'keyCompromise') return { refuse: `The sender's certificate was revoked because its key was compromised: anyone could have written this.` };
+    if (!sender.revokedAt || after(sentAt, sender.revokedAt)) return { refuse: `It was signed with a certificate already revoked (on ${when}, ${why}).` };
+    if (sender.revocationReason !== 'superseded') return { since: `The sender's certificate was revoked after this message was signed: on ${when} (${why}).` };
+  }
+  if (sender.status === 'expired' && after(sentAt, sender.notAfter)) {
+    return { refuse: `It was signed with a certificate that had expired (on ${localTime(sender.notAfter, 'date')}).` };
+  }
+  return undefined;
+}
 
 /** What each failed check means for the reader; the check's own wording follows as the detail. */
 const FAILURE_TEXT: Record<OpenFailure, string> = {
@@ -49,15 +81,14 @@ async function openOne(envelope: Envelope): Promise<Opened> {
   if (!unlocked) return { ok: false, reason: 'Your key is locked in this browser.' };
   try {
     const sender = await certificateBySerial(envelope.cert, envelope.from);
-    if (sender.status === 'revoked' && sender.revocationReason === 'keyCompromise') {
-      return { ok: false, reason: `The sender's certificate was revoked because its key was compromised: anyone could have written this.` };
-    }
+    const stand = senderStanding(sender, envelope.sentAt);
+    if (stand && 'refuse' in stand) return { ok: false, reason: stand.refuse };
     // The current key first; then the keys of certificates renewed since, for older messages.
     const keys = [unlocked.keys.decrypt, ...(unlocked.previousDecrypt ?? [])];
     for (const [i, myDecryptKey] of keys.entries()) {
       try {
         const opened = await openEnvelope(envelope, { myLogin: unlocked.login, myDecryptKey, senderCertificate: sender.cert });
-        return { ok: true, text: opened.text, message: opened };
+        return { ok: true, text: opened.text, message: opened, ...(stand ? { since: stand.since } : {}) };
       } catch (err) {
         if (!(err instanceof KeyUnwrapError) || i === keys.length - 1) throw err;
       }
@@ -106,6 +137,9 @@ class Conversation {
   /** The seq of the newest message shown: the read mark this page reports. */
   private newest = 0;
   private readonly items = new Map<string, HTMLLIElement>();
+  /** One's own messages not sent yet for want of a connection, oldest first. */
+  private waiting: HTMLLIElement[] = [];
+  private flushing = false;
 
   constructor(section: HTMLElement) {
     this.section = section;
@@ -165,7 +199,7 @@ class Conversation {
     if (!upTo) return;
     let mine: HTMLLIElement | undefined;
     for (const m of $$<HTMLLIElement>('.msg', this.list)) {
-      if (m.classList.contains('is-mine') && !m.classList.contains('is-pending') && !m.classList.contains('is-failed')) mine = m;
+      if (m.classList.contains('is-mine') && !m.classList.contains('is-pending') && !m.classList.contains('is-waiting') && !m.classList.contains('is-failed')) mine = m;
       if (m === upTo) break;
     }
     if (!mine || $('[data-seen]', mine)) return;
@@ -266,7 +300,12 @@ class Conversation {
 
   /** Called for live messages of this conversation from the event stream (seq: the event id). */
   async receive(envelope: Envelope, seq: number): Promise<void> {
-    if (this.items.has(envelope.id)) return;
+    const known = this.items.get(envelope.id);
+    if (known) {
+      // An attempt whose answer was lost did arrive: the stream says so before the next attempt.
+      if (known.classList.contains('is-waiting') && envelope.from === me()) await this.sent(known, envelope);
+      return;
+    }
     const stick = this.nearEnd() || envelope.from === me();
     await this.addAll([envelope], true);
     this.updateEmpty();
@@ -297,8 +336,15 @@ class Conversation {
     time.title = localTime(e.sentAt);
     const state = must('.msg-state', li);
     if (o.ok) {
-      text.textContent = o.text;
-      state.append(fromTemplate('tpl-verified'));
+      text.replaceChildren(...linkify(o.text));
+      if (o.since) {
+        const badge = fromTemplate('tpl-verified-since');
+        badge.title = o.since;
+        must('[data-since-text]', badge).textContent = o.since;
+        state.append(badge);
+      } else {
+        state.append(fromTemplate('tpl-verified'));
+      }
       li.classList.add('is-verified');
       if (!mine) {
         const proof = fromTemplate<HTMLButtonElement>('tpl-proof');
@@ -312,7 +358,7 @@ class Conversation {
       text.replaceWith(warning);
     }
     const who = mine ? 'You' : e.from;
-    bubble.setAttribute('aria-label', `${who}, ${time.title}${o.ok ? ', verified' : ', not verified'}`);
+    bubble.setAttribute('aria-label', `${who}, ${time.title}${o.ok ? (o.since ? ', verified, certificate no longer in force' : ', verified') : ', not verified'}`);
     this.items.set(e.id, li);
     return li;
   }
@@ -357,30 +403,95 @@ class Conversation {
     this.input.focus();
   }
 
+  /**
+   * A new message: its bubble at once, then sent. Written while offline (or behind others still
+   * waiting), it waits in order and goes when the connection returns (flush).
+   */
   private async send(text: string): Promise<void> {
     await this.ready;
     if (!unlocked || !myKeys || !this.peerCert?.keys) return;
+    const li = this.pendingBubble(text);
+    if (!navigator.onLine || this.waiting.length) {
+      this.wait(li);
+      void this.flush();
+      return;
+    }
+    if ((await this.deliver(li)) === 'waiting') this.wait(li);
+  }
+
+  private pendingBubble(text: string): HTMLLIElement {
     const id = crypto.randomUUID();
-    const sentAt = new Date();
-    // The bubble appears at once, marked as sending.
     const li = fromTemplate<HTMLLIElement>('tpl-message');
     li.dataset.id = id;
-    li.dataset.at = sentAt.toISOString();
-    li.dataset.from = unlocked.login;
+    li.dataset.from = me();
     li.dataset.text = text;
     li.classList.add('is-mine', 'is-pending');
-    must('.msg-text', li).textContent = text;
-    const time = must<HTMLTimeElement>('.msg-time', li);
-    time.dateTime = li.dataset.at;
-    time.textContent = timeLabel(li.dataset.at);
-    const state = must('.msg-state', li);
-    state.replaceChildren(fromTemplate('tpl-sending'));
+    must('.msg-text', li).replaceChildren(...linkify(text));
+    this.stamp(li, new Date().toISOString());
+    must('.msg-state', li).replaceChildren(fromTemplate('tpl-sending'));
     this.items.set(id, li);
     this.list.append(li);
     this.redoDays();
     this.updateEmpty();
     this.scrollToEnd();
+    return li;
+  }
+
+  private stamp(li: HTMLLIElement, sentAt: string): void {
+    li.dataset.at = sentAt;
+    const time = must<HTMLTimeElement>('.msg-time', li);
+    time.dateTime = sentAt;
+    time.textContent = timeLabel(sentAt);
+  }
+
+  /** Marked as waiting for the connection (not as failed), last in the queue. */
+  private wait(li: HTMLLIElement): void {
+    li.classList.replace('is-pending', 'is-waiting');
+    li.classList.add('is-waiting');
+    must('.msg-state', li).replaceChildren(fromTemplate('tpl-waiting'));
+    if (!this.waiting.includes(li)) this.waiting.push(li);
+  }
+
+  /** What waits, in the order it was written; stops at the first that still cannot go. */
+  async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
     try {
+      while (this.waiting.length && navigator.onLine) {
+        const li = this.waiting[0];
+        if (li.isConnected && li.classList.contains('is-waiting')) {
+          must('.msg-state', li).replaceChildren(fromTemplate('tpl-sending'));
+          if ((await this.deliver(li)) === 'waiting') {
+            must('.msg-state', li).replaceChildren(fromTemplate('tpl-waiting'));
+            break;
+          }
+        }
+        this.waiting = this.waiting.filter((w) => w !== li); // sent, failed, or gone
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /**
+   * One attempt to send the bubble's message, under the bubble's id, so the server never keeps it
+   * twice: an id it already has (a replay: the answer to an earlier attempt was lost) counts as
+   * sent. The server takes a sentAt within 5 minutes of its clock: a message that waited longer is
+   * signed again with a fresh one, unless an earlier attempt did arrive.
+   */
+  private async deliver(li: HTMLLIElement): Promise<'sent' | 'waiting' | 'failed'> {
+    if (!unlocked || !myKeys || !this.peerCert?.keys) return 'failed';
+    const id = li.dataset.id!;
+    const text = li.dataset.text ?? '';
+    try {
+      if (Date.now() - Date.parse(li.dataset.at!) > STALE_MS) {
+        const stored = li.dataset.tried ? await this.storedEnvelope(id) : undefined;
+        if (stored) {
+          await this.sent(li, stored);
+          return 'sent';
+        }
+        this.stamp(li, new Date().toISOString());
+      }
       const envelope = await makeEnvelope({
         from: unlocked.login,
         to: this.peer,
@@ -390,26 +501,44 @@ class Conversation {
         recipientPublicKey: this.peerCert.keys.encrypt,
         senderPublicKey: myKeys.encrypt,
         id,
-        sentAt,
+        sentAt: new Date(li.dataset.at!),
       });
-      await api('POST', '/api/v1/messages', envelope);
-      noteActivity(this.peer, envelope.sentAt, false);
-      // Shown as verified only after the same checks the recipient makes.
-      const opened = await openOne(envelope);
-      const done = this.render(envelope, opened, false);
-      delete done.dataset.text;
-      done.classList.add('is-sent');
-      const stateNow = must('.msg-state', done);
-      stateNow.prepend(fromTemplate('tpl-sent'));
-      li.replaceWith(done);
+      li.dataset.tried = '1';
+      try {
+        await api('POST', '/api/v1/messages', envelope);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 'replay')) throw err;
+      }
+      await this.sent(li, envelope);
+      return 'sent';
     } catch (err) {
-      li.classList.remove('is-pending');
+      if (err instanceof ApiError && err.code === 'network') return 'waiting';
+      li.classList.remove('is-pending', 'is-waiting');
       li.classList.add('is-failed');
       const failed = fromTemplate('tpl-failed');
-      const why = err instanceof ApiError ? (err.code === 'network' ? 'Not sent: you are offline.' : `Not sent: ${err.message}`) : 'Not sent.';
-      must('.msg-failed-text', failed).textContent = why;
-      state.replaceChildren(failed);
+      must('.msg-failed-text', failed).textContent = err instanceof ApiError ? `Not sent: ${err.message}` : 'Not sent.';
+      must('.msg-state', li).replaceChildren(failed);
+      return 'failed';
     }
+  }
+
+  /** The envelope the server keeps under this id, if an earlier attempt did arrive. */
+  private async storedEnvelope(id: string): Promise<Envelope | undefined> {
+    const page = await api<HistoryPage>('GET', `/api/v1/messages?with=${encodeURIComponent(this.peer)}&before=${NEWEST}&limit=200`);
+    return page.messages.find((m) => m.id === id && m.from === me());
+  }
+
+  /** Accepted by the server: the bubble becomes the message as the recipient will check it. */
+  private async sent(li: HTMLLIElement, envelope: Envelope): Promise<void> {
+    noteActivity(this.peer, envelope.sentAt, false);
+    // Shown as verified only after the same checks the recipient makes.
+    const opened = await openOne(envelope);
+    const done = this.render(envelope, opened, false);
+    delete done.dataset.text;
+    done.classList.add('is-sent');
+    must('.msg-state', done).prepend(fromTemplate('tpl-sent'));
+    if (li.isConnected) li.replaceWith(done);
+    this.waiting = this.waiting.filter((w) => w !== li);
   }
 }
 
@@ -489,5 +618,8 @@ export async function initChat(): Promise<void> {
   document.addEventListener('visibilitychange', () => {
     current?.seen();
   });
+  // Back online (the browser says so, or the event stream is open again): what waits goes.
+  window.addEventListener('online', () => void current?.flush());
+  document.body.addEventListener('connection-back', () => void current?.flush());
   startConversation();
 }

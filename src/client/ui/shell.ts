@@ -1,11 +1,11 @@
-// What every signed-in page shares: the event stream (messages, presence, read receipts), unread
-// counts, system notifications, the notice of logins refused since the last one, list filters, and
-// logging out.
+// What every signed-in page shares: the event stream (messages, presence, read receipts), the
+// connection banner (offline, reconnecting), unread counts, system notifications, the notice of
+// logins refused since the last one, list filters, and logging out.
 import type { Envelope } from '../../protocol/envelope.ts';
 import { deviceText, localTime, relativeText } from '../../web/pages/format.ts';
 import { LOGIN_NOTICE_KEY } from './signin.ts';
 import { initNotifications, notifyMessage } from './notify.ts';
-import { api } from './api.ts';
+import { ApiError, api } from './api.ts';
 import { $, $$ } from './dom.ts';
 import { forgetUnlocked } from './keystore.ts';
 
@@ -175,6 +175,27 @@ function bindFilters(): void {
   });
 }
 
+// ---------- the connection: the browser's own idea (navigator.onLine) and the event stream's ----------
+const connection = { streamLost: false, replaced: false };
+/** The banner under the top bar says what is wrong with the connection, and nothing when all is well. */
+function showConnection(): void {
+  const banner = $('[data-connection]');
+  if (!banner || connection.replaced) return;
+  const text = !navigator.onLine
+    ? 'You are offline. Messages you write wait here and are sent when the connection returns.'
+    : connection.streamLost
+      ? 'Connection lost. Reconnecting…'
+      : '';
+  banner.classList.toggle('is-offline', !navigator.onLine);
+  if (text) banner.textContent = text;
+  banner.hidden = !text;
+}
+function watchConnection(): void {
+  window.addEventListener('offline', showConnection);
+  window.addEventListener('online', showConnection);
+  showConnection();
+}
+
 // ---------- the event stream ----------
 /**
  * `resumeFrom`: the newest seq the counts already cover. The stream then starts right after it, so
@@ -182,7 +203,6 @@ function bindFilters(): void {
  * it first (without it, the stream starts after the last message any device was delivered).
  */
 function connect(resumeFrom?: number): void {
-  const banner = $('[data-connection]');
   let opened = false;
   const source = new EventSource(`/api/v1/events${resumeFrom === undefined ? '' : `?lastEventId=${resumeFrom}`}`);
   source.addEventListener('ready', () => {
@@ -191,7 +211,11 @@ function connect(resumeFrom?: number): void {
     // the connection was lost) would otherwise be missed.
     void loadUnread().catch(() => {});
     opened = true;
-    if (banner) banner.hidden = true;
+    const wasLost = connection.streamLost;
+    connection.streamLost = false;
+    showConnection();
+    // Pages with something waiting for the connection (messages written offline) send it now.
+    if (wasLost) document.body.dispatchEvent(new CustomEvent('connection-back'));
   });
   source.addEventListener('message', (e) => {
     let envelope: Envelope;
@@ -224,6 +248,8 @@ function connect(resumeFrom?: number): void {
     if (reason === 'shutdown') return; // a restart: EventSource reconnects by itself
     source.close();
     if (reason === 'replaced') {
+      connection.replaced = true;
+      const banner = $('[data-connection]');
       if (banner) {
         banner.textContent = 'Live updates moved to a newer tab of this browser. Reload this page to get them here.';
         banner.hidden = false;
@@ -238,17 +264,26 @@ function connect(resumeFrom?: number): void {
   });
   source.addEventListener('error', async () => {
     if (source.readyState === EventSource.CONNECTING) {
-      if (banner && opened) {
-        banner.textContent = 'Connection lost. Reconnecting…';
-        banner.hidden = false;
+      if (opened) {
+        connection.streamLost = true;
+        showConnection();
       }
       return;
     }
     // Closed for good: the server refused the stream, most likely because the session ended.
+    connection.streamLost = true;
+    showConnection();
+    const again = () => void loadUnread().then(connect, () => connect());
     try {
       await api('GET', '/api/v1/session');
-      setTimeout(() => void loadUnread().then(connect, () => connect()), 3000);
-    } catch {
+      setTimeout(again, 3000);
+    } catch (err) {
+      // Offline, the session cannot be asked about: try again once the connection returns.
+      if (err instanceof ApiError && err.code === 'network') {
+        if (navigator.onLine) setTimeout(again, 3000);
+        else window.addEventListener('online', again, { once: true });
+        return;
+      }
       await forgetUnlocked().catch(() => {});
       location.assign('/login?notice=session-ended');
     }
@@ -290,6 +325,7 @@ function showLoginNotice(): void {
 export function initShell(): void {
   showLoginNotice();
   initNotifications();
+  watchConnection();
   // The counts first, then the stream: what the stream delivers next is counted on top of them.
   // Without the counts (the request failed), the stream still counts what arrives from now on.
   void loadUnread().then(connect, () => connect());

@@ -8,6 +8,7 @@ import { AppShell, Avatar, type Viewer } from './Layout.tsx';
 import { LoginAndPresence, SearchBox } from './Directory.tsx';
 import { groupedHex } from './format.ts';
 import { Icon } from './icons.tsx';
+import { CertificateChip, CertificateFate, certificateBlock } from './PeerCertificate.tsx';
 
 export interface ChatProps {
   viewer: Viewer;
@@ -48,6 +49,7 @@ export function ConversationList({ users, me, peer }: { users: UserEntry[]; me: 
                 {/* the login too: two people may share a name */}
                 <LoginAndPresence user={u} />
               </span>
+              <CertificateChip u={u} />
             </span>
             <span class="conv-side">
               <span class="conv-when" data-last-at={u.login}></span>
@@ -62,8 +64,9 @@ export function ConversationList({ users, me, peer }: { users: UserEntry[]; me: 
 
 function Conversation({ peer }: { peer: UserEntry }) {
   const name = `${peer.firstName} ${peer.lastName}`;
+  const block = certificateBlock(peer);
   return (
-    <section class="conversation" aria-labelledby="conv-title" data-conversation={peer.login} data-peer-fingerprint={peer.fingerprint}>
+    <section class={block ? 'conversation is-blocked' : 'conversation'} aria-labelledby="conv-title" data-conversation={peer.login} data-peer-fingerprint={peer.fingerprint}>
       <header class="conv-head">
         <a class="btn btn-ghost btn-icon conv-back" href="/chat" hx-get="/chat" hx-target="#chat" hx-swap="outerHTML" hx-push-url="true">
           <Icon name="back" />
@@ -78,14 +81,36 @@ function Conversation({ peer }: { peer: UserEntry }) {
             <LoginAndPresence user={peer} />
           </p>
         </div>
-        <details class="cert-pop">
-          <summary class="chip chip-ok">
-            <Icon name="certificate" />
-            <span>Certificate</span>
-          </summary>
+        <details class="cert-pop" data-cert-pop={peer.certificateStatus}>
+          {block ? (
+            <summary class={`chip chip-${block.tone}`} aria-label={`Certificate: ${block.word}`}>
+              <Icon name="shieldAlert" />
+              <span>{block.word}</span>
+            </summary>
+          ) : (
+            <summary class="chip chip-ok">
+              <Icon name="certificate" />
+              <span>Certificate</span>
+            </summary>
+          )}
           <div class="cert-pop-body">
             <p class="cert-pop-title">{`${name}'s certificate`}</p>
-            <p class="muted">Issued by TEKUP_chat. Compare this fingerprint with {peer.firstName} in person to be sure.</p>
+            {block ? (
+              <>
+                <p class={`cert-pop-status is-${block.tone}`}>
+                  <strong>
+                    <CertificateFate u={peer} />
+                  </strong>
+                </p>
+                <p class="muted">{`Messages cannot be encrypted for ${peer.firstName} until they get a new certificate. Messages they signed before keep their signature. Its fingerprint was:`}</p>
+              </>
+            ) : (
+              <p class="muted">
+                {'Issued by TEKUP_chat. '}
+                <CertificateFate u={peer} />
+                {` Compare this fingerprint with ${peer.firstName} in person to be sure.`}
+              </p>
+            )}
             <code class="fingerprint">{groupedHex(peer.fingerprint)}</code>
           </div>
         </details>
@@ -128,15 +153,19 @@ function Conversation({ peer }: { peer: UserEntry }) {
       </div>
       <form class="composer" data-composer autocomplete="off">
         <label for="compose" class="visually-hidden">{`Message to ${name}`}</label>
-        <textarea id="compose" name="text" rows={1} class="composer-input" placeholder={`Message ${peer.firstName}…`} maxlength={20000} aria-describedby="composer-hint" data-compose></textarea>
-        <button type="submit" class="btn btn-primary btn-send" data-send>
+        <textarea id="compose" name="text" rows={1} class="composer-input" placeholder={`Message ${peer.firstName}…`} maxlength={20000} aria-describedby="composer-hint" data-compose disabled={Boolean(block)}></textarea>
+        <button type="submit" class="btn btn-primary btn-send" data-send disabled={Boolean(block)}>
           <Icon name="send" />
           <span class="visually-hidden">Send</span>
         </button>
       </form>
       <p class="composer-hint" id="composer-hint">
-        <Icon name="lock" />
-        <span>End-to-end encrypted · Enter to send, Shift+Enter for a new line</span>
+        <Icon name={block ? 'shieldAlert' : 'lock'} />
+        <span>
+          {block
+            ? `${peer.firstName}'s certificate is ${block.word.toLowerCase()}: messages cannot be encrypted for them until they get a new one.`
+            : 'End-to-end encrypted · Enter to send, Shift+Enter for a new line'}
+        </span>
       </p>
     </section>
   );
@@ -213,6 +242,13 @@ function Templates() {
           <span>Verified</span>
         </span>
       </template>
+      <template id="tpl-verified-since">
+        <span class="badge badge-warn">
+          <Icon name="shieldAlert" />
+          <span>Verified when sent</span>
+          <span class="visually-hidden" data-since-text></span>
+        </span>
+      </template>
       <template id="tpl-proof">
         <button type="button" class="msg-proof" title="Download this message with its signature, the sender's certificate and the CA chain: anyone can check with openssl that the sender wrote it">
           Save proof
@@ -231,6 +267,12 @@ function Templates() {
         <span class="msg-status is-sending">
           <span class="spinner is-on" aria-hidden="true"></span>
           <span>Sending…</span>
+        </span>
+      </template>
+      <template id="tpl-waiting">
+        <span class="msg-status is-waiting" title="Sent as soon as the connection returns">
+          <Icon name="clock" />
+          <span>Waiting for connection</span>
         </span>
       </template>
       <template id="tpl-sent">

@@ -1,10 +1,12 @@
 // The directory (protocol §4): everyone registered, online first, last seen, and the fingerprint of
-// each person's current certificate (to compare out of band). The list is a fragment htmx reloads
+// each person's current certificate (to compare out of band); someone whose certificate is revoked
+// or expired is shown so, with no Message button. The list is a fragment htmx reloads
 // when the event stream reports a presence change.
 import type { UserEntry } from '../../protocol/session.ts';
 import { AppShell, Avatar, type Viewer } from './Layout.tsx';
 import { groupedHex, relativeText, serverTimeText } from './format.ts';
 import { Icon } from './icons.tsx';
+import { CannotMessage, certificateBlock } from './PeerCertificate.tsx';
 
 const SERVER_TIME = { locale: 'en-GB', timeZone: 'UTC' };
 
@@ -76,12 +78,14 @@ export function DirectoryList({ users, me }: { users: UserEntry[]; me: string })
                 <Icon name="fingerprint" />
                 <span>Certificate fingerprint</span>
               </span>
-              <code class="fingerprint" title={`SHA-256 ${u.fingerprint}`}>
+              <code class={certificateBlock(u) ? 'fingerprint is-void' : 'fingerprint'} title={`SHA-256 ${u.fingerprint}`}>
                 {groupedHex(u.fingerprint)}
               </code>
             </div>
             <div class="person-actions">
-              {u.login === me ? null : (
+              {u.login === me ? null : certificateBlock(u) ? (
+                <CannotMessage u={u} />
+              ) : (
                 <a class="btn btn-secondary btn-sm" href={`/chat?with=${encodeURIComponent(u.login)}`}>
                   <Icon name="chat" />
                   <span>
