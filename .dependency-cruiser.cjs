@@ -1,0 +1,51 @@
+// The layering rule of docs/architecture.md, checked on every `npm test`. The domain (pki, auth,
+// chat, directory policy) knows no storage, no HTTP, no LDAP; adapters implement its ports and call
+// no service; the wire types in src/protocol depend on nothing of ours; the browser bundle takes
+// nothing from the server but those wire types. TypeScript 7 has no compiler API yet, so the
+// sources are read with swc.
+const DOMAIN = '^src/(pki|auth|chat|directory)/';
+const ADAPTERS = ['^src/store/', '^src/directory/(embedded|ldap)'];
+
+module.exports = {
+  options: {
+    parser: 'swc',
+    tsPreCompilationDeps: true,
+    includeOnly: '^src/',
+    doNotFollow: { path: 'node_modules' },
+  },
+  forbidden: [
+    {
+      name: 'domain-knows-no-adapter',
+      comment: 'A domain module reaches storage, LDAP or HTTP only through the ports it declares.',
+      severity: 'error',
+      from: { path: DOMAIN, pathNot: ADAPTERS },
+      to: { path: ['^src/store/', '^src/web/', '^src/directory/(embedded|ldap)', '^src/(app|main|admin)\\.ts$'] },
+    },
+    {
+      name: 'domain-knows-no-io-library',
+      severity: 'error',
+      from: { path: DOMAIN, pathNot: ADAPTERS },
+      to: { dependencyTypes: ['core', 'npm', 'npm-dev'], path: ['^node:sqlite$', '^sqlite$', 'ldapts', '^hono', 'ioredis', '^postgres', '^pg$'] },
+    },
+    {
+      name: 'adapter-calls-no-service',
+      comment: 'An adapter implements a port; it never calls back into services, routes or the wiring.',
+      severity: 'error',
+      from: { path: ADAPTERS },
+      to: { path: ['^src/web/', '^src/usecases/', '^src/(app|main|admin)\\.ts$'] },
+    },
+    {
+      name: 'protocol-stands-alone',
+      comment: 'Wire types and schemas are shared by server, browser and tests: they import nothing of ours.',
+      severity: 'error',
+      from: { path: '^src/protocol/' },
+      to: { path: '^src/', pathNot: '^src/protocol/' },
+    },
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+};
