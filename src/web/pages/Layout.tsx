@@ -130,7 +130,7 @@ function ExpiryBanner({ warning }: { warning: NonNullable<Viewer['expiryWarning'
 export function AppShell({ title, page, viewer, data, children }: ShellProps & { viewer: Viewer }) {
   return (
     <Document title={title} page={page} data={data} bodyClass="app" me={viewer.login}>
-        <header class="appbar">
+        <header class="appbar appbar-app">
           <Brand href="/chat" />
           <nav class="mainnav" aria-label="Main">
             <ul>
