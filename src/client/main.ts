@@ -7,6 +7,7 @@ import { initChat } from './ui/chat.ts';
 import { initCertificate } from './ui/certificate.ts';
 import { initRecover } from './ui/recover.ts';
 import { initAuthority } from './ui/authority.ts';
+import { initPopups } from './ui/popups.ts';
 import { initTimes } from './ui/times.ts';
 
 const PAGES: Record<string, () => void | Promise<void>> = {
@@ -21,6 +22,7 @@ const PAGES: Record<string, () => void | Promise<void>> = {
 
 function start(): void {
   const page = document.body.dataset.page ?? '';
+  initPopups();
   initTimes();
   if (document.body.dataset.me) initShell();
   void Promise.resolve(PAGES[page]?.()).catch((err: unknown) => console.error('TEKUP_chat page script failed', err));
