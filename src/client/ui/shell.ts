@@ -202,6 +202,16 @@ function watchConnection(): void {
  * a message that arrives meanwhile is counted even when another device of this user was delivered
  * it first (without it, the stream starts after the last message any device was delivered).
  */
+/**
+ * Set once this page starts leaving on its own (Log out, a revocation, any link): the stream the
+ * server ends with that session is then expected, and must not send the page to "session ended"
+ * instead of where it was going.
+ */
+let leaving = false;
+globalThis.navigation?.addEventListener('navigate', (e) => {
+  if (!e.destination.sameDocument) leaving = true;
+});
+
 function connect(resumeFrom?: number): void {
   let opened = false;
   const source = new EventSource(`/api/v1/events${resumeFrom === undefined ? '' : `?lastEventId=${resumeFrom}`}`);
@@ -247,6 +257,7 @@ function connect(resumeFrom?: number): void {
   onData<{ reason: string }>('end', async ({ reason }) => {
     if (reason === 'shutdown') return; // a restart: EventSource reconnects by itself
     source.close();
+    if (leaving) return;
     if (reason === 'replaced') {
       connection.replaced = true;
       const banner = $('[data-connection]');
@@ -270,6 +281,7 @@ function connect(resumeFrom?: number): void {
       }
       return;
     }
+    if (leaving) return;
     // Closed for good: the server refused the stream, most likely because the session ended.
     connection.streamLost = true;
     showConnection();

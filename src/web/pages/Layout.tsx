@@ -9,7 +9,11 @@ export const APP_NAME = 'TEKUP_chat';
 
 // htmx 4 swaps error responses by default; our fragments never want that. The browser history is
 // reloaded from the server (every page is server-rendered), and htmx must not inject a stylesheet.
-const HTMX_CONFIG = JSON.stringify({ includeIndicatorCSS: false, history: 'reload', noSwap: [204, 304, '4xx', '5xx'] });
+// No settle step: htmx would copy the class and style attributes of the element a swap replaces
+// onto its successor with the same id (for CSS transitions we do not use), and setting a style
+// attribute from script is what the CSP refuses — whatever had put one there (a test tool hiding
+// the caret, an extension). Morphs copy only what the server sent, which never has one.
+const HTMX_CONFIG = JSON.stringify({ includeIndicatorCSS: false, history: 'reload', noSwap: [204, 304, '4xx', '5xx'], defaultSettleDelay: 0 });
 
 export type PageName = 'register' | 'login' | 'recover' | 'chat' | 'directory' | 'certificate' | 'authority' | 'error';
 
