@@ -209,7 +209,8 @@ function watchConnection(): void {
  */
 let leaving = false;
 globalThis.navigation?.addEventListener('navigate', (e) => {
-  if (!e.destination.sameDocument) leaving = true;
+  // A download link (the certificate, the CA chain) is a navigation that stays on the page.
+  if (!e.destination.sameDocument && e.downloadRequest === null) leaving = true;
 });
 
 function connect(resumeFrom?: number): void {
