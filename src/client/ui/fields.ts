@@ -99,6 +99,24 @@ export class FormUi {
     this.fillSummary(entries);
   }
 
+  /**
+   * The problems in the order of their fields on the page, whatever order the checks (or the
+   * server) named them in; one without a field of its own comes last.
+   */
+  private inFormOrder(entries: Array<[string, string | undefined]>): Array<[string, string | undefined]> {
+    const position = (name: string): Element | null => {
+      const field = this.form.elements.namedItem(name);
+      return field instanceof RadioNodeList ? (field[0] as Element | undefined) ?? null : field;
+    };
+    return entries
+      .map((entry) => ({ entry, at: position(entry[0]) }))
+      .sort((a, b) => {
+        if (!a.at || !b.at) return Number(!a.at) - Number(!b.at);
+        return a.at === b.at ? 0 : a.at.compareDocumentPosition(b.at) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+      })
+      .map(({ entry }) => entry);
+  }
+
   private fillSummary(entries: Array<[string, string | undefined]>): void {
     const list = $('[data-error-summary-list]', this.summary!)!;
     list.replaceChildren(
