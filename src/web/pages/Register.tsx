@@ -45,7 +45,7 @@ export function RegisterPage({ cardPattern, cardHint }: RegisterProps) {
             <Field
               name="password"
               label="Password"
-              hint={`${FIELD_HINTS.password} It also encrypts your private key, so it cannot be reset.`}
+              hint={`${FIELD_HINTS.password} It also encrypts your private key and its backup. You can change it later on My certificate; if you forget it, an operator can give you a code to choose a new one (with a new key).`}
               type="password"
               autocomplete="new-password"
               addon={<RevealButton target="password" />}
