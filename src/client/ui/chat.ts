@@ -156,8 +156,11 @@ class Conversation {
       e.preventDefault();
       void this.sendFromInput();
     });
+    // On a touch screen Enter is the keyboard's new line: the Send button sends (the hint that
+    // says otherwise is hidden there, by the same media query in app.css).
+    const touch = matchMedia('(pointer: coarse)');
     this.input.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !touch.matches) {
         e.preventDefault();
         void this.sendFromInput();
       }

@@ -162,9 +162,15 @@ function Conversation({ peer }: { peer: UserEntry }) {
       <p class="composer-hint" id="composer-hint">
         <Icon name={block ? 'shieldAlert' : 'lock'} />
         <span>
-          {block
-            ? `${peer.firstName}'s certificate is ${block.word.toLowerCase()}: messages cannot be encrypted for them until they get a new one.`
-            : 'End-to-end encrypted · Enter to send, Shift+Enter for a new line'}
+          {block ? (
+            `${peer.firstName}'s certificate is ${block.word.toLowerCase()}: messages cannot be encrypted for them until they get a new one.`
+          ) : (
+            <>
+              End-to-end encrypted
+              {/* keyboard words, not for touch screens (app.css, chat.ts) */}
+              <span class="keys-hint"> · Enter to send, Shift+Enter for a new line</span>
+            </>
+          )}
         </span>
       </p>
     </section>
