@@ -120,7 +120,7 @@ export class FormUi {
   private fillSummary(entries: Array<[string, string | undefined]>): void {
     const list = $('[data-error-summary-list]', this.summary!)!;
     list.replaceChildren(
-      ...entries.map(([name, message]) => {
+      ...this.inFormOrder(entries).map(([name, message]) => {
         const li = document.createElement('li');
         const a = document.createElement('a');
         const input = this.input(name);
