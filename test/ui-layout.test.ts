@@ -156,7 +156,8 @@ describe('layout on every screen width', { timeout: 240_000 }, () => {
     const page = await signedIn.newPage();
     await page.goto(`${server.url}/certificate`);
     await page.locator('[data-action="notifications"]').waitFor(); // the bell, once the script shows it
-    for (const width of [...WIDTHS, 1280]) {
+    // The phone widths, each side of the bar's two breakpoints (680 and 1000 px), a tablet, a desktop.
+    for (const width of [...WIDTHS, 680, 681, 1000, 1001, 1280].sort((a, b) => a - b)) {
       await page.setViewportSize({ width, height: HEIGHT });
       await page.waitForFunction((w) => window.innerWidth === w, width);
       const controls = page.locator('.appbar').locator('a.navlink, button:visible');
