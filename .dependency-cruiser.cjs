@@ -42,6 +42,27 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/protocol/' },
     },
     {
+      name: 'shared-stands-alone',
+      comment: 'Text helpers the browser, the pages and the CLI share: nothing of ours but the wire types.',
+      severity: 'error',
+      from: { path: '^src/shared/' },
+      to: { path: '^src/', pathNot: '^src/(shared|protocol)/' },
+    },
+    {
+      name: 'browser-takes-no-server-code',
+      comment: 'The browser bundle shares the wire types and text helpers, nothing that runs on the server.',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { path: '^src/', pathNot: '^src/(client|protocol|shared)/' },
+    },
+    {
+      name: 'domain-calls-no-use-case',
+      comment: 'Use cases (src/usecases) combine areas; an area never calls back up into one.',
+      severity: 'error',
+      from: { path: DOMAIN },
+      to: { path: '^src/usecases/' },
+    },
+    {
       name: 'no-cycles',
       severity: 'error',
       from: {},

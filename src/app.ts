@@ -38,7 +38,7 @@ import { LoginService } from './auth/login.ts';
 import { SqliteSessionStore } from './store/sessions.ts';
 import { SqliteLastSeen } from './store/last-seen.ts';
 import { Presence } from './chat/presence.ts';
-import { Roster } from './directory/roster.ts';
+import { Roster } from './usecases/roster.ts';
 import { sessionRoutes } from './web/routes/session.ts';
 import { userRoutes } from './web/routes/users.ts';
 import { certificateRoutes } from './web/routes/certificate.ts';

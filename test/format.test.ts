@@ -1,8 +1,8 @@
-// How the pages word a session's device (src/web/pages/format.ts): the browser and system someone
+// How the pages word a session's device (src/shared/format.ts): the browser and system someone
 // recognises, from real User-Agent strings; and the one way every page writes a moment (localTime).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { activityText, deviceText, localTime, relativeText, serverTimeText } from '../src/web/pages/format.ts';
+import { activityText, deviceText, localTime, relativeText, serverTimeText } from '../src/shared/format.ts';
 
 describe('deviceText', () => {
   const cases: [string | null, string][] = [

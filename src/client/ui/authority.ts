@@ -4,7 +4,7 @@
 // browser against the root (src/client/proof.ts), and only the signer's certificate goes to the
 // authority, for its standing now — whether it was revoked, and when compared with the message.
 import type { CertificateCheck } from '../../protocol/certificate.ts';
-import { groupedHex, localTime, revocationReasonText } from '../../web/pages/format.ts';
+import { groupedHex, localTime, revocationReasonText } from '../../shared/format.ts';
 import { ProofError, verifyProof, type ProofFailure, type ProofResult } from '../proof.ts';
 import { ApiError, api, getText } from './api.ts';
 import { $, $$, fromTemplate, must, readFile, setBusy } from './dom.ts';

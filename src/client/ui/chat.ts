@@ -13,7 +13,7 @@ import { getUnlocked, type UnlockedKey } from './keystore.ts';
 import { certificateBySerial, chainPem, currentCertificate, remember, type KnownCertificate } from './certs.ts';
 import { markRead, me, noteActivity, onMessage, seenBy } from './shell.ts';
 import { certificateFingerprint, changedSincePinned, pin } from './pins.ts';
-import { groupedHex, localTime, revocationReasonText } from '../../web/pages/format.ts';
+import { groupedHex, localTime, revocationReasonText } from '../../shared/format.ts';
 import { linkify } from './linkify.ts';
 
 const PAGE = 30;

@@ -6,7 +6,7 @@ import { generateKey, type KeyPair } from '../keys.ts';
 import { makeCsr } from '../csr.ts';
 import { encryptPrivateKey } from '../backup.ts';
 import { $$, must } from './dom.ts';
-import { groupedHex, localTime } from '../../web/pages/format.ts';
+import { groupedHex, localTime } from '../../shared/format.ts';
 
 /**
  * Marks the named step of the form's progress list as under way and the ones before it as done,

@@ -1,6 +1,6 @@
 // Plain words for every way a login can be refused (protocol §3), with what to do next.
 import type { ApiError } from './api.ts';
-import { localTime, revocationReasonText } from '../../web/pages/format.ts';
+import { localTime, revocationReasonText } from '../../shared/format.ts';
 
 export interface Refusal {
   title: string;

@@ -2,7 +2,7 @@
 // connection banner (offline, reconnecting), unread counts, system notifications, the notice of
 // logins refused since the last one, list filters, and logging out.
 import type { Envelope } from '../../protocol/envelope.ts';
-import { deviceText, localTime, relativeText } from '../../web/pages/format.ts';
+import { deviceText, localTime, relativeText } from '../../shared/format.ts';
 import { LOGIN_NOTICE_KEY } from './signin.ts';
 import { initNotifications, notifyMessage } from './notify.ts';
 import { ApiError, api } from './api.ts';

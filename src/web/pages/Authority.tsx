@@ -5,7 +5,7 @@
 import type { Child } from 'hono/jsx';
 import type { CertificateCheck } from '../../protocol/certificate.ts';
 import { AppShell, PublicShell, type Viewer } from './Layout.tsx';
-import { groupedHex, revocationReasonText } from './format.ts';
+import { groupedHex, revocationReasonText } from '../../shared/format.ts';
 import { LocalTime } from './Time.tsx';
 import { Icon, type IconName } from './icons.tsx';
 

@@ -5,7 +5,7 @@
 import type { Child } from 'hono/jsx';
 import type { CertificateStanding } from '../../pki/status.ts';
 import { AppShell, type Viewer } from './Layout.tsx';
-import { activityText, deviceText, groupedHex, revocationReasonText } from './format.ts';
+import { activityText, deviceText, groupedHex, revocationReasonText } from '../../shared/format.ts';
 import { LocalTime, timeLabel } from './Time.tsx';
 import type { SessionSummary } from '../../protocol/session.ts';
 import type { ActivityEntry } from '../../protocol/account.ts';

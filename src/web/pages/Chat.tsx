@@ -6,7 +6,7 @@
 import type { UserEntry } from '../../protocol/session.ts';
 import { AppShell, Avatar, type Viewer } from './Layout.tsx';
 import { LoginAndPresence, SearchBox } from './Directory.tsx';
-import { groupedHex } from './format.ts';
+import { groupedHex } from '../../shared/format.ts';
 import { Icon } from './icons.tsx';
 import { CertificateChip, CertificateFate, certificateBlock } from './PeerCertificate.tsx';
 

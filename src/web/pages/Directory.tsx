@@ -4,7 +4,7 @@
 // when the event stream reports a presence change.
 import type { UserEntry } from '../../protocol/session.ts';
 import { AppShell, Avatar, type Viewer } from './Layout.tsx';
-import { groupedHex, relativeText, serverTimeText } from './format.ts';
+import { groupedHex, relativeText, serverTimeText } from '../../shared/format.ts';
 import { Icon } from './icons.tsx';
 import { CannotMessage, certificateBlock } from './PeerCertificate.tsx';
 

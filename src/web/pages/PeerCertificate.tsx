@@ -2,7 +2,7 @@
 // said so wherever it appears (red or amber, never green), with when and why; and since no message
 // can be encrypted for a key that is no longer in force, nobody is offered to write to them.
 import { canReceive, type UserEntry } from '../../protocol/session.ts';
-import { revocationReasonText } from './format.ts';
+import { revocationReasonText } from '../../shared/format.ts';
 import { Icon } from './icons.tsx';
 import { LocalTime } from './Time.tsx';
 

@@ -1,7 +1,7 @@
 // A moment on a server-rendered page. The server cannot know the reader's time zone, so it writes
 // the moment in UTC as a fallback and marks it; the browser script (refreshTimes in
 // src/client/ui/times.ts) rewrites every marked <time> with localTime, the one format all pages use.
-import { serverTimeText, type TimeStyle } from './format.ts';
+import { serverTimeText, type TimeStyle } from '../../shared/format.ts';
 
 export function LocalTime({ iso, style = 'datetime' }: { iso: string; style?: TimeStyle }) {
   return (

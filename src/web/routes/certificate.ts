@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { Lifecycle } from '../../pki/lifecycle.ts';
-import type { Roster } from '../../directory/roster.ts';
+import type { Roster } from '../../usecases/roster.ts';
 import type { CertificateRecords } from '../../pki/records.ts';
 import { standing } from '../../pki/status.ts';
 import { x509 } from '../../pki/x509.ts';

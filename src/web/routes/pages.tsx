@@ -3,7 +3,7 @@
 // htmx sends the browser there too. Everything personal is no-store.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
-import type { Roster } from '../../directory/roster.ts';
+import type { Roster } from '../../usecases/roster.ts';
 import type { Directory } from '../../directory/directory.ts';
 import type { CertificateRecords } from '../../pki/records.ts';
 import type { Authority } from '../../pki/authority.ts';

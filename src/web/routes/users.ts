@@ -1,6 +1,6 @@
 // Protocol §4: the directory, for logged-in users.
 import { Hono } from 'hono';
-import type { Roster } from '../../directory/roster.ts';
+import type { Roster } from '../../usecases/roster.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { x509 } from '../../pki/x509.ts';
 import type { MiddlewareHandler } from 'hono';

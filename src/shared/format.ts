@@ -1,5 +1,5 @@
-// Text the pages show for times and fingerprints. No Node imports: the browser script bundles this
-// module too, so both sides word times the same way.
+// Text for times, fingerprints, devices and revocation reasons, shared by the browser bundle, the pages
+// and the admin command line so all three word them the same way. It imports nothing: no Node, no DOM.
 //
 // Times: one format everywhere, the reader's own locale and time zone (localTime). The server does
 // not know the reader's zone, so it writes <time datetime data-local> with a UTC fallback for pages
