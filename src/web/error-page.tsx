@@ -6,7 +6,7 @@ import type { Directory } from '../directory/directory.ts';
 import { DomainError } from '../protocol/errors.ts';
 import type { AuthEnv } from './auth.ts';
 import type { ErrorPageRenderer } from './errors.ts';
-import { page, type Viewer } from './pages/Layout.tsx';
+import { page, type Viewer } from './components/Layout.tsx';
 import { ErrorPage } from './pages/ErrorPage.tsx';
 
 export function errorPage(d: { auth: MiddlewareHandler<AuthEnv>; directory: Directory }): ErrorPageRenderer {

@@ -43,7 +43,7 @@ export async function newKeyWithCsr(login: string, password: string, step: (s: '
   }
 }
 
-/** Fills the facts list of pages/Register.tsx's IssuedFacts inside `panel`. */
+/** Fills the facts list of web/components/Issued.tsx's IssuedFacts inside `panel`. */
 export function showIssuedFacts(panel: HTMLElement, issued: EnrollResponse): void {
   must('[data-done-login]', panel).textContent = `@${issued.login}`;
   must('[data-done-serial]', panel).textContent = issued.serial;

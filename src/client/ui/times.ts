@@ -1,7 +1,7 @@
 // Every moment a page shows, in one format: the reader's locale and time zone (localTime in
 // src/shared/format.ts). The server writes <time data-local> in UTC, as it cannot know the
 // reader's zone; this rewrites them, keeps "5 min ago" times fresh, and does the same for the
-// aria-labels that name a moment (timeLabel in src/web/pages/Time.tsx).
+// aria-labels that name a moment (timeLabel in src/web/components/Time.tsx).
 import { localTime, relativeText, type TimeStyle } from '../../shared/format.ts';
 import { $$ } from './dom.ts';
 

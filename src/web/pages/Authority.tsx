@@ -4,10 +4,10 @@
 // check card, and the browser script moves focus to what it says.
 import type { Child } from 'hono/jsx';
 import type { CertificateCheck } from '../../protocol/certificate.ts';
-import { AppShell, PublicShell, type Viewer } from './Layout.tsx';
+import { AppShell, PublicShell, type Viewer } from '../components/Layout.tsx';
 import { groupedHex, revocationReasonText } from '../../shared/format.ts';
-import { LocalTime } from './Time.tsx';
-import { Icon, type IconName } from './icons.tsx';
+import { LocalTime } from '../components/Time.tsx';
+import { Icon, type IconName } from '../components/icons.tsx';
 
 export interface CaSummary {
   name: string;

@@ -4,11 +4,11 @@
 // <template>s below. Picking a conversation swaps the frame with htmx (same URL, full page
 // without JavaScript).
 import type { UserEntry } from '../../protocol/session.ts';
-import { AppShell, Avatar, type Viewer } from './Layout.tsx';
-import { LoginAndPresence, SearchBox } from './Directory.tsx';
+import { AppShell, Avatar, type Viewer } from '../components/Layout.tsx';
+import { LoginAndPresence, SearchBox } from '../components/People.tsx';
 import { groupedHex } from '../../shared/format.ts';
-import { Icon } from './icons.tsx';
-import { CertificateChip, CertificateFate, certificateBlock } from './PeerCertificate.tsx';
+import { Icon } from '../components/icons.tsx';
+import { CertificateChip, CertificateFate, certificateBlock } from '../components/PeerCertificate.tsx';
 
 export interface ChatProps {
   viewer: Viewer;

@@ -3,54 +3,11 @@
 // or expired is shown so, with no Message button. The list is a fragment htmx reloads
 // when the event stream reports a presence change.
 import type { UserEntry } from '../../protocol/session.ts';
-import { AppShell, Avatar, type Viewer } from './Layout.tsx';
-import { groupedHex, relativeText, serverTimeText } from '../../shared/format.ts';
-import { Icon } from './icons.tsx';
-import { CannotMessage, certificateBlock } from './PeerCertificate.tsx';
-
-const SERVER_TIME = { locale: 'en-GB', timeZone: 'UTC' };
-
-export function TimeAgo({ iso, prefix }: { iso: string; prefix?: string }) {
-  return (
-    <time datetime={iso} data-relative={prefix ?? ''} title={serverTimeText(iso, 'datetime')}>
-      {`${prefix ?? ''}${relativeText(iso, Date.now(), SERVER_TIME)}`}
-    </time>
-  );
-}
-
-export function PresenceText({ user }: { user: Pick<UserEntry, 'online' | 'lastSeen'> }) {
-  if (user.online) return <span class="presence-text is-online">Online</span>;
-  if (!user.lastSeen) return <span class="presence-text">Not seen yet</span>;
-  return (
-    <span class="presence-text">
-      <TimeAgo iso={user.lastSeen} prefix="Last seen " />
-    </span>
-  );
-}
-
-/** "@login · Online" (or last seen): how a person is named under their full name. */
-export function LoginAndPresence({ user }: { user: Pick<UserEntry, 'login' | 'online' | 'lastSeen'> }) {
-  return (
-    <>
-      <span class="person-login">@{user.login}</span>
-      <span aria-hidden="true"> · </span>
-      <PresenceText user={user} />
-    </>
-  );
-}
-
-/** A filter box for a list on the page (the browser script filters by `data-filter`). */
-export function SearchBox(p: { id: string; label: string; placeholder: string; filter: string; small?: boolean }) {
-  return (
-    <div class={p.small ? 'search search-sm' : 'search'}>
-      <label for={p.id} class="visually-hidden">
-        {p.label}
-      </label>
-      <Icon name="search" />
-      <input id={p.id} type="search" class="input" placeholder={p.placeholder} autocomplete="off" data-filter={p.filter} />
-    </div>
-  );
-}
+import { AppShell, Avatar, type Viewer } from '../components/Layout.tsx';
+import { groupedHex } from '../../shared/format.ts';
+import { LoginAndPresence, SearchBox } from '../components/People.tsx';
+import { Icon } from '../components/icons.tsx';
+import { CannotMessage, certificateBlock } from '../components/PeerCertificate.tsx';
 
 export function DirectoryList({ users, me }: { users: UserEntry[]; me: string }) {
   const online = users.filter((u) => u.online).length;

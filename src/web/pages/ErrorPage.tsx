@@ -1,8 +1,8 @@
 // What a browser navigation gets instead of a page when something is not there or went wrong: the
 // app's own layout (the app bar for someone signed in), what happened in plain words, and the way
 // back. API clients never see this: src/web/errors.ts decides who gets a page and who the JSON.
-import { AppShell, PublicShell, type Viewer } from './Layout.tsx';
-import { Icon } from './icons.tsx';
+import { AppShell, PublicShell, type Viewer } from '../components/Layout.tsx';
+import { Icon } from '../components/icons.tsx';
 
 export interface ErrorPageProps {
   status: number;

@@ -1,9 +1,9 @@
 // Login (protocol §3): login, password and the private key, either the one this browser keeps
 // (encrypted under the password) or a backup file imported here. The script signs the challenge;
 // every refusal reason gets its own plain-language message.
-import { AuthShell } from './Layout.tsx';
-import { ErrorSummary, Field, RevealButton } from './Field.tsx';
-import { Icon } from './icons.tsx';
+import { AuthShell } from '../components/Layout.tsx';
+import { ErrorSummary, Field, RevealButton } from '../components/Field.tsx';
+import { Icon } from '../components/icons.tsx';
 
 export const LOGIN_NOTICES = {
   'logged-out': 'You have logged out. Your key stays encrypted in this browser.',

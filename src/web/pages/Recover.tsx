@@ -3,10 +3,10 @@
 // an operator gave them and their password, the browser makes a new key and CSR exactly as
 // registration does, keeps the key encrypted under the password, and gets a new certificate.
 // Someone who forgot the password too chooses a new one instead, with a code issued for that.
-import { AuthShell } from './Layout.tsx';
-import { ErrorSummary, Field, RevealButton } from './Field.tsx';
-import { Icon } from './icons.tsx';
-import { IssuedFacts, ProgressSteps } from './Register.tsx';
+import { AuthShell } from '../components/Layout.tsx';
+import { ErrorSummary, Field, RevealButton } from '../components/Field.tsx';
+import { Icon } from '../components/icons.tsx';
+import { IssuedFacts, ProgressSteps } from '../components/Issued.tsx';
 import { FIELD_HINTS } from '../../protocol/enroll.ts';
 
 export function RecoverPage({ login }: { login?: string }) {

@@ -2,9 +2,10 @@
 // them as you type with the same valibot schema as the server, makes the RSA key and the CSR,
 // enrolls, and keeps the key encrypted under the password (IndexedDB, plus a backup file).
 import { FIELD_HINTS } from '../../protocol/enroll.ts';
-import { AuthShell } from './Layout.tsx';
-import { ErrorSummary, Field, RevealButton } from './Field.tsx';
-import { Icon } from './icons.tsx';
+import { AuthShell } from '../components/Layout.tsx';
+import { ErrorSummary, Field, RevealButton } from '../components/Field.tsx';
+import { Icon } from '../components/icons.tsx';
+import { IssuedFacts, ProgressSteps } from '../components/Issued.tsx';
 
 export interface RegisterProps {
   /** The configured card-number pattern (RegExp source), for the script's checks. */
@@ -108,43 +109,5 @@ export function RegisterPage({ cardPattern, cardHint }: RegisterProps) {
         <p class="form-error" data-continue-error role="alert" hidden></p>
       </section>
     </AuthShell>
-  );
-}
-
-/** The steps a key-making form goes through, shown while it works (client/ui/issued.ts progressSteps). */
-export function ProgressSteps({ steps }: { steps: [name: string, label: string][] }) {
-  return (
-    <>
-      <ol class="progress-steps" data-progress hidden aria-label="Progress">
-        {steps.map(([name, label]) => (
-          <li data-progress-step={name}>{label}</li>
-        ))}
-      </ol>
-      <p class="visually-hidden" data-progress-live role="status" aria-live="polite"></p>
-    </>
-  );
-}
-
-/** The new certificate's facts, filled in by the browser script (client/ui/issued.ts showIssuedFacts). */
-export function IssuedFacts() {
-  return (
-    <dl class="facts">
-      <div>
-        <dt>Login</dt>
-        <dd data-done-login></dd>
-      </div>
-      <div>
-        <dt>Certificate serial</dt>
-        <dd class="mono" data-done-serial></dd>
-      </div>
-      <div>
-        <dt>Fingerprint (SHA-256)</dt>
-        <dd class="mono fingerprint" data-done-fingerprint></dd>
-      </div>
-      <div>
-        <dt>Valid until</dt>
-        <dd data-done-expiry></dd>
-      </div>
-    </dl>
   );
 }

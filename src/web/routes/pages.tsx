@@ -13,12 +13,12 @@ import { DomainError } from '../../protocol/errors.ts';
 import { LOGIN_PATTERN } from '../../protocol/session.ts';
 import type { SessionRecord, Sessions } from '../../auth/sessions.ts';
 import type { AuthEnv } from '../auth.ts';
-import { page, type Viewer } from '../pages/Layout.tsx';
+import { page, type Viewer } from '../components/Layout.tsx';
 import { RegisterPage } from '../pages/Register.tsx';
 import { LOGIN_NOTICES, LoginPage, type LoginNotice } from '../pages/Login.tsx';
 import { DirectoryList, DirectoryPage } from '../pages/Directory.tsx';
 import { ChatFrame, ChatPage, ConversationList } from '../pages/Chat.tsx';
-import { CertificatePage, CertificatePanel, type CertificateView } from '../pages/Certificate.tsx';
+import { AccountPage, CertificatePanel, type CertificateView } from '../pages/Account.tsx';
 import { RecoverPage } from '../pages/Recover.tsx';
 import { AuthorityPage, type AuthorityView, type CaSummary, type CheckState } from '../pages/Authority.tsx';
 import type { CertificateChecker } from '../../pki/check.ts';
@@ -210,7 +210,7 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
       const sessions = d.sessions.list(viewer.login, c.get('token'));
       const activity = d.activity.recent(viewer.login);
       const receipts = d.marks.receipts(viewer.login);
-      return c.html(await page(<CertificatePage viewer={viewer} view={view} now={d.now().getTime()} sessions={sessions} activity={activity} receipts={receipts} />));
+      return c.html(await page(<AccountPage viewer={viewer} view={view} now={d.now().getTime()} sessions={sessions} activity={activity} receipts={receipts} />));
     }),
   );
 

@@ -1,17 +1,16 @@
-// My certificate: its standing (valid, expiring, expired, revoked), serial, fingerprint and
+// The account page ("My certificate"): its standing (valid, expiring, expired, revoked), serial, fingerprint and
 // validity, downloads, renewal with a new key made in the browser, and revocation. The panel is a
 // fragment htmx reloads after a renewal; the renew and revoke dialogs are driven by the script
 // (the new key and CSR are made in the browser).
 import type { Child } from 'hono/jsx';
 import type { CertificateStanding } from '../../pki/status.ts';
-import { AppShell, type Viewer } from './Layout.tsx';
+import { AppShell, type Viewer } from '../components/Layout.tsx';
 import { activityText, deviceText, groupedHex, revocationReasonText } from '../../shared/format.ts';
-import { LocalTime, timeLabel } from './Time.tsx';
+import { LocalTime, TimeAgo, timeLabel } from '../components/Time.tsx';
 import type { SessionSummary } from '../../protocol/session.ts';
 import type { ActivityEntry } from '../../protocol/account.ts';
-import { TimeAgo } from './Directory.tsx';
-import { Icon } from './icons.tsx';
-import { Field, RevealButton } from './Field.tsx';
+import { Icon } from '../components/icons.tsx';
+import { Field, RevealButton } from '../components/Field.tsx';
 import { FIELD_HINTS } from '../../protocol/enroll.ts';
 
 export interface CertificateView {
@@ -274,7 +273,7 @@ function Privacy({ receipts }: { receipts: boolean }) {
   );
 }
 
-export function CertificatePage({
+export function AccountPage({
   viewer,
   view,
   now,

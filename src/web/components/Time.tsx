@@ -1,7 +1,7 @@
 // A moment on a server-rendered page. The server cannot know the reader's time zone, so it writes
 // the moment in UTC as a fallback and marks it; the browser script (refreshTimes in
 // src/client/ui/times.ts) rewrites every marked <time> with localTime, the one format all pages use.
-import { serverTimeText, type TimeStyle } from '../../shared/format.ts';
+import { relativeText, serverTimeText, type TimeStyle } from '../../shared/format.ts';
 
 export function LocalTime({ iso, style = 'datetime' }: { iso: string; style?: TimeStyle }) {
   return (
@@ -22,4 +22,15 @@ export function timeLabel(template: string, iso: string, style: TimeStyle = 'dat
     'data-local-iso': iso,
     'data-local-style': style,
   };
+}
+
+/** "3 minutes ago", kept current by the browser script (data-relative). */
+const SERVER_TIME = { locale: 'en-GB', timeZone: 'UTC' };
+
+export function TimeAgo({ iso, prefix }: { iso: string; prefix?: string }) {
+  return (
+    <time datetime={iso} data-relative={prefix ?? ''} title={serverTimeText(iso, 'datetime')}>
+      {`${prefix ?? ''}${relativeText(iso, Date.now(), SERVER_TIME)}`}
+    </time>
+  );
 }

@@ -1,0 +1,38 @@
+// How a person is named in lists: their login and presence, and the filter box over such lists.
+import type { UserEntry } from '../../protocol/session.ts';
+import { Icon } from './icons.tsx';
+import { TimeAgo } from './Time.tsx';
+
+export function PresenceText({ user }: { user: Pick<UserEntry, 'online' | 'lastSeen'> }) {
+  if (user.online) return <span class="presence-text is-online">Online</span>;
+  if (!user.lastSeen) return <span class="presence-text">Not seen yet</span>;
+  return (
+    <span class="presence-text">
+      <TimeAgo iso={user.lastSeen} prefix="Last seen " />
+    </span>
+  );
+}
+
+/** "@login · Online" (or last seen): how a person is named under their full name. */
+export function LoginAndPresence({ user }: { user: Pick<UserEntry, 'login' | 'online' | 'lastSeen'> }) {
+  return (
+    <>
+      <span class="person-login">@{user.login}</span>
+      <span aria-hidden="true"> · </span>
+      <PresenceText user={user} />
+    </>
+  );
+}
+
+/** A filter box for a list on the page (the browser script filters by `data-filter`). */
+export function SearchBox(p: { id: string; label: string; placeholder: string; filter: string; small?: boolean }) {
+  return (
+    <div class={p.small ? 'search search-sm' : 'search'}>
+      <label for={p.id} class="visually-hidden">
+        {p.label}
+      </label>
+      <Icon name="search" />
+      <input id={p.id} type="search" class="input" placeholder={p.placeholder} autocomplete="off" data-filter={p.filter} />
+    </div>
+  );
+}
