@@ -12,6 +12,9 @@ import { ensureServerCertificate } from './pki/server-cert.ts';
 import { PROFILES } from './pki/profiles.ts';
 import pkg from '../package.json' with { type: 'json' };
 
+/** How much longer than it advertises the server keeps an idle keep-alive connection open. */
+const KEEP_ALIVE_GRACE_MS = 30_000;
+
 async function serveCommand(argv: string[]): Promise<void> {
   const parsed = loadConfig(argv);
   if (parsed.help) return void console.log(USAGE);
@@ -40,6 +43,11 @@ async function serveCommand(argv: string[]): Promise<void> {
     hostname: parsed.host,
     ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
   });
+  // Clients are told `Keep-Alive: timeout=5` and may reuse an idle connection up to then; one whose
+  // own clock stalled (a busy machine, a phone waking up, a test running openssl synchronously)
+  // reuses it later, and a POST sent on a connection closed under it fails with no answer ("other
+  // side closed") and is not retried. The server keeps idle connections 30 s longer than it says.
+  (server as { keepAliveTimeoutBuffer?: number }).keepAliveTimeoutBuffer = KEEP_ALIVE_GRACE_MS;
   server.once('error', (err) => {
     console.error(`tekup-chat: cannot listen on ${parsed.host}:${parsed.port}: ${err.message}`);
     process.exit(1);
