@@ -31,11 +31,9 @@ export interface CertificateRouteDeps {
 
 export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  app.use('/api/v1/certificate', d.auth);
-  app.use('/api/v1/certificate/*', d.auth);
-  app.use('/api/v1/certificate.pem', d.auth); // neither pattern above matches this path
-
-  app.get('/api/v1/certificate', async (c) => {
+  // The session check goes on each route, not on /api/v1/certificate/*: recovery, beside these,
+  // is for people who cannot log in, and no mounting order may put it behind this check.
+  app.get('/api/v1/certificate', d.auth, async (c) => {
     const login = c.get('session').login;
     const current = await d.roster.certificate(login);
     if (!current) throw new DomainError('not_found', 'You have no current certificate.');
@@ -44,14 +42,14 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
     return c.json({ ...rest, certificate: pem(der), chain: d.ca.chainPem, history });
   });
 
-  app.get('/api/v1/certificate.pem', async (c) => {
+  app.get('/api/v1/certificate.pem', d.auth, async (c) => {
     const current = await d.roster.certificate(c.get('session').login);
     if (!current) throw new DomainError('not_found', 'You have no current certificate.');
     c.header('content-disposition', `attachment; filename="${current.login}.pem"`);
     return c.body(pem(current.der), 200, { 'content-type': 'application/x-pem-file' });
   });
 
-  app.post('/api/v1/certificate/renew', async (c) => {
+  app.post('/api/v1/certificate/renew', d.auth, async (c) => {
     const body = pickFields(await readJsonOrForm(c), ['csr', 'reason']);
     if (body.reason === '') body.reason = undefined;
     const parsed = v.safeParse(renewRequestSchema, body);
@@ -62,7 +60,7 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
     return c.json(renewed, 201);
   });
 
-  app.post('/api/v1/certificate/revoke', async (c) => {
+  app.post('/api/v1/certificate/revoke', d.auth, async (c) => {
     const { reason } = await jsonBody(c, revokeRequestSchema);
     const r = await d.lifecycle.revokeCurrent(c.get('session').login, reason);
     d.activity.record(r.login, 'certificate_revoked', { serial: r.serial, reason: r.revocationReason, by: 'you' }, requestOrigin(c));
