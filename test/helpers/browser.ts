@@ -25,9 +25,24 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
+/**
+ * Waits until every animation and transition running on the page that ends (entrance animations,
+ * not a spinner that turns for ever) has ended.
+ */
+export async function animationsDone(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.playState === 'running' && Number.isFinite(Number(a.effect?.getComputedTiming().endTime ?? Infinity)))
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
+}
+
 /** axe-core on the page as it is: fails on any serious or critical violation. */
 export async function assertAccessible(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(350); // let entrance animations end: half-faded text is not what people read
+  await animationsDone(page); // half-faded text is not what people read
   // evaluate() is not subject to the page's CSP, unlike an injected <script>.
   await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {

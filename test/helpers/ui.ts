@@ -1,0 +1,190 @@
+// What the browser tests of the web interface share, so that every test sets up what it needs
+// itself: one server and one Chromium per file (started in `before`), and per test fresh browser
+// contexts whose pages are watched for script errors and console errors, closed when the test ends;
+// people made through the API and put into a browser (person.ts); the page actions tests repeat;
+// and the audit of a page (axe-core, then screenshots at desktop and phone sizes).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { SHOTS, assertAccessible, launchChromium } from './browser.ts';
+import { startServer, tempDir, type Running } from './server.ts';
+import { enrollPerson, signIn, type Person } from './person.ts';
+
+export const DESKTOP = { width: 1280, height: 820 };
+export const PHONE = { width: 375, height: 760 };
+
+/** Failed loads the browser logs while a test has taken it offline on purpose. */
+const OFFLINE_FAILURE = /ERR_INTERNET_DISCONNECTED|Failed to fetch/;
+
+export class Ui {
+  server!: Running;
+  browser!: Browser;
+  /** Script and console errors of the current test's pages. */
+  readonly problems: string[] = [];
+  /** Set by a test that takes a browser offline on purpose: its failed loads are not faults. */
+  offline = false;
+  private test = '';
+  private contexts: BrowserContext[] = [];
+
+  /** `before`: the server and the browser the file's tests share. */
+  async start(opts: { args?: string[] } = {}): Promise<void> {
+    this.server = await startServer(opts);
+    // playwright gives every launch a fresh temporary profile (it refuses --user-data-dir here).
+    this.browser = await launchChromium();
+  }
+
+  /** `after`. */
+  async stop(): Promise<void> {
+    await this.browser?.close();
+    await this.server?.stop();
+  }
+
+  /** `beforeEach`. */
+  begin(name: string): void {
+    this.test = name;
+    this.offline = false;
+    this.problems.length = 0;
+  }
+
+  /**
+   * `afterEach`: closes every context the test opened, then fails the test if any of its pages
+   * had a script error or logged an error to the console.
+   */
+  async end(): Promise<void> {
+    for (const context of this.contexts.splice(0)) await context.close().catch(() => {});
+    assert.deepEqual(this.problems.splice(0), [], `no script or page error in "${this.test}"`);
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** A fresh browser (desktop-sized unless told), every page of it watched. */
+  async context(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+    const context = await this.browser.newContext({ viewport: DESKTOP, acceptDownloads: true, ...options });
+    this.contexts.push(context);
+    context.on('page', (page) => this.watch(page));
+    return context;
+  }
+
+  /** A page in a fresh browser. */
+  async page(options: BrowserContextOptions = {}): Promise<Page> {
+    return (await this.context(options)).newPage();
+  }
+
+  private watch(page: Page): void {
+    page.setDefaultTimeout(20_000);
+    const where = () => new URL(page.url()).pathname;
+    page.on('pageerror', (e) => this.problems.push(`page error on ${where()}: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      // Refusals the pages expect (401, 403, 409…) are logged by the browser as failed loads.
+      if (/server responded with a status of 4\d\d/.test(m.text())) return;
+      if (this.offline && OFFLINE_FAILURE.test(m.text())) return;
+      this.problems.push(`console on ${where()}: ${m.text()}`);
+    });
+  }
+
+  /** Someone enrolled through the API with a WebCrypto key (not in any browser yet). */
+  person(prefix: string, firstName?: string, lastName?: string, url = this.url): Promise<Person> {
+    return enrollPerson(url, prefix, firstName, lastName);
+  }
+
+  /** `who` logged in within a fresh browser, as after the login page: a page on /chat. */
+  async signedIn(who: Person, options: BrowserContextOptions & { url?: string } = {}): Promise<Page> {
+    const { url = this.url, ...contextOptions } = options;
+    return signIn(await this.context(contextOptions), url, who);
+  }
+
+  /** A directory for files the test downloads. */
+  downloads(): string {
+    return tempDir('tekup-ui-downloads-');
+  }
+}
+
+/** Sets the viewport and waits until the page has taken it. */
+export async function resize(page: Page, size: { width: number; height: number }): Promise<void> {
+  await page.setViewportSize(size);
+  await page.waitForFunction(([w, h]) => window.innerWidth === w && window.innerHeight === h, [size.width, size.height] as const);
+}
+
+/**
+ * axe-core on the page as it is (no serious or critical violation), then full-page screenshots
+ * test-results/ui-NAME-desktop.png and ui-NAME-phone.png. Screenshots keep the caret as it is:
+ * hiding it makes playwright write style="" on inputs, which the page's CSP then reports when htmx
+ * copies the attribute.
+ */
+export async function audit(page: Page, name: string): Promise<void> {
+  await assertAccessible(page, name);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SHOTS, `ui-${name}-desktop.png`), fullPage: true, caret: 'initial' });
+  const size = page.viewportSize() ?? DESKTOP;
+  await resize(page, PHONE);
+  await page.screenshot({ path: join(SHOTS, `ui-${name}-phone.png`), fullPage: true, caret: 'initial' });
+  await resize(page, size);
+}
+
+/** The login page with the key this browser keeps for `who`. */
+export async function logIn(page: Page, url: string, who: Pick<Person, 'login' | 'password'>): Promise<void> {
+  await page.goto(`${url}/login`);
+  await page.getByLabel('Login').fill(who.login);
+  await page.getByText(`Your key for @${who.login} is stored in this browser`).waitFor();
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(/\/chat$/);
+}
+
+/** The login page of a browser that has no key for `who`: the key backup file opens it. */
+export async function logInWithBackup(page: Page, url: string, who: Pick<Person, 'login' | 'password' | 'backupFile'>): Promise<void> {
+  await page.goto(`${url}/login`);
+  await page.getByLabel('Login').fill(who.login);
+  await page.getByText(`No key for @${who.login} is stored in this browser`).waitFor();
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByLabel('Key backup file').setInputFiles(who.backupFile);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(/\/chat$/);
+}
+
+/** The register page filled in for `who` and sent; answers the key backup file it downloaded. */
+export async function registerThroughPage(page: Page, url: string, who: Pick<Person, 'firstName' | 'lastName' | 'cardNumber' | 'email' | 'login' | 'password'>): Promise<string> {
+  await page.goto(`${url}/register`);
+  await page.getByLabel('First name').fill(who.firstName);
+  await page.getByLabel('Last name').fill(who.lastName);
+  await page.getByLabel('Identity card number').fill(who.cardNumber);
+  await page.getByLabel('Email address').fill(who.email);
+  await page.getByLabel('Login', { exact: true }).fill(who.login);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByLabel('Repeat the password').fill(who.password);
+  await page.getByRole('button', { name: 'Create my account' }).click();
+  // The key is made in the browser: slower than any page load on a busy machine.
+  await page.getByRole('heading', { name: `Welcome, ${who.firstName}` }).waitFor({ timeout: 60_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download key backup' }).click()]);
+  const file = join(tempDir('tekup-ui-register-'), download.suggestedFilename());
+  await download.saveAs(file);
+  return file;
+}
+
+/** The conversation with `peer`, its history loaded. */
+export async function openChat(page: Page, url: string, peer: Pick<Person, 'login'>): Promise<void> {
+  await page.goto(`${url}/chat?with=${peer.login}`);
+  await page.locator('[data-log-loading]').waitFor({ state: 'hidden' });
+}
+
+/** Types `text` in the open conversation's composer and sends it with Enter. */
+export async function send(page: Page, text: string): Promise<void> {
+  const box = page.getByLabel(/^Message to /);
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/**
+ * The message whose text is exactly `text`. Matching the whole bubble's text would also take the
+ * time after it: "Numbered message 3" then "10:09" reads "Numbered message 310:09".
+ */
+export const bubbleOf = (page: Page, text: string) =>
+  page.locator('.msg', { has: page.locator('.msg-text', { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+
+/** The bubble with `text`, which must carry the Verified badge. */
+export async function seesVerified(page: Page, text: string): Promise<void> {
+  await bubbleOf(page, text).locator('.badge-ok', { hasText: 'Verified' }).waitFor();
+}
