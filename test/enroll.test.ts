@@ -313,6 +313,33 @@ describe('the email address in the certificate is exactly the one validated', ()
   });
 });
 
+describe('one key, one identity', () => {
+  it('a second login with the same CSR (so the same key) is 400 bad_csr and creates no user', async () => {
+    const key = makeCsr();
+    assert.equal((await enroll(enrollBody('onekey', key).body)).status, 201);
+    const before = counts();
+    const second = enrollBody('samekey', key);
+    const res = await enroll(second.body);
+    assert.equal(res.status, 400, JSON.stringify(res.json));
+    assert.equal(res.json.error, 'bad_csr');
+    assert.match(res.json.fields.csr, /^This key is already certified/);
+    assert.deepEqual(counts(), before);
+    // Also when other fields fail: the CSR's problem is among them.
+    const both = await enroll({ ...second.body, login: 'X' });
+    assert.equal(both.status, 400);
+    assert.match(both.json.fields.csr, /already certified/);
+  });
+
+  it('three concurrent registrations with one key: exactly one gets a certificate', async () => {
+    const key = makeCsr();
+    const before = counts();
+    const answers = await Promise.all([0, 1, 2].map(() => enroll(enrollBody('keyrace', key).body)));
+    assert.deepEqual(answers.map((a) => a.status).sort(), [201, 400, 400], JSON.stringify(answers.map((a) => a.json)));
+    for (const a of answers.filter((x) => x.status === 400)) assert.equal(a.json.error, 'bad_csr');
+    assert.deepEqual(counts(), { users: before.users + 1, certificates: before.certificates + 1 });
+  });
+});
+
 describe('uniqueness, size and media type', () => {
   for (const field of ['login', 'email', 'cardNumber'] as const) {
     it(`a second registration with the same ${field} gets 409 naming it`, async () => {

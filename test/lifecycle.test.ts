@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { startServer, type Running } from './helpers/server.ts';
-import { makeCsr, openssl } from './helpers/openssl.ts';
+import { csrForKey, makeCsr, openssl } from './helpers/openssl.ts';
 import { exponentOneCsr } from './helpers/weak-rsa.ts';
 import { postJson } from './helpers/users.ts';
 import { attemptLogin, enrollUser, loginAs } from './helpers/login.ts';
@@ -83,6 +83,43 @@ describe('renewal', () => {
     assert.equal(res.status, 400, JSON.stringify(res.json));
     assert.equal(res.json.error, 'bad_csr');
     assert.match(res.json.message, /subjectAltName extension could not be read/);
+  });
+
+  it('refuses to renew with the current key, as superseded or as keyCompromise, and changes nothing', async () => {
+    const u = await enrollUser(server.url, 'renewsame');
+    const token = await loginAs(server.url, u);
+    const sameKey = csrForKey(u.keyFile);
+    for (const reason of ['superseded', 'keyCompromise']) {
+      const res = await postJson(`${server.url}/api/v1/certificate/renew`, { csr: sameKey, reason }, authed(token));
+      assert.equal(res.status, 400, `${reason}: ${JSON.stringify(res.json)}`);
+      assert.equal(res.json.error, 'bad_csr');
+      assert.equal(res.json.message, 'This key is already certified: renewal needs a new key.');
+      assert.equal(res.json.fields.csr, res.json.message);
+    }
+    const mine = (await (await fetch(`${server.url}/api/v1/certificate`, { headers: authed(token) })).json()) as any;
+    assert.equal(mine.serial, u.serial);
+    assert.equal(mine.status, 'valid');
+    assert.deepEqual(mine.history.map((h: any) => [h.serial, h.status]), [[u.serial, 'valid']]);
+    const again = await attemptLogin(server.url, { login: u.login, password: u.password, certificate: u.certificate, keyPem: u.keyPem });
+    assert.equal(again.status, 200, JSON.stringify(again.json));
+  });
+
+  it('refuses a key this CA certified before: an earlier, superseded one of the same login, or another login\'s', async () => {
+    const u = await enrollUser(server.url, 'renewold');
+    const other = await enrollUser(server.url, 'renewother');
+    const token = await loginAs(server.url, u);
+    const renew = (csr: string) => postJson(`${server.url}/api/v1/certificate/renew`, { csr }, authed(token));
+    const fresh = makeCsr();
+    const first = await renew(fresh.csr);
+    assert.equal(first.status, 201, JSON.stringify(first.json));
+    for (const keyFile of [u.keyFile, other.keyFile]) {
+      const res = await renew(csrForKey(keyFile));
+      assert.equal(res.status, 400, JSON.stringify(res.json));
+      assert.equal(res.json.error, 'bad_csr');
+      assert.match(res.json.message, /already certified/);
+    }
+    const mine = (await (await fetch(`${server.url}/api/v1/certificate`, { headers: authed(token) })).json()) as any;
+    assert.equal(mine.serial, first.json.serial);
   });
 
   it('needs a session', async () => {

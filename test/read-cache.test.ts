@@ -10,10 +10,10 @@ import { openDatabase, transaction } from '../src/store/sqlite.ts';
 import { SqliteCertificateRecords } from '../src/store/certificates.ts';
 import { SqliteSessionStore } from '../src/store/sessions.ts';
 import { ReadCache } from '../src/store/read-cache.ts';
-import type { CertificateRecord } from '../src/pki/records.ts';
+import type { StagedRecord } from '../src/pki/records.ts';
 import { tempDir } from './helpers/server.ts';
 
-const record = (serial: string): CertificateRecord => ({
+const record = (serial: string): StagedRecord => ({
   serial,
   login: 'alice',
   fingerprint: `fp-${serial}`,
@@ -22,6 +22,7 @@ const record = (serial: string): CertificateRecord => ({
   notAfter: '2027-01-01T00:00:00.000Z',
   issuedAt: '2026-01-01T00:00:00.000Z',
   state: 'pending',
+  keyHash: `key-${serial}`,
 });
 
 function twoConnections() {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { startServer, type Running } from './helpers/server.ts';
 import { startInProcess, type InProcess } from './helpers/inprocess.ts';
-import { makeCsr, openssl, writeTemp } from './helpers/openssl.ts';
+import { csrForKey, makeCsr, openssl, writeTemp } from './helpers/openssl.ts';
 import { exponentOneCsr } from './helpers/weak-rsa.ts';
 import { postJson } from './helpers/users.ts';
 import { attemptLogin, enrollUser, loginAs, type Enrolled } from './helpers/login.ts';
@@ -185,6 +185,14 @@ describe('recovery with the real server and admin command line', () => {
       assert.equal(exponentOne.status, 400);
       assert.equal(exponentOne.json.error, 'bad_csr');
       assert.match(exponentOne.json.message, /exponent is 1;/);
+      // A key this CA already certified: the person's own current one, or another login's.
+      const other = await enrollUser(server.url, 'rcother');
+      for (const keyFile of [u.keyFile, other.keyFile]) {
+        const certified = await recover(server.url, { login: u.login, password: u.password, code, csr: csrForKey(keyFile) });
+        assert.equal(certified.status, 400, JSON.stringify(certified.json));
+        assert.equal(certified.json.error, 'bad_csr');
+        assert.equal(certified.json.message, 'This key is already certified: recovery needs a new key.');
+      }
       const someoneElse = await recover(server.url, { login: u.login, password: u.password, code, csr: makeCsr('/UID=mallory/CN=Mallory Evil').csr });
       assert.equal(someoneElse.status, 400);
       assert.equal(someoneElse.json.error, 'bad_csr');

@@ -7,7 +7,7 @@ import { openDatabase } from '../src/store/sqlite.ts';
 import { SqliteCertificateRecords } from '../src/store/certificates.ts';
 import { EmbeddedDirectory } from '../src/directory/embedded.ts';
 import type { Registration } from '../src/directory/directory.ts';
-import type { CertificateRecord } from '../src/pki/records.ts';
+import type { StagedRecord } from '../src/pki/records.ts';
 import { tempDir } from './helpers/server.ts';
 
 function setup() {
@@ -19,7 +19,7 @@ let issued = 0;
 
 function registration(records: SqliteCertificateRecords, login: string, failAt?: 'stage' | 'confirm'): Registration {
   issued++;
-  const record: CertificateRecord = {
+  const record: StagedRecord = {
     serial: `0a${issued.toString(16).padStart(4, '0')}`,
     login,
     fingerprint: `fp-${issued}`,
@@ -28,6 +28,7 @@ function registration(records: SqliteCertificateRecords, login: string, failAt?:
     notAfter: '2027-01-01T00:00:00.000Z',
     issuedAt: '2026-01-01T00:00:00.000Z',
     state: 'pending',
+    keyHash: `key-${issued}`,
   };
   return {
     user: {

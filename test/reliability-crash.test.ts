@@ -9,8 +9,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { startServer, tempDir, type Running } from './helpers/server.ts';
-import { makeCsr } from './helpers/openssl.ts';
-import { postJson, uniqueUser } from './helpers/users.ts';
+import { newKeyCsrs, postJson, uniqueUser } from './helpers/users.ts';
 import { envelopeFor, webUser, type WebUser } from './helpers/webuser.ts';
 import type { Envelope } from '../src/protocol/envelope.ts';
 
@@ -106,9 +105,10 @@ describe('kill -9 at random moments', () => {
   const acknowledged = new Set<string>();
 
   it(`${ENROLLMENTS} enrollments: no half-registered user, none acknowledged lost`, { timeout: 120_000 }, async (t) => {
+    // A key of its own for each (the CA certifies a key once), made before the server starts.
+    const csrs = await newKeyCsrs(ENROLLMENTS, 'O=Crash');
     await sup.start();
-    const csr = makeCsr('/O=Crash').csr; // one key for all: what is tested is the bookkeeping
-    const bodies = Array.from({ length: ENROLLMENTS }, () => ({ ...uniqueUser('crash'), csr }));
+    const bodies = csrs.map(({ csr }) => ({ ...uniqueUser('crash'), csr }));
     let finished = 0;
     let retried = 0;
     const chaos = sup.chaos(4, [150, 900], () => finished < ENROLLMENTS);

@@ -1,10 +1,9 @@
 // Users for the benchmarks: enrolled over HTTP like anyone else, logged in with the challenge
-// signature of protocol §3, and envelopes signed as protocol §5 asks. One openssl key serves every
-// benchmark user: the server's work per request does not depend on whose key it is, and making
-// thousands of RSA keys would only slow the set-up.
+// signature of protocol §3, and envelopes signed as protocol §5 asks. Each has a key of its own:
+// the CA certifies a key once (protocol §2, one key, one identity). WebCrypto makes them on the
+// thread pool, in parallel, before anything is measured.
 import { createPrivateKey, randomBytes, randomUUID, sign, constants, type KeyObject } from 'node:crypto';
-import { makeCsr, type KeyAndCsr } from '../../test/helpers/openssl.ts';
-import { postJson } from '../../test/helpers/users.ts';
+import { newKeyCsrs, postJson } from '../../test/helpers/users.ts';
 import { signChallenge } from '../../test/helpers/login.ts';
 import { jcs } from '../../src/client/jcs.ts';
 import type { EnrollRequest } from '../../src/protocol/enroll.ts';
@@ -19,18 +18,21 @@ export interface BenchUser {
   token?: string;
 }
 
-let sharedKey: KeyAndCsr | undefined;
-export function benchKey(): KeyAndCsr {
-  sharedKey ??= makeCsr('/O=Bench');
-  return sharedKey;
+/** An RSA-2048 key (PKCS#8 PEM) and a CSR for it. */
+export interface BenchKey {
+  key: string;
+  csr: string;
 }
+
+/** `n` fresh keys with their CSRs, made concurrently. */
+export const benchKeys = (n: number): Promise<BenchKey[]> => newKeyCsrs(n, 'O=Bench');
 
 const run = `${Date.now().toString(36).slice(-4)}${process.pid.toString(36)}`;
 // Card numbers must be unique too; each benchmark starts from an empty data directory.
 let counter = 0;
 
-/** A valid enrollment body with a fresh identity (login, card number, email). */
-export function enrollRequest(prefix: string): EnrollRequest {
+/** A valid enrollment body with a fresh identity (login, card number, email) for the given CSR. */
+export function enrollRequest(prefix: string, csr: string): EnrollRequest {
   const n = ++counter;
   const login = `${prefix}${run}x${n}`.toLowerCase().slice(0, 32);
   return {
@@ -40,21 +42,22 @@ export function enrollRequest(prefix: string): EnrollRequest {
     login,
     email: `${login}@example.org`,
     password: `correct horse battery ${login}`,
-    csr: benchKey().csr,
+    csr,
   };
 }
 
 /** Enrolls `n` users, `concurrency` at a time. */
 export async function enrollMany(url: string, n: number, prefix: string, concurrency = 4): Promise<BenchUser[]> {
   const out: BenchUser[] = [];
+  const keys = await benchKeys(n);
   let next = 0;
   const lane = async () => {
     while (next < n) {
-      next++;
-      const body = enrollRequest(prefix);
+      const { key, csr } = keys[next++];
+      const body = enrollRequest(prefix, csr);
       const res = await postJson(`${url}/api/v1/enroll`, body);
       if (res.status !== 201) throw new Error(`enroll ${res.status} ${JSON.stringify(res.json)}`);
-      out.push({ login: body.login, password: body.password, certificate: res.json.certificate, serial: res.json.serial, keyPem: benchKey().key });
+      out.push({ login: body.login, password: body.password, certificate: res.json.certificate, serial: res.json.serial, keyPem: key });
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));

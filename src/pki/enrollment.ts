@@ -8,6 +8,7 @@ import { conflictError } from '../directory/conflict.ts';
 import { checkCsr } from './csr.ts';
 import type { UserIssuer } from './issue.ts';
 import type { CertificateRecords } from './records.ts';
+import { refuseCertifiedKey, stageFresh } from './fresh-key.ts';
 
 export interface EnrollmentDeps {
   issuer: UserIssuer;
@@ -25,7 +26,7 @@ export class Enrollment {
   /** The CSR's own problem as a sentence, or undefined; used to report every failing field at once. */
   async csrProblem(pem: string): Promise<string | undefined> {
     try {
-      await checkCsr(pem, undefined, this.d.issuer.minKeyBits);
+      refuseCertifiedKey(this.d.records, await checkCsr(pem, undefined, this.d.issuer.minKeyBits), 'enrollment');
       return undefined;
     } catch (err) {
       if (err instanceof DomainError) return err.message;
@@ -38,6 +39,8 @@ export class Enrollment {
     const publicKey = await checkCsr(req.csr, req, issuer.minKeyBits);
     const taken = await directory.findConflicts(req);
     if (taken.length) throw conflictError(taken);
+    // After the conflicts: a registration sent again after a lost answer hears its login is taken.
+    refuseCertifiedKey(records, publicKey, 'enrollment');
 
     const passwordHash = await hashPassword(req.password, this.d.passwordIterations);
     const issued = await issuer.issue(req, publicKey);
@@ -53,7 +56,7 @@ export class Enrollment {
         certificate: record.der,
         createdAt: record.issuedAt,
       },
-      stage: () => records.stage(record),
+      stage: () => stageFresh(records, record, 'enrollment'),
       confirm: () => records.confirm(record.serial),
       discard: () => records.discard(record.serial),
     });

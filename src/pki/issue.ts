@@ -1,7 +1,7 @@
 // Issues certificates from the intermediate CA. The subject, SAN and extensions are written here
 // from directory data only (protocol §2); the card number and the password never reach this module.
-import { CA_SIGNING, UID_OID, fingerprint, keyIdentifier, randomSerial, toPem, x509 } from './x509.ts';
-import type { CertificateRecord } from './records.ts';
+import { CA_SIGNING, UID_OID, fingerprint, keyHash, keyIdentifier, randomSerial, toPem, x509 } from './x509.ts';
+import type { StagedRecord } from './records.ts';
 import type { EnrollResponse } from '../protocol/enroll.ts';
 import { extKeyUsage, keyUsage, revocationLinks } from './extensions.ts';
 import type { Authority } from './authority.ts';
@@ -164,7 +164,7 @@ export function issueServerCertificate(
 
 export interface Issued {
   /** Ready to stage: state `pending`. */
-  record: CertificateRecord;
+  record: StagedRecord;
 }
 
 /** Protocol §2's answer for an issued certificate, given by enrollment and renewal alike. */
@@ -201,6 +201,7 @@ export class UserIssuer {
         notAfter: cert.notAfter.toISOString(),
         issuedAt: now.toISOString(),
         state: 'pending',
+        keyHash: keyHash(publicKey.rawData),
       },
     };
   }

@@ -5,6 +5,7 @@ import type { Directory } from '../directory/directory.ts';
 import { checkCsr } from './csr.ts';
 import type { Issued, IssuedAnswer, UserIssuer } from './issue.ts';
 import type { CertificateRecord, CertificateRecords, RevocationReason } from './records.ts';
+import { refuseCertifiedKey, stageFresh, type KeyUse } from './fresh-key.ts';
 
 export interface LifecycleDeps {
   issuer: UserIssuer;
@@ -34,39 +35,44 @@ export class Lifecycle {
   }
 
   /**
-   * Issues a certificate for a new key. The new record is staged, the directory switched to it,
-   * the record confirmed, then the old one revoked as superseded: a crash at any step is finished
-   * or undone by `reconcile` on the next start.
+   * Issues a certificate for a new key: one this CA never certified, so never the current one
+   * (least of all when it is reported compromised). The new record is staged, the directory
+   * switched to it, the record confirmed, then the old one revoked with the given reason: a crash
+   * at any step is finished or undone by `reconcile` on the next start.
    */
   async renew(login: string, csrPem: string, reason: 'superseded' | 'keyCompromise' = 'superseded'): Promise<IssuedAnswer> {
-    const { issuer, directory } = this.d;
+    const { issuer, records, directory } = this.d;
     const user = await directory.get(login);
     if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
     const old = await this.currentRecord(login);
-    const issued = await issuer.issue(user, await checkCsr(csrPem, user, issuer.minKeyBits));
-    await this.makeCurrent(issued);
+    const key = await checkCsr(csrPem, user, issuer.minKeyBits);
+    refuseCertifiedKey(records, key, 'renewal');
+    const issued = await issuer.issue(user, key);
+    await this.makeCurrent(issued, 'renewal');
     this.revoke(old.serial, reason);
     return issuer.answer(issued);
   }
 
   /**
    * Re-keys someone who cannot renew (no session: their certificate is revoked or expired, or the
-   * key is lost), once the caller has proved who they are: the same steps as renewal, except that
-   * there need not be a usable current certificate, and every older certificate not yet revoked is
-   * revoked as superseded. `gate` runs after the CSR is checked and before anything changes; it may
-   * refuse (throw), e.g. when the proof was used up meanwhile, and returns how to undo itself should
-   * issuing then fail for sure (not when the directory cannot tell whether the switch landed).
+   * key is lost), once the caller has proved who they are: the same steps as renewal, a key this
+   * CA never certified included, except that there need not be a usable current certificate, and
+   * every older certificate not yet revoked is revoked as superseded. `gate` runs after the CSR
+   * is checked and before anything changes; it may refuse (throw), e.g. when the proof was used up
+   * meanwhile, and returns how to undo itself should issuing then fail for sure (not when the
+   * directory cannot tell whether the switch landed).
    */
   async recover(login: string, csrPem: string, gate: () => () => void): Promise<IssuedAnswer> {
     const { issuer, records, directory } = this.d;
     const user = await directory.get(login);
     if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
     const key = await checkCsr(csrPem, user, issuer.minKeyBits);
+    refuseCertifiedKey(records, key, 'recovery');
     const undo = gate();
     let issued: Issued;
     try {
       issued = await issuer.issue(user, key);
-      await this.makeCurrent(issued);
+      await this.makeCurrent(issued, 'recovery');
     } catch (err) {
       if (!(err instanceof DomainError && err.code === 'unavailable')) undo();
       throw err;
@@ -77,10 +83,10 @@ export class Lifecycle {
     return issuer.answer(issued);
   }
 
-  /** Stages the new record, switches the directory to it, confirms it. */
-  private async makeCurrent({ record }: Issued): Promise<void> {
+  /** Stages the new record (refused if its key was certified meanwhile), switches the directory to it, confirms it. */
+  private async makeCurrent({ record }: Issued, use: KeyUse): Promise<void> {
     const { records, directory } = this.d;
-    records.stage(record);
+    stageFresh(records, record, use);
     try {
       await directory.setCertificate(record.login, record.der);
     } catch (err) {

@@ -13,11 +13,34 @@ export interface CertificateRecord {
   state: 'pending' | 'issued';
   revokedAt?: string;
   revocationReason?: RevocationReason;
+  /**
+   * The certified key's hash (src/pki/x509.ts keyHash). Every record staged has one; a record
+   * read back lacks it only when its certificate could not be read, or when the same key had been
+   * certified before this rule (the first certificate of that key keeps the hash).
+   */
+  keyHash?: string;
+}
+
+/** A record as it is staged: always with the hash of the key it certifies. */
+export type StagedRecord = CertificateRecord & { keyHash: string };
+
+/** Thrown by `stage` when the record's key is already in a certificate this CA issued or staged. */
+export class KeyAlreadyCertified extends Error {
+  constructor() {
+    super('This key is already in a certificate this CA issued.');
+    this.name = 'KeyAlreadyCertified';
+  }
 }
 
 export interface CertificateRecords {
-  /** Records a freshly signed certificate as pending. */
-  stage(record: CertificateRecord): void;
+  /**
+   * Records a freshly signed certificate as pending. Throws KeyAlreadyCertified, recording
+   * nothing, when another record (pending, issued or revoked) holds the same key: one key, one
+   * certificate, even for two requests racing each other.
+   */
+  stage(record: StagedRecord): void;
+  /** Whether any certificate this CA issued or is issuing, to anyone, revoked or not, certifies this key. */
+  isKeyCertified(keyHash: string): boolean;
   /** Marks a pending certificate as issued. */
   confirm(serial: string): void;
   /** Forgets a pending certificate whose registration failed. */

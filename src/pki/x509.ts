@@ -2,7 +2,7 @@
 // so every module signs and hashes the same way in Node and in the browser.
 import 'reflect-metadata'; // @peculiar/x509 uses tsyringe, which needs it loaded first
 import * as x509 from '@peculiar/x509';
-import { createHash } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
 import { spkiKeyBits } from './der.ts';
 
 x509.cryptoProvider.set(globalThis.crypto);
@@ -67,4 +67,24 @@ export function rsaModulusBits(alg: Algorithm): number | undefined {
  */
 export function keyIdentifier(spki: Uint8Array): Buffer {
   return createHash('sha1').update(spkiKeyBits(spki)).digest();
+}
+
+/**
+ * What identifies a public key whatever its encoding: the lowercase hex SHA-256 of its
+ * SubjectPublicKeyInfo as node:crypto re-encodes it (one DER for one key, so a request cannot
+ * pass an already certified key off as new by spelling its SPKI differently). Throws when the
+ * SPKI cannot be read.
+ */
+export function keyHash(spki: Uint8Array | ArrayBuffer): string {
+  const key = createPublicKey({ key: Buffer.from(spki instanceof Uint8Array ? spki : new Uint8Array(spki)), format: 'der', type: 'spki' });
+  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+}
+
+/** The key hash of a DER certificate's public key, or undefined when the certificate cannot be read. */
+export function certificateKeyHash(der: Uint8Array): string | undefined {
+  try {
+    return createHash('sha256').update(new X509Certificate(der).publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,6 @@
 // SQLite adapter of the CA's certificate records (src/pki/records.ts).
-import type { CertificateRecord, CertificateRecords, RevocationReason } from '../pki/records.ts';
+import { KeyAlreadyCertified, type CertificateRecord, type CertificateRecords, type RevocationReason, type StagedRecord } from '../pki/records.ts';
+import { certificateKeyHash } from '../pki/x509.ts';
 import { migrate, prepared, type Db } from './sqlite.ts';
 import { ReadCache } from './read-cache.ts';
 
@@ -30,6 +31,7 @@ interface Row {
   state: 'pending' | 'issued';
   revoked_at: string | null;
   revocation_reason: string | null;
+  key_hash: string | null;
 }
 
 function fromRow(r: Row): CertificateRecord {
@@ -43,6 +45,7 @@ function fromRow(r: Row): CertificateRecord {
     issuedAt: r.issued_at,
     state: r.state,
     ...(r.revoked_at ? { revokedAt: r.revoked_at, revocationReason: (r.revocation_reason ?? 'unspecified') as RevocationReason } : {}),
+    ...(r.key_hash ? { keyHash: r.key_hash } : {}),
   };
 }
 
@@ -58,15 +61,36 @@ export class SqliteCertificateRecords implements CertificateRecords {
     migrate(db, 'certificates_revoked_index', [
       `CREATE INDEX certificates_revoked ON certificates (revoked_at) WHERE revoked_at IS NOT NULL;`,
     ]);
+    // The hash of each certified key, so that "was this key ever certified?" is one indexed look-up
+    // and two records can never hold the same key. Rows from before are filled from their DER; a
+    // key certified more than once back then keeps its hash on its first certificate only, which
+    // is all the question needs (and what lets the index be UNIQUE).
+    db.function('tekup_certificate_key_hash', { deterministic: true }, (der) => (der instanceof Uint8Array ? (certificateKeyHash(der) ?? null) : null));
+    migrate(db, 'certificates_key_hash', [
+      `ALTER TABLE certificates ADD COLUMN key_hash TEXT;
+       UPDATE certificates SET key_hash = tekup_certificate_key_hash(der);
+       UPDATE certificates SET key_hash = NULL
+        WHERE key_hash IS NOT NULL AND rowid NOT IN (SELECT min(rowid) FROM certificates WHERE key_hash IS NOT NULL GROUP BY key_hash);
+       CREATE UNIQUE INDEX certificates_key_hash ON certificates (key_hash) WHERE key_hash IS NOT NULL;`,
+    ]);
   }
 
-  stage(c: CertificateRecord): void {
-    prepared(
-      this.db,
-      `INSERT INTO certificates (serial, login, fingerprint, der, not_before, not_after, issued_at, state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')`,
-    ).run(c.serial, c.login, c.fingerprint, c.der, c.notBefore, c.notAfter, c.issuedAt);
+  stage(c: StagedRecord): void {
+    try {
+      prepared(
+        this.db,
+        `INSERT INTO certificates (serial, login, fingerprint, der, not_before, not_after, issued_at, state, key_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+      ).run(c.serial, c.login, c.fingerprint, c.der, c.notBefore, c.notAfter, c.issuedAt, c.keyHash);
+    } catch (err) {
+      if (/UNIQUE constraint failed: certificates\.key_hash/.test((err as Error).message)) throw new KeyAlreadyCertified();
+      throw err;
+    }
     this.cache.changed();
+  }
+
+  isKeyCertified(keyHash: string): boolean {
+    return prepared(this.db, `SELECT 1 FROM certificates WHERE key_hash = ?`).get(keyHash) !== undefined;
   }
 
   confirm(serial: string): void {

@@ -8,7 +8,7 @@ import { x509 } from '../../src/pki/x509.ts';
 import { openDatabase, type Db } from '../../src/store/sqlite.ts';
 import { SqliteCertificateRecords } from '../../src/store/certificates.ts';
 import type { Directory, DirectoryUser, Registration } from '../../src/directory/directory.ts';
-import type { CertificateRecord } from '../../src/pki/records.ts';
+import type { StagedRecord } from '../../src/pki/records.ts';
 import { tempDir } from './server.ts';
 
 export interface Fixture {
@@ -61,7 +61,7 @@ export function person(over: Partial<DirectoryUser> = {}): Omit<DirectoryUser, '
 }
 
 export interface Staged extends Registration {
-  record: CertificateRecord;
+  record: StagedRecord;
 }
 
 /** A registration as src/pki/enrollment.ts builds one; `failAt` makes that step throw. */
@@ -72,7 +72,7 @@ export async function registration(
 ): Promise<Staged> {
   const p = person(over);
   const der = p.certificate ?? (await certificate(p.login));
-  const record: CertificateRecord = {
+  const record: StagedRecord = {
     serial: Buffer.from(crypto.getRandomValues(new Uint8Array(10))).toString('hex'),
     login: p.login,
     fingerprint: createHash('sha256').update(der).digest('hex'),
@@ -81,6 +81,8 @@ export async function registration(
     notAfter: '2027-01-01T00:00:00.000Z',
     issuedAt: p.createdAt,
     state: 'pending',
+    // The test certificates share one key: each record stands for a key of its own here.
+    keyHash: createHash('sha256').update('key of ').update(der).digest('hex'),
   };
   return {
     record,

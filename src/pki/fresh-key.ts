@@ -1,0 +1,36 @@
+// One key, one identity (protocol §2): a certificate request must hold a key this CA never
+// certified, for anyone, revoked or not. Renewal and recovery exist to replace a key, possibly one
+// reported compromised; enrollment must not bind a second login to a key another one holds.
+// The look-up answers the common case early; the records' own refusal to stage a second record
+// for one key (CertificateRecords.stage) settles two requests that raced past it.
+import { DomainError } from '../protocol/errors.ts';
+import { KeyAlreadyCertified, type CertificateRecords, type StagedRecord } from './records.ts';
+import { keyHash, type x509 } from './x509.ts';
+
+export type KeyUse = 'enrollment' | 'renewal' | 'recovery';
+
+const WHAT_TO_DO: Record<KeyUse, string> = {
+  enrollment: 'make a new key for your registration',
+  renewal: 'renewal needs a new key',
+  recovery: 'recovery needs a new key',
+};
+
+export function keyAlreadyCertified(use: KeyUse): DomainError {
+  const message = `This key is already certified: ${WHAT_TO_DO[use]}.`;
+  return new DomainError('bad_csr', message, { csr: message });
+}
+
+/** Refuses (bad_csr) a key that any certificate of this CA holds. */
+export function refuseCertifiedKey(records: Pick<CertificateRecords, 'isKeyCertified'>, publicKey: x509.PublicKey, use: KeyUse): void {
+  if (records.isKeyCertified(keyHash(publicKey.rawData))) throw keyAlreadyCertified(use);
+}
+
+/** Stages the record, refusing (bad_csr) when another request certified the same key meanwhile. */
+export function stageFresh(records: Pick<CertificateRecords, 'stage'>, record: StagedRecord, use: KeyUse): void {
+  try {
+    records.stage(record);
+  } catch (err) {
+    if (err instanceof KeyAlreadyCertified) throw keyAlreadyCertified(use);
+    throw err;
+  }
+}
