@@ -304,6 +304,9 @@ function connect(resumeFrom?: number): void {
 }
 
 async function logout(): Promise<void> {
+  // Leaving from the click on: the stream the server ends with the session can arrive before the
+  // answer to DELETE, and must not send the page to "session ended" instead.
+  leaving = true;
   await api('DELETE', '/api/v1/session').catch(() => {});
   await forgetUnlocked().catch(() => {});
   location.assign('/login?notice=logged-out');
