@@ -188,3 +188,18 @@ export const bubbleOf = (page: Page, text: string) =>
 export async function seesVerified(page: Page, text: string): Promise<void> {
   await bubbleOf(page, text).locator('.badge-ok', { hasText: 'Verified' }).waitFor();
 }
+
+/**
+ * Asks `probe` again and again (a short pause between asks) until `ok` holds of its answer; fails
+ * with `what` and the last answer after `ms`. For states outside any page (the server's), which no
+ * locator can wait for.
+ */
+export async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > end) assert.fail(`${what}: still ${JSON.stringify(v)} after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
