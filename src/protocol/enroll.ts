@@ -136,11 +136,18 @@ export function enrollSchema(cardPattern: RegExp = new RegExp(DEFAULT_CARD_PATTE
   );
 }
 
-/** Flattens valibot issues into protocol `fields`: the first message per top-level field. */
-export function issuesToFields(issues: readonly v.BaseIssue<unknown>[]): Record<string, string> {
+/** An issue as valibot reports it, or any Standard Schema (`path` items are keys or `{ key }`). */
+export interface SchemaIssue {
+  readonly message: string;
+  readonly path?: readonly (PropertyKey | { readonly key: unknown })[] | undefined;
+}
+
+/** Flattens schema issues into protocol `fields`: the first message per top-level field. */
+export function issuesToFields(issues: readonly SchemaIssue[]): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of issues) {
-    const key = issue.path?.[0]?.key;
+    const first = issue.path?.[0];
+    const key = typeof first === 'object' && first !== null ? first.key : first;
     const field = typeof key === 'string' ? key : '_';
     fields[field] ??= issue.message;
   }

@@ -143,14 +143,3 @@ export async function readJsonOrForm(c: Context): Promise<unknown> {
   return out;
 }
 
-/**
- * Keeps exactly the named fields of a JSON object, each present (undefined when absent) so the
- * schema reports a missing field with its own "enter your …" message.
- */
-export function pickFields(body: unknown, names: readonly string[]): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new DomainError('malformed', `Send a JSON object with the fields ${names.join(', ')}.`);
-  }
-  const src = body as Record<string, unknown>;
-  return Object.fromEntries(names.map((n) => [n, Object.hasOwn(src, n) ? src[n] : undefined]));
-}

@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { Context, Env, MiddlewareHandler } from 'hono';
 import { DomainError } from '../protocol/errors.ts';
 import type { RateLimiter } from '../auth/rate-limit.ts';
 
@@ -13,4 +13,18 @@ export function enforce(c: Context, ...checks: [RateLimiter, string][]): void {
       });
     }
   }
+}
+
+/**
+ * `enforce` as a middleware, for a limit that must be counted before the route reads the body
+ * (put it before validBody): one attempt against `limiter` under the caller's key.
+ *
+ * @example
+ * app.post('/api/v1/enroll', limit(perAddress, clientAddress), validBody(schema), handler)
+ */
+export function limit<E extends Env = Env>(limiter: RateLimiter, key: (c: Context<E>) => string): MiddlewareHandler<E> {
+  return async (c, next) => {
+    enforce(c, [limiter, key(c)]);
+    await next();
+  };
 }

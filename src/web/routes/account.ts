@@ -4,9 +4,8 @@ import { PASSWORD_CHANGE_FIELDS, passwordChangeSchema, type ActivityResponse, ty
 import type { PasswordChange } from '../../auth/password-change.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
 import type { AuthEnv } from '../auth.ts';
-import { pickFields, readJsonBody } from '../body.ts';
-import { enforce } from '../rate-limit.ts';
-import { parseFields } from '../validate.ts';
+import { limit } from '../rate-limit.ts';
+import { validBody } from '../validate.ts';
 import type { Activity } from '../../auth/activity.ts';
 import { requestOrigin } from '../client-address.ts';
 
@@ -20,11 +19,11 @@ export interface AccountRouteDeps {
 
 export function accountRoutes(d: AccountRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  app.post('/api/v1/account/password', d.auth, async (c) => {
+  const perLogin = limit<AuthEnv>(d.perLogin, (c) => c.get('session').login.toLowerCase());
+  const body = validBody(passwordChangeSchema, { fields: PASSWORD_CHANGE_FIELDS });
+  app.post('/api/v1/account/password', d.auth, perLogin, body, async (c) => {
     const session = c.get('session');
-    enforce(c, [d.perLogin, session.login.toLowerCase()]);
-    const req = parseFields(passwordChangeSchema, pickFields(await readJsonBody(c), PASSWORD_CHANGE_FIELDS));
-    const { sessionsEnded } = await d.passwords.change(session.login, c.get('token'), req, requestOrigin(c));
+    const { sessionsEnded } = await d.passwords.change(session.login, c.get('token'), c.req.valid('json'), requestOrigin(c));
     c.header('cache-control', 'no-store');
     return c.json({ changed: true, sessionsEnded } satisfies PasswordChangeResponse);
   });

@@ -6,18 +6,24 @@ import type { Roster } from '../../usecases/roster.ts';
 import type { CertificateRecords } from '../../pki/records.ts';
 import { standing } from '../../pki/status.ts';
 import { x509 } from '../../pki/x509.ts';
-import { issuesToFields } from '../../protocol/enroll.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { renewRequestSchema, revokeRequestSchema } from '../../protocol/certificate.ts';
 import type { Authority } from '../../pki/authority.ts';
-import { pickFields, readJsonOrForm } from '../body.ts';
-import { jsonBody } from '../validate.ts';
+import { readJsonOrForm } from '../body.ts';
+import { validBody } from '../validate.ts';
 import type { AuthEnv } from '../auth.ts';
 import type { MiddlewareHandler } from 'hono';
 import type { Activity } from '../../auth/activity.ts';
 import { requestOrigin } from '../client-address.ts';
 
 const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).buffer, 'CERTIFICATE') + '\n';
+
+/** The renewal form's reason left on its blank choice is no reason: the default one. */
+const renewBody = v.pipe(
+  v.looseObject({}),
+  v.transform((body) => (body.reason === '' ? { ...body, reason: undefined } : body)),
+  renewRequestSchema,
+);
 
 export interface CertificateRouteDeps {
   lifecycle: Lifecycle;
@@ -49,19 +55,22 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
     return c.body(pem(current.der), 200, { 'content-type': 'application/x-pem-file' });
   });
 
-  app.post('/api/v1/certificate/renew', d.auth, async (c) => {
-    const body = pickFields(await readJsonOrForm(c), ['csr', 'reason']);
-    if (body.reason === '') body.reason = undefined;
-    const parsed = v.safeParse(renewRequestSchema, body);
-    if (!parsed.success) throw new DomainError('validation', 'The renewal request needs fixing.', issuesToFields(parsed.issues));
+  const renewal = validBody(renewBody, {
+    read: readJsonOrForm,
+    fields: ['csr', 'reason'],
+    onInvalid: (fields) => new DomainError('validation', 'The renewal request needs fixing.', fields),
+  });
+  app.post('/api/v1/certificate/renew', d.auth, renewal, async (c) => {
+    const { csr, reason } = c.req.valid('json');
     const login = c.get('session').login;
-    const renewed = await d.lifecycle.renew(login, parsed.output.csr, parsed.output.reason);
-    d.activity.record(login, 'certificate_renewed', { serial: renewed.serial, reason: parsed.output.reason }, requestOrigin(c));
+    const renewed = await d.lifecycle.renew(login, csr, reason);
+    d.activity.record(login, 'certificate_renewed', { serial: renewed.serial, reason }, requestOrigin(c));
     return c.json(renewed, 201);
   });
 
-  app.post('/api/v1/certificate/revoke', d.auth, async (c) => {
-    const { reason } = await jsonBody(c, revokeRequestSchema);
+  const revocation = validBody(revokeRequestSchema, { fields: Object.keys(revokeRequestSchema.entries) });
+  app.post('/api/v1/certificate/revoke', d.auth, revocation, async (c) => {
+    const { reason } = c.req.valid('json');
     const r = await d.lifecycle.revokeCurrent(c.get('session').login, reason);
     d.activity.record(r.login, 'certificate_revoked', { serial: r.serial, reason: r.revocationReason, by: 'you' }, requestOrigin(c));
     return c.json({ serial: r.serial, revokedAt: r.revokedAt, reason: r.revocationReason });

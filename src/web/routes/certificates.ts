@@ -10,20 +10,21 @@ import { x509 } from '../../pki/x509.ts';
 import { SERIAL_HEX } from '../../protocol/envelope.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import type { AuthEnv } from '../auth.ts';
+import { validParam } from '../validate.ts';
 
 const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).buffer, 'CERTIFICATE') + '\n';
-const serialSchema = v.pipe(v.string(), v.regex(SERIAL_HEX, 'A serial is lowercase hex.'));
+const serialParam = v.object({ serial: v.pipe(v.string(), v.regex(SERIAL_HEX, 'A serial is lowercase hex.')) });
 
 export function certificatesBySerialRoutes(records: CertificateRecords, auth: MiddlewareHandler<AuthEnv>, now: () => Date): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   // PEM by default; with Accept: application/json, its standing (status, revocation) and owner too.
   // The session check is this route's own: POST /api/v1/certificates/check beside it is public.
-  app.get('/api/v1/certificates/:serial', auth, (c) => {
-    const parsed = v.safeParse(serialSchema, c.req.param('serial'));
-    if (!parsed.success) throw new DomainError('validation', 'The serial must be lowercase hex.', { serial: parsed.issues[0].message });
-    const record = records.get(parsed.output);
+  const serialOf = validParam(serialParam, (fields) => new DomainError('validation', 'The serial must be lowercase hex.', fields));
+  app.get('/api/v1/certificates/:serial', auth, serialOf, (c) => {
+    const { serial } = c.req.valid('param');
+    const record = records.get(serial);
     // A registration still in progress has no certificate yet, as far as anyone else can tell.
-    if (!record || record.state !== 'issued') throw new DomainError('not_found', `No certificate with serial ${parsed.output} was issued here.`);
+    if (!record || record.state !== 'issued') throw new DomainError('not_found', `No certificate with serial ${serial} was issued here.`);
     if ((c.req.header('accept') ?? '').includes('application/json')) {
       return c.json({ login: record.login, ...standing(record, now()), certificate: pem(record.der) });
     }

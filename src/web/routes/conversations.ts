@@ -2,13 +2,12 @@
 // conversation for every device of a user, and the marker a device moves when its user has read.
 import { Hono, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
-import { issuesToFields } from '../../protocol/enroll.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { LOGIN_PATTERN } from '../../protocol/session.ts';
 import type { ReadMarks } from '../../chat/read-marks.ts';
 import type { AuthEnv } from '../auth.ts';
-import { readJsonBody } from '../body.ts';
 import { alreadyDurable } from '../durable.ts';
+import { validBody, type OnInvalid } from '../validate.ts';
 
 export interface ConversationRouteDeps {
   marks: ReadMarks;
@@ -22,7 +21,8 @@ const readBody = v.strictObject(
   'Send {"upTo": "<seq>"} and nothing else.',
 );
 const receiptsBody = v.strictObject({ enabled: v.boolean('enabled is true or false.') }, 'Send {"enabled": true} or {"enabled": false} and nothing else.');
-const peerParam = v.pipe(v.string(), v.regex(LOGIN_PATTERN, 'The path must name a login: /api/v1/conversations/LOGIN/read.'));
+const peerParam = v.object({ login: v.pipe(v.string(), v.regex(LOGIN_PATTERN, 'The path must name a login: /api/v1/conversations/LOGIN/read.')) });
+const needsFixing: OnInvalid = (fields) => new DomainError('validation', 'The request needs fixing.', fields);
 
 export function conversationRoutes(d: ConversationRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -47,24 +47,16 @@ export function conversationRoutes(d: ConversationRouteDeps): Hono<AuthEnv> {
     c.header('cache-control', 'no-store');
     return c.json({ enabled: d.marks.receipts(c.get('session').login) });
   });
-  app.put('/api/v1/account/read-receipts', d.auth, async (c) => {
-    const body = v.safeParse(receiptsBody, await readJsonBody(c));
-    if (!body.success) throw new DomainError('validation', 'The request needs fixing.', issuesToFields(body.issues));
-    await d.marks.setReceipts(c.get('session').login, body.output.enabled);
+  app.put('/api/v1/account/read-receipts', d.auth, validBody(receiptsBody, { onInvalid: needsFixing }), async (c) => {
+    const { enabled } = c.req.valid('json');
+    await d.marks.setReceipts(c.get('session').login, enabled);
     alreadyDurable(c);
-    return c.json({ enabled: body.output.enabled });
+    return c.json({ enabled });
   });
 
-  app.post('/api/v1/conversations/:login/read', async (c) => {
-    const peer = v.safeParse(peerParam, c.req.param('login'));
-    const body = v.safeParse(readBody, await readJsonBody(c));
-    if (!peer.success || !body.success) {
-      throw new DomainError('validation', 'The request needs fixing.', {
-        ...(peer.success ? {} : { login: peer.issues[0].message }),
-        ...(body.success ? {} : issuesToFields(body.issues)),
-      });
-    }
-    await d.marks.read(c.get('session').login, peer.output, body.output.upTo);
+  // The path's login is checked with the body: one answer names both when both are wrong.
+  app.post('/api/v1/conversations/:login/read', validBody(readBody, { param: peerParam, onInvalid: needsFixing }), async (c) => {
+    await d.marks.read(c.get('session').login, c.req.valid('param').login, c.req.valid('json').upTo);
     // read() resolves once the mark (if it moved) is synced to disk.
     alreadyDurable(c);
     return c.body(null, 204);

@@ -1,30 +1,30 @@
 // Protocol §2: POST /api/v1/enroll, JSON or multipart (the csr part may be a file).
 import { Hono } from 'hono';
-import * as v from 'valibot';
-import { ENROLL_FIELDS, enrollSchema, issuesToFields } from '../../protocol/enroll.ts';
+import { ENROLL_FIELDS, enrollSchema } from '../../protocol/enroll.ts';
 import { validationError } from '../../protocol/errors.ts';
 import type { Enrollment } from '../../pki/enrollment.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
-import { pickFields, readJsonOrForm } from '../body.ts';
+import { readJsonOrForm } from '../body.ts';
 import { clientAddress } from '../client-address.ts';
-import { enforce } from '../rate-limit.ts';
+import { limit } from '../rate-limit.ts';
+import { validBody } from '../validate.ts';
 
 export function enrollRoutes(enrollment: Enrollment, cardPattern: RegExp, perAddress: RateLimiter): Hono {
-  const schema = enrollSchema(cardPattern);
   const app = new Hono();
-  app.post('/api/v1/enroll', async (c) => {
-    enforce(c, [perAddress, clientAddress(c)]);
-    const body = pickFields(await readJsonOrForm(c), ENROLL_FIELDS);
-    const parsed = v.safeParse(schema, body);
-    if (!parsed.success) {
-      const fields = issuesToFields(parsed.issues);
-      if (!fields.csr && typeof body.csr === 'string') {
-        const problem = await enrollment.csrProblem(body.csr);
+  const body = validBody(enrollSchema(cardPattern), {
+    read: readJsonOrForm,
+    fields: ENROLL_FIELDS,
+    // Every failing field at once: a csr the schema let through is read too, so its problem is
+    // named beside the others instead of after they are fixed.
+    onInvalid: async (fields, _c, data) => {
+      const csr = (data as Record<string, unknown>).csr;
+      if (!fields.csr && typeof csr === 'string') {
+        const problem = await enrollment.csrProblem(csr);
         if (problem) fields.csr = problem;
       }
-      throw validationError(fields);
-    }
-    return c.json(await enrollment.enroll(parsed.output), 201);
+      return validationError(fields);
+    },
   });
+  app.post('/api/v1/enroll', limit(perAddress, clientAddress), body, async (c) => c.json(await enrollment.enroll(c.req.valid('json')), 201));
   return app;
 }

@@ -3,7 +3,6 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import * as v from 'valibot';
 import { envelopeSchema } from '../../protocol/envelope.ts';
-import { issuesToFields } from '../../protocol/enroll.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { LOGIN_PATTERN } from '../../protocol/session.ts';
 import type { Relay } from '../../chat/relay.ts';
@@ -12,8 +11,8 @@ import type { MessageStore, StoredMessage } from '../../chat/messages.ts';
 import type { Presence } from '../../chat/presence.ts';
 import type { StreamEndReason, Streams } from '../../chat/streams.ts';
 import type { AuthEnv } from '../auth.ts';
-import { readJsonBody } from '../body.ts';
 import { alreadyDurable } from '../durable.ts';
+import { validBody, validQuery } from '../validate.ts';
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -46,21 +45,19 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
   app.use('/api/v1/messages', d.auth);
   app.use('/api/v1/events', d.auth);
 
-  app.post('/api/v1/messages', async (c) => {
-    const parsed = v.safeParse(envelopeSchema, await readJsonBody(c));
-    if (!parsed.success) {
-      throw new DomainError('message_rejected', 'This is not a valid envelope.', issuesToFields(parsed.issues), { reason: 'malformed' });
-    }
-    const stored = await d.relay.accept(c.get('session').login, parsed.output);
+  const envelopeBody = validBody(envelopeSchema, {
+    onInvalid: (fields) => new DomainError('message_rejected', 'This is not a valid envelope.', fields, { reason: 'malformed' }),
+  });
+  app.post('/api/v1/messages', envelopeBody, async (c) => {
+    const stored = await d.relay.accept(c.get('session').login, c.req.valid('json'));
     // accept resolves once the insert, the last of its writes, is synced to disk.
     alreadyDurable(c);
     return c.json({ id: stored.envelope.id, receivedAt: stored.receivedAt }, 201);
   });
 
-  app.get('/api/v1/messages', (c) => {
-    const parsed = v.safeParse(historyQuery, c.req.query());
-    if (!parsed.success) throw new DomainError('validation', 'The query needs fixing.', issuesToFields(parsed.issues));
-    const q = parsed.output;
+  const history = validQuery(historyQuery, (fields) => new DomainError('validation', 'The query needs fixing.', fields));
+  app.get('/api/v1/messages', history, (c) => {
+    const q = c.req.valid('query');
     const page = d.store.conversation(c.get('session').login, q.with, { after: q.after, before: q.before, limit: q.limit + 1 });
     // One more than asked tells whether another page follows (in the direction of travel).
     const more = page.length > q.limit;

@@ -1,14 +1,14 @@
 // The web interface: full pages, and the fragments htmx swaps in (/ui/*). Pages for signed-in
 // people redirect to the login page without a session; fragments answer 401 with HX-Redirect so
 // htmx sends the browser there too. Everything personal is no-store.
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type Input, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import type { Roster } from '../../usecases/roster.ts';
 import type { Directory } from '../../directory/directory.ts';
 import type { CertificateRecords } from '../../pki/records.ts';
 import type { Authority } from '../../pki/authority.ts';
 import { standing } from '../../pki/status.ts';
-import { DEFAULT_CARD_PATTERN, FIELD_HINTS, issuesToFields } from '../../protocol/enroll.ts';
+import { DEFAULT_CARD_PATTERN, FIELD_HINTS } from '../../protocol/enroll.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { LOGIN_PATTERN } from '../../protocol/session.ts';
 import type { SessionRecord, Sessions } from '../../auth/sessions.ts';
@@ -29,7 +29,8 @@ import type { ReadMarks } from '../../chat/read-marks.ts';
 import { nameText, type x509 } from '../../pki/x509.ts';
 import { clientAddress } from '../client-address.ts';
 import { enforce } from '../rate-limit.ts';
-import { pickFields, readJsonOrForm } from '../body.ts';
+import { readJsonOrForm } from '../body.ts';
+import { validBody, validQuery } from '../validate.ts';
 import { CHECK_MAX_PEM, checkRequestSchema } from '../../protocol/certificate.ts';
 
 export interface PageRouteDeps {
@@ -59,17 +60,33 @@ const loginQuery = v.object({
   next: v.optional(localPath),
 });
 const chatQuery = v.object({ with: v.optional(login) });
+// A bad query parameter is ignored, not an error page: the links are ours, the rest is noise.
+const loginParams = validQuery(v.fallback(loginQuery, {}));
+const chatParams = validQuery(v.fallback(chatQuery, {}));
+/** What chatParams puts in `c.req.valid`, for the handlers signedIn wraps. */
+type ChatInput = { out: { query: v.InferOutput<typeof chatQuery> } };
+
+/** The check form: a chosen file wins over the text box; both are the API's one `certificate` field. */
+const pastedOf = (form: Record<string, unknown>): string => {
+  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+  return text(form.certificateFile) || text(form.certificate);
+};
+const CHECK_FORM_FIELDS = ['certificate', 'certificateFile'];
+const checkForm = v.pipe(
+  v.looseObject({}),
+  v.transform((form) => ({ certificate: pastedOf(form) })),
+  checkRequestSchema,
+);
+/**
+ * What was pasted is shown again to be corrected, unless it holds a private key: no answer ever
+ * carries one back.
+ */
+const shownAgain = (pasted: string): CheckState => ({ pasted: /PRIVATE KEY/.test(pasted) ? '' : pasted.slice(0, CHECK_MAX_PEM) });
 
 /** Revocations listed on the authority page; the CRL has them all. */
 const REVOKED_SHOWN = 50;
 
 const fragment = async (node: unknown): Promise<string> => String(await (node as { toString(): string | Promise<string> }).toString());
-
-const query = <T extends v.GenericSchema>(c: Context, schema: T): Partial<v.InferOutput<T>> => {
-  const parsed = v.safeParse(schema, c.req.query());
-  // A bad query parameter is ignored, not an error page: the links are ours, the rest is noise.
-  return parsed.success ? parsed.output : {};
-};
 
 export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -100,7 +117,7 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   };
 
   /** Pages for signed-in people: the viewer, or a redirect to the login page that comes back here. */
-  const signedIn = (render: (c: Context<AuthEnv>, viewer: Viewer) => Promise<Response>) => async (c: Context<AuthEnv>) => {
+  const signedIn = <I extends Input = {}>(render: (c: Context<AuthEnv, string, I>, viewer: Viewer) => Promise<Response>) => async (c: Context<AuthEnv, string, I>) => {
     const s = await sessionOf(c);
     const viewer = s && (await viewerOf(s));
     c.header('cache-control', 'no-store');
@@ -171,23 +188,24 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
 
   app.get('/register', async (c) => c.html(await page(<RegisterPage cardPattern={d.cardPattern.source} cardHint={cardHint} />)));
 
-  app.get('/login', async (c) => {
-    const q = query(c, loginQuery);
+  app.get('/login', loginParams, async (c) => {
+    const q = c.req.valid('query');
     c.header('cache-control', 'no-store');
     return c.html(await page(<LoginPage login={q.login} notice={q.notice} next={q.next} />));
   });
 
-  app.get('/recover', async (c) => {
-    const q = query(c, loginQuery);
+  app.get('/recover', loginParams, async (c) => {
+    const q = c.req.valid('query');
     c.header('cache-control', 'no-store');
     return c.html(await page(<RecoverPage login={q.login} />));
   });
 
   app.get(
     '/chat',
-    signedIn(async (c, viewer) => {
+    chatParams,
+    signedIn<ChatInput>(async (c, viewer) => {
       const users = await d.roster.list();
-      const peerLogin = query(c, chatQuery).with;
+      const peerLogin = c.req.valid('query').with;
       const peer = peerLogin && peerLogin !== viewer.login ? users.find((u) => u.login === peerLogin) : undefined;
       // htmx swaps only the chat frame when another conversation is picked.
       if (c.req.header('hx-request') && c.req.header('hx-target') === 'div#chat') {
@@ -218,19 +236,28 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
 
   // The check form without script, and with htmx (which keeps only the #check card of the page).
   // A certificate that cannot be read is an error next to the field, not an error page.
-  app.post('/authority', async (c) => {
-    const form = pickFields(await readJsonOrForm(c), ['certificate', 'certificateFile']);
-    const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-    // A chosen file wins over the text box; both are the API's one `certificate` field.
-    const pasted = text(form.certificateFile) || text(form.certificate);
-    // What was pasted is shown again to be corrected, unless it holds a private key: no answer
-    // ever carries one back.
-    const check: CheckState = { pasted: /PRIVATE KEY/.test(pasted) ? '' : pasted.slice(0, CHECK_MAX_PEM) };
+  // Every post counts against the address's budget, a refused one too; over it, that is the error.
+  const overBudget = (c: Context): string | undefined => {
     try {
       enforce(c, [d.checksPerAddress, clientAddress(c)]);
-      const parsed = v.safeParse(checkRequestSchema, { certificate: pasted });
-      if (parsed.success) check.result = await d.checker.check(parsed.output.certificate);
-      else check.error = issuesToFields(parsed.issues).certificate;
+      return undefined;
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'rate_limited') return err.message;
+      throw err;
+    }
+  };
+  const checkBody = validBody(checkForm, {
+    read: readJsonOrForm,
+    fields: CHECK_FORM_FIELDS,
+    onInvalid: (fields, c, form) =>
+      authorityPage(c as Context<AuthEnv>, { ...shownAgain(pastedOf(form as Record<string, unknown>)), error: overBudget(c) ?? fields.certificate }),
+  });
+  app.post('/authority', checkBody, async (c) => {
+    const { certificate } = c.req.valid('json');
+    const check = shownAgain(certificate);
+    try {
+      enforce(c, [d.checksPerAddress, clientAddress(c)]);
+      check.result = await d.checker.check(certificate);
     } catch (err) {
       if (!(err instanceof DomainError) || (err.code !== 'validation' && err.code !== 'rate_limited')) throw err;
       check.error = err.fields?.certificate ?? err.message;
@@ -245,7 +272,8 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   );
   app.get(
     '/ui/conversations',
-    signedIn(async (c, viewer) => c.html(await fragment(<ConversationList users={await d.roster.list()} me={viewer.login} peer={query(c, chatQuery).with} />))),
+    chatParams,
+    signedIn<ChatInput>(async (c, viewer) => c.html(await fragment(<ConversationList users={await d.roster.list()} me={viewer.login} peer={c.req.valid('query').with} />))),
   );
   app.get(
     '/ui/certificate',

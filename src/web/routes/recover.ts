@@ -4,10 +4,10 @@ import { Hono } from 'hono';
 import { RECOVER_FIELDS, recoverRequestSchema } from '../../protocol/recovery.ts';
 import type { Recovery } from '../../auth/recovery.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
-import { pickFields, readJsonOrForm } from '../body.ts';
+import { readJsonOrForm } from '../body.ts';
 import { clientAddress, requestOrigin } from '../client-address.ts';
-import { enforce } from '../rate-limit.ts';
-import { parseFields } from '../validate.ts';
+import { enforce, limit } from '../rate-limit.ts';
+import { validBody } from '../validate.ts';
 import type { Activity } from '../../auth/activity.ts';
 
 export interface RecoverRouteDeps {
@@ -20,9 +20,9 @@ export interface RecoverRouteDeps {
 
 export function recoverRoutes(d: RecoverRouteDeps): Hono {
   const app = new Hono();
-  app.post('/api/v1/certificate/recover', async (c) => {
-    enforce(c, [d.perAddress, clientAddress(c)]);
-    const req = parseFields(recoverRequestSchema, pickFields(await readJsonOrForm(c), RECOVER_FIELDS));
+  const body = validBody(recoverRequestSchema, { read: readJsonOrForm, fields: RECOVER_FIELDS });
+  app.post('/api/v1/certificate/recover', limit(d.perAddress, clientAddress), body, async (c) => {
+    const req = c.req.valid('json');
     enforce(c, [d.perLogin, req.login.toLowerCase()]);
     const issued = await d.recovery.recover(req);
     const reason = req.newPassword === undefined ? undefined : 'password_reset';

@@ -10,7 +10,11 @@ import { readBytes } from '../body.ts';
 
 const OCSP_RESPONSE = 'application/ocsp-response';
 
-/** The GET form's path segment: URL-encoded base64 (either alphabet) of a DER request, small. */
+/**
+ * The GET form's path segment: URL-encoded base64 (either alphabet) of a DER request, small. Not
+ * a route validator (src/web/validate.ts): it is read from the raw path, undecoded, and RFC 6960
+ * answers anything unreadable with a malformedRequest OCSPResponse, never the JSON error shape.
+ */
 const ocspGetSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(4096), v.regex(/^[A-Za-z0-9+/=_%-]+$/));
 
 export interface RevocationRouteDeps {

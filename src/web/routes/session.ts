@@ -18,11 +18,15 @@ import { SESSION_TTL_MS, type Sessions } from '../../auth/sessions.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
 import type { AuthEnv } from '../auth.ts';
 import type { MiddlewareHandler } from 'hono';
-import { jsonBody } from '../validate.ts';
+import { validBody, validParam } from '../validate.ts';
 import { clientAddress, requestOrigin } from '../client-address.ts';
-import { enforce } from '../rate-limit.ts';
+import { enforce, limit } from '../rate-limit.ts';
 
-const sessionIdParam = v.pipe(v.string(), v.regex(SESSION_ID_PATTERN, 'A session id is 16 hexadecimal digits, as GET /api/v1/sessions lists them.'));
+const sessionIdParam = v.object({
+  id: v.pipe(v.string(), v.regex(SESSION_ID_PATTERN, 'A session id is 16 hexadecimal digits, as GET /api/v1/sessions lists them.')),
+});
+const CHALLENGE_FIELDS = Object.keys(challengeRequestSchema.entries);
+const SESSION_FIELDS = Object.keys(sessionRequestSchema.entries);
 
 export interface SessionRouteDeps {
   login: LoginService;
@@ -39,18 +43,18 @@ export interface SessionRouteDeps {
 export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
 
-  app.post('/api/v1/session/challenge', async (c) => {
-    enforce(c, [d.perAddress, clientAddress(c)]);
-    const { login } = await jsonBody(c, challengeRequestSchema);
+  const perAddress = limit(d.perAddress, clientAddress);
+
+  app.post('/api/v1/session/challenge', perAddress, validBody(challengeRequestSchema, { fields: CHALLENGE_FIELDS }), async (c) => {
+    const { login } = c.req.valid('json');
     enforce(c, [d.challengesPerLogin, login.toLowerCase()]);
     const { challenge, expiresAt } = d.challenges.issue(login);
     c.header('cache-control', 'no-store');
     return c.json({ challenge, expiresAt: expiresAt.toISOString() } satisfies ChallengeResponse);
   });
 
-  app.post('/api/v1/session', async (c) => {
-    enforce(c, [d.perAddress, clientAddress(c)]);
-    const req = await jsonBody(c, sessionRequestSchema);
+  app.post('/api/v1/session', perAddress, validBody(sessionRequestSchema, { fields: SESSION_FIELDS }), async (c) => {
+    const req = c.req.valid('json');
     // Per login whatever the source address, so spreading guesses over addresses does not help.
     enforce(c, [d.perLogin, req.login.toLowerCase()]);
     const s = await d.login.login(req, requestOrigin(c));
@@ -83,10 +87,9 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
     return c.json(d.sessions.list(c.get('session').login, c.get('token')) satisfies SessionSummary[]);
   });
 
-  app.delete('/api/v1/sessions/:id', d.auth, (c) => {
-    const id = v.safeParse(sessionIdParam, c.req.param('id'));
-    if (!id.success) throw new DomainError('validation', id.issues[0].message, { id: id.issues[0].message });
-    if (!d.sessions.closeById(c.get('session').login, id.output)) {
+  const sessionId = validParam(sessionIdParam, (fields) => new DomainError('validation', fields.id, fields));
+  app.delete('/api/v1/sessions/:id', d.auth, sessionId, (c) => {
+    if (!d.sessions.closeById(c.get('session').login, c.req.valid('param').id)) {
       throw new DomainError('not_found', 'You have no session with this id; it may have ended already.');
     }
     return c.body(null, 204);

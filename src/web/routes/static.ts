@@ -5,22 +5,21 @@ import { Hono } from 'hono';
 import { etag } from 'hono/etag';
 import * as v from 'valibot';
 import { ASSET_NAME, asset } from '../assets.ts';
+import { validParam, validQuery } from '../validate.ts';
 
-const Query = v.object({
-  name: v.pipe(v.string(), v.maxLength(256), v.regex(ASSET_NAME)),
-  v: v.optional(v.string()),
-});
+const Name = v.object({ name: v.pipe(v.string(), v.maxLength(256), v.regex(ASSET_NAME)) });
+/** Only a `v` equal to the asset's version pins it; any other (or several) is no pin at all. */
+const Query = v.object({ v: v.fallback(v.optional(v.string()), undefined) });
 
 export function staticRoutes(): Hono {
   const app = new Hono();
   app.use('/assets/*', etag());
-  app.get('/assets/*', (c) => {
-    const parsed = v.safeParse(Query, { name: c.req.path.slice('/assets/'.length), v: c.req.query('v') });
-    // A name that cannot be an asset is simply not found: nothing to tell the caller.
-    if (!parsed.success) return c.notFound();
-    const found = asset(parsed.output.name);
+  // A name that cannot be an asset is simply not found: nothing to tell the caller.
+  const name = validParam(Name, (_fields, c) => c.notFound());
+  app.get('/assets/:name{.+}', name, validQuery(Query), (c) => {
+    const found = asset(c.req.valid('param').name);
     if (!found) return c.notFound();
-    const pinned = parsed.output.v === found.version;
+    const pinned = c.req.valid('query').v === found.version;
     return c.body(found.body, 200, {
       'content-type': found.type,
       etag: found.etag,
