@@ -1,9 +1,10 @@
 // `tekup-chat admin …` (or `npm run admin -- …`): the operator's command line. It opens the same
 // data directory as a running server (SQLite in WAL mode lets both work at once) through the same
-// wiring (src/app.ts), and never creates or replaces a CA: a data directory without one is an error.
+// core (src/core.ts, without the HTTP app), and never creates or replaces a CA: a data directory
+// without one is an error.
 import { existsSync } from 'node:fs';
 import * as v from 'valibot';
-import { createService, type Service } from './app.ts';
+import { createCore, type Core } from './core.ts';
 import { ConfigError, loadConfig, parseFlags, type Config } from './config.ts';
 import { DomainError } from './protocol/errors.ts';
 import { caFiles } from './pki/authority.ts';
@@ -247,7 +248,7 @@ function parseRecoveryCode(values: Own): RecoveryCodeArgs {
 }
 
 /** Opens the data directory through the one wiring place, refusing to create a CA where there is none. */
-async function open(config: Config): Promise<Service> {
+async function open(config: Config): Promise<Core> {
   const { dataDir } = config;
   if (!existsSync(caFiles(dataDir).intermediateCert)) {
     throw new Refused(
@@ -256,7 +257,7 @@ async function open(config: Config): Promise<Service> {
     );
   }
   // No start-up repair: the running server owns that, and may be mid-way through a renewal.
-  return createService({ config, log: () => {}, server: false });
+  return createCore({ config, log: () => {}, server: false });
 }
 
 /** Fixed-width columns, headed, for people reading a terminal. */
@@ -281,7 +282,7 @@ function certJson(r: CertificateRecord, now: Date) {
   };
 }
 
-async function users(service: Service, out: Out, json: boolean): Promise<void> {
+async function users(service: Core, out: Out, json: boolean): Promise<void> {
   const now = new Date();
   const list = await Promise.all(
     (await service.directory.list()).map(async (u) => {
@@ -312,7 +313,7 @@ async function users(service: Service, out: Out, json: boolean): Promise<void> {
   );
 }
 
-async function certs(service: Service, out: Out, json: boolean, login: string | undefined): Promise<void> {
+async function certs(service: Core, out: Out, json: boolean, login: string | undefined): Promise<void> {
   const now = new Date();
   const records = login === undefined ? service.records.all() : service.records.forLogin(login);
   if (login !== undefined && records.length === 0 && !(await service.directory.get(login))) {
@@ -328,7 +329,7 @@ async function certs(service: Service, out: Out, json: boolean, login: string | 
   );
 }
 
-async function revoke(service: Service, out: Out, json: boolean, args: v.InferOutput<typeof revokeSchema>): Promise<void> {
+async function revoke(service: Core, out: Out, json: boolean, args: v.InferOutput<typeof revokeSchema>): Promise<void> {
   const done =
     args.serial !== undefined
       ? [service.revocation.revokeSerial(args.serial, args.reason)]
@@ -340,7 +341,7 @@ async function revoke(service: Service, out: Out, json: boolean, args: v.InferOu
   out(`${done.length === 1 ? 'It is' : 'They are'} listed in the next CRL (GET /ca/crl) and OCSP answers "revoked" from now on.`);
 }
 
-async function recoveryCode(service: Service, out: Out, json: boolean, args: RecoveryCodeArgs): Promise<void> {
+async function recoveryCode(service: Core, out: Out, json: boolean, args: RecoveryCodeArgs): Promise<void> {
   const { login, code, expiresAt, resetsPassword } = await service.recovery.issueCode(args.login, args.hours, args.resetPassword);
   // The account's owner sees it on My certificate: a code they did not ask for is a warning.
   service.activity.record(login, 'recovery_code_issued', resetsPassword ? { reason: 'password_reset' } : {});
@@ -357,7 +358,7 @@ async function recoveryCode(service: Service, out: Out, json: boolean, args: Rec
   );
 }
 
-async function activity(service: Service, out: Out, json: boolean, login: string): Promise<void> {
+async function activity(service: Core, out: Out, json: boolean, login: string): Promise<void> {
   if (!(await service.directory.get(login))) throw new Refused(`No user is registered as "${login}".`);
   const events = service.activity.recent(login);
   if (json) return out(JSON.stringify(events, null, 2));
@@ -369,7 +370,7 @@ async function activity(service: Service, out: Out, json: boolean, login: string
   );
 }
 
-async function showCa(service: Service, out: Out, json: boolean): Promise<void> {
+async function showCa(service: Core, out: Out, json: boolean): Promise<void> {
   const { ca } = service;
   const describe = (cert: x509.X509Certificate, fp: string, file: string) => ({
     subject: cert.subject,

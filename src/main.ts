@@ -1,11 +1,12 @@
-// CLI entry: parse flags, build the service, listen, shut down gracefully.
+// CLI entry: parse flags, build the core and its HTTP face, listen, shut down gracefully.
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createServer as createHttpsServer } from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, USAGE, loadConfig, withBoundPort } from './config.ts';
-import { createService, type Service } from './app.ts';
+import { createCore, type Core } from './core.ts';
+import { createHttp, type Http } from './http.ts';
 import { jsonLog } from './log.ts';
 import { Authority } from './pki/authority.ts';
 import { ensureServerCertificate } from './pki/server-cert.ts';
@@ -30,11 +31,12 @@ async function serveCommand(argv: string[]): Promise<void> {
 
   // Listen first, answering 503 until the service is built: with --port 0 the real port must be
   // known before certificates carrying the public URL are issued.
-  let service: Service | undefined;
+  let core: Core | undefined;
+  let http: Http | undefined;
   const server: ServerType = serve({
     fetch: (req, env) =>
-      service
-        ? service.app.fetch(req, env)
+      http
+        ? http.app.fetch(req, env)
         : new Response('{"error":"internal","message":"Starting; try again in a moment."}', {
             status: 503,
             headers: { 'content-type': 'application/json', 'retry-after': '1' },
@@ -54,15 +56,16 @@ async function serveCommand(argv: string[]): Promise<void> {
   });
   if (!server.listening) await once(server, 'listening');
   const config = withBoundPort(parsed, (server.address() as AddressInfo).port);
-  service = await createService({ config, log });
+  core = await createCore({ config, log });
+  http = createHttp(core);
 
   const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   console.log(`TEKUP_chat is listening on ${url}`);
   console.log(`Data directory: ${config.dataDir}`);
-  console.log(`Root CA SHA-256 fingerprint (trust this one): ${service.ca.rootFingerprint}`);
-  console.log(`Root CA certificate: ${url}/ca/root.pem  (file: ${service.ca.files.rootCert})`);
+  console.log(`Root CA SHA-256 fingerprint (trust this one): ${core.ca.rootFingerprint}`);
+  console.log(`Root CA certificate: ${url}/ca/root.pem  (file: ${core.ca.files.rootCert})`);
   // The same facts as one structured line, for whoever collects the logs.
-  log('listening', { url, dataDir: config.dataDir, tls: config.tls, rootFingerprint: service.ca.rootFingerprint });
+  log('listening', { url, dataDir: config.dataDir, tls: config.tls, rootFingerprint: core.ca.rootFingerprint });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -75,7 +78,7 @@ async function serveCommand(argv: string[]): Promise<void> {
     // and close the database.
     server.close(async () => {
       try {
-        await service?.close();
+        await core?.close();
       } catch (err) {
         log('close failed', { error: (err as Error).message });
         process.exit(1);
@@ -83,7 +86,7 @@ async function serveCommand(argv: string[]): Promise<void> {
       log('stopped', {});
       process.exit(0);
     });
-    void Promise.allSettled((service?.beforeClose ?? []).map(async (hook) => hook())).then(() =>
+    void Promise.allSettled((http?.beforeClose ?? []).map(async (hook) => hook())).then(() =>
       // Idle keep-alive connections would hold close() open.
       (server as { closeIdleConnections?: () => void }).closeIdleConnections?.(),
     );

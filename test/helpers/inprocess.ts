@@ -4,12 +4,13 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { loadConfig, withBoundPort } from '../../src/config.ts';
-import { createService, type Service } from '../../src/app.ts';
+import { createCore, type Core } from '../../src/core.ts';
+import { createHttp, type Http } from '../../src/http.ts';
 import { tempDir } from './server.ts';
 
 export interface InProcess {
   url: string;
-  service: Service;
+  service: Core;
   dataDir: string;
   clock: { now: Date };
   close(): Promise<void>;
@@ -19,9 +20,10 @@ export interface InProcess {
 export async function startInProcess(opts: { now?: Date; env?: Record<string, string>; dataDir?: string } = {}): Promise<InProcess> {
   const clock = { now: opts.now ?? new Date() };
   const dataDir = opts.dataDir ?? tempDir();
-  let service: Service | undefined;
+  let service: Core | undefined;
+  let http: Http | undefined;
   // The bindings go along, as @hono/node-server gives them, so the app sees the socket (addresses).
-  const server = serve({ fetch: (req, env) => service!.app.fetch(req, env), port: 0, hostname: '127.0.0.1' });
+  const server = serve({ fetch: (req, env) => http!.app.fetch(req, env), port: 0, hostname: '127.0.0.1' });
   if (!server.listening) await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
   const config = withBoundPort(
@@ -33,7 +35,8 @@ export async function startInProcess(opts: { now?: Date; env?: Record<string, st
     }),
     port,
   );
-  service = await createService({ config, log: () => {}, now: () => clock.now });
+  service = await createCore({ config, log: () => {}, now: () => clock.now });
+  http = createHttp(service);
   return {
     url: `http://127.0.0.1:${port}`,
     service,
