@@ -1,4 +1,4 @@
-// The pages as HTTP sees them (the browser side is test/ui.test.ts): who gets a page and who is sent
+// The pages as HTTP sees them (the browser side is test/ui-*.test.ts): who gets a page and who is sent
 // to the login, what htmx fragments answer, and that no page carries inline script or style (the
 // CSP would block it anyway; this catches it before a browser does).
 import { after, before, describe, it } from 'node:test';
