@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { pbkdf2, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { DEFAULT_ITERATIONS } from '../src/auth/password.ts';
+import { DEFAULT_PASSWORD_ITERATIONS as DEFAULT_ITERATIONS } from '../src/config.ts';
 import { benchServer } from './lib/server.ts';
 import { runLoad } from './lib/load.ts';
 import { startStorm } from './lib/storm.ts';

@@ -7,7 +7,7 @@
 import { pbkdf2, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { availableParallelism } from 'node:os';
-import { DEFAULT_ITERATIONS } from '../src/auth/password.ts';
+import { DEFAULT_PASSWORD_ITERATIONS as DEFAULT_ITERATIONS } from '../src/config.ts';
 import { benchServer } from './lib/server.ts';
 import { runLoad } from './lib/load.ts';
 import { benchKeys, enrollRequest } from './lib/users.ts';

@@ -8,14 +8,14 @@ import { hashPool } from './hash-pool.ts';
 const derive = (password: string, salt: Uint8Array, iterations: number, keylen: number) =>
   hashPool.pbkdf2({ password, salt, iterations, keylen });
 export const SCHEME = '{PBKDF2-SHA256}';
-export const DEFAULT_ITERATIONS = 600_000;
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
 
 const ab64 = (b: Buffer) => b.toString('base64').replace(/=+$/, '').replace(/\+/g, '.');
 const unab64 = (s: string) => Buffer.from(s.replace(/\./g, '+'), 'base64');
 
-export async function hashPassword(password: string, iterations = DEFAULT_ITERATIONS): Promise<string> {
+/** `iterations`: the configured cost (config.passwordIterations; OWASP's 600,000 by default). */
+export async function hashPassword(password: string, iterations: number): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const hash = await derive(password.normalize('NFC'), salt, iterations, HASH_BYTES);
   return `${SCHEME}${iterations}$${ab64(salt)}$${ab64(hash)}`;
