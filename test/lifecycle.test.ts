@@ -47,6 +47,19 @@ describe('renewal', () => {
     assert.equal(users.find((x) => x.login === u.login).fingerprint, res.json.fingerprint);
   });
 
+  it('renews with a CSR naming someone else: the certificate names its owner, and the answer lists what was ignored', async () => {
+    const u = await enrollUser(server.url, 'renewnames');
+    const token = await loginAs(server.url, u);
+    const res = await postJson(`${server.url}/api/v1/certificate/renew`, { csr: makeCsr('/CN=anything/O=Somewhere').csr }, authed(token));
+    assert.equal(res.status, 201, JSON.stringify(res.json));
+    assert.deepEqual(res.json.ignored, ['subject CN=anything']);
+    const subject = openssl(['x509', '-noout', '-subject', '-nameopt', 'sep_comma_plus_space'], res.json.certificate);
+    assert.equal(subject.trim(), `subject=UID=${u.login}, CN=Amira Ben Salah, O=TEKUP_chat`);
+    const plain = await postJson(`${server.url}/api/v1/certificate/renew`, { csr: makeCsr().csr }, authed(token));
+    assert.equal(plain.status, 201, JSON.stringify(plain.json));
+    assert.ok(!('ignored' in plain.json));
+  });
+
   it('refuses a renewal CSR with a weak key and changes nothing', async () => {
     const u = await enrollUser(server.url, 'renewbad');
     const token = await loginAs(server.url, u);

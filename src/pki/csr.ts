@@ -1,7 +1,8 @@
 // Checks a PKCS#10 request (protocol §2): one PEM block, a self-signature that verifies, an RSA key
-// of at least the profile's size (an odd modulus, an odd exponent of at least 65537), and no claim
-// to an identity other than the applicant's. Nothing else from the request is used: the subject and
-// extensions of the certificate are written by us.
+// of at least the profile's size (an odd modulus, an odd exponent of at least 65537), and a subject
+// and extensions that can be read. Nothing else from the request is used: the subject and
+// extensions of the certificate are written by us, and names in the request that are not the
+// applicant's are reported as ignored.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CertificationRequest } from '@peculiar/asn1-csr';
@@ -161,35 +162,39 @@ function claims(csr: x509.Pkcs10CertificateRequest): Claim[] {
   return out;
 }
 
-function checkIdentity(named: Claim[], who: Applicant): void {
+/**
+ * The names in the request that are not the applicant's: reported back (protocol §2 `ignored`),
+ * never refused and never copied, since the certificate is written from the directory alone.
+ * Other subject attributes (O, OU, C…) are dropped without mention, as they always were.
+ */
+function ignoredNames(named: Claim[], who: Applicant): string[] {
   const fullName = `${who.firstName} ${who.lastName}`.toLowerCase();
   const email = who.email.toLowerCase();
+  const out: string[] = [];
   for (const { type, value } of named) {
     const v = value.trim().toLowerCase();
-    const ok =
-      type === UID_OID || type === 'UID'
-        ? v === who.login
-        : type === 'CN'
-          ? v === who.login || v === fullName
-          : type === EMAIL_OID || type === 'E' || type === 'san:email'
-            ? v === email
-            : type.startsWith('san:')
-              ? false
-              : true; // O, OU, C, L…: ignored, never copied
-    if (!ok) {
-      const shown = type.startsWith('san:') ? `subjectAltName ${type.slice(4)}:${value}` : `${type === UID_OID ? 'UID' : type}=${value}`;
-      throw badCsr(
-        `The request names another identity (${shown}). Leave its subject empty or use your own login, name and email: the certificate is written with those.`,
-      );
-    }
+    const isUid = type === UID_OID || type === 'UID';
+    const isEmail = type === EMAIL_OID || type === 'E' || type === 'san:email';
+    const mine = isUid ? v === who.login : type === 'CN' ? v === who.login || v === fullName : isEmail ? v === email : !type.startsWith('san:');
+    if (mine) continue;
+    if (type.startsWith('san:')) out.push(`subjectAltName ${type.slice(4)}:${value}`);
+    else out.push(`subject ${isUid ? 'UID' : isEmail ? 'emailAddress' : type}=${value}`);
   }
+  return out;
+}
+
+export interface CheckedCsr {
+  publicKey: x509.PublicKey;
+  /** The request's names that are not the applicant's and were left out ("subject CN=…"). */
+  ignored: string[];
 }
 
 /**
- * Returns the request's public key once every check passes; throws `bad_csr` otherwise. Without an
- * applicant (their other fields were invalid) only the request itself is checked.
+ * Returns the request's public key once every check passes, with the names it held that are not
+ * the applicant's; throws `bad_csr` otherwise. Without an applicant (their other fields were
+ * invalid) only the request itself is checked, and nothing is reported as ignored.
  */
-export async function checkCsr(pem: string, who: Applicant | undefined, minBits: number): Promise<x509.PublicKey> {
+export async function checkCsr(pem: string, who: Applicant | undefined, minBits: number): Promise<CheckedCsr> {
   const csr = parse(pem);
   checkKey(csr, minBits);
   let verified = false;
@@ -202,6 +207,5 @@ export async function checkCsr(pem: string, who: Applicant | undefined, minBits:
     throw badCsr("The request's self-signature does not verify: it was altered, or signed with a key other than the one it contains.");
   }
   const named = claims(csr);
-  if (who) checkIdentity(named, who);
-  return csr.publicKey;
+  return { publicKey: csr.publicKey, ignored: who ? ignoredNames(named, who) : [] };
 }

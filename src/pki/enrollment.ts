@@ -26,7 +26,7 @@ export class Enrollment {
   /** The CSR's own problem as a sentence, or undefined; used to report every failing field at once. */
   async csrProblem(pem: string): Promise<string | undefined> {
     try {
-      refuseCertifiedKey(this.d.records, await checkCsr(pem, undefined, this.d.issuer.minKeyBits), 'enrollment');
+      refuseCertifiedKey(this.d.records, (await checkCsr(pem, undefined, this.d.issuer.minKeyBits)).publicKey, 'enrollment');
       return undefined;
     } catch (err) {
       if (err instanceof DomainError) return err.message;
@@ -36,7 +36,7 @@ export class Enrollment {
 
   async enroll(req: EnrollRequest): Promise<EnrollResponse> {
     const { issuer, records, directory } = this.d;
-    const publicKey = await checkCsr(req.csr, req, issuer.minKeyBits);
+    const { publicKey, ignored } = await checkCsr(req.csr, req, issuer.minKeyBits);
     const taken = await directory.findConflicts(req);
     if (taken.length) throw conflictError(taken);
     // After the conflicts: a registration sent again after a lost answer hears its login is taken.
@@ -60,6 +60,6 @@ export class Enrollment {
       confirm: () => records.confirm(record.serial),
       discard: () => records.discard(record.serial),
     });
-    return issuer.answer(issued);
+    return issuer.answer(issued, ignored);
   }
 }

@@ -206,7 +206,8 @@ export class UserIssuer {
     };
   }
 
-  answer({ record }: Issued): IssuedAnswer {
+  /** `ignored`: the request's names that were left out (src/pki/csr.ts), in the answer only when there are some. */
+  answer({ record }: Issued, ignored: readonly string[] = []): IssuedAnswer {
     return {
       login: record.login,
       serial: record.serial,
@@ -214,6 +215,7 @@ export class UserIssuer {
       notAfter: record.notAfter,
       certificate: toPem(record.der),
       chain: this.ca.chainPem,
+      ...(ignored.length ? { ignored: [...ignored] } : {}),
     };
   }
 }

@@ -45,12 +45,12 @@ export class Lifecycle {
     const user = await directory.get(login);
     if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
     const old = await this.currentRecord(login);
-    const key = await checkCsr(csrPem, user, issuer.minKeyBits);
+    const { publicKey: key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
     refuseCertifiedKey(records, key, 'renewal');
     const issued = await issuer.issue(user, key);
     await this.makeCurrent(issued, 'renewal');
     this.revoke(old.serial, reason);
-    return issuer.answer(issued);
+    return issuer.answer(issued, ignored);
   }
 
   /**
@@ -66,7 +66,7 @@ export class Lifecycle {
     const { issuer, records, directory } = this.d;
     const user = await directory.get(login);
     if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
-    const key = await checkCsr(csrPem, user, issuer.minKeyBits);
+    const { publicKey: key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
     refuseCertifiedKey(records, key, 'recovery');
     const undo = gate();
     let issued: Issued;
@@ -80,7 +80,7 @@ export class Lifecycle {
     for (const r of records.forLogin(login)) {
       if (r.serial !== issued.record.serial && r.state === 'issued' && !r.revokedAt) this.revoke(r.serial, 'superseded');
     }
-    return issuer.answer(issued);
+    return issuer.answer(issued, ignored);
   }
 
   /** Stages the new record (refused if its key was certified meanwhile), switches the directory to it, confirms it. */

@@ -28,6 +28,12 @@ export interface EnrollResponse {
   notAfter: string;
   certificate: string;
   chain: string;
+  /**
+   * Names in the request that are not the applicant's (e.g. "subject CN=Someone", "subjectAltName
+   * email:x@example.org"): left out of the certificate, which names only the applicant. Present
+   * only when there are some.
+   */
+  ignored?: string[];
 }
 
 export const ENROLL_FIELDS = ['cardNumber', 'firstName', 'lastName', 'login', 'email', 'password', 'csr'] as const;
