@@ -3,38 +3,26 @@
 // had) follows the login page's link, is told what is wrong as they type, is refused with a wrong
 // code, then recovers with the operator's code, and logs in with the key the page made and stored.
 // axe-core checks the page before and after; screenshots go to test-results/.
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { auditDesktop, launchChromium, watchedPage } from './helpers/browser.ts';
-import { startServer, type Running } from './helpers/server.ts';
-import { webUser, type WebUser } from './helpers/webuser.ts';
+import { auditDesktop } from './helpers/browser.ts';
+import { Ui } from './helpers/ui.ts';
+import { webUser } from './helpers/webuser.ts';
 import { admin } from './helpers/admin.ts';
 
-
 describe('recovering access through the web interface', { timeout: 120_000 }, () => {
-  let server: Running;
-  let browser: Browser;
-  let page: Page;
-  let user: WebUser;
-  const problems: string[] = [];
-
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    page = await watchedPage(browser, problems);
-    user = await webUser(server.url, 'uirecover');
-    await admin(['revoke', '--login', user.login, '--reason', 'keyCompromise', '--data', server.dataDir]);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const ui = new Ui();
+  before(() => ui.start());
+  after(() => ui.stop());
+  beforeEach((t) => ui.begin(t.name));
+  afterEach(() => ui.end());
 
   it('from the login page to a new certificate, then a login with the new key', async () => {
+    const server = ui.server;
+    const user = await webUser(server.url, 'uirecover');
+    await admin(['revoke', '--login', user.login, '--reason', 'keyCompromise', '--data', server.dataDir]);
+    const page = await ui.page();
     await page.goto(`${server.url}/login`);
     await auditDesktop(page, 'login-recover-link');
     await page.getByRole('link', { name: 'recover access' }).click();
@@ -91,11 +79,12 @@ describe('recovering access through the web interface', { timeout: 120_000 }, ()
         ['new', 'valid', '-'],
       ],
     );
-    assert.deepEqual(problems, []);
   });
 
   it('a forgotten password: a new one, typed twice, with a code issued for it; then it logs in', async () => {
+    const server = ui.server;
     const other = await webUser(server.url, 'uiforgot');
+    const page = await ui.page();
     await page.goto(`${server.url}/recover`);
     await page.getByLabel('Login').fill(other.login);
     await page.getByLabel(/I forgot my password/).check();
@@ -126,6 +115,5 @@ describe('recovering access through the web interface', { timeout: 120_000 }, ()
     await page.getByLabel('Password', { exact: true }).fill(next);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(/\/chat$/);
-    assert.deepEqual(problems, []);
   });
 });
