@@ -5,11 +5,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.ts';
 import type { Log } from './log.ts';
-import { openDatabase, type Db } from './store/sqlite.ts';
-import { startCheckpoints } from './store/checkpoints.ts';
-import { SqliteCertificateRecords } from './store/certificates.ts';
-import { EmbeddedDirectory } from './directory/embedded.ts';
-import { LdapDirectory } from './directory/ldap.ts';
+import { durable, openDatabase, type Db } from './store/sqlite/sqlite.ts';
+import { startCheckpoints } from './store/sqlite/checkpoints.ts';
+import { SqliteCertificateRecords } from './store/sqlite/certificates.ts';
+import { EmbeddedDirectory } from './store/sqlite/directory.ts';
+import { LdapDirectory } from './directory/ldap/ldap-directory.ts';
 import type { Directory } from './directory/directory.ts';
 import { Authority } from './pki/authority.ts';
 import { PROFILES } from './pki/profiles.ts';
@@ -18,8 +18,8 @@ import { UserIssuer } from './pki/issue.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
 import { CertificateChecker } from './pki/check.ts';
 import { Activity } from './auth/activity.ts';
-import { SqliteActivity } from './store/activity.ts';
-import { SqliteCaState } from './store/ca-state.ts';
+import { SqliteActivity } from './store/sqlite/activity.ts';
+import { SqliteCaState } from './store/sqlite/ca-state.ts';
 import { CrlPublisher } from './pki/crl.ts';
 import { OcspResponder } from './pki/ocsp.ts';
 import { OcspSigner } from './pki/ocsp-signer.ts';
@@ -27,8 +27,8 @@ import { Revocation } from './pki/revocation.ts';
 import { Challenges } from './auth/challenges.ts';
 import { Sessions, type SessionRecord } from './auth/sessions.ts';
 import { LoginService } from './auth/login.ts';
-import { SqliteSessionStore } from './store/sessions.ts';
-import { SqliteLastSeen } from './store/last-seen.ts';
+import { SqliteSessionStore } from './store/sqlite/sessions.ts';
+import { SqliteLastSeen } from './store/sqlite/last-seen.ts';
 import { Presence } from './chat/presence.ts';
 import { Roster } from './usecases/roster.ts';
 import { PasswordChange } from './auth/password-change.ts';
@@ -36,11 +36,11 @@ import { Lifecycle } from './pki/lifecycle.ts';
 import { Hub } from './chat/hub.ts';
 import { Streams } from './chat/streams.ts';
 import { Relay } from './chat/relay.ts';
-import { SqliteMessageStore } from './store/messages.ts';
+import { SqliteMessageStore } from './store/sqlite/messages.ts';
 import { ReadMarks } from './chat/read-marks.ts';
-import { SqliteReadMarks } from './store/read-marks.ts';
+import { SqliteReadMarks } from './store/sqlite/read-marks.ts';
 import { Recovery } from './auth/recovery.ts';
-import { SqliteRecoveryCodes } from './store/recovery-codes.ts';
+import { SqliteRecoveryCodes } from './store/sqlite/recovery-codes.ts';
 export interface CoreOptions {
   config: Config;
   log: Log;
@@ -163,6 +163,8 @@ export async function createCore({ config, log, now = () => new Date(), server =
     log,
     now,
     db,
+    /** Resolves once every write committed so far is on disk. */
+    durable: () => durable(db),
     ca,
     records,
     directory,

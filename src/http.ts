@@ -45,7 +45,7 @@ export function createHttp(core: Core): Http {
       log('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - start) });
     });
   }
-  app.use('*', durableAnswers(core.db));
+  app.use('*', durableAnswers(core.durable));
   app.use('*', headers());
   app.use('*', csrfGuard(config.publicUrl));
   app.use('*', limitBody());

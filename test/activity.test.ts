@@ -11,8 +11,8 @@ import { attemptLogin, enrollUser, loginAs, type Enrolled } from './helpers/logi
 import { makeCsr, openssl } from './helpers/openssl.ts';
 import { postJson } from './helpers/users.ts';
 import { tempDir } from './helpers/server.ts';
-import { SqliteActivity } from '../src/store/activity.ts';
-import { openDatabase } from '../src/store/sqlite.ts';
+import { SqliteActivity } from '../src/store/sqlite/activity.ts';
+import { openDatabase } from '../src/store/sqlite/sqlite.ts';
 import { sinceLastLogin, type ActivityEntry } from '../src/protocol/account.ts';
 
 let srv: InProcess;

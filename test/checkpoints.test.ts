@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openDatabase, prepared } from '../src/store/sqlite.ts';
-import { startCheckpoints } from '../src/store/checkpoints.ts';
+import { openDatabase, prepared } from '../src/store/sqlite/sqlite.ts';
+import { startCheckpoints } from '../src/store/sqlite/checkpoints.ts';
 import { tempDir } from './helpers/server.ts';
 
 describe('the checkpoint worker', () => {

@@ -1,8 +1,8 @@
 // The embedded (SQLite) directory against the Directory contract.
 import { join } from 'node:path';
-import { openDatabase } from '../src/store/sqlite.ts';
-import { SqliteCertificateRecords } from '../src/store/certificates.ts';
-import { EmbeddedDirectory } from '../src/directory/embedded.ts';
+import { openDatabase } from '../src/store/sqlite/sqlite.ts';
+import { SqliteCertificateRecords } from '../src/store/sqlite/certificates.ts';
+import { EmbeddedDirectory } from '../src/store/sqlite/directory.ts';
 import { directoryContract } from './helpers/directory-contract.ts';
 import { tempDir } from './helpers/server.ts';
 

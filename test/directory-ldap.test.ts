@@ -3,7 +3,7 @@
 // refuse it, or vanish in the middle of it.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { LdapDirectory, LdapStartError, type LdapDirectoryOptions } from '../src/directory/ldap.ts';
+import { LdapDirectory, LdapStartError, type LdapDirectoryOptions } from '../src/directory/ldap/ldap-directory.ts';
 import { countCertificates, directoryContract, registration, separateRecords } from './helpers/directory-contract.ts';
 import { parseLdif, startSlapd, type Slapd } from './helpers/slapd.ts';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { HashPool, hashPool } from '../src/auth/hash-pool.ts';
 import { hashPassword, verifyPassword } from '../src/auth/password.ts';
-import { durable, openDatabase, prepared } from '../src/store/sqlite.ts';
+import { durable, openDatabase, prepared } from '../src/store/sqlite/sqlite.ts';
 import { tempDir } from './helpers/server.ts';
 
 describe('the hash pool', () => {

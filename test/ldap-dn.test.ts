@@ -2,7 +2,7 @@
 // control characters, which may be escaped).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeDnValue } from '../src/directory/ldap-dn.ts';
+import { escapeDnValue } from '../src/directory/ldap/dn.ts';
 
 describe('escapeDnValue (RFC 4514)', () => {
   const cases: [string, string][] = [

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { X509Certificate, constants, createPrivateKey, sign } from 'node:crypto';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { openDatabase } from '../src/store/sqlite.ts';
-import { SqliteMessageStore } from '../src/store/messages.ts';
-import { MessageWriter, type WriteJob } from '../src/store/message-writer.ts';
+import { openDatabase } from '../src/store/sqlite/sqlite.ts';
+import { SqliteMessageStore } from '../src/store/sqlite/messages.ts';
+import { MessageWriter, type WriteJob } from '../src/store/sqlite/message-writer.ts';
 import { openssl } from './helpers/openssl.ts';
 import { tempDir } from './helpers/server.ts';
 

@@ -6,10 +6,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { openDatabase, transaction } from '../src/store/sqlite.ts';
-import { SqliteCertificateRecords } from '../src/store/certificates.ts';
-import { SqliteSessionStore } from '../src/store/sessions.ts';
-import { ReadCache } from '../src/store/read-cache.ts';
+import { openDatabase, transaction } from '../src/store/sqlite/sqlite.ts';
+import { SqliteCertificateRecords } from '../src/store/sqlite/certificates.ts';
+import { SqliteSessionStore } from '../src/store/sqlite/sessions.ts';
+import { ReadCache } from '../src/store/sqlite/read-cache.ts';
 import type { StagedRecord } from '../src/pki/records.ts';
 import { tempDir } from './helpers/server.ts';
 

@@ -3,9 +3,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openDatabase } from '../src/store/sqlite.ts';
-import { SqliteCertificateRecords } from '../src/store/certificates.ts';
-import { EmbeddedDirectory } from '../src/directory/embedded.ts';
+import { openDatabase } from '../src/store/sqlite/sqlite.ts';
+import { SqliteCertificateRecords } from '../src/store/sqlite/certificates.ts';
+import { EmbeddedDirectory } from '../src/store/sqlite/directory.ts';
 import type { Registration } from '../src/directory/directory.ts';
 import type { StagedRecord } from '../src/pki/records.ts';
 import { tempDir } from './helpers/server.ts';

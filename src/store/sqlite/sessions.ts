@@ -1,5 +1,5 @@
 // SQLite adapter of the session store (src/auth/sessions.ts).
-import type { SessionRecord, SessionStore } from '../auth/sessions.ts';
+import type { SessionRecord, SessionStore } from '../../auth/sessions.ts';
 import { migrate, prepared, type Db } from './sqlite.ts';
 import { ReadCache } from './read-cache.ts';
 

@@ -33,11 +33,11 @@ import {
   type Entry,
   type Filter,
 } from 'ldapts';
-import { DomainError } from '../protocol/errors.ts';
-import type { Directory, DirectoryUser, Registration, UniqueField } from './directory.ts';
-import { conflictError } from './conflict.ts';
-import { escapeDnValue } from './ldap-dn.ts';
-import type { LdapConfig } from '../config.ts';
+import { DomainError } from '../../protocol/errors.ts';
+import type { Directory, DirectoryUser, Registration, UniqueField } from '../directory.ts';
+import { conflictError } from '../conflict.ts';
+import { escapeDnValue } from './dn.ts';
+import type { LdapConfig } from '../../config.ts';
 
 export interface LdapDirectoryOptions {
   url: string;

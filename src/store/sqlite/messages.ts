@@ -2,8 +2,8 @@
 // insert, WAL sync) runs on a worker thread with its own connection (src/store/message-writer.ts),
 // which resolves only once the row is on disk: then the envelope survives a crash or a power cut.
 // Reads run here, on the server's connection, and see every admitted row.
-import type { Admission, Admitted, MessageStore, StoredMessage } from '../chat/messages.ts';
-import type { Envelope } from '../protocol/envelope.ts';
+import type { Admission, Admitted, MessageStore, StoredMessage } from '../../chat/messages.ts';
+import type { Envelope } from '../../protocol/envelope.ts';
 import { migrate, transaction, type Db } from './sqlite.ts';
 import { MessageWriter } from './message-writer.ts';
 

@@ -1,9 +1,9 @@
 // The zero-set-up directory: users in the data directory's SQLite database, next to the CA records,
 // so a registration is one transaction.
-import { durable, migrate, prepared, transaction, type Db } from '../store/sqlite.ts';
-import type { Directory, DirectoryUser, Registration, UniqueField } from './directory.ts';
-import { conflictError } from './conflict.ts';
-import { ReadCache } from '../store/read-cache.ts';
+import { durable, migrate, prepared, transaction, type Db } from './sqlite.ts';
+import type { Directory, DirectoryUser, Registration, UniqueField } from '../../directory/directory.ts';
+import { conflictError } from '../../directory/conflict.ts';
+import { ReadCache } from './read-cache.ts';
 
 const SCHEMA = [
   `CREATE TABLE users (

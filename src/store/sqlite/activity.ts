@@ -1,8 +1,8 @@
 // SQLite adapter of the security activity (src/auth/activity.ts): one row per event, trimmed to the
 // newest `keep` per login as each is added, so someone flooding a login with refused attempts
 // (at most the login rate limit, 10 a minute by default) cannot grow the table without bound.
-import type { ActivityStore } from '../auth/activity.ts';
-import type { ActivityEntry } from '../protocol/account.ts';
+import type { ActivityStore } from '../../auth/activity.ts';
+import type { ActivityEntry } from '../../protocol/account.ts';
 import { migrate, prepared, transaction, type Db } from './sqlite.ts';
 
 const SCHEMA = [

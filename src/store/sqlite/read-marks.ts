@@ -6,7 +6,7 @@
 // messages_pair for those they wrote to and along messages_senders (to_login, from_login), which
 // this adapter adds, for those who wrote to them. So a request costs a few index seeks per person
 // in the user's own conversations, however many messages or users there are.
-import type { ConversationSummary, ReadMarkStore } from '../chat/read-marks.ts';
+import type { ConversationSummary, ReadMarkStore } from '../../chat/read-marks.ts';
 import { durable, migrate, prepared, type Db } from './sqlite.ts';
 
 const SCHEMA = [

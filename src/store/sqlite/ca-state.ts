@@ -1,5 +1,5 @@
 // SQLite adapter of the CA's counters (src/pki/ca-state.ts): one row per named counter.
-import type { CaState } from '../pki/ca-state.ts';
+import type { CaState } from '../../pki/ca-state.ts';
 import { durable, migrate, type Db } from './sqlite.ts';
 
 const SCHEMA = [`CREATE TABLE ca_state (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`];

@@ -1,6 +1,6 @@
 // SQLite adapter of the CA's certificate records (src/pki/records.ts).
-import { KeyAlreadyCertified, type CertificateRecord, type CertificateRecords, type RevocationReason, type StagedRecord } from '../pki/records.ts';
-import { certificateKeyHash } from '../pki/x509.ts';
+import { KeyAlreadyCertified, type CertificateRecord, type CertificateRecords, type RevocationReason, type StagedRecord } from '../../pki/records.ts';
+import { certificateKeyHash } from '../../pki/x509.ts';
 import { migrate, prepared, type Db } from './sqlite.ts';
 import { ReadCache } from './read-cache.ts';
 

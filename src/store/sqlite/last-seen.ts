@@ -1,5 +1,5 @@
 // SQLite adapter of the last-seen times (src/chat/presence.ts).
-import type { LastSeenStore } from '../chat/presence.ts';
+import type { LastSeenStore } from '../../chat/presence.ts';
 import { migrate, prepared, type Db } from './sqlite.ts';
 
 export class SqliteLastSeen implements LastSeenStore {
