@@ -62,6 +62,26 @@ module.exports = {
       from: { path: DOMAIN },
       to: { path: '^src/usecases/' },
     },
+    // The areas stand in one order — directory policy, pki, auth, chat — and each may use only the
+    // ones before it, so no two areas import each other. What needs two at once is a use case.
+    {
+      name: 'directory-policy-stands-first',
+      severity: 'error',
+      from: { path: '^src/directory/', pathNot: ADAPTERS },
+      to: { path: '^src/(pki|auth|chat)/' },
+    },
+    {
+      name: 'pki-uses-only-directory',
+      severity: 'error',
+      from: { path: '^src/pki/' },
+      to: { path: '^src/(auth|chat)/' },
+    },
+    {
+      name: 'auth-and-chat-apart',
+      severity: 'error',
+      from: { path: '^src/(auth|chat)/' },
+      to: { path: '^src/(auth|chat)/', pathNot: '^src/$1/' },
+    },
     {
       name: 'no-cycles',
       severity: 'error',

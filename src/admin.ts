@@ -12,7 +12,7 @@ import { REVOCATION_REASONS } from './pki/revocation.ts';
 import { standing } from './pki/status.ts';
 import type { CertificateRecord } from './pki/records.ts';
 import { hex, type x509 } from './pki/x509.ts';
-import { RECOVERY_HOURS_DEFAULT, RECOVERY_HOURS_MAX } from './auth/recovery.ts';
+import { RECOVERY_HOURS_DEFAULT, RECOVERY_HOURS_MAX } from './auth/recovery-codes.ts';
 import { deviceText } from './shared/format.ts';
 
 const COMMON = `Common options:

@@ -13,7 +13,7 @@ import { LdapDirectory } from './directory/ldap/ldap-directory.ts';
 import type { Directory } from './directory/directory.ts';
 import { Authority } from './pki/authority.ts';
 import { PROFILES } from './pki/profiles.ts';
-import { Enrollment } from './pki/enrollment.ts';
+import { Enrollment } from './usecases/enrollment.ts';
 import { UserIssuer } from './pki/issue.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
 import { CertificateChecker } from './pki/check.ts';
@@ -39,7 +39,7 @@ import { Relay } from './chat/relay.ts';
 import { SqliteMessageStore } from './store/sqlite/messages.ts';
 import { ReadMarks } from './chat/read-marks.ts';
 import { SqliteReadMarks } from './store/sqlite/read-marks.ts';
-import { Recovery } from './auth/recovery.ts';
+import { Recovery } from './usecases/recovery.ts';
 import { SqliteRecoveryCodes } from './store/sqlite/recovery-codes.ts';
 export interface CoreOptions {
   config: Config;

@@ -15,7 +15,7 @@ import { postJson } from './helpers/users.ts';
 import { attemptLogin, enrollUser, loginAs, type Enrolled } from './helpers/login.ts';
 import { admin, runAdmin } from './helpers/admin.ts';
 import { canonicalRecoveryCode } from '../src/protocol/recovery.ts';
-import { hashRecoveryCode } from '../src/auth/recovery.ts';
+import { hashRecoveryCode } from '../src/auth/recovery-codes.ts';
 
 const CODE = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){5}-[0-9A-HJKMNP-TV-Z]{2}$/;
 const authed = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -1,6 +1,6 @@
 // SQLite adapter of the recovery-code store (src/auth/recovery.ts): one row per login, the code
 // only as its SHA-256.
-import type { RecoveryCodeStore, StoredRecoveryCode } from '../../auth/recovery.ts';
+import type { RecoveryCodeStore, StoredRecoveryCode } from '../../auth/recovery-codes.ts';
 import { migrate, prepared, type Db } from './sqlite.ts';
 
 const SCHEMA = [

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { ENROLL_FIELDS, enrollSchema } from '../../protocol/enroll.ts';
 import { validationError } from '../../protocol/errors.ts';
-import type { Enrollment } from '../../pki/enrollment.ts';
+import type { Enrollment } from '../../usecases/enrollment.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
 import { readJsonOrForm } from '../body.ts';
 import { clientAddress } from '../client-address.ts';

@@ -2,7 +2,7 @@
 // its password and an operator's one-time recovery code buy a certificate for a new key.
 import { Hono } from 'hono';
 import { RECOVER_FIELDS, recoverRequestSchema } from '../../protocol/recovery.ts';
-import type { Recovery } from '../../auth/recovery.ts';
+import type { Recovery } from '../../usecases/recovery.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
 import { readJsonOrForm } from '../body.ts';
 import { clientAddress, requestOrigin } from '../client-address.ts';

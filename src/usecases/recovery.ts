@@ -7,61 +7,17 @@
 // given after the operator checked who they are, stands for what the password proved.
 //
 // The code is 128 random bits, kept only as its SHA-256 (a copy of the database grants nothing),
-// one per login, replaced by the next one issued. The store is a port; src/store/recovery-codes.ts
-// implements it over SQLite.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+// one per login, replaced by the next one issued (src/auth/recovery-codes.ts).
+import { timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../protocol/errors.ts';
-import { RECOVERY_ALPHABET, groupedRecoveryCode, type RecoverRequest } from '../protocol/recovery.ts';
+import { groupedRecoveryCode, type RecoverRequest } from '../protocol/recovery.ts';
 import type { Directory } from '../directory/directory.ts';
 import type { IssuedAnswer } from '../pki/issue.ts';
 import type { Lifecycle } from '../pki/lifecycle.ts';
 import type { CertificateRecords } from '../pki/records.ts';
-import { hashPassword, verifyPassword } from './password.ts';
-import type { Sessions } from './sessions.ts';
-
-export interface StoredRecoveryCode {
-  login: string;
-  /** Lowercase hex SHA-256 of the canonical code (src/protocol/recovery.ts). */
-  codeHash: string;
-  createdAt: string;
-  expiresAt: string;
-  /** The code may be used with a new password instead of the current one. */
-  resetsPassword: boolean;
-}
-
-export interface RecoveryCodeStore {
-  /** Keeps the code for its login, replacing any earlier one. */
-  put(code: StoredRecoveryCode): void;
-  get(login: string): StoredRecoveryCode | undefined;
-  /**
-   * Removes the login's code if it is still this one and not expired at `now`; true only for the
-   * call that removed it, so of two concurrent uses exactly one wins.
-   */
-  take(login: string, codeHash: string, now: string): boolean;
-}
-
-export const RECOVERY_HOURS_DEFAULT = 24;
-export const RECOVERY_HOURS_MAX = 168;
-
-export const hashRecoveryCode = (canonical: string) => createHash('sha256').update(canonical, 'utf8').digest('hex');
-
-/** 128 random bits as 26 base32 characters (the last one carries 3 bits). */
-export function newRecoveryCode(): string {
-  const bytes = randomBytes(16);
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += RECOVERY_ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    value &= (1 << bits) - 1;
-  }
-  return out + RECOVERY_ALPHABET[(value << (5 - bits)) & 31];
-}
+import { hashPassword, verifyPassword } from '../auth/password.ts';
+import type { Sessions } from '../auth/sessions.ts';
+import { RECOVERY_HOURS_DEFAULT, RECOVERY_HOURS_MAX, hashRecoveryCode, newRecoveryCode, type RecoveryCodeStore } from '../auth/recovery-codes.ts';
 
 export interface RecoveryDeps {
   store: RecoveryCodeStore;

@@ -5,10 +5,10 @@ import { DomainError } from '../protocol/errors.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { Directory } from '../directory/directory.ts';
 import { conflictError } from '../directory/conflict.ts';
-import { checkCsr } from './csr.ts';
-import type { UserIssuer } from './issue.ts';
-import type { CertificateRecords } from './records.ts';
-import { refuseCertifiedKey, stageFresh } from './fresh-key.ts';
+import { checkCsr } from '../pki/csr.ts';
+import type { UserIssuer } from '../pki/issue.ts';
+import type { CertificateRecords } from '../pki/records.ts';
+import { refuseCertifiedKey, stageFresh } from '../pki/fresh-key.ts';
 
 export interface EnrollmentDeps {
   issuer: UserIssuer;
