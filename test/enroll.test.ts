@@ -405,7 +405,7 @@ describe('uniqueness, size and media type', () => {
 
 describe('the authority on disk', () => {
   it('keeps CA keys mode 0600 and reuses them after a restart (same root fingerprint)', async () => {
-    const s = await startServer();
+    const s = await startServer({ freshCa: true });
     try {
       for (const f of ['root.key', 'intermediate.key']) {
         assert.equal(statSync(join(s.dataDir, 'ca', f)).mode & 0o777, 0o600, f);
