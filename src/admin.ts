@@ -11,7 +11,8 @@ import { caFiles } from './pki/authority.ts';
 import { REVOCATION_REASONS } from './pki/revocation.ts';
 import { standing } from './pki/status.ts';
 import type { CertificateRecord } from './pki/records.ts';
-import { hex, type x509 } from './pki/x509.ts';
+import type { x509 } from './pki/x509.ts';
+import { currentCertificates } from './pki/current.ts';
 import { RECOVERY_HOURS_DEFAULT, RECOVERY_HOURS_MAX } from './auth/recovery-codes.ts';
 import { deviceText } from './shared/format.ts';
 
@@ -286,7 +287,7 @@ async function users(service: Core, out: Out, json: boolean): Promise<void> {
   const now = new Date();
   const list = await Promise.all(
     (await service.directory.list()).map(async (u) => {
-      const record = service.records.byFingerprint(hex(await crypto.subtle.digest('SHA-256', new Uint8Array(u.certificate))));
+      const [record] = currentCertificates(service.records, u);
       return {
         login: u.login,
         firstName: u.firstName,

@@ -6,6 +6,7 @@
 //   3. the password, with the same work for unknown logins, one answer for both;
 //   4. ownership (the user's current certificate: a superseded one is not_owner), then revocation;
 //   5. the challenge and its signature.
+import { isCurrent } from '../pki/current.ts';
 import { CertificateRejected, DomainError } from '../protocol/errors.ts';
 import type { SessionRequest } from '../protocol/session.ts';
 import type { Directory } from '../directory/directory.ts';
@@ -79,8 +80,7 @@ export class LoginService {
     const passwordOk = await verifyPassword(req.password, user?.passwordHash ?? (await this.dummy()));
     if (!user || !passwordOk) throw invalidCredentials();
 
-    const current = Buffer.from(user.certificate).equals(Buffer.from(record.der));
-    if (record.login !== user.login || !current) {
+    if (!isCurrent(user, record)) {
       throw new CertificateRejected('not_owner', 'This certificate is not the current certificate of this login.');
     }
     if (record.revokedAt) {

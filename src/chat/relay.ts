@@ -4,6 +4,7 @@
 import { CertificateRejected, DomainError } from '../protocol/errors.ts';
 import { envelopeSigningText, type Envelope } from '../protocol/envelope.ts';
 import type { Directory } from '../directory/directory.ts';
+import { isCurrent } from '../pki/current.ts';
 import type { CertificateRecords } from '../pki/records.ts';
 import type { Hub } from './hub.ts';
 import type { MessageStore, StoredMessage } from './messages.ts';
@@ -41,7 +42,7 @@ export class Relay {
 
     const sender = await directory.get(e.from);
     const record = records.get(e.cert);
-    if (!sender || !record || record.login !== e.from || !Buffer.from(sender.certificate).equals(Buffer.from(record.der))) {
+    if (!sender || !record || !isCurrent(sender, record)) {
       throw new CertificateRejected('not_owner', `Certificate ${e.cert} is not the current certificate of "${e.from}".`);
     }
     if (record.revokedAt) throw new CertificateRejected('revoked', `Certificate ${e.cert} was revoked on ${record.revokedAt}.`);

@@ -2,6 +2,7 @@
 // owner, and the start-up repair of work a crash interrupted.
 import { DomainError } from '../protocol/errors.ts';
 import type { Directory } from '../directory/directory.ts';
+import { currentCertificates } from './current.ts';
 import { checkCsr } from './csr.ts';
 import type { Issued, IssuedAnswer, UserIssuer } from './issue.ts';
 import type { CertificateRecord, CertificateRecords, RevocationReason } from './records.ts';
@@ -29,7 +30,7 @@ export class Lifecycle {
 
   private async currentRecord(login: string): Promise<CertificateRecord> {
     const user = await this.d.directory.get(login);
-    const record = user && this.d.records.forLogin(login).find((r) => same(r.der, user.certificate));
+    const [record] = user ? currentCertificates(this.d.records, user) : [];
     if (!record) throw new DomainError('not_found', `No current certificate is recorded for "${login}".`);
     return record;
   }

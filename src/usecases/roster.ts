@@ -1,12 +1,12 @@
 // The directory as users see it (protocol §4): everyone registered, who is online, last seen, and
 // the fingerprint of their current certificate, with its standing (revoked, expired…) so no page
 // offers to write to someone no message can be encrypted for.
-import { createHash } from 'node:crypto';
 import type { UserEntry } from '../protocol/session.ts';
 import type { Presence } from '../chat/presence.ts';
 import type { CertificateRecords } from '../pki/records.ts';
 import { standing, type CertificateStanding } from '../pki/status.ts';
-import type { Directory, DirectoryUser } from '../directory/directory.ts';
+import type { Directory } from '../directory/directory.ts';
+import { currentCertificates, heldFingerprint } from '../pki/current.ts';
 
 export interface UserCertificate extends CertificateStanding {
   login: string;
@@ -31,8 +31,8 @@ export class Roster {
     const seen = this.presence.lastSeenAll();
     const now = this.now();
     const users = (await this.directory.list()).map((u): UserEntry => {
-      const fingerprint = fingerprintOf(u);
-      const record = this.records.byFingerprint(fingerprint);
+      const fingerprint = heldFingerprint(u);
+      const [record] = currentCertificates(this.records, u);
       const s = record ? standing(record, now) : undefined;
       return {
         login: u.login,
@@ -52,12 +52,9 @@ export class Roster {
   async certificate(login: string): Promise<UserCertificate | undefined> {
     const user = await this.directory.get(login);
     if (!user) return undefined;
-    const record = this.records.byFingerprint(fingerprintOf(user));
+    const [record] = currentCertificates(this.records, user);
     if (!record) return undefined;
     return { login, der: user.certificate, ...standing(record, this.now()) };
   }
 }
 
-function fingerprintOf(u: DirectoryUser): string {
-  return createHash('sha256').update(u.certificate).digest('hex');
-}
