@@ -1,0 +1,61 @@
+// In-memory fake of the message store (src/chat/messages.ts), mirroring src/store/sqlite/messages.ts
+// and its writer (src/store/sqlite/message-writer.ts): `admit` first verifies the envelope's
+// signature (RSASSA-PSS, SHA-256, salt 32) over the signed text with the signer certificate's key —
+// bad_signature, nothing stored — then refuses an id already stored (replay), else stores it under
+// the next seq. Delivery marks only move forward.
+import { X509Certificate, constants, verify } from 'node:crypto';
+import type { Admission, Admitted, MessageStore, StoredMessage } from '../../src/chat/messages.ts';
+
+const verifies = (a: Admission): boolean => {
+  try {
+    const key = new X509Certificate(a.signer.der).publicKey;
+    return verify('sha256', Buffer.from(a.signedText), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, Buffer.from(a.envelope.sig, 'base64'));
+  } catch {
+    return false;
+  }
+};
+
+export class FakeMessageStore implements MessageStore {
+  private readonly rows: StoredMessage[] = [];
+  private readonly ids = new Set<string>();
+  private readonly delivered = new Map<string, number>();
+  private seq = 0;
+
+  async admit(a: Admission): Promise<Admitted> {
+    if (!verifies(a)) return { refused: 'bad_signature' };
+    if (this.ids.has(a.envelope.id)) return { refused: 'replay' };
+    this.ids.add(a.envelope.id);
+    const stored: StoredMessage = { seq: ++this.seq, receivedAt: a.receivedAt, envelope: structuredClone(a.envelope) };
+    this.rows.push(stored);
+    return { stored: structuredClone(stored) };
+  }
+
+  conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): StoredMessage[] {
+    const pair = this.rows.filter((m) => (m.envelope.from === a && m.envelope.to === b) || (m.envelope.from === b && m.envelope.to === a));
+    const chosen =
+      page.before !== undefined
+        ? ((older) => older.slice(Math.max(0, older.length - page.limit)))(pair.filter((m) => m.seq < page.before!))
+        : pair.filter((m) => m.seq > (page.after ?? 0)).slice(0, page.limit);
+    return chosen.map((m) => structuredClone(m));
+  }
+
+  forUser(login: string, after: number, limit: number): StoredMessage[] {
+    return this.rows
+      .filter((m) => m.seq > after && (m.envelope.to === login || m.envelope.from === login))
+      .slice(0, limit)
+      .map((m) => structuredClone(m));
+  }
+
+  deliveredUpTo(login: string): number {
+    return this.delivered.get(login) ?? 0;
+  }
+
+  markDelivered(login: string, seq: number): void {
+    if (seq > (this.delivered.get(login) ?? 0)) this.delivered.set(login, seq);
+  }
+
+  /** How many messages are stored (for assertions). */
+  get size(): number {
+    return this.rows.length;
+  }
+}
