@@ -12,7 +12,8 @@ export class FakeCertificateRecords implements CertificateRecords {
   private readonly rows = new Map<string, CertificateRecord>();
 
   stage(record: StagedRecord): void {
-    if (this.isKeyCertified(record.keyHash)) throw new KeyAlreadyCertified();
+    // The unique index itself, not isKeyCertified: a test may make the look-up lie to stage a race.
+    if (this.holds(record.keyHash)) throw new KeyAlreadyCertified();
     if (this.rows.has(record.serial)) throw new Error('UNIQUE constraint failed: certificates.serial');
     if ([...this.rows.values()].some((r) => r.fingerprint === record.fingerprint)) throw new Error('UNIQUE constraint failed: certificates.fingerprint');
     const { revokedAt: _a, revocationReason: _b, ...fresh } = record;
@@ -21,11 +22,15 @@ export class FakeCertificateRecords implements CertificateRecords {
 
   /** A record as the store would hold it after stage and confirm: for tests that need one in place. */
   seed(record: CertificateRecord): void {
-    if (record.keyHash && this.isKeyCertified(record.keyHash)) throw new KeyAlreadyCertified();
+    if (record.keyHash && this.holds(record.keyHash)) throw new KeyAlreadyCertified();
     this.rows.set(record.serial, copy(record));
   }
 
   isKeyCertified(keyHash: string): boolean {
+    return this.holds(keyHash);
+  }
+
+  private holds(keyHash: string): boolean {
     for (const r of this.rows.values()) if (r.keyHash === keyHash) return true;
     return false;
   }
