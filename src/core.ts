@@ -39,6 +39,7 @@ import { Relay } from './chat/relay.ts';
 import { SqliteMessageStore } from './store/sqlite/messages.ts';
 import { ReadMarks } from './chat/read-marks.ts';
 import { SqliteReadMarks } from './store/sqlite/read-marks.ts';
+import { CertificateChanges } from './usecases/certificate-changes.ts';
 import { Recovery } from './usecases/recovery.ts';
 import { SqliteRecoveryCodes } from './store/sqlite/recovery-codes.ts';
 export interface CoreOptions {
@@ -121,7 +122,9 @@ export async function createCore({ config, log, now = () => new Date(), server =
     sessions,
     passwordIterations: config.passwordIterations,
     now,
+    activity,
   });
+  const certificateChanges = new CertificateChanges({ lifecycle, activity });
   const crl = new CrlPublisher({ ca, records, state: new SqliteCaState(db), hours: PROFILES.crl.hours, now });
   const ocsp = await OcspResponder.create({ ca, records, now, signer: await OcspSigner.open({ ca, now, log, persist: server }) });
   const revocation = new Revocation({
@@ -178,6 +181,7 @@ export async function createCore({ config, log, now = () => new Date(), server =
     presence,
     roster,
     lifecycle,
+    certificateChanges,
     streams,
     recovery,
     crl,

@@ -74,8 +74,8 @@ export function createHttp(core: Core): Http {
   );
   app.route('/', userRoutes(core.roster, auth));
   app.route('/', accountRoutes({ passwords: core.passwords, activity: core.activity, perLogin: core.limits.passwordGuesses, auth }));
-  app.route('/', recoverRoutes({ recovery: core.recovery, activity: core.activity, perAddress: core.limits.recoverPerAddress, perLogin: core.limits.recoverPerLogin }));
-  app.route('/', certificateRoutes({ lifecycle: core.lifecycle, roster: core.roster, records: core.records, ca: core.ca, auth, now, activity: core.activity }));
+  app.route('/', recoverRoutes({ recovery: core.recovery, perAddress: core.limits.recoverPerAddress, perLogin: core.limits.recoverPerLogin }));
+  app.route('/', certificateRoutes({ changes: core.certificateChanges, roster: core.roster, records: core.records, ca: core.ca, auth, now }));
   app.route(
     '/',
     messageRoutes({ relay: core.relay, store: core.messages, hub: core.hub, presence: core.presence, auth, streams: core.streams, onShutdown: (fn) => beforeClose.push(fn) }),

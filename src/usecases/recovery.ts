@@ -17,6 +17,7 @@ import type { Lifecycle } from '../pki/lifecycle.ts';
 import type { CertificateRecords } from '../pki/records.ts';
 import { hashPassword, verifyPassword } from '../auth/password.ts';
 import type { Sessions } from '../auth/sessions.ts';
+import type { Activity, ActivityOrigin } from '../auth/activity.ts';
 import { RECOVERY_HOURS_DEFAULT, RECOVERY_HOURS_MAX, hashRecoveryCode, newRecoveryCode, type RecoveryCodeStore } from '../auth/recovery-codes.ts';
 
 export interface RecoveryDeps {
@@ -27,6 +28,8 @@ export interface RecoveryDeps {
   sessions: Sessions;
   passwordIterations: number;
   now: () => Date;
+  /** Where issuing a code and recovering access are written down for their owner. */
+  activity: Activity;
 }
 
 /** The one refusal for a wrong code, a wrong password, an unknown login or an expired code. */
@@ -64,6 +67,7 @@ export class Recovery {
     const code = newRecoveryCode();
     const expiresAt = new Date(now.getTime() + hours * 3600_000).toISOString();
     this.d.store.put({ login: user.login, codeHash: hashRecoveryCode(code), createdAt: now.toISOString(), expiresAt, resetsPassword });
+    this.d.activity.record(user.login, 'recovery_code_issued', resetsPassword ? { reason: 'password_reset' } : {});
     return { login: user.login, code: groupedRecoveryCode(code), expiresAt, resetsPassword };
   }
 
@@ -75,7 +79,7 @@ export class Recovery {
    * password is hashed whatever happens (the same PBKDF2 work a check of the current one costs)
    * and stored once the certificate is issued.
    */
-  async recover(req: RecoverRequest): Promise<IssuedAnswer> {
+  async recover(req: RecoverRequest, origin?: ActivityOrigin): Promise<IssuedAnswer> {
     const { store, directory, lifecycle, records, sessions } = this.d;
     const user = await directory.get(req.login);
     const stored = user ? store.get(user.login) : undefined;
@@ -100,6 +104,7 @@ export class Recovery {
     });
     // After the certificate, so that a request that loses the race for the code changes nothing.
     if (newHash !== undefined) await directory.setPasswordHash(user.login, newHash);
+    this.d.activity.record(issued.login, 'access_recovered', { serial: issued.serial, ...(newHash !== undefined ? { reason: 'password_reset' } : {}) }, origin);
     return issued;
   }
 }

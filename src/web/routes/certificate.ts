@@ -1,7 +1,7 @@
 // The caller's own certificate: its standing and history, renewal with a new key, revocation.
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import type { Lifecycle } from '../../pki/lifecycle.ts';
+import type { CertificateChanges } from '../../usecases/certificate-changes.ts';
 import type { Roster } from '../../usecases/roster.ts';
 import type { CertificateRecords } from '../../pki/records.ts';
 import { standing } from '../../pki/status.ts';
@@ -13,7 +13,6 @@ import { readJsonOrForm } from '../body.ts';
 import { validBody } from '../validate.ts';
 import type { AuthEnv } from '../auth.ts';
 import type { MiddlewareHandler } from 'hono';
-import type { Activity } from '../../auth/activity.ts';
 import { requestOrigin } from '../client-address.ts';
 
 const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).buffer, 'CERTIFICATE') + '\n';
@@ -26,13 +25,12 @@ const renewBody = v.pipe(
 );
 
 export interface CertificateRouteDeps {
-  lifecycle: Lifecycle;
+  changes: CertificateChanges;
   roster: Roster;
   records: CertificateRecords;
   ca: Authority;
   auth: MiddlewareHandler<AuthEnv>;
   now: () => Date;
-  activity: Activity;
 }
 
 export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
@@ -63,16 +61,14 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
   app.post('/api/v1/certificate/renew', d.auth, renewal, async (c) => {
     const { csr, reason } = c.req.valid('json');
     const login = c.get('session').login;
-    const renewed = await d.lifecycle.renew(login, csr, reason);
-    d.activity.record(login, 'certificate_renewed', { serial: renewed.serial, reason }, requestOrigin(c));
+    const renewed = await d.changes.renew(login, csr, reason, requestOrigin(c));
     return c.json(renewed, 201);
   });
 
   const revocation = validBody(revokeRequestSchema, { fields: Object.keys(revokeRequestSchema.entries) });
   app.post('/api/v1/certificate/revoke', d.auth, revocation, async (c) => {
     const { reason } = c.req.valid('json');
-    const r = await d.lifecycle.revokeCurrent(c.get('session').login, reason);
-    d.activity.record(r.login, 'certificate_revoked', { serial: r.serial, reason: r.revocationReason, by: 'you' }, requestOrigin(c));
+    const r = await d.changes.revoke(c.get('session').login, reason, requestOrigin(c));
     return c.json({ serial: r.serial, revokedAt: r.revokedAt, reason: r.revocationReason });
   });
   return app;

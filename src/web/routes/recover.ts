@@ -8,11 +8,9 @@ import { readJsonOrForm } from '../body.ts';
 import { clientAddress, requestOrigin } from '../client-address.ts';
 import { enforce, limit } from '../rate-limit.ts';
 import { validBody } from '../validate.ts';
-import type { Activity } from '../../auth/activity.ts';
 
 export interface RecoverRouteDeps {
   recovery: Recovery;
-  activity: Activity;
   perAddress: RateLimiter;
   /** Per login whatever the address, like login: spreading guesses over addresses does not help. */
   perLogin: RateLimiter;
@@ -24,9 +22,7 @@ export function recoverRoutes(d: RecoverRouteDeps): Hono {
   app.post('/api/v1/certificate/recover', limit(d.perAddress, clientAddress), body, async (c) => {
     const req = c.req.valid('json');
     enforce(c, [d.perLogin, req.login.toLowerCase()]);
-    const issued = await d.recovery.recover(req);
-    const reason = req.newPassword === undefined ? undefined : 'password_reset';
-    d.activity.record(issued.login, 'access_recovered', { serial: issued.serial, ...(reason ? { reason } : {}) }, requestOrigin(c));
+    const issued = await d.recovery.recover(req, requestOrigin(c));
     c.header('cache-control', 'no-store');
     return c.json(issued, 201);
   });
