@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer as createHttpsServer } from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, USAGE, loadConfig, withBoundPort } from './config.ts';
+import { keepIdleConnectionsLonger } from './web/keep-alive.ts';
 import { createCore, type Core } from './core.ts';
 import { createHttp, type Http } from './http.ts';
 import { jsonLog } from './log.ts';
@@ -12,9 +13,6 @@ import { Authority } from './pki/authority.ts';
 import { ensureServerCertificate } from './pki/server-cert.ts';
 import { PROFILES } from './pki/profiles.ts';
 import pkg from '../package.json' with { type: 'json' };
-
-/** How much longer than it advertises the server keeps an idle keep-alive connection open. */
-const KEEP_ALIVE_GRACE_MS = 30_000;
 
 async function serveCommand(argv: string[]): Promise<void> {
   const parsed = loadConfig(argv);
@@ -45,11 +43,7 @@ async function serveCommand(argv: string[]): Promise<void> {
     hostname: parsed.host,
     ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
   });
-  // Clients are told `Keep-Alive: timeout=5` and may reuse an idle connection up to then; one whose
-  // own clock stalled (a busy machine, a phone waking up, a test running openssl synchronously)
-  // reuses it later, and a POST sent on a connection closed under it fails with no answer ("other
-  // side closed") and is not retried. The server keeps idle connections 30 s longer than it says.
-  (server as { keepAliveTimeoutBuffer?: number }).keepAliveTimeoutBuffer = KEEP_ALIVE_GRACE_MS;
+  keepIdleConnectionsLonger(server);
   server.once('error', (err) => {
     console.error(`tekup-chat: cannot listen on ${parsed.host}:${parsed.port}: ${err.message}`);
     process.exit(1);

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { loadConfig, withBoundPort } from '../../src/config.ts';
+import { keepIdleConnectionsLonger } from '../../src/web/keep-alive.ts';
 import { createCore, type Core } from '../../src/core.ts';
 import { createHttp, type Http } from '../../src/http.ts';
 import { tempDir } from './server.ts';
@@ -24,6 +25,7 @@ export async function startInProcess(opts: { now?: Date; env?: Record<string, st
   let http: Http | undefined;
   // The bindings go along, as @hono/node-server gives them, so the app sees the socket (addresses).
   const server = serve({ fetch: (req, env) => http!.app.fetch(req, env), port: 0, hostname: '127.0.0.1' });
+  keepIdleConnectionsLonger(server); // as the real server does (src/main.ts)
   if (!server.listening) await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
   const config = withBoundPort(
