@@ -96,19 +96,30 @@ ${COMMON}`,
 };
 
 /** Each command's own flags. Every other flag is the server's (--data, --ldap-url, …) and means the same. */
-const OWN: Record<string, { values: readonly string[]; switches: readonly string[] }> = {
-  users: { values: [], switches: ['json', 'help'] },
-  certs: { values: ['login'], switches: ['json', 'help'] },
-  revoke: { values: ['serial', 'login', 'reason'], switches: ['json', 'help'] },
-  ca: { values: [], switches: ['json', 'help'] },
-  'recovery-code': { values: ['login', 'hours'], switches: ['json', 'help', 'reset-password'] },
-  activity: { values: ['login'], switches: ['json', 'help'] },
+/** One command: its own flags, how they become arguments, and what it does on the core. */
+interface Command<A> {
+  values: readonly string[];
+  switches: readonly string[];
+  /** Checked before anything is opened, so a typo costs nothing. */
+  parse: (mine: Own) => A;
+  run: (core: Core, out: Out, json: boolean, args: A) => Promise<void>;
+}
+const command = <A,>(c: Command<A>) => c as Command<unknown>;
+const none = () => undefined;
+
+const COMMANDS: Record<string, Command<unknown>> = {
+  users: command({ values: [], switches: ['json', 'help'], parse: none, run: (core, out, json) => users(core, out, json) }),
+  certs: command({ values: ['login'], switches: ['json', 'help'], parse: (m) => (m.login as string | undefined)?.trim().toLowerCase(), run: certs }),
+  revoke: command({ values: ['serial', 'login', 'reason'], switches: ['json', 'help'], parse: parseRevoke, run: revoke }),
+  ca: command({ values: [], switches: ['json', 'help'], parse: none, run: (core, out, json) => showCa(core, out, json) }),
+  'recovery-code': command({ values: ['login', 'hours'], switches: ['json', 'help', 'reset-password'], parse: parseRecoveryCode, run: recoveryCode }),
+  activity: command({ values: ['login'], switches: ['json', 'help'], parse: parseLogin, run: activity }),
 };
 
 type Own = Record<string, string | true | undefined>;
 
 /** Separates the command's own flags from the server's, which go to loadConfig as they are. */
-function splitArgs(own: (typeof OWN)[string], args: string[]): { mine: Own; server: string[] } {
+function splitArgs(own: Pick<Command<unknown>, 'values' | 'switches'>, args: string[]): { mine: Own; server: string[] } {
   const mine: Own = {};
   const server: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -182,7 +193,7 @@ export async function adminCommand(argv: string[], io: Io = { out: (l) => consol
     return command === '' ? 2 : 0;
   }
   try {
-    const own = OWN[command];
+    const own = COMMANDS[command];
     if (!own) throw new UsageError(`Unknown command "${command}".`);
     const { mine, server } = splitArgs(own, rest);
     if (mine.help) {
@@ -197,25 +208,17 @@ export async function adminCommand(argv: string[], io: Io = { out: (l) => consol
       if (err instanceof ConfigError) throw new UsageError(err.message);
       throw err;
     }
-    const revokeArgs = command === 'revoke' ? parseRevoke(mine) : undefined;
-    const recoveryArgs = command === 'recovery-code' ? parseRecoveryCode(mine) : undefined;
-    const activityLogin = command === 'activity' ? parseLogin(mine) : undefined;
-    const json = mine.json === true;
-    const service = await open(config);
+    const args = own.parse(mine);
+    const core = await open(config);
     try {
-      if (command === 'users') await users(service, io.out, json);
-      else if (command === 'certs') await certs(service, io.out, json, (mine.login as string | undefined)?.trim().toLowerCase());
-      else if (command === 'revoke') await revoke(service, io.out, json, revokeArgs!);
-      else if (command === 'recovery-code') await recoveryCode(service, io.out, json, recoveryArgs!);
-      else if (command === 'activity') await activity(service, io.out, json, activityLogin!);
-      else await showCa(service, io.out, json);
+      await own.run(core, io.out, mine.json === true, args);
     } finally {
-      await service.close();
+      await core.close();
     }
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
-      const help = OWN[command] ? `tekup-chat admin ${command} --help` : 'tekup-chat admin --help';
+      const help = COMMANDS[command] ? `tekup-chat admin ${command} --help` : 'tekup-chat admin --help';
       io.err(`tekup-chat admin: ${err.message}\nRun "${help}" for usage.`);
       return 2;
     }
