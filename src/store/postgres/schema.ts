@@ -1,0 +1,177 @@
+// The PostgreSQL schema: the same tables as the SQLite adapters (src/store/sqlite/*.ts), as numbered
+// migrations that src/store/postgres/migrate.ts applies in order, each once. A migration, once
+// released, is never edited: a change is a new one at the end.
+//
+// Values keep the SQLite adapters' formats, so one storage contract suite runs against both:
+// - Times are the ISO 8601 strings the ports exchange (`toISOString()`), stored as text and compared
+//   as text (`expires_at > $now`), as SQLite does. They are `COLLATE "C"`, like every text column
+//   here: byte order, as SQLite's BINARY, whatever the database's locale, so ORDER BY login and
+//   the range comparisons on times answer as they do on SQLite (and their indexes are cheaper).
+// - JSON the adapters never look into (envelopes, activity entries) is text: byte for byte what
+//   was stored, with no jsonb parse on the message path.
+// - DER is bytea; counters and message sequence numbers are bigint (postgres.js reads int8 as a
+//   string: adapters convert with Number()).
+//
+// Not here: SQLite's write_counters and their triggers, which tell one process's read caches about
+// another's writes; across instances that signal travels over Redis.
+
+export interface Migration {
+  /** 1, 2, 3 …: applied in this order, recorded in schema_migrations. */
+  version: number;
+  /** What it is for, recorded beside the version (a renumbered list is caught by a mismatch). */
+  name: string;
+  /** One or more statements. Runs inside a transaction: no CREATE INDEX CONCURRENTLY, no VACUUM. */
+  sql: string;
+}
+
+const TEXT = 'text COLLATE "C"';
+
+/**
+ * The constraints whose violation an adapter turns into a domain refusal (a login or email already
+ * taken, a key already certified): named here so the adapter matches the error's constraint_name
+ * against the same strings the schema creates.
+ */
+export const CONSTRAINTS = {
+  userLogin: 'users_pkey',
+  userCardNumber: 'users_card_number_key',
+  userEmail: 'users_email_key_key',
+  certificateKeyHash: 'certificates_key_hash_key',
+  messageId: 'messages_id_key',
+} as const;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'directory users',
+    // The embedded directory. email_key is the email lowercased: unique whatever its case.
+    sql: `
+      CREATE TABLE users (
+        login ${TEXT} NOT NULL,
+        card_number ${TEXT} NOT NULL,
+        first_name ${TEXT} NOT NULL,
+        last_name ${TEXT} NOT NULL,
+        email ${TEXT} NOT NULL,
+        email_key ${TEXT} NOT NULL,
+        password_hash ${TEXT} NOT NULL,
+        certificate bytea NOT NULL,
+        created_at ${TEXT} NOT NULL,
+        CONSTRAINT ${CONSTRAINTS.userLogin} PRIMARY KEY (login),
+        CONSTRAINT ${CONSTRAINTS.userCardNumber} UNIQUE (card_number),
+        CONSTRAINT ${CONSTRAINTS.userEmail} UNIQUE (email_key)
+      );`,
+  },
+  {
+    version: 2,
+    name: 'certificate records and CA state',
+    // key_hash is UNIQUE so that two requests racing with one key cannot both be certified; NULLs
+    // (records whose certificate could not be read) never collide. The partial index on revoked_at
+    // serves the CRL and the revocation mark without touching the unrevoked majority.
+    sql: `
+      CREATE TABLE certificates (
+        serial ${TEXT} NOT NULL PRIMARY KEY,
+        login ${TEXT} NOT NULL,
+        fingerprint ${TEXT} NOT NULL UNIQUE,
+        der bytea NOT NULL,
+        not_before ${TEXT} NOT NULL,
+        not_after ${TEXT} NOT NULL,
+        issued_at ${TEXT} NOT NULL,
+        state ${TEXT} NOT NULL CHECK (state IN ('pending', 'issued')),
+        revoked_at ${TEXT},
+        revocation_reason ${TEXT},
+        key_hash ${TEXT},
+        CONSTRAINT ${CONSTRAINTS.certificateKeyHash} UNIQUE (key_hash)
+      );
+      CREATE INDEX certificates_login ON certificates (login);
+      CREATE INDEX certificates_revoked ON certificates (revoked_at) WHERE revoked_at IS NOT NULL;
+
+      -- Named counters (the CRL number): incremented by one INSERT … ON CONFLICT … RETURNING, so
+      -- two instances never receive the same number.
+      CREATE TABLE ca_state (
+        name ${TEXT} NOT NULL PRIMARY KEY,
+        value bigint NOT NULL
+      );`,
+  },
+  {
+    version: 3,
+    name: 'sessions, recovery codes and security activity',
+    // sessions.n is insertion order: SQLite lists someone's sessions by created_at and then rowid,
+    // and PostgreSQL has no rowid. Recovery codes are kept only as their SHA-256. Activity is trimmed
+    // to the newest entries per login by id.
+    sql: `
+      CREATE TABLE sessions (
+        token_hash ${TEXT} NOT NULL PRIMARY KEY,
+        login ${TEXT} NOT NULL,
+        cert_serial ${TEXT} NOT NULL,
+        created_at ${TEXT} NOT NULL,
+        expires_at ${TEXT} NOT NULL,
+        user_agent ${TEXT},
+        n bigint GENERATED ALWAYS AS IDENTITY
+      );
+      CREATE INDEX sessions_cert ON sessions (cert_serial);
+      CREATE INDEX sessions_expiry ON sessions (expires_at);
+      CREATE INDEX sessions_login ON sessions (login, created_at DESC, n DESC);
+
+      CREATE TABLE recovery_codes (
+        login ${TEXT} NOT NULL PRIMARY KEY,
+        code_hash ${TEXT} NOT NULL,
+        created_at ${TEXT} NOT NULL,
+        expires_at ${TEXT} NOT NULL,
+        resets_password boolean NOT NULL DEFAULT false
+      );
+
+      CREATE TABLE activity (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        login ${TEXT} NOT NULL,
+        entry text NOT NULL
+      );
+      CREATE INDEX activity_login ON activity (login, id);`,
+  },
+  {
+    version: 4,
+    name: 'messages, deliveries, read marks, receipts and last seen',
+    // seq is the order of messages and what SSE streams resume from (Last-Event-ID), so it is kept
+    // when a single-node deployment is copied in (admin migrate): BY DEFAULT lets that copy insert
+    // its own values, after which it moves the sequence past them. The indexes are SQLite's:
+    // messages_pair and messages_to for conversations and streams, messages_senders for "who wrote
+    // to this person" (the read-mark summaries). Beware: an identity value is taken at INSERT, not
+    // at COMMIT, so with concurrent writers seq 8 may become visible before seq 7; a reader that
+    // resumes "after 8" must not be able to skip 7: the message adapter has to serialise its inserts
+    // (one writer, or a lock taken before the insert and held to the commit).
+    sql: `
+      CREATE TABLE messages (
+        seq bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        id ${TEXT} NOT NULL,
+        from_login ${TEXT} NOT NULL,
+        to_login ${TEXT} NOT NULL,
+        received_at ${TEXT} NOT NULL,
+        envelope text NOT NULL,
+        CONSTRAINT ${CONSTRAINTS.messageId} UNIQUE (id)
+      );
+      CREATE INDEX messages_pair ON messages (from_login, to_login, seq);
+      CREATE INDEX messages_to ON messages (to_login, seq);
+      CREATE INDEX messages_senders ON messages (to_login, from_login);
+
+      -- The highest seq pushed to each login's streams, written behind.
+      CREATE TABLE deliveries (
+        login ${TEXT} NOT NULL PRIMARY KEY,
+        seq bigint NOT NULL
+      );
+
+      CREATE TABLE read_marks (
+        login ${TEXT} NOT NULL,
+        peer ${TEXT} NOT NULL,
+        seq bigint NOT NULL,
+        PRIMARY KEY (login, peer)
+      );
+
+      -- Who turned read receipts off (everyone else has them on).
+      CREATE TABLE receipts_off (
+        login ${TEXT} NOT NULL PRIMARY KEY
+      );
+
+      CREATE TABLE last_seen (
+        login ${TEXT} NOT NULL PRIMARY KEY,
+        at ${TEXT} NOT NULL
+      );`,
+  },
+];
