@@ -23,6 +23,8 @@ import { SqliteCaState } from './store/sqlite/ca-state.ts';
 import { CrlPublisher } from './pki/crl.ts';
 import { OcspResponder } from './pki/ocsp.ts';
 import { OcspSigner } from './pki/ocsp-signer.ts';
+import { startOcspRefresher } from './pki/ocsp-refresher.ts';
+import { SqlitePreparedOcsp } from './store/sqlite/ocsp-responses.ts';
 import { Revocation } from './pki/revocation.ts';
 import { Challenges } from './auth/challenges.ts';
 import { Sessions, type SessionRecord } from './auth/sessions.ts';
@@ -126,7 +128,10 @@ export async function createCore({ config, log, now = () => new Date(), server =
   });
   const certificateChanges = new CertificateChanges({ lifecycle, activity });
   const crl = new CrlPublisher({ ca, records, state: new SqliteCaState(db), hours: PROFILES.crl.hours, now });
-  const ocsp = await OcspResponder.create({ ca, records, now, signer: await OcspSigner.open({ ca, now, log, persist: server }) });
+  const signer = await OcspSigner.open({ ca, now, log, persist: server });
+  const ocsp = await OcspResponder.create({ ca, records, now, log, signer, responses: new SqlitePreparedOcsp(db) });
+  // Pre-produced responses are kept ahead by the server alone (src/pki/ocsp-refresher.ts says why).
+  const ocspRefresher = server ? startOcspRefresher(ocsp.prepared, log) : undefined;
   const revocation = new Revocation({
     records,
     directory,
@@ -194,6 +199,7 @@ export async function createCore({ config, log, now = () => new Date(), server =
     checker,
     limits,
     async close() {
+      await ocspRefresher?.stop();
       await messages.close();
       await directory.close();
       await checkpoints?.stop();

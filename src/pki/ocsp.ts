@@ -5,51 +5,51 @@
 // RSA-3072 key, which costs ~15 times more per signature. The responder certificate alone rides in
 // `certs`: a relying party already holds the intermediate (it built the CertID from it).
 //
-// Work per request is one DER parse, one indexed lookup per certificate, one P-256 signature and
-// the response written as DER directly (src/pki/der.ts). A request without a nonce may be answered
-// with a response signed moments ago for the same question and the same answer (RFC 5019 §2.2
-// allows pre-produced responses); a nonce forces a fresh one.
+// A question without a nonce about one of our certificates — what browsers and TLS stacks ask
+// (RFC 5019) — is answered with a pre-produced response (src/pki/ocsp-prepared.ts), no signing.
+// The rest — a nonce, several certificates, a serial we do not vouch for — costs one DER parse,
+// one indexed lookup per certificate, one P-256 signature and the response written as DER
+// directly (src/pki/ocsp-response.ts).
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { CRLReasons, Certificate } from '@peculiar/asn1-x509';
-import { CertID, OCSPRequest, OCSPResponse, OCSPResponseStatus, id_pkix_ocsp_basic, id_pkix_ocsp_nonce } from '@peculiar/asn1-ocsp';
+import { Certificate } from '@peculiar/asn1-x509';
+import { CertID, OCSPRequest, OCSPResponse, OCSPResponseStatus, id_pkix_ocsp_nonce } from '@peculiar/asn1-ocsp';
+import type { Log } from '../log.ts';
 import type { Authority } from './authority.ts';
-import type { CertificateRecords, RevocationReason } from './records.ts';
+import type { CertificateRecord, CertificateRecords } from './records.ts';
 import { hex } from './x509.ts';
-import { ECDSA_WITH_SHA256, type OcspSigner, type ResponderCredentials } from './ocsp-signer.ts';
-import { wholeSeconds } from './crl.ts';
-import { bitString, concat, enumerated, explicit, generalizedTime, implicitNull, integerContent, octetString, oid, sequence, tlv } from './der.ts';
+import type { OcspSigner } from './ocsp-signer.ts';
+import type { PreparedOcspStore } from './prepared-ocsp.ts';
+import { PreparedOcsp, preparedKey } from './ocsp-prepared.ts';
+import { SHA1, certIdDer, recordStatus, serialContent, signResponse, type OcspStatus } from './ocsp-response.ts';
 
-/** How long a response says it stays true (nextUpdate); revocations are known at once, this bounds caching. */
-export const OCSP_VALIDITY_MS = 3_600_000;
-/** How long a signed answer to a nonce-less question is reused (while the answer is unchanged). */
-const REUSE_MS = 60_000;
-const REUSE_MAX_ENTRIES = 10_000;
+export { OCSP_VALIDITY_MS, type OcspStatus } from './ocsp-response.ts';
+
 /** More certificates than any real client asks about at once (OpenSSL sends one per -cert). */
 export const MAX_CERTS_PER_REQUEST = 20;
 /** RFC 8954 §2.1: a nonce is 1 to 32 octets; its DER OCTET STRING wrapper adds two. */
 const MAX_NONCE_EXTN_VALUE = 34;
+/** Nonce-less requests parsed before, by their bytes: parsing is most of the cost of a pre-produced answer. */
+const PARSED_MAX = 10_000;
+const PARSED_MAX_BYTES = 512;
 
 const HASHES: Record<string, string> = {
-  '1.3.14.3.2.26': 'SHA-1',
+  [SHA1]: 'SHA-1',
   '2.16.840.1.101.3.4.2.1': 'SHA-256',
   '2.16.840.1.101.3.4.2.2': 'SHA-384',
   '2.16.840.1.101.3.4.2.3': 'SHA-512',
 };
-const DER_NULL = new Uint8Array([0x05, 0x00]);
 /** Untrusted DER is parsed with tight limits: an OCSP request is small and shallow. */
 const PARSE_LIMITS = { berOptions: { maxDepth: 16, maxNodes: 2_000, maxContentLength: 64 * 1024 } };
-
-export type OcspStatus =
-  | { status: 'good' }
-  | { status: 'revoked'; revokedAt: Date; reason: RevocationReason }
-  | { status: 'unknown' };
 
 export interface OcspDeps {
   ca: Authority;
   records: CertificateRecords;
   /** The delegated responder key and certificate, renewed as they age. */
   signer: OcspSigner;
+  /** Where pre-produced responses are kept, beside the records. */
+  responses: PreparedOcspStore;
   now: () => Date;
+  log: Log;
 }
 
 export class MalformedOcspRequest extends Error {}
@@ -59,15 +59,46 @@ export function statusOnlyResponse(status: OCSPResponseStatus): Uint8Array {
   return new Uint8Array(AsnConvert.serialize(new OCSPResponse({ responseStatus: status })));
 }
 
+/** One certificate asked about: its CertID as asked, and our serial when the CertID names our intermediate. */
+interface Question {
+  certId: Uint8Array;
+  serial?: string;
+  /** Set when a pre-produced response may answer it (our issuer, a canonical CertID form): its memory key. */
+  preparedKey?: string;
+}
+
+interface ParsedRequest {
+  questions: Question[];
+  nonce?: Uint8Array;
+}
+
+export interface OcspAnswer {
+  der: Uint8Array;
+  /** Present for a pre-produced response: what HTTP caches may keep it by (RFC 5019 §6). */
+  prepared?: { thisUpdate: Date; nextUpdate: Date; etag: string; maxAge: number };
+}
+
 export class OcspResponder {
   private readonly d: OcspDeps;
   /** Per hash algorithm OID: our intermediate's name hash and key hash, hex. */
   private readonly issuerHashes: Map<string, { name: string; key: string }>;
-  private readonly reuse = new Map<string, { der: Uint8Array; until: number }>();
+  private readonly parsed = new Map<string, ParsedRequest>();
+  readonly prepared: PreparedOcsp;
 
   private constructor(deps: OcspDeps, issuerHashes: Map<string, { name: string; key: string }>) {
     this.d = deps;
     this.issuerHashes = issuerHashes;
+    const sha1 = issuerHashes.get(SHA1)!;
+    const [name, key] = [Buffer.from(sha1.name, 'hex'), Buffer.from(sha1.key, 'hex')];
+    this.prepared = new PreparedOcsp({
+      store: deps.responses,
+      records: deps.records,
+      signer: deps.signer,
+      now: deps.now,
+      log: deps.log,
+      // What OpenSSL, browsers and RFC 5019 clients send: SHA-1 with explicit NULL parameters.
+      certIdFor: (serial) => certIdDer(SHA1, null, name, key, serialContent(serial)),
+    });
   }
 
   static async create(deps: OcspDeps): Promise<OcspResponder> {
@@ -85,64 +116,75 @@ export class OcspResponder {
 
   /** The DER OCSPResponse for a DER OCSPRequest; an unreadable request gets `malformedRequest`, never an exception. */
   async respond(der: Uint8Array): Promise<Uint8Array> {
+    return (await this.answer(der)).der;
+  }
+
+  /** The answer to a DER OCSPRequest, and for a pre-produced one how long it may be cached. */
+  async answer(der: Uint8Array): Promise<OcspAnswer> {
+    const request = this.parse(der);
+    if (!request) return { der: statusOnlyResponse(OCSPResponseStatus.malformedRequest) };
+    const { questions, nonce } = request;
+    const records = questions.map((q) => (q.serial === undefined ? undefined : this.d.records.get(q.serial)));
+    const only = questions.length === 1 ? questions[0] : undefined;
+    const record = records[0];
+    if (!nonce && only?.preparedKey && record?.state === 'issued') {
+      const p = await this.prepared.answer(record, only.certId, only.preparedKey);
+      const maxAge = Math.max(0, Math.floor((p.nextUpdate.getTime() - this.d.now().getTime()) / 1000));
+      return { der: p.der, prepared: { thisUpdate: p.thisUpdate, nextUpdate: p.nextUpdate, etag: p.etag, maxAge } };
+    }
+    const signer = await this.d.signer.current();
+    const answers = questions.map((q, i) => ({ certId: q.certId, status: recordStatus(records[i]) }));
+    return { der: signResponse(signer, answers, this.d.now(), nonce).der };
+  }
+
+  /** What we know about one certificate: ours only if the CertID names our intermediate and we issued the serial. */
+  status(id: CertID): OcspStatus {
+    const serial = this.ourSerial(id);
+    return recordStatus(serial === undefined ? undefined : this.d.records.get(serial));
+  }
+
+  /** The request's questions and nonce; undefined when it cannot be answered as asked. */
+  private parse(der: Uint8Array): ParsedRequest | undefined {
+    const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+    const key = bytes.byteLength <= PARSED_MAX_BYTES ? bytes.toString('latin1') : undefined;
+    const known = key === undefined ? undefined : this.parsed.get(key);
+    if (known) return known;
     let request: OCSPRequest;
     let nonce: Uint8Array | undefined;
     try {
       request = AsnConvert.parse(der, OCSPRequest, PARSE_LIMITS);
       nonce = checkRequest(request);
     } catch {
-      return statusOnlyResponse(OCSPResponseStatus.malformedRequest);
+      return undefined;
     }
-    const ids = request.tbsRequest.requestList.map((r) => r.reqCert);
-    const statuses = ids.map((id) => this.status(id));
-    const now = this.d.now().getTime();
-
-    // Reuse only when the same certificates get the same answers; any revocation changes the key.
-    const key = nonce || der.byteLength > 2048 ? undefined : hex(der) + JSON.stringify(statuses);
-    const kept = key !== undefined ? this.reuse.get(key) : undefined;
-    if (kept && now < kept.until) return kept.der;
-
-    const response = this.sign(await this.d.signer.current(), ids, statuses, nonce);
-    if (key !== undefined) {
-      if (this.reuse.size >= REUSE_MAX_ENTRIES) this.reuse.clear();
-      this.reuse.set(key, { der: response, until: now + REUSE_MS });
+    const questions = request.tbsRequest.requestList.map(({ reqCert: id }): Question => {
+      const certId = certIdDer(
+        id.hashAlgorithm.algorithm,
+        id.hashAlgorithm.parameters === null ? null : id.hashAlgorithm.parameters === undefined ? undefined : new Uint8Array(id.hashAlgorithm.parameters),
+        new Uint8Array(id.issuerNameHash.buffer),
+        new Uint8Array(id.issuerKeyHash.buffer),
+        new Uint8Array(id.serialNumber),
+      );
+      const serial = this.ourSerial(id);
+      // Pre-produced only for the forms clients really send, so a certificate has at most eight
+      // (four hashes, parameters NULL or absent): odd parameters or a padded serial are signed as asked.
+      const canonical = serial !== undefined && id.hashAlgorithm.parameters == null && minimalInteger(new Uint8Array(id.serialNumber));
+      return { certId, ...(serial !== undefined ? { serial } : {}), ...(canonical ? { preparedKey: preparedKey(serial, certId) } : {}) };
+    });
+    const parsed: ParsedRequest = { questions, ...(nonce ? { nonce } : {}) };
+    // A nonce makes every request new: only nonce-less ones are worth remembering.
+    if (key !== undefined && !nonce) {
+      if (this.parsed.size >= PARSED_MAX) this.parsed.clear();
+      this.parsed.set(key, parsed);
     }
-    return response;
+    return parsed;
   }
 
-  /** What we know about one certificate: ours only if the CertID names our intermediate and we issued the serial. */
-  status(id: CertID): OcspStatus {
+  /** Our serial, when the CertID's issuer hashes are our intermediate's. */
+  private ourSerial(id: CertID): string | undefined {
     const ours = this.issuerHashes.get(id.hashAlgorithm.algorithm);
-    if (!ours || hex(id.issuerNameHash.buffer) !== ours.name || hex(id.issuerKeyHash.buffer) !== ours.key) return { status: 'unknown' };
-    const record = this.d.records.get(serialHex(id.serialNumber));
-    // A pending serial is mid-registration and may yet be discarded: not issued, so not vouched for.
-    if (!record || record.state !== 'issued') return { status: 'unknown' };
-    if (record.revokedAt) return { status: 'revoked', revokedAt: new Date(record.revokedAt), reason: record.revocationReason ?? 'unspecified' };
-    return { status: 'good' };
-  }
-
-  /** The OCSPResponse, written as DER directly (src/pki/der.ts says why), signed with the responder key. */
-  private sign(signer: ResponderCredentials, ids: CertID[], statuses: OcspStatus[], nonce: Uint8Array | undefined): Uint8Array {
-    const now = wholeSeconds(this.d.now());
-    const thisUpdate = generalizedTime(now);
-    const nextUpdate = explicit(0, generalizedTime(new Date(now.getTime() + OCSP_VALIDITY_MS)));
-    // ResponseData: version v1 is the DEFAULT, so absent; responderID byKey is [2] EXPLICIT KeyHash.
-    const tbs = sequence(
-      explicit(2, octetString(signer.keyHash)),
-      thisUpdate,
-      sequence(...ids.map((id, i) => sequence(certIdDer(id), certStatusDer(statuses[i]), thisUpdate, nextUpdate))),
-      ...(nonce ? [explicit(1, sequence(sequence(oid(id_pkix_ocsp_nonce), octetString(nonce))))] : []),
-    );
-    const basic = sequence(
-      tbs,
-      sequence(oid(ECDSA_WITH_SHA256)), // RFC 5758 §3.2: no parameters
-      bitString(new Uint8Array(signer.sign(tbs))),
-      explicit(0, sequence(new Uint8Array(signer.cert.rawData))),
-    );
-    return sequence(
-      enumerated(OCSPResponseStatus.successful),
-      explicit(0, sequence(oid(id_pkix_ocsp_basic), octetString(basic))),
-    );
+    if (!ours || hex(id.issuerNameHash.buffer) !== ours.name || hex(id.issuerKeyHash.buffer) !== ours.key) return undefined;
+    return serialHex(id.serialNumber);
   }
 }
 
@@ -162,21 +204,8 @@ function serialHex(serial: ArrayBuffer): string {
   return hex(serial).replace(/^(00)+(?=[0-9a-f]{2})/, '');
 }
 
-/** The request's CertID as it was asked (hash parameters NULL, absent or other, serial octets as sent). */
-function certIdDer(id: CertID): Uint8Array {
-  const params = id.hashAlgorithm.parameters;
-  return sequence(
-    sequence(oid(id.hashAlgorithm.algorithm), ...(params === null ? [DER_NULL] : params === undefined ? [] : [new Uint8Array(params)])),
-    octetString(new Uint8Array(id.issuerNameHash.buffer)),
-    octetString(new Uint8Array(id.issuerKeyHash.buffer)),
-    integerContent(new Uint8Array(id.serialNumber)),
-  );
-}
-
-/** CertStatus: good [0] IMPLICIT NULL, revoked [1] IMPLICIT RevokedInfo, unknown [2] IMPLICIT NULL. */
-function certStatusDer(s: OcspStatus): Uint8Array {
-  if (s.status === 'good') return implicitNull(0);
-  if (s.status === 'unknown') return implicitNull(2);
-  // RevokedInfo { revocationTime, revocationReason [0] EXPLICIT CRLReason }
-  return tlv(0xa1, concat([generalizedTime(wholeSeconds(s.revokedAt)), explicit(0, enumerated(CRLReasons[s.reason]))]));
+/** DER's shortest two's complement: no leading 0x00 before a byte below 0x80 (nor 0xff before one above). */
+function minimalInteger(content: Uint8Array): boolean {
+  if (content.length < 2) return content.length === 1;
+  return !(content[0] === 0x00 && content[1] < 0x80) && !(content[0] === 0xff && content[1] >= 0x80);
 }
