@@ -12,6 +12,7 @@ import { startServer, type Running } from './helpers/server.ts';
 import { uniqueUser } from './helpers/users.ts';
 import { envelopeFor, send, webUser, type WebUser } from './helpers/webuser.ts';
 import { openEvents, type EventStream } from './helpers/sse.ts';
+import { downloadKeyBackup, registerThroughPage } from './helpers/ui.ts';
 
 describe('a whole session without a console error or a CSP violation', { timeout: 180_000 }, () => {
   let server: Running;
@@ -56,18 +57,8 @@ describe('a whole session without a console error or a CSP violation', { timeout
 
   it('walks through every page and popup with nothing reported', async () => {
     const me = uniqueUser('cspme');
-    await page.goto(`${server.url}/register`);
-    await page.getByLabel('First name').fill('Salma');
-    await page.getByLabel('Last name').fill('Trabelsi');
-    await page.getByLabel('Identity card number').fill(me.cardNumber);
-    await page.getByLabel('Email address').fill(me.email);
-    await page.getByLabel('Login', { exact: true }).fill(me.login);
-    await page.getByLabel('Password', { exact: true }).fill(me.password);
-    await page.getByLabel('Repeat the password').fill(me.password);
-    await page.getByRole('button', { name: 'Create my account' }).click();
-    await page.getByRole('heading', { name: 'Welcome, Salma' }).waitFor();
-    const [backup] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download key backup' }).click()]);
-    await backup.path();
+    await registerThroughPage(page, server.url, { ...me, firstName: 'Salma', lastName: 'Trabelsi' });
+    await downloadKeyBackup(page);
     await page.getByRole('button', { name: 'Continue to TEKUP_chat' }).click();
     await page.waitForURL(/\/chat$/);
 

@@ -9,6 +9,7 @@ import { assertAccessible, launchChromium } from './helpers/browser.ts';
 import { startServer, type Running } from './helpers/server.ts';
 import { enrollUser, type Enrolled } from './helpers/login.ts';
 import { uniqueUser } from './helpers/users.ts';
+import { registerThroughPage } from './helpers/ui.ts';
 
 describe('forms, copy and touch screens', { timeout: 120_000 }, () => {
   let server: Running;
@@ -112,16 +113,7 @@ describe('forms, copy and touch screens', { timeout: 120_000 }, () => {
   async function chatPage(options: { isMobile?: boolean; hasTouch?: boolean; viewport: { width: number; height: number } }): Promise<Page> {
     const page = await (await browser.newContext(options)).newPage();
     page.setDefaultTimeout(20_000);
-    const u = uniqueUser('formchat');
-    await page.goto(`${server.url}/register`);
-    await page.getByLabel('First name').fill('Rania');
-    await page.getByLabel('Last name').fill('Haddad');
-    await page.getByLabel('Identity card number').fill(u.cardNumber);
-    await page.getByLabel('Email address').fill(u.email);
-    await page.getByLabel('Login', { exact: true }).fill(u.login);
-    await page.getByLabel('Password', { exact: true }).fill(u.password);
-    await page.getByLabel('Repeat the password').fill(u.password);
-    await page.getByRole('button', { name: 'Create my account' }).click();
+    await registerThroughPage(page, server.url, { ...uniqueUser('formchat'), firstName: 'Rania', lastName: 'Haddad' });
     await page.getByRole('button', { name: 'Continue to TEKUP_chat' }).click();
     await page.waitForURL(/\/chat$/);
     await page.goto(`${server.url}/chat?with=${peer.login}`);

@@ -10,6 +10,7 @@ import { SHOTS, assertAccessible, launchChromium } from './helpers/browser.ts';
 import { startServer, type Running } from './helpers/server.ts';
 import { uniqueUser, postJson } from './helpers/users.ts';
 import { envelopeFor, send, webUser, type WebUser } from './helpers/webuser.ts';
+import { registerThroughPage } from './helpers/ui.ts';
 
 const WIDTHS = [320, 375, 414, 768];
 const SHOT_WIDTHS = [320, 768, 1280];
@@ -45,16 +46,7 @@ describe('layout on every screen width', { timeout: 240_000 }, () => {
     signedOut = await browser.newContext({ viewport: { width: 1280, height: HEIGHT } });
     const page = await signedIn.newPage();
     page.setDefaultTimeout(20_000);
-    await page.goto(`${server.url}/register`);
-    await page.getByLabel('First name').fill('Maximiliane');
-    await page.getByLabel('Last name').fill('Ben Abdallah-Oueslati');
-    await page.getByLabel('Identity card number').fill(me.cardNumber);
-    await page.getByLabel('Email address').fill(me.email);
-    await page.getByLabel('Login', { exact: true }).fill(me.login);
-    await page.getByLabel('Password', { exact: true }).fill(me.password);
-    await page.getByLabel('Repeat the password').fill(me.password);
-    await page.getByRole('button', { name: 'Create my account' }).click();
-    await page.getByRole('heading', { name: /^Welcome, / }).waitFor();
+    await registerThroughPage(page, server.url, { ...me, firstName: 'Maximiliane', lastName: 'Ben Abdallah-Oueslati' });
     await fits(page, 'register-done');
     await page.getByRole('button', { name: 'Continue to TEKUP_chat' }).click();
     await page.waitForURL(/\/chat$/);

@@ -5,12 +5,12 @@
 // that was read. axe-core checks the chat page with a badge; screenshots go to test-results/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { auditDesktop, launchChromium, watchedPage } from './helpers/browser.ts';
-import { startServer, tempDir, type Running } from './helpers/server.ts';
+import { startServer, type Running } from './helpers/server.ts';
 import { uniqueUser } from './helpers/users.ts';
 import { envelopeFor, send, webUser, type WebUser } from './helpers/webuser.ts';
+import { downloadKeyBackup, registerThroughPage } from './helpers/ui.ts';
 
 
 describe('unread counts follow the person across devices', { timeout: 120_000 }, () => {
@@ -31,19 +31,8 @@ describe('unread counts follow the person across devices', { timeout: 120_000 },
 
   /** Registers through the page (the key is made in this browser) and keeps the key backup file. */
   async function register(page: Page): Promise<void> {
-    await page.goto(`${server.url}/register`);
-    await page.getByLabel('First name').fill(reader.firstName);
-    await page.getByLabel('Last name').fill(reader.lastName);
-    await page.getByLabel('Identity card number').fill(reader.cardNumber);
-    await page.getByLabel('Email address').fill(reader.email);
-    await page.getByLabel('Login', { exact: true }).fill(reader.login);
-    await page.getByLabel('Password', { exact: true }).fill(reader.password);
-    await page.getByLabel('Repeat the password').fill(reader.password);
-    await page.getByRole('button', { name: 'Create my account' }).click();
-    await page.getByRole('heading', { name: `Welcome, ${reader.firstName}` }).waitFor({ timeout: 60_000 });
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download key backup' }).click()]);
-    reader.backupFile = join(tempDir('tekup-ui-read-'), download.suggestedFilename());
-    await download.saveAs(reader.backupFile);
+    await registerThroughPage(page, server.url, reader);
+    reader.backupFile = await downloadKeyBackup(page);
     await page.getByRole('button', { name: 'Continue to TEKUP_chat' }).click();
     await page.waitForURL(/\/chat$/);
   }

@@ -7,7 +7,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { auditDesktop } from './helpers/browser.ts';
-import { Ui } from './helpers/ui.ts';
+import { Ui, downloadKeyBackup } from './helpers/ui.ts';
 import { webUser } from './helpers/webuser.ts';
 import { admin } from './helpers/admin.ts';
 
@@ -59,8 +59,7 @@ describe('recovering access through the web interface', { timeout: 120_000 }, ()
     assert.match(serial, /^[0-9a-f]+$/);
     assert.notEqual(serial, user.serial);
     await auditDesktop(page, 'recover-done');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download key backup' }).click()]);
-    const backup = readFileSync((await download.path())!, 'utf8');
+    const backup = readFileSync(await downloadKeyBackup(page), 'utf8');
     assert.match(backup, /-----BEGIN ENCRYPTED PRIVATE KEY-----[\s\S]+-----BEGIN CERTIFICATE-----/);
 
     await page.getByRole('link', { name: 'Log in' }).click();

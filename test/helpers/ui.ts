@@ -145,8 +145,10 @@ export async function logInWithBackup(page: Page, url: string, who: Pick<Person,
   await page.waitForURL(/\/chat$/);
 }
 
-/** The register page filled in for `who` and sent; answers the key backup file it downloaded. */
-export async function registerThroughPage(page: Page, url: string, who: Pick<Person, 'firstName' | 'lastName' | 'cardNumber' | 'email' | 'login' | 'password'>): Promise<string> {
+type Registrant = Pick<Person, 'firstName' | 'lastName' | 'cardNumber' | 'email' | 'login' | 'password'>;
+
+/** The register page filled in for `who` and sent (the password typed twice); what it answers is the caller's to wait for. */
+export async function submitRegistration(page: Page, url: string, who: Registrant): Promise<void> {
   await page.goto(`${url}/register`);
   await page.getByLabel('First name').fill(who.firstName);
   await page.getByLabel('Last name').fill(who.lastName);
@@ -156,10 +158,22 @@ export async function registerThroughPage(page: Page, url: string, who: Pick<Per
   await page.getByLabel('Password', { exact: true }).fill(who.password);
   await page.getByLabel('Repeat the password').fill(who.password);
   await page.getByRole('button', { name: 'Create my account' }).click();
+}
+
+/**
+ * `who` registered through the register page, the key made in this browser: the page ends on its
+ * finished step ("Welcome, …", the key backup button, Continue).
+ */
+export async function registerThroughPage(page: Page, url: string, who: Registrant): Promise<void> {
+  await submitRegistration(page, url, who);
   // The key is made in the browser: slower than any page load on a busy machine.
   await page.getByRole('heading', { name: `Welcome, ${who.firstName}` }).waitFor({ timeout: 60_000 });
+}
+
+/** On the finished step of the register or recover page: the key backup file it downloads. */
+export async function downloadKeyBackup(page: Page): Promise<string> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download key backup' }).click()]);
-  const file = join(tempDir('tekup-ui-register-'), download.suggestedFilename());
+  const file = join(tempDir('tekup-ui-backup-'), download.suggestedFilename());
   await download.saveAs(file);
   return file;
 }
