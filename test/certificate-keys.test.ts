@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { openDatabase } from '../src/store/sqlite/sqlite.ts';
 import { SqliteCertificateRecords } from '../src/store/sqlite/certificates.ts';
-import { KeyAlreadyCertified, type StagedRecord } from '../src/pki/records.ts';
+import { KeyAlreadyCertified } from '../src/pki/records.ts';
 import { CA_SIGNING, fingerprint, keyHash } from '../src/pki/x509.ts';
 import { tempDir } from './helpers/server.ts';
 import { testCa } from './helpers/ca.ts';
+import { stagedRecord } from './helpers/records.ts';
 
 async function rsaSpki(): Promise<Uint8Array<ArrayBuffer>> {
   const keys = await crypto.subtle.generateKey({ ...CA_SIGNING, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ['sign', 'verify']);
@@ -57,17 +58,7 @@ describe('certified keys in the certificate records', () => {
   it('stages no second record for a key, pending or issued, and frees it when a pending one is discarded', async () => {
     const db = openDatabase(join(tempDir('tekup-keys-'), 'tekup.db'));
     const records = new SqliteCertificateRecords(db);
-    const record = (serial: string, hash: string): StagedRecord => ({
-      serial,
-      login: 'carol',
-      fingerprint: `fp-${serial}`,
-      der: new Uint8Array([1, 2, 3]),
-      notBefore: '2026-01-01T00:00:00.000Z',
-      notAfter: '2027-01-01T00:00:00.000Z',
-      issuedAt: '2026-01-01T00:00:00.000Z',
-      state: 'pending',
-      keyHash: hash,
-    });
+    const record = (serial: string, hash: string) => stagedRecord(serial, { login: 'carol', keyHash: hash });
     records.stage(record('0a', 'k1'));
     assert.throws(() => records.stage(record('0b', 'k1')), KeyAlreadyCertified);
     assert.equal(records.get('0b'), undefined);

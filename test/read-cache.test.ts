@@ -10,20 +10,8 @@ import { openDatabase, transaction } from '../src/store/sqlite/sqlite.ts';
 import { SqliteCertificateRecords } from '../src/store/sqlite/certificates.ts';
 import { SqliteSessionStore } from '../src/store/sqlite/sessions.ts';
 import { ReadCache } from '../src/store/sqlite/read-cache.ts';
-import type { StagedRecord } from '../src/pki/records.ts';
 import { tempDir } from './helpers/server.ts';
-
-const record = (serial: string): StagedRecord => ({
-  serial,
-  login: 'alice',
-  fingerprint: `fp-${serial}`,
-  der: new Uint8Array([1, 2, 3]),
-  notBefore: '2026-01-01T00:00:00.000Z',
-  notAfter: '2027-01-01T00:00:00.000Z',
-  issuedAt: '2026-01-01T00:00:00.000Z',
-  state: 'pending',
-  keyHash: `key-${serial}`,
-});
+import { stagedRecord as record } from './helpers/records.ts';
 
 function twoConnections() {
   const file = join(tempDir('tekup-read-cache-'), 'tekup.db');

@@ -7,8 +7,8 @@ import { openDatabase } from '../src/store/sqlite/sqlite.ts';
 import { SqliteCertificateRecords } from '../src/store/sqlite/certificates.ts';
 import { EmbeddedDirectory } from '../src/store/sqlite/directory.ts';
 import type { Registration } from '../src/directory/directory.ts';
-import type { StagedRecord } from '../src/pki/records.ts';
 import { tempDir } from './helpers/server.ts';
+import { stagedRecord } from './helpers/records.ts';
 
 function setup() {
   const db = openDatabase(join(tempDir(), 'tekup.db'));
@@ -19,17 +19,7 @@ let issued = 0;
 
 function registration(records: SqliteCertificateRecords, login: string, failAt?: 'stage' | 'confirm'): Registration {
   issued++;
-  const record: StagedRecord = {
-    serial: `0a${issued.toString(16).padStart(4, '0')}`,
-    login,
-    fingerprint: `fp-${issued}`,
-    der: new Uint8Array([1, 2, 3]),
-    notBefore: '2026-01-01T00:00:00.000Z',
-    notAfter: '2027-01-01T00:00:00.000Z',
-    issuedAt: '2026-01-01T00:00:00.000Z',
-    state: 'pending',
-    keyHash: `key-${issued}`,
-  };
+  const record = stagedRecord(`0a${issued.toString(16).padStart(4, '0')}`, { login, fingerprint: `fp-${issued}`, keyHash: `key-${issued}` });
   return {
     user: {
       login,
