@@ -7,26 +7,11 @@ import assert from 'node:assert/strict';
 import { startServer, type Running } from './helpers/server.ts';
 import { startInProcess } from './helpers/inprocess.ts';
 import { openEvents, type EventStream } from './helpers/sse.ts';
-import { envelopeFor, send, webUser, type WebUser } from './helpers/webuser.ts';
+import { apiLogin, envelopeFor, send, webUser, type WebUser } from './helpers/webuser.ts';
 import { postJson } from './helpers/users.ts';
-import { signChallenge } from '../src/client/challenge.ts';
 import { admin } from './helpers/admin.ts';
 import { SESSION_TTL_MS } from '../src/auth/sessions.ts';
 import { Streams, type StreamEndReason } from '../src/chat/streams.ts';
-
-/** A second session for the same person and key (another tab or device). */
-async function loginAgain(url: string, u: WebUser): Promise<string> {
-  const { challenge } = (await postJson(`${url}/api/v1/session/challenge`, { login: u.login })).json;
-  const s = await postJson(`${url}/api/v1/session`, {
-    login: u.login,
-    password: u.password,
-    certificate: u.certificate,
-    challenge,
-    signature: await signChallenge(challenge, u.key.privateKeys.sign),
-  });
-  assert.equal(s.status, 200, JSON.stringify(s.json));
-  return s.json.token;
-}
 
 const authed = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -72,7 +57,7 @@ describe('a stream ends with its session', () => {
     const stream = await openEvents(server.url, u.token);
     await stream.waitFor('ready');
     // The owner's request goes through another session; the stream's own must end too.
-    const other = await loginAgain(server.url, u);
+    const other = await apiLogin(server.url, u);
     await endsWithin1s(server.url, stream, u, sender, async () => {
       const res = await postJson(`${server.url}/api/v1/certificate/revoke`, { reason: 'keyCompromise' }, authed(other));
       assert.equal(res.status, 200, JSON.stringify(res.json));
@@ -90,7 +75,7 @@ describe('a stream ends with its session', () => {
     const u = await webUser(server.url, 'pwchange');
     const stream = await openEvents(server.url, u.token);
     await stream.waitFor('ready');
-    const here = await loginAgain(server.url, u);
+    const here = await apiLogin(server.url, u);
     const kept = await openEvents(server.url, here);
     await kept.waitFor('ready');
     await endsWithin1s(server.url, stream, u, sender, async () => {
@@ -145,10 +130,10 @@ describe('streams per session and per user are capped', () => {
 
     // Four more sessions of five streams each: 5 + 15 = 20 fit, the 21st does not.
     const all = [...rest, sixth];
-    const tokens = [await loginAgain(server.url, u), await loginAgain(server.url, u), await loginAgain(server.url, u)];
+    const tokens = [await apiLogin(server.url, u), await apiLogin(server.url, u), await apiLogin(server.url, u)];
     for (const t of tokens) for (let i = 0; i < 5; i++) all.push(await openEvents(server.url, t));
     assert.equal(all.length, 20);
-    const another = await loginAgain(server.url, u);
+    const another = await apiLogin(server.url, u);
     const refused = await fetch(`${server.url}/api/v1/events`, { headers: authed(another) });
     assert.equal(refused.status, 429);
     assert.ok(Number(refused.headers.get('retry-after')) > 0);

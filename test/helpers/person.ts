@@ -10,7 +10,6 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { generateKey, OAEP_KEY, PSS_KEY, PSS_SIGN, type KeyPair } from '../../src/client/keys.ts';
 import { makeCsr } from '../../src/client/csr.ts';
 import { encryptPrivateKey } from '../../src/client/backup.ts';
-import { signChallenge } from '../../src/client/challenge.ts';
 import { x509 } from '../../src/client/x509.ts';
 import { backupFileName, backupFileText } from '../../src/client/ui/backup-file.ts';
 import { STORES } from '../../src/client/ui/db.ts';
@@ -19,7 +18,7 @@ import { LOGIN_NOTICE_KEY } from '../../src/client/ui/signin.ts';
 import { sinceLastLogin, type ActivityEntry } from '../../src/protocol/account.ts';
 import { tempDir } from './server.ts';
 import { postJson, uniqueUser } from './users.ts';
-import { envelopeFor, send, type WebUser } from './webuser.ts';
+import { apiLogin, envelopeFor, send, type WebUser } from './webuser.ts';
 
 /** The IndexedDB database of src/client/ui/db.ts. */
 const DB_NAME = 'tekup-chat';
@@ -154,16 +153,7 @@ export async function signIn(context: BrowserContext, url: string, who: Person):
 
 /** A session of `who` for the API alone (no browser), e.g. to send a message from the test. */
 export async function apiSession(url: string, who: Person): Promise<WebUser> {
-  const { challenge } = (await postJson(`${url}/api/v1/session/challenge`, { login: who.login })).json;
-  const session = await postJson(`${url}/api/v1/session`, {
-    login: who.login,
-    password: who.password,
-    certificate: who.certificate,
-    challenge,
-    signature: await signChallenge(challenge, who.key.privateKeys.sign),
-  });
-  if (session.status !== 200) throw new Error(`login ${session.status} ${JSON.stringify(session.json)}`);
-  return { login: who.login, password: who.password, key: who.key, certificate: who.certificate, serial: who.serial, token: session.json.token };
+  return { login: who.login, password: who.password, key: who.key, certificate: who.certificate, serial: who.serial, token: await apiLogin(url, who) };
 }
 
 const sessions = new WeakMap<Person, Promise<WebUser>>();

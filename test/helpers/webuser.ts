@@ -23,16 +23,25 @@ export async function webUser(url: string, prefix = 'web'): Promise<WebUser> {
   key.forget();
   const enrolled = await postJson(`${url}/api/v1/enroll`, { ...u, csr: await makeCsr(key, u.login) });
   if (enrolled.status !== 201) throw new Error(`enroll ${enrolled.status} ${JSON.stringify(enrolled.json)}`);
-  const { challenge } = (await postJson(`${url}/api/v1/session/challenge`, { login: u.login })).json;
+  const token = await apiLogin(url, { login: u.login, password: u.password, certificate: enrolled.json.certificate, key });
+  return { login: u.login, password: u.password, key, certificate: enrolled.json.certificate, serial: enrolled.json.serial, token };
+}
+
+/**
+ * A new session over the API (protocol §3) for someone whose key the test holds: the challenge
+ * signed as the login page signs it. Answers the session's token; each call is another session.
+ */
+export async function apiLogin(url: string, who: Pick<WebUser, 'login' | 'password' | 'certificate' | 'key'>): Promise<string> {
+  const { challenge } = (await postJson(`${url}/api/v1/session/challenge`, { login: who.login })).json;
   const session = await postJson(`${url}/api/v1/session`, {
-    login: u.login,
-    password: u.password,
-    certificate: enrolled.json.certificate,
+    login: who.login,
+    password: who.password,
+    certificate: who.certificate,
     challenge,
-    signature: await signChallenge(challenge, key.privateKeys.sign),
+    signature: await signChallenge(challenge, who.key.privateKeys.sign),
   });
   if (session.status !== 200) throw new Error(`login ${session.status} ${JSON.stringify(session.json)}`);
-  return { login: u.login, password: u.password, key, certificate: enrolled.json.certificate, serial: enrolled.json.serial, token: session.json.token };
+  return session.json.token;
 }
 
 export async function envelopeFor(from: WebUser, to: WebUser, text: string, extra: { id?: string; sentAt?: Date } = {}): Promise<Envelope> {
