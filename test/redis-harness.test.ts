@@ -65,6 +65,22 @@ describe('the test Redis', () => {
     }
   });
 
+  it('comes back on the same port after a halt, empty (nothing is kept on disk)', async () => {
+    const server = await start();
+    const client = new Redis(server.url);
+    client.on('error', () => {}); // refused while it is down: the client reconnects by itself
+    try {
+      await client.set('k', 'v');
+      const port = server.port;
+      await server.halt();
+      await server.start();
+      assert.equal(server.port, port);
+      assert.equal(await client.get('k'), null);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('stop ends the server and removes its directory', async () => {
     const server = await startRedis();
     const client = new Redis(server.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });

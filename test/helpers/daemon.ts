@@ -2,7 +2,7 @@
 // goes to a log file in its temp dir, a stop that escalates when the process will not go, and a
 // last-chance kill when a test file exits without stopping what it started.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /**
@@ -22,36 +22,57 @@ export function freePort(): Promise<number> {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-// Killed synchronously at exit, so a test file that dies before its after() hook leaves no server
-// behind (they are unref'd: nothing else would end them). SIGQUIT is PostgreSQL's immediate
-// shutdown, which still frees its shared memory; Redis dies of it too.
-const live = new Map<ChildProcess, string>();
+// At exit, synchronously: the servers still running are killed (they are unref'd, nothing else
+// would end them) and the directories not yet removed are, so a test file that fails before its
+// after() hook leaves nothing behind. Each server gets the signal it would get from the kernel if
+// the test process died of a signal, which runs no exit hook: then only the temp dirs stay.
+const live = new Map<ChildProcess, NodeJS.Signals>();
+const dirs = new Set<string>();
 process.once('exit', () => {
-  for (const [child, dir] of live) {
+  for (const [child, signal] of live) {
     try {
-      child.kill('SIGQUIT');
+      child.kill(signal);
     } catch {
       // already gone
     }
-    waitGone(child.pid, 2_000);
-    rmSync(dir, { recursive: true, force: true });
   }
+  for (const child of live.keys()) waitGone(child.pid, 3_000);
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Removes `dir` when the process exits, unless the returned function is called first. */
+export function removeAtExit(dir: string): () => void {
+  dirs.add(dir);
+  return () => void dirs.delete(dir);
+}
+
+/** Whether `pid` still runs; an exited child nobody reaped yet (a zombie) does not. */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    try {
+      process.kill(pid, 0); // no /proc here: ask the kernel (a zombie then counts as running)
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
 
 /** Blocks (the process is exiting: no event loop left) until `pid` is gone or `ms` pass. */
 function waitGone(pid: number | undefined, ms: number): void {
   if (pid === undefined) return;
   const until = Date.now() + ms;
   const tick = new Int32Array(new SharedArrayBuffer(4));
-  while (Date.now() < until) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    Atomics.wait(tick, 0, 0, 20);
-  }
+  while (Date.now() < until && running(pid)) Atomics.wait(tick, 0, 0, 20);
 }
+
+// setpriv (util-linux) asks the kernel to signal the server when its parent, the test process,
+// dies however it dies, then execs the server in place (same pid).
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 
 export interface Daemon {
   readonly child: ChildProcess;
@@ -69,19 +90,27 @@ export interface Daemon {
 }
 
 /**
- * Starts `command` with its stdout and stderr appended to `logFile`; `dir` is removed by the exit
- * hook if the test file ends with the process still running.
+ * Starts `command` with its stdout and stderr appended to `logFile`. `parentDeath` is the signal
+ * it gets if the test process ends without stopping it (by the exit hook, or by the kernel where
+ * setpriv is available).
  */
-export function startDaemon(command: string, args: string[], opts: { dir: string; logFile: string } & Pick<SpawnOptions, 'uid' | 'gid' | 'env' | 'cwd'>): Daemon {
+export function startDaemon(
+  command: string,
+  args: string[],
+  opts: { logFile: string; parentDeath: NodeJS.Signals } & Pick<SpawnOptions, 'uid' | 'gid' | 'env' | 'cwd'>,
+): Daemon {
   const fd = openSync(opts.logFile, 'a');
+  // Node sets the uid and gid before exec; setpriv then runs as that user already, so no later
+  // change of credentials clears the parent-death signal.
+  const [file, argv] = SETPRIV ? [SETPRIV, ['--pdeathsig', opts.parentDeath.replace(/^SIG/, ''), '--', command, ...args]] : [command, args];
   let child: ChildProcess;
   try {
-    child = spawn(command, args, { cwd: opts.cwd, env: opts.env, uid: opts.uid, gid: opts.gid, stdio: ['ignore', fd, fd] });
+    child = spawn(file, argv, { cwd: opts.cwd, env: opts.env, uid: opts.uid, gid: opts.gid, stdio: ['ignore', fd, fd] });
   } finally {
     closeSync(fd); // the child holds its own copy
   }
   child.unref();
-  live.set(child, opts.dir);
+  live.set(child, opts.parentDeath);
   let gone = false;
   const exited = new Promise<number | string>((resolve) => {
     const done = (code: number | string) => {

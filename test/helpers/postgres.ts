@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
-import { freePort, sleep, startDaemon, tail, type Daemon } from './daemon.ts';
+import { freePort, removeAtExit, sleep, startDaemon, tail, type Daemon } from './daemon.ts';
 
 const TEST_USER = 'tekup-test';
 const DATABASE = 'tekup';
@@ -89,6 +89,7 @@ export async function startPostgres(): Promise<Postgres> {
   const bin = binDir();
   const who = runAs();
   const dir = mkdtempSync(join(tmpdir(), 'tekup-pg-'));
+  const forget = removeAtExit(dir);
   const data = join(dir, 'data');
   const logFile = join(dir, 'postgres.log');
   // A minimal environment: nothing of the caller's PG* variables, locale or home leaks in.
@@ -106,6 +107,7 @@ export async function startPostgres(): Promise<Postgres> {
     });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
+    forget();
     throw err;
   }
 
@@ -120,7 +122,7 @@ export async function startPostgres(): Promise<Postgres> {
         ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
         ...['-c', 'shared_buffers=32MB', '-c', 'timezone=UTC', '-c', 'log_min_messages=warning'],
       ],
-      { dir, logFile, env, cwd: dir, ...as },
+      { logFile, env, cwd: dir, ...as, parentDeath: 'SIGQUIT' }, // immediate shutdown: still frees its shared memory
     );
 
   // Until the server answers: a server that exits first lost its port to someone else (retry on
@@ -149,6 +151,7 @@ export async function startPostgres(): Promise<Postgres> {
   } catch (err) {
     await server?.stop('SIGQUIT', 2_000);
     rmSync(dir, { recursive: true, force: true });
+    forget();
     throw err;
   }
 
@@ -169,6 +172,7 @@ export async function startPostgres(): Promise<Postgres> {
     stop: async () => {
       await server?.stop('SIGINT');
       rmSync(dir, { recursive: true, force: true });
+      forget();
     },
   };
 }

@@ -3,8 +3,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { freePort, sleep, startDaemon, type Daemon } from './daemon.ts';
+import { connect } from 'node:net';
+import { freePort, removeAtExit, sleep, startDaemon, type Daemon } from './daemon.ts';
 
 const READY_MS = 30_000;
 
@@ -27,6 +27,7 @@ function binary(): string {
 
 export async function startRedis(): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tekup-redis-'));
+  const forget = removeAtExit(dir);
   const logFile = join(dir, 'redis.log');
   let port = 0;
   let server: Daemon | undefined;
@@ -35,7 +36,7 @@ export async function startRedis(): Promise<RedisServer> {
       binary(),
       // --save '' and no AOF: nothing ever written to disk, so shutting down is immediate.
       ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning'],
-      { dir, logFile, cwd: dir },
+      { logFile, cwd: dir, parentDeath: 'SIGKILL' },
     );
 
   const bringUp = async (fixedPort?: number) => {
@@ -55,6 +56,7 @@ export async function startRedis(): Promise<RedisServer> {
     await bringUp();
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
+    forget();
     throw err;
   }
   return {
@@ -73,6 +75,7 @@ export async function startRedis(): Promise<RedisServer> {
     stop: async () => {
       await server?.stop('SIGTERM', 5_000);
       rmSync(dir, { recursive: true, force: true });
+      forget();
     },
   };
 }
@@ -82,18 +85,30 @@ async function waitReady(server: Daemon, port: number): Promise<'ready' | 'port 
   const deadline = Date.now() + READY_MS;
   while (Date.now() < deadline) {
     if (server.gone) return /Address already in use|Could not create server TCP listening socket/i.test(server.log()) ? 'port taken' : 'exited';
-    // One try per client: no reconnecting or queueing behind our back while we poll.
-    const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });
-    client.on('error', () => {}); // refused while it starts: expected
-    try {
-      await client.connect();
-      if ((await client.ping()) === 'PONG') return 'ready';
-    } catch {
-      // not listening yet, or still loading
-    } finally {
-      client.disconnect();
-    }
+    if (await pong(port)) return 'ready';
     await sleep(50);
   }
   return 'timeout';
+}
+
+/**
+ * One inline PING over a plain socket. Not ioredis: a client whose connection was refused keeps
+ * the process alive for 2 s afterwards (its disconnectTimeout), for every refused try.
+ */
+function pong(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let reply = '';
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(2_000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (d) => {
+      reply += d;
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+    });
+  });
 }
