@@ -18,7 +18,10 @@ after(async () => {
 });
 
 const ALL = MIGRATIONS.map((m) => m.version);
-const TABLES = ['activity', 'ca_state', 'certificates', 'deliveries', 'last_seen', 'messages', 'read_marks', 'receipts_off', 'recovery_codes', 'schema_migrations', 'sessions', 'users'];
+const TABLES = [
+  ...['activity', 'ca_state', 'certificates', 'deliveries', 'last_seen', 'messages', 'ocsp_responses', 'read_marks', 'receipts_off'],
+  ...['recovery_codes', 'schema_migrations', 'sessions', 'users', 'write_counters'],
+];
 
 function client(url: string): postgres.Sql {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
@@ -128,6 +131,32 @@ describe('PostgreSQL schema migrations', () => {
     await migrate(sql);
     const renamed = MIGRATIONS.map((m) => (m.version === 2 ? { ...m, name: 'something else' } : m));
     await assert.rejects(migrate(sql, renamed), /version 2 as "certificate records and CA state", not "something else"/);
+  });
+
+  it('count the writes to certificate records in the writing transaction, not statements that change nothing', async () => {
+    const sql = client(await freshDatabase());
+    await migrate(sql);
+    const count = async () => Number((await sql`SELECT n FROM write_counters WHERE name = 'certificates'`)[0].n);
+    assert.equal(await count(), 0);
+    const der = Buffer.from([0x30, 0x00]);
+    const at = '2026-01-01T00:00:00.000Z';
+    await sql`INSERT INTO certificates (serial, login, fingerprint, der, not_before, not_after, issued_at, state, key_hash)
+              VALUES ('01', 'alice', 'f1', ${der}, ${at}, ${at}, ${at}, 'pending', 'k1')`;
+    await sql`UPDATE certificates SET state = 'issued' WHERE serial = '01' AND state = 'pending'`;
+    await sql`UPDATE certificates SET state = 'issued' WHERE serial = '01' AND state = 'pending'`; // nothing to confirm
+    assert.equal(await count(), 2);
+    await assert.rejects(
+      sql.begin(async (tx) => {
+        await tx`UPDATE certificates SET revoked_at = ${at} WHERE serial = '01'`;
+        throw new Error('rolled back');
+      }),
+      /rolled back/,
+    );
+    assert.equal(await count(), 2, 'a rolled back write counts nothing');
+    await sql`INSERT INTO ocsp_responses (serial, cert_id, this_update, next_update, der) VALUES ('01', ${der}, ${at}, ${at}, ${der})`;
+    await sql`DELETE FROM certificates WHERE serial = '01'`;
+    assert.equal(await count(), 3);
+    assert.deepEqual([...(await sql`SELECT serial FROM ocsp_responses`)], [], 'responses go with their record');
   });
 
   it('order and compare text bytewise, as SQLite does, whatever the database locale', async () => {

@@ -12,8 +12,9 @@
 // - DER is bytea; counters and message sequence numbers are bigint (postgres.js reads int8 as a
 //   string: adapters convert with Number()).
 //
-// Not here: SQLite's write_counters and their triggers, which tell one process's read caches about
-// another's writes; across instances that signal travels over Redis.
+// SQLite's write_counters are here only for the certificate records, whose mark the OCSP refresher
+// asks every pass (src/pki/prepared-ocsp.ts recordsMark); the read caches' invalidation between
+// instances travels over Redis instead, not through a row every login would have to lock.
 
 export interface Migration {
   /** 1, 2, 3 …: applied in this order, recorded in schema_migrations. */
@@ -173,5 +174,39 @@ export const MIGRATIONS: readonly Migration[] = [
         login ${TEXT} NOT NULL PRIMARY KEY,
         at ${TEXT} NOT NULL
       );`,
+  },
+  {
+    version: 5,
+    name: 'pre-produced OCSP responses and the certificate write counter',
+    // One signed response per certificate and CertID form (src/store/sqlite/ocsp-responses.ts), gone
+    // with its record. The counter moves with every row written to certificates, in the writing
+    // transaction, whichever instance or admin command writes: a row-level trigger, as SQLite's, so
+    // a statement that changes nothing (confirming an already issued record) does not move it.
+    sql: `
+      CREATE TABLE ocsp_responses (
+        serial ${TEXT} NOT NULL REFERENCES certificates (serial) ON DELETE CASCADE,
+        cert_id bytea NOT NULL,
+        revoked_at ${TEXT},
+        revocation_reason ${TEXT},
+        this_update ${TEXT} NOT NULL,
+        next_update ${TEXT} NOT NULL,
+        der bytea NOT NULL,
+        PRIMARY KEY (serial, cert_id)
+      );
+      CREATE INDEX ocsp_responses_this_update ON ocsp_responses (this_update);
+
+      CREATE TABLE write_counters (
+        name ${TEXT} NOT NULL PRIMARY KEY,
+        n bigint NOT NULL
+      );
+      INSERT INTO write_counters (name, n) VALUES ('certificates', 0);
+      CREATE FUNCTION count_write() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          UPDATE write_counters SET n = n + 1 WHERE name = TG_TABLE_NAME;
+          RETURN NULL;
+        END
+      $$;
+      CREATE TRIGGER certificates_count_writes AFTER INSERT OR UPDATE OR DELETE ON certificates
+        FOR EACH ROW EXECUTE FUNCTION count_write();`,
   },
 ];
