@@ -1,10 +1,11 @@
 // Protocol §1: revocation status, public and without login — the CRL (`GET /ca/crl`, plus a PEM
-// copy) and the OCSP responder (`POST /ocsp`, plus the GET form of RFC 6960 Appendix A.1).
+// copy) and the OCSP responder (`POST /ocsp`, plus the GET form of RFC 6960 Appendix A.1, whose
+// pre-produced answers carry the cache headers of RFC 5019 §6).
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import { OCSPResponseStatus } from '@peculiar/asn1-ocsp';
 import type { CrlPublisher } from '../../pki/crl.ts';
-import { statusOnlyResponse, type OcspResponder } from '../../pki/ocsp.ts';
+import { statusOnlyResponse, type OcspAnswer, type OcspResponder } from '../../pki/ocsp.ts';
 import type { Log } from '../../log.ts';
 import { readBytes } from '../body.ts';
 
@@ -41,25 +42,35 @@ export function revocationRoutes({ crl, ocsp, log }: RevocationRouteDeps): Hono 
   });
 
   // RFC 6960 Appendix A: every answer, even to garbage, is an OCSPResponse with HTTP 200.
-  const answer = async (c: Context, der: Uint8Array | undefined, cacheControl: string) => {
-    let body: Uint8Array;
+  const answer = async (c: Context, der: Uint8Array | undefined, cacheable: boolean) => {
+    let got: OcspAnswer;
     try {
-      body = der ? await ocsp.respond(der) : statusOnlyResponse(OCSPResponseStatus.malformedRequest);
+      got = der ? await ocsp.answer(der) : { der: statusOnlyResponse(OCSPResponseStatus.malformedRequest) };
     } catch (err) {
       log('ocsp failure', { error: (err as Error).name, detail: (err as Error).message });
-      body = statusOnlyResponse(OCSPResponseStatus.internalError);
-      cacheControl = 'no-store';
+      got = { der: statusOnlyResponse(OCSPResponseStatus.internalError) };
     }
-    return c.body(body.slice(), 200, { 'content-type': OCSP_RESPONSE, 'cache-control': cacheControl });
+    const headers: Record<string, string> = { 'content-type': OCSP_RESPONSE, 'cache-control': 'no-store' };
+    // RFC 5019 §6.2: a pre-produced response may be kept by HTTP caches until its nextUpdate, and
+    // revalidated by its ETag. A nonce'd answer is for one requester, an error for nobody.
+    const p = cacheable ? got.prepared : undefined;
+    if (p) {
+      headers['last-modified'] = p.thisUpdate.toUTCString();
+      headers.expires = p.nextUpdate.toUTCString();
+      headers.etag = p.etag;
+      headers['cache-control'] = `max-age=${p.maxAge}, public, no-transform, must-revalidate`;
+      if (matchesEtag(c.req.header('if-none-match'), p.etag)) return c.body(null, 304, headers);
+    }
+    return c.body(got.der.slice(), 200, headers);
   };
 
-  app.post('/ocsp', async (c) => answer(c, await readBytes(c), 'no-store'));
+  // HTTP caches keep no POST answer: clients that want cached answers use GET (RFC 5019 §5).
+  app.post('/ocsp', async (c) => answer(c, await readBytes(c), false));
 
-  // The request rides in the path, so it may be cached by HTTP caches for a short while
-  // (a nonce-less answer is reused by the responder for as long anyway).
+  // RFC 6960 Appendix A.1: the request rides in the path, so HTTP caches can keep the answer.
   app.get('/ocsp/*', async (c) => {
     const raw = new URL(c.req.url).pathname.slice('/ocsp/'.length);
-    return answer(c, decodeGetRequest(raw), 'public, max-age=60, no-transform');
+    return answer(c, decodeGetRequest(raw), true);
   });
 
   return app;
@@ -75,4 +86,13 @@ function decodeGetRequest(raw: string): Uint8Array | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** If-None-Match (RFC 9110 §13.1.2): `*`, or a list of entity tags compared weakly. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag.replace(/^W\//, '') === etag;
+  });
 }
