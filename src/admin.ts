@@ -334,10 +334,7 @@ async function certs(service: Core, out: Out, json: boolean, login: string | und
 }
 
 async function revoke(service: Core, out: Out, json: boolean, args: v.InferOutput<typeof revokeSchema>): Promise<void> {
-  const done =
-    args.serial !== undefined
-      ? [service.revocation.revokeSerial(args.serial, args.reason)]
-      : await service.revocation.revokeLogin(args.login!, args.reason);
+  const done = await service.certificateChanges.revokeByOperator(args.serial !== undefined ? { serial: args.serial } : { login: args.login! }, args.reason);
   if (json) {
     return out(JSON.stringify({ revoked: done.map((r) => ({ serial: r.serial, login: r.login, revokedAt: r.revokedAt, reason: r.revocationReason })) }, null, 2));
   }

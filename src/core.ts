@@ -43,6 +43,7 @@ import { ReadMarks } from './chat/read-marks.ts';
 import { SqliteReadMarks } from './store/sqlite/read-marks.ts';
 import { CertificateChanges } from './usecases/certificate-changes.ts';
 import { Recovery } from './usecases/recovery.ts';
+import { Account } from './usecases/account.ts';
 import { SqliteRecoveryCodes } from './store/sqlite/recovery-codes.ts';
 export interface CoreOptions {
   config: Config;
@@ -126,7 +127,6 @@ export async function createCore({ config, log, now = () => new Date(), server =
     now,
     activity,
   });
-  const certificateChanges = new CertificateChanges({ lifecycle, activity });
   const crl = new CrlPublisher({ ca, records, state: new SqliteCaState(db), hours: PROFILES.crl.hours, now });
   const signer = await OcspSigner.open({ ca, now, log, persist: server });
   const ocsp = await OcspResponder.create({ ca, records, now, log, signer, responses: new SqlitePreparedOcsp(db) });
@@ -136,18 +136,16 @@ export async function createCore({ config, log, now = () => new Date(), server =
     records,
     directory,
     now,
-    onRevoked: (serial, reason) => {
-      sessions.closeForCertificate(serial);
-      const owner = records.get(serial)?.login;
-      if (owner) activity.record(owner, 'certificate_revoked', { serial, reason, by: 'operator' });
-    },
+    onRevoked: (serial) => sessions.closeForCertificate(serial),
   });
+  const certificateChanges = new CertificateChanges({ lifecycle, revocation, activity });
   const hub = new Hub();
   presence.onChange((who, online) => hub.presence(who, online));
   const messages = new SqliteMessageStore(db);
   const relay = new Relay({ directory, records, store: messages, hub, presence, now });
   // After the message store: the read marks count messages through its table and indexes.
   const marks = new ReadMarks(new SqliteReadMarks(db), hub);
+  const account = new Account({ directory, roster, records, sessions, activity, marks, now });
   const checker = new CertificateChecker({
     ca,
     records,
@@ -187,6 +185,7 @@ export async function createCore({ config, log, now = () => new Date(), server =
     roster,
     lifecycle,
     certificateChanges,
+    account,
     streams,
     recovery,
     crl,

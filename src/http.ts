@@ -1,7 +1,7 @@
 // createHttp: the HTTP face of a core (src/core.ts): the guards every request passes, then each
-// area's routes. Each route carries its own session check, so the order they are mounted in does
-// not matter.
-import { Hono } from 'hono';
+// area's routes under its own prefix. Each route carries its own session check, and no two groups
+// answer one path, so the order they are mounted in does not matter.
+import { Hono, type MiddlewareHandler } from 'hono';
 import { headers, csrfGuard, limitBody } from './web/security.ts';
 import { notFound, onError } from './web/errors.ts';
 import { errorPage } from './web/error-page.tsx';
@@ -14,7 +14,7 @@ import { staticRoutes } from './web/routes/static.ts';
 import { sessionRoutes } from './web/routes/session.ts';
 import { userRoutes } from './web/routes/users.ts';
 import { certificateRoutes } from './web/routes/certificate.ts';
-import { requireSession } from './web/auth.ts';
+import { requireSession, type AuthEnv } from './web/auth.ts';
 import { accountRoutes } from './web/routes/account.ts';
 import { messageRoutes } from './web/routes/messages.ts';
 import { conversationRoutes } from './web/routes/conversations.ts';
@@ -33,7 +33,7 @@ export interface Http {
 }
 
 export function createHttp(core: Core): Http {
-  const { config, log, now } = core;
+  const { config, log } = core;
   const auth = requireSession(core.sessions, core.sessionUsable);
   const beforeClose: Http['beforeClose'] = [];
   const app = new Hono();
@@ -55,52 +55,66 @@ export function createHttp(core: Core): Http {
   app.notFound(notFound(renderErrorPage));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.route('/', staticRoutes());
-  app.route('/', caRoutes(core.ca));
-  app.route('/', revocationRoutes({ crl: core.crl, ocsp: core.ocsp, log }));
-  app.route('/', enrollRoutes(core.enrollment, config.cardPattern, core.limits.enrollPerAddress));
-  app.route(
+  for (const [prefix, routes] of routeGroups(core, auth, (fn) => beforeClose.push(fn))) app.route(prefix, routes);
+  return { app, beforeClose };
+}
+
+/**
+ * Each area under its own prefix. No two groups answer the same path (test/route-groups.test.ts),
+ * so the order they are mounted in decides nothing.
+ */
+// Hono<any>: the groups' environments differ (some set the session), and app.route takes each.
+export function routeGroups(core: Core, auth: MiddlewareHandler<AuthEnv>, onShutdown: (fn: () => void) => void): Array<[string, Hono<any>]> {
+  const { config, log, now } = core;
+  return [
+    ['/assets', staticRoutes()],
+    ['/ca', caRoutes(core.ca)],
+    // The CRL beside the CA's documents, and the OCSP responder at /ocsp: both are protocol §1.
+    ['/', revocationRoutes({ crl: core.crl, ocsp: core.ocsp, log })],
+    ['/api/v1', apiRoutes(core, auth, onShutdown)],
+    [
+      '/',
+      pageRoutes({
+        roster: core.roster,
+        account: core.account,
+        ca: core.ca,
+        auth,
+        cardPattern: config.cardPattern,
+        now,
+        checker: core.checker,
+        crl: core.crl,
+        checksPerAddress: core.limits.checksPerAddress,
+        publicUrl: config.publicUrl,
+      }),
+    ],
+  ];
+}
+
+/** Protocol §2–§5 and their extensions, each area's paths relative to /api/v1. */
+function apiRoutes(core: Core, auth: MiddlewareHandler<AuthEnv>, onShutdown: (fn: () => void) => void): Hono<AuthEnv> {
+  const { config, limits } = core;
+  const api = new Hono<AuthEnv>();
+  api.route('/', enrollRoutes(core.enrollment, config.cardPattern, limits.enrollPerAddress));
+  api.route(
     '/',
     sessionRoutes({
       login: core.login,
       challenges: core.challenges,
       sessions: core.sessions,
-      perAddress: core.limits.loginPerAddress,
-      perLogin: core.limits.passwordGuesses,
-      challengesPerLogin: core.limits.challengesPerLogin,
+      perAddress: limits.loginPerAddress,
+      perLogin: limits.passwordGuesses,
+      challengesPerLogin: limits.challengesPerLogin,
       secureCookie: config.tls,
       auth,
     }),
   );
-  app.route('/', userRoutes(core.roster, auth));
-  app.route('/', accountRoutes({ passwords: core.passwords, activity: core.activity, perLogin: core.limits.passwordGuesses, auth }));
-  app.route('/', recoverRoutes({ recovery: core.recovery, perAddress: core.limits.recoverPerAddress, perLogin: core.limits.recoverPerLogin }));
-  app.route('/', certificateRoutes({ changes: core.certificateChanges, roster: core.roster, records: core.records, ca: core.ca, auth, now }));
-  app.route(
-    '/',
-    messageRoutes({ relay: core.relay, store: core.messages, hub: core.hub, presence: core.presence, auth, streams: core.streams, onShutdown: (fn) => beforeClose.push(fn) }),
-  );
-  app.route('/', conversationRoutes({ marks: core.marks, auth }));
-  app.route('/', certificatesBySerialRoutes(core.records, auth, now));
-  app.route('/', certificateCheckRoutes(core.checker, core.limits.checksPerAddress));
-  app.route(
-    '/',
-    pageRoutes({
-      roster: core.roster,
-      sessions: core.sessions,
-      directory: core.directory,
-      records: core.records,
-      ca: core.ca,
-      auth,
-      cardPattern: config.cardPattern,
-      now,
-      checker: core.checker,
-      crl: core.crl,
-      checksPerAddress: core.limits.checksPerAddress,
-      publicUrl: config.publicUrl,
-      activity: core.activity,
-      marks: core.marks,
-    }),
-  );
-  return { app, beforeClose };
+  api.route('/', userRoutes(core.roster, auth));
+  api.route('/', accountRoutes({ passwords: core.passwords, activity: core.activity, perLogin: limits.passwordGuesses, auth }));
+  api.route('/', recoverRoutes({ recovery: core.recovery, perAddress: limits.recoverPerAddress, perLogin: limits.recoverPerLogin }));
+  api.route('/', certificateRoutes({ changes: core.certificateChanges, roster: core.roster, account: core.account, ca: core.ca, auth }));
+  api.route('/', messageRoutes({ relay: core.relay, store: core.messages, hub: core.hub, presence: core.presence, auth, streams: core.streams, onShutdown }));
+  api.route('/', conversationRoutes({ marks: core.marks, auth }));
+  api.route('/', certificatesBySerialRoutes(core.records, auth, core.now));
+  api.route('/', certificateCheckRoutes(core.checker, limits.checksPerAddress));
+  return api;
 }

@@ -107,7 +107,7 @@ describe('security activity', () => {
     assert.equal(renewed.status, 201);
 
     // The operator revokes the renewed certificate; the user recovers with a code.
-    await srv.service.revocation.revokeLogin(dave.login, 'privilegeWithdrawn');
+    await srv.service.certificateChanges.revokeByOperator({ login: dave.login }, 'privilegeWithdrawn');
     const { code } = await srv.service.recovery.issueCode(dave.login);
     const next = makeCsr();
     const recovered = await postJson(`${srv.url}/api/v1/certificate/recover`, { login: dave.login, password: 'a new passphrase for dave', code, csr: next.csr });

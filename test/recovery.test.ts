@@ -258,7 +258,7 @@ describe('recovery refusals with an injected clock: one answer for every wrong p
   before(async () => {
     app = await startInProcess();
     u = await enrollUser(app.url, 'rcsame');
-    await app.service.revocation.revokeLogin(u.login, 'unspecified');
+    await app.service.certificateChanges.revokeByOperator({ login: u.login }, 'unspecified');
   });
   after(async () => {
     await app.close();

@@ -78,6 +78,14 @@ export class CrlPublisher {
     }
   }
 
+  /** What the CRL lists, newest first: serials, dates and reasons only, as in the CRL itself. */
+  revocations(): Array<{ serial: string; revokedAt: string; reason: RevocationReason }> {
+    return this.d.records
+      .revoked()
+      .map((r) => ({ serial: r.serial, revokedAt: r.revokedAt ?? '', reason: r.revocationReason ?? 'unspecified' }))
+      .sort((a, b) => b.revokedAt.localeCompare(a.revokedAt));
+  }
+
   private async build(): Promise<PublishedCrl> {
     const { ca, records, state } = this.d;
     const entries: x509.X509CrlEntryParams[] = records.revoked().map((r) => ({

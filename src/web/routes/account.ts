@@ -21,7 +21,7 @@ export function accountRoutes(d: AccountRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const perLogin = limit<AuthEnv>(d.perLogin, (c) => c.get('session').login.toLowerCase());
   const body = validBody(passwordChangeSchema, { fields: PASSWORD_CHANGE_FIELDS });
-  app.post('/api/v1/account/password', d.auth, perLogin, body, async (c) => {
+  app.post('/account/password', d.auth, perLogin, body, async (c) => {
     const session = c.get('session');
     const { sessionsEnded } = await d.passwords.change(session.login, c.get('token'), c.req.valid('json'), requestOrigin(c));
     c.header('cache-control', 'no-store');
@@ -29,7 +29,7 @@ export function accountRoutes(d: AccountRouteDeps): Hono<AuthEnv> {
   });
 
   // The caller's security activity, newest first (docs/protocol.md, "Your security activity").
-  app.get('/api/v1/account/activity', d.auth, (c) => {
+  app.get('/account/activity', d.auth, (c) => {
     c.header('cache-control', 'no-store');
     return c.json({ events: d.activity.recent(c.get('session').login) } satisfies ActivityResponse);
   });

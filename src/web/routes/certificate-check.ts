@@ -11,7 +11,7 @@ import { limit } from '../rate-limit.ts';
 import { requestHeader } from '../request-header.ts';
 import { validBody } from '../validate.ts';
 
-const CHECK_PATH = '/api/v1/certificates/check';
+const CHECK_PATH = '/certificates/check';
 
 /**
  * JSON, a form, or the file as it is: `curl --data-binary @cert.pem -H 'content-type:

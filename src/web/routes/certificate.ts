@@ -3,8 +3,7 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { CertificateChanges } from '../../usecases/certificate-changes.ts';
 import type { Roster } from '../../usecases/roster.ts';
-import type { CertificateRecords } from '../../pki/records.ts';
-import { standing } from '../../pki/status.ts';
+import type { Account } from '../../usecases/account.ts';
 import { x509 } from '../../pki/x509.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { renewRequestSchema, revokeRequestSchema } from '../../protocol/certificate.ts';
@@ -27,26 +26,25 @@ const renewBody = v.pipe(
 export interface CertificateRouteDeps {
   changes: CertificateChanges;
   roster: Roster;
-  records: CertificateRecords;
+  account: Account;
   ca: Authority;
   auth: MiddlewareHandler<AuthEnv>;
-  now: () => Date;
 }
 
 export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   // The session check goes on each route, not on /api/v1/certificate/*: recovery, beside these,
   // is for people who cannot log in, and no mounting order may put it behind this check.
-  app.get('/api/v1/certificate', d.auth, async (c) => {
+  app.get('/certificate', d.auth, async (c) => {
     const login = c.get('session').login;
-    const current = await d.roster.certificate(login);
-    if (!current) throw new DomainError('not_found', 'You have no current certificate.');
+    const own = await d.account.certificate(login);
+    if (!own) throw new DomainError('not_found', 'You have no current certificate.');
+    const { current, history } = own;
     const { der, ...rest } = current;
-    const history = d.records.forLogin(login).map((r) => standing(r, d.now())).reverse();
     return c.json({ ...rest, certificate: pem(der), chain: d.ca.chainPem, history });
   });
 
-  app.get('/api/v1/certificate.pem', d.auth, async (c) => {
+  app.get('/certificate.pem', d.auth, async (c) => {
     const current = await d.roster.certificate(c.get('session').login);
     if (!current) throw new DomainError('not_found', 'You have no current certificate.');
     c.header('content-disposition', `attachment; filename="${current.login}.pem"`);
@@ -58,7 +56,7 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
     fields: ['csr', 'reason'],
     onInvalid: (fields) => new DomainError('validation', 'The renewal request needs fixing.', fields),
   });
-  app.post('/api/v1/certificate/renew', d.auth, renewal, async (c) => {
+  app.post('/certificate/renew', d.auth, renewal, async (c) => {
     const { csr, reason } = c.req.valid('json');
     const login = c.get('session').login;
     const renewed = await d.changes.renew(login, csr, reason, requestOrigin(c));
@@ -66,7 +64,7 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
   });
 
   const revocation = validBody(revokeRequestSchema, { fields: Object.keys(revokeRequestSchema.entries) });
-  app.post('/api/v1/certificate/revoke', d.auth, revocation, async (c) => {
+  app.post('/certificate/revoke', d.auth, revocation, async (c) => {
     const { reason } = c.req.valid('json');
     const r = await d.changes.revoke(c.get('session').login, reason, requestOrigin(c));
     return c.json({ serial: r.serial, revokedAt: r.revokedAt, reason: r.revocationReason });

@@ -26,10 +26,10 @@ const needsFixing: OnInvalid = (fields) => new DomainError('validation', 'The re
 
 export function conversationRoutes(d: ConversationRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  app.use('/api/v1/conversations', d.auth);
-  app.use('/api/v1/conversations/*', d.auth);
+  app.use('/conversations', d.auth);
+  app.use('/conversations/*', d.auth);
 
-  app.get('/api/v1/conversations', (c) => {
+  app.get('/conversations', (c) => {
     const list = d.marks.conversations(c.get('session').login).sort((a, b) => b.lastSeq - a.lastSeq);
     return c.json({
       conversations: list.map((s) => ({
@@ -43,11 +43,11 @@ export function conversationRoutes(d: ConversationRouteDeps): Hono<AuthEnv> {
   });
 
   // Read receipts on or off for the caller (docs/protocol.md, "Read state").
-  app.get('/api/v1/account/read-receipts', d.auth, (c) => {
+  app.get('/account/read-receipts', d.auth, (c) => {
     c.header('cache-control', 'no-store');
     return c.json({ enabled: d.marks.receipts(c.get('session').login) });
   });
-  app.put('/api/v1/account/read-receipts', d.auth, validBody(receiptsBody, { onInvalid: needsFixing }), async (c) => {
+  app.put('/account/read-receipts', d.auth, validBody(receiptsBody, { onInvalid: needsFixing }), async (c) => {
     const { enabled } = c.req.valid('json');
     await d.marks.setReceipts(c.get('session').login, enabled);
     alreadyDurable(c);
@@ -55,7 +55,7 @@ export function conversationRoutes(d: ConversationRouteDeps): Hono<AuthEnv> {
   });
 
   // The path's login is checked with the body: one answer names both when both are wrong.
-  app.post('/api/v1/conversations/:login/read', validBody(readBody, { param: peerParam, onInvalid: needsFixing }), async (c) => {
+  app.post('/conversations/:login/read', validBody(readBody, { param: peerParam, onInvalid: needsFixing }), async (c) => {
     await d.marks.read(c.get('session').login, c.req.valid('param').login, c.req.valid('json').upTo);
     // read() resolves once the mark (if it moved) is synced to disk.
     alreadyDurable(c);

@@ -25,6 +25,6 @@ export function enrollRoutes(enrollment: Enrollment, cardPattern: RegExp, perAdd
       return validationError(fields);
     },
   });
-  app.post('/api/v1/enroll', limit(perAddress, clientAddress), body, async (c) => c.json(await enrollment.enroll(c.req.valid('json')), 201));
+  app.post('/enroll', limit(perAddress, clientAddress), body, async (c) => c.json(await enrollment.enroll(c.req.valid('json')), 201));
   return app;
 }

@@ -42,13 +42,13 @@ const historyQuery = v.object({
 export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   d.onShutdown(() => d.streams.endAll());
-  app.use('/api/v1/messages', d.auth);
-  app.use('/api/v1/events', d.auth);
+  app.use('/messages', d.auth);
+  app.use('/events', d.auth);
 
   const envelopeBody = validBody(envelopeSchema, {
     onInvalid: (fields) => new DomainError('message_rejected', 'This is not a valid envelope.', fields, { reason: 'malformed' }),
   });
-  app.post('/api/v1/messages', envelopeBody, async (c) => {
+  app.post('/messages', envelopeBody, async (c) => {
     const stored = await d.relay.accept(c.get('session').login, c.req.valid('json'));
     // accept resolves once the insert, the last of its writes, is synced to disk.
     alreadyDurable(c);
@@ -56,7 +56,7 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
   });
 
   const history = validQuery(historyQuery, (fields) => new DomainError('validation', 'The query needs fixing.', fields));
-  app.get('/api/v1/messages', history, (c) => {
+  app.get('/messages', history, (c) => {
     const q = c.req.valid('query');
     const page = d.store.conversation(c.get('session').login, q.with, { after: q.after, before: q.before, limit: q.limit + 1 });
     // One more than asked tells whether another page follows (in the direction of travel).
@@ -71,7 +71,7 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
     });
   });
 
-  app.get('/api/v1/events', (c) => {
+  app.get('/events', (c) => {
     const session = c.get('session');
     const login = session.login;
     const header = c.req.header('last-event-id') ?? c.req.query('lastEventId');

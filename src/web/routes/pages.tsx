@@ -4,14 +4,12 @@
 import { Hono, type Context, type Input, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import type { Roster } from '../../usecases/roster.ts';
-import type { Directory } from '../../directory/directory.ts';
-import type { CertificateRecords } from '../../pki/records.ts';
+import type { Account } from '../../usecases/account.ts';
 import type { Authority } from '../../pki/authority.ts';
-import { standing } from '../../pki/status.ts';
 import { DEFAULT_CARD_PATTERN, FIELD_HINTS } from '../../protocol/enroll.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { LOGIN_PATTERN } from '../../protocol/session.ts';
-import type { SessionRecord, Sessions } from '../../auth/sessions.ts';
+import type { SessionRecord } from '../../auth/sessions.ts';
 import type { AuthEnv } from '../auth.ts';
 import { page, type Viewer } from '../components/Layout.tsx';
 import { RegisterPage } from '../pages/Register.tsx';
@@ -24,8 +22,6 @@ import { AuthorityPage, type AuthorityView, type CaSummary, type CheckState } fr
 import type { CertificateChecker } from '../../pki/check.ts';
 import type { CrlPublisher } from '../../pki/crl.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
-import type { Activity } from '../../auth/activity.ts';
-import type { ReadMarks } from '../../chat/read-marks.ts';
 import { nameText, type x509 } from '../../pki/x509.ts';
 import { clientAddress } from '../client-address.ts';
 import { enforce } from '../rate-limit.ts';
@@ -35,9 +31,7 @@ import { CHECK_MAX_PEM, checkRequestSchema } from '../../protocol/certificate.ts
 
 export interface PageRouteDeps {
   roster: Roster;
-  sessions: Sessions;
-  directory: Directory;
-  records: CertificateRecords;
+  account: Account;
   ca: Authority;
   auth: MiddlewareHandler<AuthEnv>;
   cardPattern: RegExp;
@@ -47,8 +41,6 @@ export interface PageRouteDeps {
   /** Shared with POST /api/v1/certificates/check: one budget per address for both ways of asking. */
   checksPerAddress: RateLimiter;
   publicUrl: string;
-  activity: Activity;
-  marks: ReadMarks;
 }
 
 const login = v.pipe(v.string(), v.regex(LOGIN_PATTERN));
@@ -104,7 +96,7 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   };
 
   const viewerOf = async (s: SessionRecord): Promise<Viewer | undefined> => {
-    const user = await d.directory.get(s.login);
+    const user = await d.account.person(s.login);
     if (!user) return undefined;
     const cert = await d.roster.certificate(s.login);
     const warn = cert && (cert.status === 'expiring' || cert.status === 'expired' || cert.status === 'revoked');
@@ -134,13 +126,13 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   };
 
   const certificateView = async (viewer: Viewer): Promise<CertificateView | undefined> => {
-    const user = await d.directory.get(viewer.login);
-    const current = await d.roster.certificate(viewer.login);
-    if (!user || !current) return undefined;
-    const { der: _der, login: _login, ...standingNow } = current;
+    const user = await d.account.person(viewer.login);
+    const own = await d.account.certificate(viewer.login);
+    if (!user || !own) return undefined;
+    const { der: _der, login: _login, ...standingNow } = own.current;
     return {
       current: standingNow,
-      history: d.records.forLogin(viewer.login).map((r) => standing(r, d.now())).reverse(),
+      history: own.history,
       subject: { name: `${user.firstName} ${user.lastName}`, login: user.login, email: user.email },
       issuer: d.ca.intermediate.subjectName.getField('CN')[0] ?? d.ca.intermediate.subject,
       rootFingerprint: d.ca.rootFingerprint,
@@ -158,11 +150,7 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   const publicUrl = d.publicUrl.replace(/\/+$/, '');
   const authorityView = async (): Promise<AuthorityView> => {
     const crl = await d.crl.current();
-    // What the CRL lists, newest first: serials, dates and reasons only, as in the CRL itself.
-    const revoked = d.records
-      .revoked()
-      .map((r) => ({ serial: r.serial, revokedAt: r.revokedAt ?? '', reason: r.revocationReason ?? 'unspecified' }))
-      .sort((a, b) => b.revokedAt.localeCompare(a.revokedAt));
+    const revoked = d.crl.revocations();
     return {
       root: caSummary(d.ca.root, d.ca.rootFingerprint),
       intermediate: caSummary(d.ca.intermediate, d.ca.intermediateFingerprint),
@@ -225,9 +213,7 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
     signedIn(async (c, viewer) => {
       const view = await certificateView(viewer);
       if (!view) throw new DomainError('not_found', 'You have no current certificate.');
-      const sessions = d.sessions.list(viewer.login, c.get('token'));
-      const activity = d.activity.recent(viewer.login);
-      const receipts = d.marks.receipts(viewer.login);
+      const { sessions, activity, receipts } = d.account.overview(viewer.login, c.get('token'));
       return c.html(await page(<AccountPage viewer={viewer} view={view} now={d.now().getTime()} sessions={sessions} activity={activity} receipts={receipts} />));
     }),
   );

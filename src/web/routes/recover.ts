@@ -19,7 +19,7 @@ export interface RecoverRouteDeps {
 export function recoverRoutes(d: RecoverRouteDeps): Hono {
   const app = new Hono();
   const body = validBody(recoverRequestSchema, { read: readJsonOrForm, fields: RECOVER_FIELDS });
-  app.post('/api/v1/certificate/recover', limit(d.perAddress, clientAddress), body, async (c) => {
+  app.post('/certificate/recover', limit(d.perAddress, clientAddress), body, async (c) => {
     const req = c.req.valid('json');
     enforce(c, [d.perLogin, req.login.toLowerCase()]);
     const issued = await d.recovery.recover(req, requestOrigin(c));

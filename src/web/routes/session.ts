@@ -45,7 +45,7 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
 
   const perAddress = limit(d.perAddress, clientAddress);
 
-  app.post('/api/v1/session/challenge', perAddress, validBody(challengeRequestSchema, { fields: CHALLENGE_FIELDS }), async (c) => {
+  app.post('/session/challenge', perAddress, validBody(challengeRequestSchema, { fields: CHALLENGE_FIELDS }), async (c) => {
     const { login } = c.req.valid('json');
     enforce(c, [d.challengesPerLogin, login.toLowerCase()]);
     const { challenge, expiresAt } = d.challenges.issue(login);
@@ -53,7 +53,7 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
     return c.json({ challenge, expiresAt: expiresAt.toISOString() } satisfies ChallengeResponse);
   });
 
-  app.post('/api/v1/session', perAddress, validBody(sessionRequestSchema, { fields: SESSION_FIELDS }), async (c) => {
+  app.post('/session', perAddress, validBody(sessionRequestSchema, { fields: SESSION_FIELDS }), async (c) => {
     const req = c.req.valid('json');
     // Per login whatever the source address, so spreading guesses over addresses does not help.
     enforce(c, [d.perLogin, req.login.toLowerCase()]);
@@ -71,24 +71,24 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
     return c.json({ token: s.token, expiresAt: s.expiresAt.toISOString(), login: s.login } satisfies SessionResponse);
   });
 
-  app.get('/api/v1/session', d.auth, (c) => {
+  app.get('/session', d.auth, (c) => {
     const s = c.get('session');
     return c.json({ login: s.login, expiresAt: s.expiresAt, certificateSerial: s.certSerial });
   });
 
-  app.delete('/api/v1/session', d.auth, (c) => {
+  app.delete('/session', d.auth, (c) => {
     d.sessions.close(c.get('token'));
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: d.secureCookie, httpOnly: true, sameSite: 'Strict' });
     return c.body(null, 204);
   });
 
-  app.get('/api/v1/sessions', d.auth, (c) => {
+  app.get('/sessions', d.auth, (c) => {
     c.header('cache-control', 'no-store');
     return c.json(d.sessions.list(c.get('session').login, c.get('token')) satisfies SessionSummary[]);
   });
 
   const sessionId = validParam(sessionIdParam, (fields) => new DomainError('validation', fields.id, fields));
-  app.delete('/api/v1/sessions/:id', d.auth, sessionId, (c) => {
+  app.delete('/sessions/:id', d.auth, sessionId, (c) => {
     if (!d.sessions.closeById(c.get('session').login, c.req.valid('param').id)) {
       throw new DomainError('not_found', 'You have no session with this id; it may have ended already.');
     }

@@ -1,4 +1,4 @@
-// GET /assets/<name>: styles, icons, the browser script and htmx, from src/web/assets.ts.
+// GET /assets/<name> (mounted under /assets): styles, icons, the browser script and htmx, from src/web/assets.ts.
 // A URL carrying the current content version (`?v=`, as assetUrl writes it) may be cached for a
 // year; any other is revalidated every time with its ETag (304 when unchanged).
 import { Hono } from 'hono';
@@ -13,10 +13,10 @@ const Query = v.object({ v: v.fallback(v.optional(v.string()), undefined) });
 
 export function staticRoutes(): Hono {
   const app = new Hono();
-  app.use('/assets/*', etag());
+  app.use('*', etag());
   // A name that cannot be an asset is simply not found: nothing to tell the caller.
   const name = validParam(Name, (_fields, c) => c.notFound());
-  app.get('/assets/:name{.+}', name, validQuery(Query), (c) => {
+  app.get('/:name{.+}', name, validQuery(Query), (c) => {
     const found = asset(c.req.valid('param').name);
     if (!found) return c.notFound();
     const pinned = c.req.valid('query').v === found.version;

@@ -10,13 +10,13 @@ const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).bu
 
 export function userRoutes(roster: Roster, auth: MiddlewareHandler<AuthEnv>): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  app.use('/api/v1/users', auth);
-  app.use('/api/v1/users/*', auth);
+  app.use('/users', auth);
+  app.use('/users/*', auth);
 
-  app.get('/api/v1/users', async (c) => c.json(await roster.list()));
+  app.get('/users', async (c) => c.json(await roster.list()));
 
   // PEM by default (protocol §4); with Accept: application/json, the certificate's standing too.
-  app.get('/api/v1/users/:login/certificate', async (c) => {
+  app.get('/users/:login/certificate', async (c) => {
     const cert = await roster.certificate(c.req.param('login'));
     if (!cert) throw new DomainError('not_found', `No user is registered as "${c.req.param('login')}".`);
     c.header('x-certificate-status', cert.status);

@@ -1,0 +1,58 @@
+// What a signed-in person sees of their own account: who they are, their certificate with its
+// history, where they are logged in and what happened to the account. It reads four areas
+// (directory, pki, auth, chat), so it lives here and the pages and the API both ask it.
+import type { Directory, DirectoryUser } from '../directory/directory.ts';
+import type { CertificateRecords } from '../pki/records.ts';
+import { standing, type CertificateStanding } from '../pki/status.ts';
+import type { Sessions } from '../auth/sessions.ts';
+import type { Activity } from '../auth/activity.ts';
+import type { ReadMarks } from '../chat/read-marks.ts';
+import type { SessionSummary } from '../protocol/session.ts';
+import type { ActivityEntry } from '../protocol/account.ts';
+import type { Roster, UserCertificate } from './roster.ts';
+
+export interface AccountDeps {
+  directory: Directory;
+  roster: Roster;
+  records: CertificateRecords;
+  sessions: Sessions;
+  activity: Activity;
+  marks: ReadMarks;
+  now: () => Date;
+}
+
+export interface OwnCertificate {
+  /** The certificate sessions are opened with now, with its standing. */
+  current: UserCertificate;
+  /** Every certificate ever issued to the login, newest first. */
+  history: CertificateStanding[];
+}
+
+export interface AccountOverview {
+  sessions: SessionSummary[];
+  activity: ActivityEntry[];
+  receipts: boolean;
+}
+
+export class Account {
+  private readonly d: AccountDeps;
+  constructor(deps: AccountDeps) {
+    this.d = deps;
+  }
+
+  person(login: string): Promise<DirectoryUser | undefined> {
+    return this.d.directory.get(login);
+  }
+
+  async certificate(login: string): Promise<OwnCertificate | undefined> {
+    const current = await this.d.roster.certificate(login);
+    if (!current) return undefined;
+    const now = this.d.now();
+    return { current, history: this.d.records.forLogin(login).map((r) => standing(r, now)).reverse() };
+  }
+
+  /** `token` is the asking session's, marked as the current one in the list. */
+  overview(login: string, token: string): AccountOverview {
+    return { sessions: this.d.sessions.list(login, token), activity: this.d.activity.recent(login), receipts: this.d.marks.receipts(login) };
+  }
+}
