@@ -15,8 +15,8 @@ preparedOcspContract('SQLite', async () => {
   const store = new SqlitePreparedOcsp(db);
   const otherDb = openDatabase(file);
   const other = new SqliteCertificateRecords(otherDb);
-  const stage = (serial: string, notAfter = '2099-01-01T00:00:00.000Z') =>
-    records.stage({
+  const stage = async (serial: string, notAfter = '2099-01-01T00:00:00.000Z') =>
+    await records.stage({
       serial,
       login: 'alice',
       fingerprint: `fp-${serial}`,
@@ -30,14 +30,14 @@ preparedOcspContract('SQLite', async () => {
   return {
     store,
     async issue(serial, notAfter) {
-      stage(serial, notAfter);
-      records.confirm(serial);
+      await stage(serial, notAfter);
+      await records.confirm(serial);
     },
     async stage(serial) {
-      stage(serial);
+      await stage(serial);
     },
     async revokeElsewhere(serial, reason, at) {
-      if (!other.revoke(serial, reason, at)) throw new Error(`${serial} not revoked`);
+      if (!(await other.revoke(serial, reason, at))) throw new Error(`${serial} not revoked`);
     },
     async close() {
       otherDb.close();

@@ -100,7 +100,7 @@ export class PreparedOcsp {
    * says now; forgets them when it is no longer issued or has expired. Returns how many were signed.
    */
   async produce(serial: string): Promise<number> {
-    const record = this.d.records.get(serial);
+    const record = await this.d.records.get(serial);
     if (!this.worthKeeping(record)) {
       await this.forget(serial);
       return 0;
@@ -140,7 +140,7 @@ export class PreparedOcsp {
       const bySerial = new Map<string, Uint8Array[]>();
       for (const r of due) bySerial.set(r.serial, [...(bySerial.get(r.serial) ?? []), r.certId]);
       for (const [serial, forms] of bySerial) {
-        const record = this.d.records.get(serial);
+        const record = await this.d.records.get(serial);
         if (!this.worthKeeping(record)) {
           await this.forget(serial);
           counts.dropped++;

@@ -20,7 +20,7 @@ import { hex } from './x509.ts';
 import type { OcspSigner } from './ocsp-signer.ts';
 import type { PreparedOcspStore } from './prepared-ocsp.ts';
 import { PreparedOcsp, preparedKey } from './ocsp-prepared.ts';
-import { SHA1, certIdDer, recordStatus, serialContent, signResponse, type OcspStatus } from './ocsp-response.ts';
+import { SHA1, certIdDer, recordStatus, serialContent, signResponse } from './ocsp-response.ts';
 
 export { OCSP_VALIDITY_MS, type OcspStatus } from './ocsp-response.ts';
 
@@ -124,23 +124,21 @@ export class OcspResponder {
     const request = this.parse(der);
     if (!request) return { der: statusOnlyResponse(OCSPResponseStatus.malformedRequest) };
     const { questions, nonce } = request;
-    const records = questions.map((q) => (q.serial === undefined ? undefined : this.d.records.get(q.serial)));
-    const only = questions.length === 1 ? questions[0] : undefined;
-    const record = records[0];
-    if (!nonce && only?.preparedKey && record?.state === 'issued') {
-      const p = await this.prepared.answer(record, only.certId, only.preparedKey);
-      const maxAge = Math.max(0, Math.floor((p.nextUpdate.getTime() - this.d.now().getTime()) / 1000));
-      return { der: p.der, prepared: { thisUpdate: p.thisUpdate, nextUpdate: p.nextUpdate, etag: p.etag, maxAge } };
+    // Ours only if the CertID names our intermediate and we issued the serial.
+    const lookUp = async (q: Question) => (q.serial === undefined ? undefined : await this.d.records.get(q.serial));
+    if (!nonce && questions.length === 1 && questions[0].preparedKey) {
+      const [only] = questions;
+      const record = await lookUp(only);
+      if (record?.state === 'issued') {
+        const p = await this.prepared.answer(record, only.certId, only.preparedKey);
+        const maxAge = Math.max(0, Math.floor((p.nextUpdate.getTime() - this.d.now().getTime()) / 1000));
+        return { der: p.der, prepared: { thisUpdate: p.thisUpdate, nextUpdate: p.nextUpdate, etag: p.etag, maxAge } };
+      }
     }
+    const records = await Promise.all(questions.map(lookUp));
     const signer = await this.d.signer.current();
     const answers = questions.map((q, i) => ({ certId: q.certId, status: recordStatus(records[i]) }));
     return { der: signResponse(signer, answers, this.d.now(), nonce).der };
-  }
-
-  /** What we know about one certificate: ours only if the CertID names our intermediate and we issued the serial. */
-  status(id: CertID): OcspStatus {
-    const serial = this.ourSerial(id);
-    return recordStatus(serial === undefined ? undefined : this.d.records.get(serial));
   }
 
   /** The request's questions and nonce; undefined when it cannot be answered as asked. */
