@@ -26,6 +26,8 @@ export interface RevocationRouteDeps {
 
 export function revocationRoutes({ crl, ocsp, log }: RevocationRouteDeps): Hono {
   const app = new Hono();
+  /** A pre-produced response's HTTP dates, written once for the thousands of requests it answers. */
+  const httpDates = new WeakMap<Uint8Array, { lastModified: string; expires: string }>();
 
   // A new CRL appears the moment a revocation is recorded, so caches must check back every time.
   app.get('/ca/crl', async (c) => {
@@ -55,13 +57,16 @@ export function revocationRoutes({ crl, ocsp, log }: RevocationRouteDeps): Hono 
     // revalidated by its ETag. A nonce'd answer is for one requester, an error for nobody.
     const p = cacheable ? got.prepared : undefined;
     if (p) {
-      headers['last-modified'] = p.thisUpdate.toUTCString();
-      headers.expires = p.nextUpdate.toUTCString();
+      let dates = httpDates.get(got.der);
+      if (!dates) httpDates.set(got.der, (dates = { lastModified: p.thisUpdate.toUTCString(), expires: p.nextUpdate.toUTCString() }));
+      headers['last-modified'] = dates.lastModified;
+      headers.expires = dates.expires;
       headers.etag = p.etag;
       headers['cache-control'] = `max-age=${p.maxAge}, public, no-transform, must-revalidate`;
       if (matchesEtag(c.req.header('if-none-match'), p.etag)) return c.body(null, 304, headers);
     }
-    return c.body(got.der.slice(), 200, headers);
+    // A pre-produced response is never changed once signed: served as it is, not copied.
+    return c.body((got.prepared ? got.der : got.der.slice()) as Uint8Array<ArrayBuffer>, 200, headers);
   };
 
   // HTTP caches keep no POST answer: clients that want cached answers use GET (RFC 5019 §5).
