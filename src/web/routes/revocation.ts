@@ -10,6 +10,9 @@ import type { Log } from '../../log.ts';
 import { readBytes } from '../body.ts';
 
 const OCSP_RESPONSE = 'application/ocsp-response';
+/** GET requests remembered decoded: a single-certificate request's URL is ~200 characters. */
+const DECODED_MAX = 1_000;
+const DECODED_MAX_URL = 1_024;
 
 /**
  * The GET form's path segment: URL-encoded base64 (either alphabet) of a DER request, small. Not
@@ -73,9 +76,19 @@ export function revocationRoutes({ crl, ocsp, log }: RevocationRouteDeps): Hono 
   app.post('/ocsp', async (c) => answer(c, await readBytes(c), false));
 
   // RFC 6960 Appendix A.1: the request rides in the path, so HTTP caches can keep the answer.
+  // Relying parties ask the same URL again and again (one per certificate): each is decoded once.
+  const decoded = new Map<string, Uint8Array | undefined>();
   app.get('/ocsp/*', async (c) => {
-    const raw = new URL(c.req.url).pathname.slice('/ocsp/'.length);
-    return answer(c, decodeGetRequest(raw), true);
+    const url = c.req.url;
+    let der = decoded.get(url);
+    if (der === undefined && !decoded.has(url)) {
+      der = decodeGetRequest(new URL(url).pathname.slice('/ocsp/'.length));
+      if (url.length <= DECODED_MAX_URL) {
+        if (decoded.size >= DECODED_MAX) decoded.clear();
+        decoded.set(url, der);
+      }
+    }
+    return answer(c, der, true);
   });
 
   return app;
