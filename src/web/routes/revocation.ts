@@ -8,6 +8,7 @@ import type { CrlPublisher } from '../../pki/crl.ts';
 import { statusOnlyResponse, type OcspAnswer, type OcspResponder } from '../../pki/ocsp.ts';
 import type { Log } from '../../log.ts';
 import { readBytes } from '../body.ts';
+import { requestHeader } from '../request-header.ts';
 
 const OCSP_RESPONSE = 'application/ocsp-response';
 /** GET requests remembered decoded: a single-certificate request's URL is ~200 characters. */
@@ -66,7 +67,7 @@ export function revocationRoutes({ crl, ocsp, log }: RevocationRouteDeps): Hono 
       headers.expires = dates.expires;
       headers.etag = p.etag;
       headers['cache-control'] = `max-age=${p.maxAge}, public, no-transform, must-revalidate`;
-      if (matchesEtag(c.req.header('if-none-match'), p.etag)) return c.body(null, 304, headers);
+      if (matchesEtag(requestHeader(c, 'if-none-match'), p.etag)) return c.body(null, 304, headers);
     }
     // A pre-produced response is never changed once signed: served as it is, not copied.
     return c.body((got.prepared ? got.der : got.der.slice()) as Uint8Array<ArrayBuffer>, 200, headers);
