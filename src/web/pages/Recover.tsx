@@ -6,7 +6,8 @@
 import { AuthShell } from '../components/Layout.tsx';
 import { ErrorSummary, Field, RevealButton } from '../components/Field.tsx';
 import { Icon } from '../components/icons.tsx';
-import { IssuedFacts, ProgressSteps } from '../components/Issued.tsx';
+import { ProgressSteps } from '../components/Issued.tsx';
+import { IssuedStep } from '../components/IssuedStep.tsx';
 import { FIELD_HINTS } from '../../protocol/enroll.ts';
 
 export function RecoverPage({ login }: { login?: string }) {
@@ -70,37 +71,19 @@ export function RecoverPage({ login }: { login?: string }) {
         </form>
       </section>
 
-      <section class="auth-card" data-step="done" aria-labelledby="recovered-title" hidden>
-        <div class="success-mark" aria-hidden="true">
-          <Icon name="checkCircle" />
-        </div>
-        <header class="auth-head">
-          <h1 id="recovered-title" tabindex={-1}>
-            Access recovered
-          </h1>
-          <p class="lead">Your new certificate is ready and your new key is stored, encrypted, in this browser. Earlier certificates are revoked.</p>
-        </header>
-        <IssuedFacts />
-        <div class="form">
-          <div class="callout callout-warning">
-            <Icon name="download" />
-            <div>
-              <p>
-                <strong>Download your new key backup.</strong> Your old backup no longer logs you in; this one does, from any browser. It is encrypted with your password.
-              </p>
-            </div>
-          </div>
-          <div class="form-actions form-actions-split">
-            <button type="button" class="btn btn-secondary" data-action="download-backup">
-              <Icon name="download" />
-              Download key backup
-            </button>
-            <a class="btn btn-primary" href="/login" data-login-link>
-              Log in
-            </a>
-          </div>
-        </div>
-      </section>
+      <IssuedStep
+        titleId="recovered-title"
+        title="Access recovered"
+        lead="Your new certificate is ready and your new key is stored, encrypted, in this browser. Earlier certificates are revoked."
+        backupTitle="Download your new key backup."
+        backupText="Your old backup no longer logs you in; this one does, from any browser. It is encrypted with your password."
+        next={
+          <a class="btn btn-primary" href="/login" data-login-link>
+            Log in
+          </a>
+        }
+        asForm
+      />
     </AuthShell>
   );
 }

@@ -5,7 +5,8 @@ import { FIELD_HINTS } from '../../protocol/enroll.ts';
 import { AuthShell } from '../components/Layout.tsx';
 import { ErrorSummary, Field, RevealButton } from '../components/Field.tsx';
 import { Icon } from '../components/icons.tsx';
-import { IssuedFacts, ProgressSteps } from '../components/Issued.tsx';
+import { ProgressSteps } from '../components/Issued.tsx';
+import { IssuedStep } from '../components/IssuedStep.tsx';
 
 export interface RegisterProps {
   /** The configured card-number pattern (RegExp source), for the script's checks. */
@@ -77,37 +78,25 @@ export function RegisterPage({ cardPattern, cardHint }: RegisterProps) {
         </form>
       </section>
 
-      <section class="auth-card" data-step="done" aria-labelledby="done-title" hidden>
-        <div class="success-mark" aria-hidden="true">
-          <Icon name="checkCircle" />
-        </div>
-        <header class="auth-head">
-          <h1 id="done-title" tabindex={-1}>
+      <IssuedStep
+        titleId="done-title"
+        title={
+          <>
             Welcome, <span data-done-name></span>
-          </h1>
-          <p class="lead">Your certificate is ready and your key is stored, encrypted, in this browser.</p>
-        </header>
-        <IssuedFacts />
-        <div class="callout callout-warning">
-          <Icon name="download" />
-          <div>
-            <p>
-              <strong>Download your key backup now.</strong> It is the only way to log in from another browser, or after clearing this one. It is encrypted with your password.
-            </p>
-          </div>
-        </div>
-        <div class="form-actions form-actions-split">
-          <button type="button" class="btn btn-secondary" data-action="download-backup">
-            <Icon name="download" />
-            Download key backup
-          </button>
+          </>
+        }
+        lead="Your certificate is ready and your key is stored, encrypted, in this browser."
+        backupTitle="Download your key backup now."
+        backupText="It is the only way to log in from another browser, or after clearing this one. It is encrypted with your password."
+        next={
           <button type="button" class="btn btn-primary" data-action="continue">
             <span class="spinner" aria-hidden="true"></span>
             Continue to TEKUP_chat
           </button>
-        </div>
+        }
+      >
         <p class="form-error" data-continue-error role="alert" hidden></p>
-      </section>
+      </IssuedStep>
     </AuthShell>
   );
 }
