@@ -66,7 +66,6 @@ export class PreparedOcsp {
   private readonly d: PreparedOcspDeps;
   private readonly memory = new Map<string, Kept>();
   private readonly signing = new Map<string, Promise<Kept>>();
-  private seenMark: string | undefined;
   /** Responses signed so far by this process, on any path (operators and tests watch it). */
   signatures = 0;
 
@@ -112,28 +111,34 @@ export class PreparedOcsp {
   }
 
   /**
-   * One pass of the background work: produce responses for records that appeared or changed (when
-   * the records moved since the last pass), then sign again those nearing the end of their serving
-   * time. Bounded per pass; what is left waits for the next one.
+   * One pass of the background work: produce the responses of records that were issued or changed
+   * (by any process), then sign again those nearing the end of their serving time. Bounded per
+   * pass; what is left waits for the next one.
    */
   async refresh(): Promise<RefreshCounts> {
     const counts: RefreshCounts = { produced: 0, refreshed: 0, dropped: 0 };
     const { store } = this.d;
-    // Read before asking: a record written meanwhile moves the mark again for the next pass.
-    const mark = await store.recordsMark();
-    if (mark !== this.seenMark) {
-      let complete = false;
-      for (let round = 0; round < ROUNDS_PER_PASS && !complete; round++) {
-        const serials = await store.outdated(this.d.now(), BATCH);
-        for (const serial of serials) {
+    for (let round = 0; round < ROUNDS_PER_PASS; round++) {
+      const serials = await store.takeChanged(BATCH);
+      const failed: string[] = [];
+      let error: unknown;
+      for (const serial of serials) {
+        try {
           const n = await this.produce(serial);
           if (n === 0) counts.dropped++;
           counts.produced += n;
+        } catch (err) {
+          failed.push(serial);
+          error ??= err;
         }
-        complete = serials.length < BATCH;
-        if (!complete) await yieldToRequests();
       }
-      if (complete) this.seenMark = mark;
+      if (failed.length) {
+        // Handed out again for the next pass; meanwhile the serving path signs on demand.
+        await store.markChanged(failed);
+        throw error;
+      }
+      if (serials.length < BATCH) break;
+      await yieldToRequests();
     }
     for (let round = 0; round < ROUNDS_PER_PASS; round++) {
       const due = await store.signedBefore(new Date(this.d.now().getTime() - SERVE_FOR_MS + REFRESH_LEAD_MS), BATCH);

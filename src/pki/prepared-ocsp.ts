@@ -33,14 +33,13 @@ export interface PreparedOcspStore {
   /** Responses signed before `before`, oldest first: those to sign again. */
   signedBefore(before: Date, limit: number): Promise<PreparedOcspResponse[]>;
   /**
-   * Serials of issued certificates not expired at `now` that have no stored response, or one
-   * attesting another revocation than their record now has: those to produce. Answered from the
-   * records themselves, whichever process wrote them (the admin command line revokes too).
+   * Up to `limit` serials whose record became issued, or whose revocation changed, since they were
+   * last handed out — whichever process wrote the record (the admin command line revokes too) —
+   * oldest change first, each removed as it is handed out: their responses are to be produced. Records issued before
+   * this store first opened are handed out once too. Asking costs the same whatever the number of
+   * records: the adapter keeps the changes as they are written, not by comparing everything.
    */
-  outdated(now: Date, limit: number): Promise<string[]>;
-  /**
-   * A cheap value that changes whenever any certificate record is written (staged, issued,
-   * revoked), by any process sharing the records: `outdated` is worth asking only when it moved.
-   */
-  recordsMark(): Promise<string>;
+  takeChanged(limit: number): Promise<string[]>;
+  /** Hands serials out again: producing their responses failed. */
+  markChanged(serials: readonly string[]): Promise<void>;
 }

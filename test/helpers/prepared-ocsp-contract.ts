@@ -17,8 +17,6 @@ export interface PreparedOcspFixture {
   close(): Promise<void>;
 }
 
-const NOT_AFTER = '2099-01-01T00:00:00.000Z';
-const NOW = new Date('2026-06-01T12:00:00.000Z');
 const bytes = (...b: number[]) => new Uint8Array(b);
 
 function response(serial: string, over: Partial<PreparedOcspResponse> = {}): PreparedOcspResponse {
@@ -89,42 +87,22 @@ export function preparedOcspContract(name: string, factory: () => Promise<Prepar
       assert.deepEqual(await store.signedBefore(at(5), 10), []);
     });
 
-    it('names the issued, unexpired certificates with no response or one attesting another revocation than their record', async () => {
+    it('hands out each certificate once it is issued or its revocation changes, by this process or another, oldest change first, once per change', async () => {
       const { store, issue, stage, revokeElsewhere } = await fresh();
-      await issue('21'); // no response yet
-      await issue('22'); // good, says good
-      await issue('23'); // revoked, response says good
-      await issue('24'); // revoked, response says so
-      await issue('25'); // revoked, response names another reason
-      await issue('26', '2026-05-01T00:00:00.000Z'); // expired
-      await stage('27'); // pending
-      await revokeElsewhere('23', 'keyCompromise', '2026-06-01T10:00:00.000Z');
-      await revokeElsewhere('24', 'superseded', '2026-06-01T10:00:01.000Z');
-      await revokeElsewhere('25', 'superseded', '2026-06-01T10:00:02.000Z');
-      await store.put([
-        response('22'),
-        response('23'),
-        response('24', { revokedAt: '2026-06-01T10:00:01.000Z', revocationReason: 'superseded' }),
-        response('25', { revokedAt: '2026-06-01T10:00:02.000Z', revocationReason: 'keyCompromise' }),
-      ]);
-      assert.deepEqual((await store.outdated(NOW, 100)).sort(), ['21', '23', '25']);
-      assert.equal((await store.outdated(NOW, 2)).length, 2);
-      // a second form that disagrees is enough
-      await store.put([response('24', { certId: bytes(0x30, 8) })]);
-      assert.deepEqual((await store.outdated(NOW, 100)).sort(), ['21', '23', '24', '25']);
-    });
-
-    it('moves its records mark when a certificate is recorded or revoked, by this process or another, and only then', async () => {
-      const { store, issue, revokeElsewhere } = await fresh();
-      const m0 = await store.recordsMark();
-      assert.equal(await store.recordsMark(), m0);
-      await issue('31');
-      const m1 = await store.recordsMark();
-      assert.notEqual(m1, m0);
-      await store.put([response('31')]);
-      assert.equal(await store.recordsMark(), m1, 'storing responses is no change of the records');
-      await revokeElsewhere('31', 'unspecified', '2026-06-01T10:00:00.000Z');
-      assert.notEqual(await store.recordsMark(), m1);
+      assert.deepEqual(await store.takeChanged(10), []);
+      await issue('21');
+      await issue('22');
+      await stage('23'); // pending: nothing to answer for yet
+      assert.deepEqual(await store.takeChanged(10), ['21', '22']);
+      assert.deepEqual(await store.takeChanged(10), []);
+      await store.put([response('21')]);
+      assert.deepEqual(await store.takeChanged(10), [], 'storing responses is no change of the records');
+      await revokeElsewhere('22', 'keyCompromise', '2026-06-01T10:00:00.000Z');
+      await issue('24');
+      assert.deepEqual(await store.takeChanged(1), ['22']);
+      assert.deepEqual(await store.takeChanged(10), ['24']);
+      await store.markChanged(['21']);
+      assert.deepEqual(await store.takeChanged(10), ['21'], 'handed out again when asked to');
     });
   });
 }

@@ -1,10 +1,11 @@
 // SQLite adapter of the pre-produced OCSP responses (src/pki/prepared-ocsp.ts): one row per
-// certificate and CertID form, in the database of the certificate records they answer for, so
-// "which are missing or outdated" is one query over both, whichever process wrote the records.
+// certificate and CertID form, in the database of the certificate records they answer for.
+// Which records changed is kept by triggers on the records' table, in the writing transaction,
+// whichever process writes (the admin command line too): finding them by comparing every record
+// with its responses took 0.5 s of event loop at 100,000 certificates, on every enrollment.
 import type { PreparedOcspResponse, PreparedOcspStore } from '../../pki/prepared-ocsp.ts';
 import type { RevocationReason } from '../../pki/records.ts';
 import { migrate, prepared, transaction, type Db } from './sqlite.ts';
-import { countWrites, writeCount } from './read-cache.ts';
 
 const SCHEMA = [
   `CREATE TABLE ocsp_responses (
@@ -18,6 +19,18 @@ const SCHEMA = [
      PRIMARY KEY (serial, cert_id)
    );
    CREATE INDEX ocsp_responses_this_update ON ocsp_responses (this_update);`,
+  // The records whose responses are to be produced: issued (inserted so, or confirmed), or with a
+  // revocation written or changed. Those already issued are queued once, here.
+  `CREATE TABLE ocsp_changes (serial TEXT PRIMARY KEY);
+   CREATE TRIGGER certificates_ocsp_inserted AFTER INSERT ON certificates WHEN NEW.state = 'issued'
+   BEGIN INSERT OR IGNORE INTO ocsp_changes (serial) VALUES (NEW.serial); END;
+   CREATE TRIGGER certificates_ocsp_issued AFTER UPDATE OF state ON certificates
+   WHEN NEW.state = 'issued' AND OLD.state IS NOT 'issued'
+   BEGIN INSERT OR IGNORE INTO ocsp_changes (serial) VALUES (NEW.serial); END;
+   CREATE TRIGGER certificates_ocsp_revoked AFTER UPDATE OF revoked_at, revocation_reason ON certificates
+   WHEN NEW.state = 'issued' AND (NEW.revoked_at IS NOT OLD.revoked_at OR NEW.revocation_reason IS NOT OLD.revocation_reason)
+   BEGIN INSERT OR IGNORE INTO ocsp_changes (serial) VALUES (NEW.serial); END;
+   INSERT OR IGNORE INTO ocsp_changes (serial) SELECT serial FROM certificates WHERE state = 'issued' ORDER BY issued_at;`,
 ];
 
 interface Row {
@@ -43,11 +56,10 @@ function fromRow(r: Row): PreparedOcspResponse {
 
 export class SqlitePreparedOcsp implements PreparedOcspStore {
   private readonly db: Db;
-  /** The certificate records' table must exist first (src/store/sqlite/certificates.ts): rows refer to it. */
+  /** The certificate records' table must exist first (src/store/sqlite/certificates.ts): rows and triggers refer to it. */
   constructor(db: Db) {
     this.db = db;
     migrate(db, 'ocsp_responses', SCHEMA);
-    countWrites(db, 'certificates');
   }
 
   async get(serial: string, certId: Uint8Array): Promise<PreparedOcspResponse | undefined> {
@@ -84,23 +96,23 @@ export class SqlitePreparedOcsp implements PreparedOcspStore {
     return (rows as unknown as Row[]).map(fromRow);
   }
 
-  async outdated(now: Date, limit: number): Promise<string[]> {
-    const rows = prepared(
-      this.db,
-      `SELECT c.serial FROM certificates c
-        WHERE c.state = 'issued' AND c.not_after > ?
-          AND (NOT EXISTS (SELECT 1 FROM ocsp_responses o WHERE o.serial = c.serial)
-               OR EXISTS (SELECT 1 FROM ocsp_responses o WHERE o.serial = c.serial
-                           AND (o.revoked_at IS NOT c.revoked_at
-                                OR (c.revoked_at IS NOT NULL AND o.revocation_reason IS NOT coalesce(c.revocation_reason, 'unspecified')))))
-        LIMIT ?`,
-    ).all(now.toISOString(), limit) as { serial: string }[];
+  async takeChanged(limit: number): Promise<string[]> {
+    // Read first: the refresher asks every second, and a DELETE would take the write lock each time.
+    const rows = prepared(this.db, `SELECT serial FROM ocsp_changes ORDER BY rowid LIMIT ?`).all(limit) as { serial: string }[];
+    if (rows.length === 0) return [];
+    // A change committed since the SELECT is seen by the caller, which reads the record after this;
+    // one committed after that read queues the serial again.
+    const done = prepared(this.db, `DELETE FROM ocsp_changes WHERE serial = ?`);
+    transaction(this.db, () => {
+      for (const r of rows) done.run(r.serial);
+    });
     return rows.map((r) => r.serial);
   }
 
-  async recordsMark(): Promise<string> {
-    // The counter the records' read cache keeps (src/store/sqlite/read-cache.ts): triggers bump it
-    // in the writing transaction, whichever process writes. Without it, every pass looks.
-    return String(writeCount(this.db, 'certificates') ?? `unknown ${performance.now()}`);
+  async markChanged(serials: readonly string[]): Promise<void> {
+    const queue = prepared(this.db, `INSERT OR IGNORE INTO ocsp_changes (serial) VALUES (?)`);
+    transaction(this.db, () => {
+      for (const serial of serials) queue.run(serial);
+    });
   }
 }

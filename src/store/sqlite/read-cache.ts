@@ -13,7 +13,7 @@ import { migrate, prepared, type Db } from './sqlite.ts';
 const MAX_ENTRIES = 10_000;
 
 /** Installs the write counter of `table` (once per database). */
-export function countWrites(db: Db, table: string): void {
+function countWrites(db: Db, table: string): void {
   migrate(db, `write_counter_${table}`, [
     `CREATE TABLE IF NOT EXISTS write_counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL);
      INSERT INTO write_counters (name, n) VALUES ('${table}', 0);
@@ -24,12 +24,6 @@ export function countWrites(db: Db, table: string): void {
        )
        .join('\n')}`,
   ]);
-}
-
-/** How many writes `table` has had, from any process, once countWrites installed its counter. */
-export function writeCount(db: Db, table: string): number | undefined {
-  const row = prepared(db, 'SELECT n FROM write_counters WHERE name = ?').get(table) as { n: number } | undefined;
-  return row && Number(row.n);
 }
 
 /** The write counters of one database, read at most once per turn. */
