@@ -1,0 +1,124 @@
+// PostgreSQL adapter of the CA's certificate records (src/pki/records.ts), over the table of
+// schema.ts migration 2; it answers as src/store/sqlite/certificates.ts does.
+//
+// No record is kept in memory: several instances write these rows (and the admin command line),
+// and a revocation must be seen by every instance at its next request. The point reads are
+// primary-key look-ups; caching them comes back once Redis carries the invalidations.
+import { KeyAlreadyCertified, type CertificateRecord, type CertificateRecords, type RevocationReason, type StagedRecord } from '../../pki/records.ts';
+import type { Sql } from './connect.ts';
+import { CONSTRAINTS } from './schema.ts';
+
+interface Row {
+  serial: string;
+  login: string;
+  fingerprint: string;
+  der: Uint8Array;
+  not_before: string;
+  not_after: string;
+  issued_at: string;
+  state: 'pending' | 'issued';
+  revoked_at: string | null;
+  revocation_reason: string | null;
+  key_hash: string | null;
+}
+
+function fromRow(r: Row): CertificateRecord {
+  return {
+    serial: r.serial,
+    login: r.login,
+    fingerprint: r.fingerprint,
+    // postgres.js hands bytea out as a Buffer; the port's callers get a plain Uint8Array, as from SQLite.
+    der: new Uint8Array(r.der),
+    notBefore: r.not_before,
+    notAfter: r.not_after,
+    issuedAt: r.issued_at,
+    state: r.state,
+    ...(r.revoked_at ? { revokedAt: r.revoked_at, revocationReason: (r.revocation_reason ?? 'unspecified') as RevocationReason } : {}),
+    ...(r.key_hash ? { keyHash: r.key_hash } : {}),
+  };
+}
+
+/** The constraint a statement violated when it failed on a UNIQUE one (SQLSTATE 23505). */
+function uniqueViolated(err: unknown): string | undefined {
+  const e = err as { code?: string; constraint_name?: string };
+  return e?.code === '23505' ? e.constraint_name : undefined;
+}
+
+export class PostgresCertificateRecords implements CertificateRecords {
+  private readonly sql: Sql;
+  /** The pool is the caller's (openPostgres), already migrated; closing it is the caller's too. */
+  constructor(sql: Sql) {
+    this.sql = sql;
+  }
+
+  async stage(c: StagedRecord): Promise<void> {
+    try {
+      await this.sql`
+        INSERT INTO certificates (serial, login, fingerprint, der, not_before, not_after, issued_at, state, key_hash)
+        VALUES (${c.serial}, ${c.login}, ${c.fingerprint}, ${c.der}, ${c.notBefore}, ${c.notAfter}, ${c.issuedAt}, 'pending', ${c.keyHash})`;
+    } catch (err) {
+      // The UNIQUE constraint decides between two requests racing with one key, on any instance:
+      // the second INSERT waits for the first to commit, then fails here.
+      if (uniqueViolated(err) === CONSTRAINTS.certificateKeyHash) throw new KeyAlreadyCertified();
+      throw err;
+    }
+  }
+
+  async isKeyCertified(keyHash: string): Promise<boolean> {
+    return (await this.sql`SELECT 1 FROM certificates WHERE key_hash = ${keyHash}`).length > 0;
+  }
+
+  async confirm(serial: string): Promise<void> {
+    await this.sql`UPDATE certificates SET state = 'issued' WHERE serial = ${serial} AND state = 'pending'`;
+  }
+
+  async discard(serial: string): Promise<void> {
+    await this.sql`DELETE FROM certificates WHERE serial = ${serial} AND state = 'pending'`;
+  }
+
+  async get(serial: string): Promise<CertificateRecord | undefined> {
+    const [row] = await this.sql<Row[]>`SELECT * FROM certificates WHERE serial = ${serial}`;
+    return row && fromRow(row);
+  }
+
+  async byFingerprint(fingerprint: string): Promise<CertificateRecord | undefined> {
+    const [row] = await this.sql<Row[]>`SELECT * FROM certificates WHERE fingerprint = ${fingerprint}`;
+    return row && fromRow(row);
+  }
+
+  // The serial breaks ties between equal times, so a list reads the same on every call and instance.
+  async forLogin(login: string): Promise<CertificateRecord[]> {
+    return (await this.sql<Row[]>`SELECT * FROM certificates WHERE login = ${login} AND state = 'issued' ORDER BY issued_at, serial`).map(fromRow);
+  }
+
+  async pending(): Promise<CertificateRecord[]> {
+    return (await this.sql<Row[]>`SELECT * FROM certificates WHERE state = 'pending'`).map(fromRow);
+  }
+
+  async all(): Promise<CertificateRecord[]> {
+    return (await this.sql<Row[]>`SELECT * FROM certificates WHERE state = 'issued' ORDER BY issued_at, serial`).map(fromRow);
+  }
+
+  async revoked(): Promise<CertificateRecord[]> {
+    return (await this.sql<Row[]>`SELECT * FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at, serial`).map(fromRow);
+  }
+
+  async revocationMark(): Promise<string> {
+    // As on SQLite: revocations are never undone and revoked rows never deleted (discard takes
+    // pending ones only), so the count grows with every revocation, by whichever instance; the
+    // partial index certificates_revoked answers it without reading the unrevoked majority.
+    // Enrollments leave it alone, so they cost the CRL publisher no new CRL number.
+    const [r] = await this.sql<{ n: number; latest: string | null }[]>`
+      SELECT count(*) AS n, max(revoked_at) AS latest FROM certificates WHERE revoked_at IS NOT NULL`;
+    return `${r.n}/${r.latest ?? ''}`;
+  }
+
+  async revoke(serial: string, reason: RevocationReason, at: string): Promise<boolean> {
+    // READ COMMITTED: a second UPDATE of the row waits for the first to commit, then re-checks
+    // `revoked_at IS NULL` on the new version and changes nothing, so only one caller sees 1.
+    const r = await this.sql`
+      UPDATE certificates SET revoked_at = ${at}, revocation_reason = ${reason}
+      WHERE serial = ${serial} AND state = 'issued' AND revoked_at IS NULL`;
+    return r.count === 1;
+  }
+}
