@@ -209,4 +209,34 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER certificates_count_writes AFTER INSERT OR UPDATE OR DELETE ON certificates
         FOR EACH ROW EXECUTE FUNCTION count_write();`,
   },
+  {
+    version: 6,
+    name: 'the queue of certificate records whose OCSP responses are to be produced',
+    // As SQLite's ocsp_changes (src/store/sqlite/ocsp-responses.ts): triggers queue a record when it
+    // becomes issued (inserted so, or confirmed) or its revocation changes, in the writing
+    // transaction, whichever instance or admin command writes. n is the order of the changes
+    // (SQLite's rowid); a serial already queued keeps its place. Records already issued when this
+    // runs are queued once, here.
+    sql: `
+      CREATE TABLE ocsp_changes (
+        serial ${TEXT} NOT NULL PRIMARY KEY,
+        n bigint GENERATED ALWAYS AS IDENTITY
+      );
+      CREATE INDEX ocsp_changes_order ON ocsp_changes (n);
+      CREATE FUNCTION queue_ocsp_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO ocsp_changes (serial) VALUES (NEW.serial) ON CONFLICT (serial) DO NOTHING;
+          RETURN NULL;
+        END
+      $$;
+      CREATE TRIGGER certificates_ocsp_inserted AFTER INSERT ON certificates
+        FOR EACH ROW WHEN (NEW.state = 'issued') EXECUTE FUNCTION queue_ocsp_change();
+      CREATE TRIGGER certificates_ocsp_issued AFTER UPDATE OF state ON certificates
+        FOR EACH ROW WHEN (NEW.state = 'issued' AND OLD.state IS DISTINCT FROM 'issued') EXECUTE FUNCTION queue_ocsp_change();
+      CREATE TRIGGER certificates_ocsp_revoked AFTER UPDATE OF revoked_at, revocation_reason ON certificates
+        FOR EACH ROW WHEN (NEW.state = 'issued' AND (NEW.revoked_at IS DISTINCT FROM OLD.revoked_at
+                                                    OR NEW.revocation_reason IS DISTINCT FROM OLD.revocation_reason))
+        EXECUTE FUNCTION queue_ocsp_change();
+      INSERT INTO ocsp_changes (serial) SELECT serial FROM certificates WHERE state = 'issued' ORDER BY issued_at, serial;`,
+  },
 ];
