@@ -1,0 +1,122 @@
+// The embedded directory on PostgreSQL (protocol §9 `--database-url`): users in the users table of
+// schema.ts migration 1, answering as src/store/sqlite/directory.ts does. Still the 'embedded'
+// kind: the server keeps the users itself, as opposed to an LDAP directory it only consults.
+//
+// No user is kept in memory: another instance may change a password or a certificate at any time.
+import type { Directory, DirectoryUser, Registration, UniqueField } from '../../directory/directory.ts';
+import { conflictError } from '../../directory/conflict.ts';
+import type { Sql } from './connect.ts';
+import { CONSTRAINTS } from './schema.ts';
+
+interface Row {
+  login: string;
+  card_number: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  password_hash: string;
+  certificate: Uint8Array;
+  created_at: string;
+}
+
+const fromRow = (r: Row): DirectoryUser => ({
+  login: r.login,
+  cardNumber: r.card_number,
+  firstName: r.first_name,
+  lastName: r.last_name,
+  email: r.email,
+  passwordHash: r.password_hash,
+  // A plain Uint8Array, not postgres.js's Buffer: callers compare it as they would SQLite's.
+  certificate: new Uint8Array(r.certificate),
+  createdAt: r.created_at,
+});
+
+/** Which unique field a failed INSERT collided on, from the constraint PostgreSQL names. */
+const FIELD_OF_CONSTRAINT: Record<string, UniqueField> = {
+  [CONSTRAINTS.userLogin]: 'login',
+  [CONSTRAINTS.userEmail]: 'email',
+  [CONSTRAINTS.userCardNumber]: 'cardNumber',
+};
+
+function conflictField(err: unknown): UniqueField | undefined {
+  const e = err as { code?: string; constraint_name?: string };
+  return e?.code === '23505' && e.constraint_name ? FIELD_OF_CONSTRAINT[e.constraint_name] : undefined;
+}
+
+export class PostgresDirectory implements Directory {
+  readonly kind = 'embedded' as const;
+  private readonly sql: Sql;
+
+  /** The pool is the caller's (openPostgres), already migrated; closing it is the caller's too. */
+  constructor(sql: Sql) {
+    this.sql = sql;
+  }
+
+  async get(login: string): Promise<DirectoryUser | undefined> {
+    const [row] = await this.sql<Row[]>`SELECT * FROM users WHERE login = ${login}`;
+    return row && fromRow(row);
+  }
+
+  async list(): Promise<DirectoryUser[]> {
+    // login is COLLATE "C": the byte order SQLite lists them in.
+    return (await this.sql<Row[]>`SELECT * FROM users ORDER BY login`).map(fromRow);
+  }
+
+  async findConflicts(u: Pick<DirectoryUser, UniqueField>): Promise<UniqueField[]> {
+    // One round trip for the three questions; each is answered by its own unique index.
+    const emailKey = u.email.toLowerCase();
+    const [r] = await this.sql<{ login: boolean; email: boolean; card: boolean }[]>`
+      SELECT EXISTS (SELECT 1 FROM users WHERE login = ${u.login}) AS login,
+             EXISTS (SELECT 1 FROM users WHERE email_key = ${emailKey}) AS email,
+             EXISTS (SELECT 1 FROM users WHERE card_number = ${u.cardNumber}) AS card`;
+    const taken: UniqueField[] = [];
+    if (r.login) taken.push('login');
+    if (r.email) taken.push('email');
+    if (r.card) taken.push('cardNumber');
+    return taken;
+  }
+
+  async register(r: Registration): Promise<void> {
+    const u = r.user;
+    try {
+      await r.stage();
+    } catch (err) {
+      // Staging writes one row or none; make sure it is none.
+      await r.discard();
+      throw err;
+    }
+    try {
+      await this.sql`
+        INSERT INTO users (login, card_number, first_name, last_name, email, email_key, password_hash, certificate, created_at)
+        VALUES (${u.login}, ${u.cardNumber}, ${u.firstName}, ${u.lastName}, ${u.email}, ${u.email.toLowerCase()}, ${u.passwordHash},
+                ${u.certificate}, ${u.createdAt})`;
+    } catch (err) {
+      await r.discard();
+      // Two registrations (on any instances) raced past findConflicts: the UNIQUE constraint is the final word.
+      const field = conflictField(err);
+      if (field) throw conflictError(field);
+      throw err;
+    }
+    try {
+      await r.confirm();
+    } catch (err) {
+      // Only this registration's entry: the same login with another certificate is someone else's.
+      await this.sql`DELETE FROM users WHERE login = ${u.login} AND certificate = ${u.certificate}`;
+      await r.discard();
+      throw err;
+    }
+    // Each statement committed on its own, durably under the default synchronous_commit: the
+    // certificate handed out cannot outlive the record of it.
+  }
+
+  async setCertificate(login: string, der: Uint8Array): Promise<void> {
+    await this.sql`UPDATE users SET certificate = ${der} WHERE login = ${login}`;
+  }
+
+  async setPasswordHash(login: string, passwordHash: string): Promise<void> {
+    await this.sql`UPDATE users SET password_hash = ${passwordHash} WHERE login = ${login}`;
+  }
+
+  /** Nothing of its own to close: the pool belongs to whoever opened it. */
+  async close(): Promise<void> {}
+}
