@@ -84,12 +84,13 @@ export class PostgresPreparedOcsp implements PreparedOcspStore {
     // at once take disjoint batches instead of one waiting for the other's. A change committed
     // after this is queued again by its trigger. An empty queue (the usual answer, asked every
     // second) deletes nothing and writes nothing.
-    const rows = await this.sql<{ serial: string; n: number }[]>`
+    const rows = await this.sql<{ serial: string; n: number | string }[]>`
       DELETE FROM ocsp_changes WHERE serial IN (
         SELECT serial FROM ocsp_changes ORDER BY n LIMIT ${limit} FOR UPDATE SKIP LOCKED
       ) RETURNING serial, n`;
-    // RETURNING follows no order: oldest change first, as the port says.
-    return rows.sort((a, b) => a.n - b.n).map((r) => r.serial);
+    // RETURNING follows no order: oldest change first, as the port says. Number(): a pool opened
+    // without openPostgres's bigint parser hands int8 out as a string.
+    return rows.sort((a, b) => Number(a.n) - Number(b.n)).map((r) => r.serial);
   }
 
   async markChanged(serials: readonly string[]): Promise<void> {
