@@ -290,7 +290,7 @@ async function users(service: Core, out: Out, json: boolean): Promise<void> {
   const now = new Date();
   const list = await Promise.all(
     (await service.directory.list()).map(async (u) => {
-      const [record] = currentCertificates(service.records, u);
+      const [record] = await currentCertificates(service.records, u);
       return {
         login: u.login,
         firstName: u.firstName,
@@ -319,7 +319,7 @@ async function users(service: Core, out: Out, json: boolean): Promise<void> {
 
 async function certs(service: Core, out: Out, json: boolean, login: string | undefined): Promise<void> {
   const now = new Date();
-  const records = login === undefined ? service.records.all() : service.records.forLogin(login);
+  const records = login === undefined ? await service.records.all() : await service.records.forLogin(login);
   if (login !== undefined && records.length === 0 && !(await service.directory.get(login))) {
     throw new Refused(`No user is registered as "${login}".`);
   }
@@ -360,7 +360,7 @@ async function recoveryCode(service: Core, out: Out, json: boolean, args: Recove
 
 async function activity(service: Core, out: Out, json: boolean, login: string): Promise<void> {
   if (!(await service.directory.get(login))) throw new Refused(`No user is registered as "${login}".`);
-  const events = service.activity.recent(login);
+  const events = await service.activity.recent(login);
   if (json) return out(JSON.stringify(events, null, 2));
   if (events.length === 0) return out(`Nothing is recorded for ${login} yet.`);
   table(

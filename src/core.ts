@@ -2,13 +2,10 @@
 // server (src/http.ts) and the operator's command line (src/admin.ts) share it; neither builds the
 // other's half.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from './config.ts';
 import type { Log } from './log.ts';
-import { durable, openDatabase, type Db } from './store/sqlite/sqlite.ts';
-import { startCheckpoints } from './store/sqlite/checkpoints.ts';
-import { SqliteCertificateRecords } from './store/sqlite/certificates.ts';
-import { EmbeddedDirectory } from './store/sqlite/directory.ts';
+import type { Storage } from './store/storage.ts';
+import { openSqliteStorage } from './store/sqlite/open.ts';
 import { LdapDirectory } from './directory/ldap/ldap-directory.ts';
 import type { Directory } from './directory/directory.ts';
 import { Authority } from './pki/authority.ts';
@@ -18,19 +15,14 @@ import { UserIssuer } from './pki/issue.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
 import { CertificateChecker } from './pki/check.ts';
 import { Activity } from './auth/activity.ts';
-import { SqliteActivity } from './store/sqlite/activity.ts';
-import { SqliteCaState } from './store/sqlite/ca-state.ts';
 import { CrlPublisher } from './pki/crl.ts';
 import { OcspResponder } from './pki/ocsp.ts';
 import { OcspSigner } from './pki/ocsp-signer.ts';
 import { startOcspRefresher } from './pki/ocsp-refresher.ts';
-import { SqlitePreparedOcsp } from './store/sqlite/ocsp-responses.ts';
 import { Revocation } from './pki/revocation.ts';
 import { Challenges } from './auth/challenges.ts';
 import { Sessions, type SessionRecord } from './auth/sessions.ts';
 import { LoginService } from './auth/login.ts';
-import { SqliteSessionStore } from './store/sqlite/sessions.ts';
-import { SqliteLastSeen } from './store/sqlite/last-seen.ts';
 import { Presence } from './chat/presence.ts';
 import { Roster } from './usecases/roster.ts';
 import { PasswordChange } from './auth/password-change.ts';
@@ -38,13 +30,10 @@ import { Lifecycle } from './pki/lifecycle.ts';
 import { Hub } from './chat/hub.ts';
 import { Streams } from './chat/streams.ts';
 import { Relay } from './chat/relay.ts';
-import { SqliteMessageStore } from './store/sqlite/messages.ts';
 import { ReadMarks } from './chat/read-marks.ts';
-import { SqliteReadMarks } from './store/sqlite/read-marks.ts';
 import { CertificateChanges } from './usecases/certificate-changes.ts';
 import { Recovery } from './usecases/recovery.ts';
 import { Account } from './usecases/account.ts';
-import { SqliteRecoveryCodes } from './store/sqlite/recovery-codes.ts';
 export interface CoreOptions {
   config: Config;
   log: Log;
@@ -64,61 +53,65 @@ export interface CoreOptions {
  * anything is served (LdapStartError otherwise). Registrations a crash left half-done across the
  * two stores are settled by lifecycle.reconcile() below, for either adapter.
  */
-async function openDirectory(config: Config, db: Db, log: Log): Promise<Directory> {
+async function openDirectory(config: Config, storage: Storage, log: Log): Promise<Directory> {
   if (config.ldap) return LdapDirectory.open(config.ldap, log);
-  return new EmbeddedDirectory(db);
+  return storage.directory;
+}
+
+/** SQLite in the data directory (the default). */
+function openStorage(config: Config, log: Log, server: boolean) {
+  return openSqliteStorage(config.dataDir, { server, onCheckpointError: (detail) => log('checkpoint failed', { detail }) });
 }
 
 export type Core = Awaited<ReturnType<typeof createCore>>;
 
 export async function createCore({ config, log, now = () => new Date(), server = true }: CoreOptions) {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const db = openDatabase(join(config.dataDir, 'tekup.db'));
-  const checkpoints = server ? startCheckpoints(db, (detail) => log('checkpoint failed', { detail })) : undefined;
-  const records = new SqliteCertificateRecords(db);
-  const directory = await openDirectory(config, db, log);
+  const storage = openStorage(config, log, server);
+  const { records } = storage;
+  const directory = await openDirectory(config, storage, log);
   const ca = await Authority.open(config.dataDir, PROFILES, now);
   const clock = () => now().getTime();
 
   const issuer = new UserIssuer({ ca, profile: PROFILES.user, publicUrl: config.publicUrl, days: config.certDays, now });
   const enrollment = new Enrollment({ issuer, records, directory, passwordIterations: config.passwordIterations });
-  const sessions = new Sessions(new SqliteSessionStore(db), now);
+  const sessions = new Sessions(storage.sessions, now);
   const challenges = new Challenges(clock);
   const activity = new Activity({
-    store: new SqliteActivity(db),
+    store: storage.activity,
     exists: async (who) => (await directory.get(who)) !== undefined,
     now,
     onError: (err) => log('activity not recorded', { detail: err instanceof Error ? err.message : String(err) }),
   });
   const login = new LoginService({ ca, records, directory, challenges, sessions, passwordIterations: config.passwordIterations, now, activity });
   const passwords = new PasswordChange({ directory, sessions, passwordIterations: config.passwordIterations, activity });
-  const presence = new Presence(new SqliteLastSeen(db), now);
+  const presence = new Presence(storage.lastSeen, now, (err) => log('last seen not recorded', { detail: err instanceof Error ? err.message : String(err) }));
   const roster = new Roster(directory, presence, records, now);
   const lifecycle = new Lifecycle({
     issuer,
     records,
     directory,
     now,
-    onRevoked: (serial, reason) => {
-      if (reason !== 'superseded') sessions.closeForCertificate(serial);
+    onRevoked: async (serial, reason) => {
+      if (reason !== 'superseded') await sessions.closeForCertificate(serial);
     },
   });
   if (server) await lifecycle.reconcile();
   // A session lives only while the certificate it was opened with is not revoked (superseded by
   // a renewal is fine: the same person proved the new key).
-  const sessionUsable = (s: SessionRecord) => {
-    const r = records.get(s.certSerial);
+  const sessionUsable = async (s: SessionRecord) => {
+    const r = await records.get(s.certSerial);
     return r !== undefined && (!r.revokedAt || r.revocationReason === 'superseded');
   };
   // Open event streams end with their session, however it ended (src/chat/streams.ts).
   const streams = new Streams({
-    isLive: (tokenHash) => {
-      const s = sessions.byHash(tokenHash);
-      return s !== undefined && sessionUsable(s);
+    isLive: async (tokenHash) => {
+      const s = await sessions.byHash(tokenHash);
+      return s !== undefined && (await sessionUsable(s));
     },
   });
   const recovery = new Recovery({
-    store: new SqliteRecoveryCodes(db),
+    store: storage.recoveryCodes,
     directory,
     lifecycle,
     records,
@@ -127,24 +120,25 @@ export async function createCore({ config, log, now = () => new Date(), server =
     now,
     activity,
   });
-  const crl = new CrlPublisher({ ca, records, state: new SqliteCaState(db), hours: PROFILES.crl.hours, now });
+  const crl = new CrlPublisher({ ca, records, state: storage.caState, hours: PROFILES.crl.hours, now });
   const signer = await OcspSigner.open({ ca, now, log, persist: server });
-  const ocsp = await OcspResponder.create({ ca, records, now, log, signer, responses: new SqlitePreparedOcsp(db) });
+  const ocsp = await OcspResponder.create({ ca, records, now, log, signer, responses: storage.preparedOcsp });
   // Pre-produced responses are kept ahead by the server alone (src/pki/ocsp-refresher.ts says why).
   const ocspRefresher = server ? startOcspRefresher(ocsp.prepared, log) : undefined;
   const revocation = new Revocation({
     records,
     directory,
     now,
-    onRevoked: (serial) => sessions.closeForCertificate(serial),
+    onRevoked: async (serial) => {
+      await sessions.closeForCertificate(serial);
+    },
   });
   const certificateChanges = new CertificateChanges({ lifecycle, revocation, activity });
   const hub = new Hub();
   presence.onChange((who, online) => hub.presence(who, online));
-  const messages = new SqliteMessageStore(db);
+  const messages = storage.messages;
   const relay = new Relay({ directory, records, store: messages, hub, presence, now });
-  // After the message store: the read marks count messages through its table and indexes.
-  const marks = new ReadMarks(new SqliteReadMarks(db), hub);
+  const marks = new ReadMarks(storage.readMarks, hub);
   const account = new Account({ directory, roster, records, sessions, activity, marks, now });
   const checker = new CertificateChecker({
     ca,
@@ -168,9 +162,11 @@ export async function createCore({ config, log, now = () => new Date(), server =
     config,
     log,
     now,
-    db,
+    storage,
+    /** The SQLite connection (the tests look inside it). */
+    db: storage.db,
     /** Resolves once every write committed so far is on disk. */
-    durable: () => durable(db),
+    durable: () => storage.durable(),
     ca,
     records,
     directory,
@@ -199,11 +195,9 @@ export async function createCore({ config, log, now = () => new Date(), server =
     limits,
     async close() {
       await ocspRefresher?.stop();
-      await messages.close();
-      await directory.close();
-      await checkpoints?.stop();
-      db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-      db.close();
+      if (directory !== storage.directory) await directory.close();
+      await storage.directory.close();
+      await storage.close();
     },
   };
 }

@@ -51,7 +51,7 @@ export function createHttp(core: Core): Http {
   app.use('*', limitBody());
   // Browser navigations get refusals as a page, everyone else the JSON shape (web/errors.ts).
   const renderErrorPage = errorPage({ auth, directory: core.directory });
-  app.onError(onError(log, renderErrorPage));
+  app.onError(onError(log, renderErrorPage, (err) => core.storage.isUnavailable(err)));
   app.notFound(notFound(renderErrorPage));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

@@ -117,7 +117,7 @@ describe('security activity', () => {
     // And revokes it themselves (that ends the session: the events are read from the store).
     const own = await postJson(`${srv.url}/api/v1/certificate/revoke`, { reason: 'cessationOfOperation' }, authed(token));
     assert.equal(own.status, 200);
-    const events = new SqliteActivity(srv.service.db).recent(dave.login, 50);
+    const events = (await new SqliteActivity(srv.service.db).recent(dave.login, 50));
     assert.deepEqual(
       events.map((e) => [e.kind, e.reason ?? '-', e.serial ?? '-', e.by ?? '-']),
       [
@@ -168,17 +168,17 @@ describe('sinceLastLogin', () => {
 });
 
 describe('the activity store', () => {
-  it('keeps the newest entries of each login only, and never another login’s', () => {
+  it('keeps the newest entries of each login only, and never another login’s', async () => {
     const db = openDatabase(join(tempDir('act-store-'), 't.db'));
     const store = new SqliteActivity(db);
-    for (let i = 0; i < 5; i++) store.add('ann', { at: `2026-11-27T10:00:0${i}.000Z`, kind: 'login_refused', reason: 'password' }, 3);
-    store.add('ben', { at: '2026-11-27T10:00:00.000Z', kind: 'login' }, 3);
+    for (let i = 0; i < 5; i++) await store.add('ann', { at: `2026-11-27T10:00:0${i}.000Z`, kind: 'login_refused', reason: 'password' }, 3);
+    await store.add('ben', { at: '2026-11-27T10:00:00.000Z', kind: 'login' }, 3);
     assert.deepEqual(
-      store.recent('ann', 10).map((e) => e.at),
+      (await store.recent('ann', 10)).map((e) => e.at),
       ['2026-11-27T10:00:04.000Z', '2026-11-27T10:00:03.000Z', '2026-11-27T10:00:02.000Z'],
     );
-    assert.equal(store.recent('ben', 10).length, 1);
-    assert.equal(store.recent('ann', 2).length, 2);
+    assert.equal((await store.recent('ben', 10)).length, 1);
+    assert.equal((await store.recent('ann', 2)).length, 2);
     db.close();
   });
 });

@@ -45,10 +45,10 @@ describe('certified keys in the certificate records', () => {
     const records = new SqliteCertificateRecords(db);
     const hashes = Object.fromEntries((db.prepare('SELECT serial, key_hash FROM certificates').all() as { serial: string; key_hash: string | null }[]).map((r) => [r.serial, r.key_hash]));
     assert.deepEqual(hashes, { '01': keyHash(k1), '02': null, '03': keyHash(k2), '04': null });
-    assert.equal(records.get('03')!.keyHash, keyHash(k2));
-    assert.ok(records.isKeyCertified(keyHash(k1)), 'a revoked certificate still counts');
-    assert.ok(records.isKeyCertified(keyHash(k2)));
-    assert.ok(!records.isKeyCertified(keyHash(await rsaSpki())));
+    assert.equal((await records.get('03'))!.keyHash, keyHash(k2));
+    assert.ok(await records.isKeyCertified(keyHash(k1)), 'a revoked certificate still counts');
+    assert.ok(await records.isKeyCertified(keyHash(k2)));
+    assert.ok(!await records.isKeyCertified(keyHash(await rsaSpki())));
     // One indexed look-up.
     const plan = db.prepare('EXPLAIN QUERY PLAN SELECT 1 FROM certificates WHERE key_hash = ?').all('x') as { detail: string }[];
     assert.match(plan.map((p) => p.detail).join('\n'), /USING COVERING INDEX certificates_key_hash/);
@@ -59,16 +59,16 @@ describe('certified keys in the certificate records', () => {
     const db = openDatabase(join(tempDir('tekup-keys-'), 'tekup.db'));
     const records = new SqliteCertificateRecords(db);
     const record = (serial: string, hash: string) => stagedRecord(serial, { login: 'carol', keyHash: hash });
-    records.stage(record('0a', 'k1'));
-    assert.throws(() => records.stage(record('0b', 'k1')), KeyAlreadyCertified);
-    assert.equal(records.get('0b'), undefined);
-    records.confirm('0a');
-    records.revoke('0a', 'keyCompromise', '2026-02-01T00:00:00.000Z');
-    assert.throws(() => records.stage(record('0c', 'k1')), KeyAlreadyCertified);
-    records.stage(record('0d', 'k2'));
-    records.discard('0d');
-    assert.equal(records.isKeyCertified('k2'), false);
-    records.stage(record('0e', 'k2'));
+    await records.stage(record('0a', 'k1'));
+    await assert.rejects(records.stage(record('0b', 'k1')), KeyAlreadyCertified);
+    assert.equal(await records.get('0b'), undefined);
+    await records.confirm('0a');
+    await records.revoke('0a', 'keyCompromise', '2026-02-01T00:00:00.000Z');
+    await assert.rejects(records.stage(record('0c', 'k1')), KeyAlreadyCertified);
+    await records.stage(record('0d', 'k2'));
+    await records.discard('0d');
+    assert.equal(await records.isKeyCertified('k2'), false);
+    await records.stage(record('0e', 'k2'));
     db.close();
   });
 

@@ -140,7 +140,7 @@ describe('LDAP directory', () => {
     // The next registration runs after the settling of the one before.
     await directory.register(await registration(records));
     assert.equal(await directory.get(r.user.login), undefined);
-    assert.equal(records.get(r.record.serial), undefined);
+    assert.equal(await records.get(r.record.serial), undefined);
     assert.equal(countCertificates(db, 'pending'), 0);
     assert.equal(countCertificates(db, 'issued'), 1);
     await directory.close();

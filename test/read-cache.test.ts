@@ -10,6 +10,7 @@ import { openDatabase, transaction } from '../src/store/sqlite/sqlite.ts';
 import { SqliteCertificateRecords } from '../src/store/sqlite/certificates.ts';
 import { SqliteSessionStore } from '../src/store/sqlite/sessions.ts';
 import { ReadCache } from '../src/store/sqlite/read-cache.ts';
+import type { CertificateRecord } from '../src/pki/records.ts';
 import { tempDir } from './helpers/server.ts';
 import { stagedRecord as record } from './helpers/records.ts';
 
@@ -23,16 +24,16 @@ function twoConnections() {
 }
 
 describe('the read cache', () => {
-  it('sees a revocation made by this process at once', () => {
+  it('sees a revocation made by this process at once', async () => {
     const { records, close } = twoConnections();
     try {
-      records.stage(record('0a'));
-      records.confirm('0a');
-      assert.equal(records.get('0a')?.revokedAt, undefined);
-      assert.ok(records.revoke('0a', 'keyCompromise', '2026-06-01T00:00:00.000Z'));
+      await records.stage(record('0a'));
+      await records.confirm('0a');
+      assert.equal((await records.get('0a'))?.revokedAt, undefined);
+      assert.ok(await records.revoke('0a', 'keyCompromise', '2026-06-01T00:00:00.000Z'));
       // Same turn of the event loop, no await in between.
-      assert.equal(records.get('0a')?.revokedAt, '2026-06-01T00:00:00.000Z');
-      assert.equal(records.get('0a')?.revocationReason, 'keyCompromise');
+      assert.equal((await records.get('0a'))?.revokedAt, '2026-06-01T00:00:00.000Z');
+      assert.equal((await records.get('0a'))?.revocationReason, 'keyCompromise');
     } finally {
       close();
     }
@@ -41,14 +42,14 @@ describe('the read cache', () => {
   it('sees a revocation made by another process on the next turn', async () => {
     const { records, theirs, close } = twoConnections();
     try {
-      records.stage(record('0b'));
-      records.confirm('0b');
-      assert.equal(records.get('0b')?.revokedAt, undefined);
+      await records.stage(record('0b'));
+      await records.confirm('0b');
+      assert.equal((await records.get('0b'))?.revokedAt, undefined);
       await nextTurn();
-      assert.equal(records.get('0b')?.revokedAt, undefined, 'read once more: now from memory');
+      assert.equal((await records.get('0b'))?.revokedAt, undefined, 'read once more: now from memory');
       theirs.prepare(`UPDATE certificates SET revoked_at = '2026-07-01T00:00:00.000Z', revocation_reason = 'cessationOfOperation' WHERE serial = '0b'`).run();
       await nextTurn();
-      assert.equal(records.get('0b')?.revokedAt, '2026-07-01T00:00:00.000Z');
+      assert.equal((await records.get('0b'))?.revokedAt, '2026-07-01T00:00:00.000Z');
     } finally {
       close();
     }
@@ -59,14 +60,14 @@ describe('the read cache', () => {
     const sessions = new SqliteSessionStore(ours);
     try {
       const s = { tokenHash: 'h1', login: 'alice', certSerial: '0c', createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2027-01-01T00:00:00.000Z' };
-      assert.equal(sessions.get('h1'), undefined, 'absent, and remembered as absent');
+      assert.equal(await sessions.get('h1'), undefined, 'absent, and remembered as absent');
       await nextTurn();
       theirs.prepare('INSERT INTO sessions (token_hash, login, cert_serial, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(s.tokenHash, s.login, s.certSerial, s.createdAt, s.expiresAt);
       await nextTurn();
-      assert.deepEqual(sessions.get('h1'), s);
+      assert.deepEqual(await sessions.get('h1'), s);
       theirs.prepare(`DELETE FROM sessions WHERE token_hash = 'h1'`).run();
       await nextTurn();
-      assert.equal(sessions.get('h1'), undefined);
+      assert.equal(await sessions.get('h1'), undefined);
     } finally {
       close();
     }
@@ -75,30 +76,34 @@ describe('the read cache', () => {
   it('never answers from memory what a rolled-back transaction read', async () => {
     const { ours, records, close } = twoConnections();
     try {
+      // The adapter's statements run when called, so these run inside the transaction; their
+      // answers are read after it rolled back.
+      let inside: Promise<CertificateRecord | undefined> | undefined;
       assert.throws(() =>
         transaction(ours, () => {
-          records.stage(record('0d'));
-          assert.equal(records.get('0d')?.state, 'pending', 'visible inside its own transaction');
+          void records.stage(record('0d'));
+          inside = records.get('0d');
           throw new Error('roll back');
         }),
       );
-      assert.equal(records.get('0d'), undefined);
+      assert.equal((await inside)?.state, 'pending', 'visible inside its own transaction');
+      assert.equal(await records.get('0d'), undefined);
       await nextTurn();
-      assert.equal(records.get('0d'), undefined);
+      assert.equal(await records.get('0d'), undefined);
     } finally {
       close();
     }
   });
 
-  it('hands out frozen values, so no caller can change them for the others', () => {
+  it('hands out frozen values, so no caller can change them for the others', async () => {
     const { records, close } = twoConnections();
     try {
-      records.stage(record('0e'));
-      const r = records.get('0e')!;
+      await records.stage(record('0e'));
+      const r = (await records.get('0e'))!;
       assert.throws(() => {
         (r as { login: string }).login = 'mallory';
       }, TypeError);
-      assert.equal(records.get('0e')?.login, 'alice');
+      assert.equal((await records.get('0e'))?.login, 'alice');
     } finally {
       close();
     }

@@ -266,7 +266,7 @@ describe('recovery refusals with an injected clock: one answer for every wrong p
 
   const state = async () => ({
     current: Buffer.from((await app.service.directory.get(u.login))!.certificate).toString('base64'),
-    records: app.service.records.forLogin(u.login).map((r) => `${r.serial}:${r.state}:${r.revokedAt ?? ''}:${r.revocationReason ?? ''}`),
+    records: (await app.service.records.forLogin(u.login)).map((r) => `${r.serial}:${r.state}:${r.revokedAt ?? ''}:${r.revocationReason ?? ''}`),
     code: app.service.db.prepare('SELECT * FROM recovery_codes WHERE login = ?').get(u.login),
   });
 
@@ -326,7 +326,7 @@ describe('recovery after expiry', () => {
       const ok = await attemptLogin(app.url, { login: u.login, password: u.password, certificate: res.json.certificate, keyPem: fresh.key });
       assert.equal(ok.status, 200, JSON.stringify(ok.json));
       // The expired one, never revoked before, is revoked as superseded now.
-      assert.equal(app.service.records.get(u.serial)!.revocationReason, 'superseded');
+      assert.equal((await app.service.records.get(u.serial))!.revocationReason, 'superseded');
     } finally {
       await app.close();
     }

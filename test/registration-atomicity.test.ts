@@ -31,13 +31,13 @@ function registration(records: SqliteCertificateRecords, login: string, failAt?:
       certificate: record.der,
       createdAt: record.issuedAt,
     },
-    stage: () => {
-      records.stage(record);
+    stage: async () => {
+      await records.stage(record);
       if (failAt === 'stage') throw new Error('process died after signing');
     },
-    confirm: () => {
+    confirm: async () => {
       if (failAt === 'confirm') throw new Error('process died before commit');
-      records.confirm(record.serial);
+      await records.confirm(record.serial);
     },
     discard: () => records.discard(record.serial),
   };
@@ -48,9 +48,9 @@ describe('embedded directory registration', () => {
     const { directory, records } = setup();
     await directory.register(registration(records, 'alice'));
     assert.equal((await directory.get('alice'))?.email, 'alice@example.org');
-    assert.equal(records.forLogin('alice').length, 1);
-    assert.equal(records.forLogin('alice')[0].state, 'issued');
-    assert.equal(records.pending().length, 0);
+    assert.equal((await records.forLogin('alice')).length, 1);
+    assert.equal((await records.forLogin('alice'))[0].state, 'issued');
+    assert.equal((await records.pending()).length, 0);
   });
 
   for (const failAt of ['stage', 'confirm'] as const) {

@@ -158,7 +158,7 @@ describe('streams per session and per user are capped', () => {
 describe('Streams (unit, with a fake session store)', () => {
   it('sweeps only streams whose session ended, and stops sweeping when none is open', async () => {
     const live = new Set(['s1', 's2']);
-    const streams = new Streams({ isLive: (s) => live.has(s), sweepMs: 10 });
+    const streams = new Streams({ isLive: async (s) => live.has(s), sweepMs: 10 });
     const ended: [string, StreamEndReason][] = [];
     const h1 = streams.add('ann', 's1', { end: (r) => ended.push(['s1', r]) });
     streams.add('ann', 's2', { end: (r) => ended.push(['s2', r]) });
@@ -166,9 +166,9 @@ describe('Streams (unit, with a fake session store)', () => {
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(ended, [['s2', 'session_ended']]);
     assert.equal(streams.count({ login: 'ann' }), 1);
-    assert.equal(h1.stillLive(), true);
+    assert.equal(await h1.stillLive(), true);
     live.delete('s1');
-    assert.equal(h1.stillLive(), false, 'asked before a write, it ends the stream at once');
+    assert.equal(await h1.stillLive(), false, 'asked before a write, it ends the stream at once');
     assert.deepEqual(ended[1], ['s1', 'session_ended']);
     assert.equal(streams.count(), 0);
   });

@@ -55,7 +55,7 @@ describe('Enrollment.enroll', () => {
     assert.ok(await verifyPassword(req.password, user.passwordHash));
     assert.ok(!(await verifyPassword('another password!', user.passwordHash)));
 
-    const issued = records.forLogin('alice');
+    const issued = await records.forLogin('alice');
     assert.equal(issued.length, 1);
     const [record] = issued;
     assert.equal(record.state, 'issued');
@@ -63,7 +63,7 @@ describe('Enrollment.enroll', () => {
     assert.equal(record.fingerprint, answer.fingerprint);
     assert.equal(record.fingerprint, await fingerprint(record.der));
     assert.deepEqual(user.certificate, record.der);
-    assert.deepEqual(records.pending(), []);
+    assert.deepEqual(await records.pending(), []);
     assert.equal(answer.login, 'alice');
     assert.match(answer.certificate, /^-----BEGIN CERTIFICATE-----/);
   });
@@ -72,7 +72,7 @@ describe('Enrollment.enroll', () => {
     const { records, directory, enrollment } = setup();
     const first = await request('alice', keys[0], { cardNumber: '12345678' });
     await enrollment.enroll(first);
-    const before = { users: await directory.list(), certs: records.all() };
+    const before = { users: await directory.list(), certs: await records.all() };
 
     const clash = await request('alice', keys[1], { email: 'ALICE@Example.org', cardNumber: '12345678' });
     await assert.rejects(enrollment.enroll(clash), (err: unknown) => {
@@ -86,11 +86,11 @@ describe('Enrollment.enroll', () => {
     await assert.rejects(enrollment.enroll(onlyCard), (err: unknown) => err instanceof DomainError && err.code === 'conflict' && Object.keys(err.fields ?? {}).join() === 'cardNumber');
 
     assert.deepEqual(await directory.list(), before.users);
-    assert.deepEqual(records.all(), before.certs);
-    assert.deepEqual(records.pending(), []);
+    assert.deepEqual(await records.all(), before.certs);
+    assert.deepEqual(await records.pending(), []);
     // The refused key was not certified: it can still enroll under free names.
     await enrollment.enroll(await request('bob', keys[1]));
-    assert.equal(records.all().length, 2);
+    assert.equal((await records.all()).length, 2);
   });
 
   it('refuses a key already certified (bad_csr) and records nothing', async () => {
@@ -100,8 +100,8 @@ describe('Enrollment.enroll', () => {
     const isBadCsr = (err: unknown) => err instanceof DomainError && err.code === 'bad_csr' && /already certified/.test(err.message);
     await assert.rejects(enrollment.enroll(again), isBadCsr);
     assert.equal(await directory.get('bob'), undefined);
-    assert.deepEqual(records.forLogin('bob'), []);
-    assert.equal(records.all().length, 1);
+    assert.deepEqual(await records.forLogin('bob'), []);
+    assert.equal((await records.all()).length, 1);
   });
 
   it('refuses a key certified by a request that raced past the look-up (the records refuse to stage it): bad_csr, nothing recorded', async () => {
@@ -109,10 +109,10 @@ describe('Enrollment.enroll', () => {
     const { directory, enrollment } = setup(records);
     await enrollment.enroll(await request('alice', keys[0]));
     // The look-up answers before the other request staged: only stage can catch it.
-    records.isKeyCertified = () => false;
+    records.isKeyCertified = async () => false;
     await assert.rejects(enrollment.enroll(await request('bob', keys[0])), (err: unknown) => err instanceof DomainError && err.code === 'bad_csr');
     assert.equal(await directory.get('bob'), undefined);
-    assert.deepEqual(records.pending(), []);
-    assert.equal(records.all().length, 1);
+    assert.deepEqual(await records.pending(), []);
+    assert.equal((await records.all()).length, 1);
   });
 });

@@ -77,7 +77,7 @@ describe('LoginService.login', () => {
     assert.equal(stored[0].login, 'alice');
     assert.equal(stored[0].certSerial, w.alice.serial);
     assert.notEqual(stored[0].tokenHash, out.token, 'only the hash of the token is stored');
-    const session = new Sessions(w.sessionStore, () => NOW).find(out.token);
+    const session = await new Sessions(w.sessionStore, () => NOW).find(out.token);
     assert.equal(session?.login, 'alice');
   });
 
@@ -104,7 +104,7 @@ describe('LoginService.login', () => {
 
   it('refuses a revoked certificate (revoked)', async () => {
     const w = await world();
-    assert.ok(w.records.revoke(w.alice.serial, 'keyCompromise', NOW.toISOString()));
+    assert.ok(await w.records.revoke(w.alice.serial, 'keyCompromise', NOW.toISOString()));
     await assert.rejects(w.attempt(), (err: unknown) => rejectedFor('revoked')(err) && (err as DomainError).extra?.revocationReason === 'keyCompromise');
     assert.equal(w.sessionStore.all().length, 0);
   });

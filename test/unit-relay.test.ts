@@ -111,9 +111,9 @@ describe('Relay.accept', () => {
     assert.equal(stored.seq, 1);
     assert.equal(stored.receivedAt, T0.toISOString());
     assert.deepEqual(stored.envelope, e);
-    assert.deepEqual(w.store.forUser('bob', 0, 10).map((m) => m.envelope.id), [e.id]);
+    assert.deepEqual((await w.store.forUser('bob', 0, 10)).map((m) => m.envelope.id), [e.id]);
     assert.deepEqual(w.events, [{ type: 'message', message: stored }]);
-    assert.equal(w.lastSeen.get('alice'), T0.toISOString());
+    assert.equal(await w.lastSeen.get('alice'), T0.toISOString());
   });
 
   it('refuses an envelope whose sender is not the session login (forbidden, not_sender)', async () => {
@@ -158,7 +158,7 @@ describe('Relay.accept', () => {
 
   it('refuses a revoked certificate (revoked)', async () => {
     const w = await world();
-    assert.ok(w.records.revoke(w.aliceCert.serial, 'keyCompromise', T0.toISOString()));
+    assert.ok(await w.records.revoke(w.aliceCert.serial, 'keyCompromise', T0.toISOString()));
     await assert.rejects(w.relay.accept('alice', await envelope(w)), certificate('revoked'));
     assert.equal(w.store.size, 0);
   });

@@ -12,8 +12,8 @@ export interface ActivityOrigin {
 }
 
 export interface ActivityStore {
-  add(login: string, entry: ActivityEntry, keep: number): void;
-  recent(login: string, limit: number): ActivityEntry[];
+  add(login: string, entry: ActivityEntry, keep: number): Promise<void>;
+  recent(login: string, limit: number): Promise<ActivityEntry[]>;
 }
 
 export interface ActivityDeps {
@@ -34,8 +34,9 @@ export class Activity {
     this.d = deps;
   }
 
-  record(login: string, kind: ActivityKind, detail: Detail = {}, origin: ActivityOrigin = {}): void {
-    this.add(login, this.entry(kind, detail, origin));
+  /** Resolves once written (or once the failure is reported): it never rejects. */
+  record(login: string, kind: ActivityKind, detail: Detail = {}, origin: ActivityOrigin = {}): Promise<void> {
+    return this.add(login, this.entry(kind, detail, origin));
   }
 
   /**
@@ -46,7 +47,7 @@ export class Activity {
   recordIfKnown(login: string, kind: ActivityKind, detail: Detail, origin: ActivityOrigin): void {
     const entry = this.entry(kind, detail, origin);
     setImmediate(() => {
-      this.d.exists(login).then((known) => known && this.add(login, entry), this.d.onError);
+      this.d.exists(login).then((known) => (known ? this.add(login, entry) : undefined), this.d.onError);
     });
   }
 
@@ -60,15 +61,15 @@ export class Activity {
     };
   }
 
-  private add(login: string, entry: ActivityEntry): void {
+  private async add(login: string, entry: ActivityEntry): Promise<void> {
     try {
-      this.d.store.add(login, entry, ACTIVITY_KEPT);
+      await this.d.store.add(login, entry, ACTIVITY_KEPT);
     } catch (err) {
       this.d.onError(err);
     }
   }
 
-  recent(login: string, limit = 50): ActivityEntry[] {
+  recent(login: string, limit = 50): Promise<ActivityEntry[]> {
     return this.d.store.recent(login, limit);
   }
 }

@@ -60,7 +60,7 @@ export class LoginService {
   async login(req: SessionRequest, origin: ActivityOrigin = {}): Promise<LoginOutcome> {
     try {
       const s = await this.attempt(req, origin.userAgent);
-      this.d.activity.record(s.login, 'login', { serial: s.serial }, origin);
+      await this.d.activity.record(s.login, 'login', { serial: s.serial }, origin);
       return s;
     } catch (err) {
       const reason = err instanceof CertificateRejected ? err.reason : err instanceof DomainError && err.code === 'invalid_credentials' ? 'password' : undefined;
@@ -99,7 +99,7 @@ export class LoginService {
       throw new CertificateRejected('bad_signature', "The challenge signature does not verify with this certificate's key.");
     }
 
-    const session = sessions.open(user.login, record.serial, userAgent);
+    const session = await sessions.open(user.login, record.serial, userAgent);
     return { token: session.token, expiresAt: session.expiresAt, login: user.login, serial: record.serial };
   }
 }

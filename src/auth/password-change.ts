@@ -30,12 +30,12 @@ export class PasswordChange {
     const user = await this.d.directory.get(login);
     if (!user || !(await verifyPassword(req.currentPassword, user.passwordHash))) {
       // Someone at an open session who does not know the password: the owner should hear of it.
-      this.d.activity.record(login, 'password_change_refused', {}, origin);
+      await this.d.activity.record(login, 'password_change_refused', {}, origin);
       throw fieldError('currentPassword', 'This is not your current password.');
     }
     await this.d.directory.setPasswordHash(login, await hashPassword(req.newPassword, this.d.passwordIterations));
-    const sessionsEnded = this.d.sessions.closeOthers(login, token);
-    this.d.activity.record(login, 'password_changed', {}, origin);
+    const sessionsEnded = await this.d.sessions.closeOthers(login, token);
+    await this.d.activity.record(login, 'password_changed', {}, origin);
     return { sessionsEnded };
   }
 }

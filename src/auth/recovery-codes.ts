@@ -17,13 +17,13 @@ export interface StoredRecoveryCode {
 
 export interface RecoveryCodeStore {
   /** Keeps the code for its login, replacing any earlier one. */
-  put(code: StoredRecoveryCode): void;
-  get(login: string): StoredRecoveryCode | undefined;
+  put(code: StoredRecoveryCode): Promise<void>;
+  get(login: string): Promise<StoredRecoveryCode | undefined>;
   /**
    * Removes the login's code if it is still this one and not expired at `now`; true only for the
    * call that removed it, so of two concurrent uses exactly one wins.
    */
-  take(login: string, codeHash: string, now: string): boolean;
+  take(login: string, codeHash: string, now: string): Promise<boolean>;
 }
 
 export const RECOVERY_HOURS_DEFAULT = 24;

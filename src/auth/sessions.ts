@@ -14,15 +14,15 @@ export interface SessionRecord {
 }
 
 export interface SessionStore {
-  insert(s: SessionRecord): void;
-  get(tokenHash: string): SessionRecord | undefined;
+  insert(s: SessionRecord): Promise<void>;
+  get(tokenHash: string): Promise<SessionRecord | undefined>;
   /** The login's live sessions, newest first. */
-  forLogin(login: string, now: string): SessionRecord[];
-  delete(tokenHash: string): void;
-  deleteForCertificate(serial: string): number;
+  forLogin(login: string, now: string): Promise<SessionRecord[]>;
+  delete(tokenHash: string): Promise<void>;
+  deleteForCertificate(serial: string): Promise<number>;
   /** Every session of `login` but the one whose token hashes to `keep`; how many. */
-  deleteOthers(login: string, keep: string): number;
-  deleteExpired(now: string): void;
+  deleteOthers(login: string, keep: string): Promise<number>;
+  deleteExpired(now: string): Promise<void>;
 }
 
 export const SESSION_TTL_MS = 12 * 3600_000;
@@ -44,36 +44,36 @@ export class Sessions {
     this.now = now;
   }
 
-  open(login: string, certSerial: string, userAgent?: string): { token: string; expiresAt: Date } {
+  async open(login: string, certSerial: string, userAgent?: string): Promise<{ token: string; expiresAt: Date }> {
     const now = this.now();
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-    this.store.deleteExpired(now.toISOString());
+    await this.store.deleteExpired(now.toISOString());
     const agent = userAgent?.trim().slice(0, USER_AGENT_MAX);
-    this.store.insert({ tokenHash: hashToken(token), login, certSerial, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString(), ...(agent ? { userAgent: agent } : {}) });
+    await this.store.insert({ tokenHash: hashToken(token), login, certSerial, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString(), ...(agent ? { userAgent: agent } : {}) });
     return { token, expiresAt };
   }
 
   /** The live session a token names, or undefined (unknown, ended or expired). */
-  find(token: string): SessionRecord | undefined {
+  async find(token: string): Promise<SessionRecord | undefined> {
     return this.byHash(hashToken(token));
   }
 
   /** The live session whose token hashes to `tokenHash` (what an open event stream remembers). */
-  byHash(tokenHash: string): SessionRecord | undefined {
-    const s = this.store.get(tokenHash);
+  async byHash(tokenHash: string): Promise<SessionRecord | undefined> {
+    const s = await this.store.get(tokenHash);
     if (!s) return undefined;
     if (s.expiresAt <= this.now().toISOString()) {
-      this.store.delete(s.tokenHash);
+      await this.store.delete(s.tokenHash);
       return undefined;
     }
     return s;
   }
 
   /** Where `login` is logged in, the session of `token` marked as the current one. */
-  list(login: string, token: string): SessionSummary[] {
+  async list(login: string, token: string): Promise<SessionSummary[]> {
     const current = hashToken(token);
-    return this.store.forLogin(login, this.now().toISOString()).map((s) => ({
+    return (await this.store.forLogin(login, this.now().toISOString())).map((s) => ({
       id: sessionId(s),
       createdAt: s.createdAt,
       expiresAt: s.expiresAt,
@@ -83,24 +83,24 @@ export class Sessions {
   }
 
   /** Ends one of `login`'s sessions by its id; false when `login` has none by that id. */
-  closeById(login: string, id: string): boolean {
-    const s = this.store.forLogin(login, this.now().toISOString()).find((r) => sessionId(r) === id);
+  async closeById(login: string, id: string): Promise<boolean> {
+    const s = (await this.store.forLogin(login, this.now().toISOString())).find((r) => sessionId(r) === id);
     if (!s) return false;
-    this.store.delete(s.tokenHash);
+    await this.store.delete(s.tokenHash);
     return true;
   }
 
-  close(token: string): void {
-    this.store.delete(hashToken(token));
+  async close(token: string): Promise<void> {
+    await this.store.delete(hashToken(token));
   }
 
   /** Ends every other session of the user of `token` (after a password change). */
-  closeOthers(login: string, token: string): number {
-    return this.store.deleteOthers(login, hashToken(token));
+  async closeOthers(login: string, token: string): Promise<number> {
+    return await this.store.deleteOthers(login, hashToken(token));
   }
 
   /** Ends every session opened with a certificate, at once (revocation, renewal). */
-  closeForCertificate(serial: string): number {
-    return this.store.deleteForCertificate(serial);
+  async closeForCertificate(serial: string): Promise<number> {
+    return await this.store.deleteForCertificate(serial);
   }
 }

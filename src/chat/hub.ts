@@ -1,5 +1,6 @@
 // Fan-out of live events to the streams each user has open. Knows nothing of HTTP: a stream is
-// a callback; the SSE route adapts it.
+// a callback; the SSE route adapts it. With several instances (protocol §9) a user's streams may be
+// held by other processes: an EventRelay carries each event to them.
 import type { StoredMessage } from './messages.ts';
 
 export type HubEvent =
@@ -27,8 +28,32 @@ export interface SeenEvent {
 
 export type Subscriber = (event: HubEvent) => void;
 
+/** An event and whose streams it is for: named logins, or everyone connected. */
+export interface RoutedEvent {
+  to: readonly string[] | 'all';
+  event: HubEvent;
+}
+
+/**
+ * The port to the other instances. `publish` hands an event to every other instance and never
+ * throws (an unreachable relay drops it: this instance alone is served); `onEvent` is called with
+ * what the other instances published, never with this instance's own events, which the Hub has
+ * already delivered here.
+ */
+export interface EventRelay {
+  publish(e: RoutedEvent): void;
+  onEvent(cb: (e: RoutedEvent) => void): void;
+}
+
 export class Hub {
   private readonly byLogin = new Map<string, Set<Subscriber>>();
+  private readonly relay: EventRelay | undefined;
+
+  /** Without a relay (one process, the default) events reach this process's streams only. */
+  constructor(relay?: EventRelay) {
+    this.relay = relay;
+    relay?.onEvent((e) => this.deliver(e));
+  }
 
   subscribe(login: string, s: Subscriber): () => void {
     let set = this.byLogin.get(login);
@@ -42,28 +67,39 @@ export class Hub {
 
   /** To the sender's and the recipient's streams. */
   message(m: StoredMessage): void {
-    const event: HubEvent = { type: 'message', message: m };
-    for (const login of new Set([m.envelope.from, m.envelope.to])) {
-      for (const s of this.byLogin.get(login) ?? []) s(event);
-    }
+    this.send({ to: [...new Set([m.envelope.from, m.envelope.to])], event: { type: 'message', message: m } });
   }
 
   /** To everyone connected. */
   presence(login: string, online: boolean): void {
-    const event: HubEvent = { type: 'presence', login, online };
-    for (const set of this.byLogin.values()) for (const s of set) s(event);
+    this.send({ to: 'all', event: { type: 'presence', login, online } });
   }
 
   /** To the reader's own streams only (their other tabs and devices). */
   read(login: string, read: ReadEvent): void {
-    const event: HubEvent = { type: 'read', read };
-    for (const s of this.byLogin.get(login) ?? []) s(event);
+    this.send({ to: [login], event: { type: 'read', read } });
   }
 
   /** To the streams of the one whose messages were read (read receipts). */
   seen(to: string, seen: SeenEvent): void {
-    const event: HubEvent = { type: 'seen', seen };
-    for (const s of this.byLogin.get(to) ?? []) s(event);
+    this.send({ to: [to], event: { type: 'seen', seen } });
+  }
+
+  /**
+   * Here first, then to the others: this instance's streams do not wait for a round trip through
+   * the relay (nor miss the event when it is down), and the relay never hands it back here.
+   */
+  private send(e: RoutedEvent): void {
+    this.deliver(e);
+    this.relay?.publish(e);
+  }
+
+  private deliver({ to, event }: RoutedEvent): void {
+    if (to === 'all') {
+      for (const set of this.byLogin.values()) for (const s of set) s(event);
+      return;
+    }
+    for (const login of to) for (const s of this.byLogin.get(login) ?? []) s(event);
   }
 
   get streams(): number {

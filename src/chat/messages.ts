@@ -27,9 +27,9 @@ export interface MessageStore {
    */
   admit(a: Admission): Promise<Admitted>;
   /** Between two users, oldest first, seq > after (or the newest page before `before`). */
-  conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): StoredMessage[];
+  conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): Promise<StoredMessage[]>;
   /** Everything a user sent or received with seq > after, oldest first. */
-  forUser(login: string, after: number, limit: number): StoredMessage[];
-  deliveredUpTo(login: string): number;
-  markDelivered(login: string, seq: number): void;
+  forUser(login: string, after: number, limit: number): Promise<StoredMessage[]>;
+  deliveredUpTo(login: string): Promise<number>;
+  markDelivered(login: string, seq: number): Promise<void>;
 }

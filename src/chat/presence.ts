@@ -1,9 +1,9 @@
 // Who is online (has a live event stream) and when each user was last seen. Online state is in
 // memory (it dies with the process anyway); last-seen times persist through a small port.
 export interface LastSeenStore {
-  get(login: string): string | undefined;
-  all(): Map<string, string>;
-  set(login: string, at: string): void;
+  get(login: string): Promise<string | undefined>;
+  all(): Promise<Map<string, string>>;
+  set(login: string, at: string): Promise<void>;
 }
 
 const TOUCH_EVERY_MS = 1_000;
@@ -18,7 +18,10 @@ export class Presence {
   private readonly store: LastSeenStore;
   private readonly now: () => Date;
 
-  constructor(store: LastSeenStore, now: () => Date) {
+  private readonly onError: (err: unknown) => void;
+
+  constructor(store: LastSeenStore, now: () => Date, onError: (err: unknown) => void = () => {}) {
+    this.onError = onError;
     this.store = store;
     this.now = now;
   }
@@ -27,11 +30,11 @@ export class Presence {
     return (this.connections.get(login) ?? 0) > 0;
   }
 
-  lastSeen(login: string): string | null {
-    return this.store.get(login) ?? null;
+  async lastSeen(login: string): Promise<string | null> {
+    return (await this.store.get(login)) ?? null;
   }
 
-  lastSeenAll(): Map<string, string> {
+  lastSeenAll(): Promise<Map<string, string>> {
     return this.store.all();
   }
 
@@ -72,7 +75,8 @@ export class Presence {
     if (previous !== undefined && t >= previous && t - previous < TOUCH_EVERY_MS) return;
     if (this.written.size > 100_000) this.written.clear();
     this.written.set(login, t);
-    this.store.set(login, now.toISOString());
+    // Not awaited: a last-seen time is a hint, and no request waits for it.
+    this.store.set(login, now.toISOString()).catch((err: unknown) => this.onError(err));
   }
 
   private emit(login: string, online: boolean): void {

@@ -24,17 +24,17 @@ export interface ReadMarkStore {
    */
   mark(login: string, peer: string, upTo: number): Promise<boolean>;
   /** One summary per peer login has exchanged messages with (in no particular order). */
-  conversations(login: string): ConversationSummary[];
+  conversations(login: string): Promise<ConversationSummary[]>;
   /** The summary of one conversation (unread 0 and lastSeq 0 when there is none). */
-  conversation(login: string, peer: string): ConversationSummary;
+  conversation(login: string, peer: string): Promise<ConversationSummary>;
   /** Whether login sends and receives read receipts (the default). */
-  receiptsOn(login: string): boolean;
+  receiptsOn(login: string): Promise<boolean>;
   /** Turns login's read receipts on or off; resolves once that is on disk. */
   setReceipts(login: string, on: boolean): Promise<void>;
   /** The envelope id of the message with this seq. */
-  messageId(seq: number): string | undefined;
+  messageId(seq: number): Promise<string | undefined>;
   /** Whether seq names a message between login and peer (either direction). */
-  inConversation(login: string, peer: string, seq: number): boolean;
+  inConversation(login: string, peer: string, seq: number): Promise<boolean>;
 }
 
 export class ReadMarks {
@@ -47,16 +47,18 @@ export class ReadMarks {
   }
 
   /** With read receipts only between two people who both have them on. */
-  conversations(login: string): ConversationSummary[] {
-    const mine = this.store.receiptsOn(login);
-    return this.store.conversations(login).map(({ seen, ...s }) => (seen && mine && this.store.receiptsOn(s.peer) ? { ...s, seen } : s));
+  async conversations(login: string): Promise<ConversationSummary[]> {
+    const mine = await this.store.receiptsOn(login);
+    return Promise.all(
+      (await this.store.conversations(login)).map(async ({ seen, ...s }) => (seen && mine && (await this.store.receiptsOn(s.peer)) ? { ...s, seen } : s)),
+    );
   }
 
   /**
    * Read receipts go both ways or not at all, as in other messengers: someone who turns theirs off
    * no longer tells when they read, and no longer learns when others read.
    */
-  receipts(login: string): boolean {
+  receipts(login: string): Promise<boolean> {
     return this.store.receiptsOn(login);
   }
 
@@ -70,16 +72,16 @@ export class ReadMarks {
    * same way, so the answer tells nothing about other people's messages.
    */
   async read(login: string, peer: string, upTo: number): Promise<void> {
-    if (!this.store.inConversation(login, peer, upTo)) {
+    if (!(await this.store.inConversation(login, peer, upTo))) {
       throw new DomainError('not_found', `Message ${upTo} is not in your conversation with "${peer}".`);
     }
     if (!(await this.store.mark(login, peer, upTo))) return;
     // After the mark is on disk: the reader's other tabs and devices clear their badge.
-    const now = this.store.conversation(login, peer);
+    const now = await this.store.conversation(login, peer);
     this.hub.read(login, { peer, upTo, unread: now.unread, lastSeq: now.lastSeq });
     // And a read receipt to the other side: how far this reader has got.
-    if (!this.store.receiptsOn(login) || !this.store.receiptsOn(peer)) return;
-    const id = this.store.messageId(upTo);
+    if (!(await this.store.receiptsOn(login)) || !(await this.store.receiptsOn(peer))) return;
+    const id = await this.store.messageId(upTo);
     if (id) this.hub.seen(peer, { reader: login, upTo, id });
   }
 }

@@ -41,7 +41,7 @@ export class Relay {
     }
 
     const sender = await directory.get(e.from);
-    const record = records.get(e.cert);
+    const record = await records.get(e.cert);
     if (!sender || !record || !isCurrent(sender, record)) {
       throw new CertificateRejected('not_owner', `Certificate ${e.cert} is not the current certificate of "${e.from}".`);
     }

@@ -27,7 +27,7 @@ export interface StreamHandle {
    * Asked before each event is written, so nothing reaches a stream after its session ended even
    * between two sweeps; false (and the stream ended) once it has.
    */
-  stillLive(): boolean;
+  stillLive(): Promise<boolean>;
   /** Call once the stream has closed, whoever closed it. */
   closed(): void;
 }
@@ -39,7 +39,7 @@ interface Entry extends OpenStream {
 
 export interface StreamsDeps {
   /** Whether the session (named by its token hash) still lets its holder in. */
-  isLive: (session: string) => boolean;
+  isLive: (session: string) => Promise<boolean>;
   limits?: StreamLimits;
   sweepMs?: number;
 }
@@ -47,7 +47,8 @@ export interface StreamsDeps {
 export class Streams {
   /** In opening order, so the oldest of a session is the first found. */
   private readonly open = new Set<Entry>();
-  private readonly isLive: (session: string) => boolean;
+  private readonly isLive: (session: string) => Promise<boolean>;
+  private sweeping = false;
   private readonly limits: StreamLimits;
   private readonly sweepMs: number;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -75,11 +76,11 @@ export class Streams {
     for (const e of giving) this.finish(e, 'replaced');
     const entry: Entry = { login, session, end: (reason) => stream.end(reason) };
     this.open.add(entry);
-    this.timer ??= setInterval(() => this.sweep(), this.sweepMs).unref();
+    this.timer ??= setInterval(() => void this.sweep().catch(() => {}), this.sweepMs).unref();
     return {
-      stillLive: () => {
+      stillLive: async () => {
         if (!this.open.has(entry)) return false;
-        if (this.isLive(session)) return true;
+        if (await this.isLive(session)) return this.open.has(entry);
         this.finish(entry, 'session_ended');
         return false;
       },
@@ -88,12 +89,19 @@ export class Streams {
   }
 
   /** Ends every stream whose session no longer lets its holder in. */
-  sweep(): void {
-    const verdict = new Map<string, boolean>();
-    for (const e of this.open) {
-      let live = verdict.get(e.session);
-      if (live === undefined) verdict.set(e.session, (live = this.isLive(e.session)));
-      if (!live) this.finish(e, 'session_ended');
+  async sweep(): Promise<void> {
+    // A slow store must not stack sweeps on top of each other.
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const verdict = new Map<string, boolean>();
+      for (const e of [...this.open]) {
+        let live = verdict.get(e.session);
+        if (live === undefined) verdict.set(e.session, (live = await this.isLive(e.session)));
+        if (!live && this.open.has(e)) this.finish(e, 'session_ended');
+      }
+    } finally {
+      this.sweeping = false;
     }
   }
 

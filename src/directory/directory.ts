@@ -17,15 +17,16 @@ export type UniqueField = 'login' | 'email' | 'cardNumber';
 /**
  * A registration hands the directory the CA's side of the same unit of work, so that the user
  * entry and the certificate record are kept together or not at all: `stage` records the signed
- * certificate as pending, `confirm` makes it issued, `discard` forgets it. An adapter that shares
- * the CA's database runs all three with its insert in one transaction; one that does not (LDAP)
- * stages, writes the entry, then confirms, and repairs leftovers on start (`reconcile`).
+ * certificate as pending, `confirm` makes it issued, `discard` forgets it. Every adapter stages,
+ * writes the entry, then confirms; a refusal or an error undoes what was done, and a crash in
+ * between leaves a pending record that `Lifecycle.reconcile` settles on the next start. (The
+ * record store is another port, possibly another database: no transaction spans both.)
  */
 export interface Registration {
   user: DirectoryUser;
-  stage(): void;
-  confirm(): void;
-  discard(): void;
+  stage(): Promise<void>;
+  confirm(): Promise<void>;
+  discard(): Promise<void>;
 }
 
 export interface Directory {

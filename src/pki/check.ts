@@ -64,7 +64,7 @@ export class CertificateChecker {
     if (!(await signedByIntermediate(cert, ca))) return { issued: false, status: 'untrusted', ...facts };
     // Our signature on bytes we never recorded: the server's own TLS or OCSP certificate, or a
     // registration that died half-way (never handed out as a user certificate).
-    const record = records.byFingerprint(facts.fingerprint);
+    const record = await records.byFingerprint(facts.fingerprint);
     if (!record || record.state !== 'issued') return { issued: false, status: 'unknown', ...facts };
 
     const { status, daysLeft, revokedAt, revocationReason } = standing(record, this.d.now());

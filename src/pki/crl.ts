@@ -60,7 +60,7 @@ export class CrlPublisher {
 
   /** The CRL to serve now: the cached one while revocations are unchanged and it is fresh, else a new one. */
   async current(): Promise<PublishedCrl> {
-    const mark = this.d.records.revocationMark();
+    const mark = await this.d.records.revocationMark();
     const now = this.d.now().getTime();
     const c = this.cached;
     if (c && c.mark === mark && now >= c.crl.thisUpdate.getTime() - 60_000 && now < refreshAt(c.crl)) return c.crl;
@@ -79,16 +79,15 @@ export class CrlPublisher {
   }
 
   /** What the CRL lists, newest first: serials, dates and reasons only, as in the CRL itself. */
-  revocations(): Array<{ serial: string; revokedAt: string; reason: RevocationReason }> {
-    return this.d.records
-      .revoked()
+  async revocations(): Promise<Array<{ serial: string; revokedAt: string; reason: RevocationReason }>> {
+    return (await this.d.records.revoked())
       .map((r) => ({ serial: r.serial, revokedAt: r.revokedAt ?? '', reason: r.revocationReason ?? 'unspecified' }))
       .sort((a, b) => b.revokedAt.localeCompare(a.revokedAt));
   }
 
   private async build(): Promise<PublishedCrl> {
     const { ca, records, state } = this.d;
-    const entries: x509.X509CrlEntryParams[] = records.revoked().map((r) => ({
+    const entries: x509.X509CrlEntryParams[] = (await records.revoked()).map((r) => ({
       serialNumber: r.serial,
       revocationDate: wholeSeconds(new Date(r.revokedAt!)),
       ...reasonEntry(r.revocationReason ?? 'unspecified'),

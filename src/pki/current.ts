@@ -10,8 +10,8 @@ type Holder = Pick<DirectoryUser, 'login' | 'certificate'>;
 const fingerprintOf = (der: Uint8Array) => createHash('sha256').update(der).digest('hex');
 
 /** The records of the certificates `user` holds now, issued to that very login. */
-export function currentCertificates(records: CertificateRecords, user: Holder): CertificateRecord[] {
-  const record = records.byFingerprint(fingerprintOf(user.certificate));
+export async function currentCertificates(records: CertificateRecords, user: Holder): Promise<CertificateRecord[]> {
+  const record = await records.byFingerprint(fingerprintOf(user.certificate));
   return record && record.login === user.login ? [record] : [];
 }
 

@@ -21,14 +21,14 @@ export function keyAlreadyCertified(use: KeyUse): DomainError {
 }
 
 /** Refuses (bad_csr) a key that any certificate of this CA holds. */
-export function refuseCertifiedKey(records: Pick<CertificateRecords, 'isKeyCertified'>, publicKey: x509.PublicKey, use: KeyUse): void {
-  if (records.isKeyCertified(keyHash(publicKey.rawData))) throw keyAlreadyCertified(use);
+export async function refuseCertifiedKey(records: Pick<CertificateRecords, 'isKeyCertified'>, publicKey: x509.PublicKey, use: KeyUse): Promise<void> {
+  if (await records.isKeyCertified(keyHash(publicKey.rawData))) throw keyAlreadyCertified(use);
 }
 
 /** Stages the record, refusing (bad_csr) when another request certified the same key meanwhile. */
-export function stageFresh(records: Pick<CertificateRecords, 'stage'>, record: StagedRecord, use: KeyUse): void {
+export async function stageFresh(records: Pick<CertificateRecords, 'stage'>, record: StagedRecord, use: KeyUse): Promise<void> {
   try {
-    records.stage(record);
+    await records.stage(record);
   } catch (err) {
     if (err instanceof KeyAlreadyCertified) throw keyAlreadyCertified(use);
     throw err;

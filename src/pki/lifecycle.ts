@@ -14,7 +14,7 @@ export interface LifecycleDeps {
   directory: Directory;
   now: () => Date;
   /** Called with each serial revoked, so sessions opened with it end at once. */
-  onRevoked: (serial: string, reason: RevocationReason) => void;
+  onRevoked: (serial: string, reason: RevocationReason) => Promise<void>;
 }
 
 export const USER_REVOCATION_REASONS = ['keyCompromise', 'cessationOfOperation', 'affiliationChanged', 'unspecified'] as const;
@@ -30,7 +30,7 @@ export class Lifecycle {
 
   private async currentRecord(login: string): Promise<CertificateRecord> {
     const user = await this.d.directory.get(login);
-    const [record] = user ? currentCertificates(this.d.records, user) : [];
+    const [record] = user ? await currentCertificates(this.d.records, user) : [];
     if (!record) throw new DomainError('not_found', `No current certificate is recorded for "${login}".`);
     return record;
   }
@@ -47,10 +47,10 @@ export class Lifecycle {
     if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
     const old = await this.currentRecord(login);
     const { publicKey: key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
-    refuseCertifiedKey(records, key, 'renewal');
+    await refuseCertifiedKey(records, key, 'renewal');
     const issued = await issuer.issue(user, key);
     await this.makeCurrent(issued, 'renewal');
-    this.revoke(old.serial, reason);
+    await this.revoke(old.serial, reason);
     return issuer.answer(issued, ignored);
   }
 
@@ -63,23 +63,23 @@ export class Lifecycle {
    * meanwhile, and returns how to undo itself should issuing then fail for sure (not when the
    * directory cannot tell whether the switch landed).
    */
-  async recover(login: string, csrPem: string, gate: () => () => void): Promise<IssuedAnswer> {
+  async recover(login: string, csrPem: string, gate: () => Promise<() => Promise<void>>): Promise<IssuedAnswer> {
     const { issuer, records, directory } = this.d;
     const user = await directory.get(login);
     if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
     const { publicKey: key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
-    refuseCertifiedKey(records, key, 'recovery');
-    const undo = gate();
+    await refuseCertifiedKey(records, key, 'recovery');
+    const undo = await gate();
     let issued: Issued;
     try {
       issued = await issuer.issue(user, key);
       await this.makeCurrent(issued, 'recovery');
     } catch (err) {
-      if (!(err instanceof DomainError && err.code === 'unavailable')) undo();
+      if (!(err instanceof DomainError && err.code === 'unavailable')) await undo();
       throw err;
     }
-    for (const r of records.forLogin(login)) {
-      if (r.serial !== issued.record.serial && r.state === 'issued' && !r.revokedAt) this.revoke(r.serial, 'superseded');
+    for (const r of await records.forLogin(login)) {
+      if (r.serial !== issued.record.serial && r.state === 'issued' && !r.revokedAt) await this.revoke(r.serial, 'superseded');
     }
     return issuer.answer(issued, ignored);
   }
@@ -87,28 +87,28 @@ export class Lifecycle {
   /** Stages the new record (refused if its key was certified meanwhile), switches the directory to it, confirms it. */
   private async makeCurrent({ record }: Issued, use: KeyUse): Promise<void> {
     const { records, directory } = this.d;
-    stageFresh(records, record, use);
+    await stageFresh(records, record, use);
     try {
       await directory.setCertificate(record.login, record.der);
     } catch (err) {
       // When the directory cannot tell whether the change landed (unreachable mid-write), the
       // record stays pending: reconcile() confirms it if the directory holds it, forgets it if not.
-      if (!(err instanceof DomainError && err.code === 'unavailable')) records.discard(record.serial);
+      if (!(err instanceof DomainError && err.code === 'unavailable')) await records.discard(record.serial);
       throw err;
     }
-    records.confirm(record.serial);
+    await records.confirm(record.serial);
   }
 
   /** The owner revokes their current certificate (e.g. the key is lost or compromised). */
   async revokeCurrent(login: string, reason: UserRevocationReason): Promise<CertificateRecord> {
     const record = await this.currentRecord(login);
     if (record.revokedAt) throw new DomainError('conflict', 'This certificate is already revoked.', undefined, { field: 'certificate' });
-    this.revoke(record.serial, reason);
-    return this.d.records.get(record.serial)!;
+    await this.revoke(record.serial, reason);
+    return (await this.d.records.get(record.serial))!;
   }
 
-  private revoke(serial: string, reason: RevocationReason): void {
-    if (this.d.records.revoke(serial, reason, this.d.now().toISOString())) this.d.onRevoked(serial, reason);
+  private async revoke(serial: string, reason: RevocationReason): Promise<void> {
+    if (await this.d.records.revoke(serial, reason, this.d.now().toISOString())) await this.d.onRevoked(serial, reason);
   }
 
   /**
@@ -121,21 +121,21 @@ export class Lifecycle {
     let confirmed = 0;
     let discarded = 0;
     let superseded = 0;
-    for (const p of records.pending()) {
+    for (const p of await records.pending()) {
       const user = await directory.get(p.login);
       if (user && same(user.certificate, p.der)) {
-        records.confirm(p.serial);
+        await records.confirm(p.serial);
         confirmed++;
       } else {
-        records.discard(p.serial);
+        await records.discard(p.serial);
         discarded++;
       }
     }
     const current = new Map((await directory.list()).map((u) => [u.login, u.certificate]));
-    for (const r of records.all()) {
+    for (const r of await records.all()) {
       const mine = current.get(r.login);
       if (!r.revokedAt && mine && !same(mine, r.der)) {
-        this.revoke(r.serial, 'superseded');
+        await this.revoke(r.serial, 'superseded');
         superseded++;
       }
     }

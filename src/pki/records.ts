@@ -1,4 +1,5 @@
-// The CA's memory of what it issued and revoked: a port, implemented over SQLite in src/store.
+// The CA's memory of what it issued and revoked: a port, implemented over SQLite and PostgreSQL
+// in src/store. Every method answers a promise: a database across the network cannot answer at once.
 export type RevocationReason = 'unspecified' | 'keyCompromise' | 'superseded' | 'cessationOfOperation' | 'privilegeWithdrawn' | 'affiliationChanged';
 
 export interface CertificateRecord {
@@ -38,23 +39,23 @@ export interface CertificateRecords {
    * nothing, when another record (pending, issued or revoked) holds the same key: one key, one
    * certificate, even for two requests racing each other.
    */
-  stage(record: StagedRecord): void;
+  stage(record: StagedRecord): Promise<void>;
   /** Whether any certificate this CA issued or is issuing, to anyone, revoked or not, certifies this key. */
-  isKeyCertified(keyHash: string): boolean;
+  isKeyCertified(keyHash: string): Promise<boolean>;
   /** Marks a pending certificate as issued. */
-  confirm(serial: string): void;
+  confirm(serial: string): Promise<void>;
   /** Forgets a pending certificate whose registration failed. */
-  discard(serial: string): void;
-  get(serial: string): CertificateRecord | undefined;
-  byFingerprint(fingerprint: string): CertificateRecord | undefined;
-  forLogin(login: string): CertificateRecord[];
-  pending(): CertificateRecord[];
-  all(): CertificateRecord[];
-  revoke(serial: string, reason: RevocationReason, at: string): boolean;
-  revoked(): CertificateRecord[];
+  discard(serial: string): Promise<void>;
+  get(serial: string): Promise<CertificateRecord | undefined>;
+  byFingerprint(fingerprint: string): Promise<CertificateRecord | undefined>;
+  forLogin(login: string): Promise<CertificateRecord[]>;
+  pending(): Promise<CertificateRecord[]>;
+  all(): Promise<CertificateRecord[]>;
+  revoke(serial: string, reason: RevocationReason, at: string): Promise<boolean>;
+  revoked(): Promise<CertificateRecord[]>;
   /**
    * A cheap value that changes whenever a certificate is revoked, by this process or another one
    * sharing the database (the admin command line): publishers key their cached CRL on it.
    */
-  revocationMark(): string;
+  revocationMark(): Promise<string>;
 }

@@ -20,7 +20,7 @@ export interface RevocationDeps {
   directory: Directory;
   now: () => Date;
   /** Called with each serial revoked, so sessions opened with it end at once. */
-  onRevoked: (serial: string, reason: RevocationReason) => void;
+  onRevoked: (serial: string, reason: RevocationReason) => Promise<void>;
 }
 
 export class Revocation {
@@ -30,8 +30,8 @@ export class Revocation {
   }
 
   /** Revokes one issued certificate; refuses a serial we never issued or one already revoked. */
-  revokeSerial(serial: string, reason: RevocationReason): CertificateRecord {
-    const record = this.d.records.get(serial);
+  async revokeSerial(serial: string, reason: RevocationReason): Promise<CertificateRecord> {
+    const record = await this.d.records.get(serial);
     if (!record || record.state !== 'issued') throw new DomainError('not_found', `No certificate with serial ${serial} was issued by this CA.`);
     if (record.revokedAt) {
       throw new DomainError('conflict', `Certificate ${serial} (${record.login}) was already revoked on ${record.revokedAt} (${record.revocationReason}).`);
@@ -44,22 +44,24 @@ export class Revocation {
    * after this the login holds nothing that opens a session or verifies as good.
    */
   async revokeLogin(login: string, reason: RevocationReason): Promise<CertificateRecord[]> {
-    const records = this.d.records.forLogin(login);
+    const records = await this.d.records.forLogin(login);
     if (records.length === 0 && !(await this.d.directory.get(login))) throw new DomainError('not_found', `No user is registered as "${login}".`);
     const now = this.d.now().getTime();
     const valid = records.filter((r) => !r.revokedAt && Date.parse(r.notAfter) >= now);
     if (valid.length === 0) throw new DomainError('conflict', `"${login}" has no valid certificate left to revoke.`);
-    return valid.map((r) => this.revoke(r, reason));
+    const done: CertificateRecord[] = [];
+    for (const r of valid) done.push(await this.revoke(r, reason));
+    return done;
   }
 
-  private revoke(record: CertificateRecord, reason: RevocationReason): CertificateRecord {
+  private async revoke(record: CertificateRecord, reason: RevocationReason): Promise<CertificateRecord> {
     const at = this.d.now().toISOString();
     // Another process (the server, or a second operator) may have revoked it a moment ago.
-    if (!this.d.records.revoke(record.serial, reason, at)) {
-      const now = this.d.records.get(record.serial);
+    if (!(await this.d.records.revoke(record.serial, reason, at))) {
+      const now = await this.d.records.get(record.serial);
       throw new DomainError('conflict', `Certificate ${record.serial} was revoked meanwhile (${now?.revokedAt ?? 'unknown time'}).`);
     }
-    this.d.onRevoked(record.serial, reason);
-    return this.d.records.get(record.serial)!;
+    await this.d.onRevoked(record.serial, reason);
+    return (await this.d.records.get(record.serial))!;
   }
 }

@@ -46,7 +46,7 @@ export async function validateIssued(
   const untrusted = () =>
     new CertificateRejected('untrusted_issuer', 'This certificate was not issued by TEKUP_chat.');
   if (!(await signedByIntermediate(cert, ca))) throw untrusted();
-  const record = records.byFingerprint(await fingerprint(cert));
+  const record = await records.byFingerprint(await fingerprint(cert));
   if (!record || record.state !== 'issued') throw untrusted();
 
   const t = now.getTime();

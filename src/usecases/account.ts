@@ -48,11 +48,11 @@ export class Account {
     const current = await this.d.roster.certificate(login);
     if (!current) return undefined;
     const now = this.d.now();
-    return { current, history: this.d.records.forLogin(login).map((r) => standing(r, now)).reverse() };
+    return { current, history: (await this.d.records.forLogin(login)).map((r) => standing(r, now)).reverse() };
   }
 
   /** `token` is the asking session's, marked as the current one in the list. */
-  overview(login: string, token: string): AccountOverview {
-    return { sessions: this.d.sessions.list(login, token), activity: this.d.activity.recent(login), receipts: this.d.marks.receipts(login) };
+  async overview(login: string, token: string): Promise<AccountOverview> {
+    return { sessions: await this.d.sessions.list(login, token), activity: await this.d.activity.recent(login), receipts: await this.d.marks.receipts(login) };
   }
 }

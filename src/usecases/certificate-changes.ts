@@ -20,20 +20,20 @@ export class CertificateChanges {
 
   async renew(login: string, csr: string, reason: 'superseded' | 'keyCompromise', origin?: ActivityOrigin): Promise<IssuedAnswer> {
     const renewed = await this.lifecycle.renew(login, csr, reason);
-    this.activity.record(login, 'certificate_renewed', { serial: renewed.serial, reason }, origin);
+    await this.activity.record(login, 'certificate_renewed', { serial: renewed.serial, reason }, origin);
     return renewed;
   }
 
   async revoke(login: string, reason: UserRevocationReason, origin?: ActivityOrigin): Promise<CertificateRecord> {
     const r = await this.lifecycle.revokeCurrent(login, reason);
-    this.activity.record(r.login, 'certificate_revoked', { serial: r.serial, reason: r.revocationReason, by: 'you' }, origin);
+    await this.activity.record(r.login, 'certificate_revoked', { serial: r.serial, reason: r.revocationReason, by: 'you' }, origin);
     return r;
   }
 
   /** The operator's revocation: one certificate by serial, or every valid one of a login. */
   async revokeByOperator(target: { serial: string } | { login: string }, reason: RevocationReason): Promise<CertificateRecord[]> {
-    const done = 'serial' in target ? [this.revocation.revokeSerial(target.serial, reason)] : await this.revocation.revokeLogin(target.login, reason);
-    for (const r of done) this.activity.record(r.login, 'certificate_revoked', { serial: r.serial, reason, by: 'operator' });
+    const done = 'serial' in target ? [await this.revocation.revokeSerial(target.serial, reason)] : await this.revocation.revokeLogin(target.login, reason);
+    for (const r of done) await this.activity.record(r.login, 'certificate_revoked', { serial: r.serial, reason, by: 'operator' });
     return done;
   }
 }

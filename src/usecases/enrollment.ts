@@ -26,7 +26,7 @@ export class Enrollment {
   /** The CSR's own problem as a sentence, or undefined; used to report every failing field at once. */
   async csrProblem(pem: string): Promise<string | undefined> {
     try {
-      refuseCertifiedKey(this.d.records, (await checkCsr(pem, undefined, this.d.issuer.minKeyBits)).publicKey, 'enrollment');
+      await refuseCertifiedKey(this.d.records, (await checkCsr(pem, undefined, this.d.issuer.minKeyBits)).publicKey, 'enrollment');
       return undefined;
     } catch (err) {
       if (err instanceof DomainError) return err.message;
@@ -40,7 +40,7 @@ export class Enrollment {
     const taken = await directory.findConflicts(req);
     if (taken.length) throw conflictError(taken);
     // After the conflicts: a registration sent again after a lost answer hears its login is taken.
-    refuseCertifiedKey(records, publicKey, 'enrollment');
+    await refuseCertifiedKey(records, publicKey, 'enrollment');
 
     const passwordHash = await hashPassword(req.password, this.d.passwordIterations);
     const issued = await issuer.issue(req, publicKey);

@@ -66,8 +66,8 @@ export class Recovery {
     const now = this.d.now();
     const code = newRecoveryCode();
     const expiresAt = new Date(now.getTime() + hours * 3600_000).toISOString();
-    this.d.store.put({ login: user.login, codeHash: hashRecoveryCode(code), createdAt: now.toISOString(), expiresAt, resetsPassword });
-    this.d.activity.record(user.login, 'recovery_code_issued', resetsPassword ? { reason: 'password_reset' } : {});
+    await this.d.store.put({ login: user.login, codeHash: hashRecoveryCode(code), createdAt: now.toISOString(), expiresAt, resetsPassword });
+    await this.d.activity.record(user.login, 'recovery_code_issued', resetsPassword ? { reason: 'password_reset' } : {});
     return { login: user.login, code: groupedRecoveryCode(code), expiresAt, resetsPassword };
   }
 
@@ -82,7 +82,7 @@ export class Recovery {
   async recover(req: RecoverRequest, origin?: ActivityOrigin): Promise<IssuedAnswer> {
     const { store, directory, lifecycle, records, sessions } = this.d;
     const user = await directory.get(req.login);
-    const stored = user ? store.get(user.login) : undefined;
+    const stored = user ? await store.get(user.login) : undefined;
     const given = hashRecoveryCode(req.code);
     const now = this.d.now().toISOString();
     const sameCode = timingSafeEqual(Buffer.from(given, 'hex'), Buffer.from(stored?.codeHash ?? this.noCode, 'hex'));
@@ -94,17 +94,17 @@ export class Recovery {
         : newHash !== undefined && stored?.resetsPassword === true;
     if (!user || !stored || !codeOk || !passwordOk) throw recoveryRefused();
 
-    const issued = await lifecycle.recover(user.login, req.csr, () => {
+    const issued = await lifecycle.recover(user.login, req.csr, async () => {
       // Another request may have used the code (or it expired) since the check above.
-      if (!store.take(user.login, given, this.d.now().toISOString())) throw recoveryRefused();
+      if (!(await store.take(user.login, given, this.d.now().toISOString()))) throw recoveryRefused();
       // Sessions end before the certificate changes, so no crash can leave one open with a key
       // the person no longer holds. Not undone if issuing fails: they can log in again.
-      for (const r of records.forLogin(user.login)) sessions.closeForCertificate(r.serial);
+      for (const r of await records.forLogin(user.login)) await sessions.closeForCertificate(r.serial);
       return () => store.put(stored);
     });
     // After the certificate, so that a request that loses the race for the code changes nothing.
     if (newHash !== undefined) await directory.setPasswordHash(user.login, newHash);
-    this.d.activity.record(issued.login, 'access_recovered', { serial: issued.serial, ...(newHash !== undefined ? { reason: 'password_reset' } : {}) }, origin);
+    await this.d.activity.record(issued.login, 'access_recovered', { serial: issued.serial, ...(newHash !== undefined ? { reason: 'password_reset' } : {}) }, origin);
     return issued;
   }
 }

@@ -28,11 +28,12 @@ export class Roster {
 
   /** Online users first, then by login. */
   async list(): Promise<UserEntry[]> {
-    const seen = this.presence.lastSeenAll();
+    const seen = await this.presence.lastSeenAll();
     const now = this.now();
-    const users = (await this.directory.list()).map((u): UserEntry => {
+    const users = await Promise.all(
+      (await this.directory.list()).map(async (u): Promise<UserEntry> => {
       const fingerprint = heldFingerprint(u);
-      const [record] = currentCertificates(this.records, u);
+      const [record] = await currentCertificates(this.records, u);
       const s = record ? standing(record, now) : undefined;
       return {
         login: u.login,
@@ -45,14 +46,15 @@ export class Roster {
         ...(s ? { notAfter: s.notAfter } : {}),
         ...(s?.revokedAt ? { revokedAt: s.revokedAt, revocationReason: s.revocationReason ?? 'unspecified' } : {}),
       };
-    });
+    }),
+    );
     return users.sort((a, b) => Number(b.online) - Number(a.online) || a.login.localeCompare(b.login));
   }
 
   async certificate(login: string): Promise<UserCertificate | undefined> {
     const user = await this.directory.get(login);
     if (!user) return undefined;
-    const [record] = currentCertificates(this.records, user);
+    const [record] = await currentCertificates(this.records, user);
     if (!record) return undefined;
     return { login, der: user.certificate, ...standing(record, this.now()) };
   }

@@ -18,15 +18,15 @@ export function presentedToken(c: Context): string | undefined {
  * `stillValid` is asked on every request so that a session opened with a certificate revoked
  * since (by its owner or by the operator, from any process) stops working at once.
  */
-export function requireSession(sessions: Sessions, stillValid: (s: SessionRecord) => boolean = () => true): MiddlewareHandler<AuthEnv> {
+export function requireSession(sessions: Sessions, stillValid: (s: SessionRecord) => Promise<boolean> = async () => true): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const token = presentedToken(c);
-    const session = token ? sessions.find(token) : undefined;
+    const session = token ? await sessions.find(token) : undefined;
     if (!token || !session) {
       throw new DomainError('unauthorized', 'Log in first: send your session token as "Authorization: Bearer …" or the session cookie.');
     }
-    if (!stillValid(session)) {
-      sessions.close(token);
+    if (!(await stillValid(session))) {
+      await sessions.close(token);
       throw new DomainError('unauthorized', 'The certificate this session was opened with has been revoked; log in again.');
     }
     c.set('session', session);

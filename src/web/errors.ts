@@ -77,8 +77,17 @@ export function apiError(code: ErrorCode, message: string, extra?: Record<string
  * Hono's onError: domain errors keep their code; framework exceptions are reshaped; the rest is a
  * 500 that says nothing inside. With `renderPage`, browser navigations get it as a page.
  */
-export function onError(log: (msg: string, data: Record<string, unknown>) => void, renderPage?: ErrorPageRenderer) {
+export function onError(
+  log: (msg: string, data: Record<string, unknown>) => void,
+  renderPage?: ErrorPageRenderer,
+  /** Whether an error means the storage cannot be reached right now (a 503 the client may retry). */
+  storageDown: (err: unknown) => boolean = () => false,
+) {
   return (err: Error, c: Context): Response | Promise<Response> => {
+    if (!(err instanceof DomainError) && storageDown(err)) {
+      log('storage unavailable', { path: c.req.path, error: err.name, detail: err.message });
+      err = new DomainError('unavailable', 'The service cannot reach its database just now; nothing was changed. Try again in a moment.', undefined, { retryAfter: 5 });
+    }
     if (err instanceof DomainError) {
       if (!renderPage) return errorResponse(c, err);
       retryAfter(c, err);

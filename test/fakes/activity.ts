@@ -6,12 +6,12 @@ import type { ActivityEntry } from '../../src/protocol/account.ts';
 export class FakeActivity implements ActivityStore {
   /** Per login, oldest first. */
   private readonly byLogin = new Map<string, ActivityEntry[]>();
-  add(login: string, entry: ActivityEntry, keep: number): void {
+  async add(login: string, entry: ActivityEntry, keep: number): Promise<void> {
     const list = this.byLogin.get(login) ?? [];
     list.push(structuredClone(entry));
     this.byLogin.set(login, list.slice(-keep));
   }
-  recent(login: string, limit: number): ActivityEntry[] {
+  async recent(login: string, limit: number): Promise<ActivityEntry[]> {
     return (this.byLogin.get(login) ?? []).slice(-limit).reverse().map((e) => structuredClone(e));
   }
 }

@@ -11,7 +11,7 @@ export class FakeCertificateRecords implements CertificateRecords {
   /** In insertion order (SQLite's rowid), which breaks ties between equal `issuedAt`. */
   private readonly rows = new Map<string, CertificateRecord>();
 
-  stage(record: StagedRecord): void {
+  async stage(record: StagedRecord): Promise<void> {
     // The unique index itself, not isKeyCertified: a test may make the look-up lie to stage a race.
     if (this.holds(record.keyHash)) throw new KeyAlreadyCertified();
     if (this.rows.has(record.serial)) throw new Error('UNIQUE constraint failed: certificates.serial');
@@ -26,7 +26,7 @@ export class FakeCertificateRecords implements CertificateRecords {
     this.rows.set(record.serial, copy(record));
   }
 
-  isKeyCertified(keyHash: string): boolean {
+  async isKeyCertified(keyHash: string): Promise<boolean> {
     return this.holds(keyHash);
   }
 
@@ -35,21 +35,21 @@ export class FakeCertificateRecords implements CertificateRecords {
     return false;
   }
 
-  confirm(serial: string): void {
+  async confirm(serial: string): Promise<void> {
     const r = this.rows.get(serial);
     if (r?.state === 'pending') r.state = 'issued';
   }
 
-  discard(serial: string): void {
+  async discard(serial: string): Promise<void> {
     if (this.rows.get(serial)?.state === 'pending') this.rows.delete(serial);
   }
 
-  get(serial: string): CertificateRecord | undefined {
+  async get(serial: string): Promise<CertificateRecord | undefined> {
     const r = this.rows.get(serial);
     return r && copy(r);
   }
 
-  byFingerprint(fingerprint: string): CertificateRecord | undefined {
+  async byFingerprint(fingerprint: string): Promise<CertificateRecord | undefined> {
     for (const r of this.rows.values()) if (r.fingerprint === fingerprint) return copy(r);
     return undefined;
   }
@@ -58,19 +58,19 @@ export class FakeCertificateRecords implements CertificateRecords {
     return [...this.rows.values()].filter((r) => r.state === 'issued').sort((a, b) => (a.issuedAt < b.issuedAt ? -1 : a.issuedAt > b.issuedAt ? 1 : 0));
   }
 
-  forLogin(login: string): CertificateRecord[] {
+  async forLogin(login: string): Promise<CertificateRecord[]> {
     return this.issued().filter((r) => r.login === login).map(copy);
   }
 
-  pending(): CertificateRecord[] {
+  async pending(): Promise<CertificateRecord[]> {
     return [...this.rows.values()].filter((r) => r.state === 'pending').map(copy);
   }
 
-  all(): CertificateRecord[] {
+  async all(): Promise<CertificateRecord[]> {
     return this.issued().map(copy);
   }
 
-  revoke(serial: string, reason: RevocationReason, at: string): boolean {
+  async revoke(serial: string, reason: RevocationReason, at: string): Promise<boolean> {
     const r = this.rows.get(serial);
     if (!r || r.state !== 'issued' || r.revokedAt) return false;
     r.revokedAt = at;
@@ -78,15 +78,15 @@ export class FakeCertificateRecords implements CertificateRecords {
     return true;
   }
 
-  revoked(): CertificateRecord[] {
+  async revoked(): Promise<CertificateRecord[]> {
     return [...this.rows.values()]
       .filter((r) => r.revokedAt !== undefined)
       .sort((a, b) => (a.revokedAt! < b.revokedAt! ? -1 : a.revokedAt! > b.revokedAt! ? 1 : 0))
       .map(copy);
   }
 
-  revocationMark(): string {
-    const revoked = this.revoked();
+  async revocationMark(): Promise<string> {
+    const revoked = await this.revoked();
     const latest = revoked.reduce<string>((m, r) => (r.revokedAt! > m ? r.revokedAt! : m), '');
     return `${revoked.length}/${latest}`;
   }

@@ -32,7 +32,7 @@ export class FakeDirectory implements Directory {
 
   async register(r: Registration): Promise<void> {
     const u = r.user;
-    r.stage(); // throws before anything is written here: nothing to undo
+    await r.stage(); // throws before anything is written here: nothing to undo
     let inserted = false;
     try {
       // The first UNIQUE constraint SQLite meets: the primary key, then the columns in table order.
@@ -41,10 +41,10 @@ export class FakeDirectory implements Directory {
       if (first) throw conflictError(first);
       this.users.set(u.login, copy(u));
       inserted = true;
-      r.confirm();
+      await r.confirm();
     } catch (err) {
       if (inserted) this.users.delete(u.login);
-      r.discard();
+      await r.discard();
       throw err;
     }
   }

@@ -3,13 +3,13 @@ import type { LastSeenStore } from '../../src/chat/presence.ts';
 
 export class FakeLastSeen implements LastSeenStore {
   private readonly times = new Map<string, string>();
-  get(login: string): string | undefined {
+  async get(login: string): Promise<string | undefined> {
     return this.times.get(login);
   }
-  all(): Map<string, string> {
+  async all(): Promise<Map<string, string>> {
     return new Map(this.times);
   }
-  set(login: string, at: string): void {
+  async set(login: string, at: string): Promise<void> {
     this.times.set(login, at);
   }
 }

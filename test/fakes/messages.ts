@@ -30,7 +30,7 @@ export class FakeMessageStore implements MessageStore {
     return { stored: structuredClone(stored) };
   }
 
-  conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): StoredMessage[] {
+  async conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): Promise<StoredMessage[]> {
     const pair = this.rows.filter((m) => (m.envelope.from === a && m.envelope.to === b) || (m.envelope.from === b && m.envelope.to === a));
     const chosen =
       page.before !== undefined
@@ -39,18 +39,18 @@ export class FakeMessageStore implements MessageStore {
     return chosen.map((m) => structuredClone(m));
   }
 
-  forUser(login: string, after: number, limit: number): StoredMessage[] {
+  async forUser(login: string, after: number, limit: number): Promise<StoredMessage[]> {
     return this.rows
       .filter((m) => m.seq > after && (m.envelope.to === login || m.envelope.from === login))
       .slice(0, limit)
       .map((m) => structuredClone(m));
   }
 
-  deliveredUpTo(login: string): number {
+  async deliveredUpTo(login: string): Promise<number> {
     return this.delivered.get(login) ?? 0;
   }
 
-  markDelivered(login: string, seq: number): void {
+  async markDelivered(login: string, seq: number): Promise<void> {
     if (seq > (this.delivered.get(login) ?? 0)) this.delivered.set(login, seq);
   }
 

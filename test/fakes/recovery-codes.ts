@@ -5,14 +5,14 @@ import type { RecoveryCodeStore, StoredRecoveryCode } from '../../src/auth/recov
 
 export class FakeRecoveryCodes implements RecoveryCodeStore {
   private readonly codes = new Map<string, StoredRecoveryCode>();
-  put(code: StoredRecoveryCode): void {
+  async put(code: StoredRecoveryCode): Promise<void> {
     this.codes.set(code.login, { ...code });
   }
-  get(login: string): StoredRecoveryCode | undefined {
+  async get(login: string): Promise<StoredRecoveryCode | undefined> {
     const c = this.codes.get(login);
     return c && { ...c };
   }
-  take(login: string, codeHash: string, now: string): boolean {
+  async take(login: string, codeHash: string, now: string): Promise<boolean> {
     const c = this.codes.get(login);
     if (!c || c.codeHash !== codeHash || !(c.expiresAt > now)) return false;
     this.codes.delete(login);

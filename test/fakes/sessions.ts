@@ -6,17 +6,17 @@ export class FakeSessionStore implements SessionStore {
   /** In insertion order (SQLite's rowid), which breaks ties between equal `createdAt`. */
   private readonly rows = new Map<string, SessionRecord>();
 
-  insert(s: SessionRecord): void {
+  async insert(s: SessionRecord): Promise<void> {
     if (this.rows.has(s.tokenHash)) throw new Error('UNIQUE constraint failed: sessions.token_hash');
     this.rows.set(s.tokenHash, { ...s });
   }
 
-  get(tokenHash: string): SessionRecord | undefined {
+  async get(tokenHash: string): Promise<SessionRecord | undefined> {
     const s = this.rows.get(tokenHash);
     return s && { ...s };
   }
 
-  forLogin(login: string, now: string): SessionRecord[] {
+  async forLogin(login: string, now: string): Promise<SessionRecord[]> {
     return [...this.rows.values()]
       .map((s, i) => ({ s, i }))
       .filter(({ s }) => s.login === login && s.expiresAt > now)
@@ -24,7 +24,7 @@ export class FakeSessionStore implements SessionStore {
       .map(({ s }) => ({ ...s }));
   }
 
-  delete(tokenHash: string): void {
+  async delete(tokenHash: string): Promise<void> {
     this.rows.delete(tokenHash);
   }
 
@@ -34,15 +34,15 @@ export class FakeSessionStore implements SessionStore {
     return n;
   }
 
-  deleteForCertificate(serial: string): number {
+  async deleteForCertificate(serial: string): Promise<number> {
     return this.deleteWhere((s) => s.certSerial === serial);
   }
 
-  deleteOthers(login: string, keep: string): number {
+  async deleteOthers(login: string, keep: string): Promise<number> {
     return this.deleteWhere((s) => s.login === login && s.tokenHash !== keep);
   }
 
-  deleteExpired(now: string): void {
+  async deleteExpired(now: string): Promise<void> {
     this.deleteWhere((s) => s.expiresAt <= now);
   }
 

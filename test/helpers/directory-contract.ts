@@ -87,14 +87,14 @@ export async function registration(
   return {
     record,
     user: { ...p, certificate: der },
-    stage: () => {
-      records.stage(record);
+    stage: async () => {
+      await records.stage(record);
       opts.onStage?.();
       if (opts.failAt === 'stage') throw new Error('died after signing');
     },
-    confirm: () => {
+    confirm: async () => {
       if (opts.failAt === 'confirm') throw new Error('died before confirming');
-      records.confirm(record.serial);
+      await records.confirm(record.serial);
     },
     discard: () => records.discard(record.serial),
   };
@@ -145,7 +145,7 @@ export function directoryContract(name: string, factory: Factory): void {
       assert.match(createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       // LDAP keeps its own createTimestamp (whole seconds); both are the moment of registration.
       assert.ok(Math.abs(Date.parse(createdAt) - Date.parse(when)) < 5_000, `${createdAt} vs ${when}`);
-      assert.equal(records.get(r.record.serial)?.state, 'issued');
+      assert.equal((await records.get(r.record.serial))?.state, 'issued');
       assert.equal(countCertificates(db, 'pending'), 0);
     });
 
@@ -186,7 +186,7 @@ export function directoryContract(name: string, factory: Factory): void {
         const value = field === 'email' ? first.user.email.toUpperCase() : first.user[field];
         const second = await registration(records, { [field]: value });
         await assert.rejects(directory.register(second), isConflict(field));
-        assert.equal(records.get(second.record.serial), undefined);
+        assert.equal(await records.get(second.record.serial), undefined);
         assert.equal(countCertificates(db), 1);
         assert.equal((await directory.list()).length, 1);
         assert.equal((await directory.get(first.user.login))?.email, first.user.email);

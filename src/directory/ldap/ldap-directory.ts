@@ -327,17 +327,17 @@ export class LdapDirectory implements Directory {
 
     const dn = this.dnFor(u.login);
     try {
-      r.stage();
+      await r.stage();
     } catch (err) {
       // Staging writes one row or none; make sure it is none.
-      r.discard();
+      await r.discard();
       throw err;
     }
     let client: Client;
     try {
       client = await this.connection();
     } catch {
-      r.discard(); // nothing was sent
+      await r.discard(); // nothing was sent
       throw unavailable();
     }
     try {
@@ -360,7 +360,7 @@ export class LdapDirectory implements Directory {
     }
 
     try {
-      r.confirm();
+      await r.confirm();
     } catch (err) {
       await this.undo(r, dn);
       throw err;
@@ -385,7 +385,7 @@ export class LdapDirectory implements Directory {
   private async afterFailedAdd(r: Registration, err: unknown): Promise<never> {
     const u = r.user;
     if (refused(err)) {
-      r.discard();
+      await r.discard();
       if (err instanceof AlreadyExistsError) throw conflictError('login');
       if (err instanceof ConstraintViolationError) {
         // The server's uniqueness overlay ("some attributes not unique") got there first.
@@ -398,10 +398,10 @@ export class LdapDirectory implements Directory {
     this.drop();
     const outcome = await this.outcome(r);
     if (outcome === 'added') {
-      r.confirm();
+      await r.confirm();
       return undefined as never;
     }
-    if (outcome === 'absent') r.discard();
+    if (outcome === 'absent') await r.discard();
     else this.unsettled.push(r);
     throw unavailable();
   }
@@ -421,9 +421,9 @@ export class LdapDirectory implements Directory {
     try {
       const c = await this.connection();
       await c.del(dn);
-      r.discard();
+      await r.discard();
     } catch (err) {
-      if (err instanceof NoSuchObjectError) r.discard();
+      if (err instanceof NoSuchObjectError) await r.discard();
       else this.unsettled.push(r);
     }
   }
@@ -434,8 +434,8 @@ export class LdapDirectory implements Directory {
     this.unsettled = [];
     for (const r of waiting) {
       const outcome = await this.outcome(r);
-      if (outcome === 'added') r.confirm();
-      else if (outcome === 'absent') r.discard();
+      if (outcome === 'added') await r.confirm();
+      else if (outcome === 'absent') await r.discard();
       else this.unsettled.push(r);
       this.o.log?.('ldap registration settled', { login: r.user.login, outcome });
     }

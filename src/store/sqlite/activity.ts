@@ -22,7 +22,7 @@ export class SqliteActivity implements ActivityStore {
     migrate(db, 'activity', SCHEMA);
   }
 
-  add(login: string, entry: ActivityEntry, keep: number): void {
+  async add(login: string, entry: ActivityEntry, keep: number): Promise<void> {
     const write = () => {
       prepared(this.db, 'INSERT INTO activity (login, entry) VALUES (?, ?)').run(login, JSON.stringify(entry));
       prepared(
@@ -35,7 +35,7 @@ export class SqliteActivity implements ActivityStore {
     else transaction(this.db, write);
   }
 
-  recent(login: string, limit: number): ActivityEntry[] {
+  async recent(login: string, limit: number): Promise<ActivityEntry[]> {
     const rows = prepared(this.db, 'SELECT entry FROM activity WHERE login = ? ORDER BY id DESC LIMIT ?').all(login, limit) as { entry: string }[];
     return rows.map((r) => JSON.parse(r.entry) as ActivityEntry);
   }

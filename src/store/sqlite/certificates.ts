@@ -75,7 +75,7 @@ export class SqliteCertificateRecords implements CertificateRecords {
     ]);
   }
 
-  stage(c: StagedRecord): void {
+  async stage(c: StagedRecord): Promise<void> {
     try {
       prepared(
         this.db,
@@ -89,16 +89,16 @@ export class SqliteCertificateRecords implements CertificateRecords {
     this.cache.changed();
   }
 
-  isKeyCertified(keyHash: string): boolean {
+  async isKeyCertified(keyHash: string): Promise<boolean> {
     return prepared(this.db, `SELECT 1 FROM certificates WHERE key_hash = ?`).get(keyHash) !== undefined;
   }
 
-  confirm(serial: string): void {
+  async confirm(serial: string): Promise<void> {
     prepared(this.db, `UPDATE certificates SET state = 'issued' WHERE serial = ? AND state = 'pending'`).run(serial);
     this.cache.changed();
   }
 
-  discard(serial: string): void {
+  async discard(serial: string): Promise<void> {
     prepared(this.db, `DELETE FROM certificates WHERE serial = ? AND state = 'pending'`).run(serial);
     this.cache.changed();
   }
@@ -112,31 +112,31 @@ export class SqliteCertificateRecords implements CertificateRecords {
     return (prepared(this.db, sql).all(...args) as unknown as Row[]).map(fromRow);
   }
 
-  get(serial: string) {
+  async get(serial: string) {
     return this.cache.get(serial, () => this.one(`SELECT * FROM certificates WHERE serial = ?`, serial));
   }
-  byFingerprint(fingerprint: string) {
+  async byFingerprint(fingerprint: string) {
     return this.one(`SELECT * FROM certificates WHERE fingerprint = ?`, fingerprint);
   }
-  forLogin(login: string) {
+  async forLogin(login: string) {
     return this.many(`SELECT * FROM certificates WHERE login = ? AND state = 'issued' ORDER BY issued_at`, login);
   }
-  pending() {
+  async pending() {
     return this.many(`SELECT * FROM certificates WHERE state = 'pending'`);
   }
-  all() {
+  async all() {
     return this.many(`SELECT * FROM certificates WHERE state = 'issued' ORDER BY issued_at`);
   }
-  revoked() {
+  async revoked() {
     return this.many(`SELECT * FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at`);
   }
 
-  revocationMark(): string {
+  async revocationMark(): Promise<string> {
     const r = prepared(this.db, `SELECT count(*) AS n, max(revoked_at) AS latest FROM certificates WHERE revoked_at IS NOT NULL`).get() as { n: number; latest: string | null };
     return `${r.n}/${r.latest ?? ''}`;
   }
 
-  revoke(serial: string, reason: RevocationReason, at: string): boolean {
+  async revoke(serial: string, reason: RevocationReason, at: string): Promise<boolean> {
     const r = prepared(
       this.db,
       `UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE serial = ? AND state = 'issued' AND revoked_at IS NULL`,

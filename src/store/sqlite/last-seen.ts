@@ -8,14 +8,14 @@ export class SqliteLastSeen implements LastSeenStore {
     this.db = db;
     migrate(db, 'last_seen', ['CREATE TABLE last_seen (login TEXT PRIMARY KEY, at TEXT NOT NULL);']);
   }
-  get(login: string): string | undefined {
+  async get(login: string): Promise<string | undefined> {
     return (prepared(this.db, 'SELECT at FROM last_seen WHERE login = ?').get(login) as { at: string } | undefined)?.at;
   }
-  all(): Map<string, string> {
+  async all(): Promise<Map<string, string>> {
     const rows = prepared(this.db, 'SELECT login, at FROM last_seen').all() as { login: string; at: string }[];
     return new Map(rows.map((r) => [r.login, r.at]));
   }
-  set(login: string, at: string): void {
+  async set(login: string, at: string): Promise<void> {
     prepared(this.db, 'INSERT INTO last_seen (login, at) VALUES (?, ?) ON CONFLICT(login) DO UPDATE SET at = excluded.at').run(login, at);
   }
 }

@@ -82,7 +82,7 @@ export class SqliteMessageStore implements MessageStore {
     return this.writer.stop();
   }
 
-  conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): StoredMessage[] {
+  async conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): Promise<StoredMessage[]> {
     const rows =
       page.before !== undefined
         ? this.stmts.before.all(a, b, page.before, page.limit)
@@ -90,11 +90,11 @@ export class SqliteMessageStore implements MessageStore {
     return (rows as unknown as Row[]).map(fromRow);
   }
 
-  forUser(login: string, after: number, limit: number): StoredMessage[] {
+  async forUser(login: string, after: number, limit: number): Promise<StoredMessage[]> {
     return (this.stmts.forUser.all(login, after, limit) as unknown as Row[]).map(fromRow);
   }
 
-  deliveredUpTo(login: string): number {
+  async deliveredUpTo(login: string): Promise<number> {
     const stored = Number((this.stmts.delivered.get(login) as { seq: number } | undefined)?.seq ?? 0);
     return Math.max(stored, this.unwritten.get(login) ?? 0);
   }
@@ -105,7 +105,7 @@ export class SqliteMessageStore implements MessageStore {
    * the last fraction of a second of marks, so a few messages are delivered again on the next
    * connection; clients recognise the ids they have already seen.
    */
-  markDelivered(login: string, seq: number): void {
+  async markDelivered(login: string, seq: number): Promise<void> {
     if (seq <= (this.unwritten.get(login) ?? 0)) return;
     this.unwritten.set(login, seq);
     this.writeTimer ??= setTimeout(() => this.writeDeliveries(), DELIVERY_WRITE_MS).unref();

@@ -70,12 +70,12 @@ export class SqliteReadMarks implements ReadMarkStore {
     return Number(moved) > 0;
   }
 
-  conversations(login: string): ConversationSummary[] {
+  async conversations(login: string): Promise<ConversationSummary[]> {
     const peers = prepared(this.db, PEERS).all(login) as { peer: string }[];
-    return peers.map((p) => this.conversation(login, p.peer));
+    return Promise.all(peers.map((p) => this.conversation(login, p.peer)));
   }
 
-  conversation(login: string, peer: string): ConversationSummary {
+  async conversation(login: string, peer: string): Promise<ConversationSummary> {
     const row = prepared(this.db, SUMMARY).get(login, peer) as { unread: number; last_seq: number };
     const lastSeq = Number(row.last_seq);
     const at = lastSeq ? (prepared(this.db, 'SELECT received_at FROM messages WHERE seq = ?').get(lastSeq) as { received_at: string } | undefined) : undefined;
@@ -86,7 +86,7 @@ export class SqliteReadMarks implements ReadMarkStore {
     return { peer, unread: Number(row.unread), lastSeq, lastAt: at?.received_at ?? '', ...(seen ? { seen: { upTo: Number(seen.seq), id: seen.id } } : {}) };
   }
 
-  receiptsOn(login: string): boolean {
+  async receiptsOn(login: string): Promise<boolean> {
     return prepared(this.db, 'SELECT 1 FROM receipts_off WHERE login = ?').get(login) === undefined;
   }
 
@@ -96,11 +96,11 @@ export class SqliteReadMarks implements ReadMarkStore {
     await durable(this.db);
   }
 
-  messageId(seq: number): string | undefined {
+  async messageId(seq: number): Promise<string | undefined> {
     return (prepared(this.db, 'SELECT id FROM messages WHERE seq = ?').get(seq) as { id: string } | undefined)?.id;
   }
 
-  inConversation(login: string, peer: string, seq: number): boolean {
+  async inConversation(login: string, peer: string, seq: number): Promise<boolean> {
     const row = prepared(this.db, 'SELECT from_login AS f, to_login AS t FROM messages WHERE seq = ?').get(seq) as { f: string; t: string } | undefined;
     return row !== undefined && login !== peer && ((row.f === login && row.t === peer) || (row.f === peer && row.t === login));
   }

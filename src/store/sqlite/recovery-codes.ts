@@ -29,7 +29,7 @@ export class SqliteRecoveryCodes implements RecoveryCodeStore {
     migrate(db, 'recovery_codes', SCHEMA);
   }
 
-  put(c: StoredRecoveryCode): void {
+  async put(c: StoredRecoveryCode): Promise<void> {
     prepared(
       this.db,
       `INSERT INTO recovery_codes (login, code_hash, created_at, expires_at, resets_password) VALUES (?, ?, ?, ?, ?)
@@ -38,12 +38,12 @@ export class SqliteRecoveryCodes implements RecoveryCodeStore {
     ).run(c.login, c.codeHash, c.createdAt, c.expiresAt, c.resetsPassword ? 1 : 0);
   }
 
-  get(login: string): StoredRecoveryCode | undefined {
+  async get(login: string): Promise<StoredRecoveryCode | undefined> {
     const r = prepared(this.db, 'SELECT * FROM recovery_codes WHERE login = ?').get(login) as Row | undefined;
     return r && { login: r.login, codeHash: r.code_hash, createdAt: r.created_at, expiresAt: r.expires_at, resetsPassword: Number(r.resets_password) === 1 };
   }
 
-  take(login: string, codeHash: string, now: string): boolean {
+  async take(login: string, codeHash: string, now: string): Promise<boolean> {
     // One statement: SQLite runs it atomically, also against another process on the same file.
     const done = prepared(this.db, 'DELETE FROM recovery_codes WHERE login = ? AND code_hash = ? AND expires_at > ?').run(login, codeHash, now);
     return Number(done.changes) === 1;

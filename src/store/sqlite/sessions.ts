@@ -45,7 +45,7 @@ export class SqliteSessionStore implements SessionStore {
     migrate(db, 'sessions', SCHEMA);
     this.cache = new ReadCache(db, 'sessions');
   }
-  insert(s: SessionRecord): void {
+  async insert(s: SessionRecord): Promise<void> {
     prepared(this.db, 'INSERT INTO sessions (token_hash, login, cert_serial, created_at, expires_at, user_agent) VALUES (?, ?, ?, ?, ?, ?)').run(
       s.tokenHash,
       s.login,
@@ -56,30 +56,30 @@ export class SqliteSessionStore implements SessionStore {
     );
     this.cache.changed();
   }
-  get(tokenHash: string): SessionRecord | undefined {
+  async get(tokenHash: string): Promise<SessionRecord | undefined> {
     return this.cache.get(tokenHash, () => {
       const r = prepared(this.db, 'SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
       return r && fromRow(r);
     });
   }
-  forLogin(login: string, now: string): SessionRecord[] {
+  async forLogin(login: string, now: string): Promise<SessionRecord[]> {
     return (prepared(this.db, 'SELECT * FROM sessions WHERE login = ? AND expires_at > ? ORDER BY created_at DESC, rowid DESC').all(login, now) as unknown as Row[]).map(fromRow);
   }
-  delete(tokenHash: string): void {
+  async delete(tokenHash: string): Promise<void> {
     prepared(this.db, 'DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
     this.cache.changed();
   }
-  deleteForCertificate(serial: string): number {
+  async deleteForCertificate(serial: string): Promise<number> {
     const n = Number(prepared(this.db, 'DELETE FROM sessions WHERE cert_serial = ?').run(serial).changes);
     this.cache.changed();
     return n;
   }
-  deleteOthers(login: string, keep: string): number {
+  async deleteOthers(login: string, keep: string): Promise<number> {
     const n = Number(prepared(this.db, 'DELETE FROM sessions WHERE login = ? AND token_hash <> ?').run(login, keep).changes);
     this.cache.changed();
     return n;
   }
-  deleteExpired(now: string): void {
+  async deleteExpired(now: string): Promise<void> {
     prepared(this.db, 'DELETE FROM sessions WHERE expires_at <= ?').run(now);
     this.cache.changed();
   }

@@ -29,9 +29,9 @@ export function accountRoutes(d: AccountRouteDeps): Hono<AuthEnv> {
   });
 
   // The caller's security activity, newest first (docs/protocol.md, "Your security activity").
-  app.get('/account/activity', d.auth, (c) => {
+  app.get('/account/activity', d.auth, async (c) => {
     c.header('cache-control', 'no-store');
-    return c.json({ events: d.activity.recent(c.get('session').login) } satisfies ActivityResponse);
+    return c.json({ events: await d.activity.recent(c.get('session').login) } satisfies ActivityResponse);
   });
   return app;
 }

@@ -20,9 +20,9 @@ export function certificatesBySerialRoutes(records: CertificateRecords, auth: Mi
   // PEM by default; with Accept: application/json, its standing (status, revocation) and owner too.
   // The session check is this route's own: POST /api/v1/certificates/check beside it is public.
   const serialOf = validParam(serialParam, (fields) => new DomainError('validation', 'The serial must be lowercase hex.', fields));
-  app.get('/certificates/:serial', auth, serialOf, (c) => {
+  app.get('/certificates/:serial', auth, serialOf, async (c) => {
     const { serial } = c.req.valid('param');
-    const record = records.get(serial);
+    const record = await records.get(serial);
     // A registration still in progress has no certificate yet, as far as anyone else can tell.
     if (!record || record.state !== 'issued') throw new DomainError('not_found', `No certificate with serial ${serial} was issued here.`);
     if ((c.req.header('accept') ?? '').includes('application/json')) {

@@ -29,8 +29,8 @@ export function conversationRoutes(d: ConversationRouteDeps): Hono<AuthEnv> {
   app.use('/conversations', d.auth);
   app.use('/conversations/*', d.auth);
 
-  app.get('/conversations', (c) => {
-    const list = d.marks.conversations(c.get('session').login).sort((a, b) => b.lastSeq - a.lastSeq);
+  app.get('/conversations', async (c) => {
+    const list = (await d.marks.conversations(c.get('session').login)).sort((a, b) => b.lastSeq - a.lastSeq);
     return c.json({
       conversations: list.map((s) => ({
         with: s.peer,
@@ -43,9 +43,9 @@ export function conversationRoutes(d: ConversationRouteDeps): Hono<AuthEnv> {
   });
 
   // Read receipts on or off for the caller (docs/protocol.md, "Read state").
-  app.get('/account/read-receipts', d.auth, (c) => {
+  app.get('/account/read-receipts', d.auth, async (c) => {
     c.header('cache-control', 'no-store');
-    return c.json({ enabled: d.marks.receipts(c.get('session').login) });
+    return c.json({ enabled: await d.marks.receipts(c.get('session').login) });
   });
   app.put('/account/read-receipts', d.auth, validBody(receiptsBody, { onInvalid: needsFixing }), async (c) => {
     const { enabled } = c.req.valid('json');

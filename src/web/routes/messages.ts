@@ -56,9 +56,9 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
   });
 
   const history = validQuery(historyQuery, (fields) => new DomainError('validation', 'The query needs fixing.', fields));
-  app.get('/messages', history, (c) => {
+  app.get('/messages', history, async (c) => {
     const q = c.req.valid('query');
-    const page = d.store.conversation(c.get('session').login, q.with, { after: q.after, before: q.before, limit: q.limit + 1 });
+    const page = await d.store.conversation(c.get('session').login, q.with, { after: q.after, before: q.before, limit: q.limit + 1 });
     // One more than asked tells whether another page follows (in the direction of travel).
     const more = page.length > q.limit;
     const messages = q.before !== undefined ? page.slice(more ? 1 : 0) : page.slice(0, q.limit);
@@ -89,7 +89,7 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
     c.header('x-accel-buffering', 'no');
     const res = streamSSE(c, async (stream) => {
       const closed = () => aborted || ended !== undefined;
-      let sent = resumeFrom ?? d.store.deliveredUpTo(login);
+      let sent = resumeFrom ?? await d.store.deliveredUpTo(login);
       const queue: HubEvent[] = [];
       stream.onAbort(() => {
         aborted = true;
@@ -100,7 +100,7 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
         if (m.seq <= sent) return; // already delivered on this stream or before it
         await stream.writeSSE({ event: 'message', id: String(m.seq), data: JSON.stringify(m.envelope) });
         sent = m.seq;
-        d.store.markDelivered(login, m.seq);
+        await d.store.markDelivered(login, m.seq);
       };
       // Subscribe before reading the backlog so nothing falls between the two; the queue holds
       // what arrives meanwhile and writeMessage skips what the backlog already covered.
@@ -111,15 +111,15 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
       d.presence.connect(login);
       try {
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ login, resumedFrom: sent }) });
-        for (let page = d.store.forUser(login, sent, 500); page.length && !closed(); page = d.store.forUser(login, sent, 500)) {
+        for (let page = await d.store.forUser(login, sent, 500); page.length && !closed(); page = await d.store.forUser(login, sent, 500)) {
           for (const m of page) {
-            if (!handle.stillLive()) break;
+            if (!(await handle.stillLive())) break;
             await writeMessage(m);
           }
         }
         while (!closed()) {
           while (queue.length && !closed()) {
-            if (!handle.stillLive()) break;
+            if (!(await handle.stillLive())) break;
             const e = queue.shift()!;
             if (e.type === 'message') await writeMessage(e.message);
             else if (e.type === 'presence') await stream.writeSSE({ event: 'presence', data: JSON.stringify({ login: e.login, online: e.online }) });

@@ -150,7 +150,7 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   const publicUrl = d.publicUrl.replace(/\/+$/, '');
   const authorityView = async (): Promise<AuthorityView> => {
     const crl = await d.crl.current();
-    const revoked = d.crl.revocations();
+    const revoked = await d.crl.revocations();
     return {
       root: caSummary(d.ca.root, d.ca.rootFingerprint),
       intermediate: caSummary(d.ca.intermediate, d.ca.intermediateFingerprint),
@@ -213,7 +213,7 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
     signedIn(async (c, viewer) => {
       const view = await certificateView(viewer);
       if (!view) throw new DomainError('not_found', 'You have no current certificate.');
-      const { sessions, activity, receipts } = d.account.overview(viewer.login, c.get('token'));
+      const { sessions, activity, receipts } = await d.account.overview(viewer.login, c.get('token'));
       return c.html(await page(<AccountPage viewer={viewer} view={view} now={d.now().getTime()} sessions={sessions} activity={activity} receipts={receipts} />));
     }),
   );

@@ -76,20 +76,20 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
     return c.json({ login: s.login, expiresAt: s.expiresAt, certificateSerial: s.certSerial });
   });
 
-  app.delete('/session', d.auth, (c) => {
-    d.sessions.close(c.get('token'));
+  app.delete('/session', d.auth, async (c) => {
+    await d.sessions.close(c.get('token'));
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: d.secureCookie, httpOnly: true, sameSite: 'Strict' });
     return c.body(null, 204);
   });
 
-  app.get('/sessions', d.auth, (c) => {
+  app.get('/sessions', d.auth, async (c) => {
     c.header('cache-control', 'no-store');
-    return c.json(d.sessions.list(c.get('session').login, c.get('token')) satisfies SessionSummary[]);
+    return c.json(await d.sessions.list(c.get('session').login, c.get('token')) satisfies SessionSummary[]);
   });
 
   const sessionId = validParam(sessionIdParam, (fields) => new DomainError('validation', fields.id, fields));
-  app.delete('/sessions/:id', d.auth, sessionId, (c) => {
-    if (!d.sessions.closeById(c.get('session').login, c.req.valid('param').id)) {
+  app.delete('/sessions/:id', d.auth, sessionId, async (c) => {
+    if (!(await d.sessions.closeById(c.get('session').login, c.req.valid('param').id))) {
       throw new DomainError('not_found', 'You have no session with this id; it may have ended already.');
     }
     return c.body(null, 204);

@@ -1,0 +1,33 @@
+// Every storage port the core needs, opened together from one place: the data directory's SQLite
+// (the default) or PostgreSQL (--database-url, protocol §9). The core builds its services on this
+// and never learns which one it got.
+import type { CertificateRecords } from '../pki/records.ts';
+import type { CaState } from '../pki/ca-state.ts';
+import type { PreparedOcspStore } from '../pki/prepared-ocsp.ts';
+import type { Directory } from '../directory/directory.ts';
+import type { SessionStore } from '../auth/sessions.ts';
+import type { RecoveryCodeStore } from '../auth/recovery-codes.ts';
+import type { ActivityStore } from '../auth/activity.ts';
+import type { LastSeenStore } from '../chat/presence.ts';
+import type { MessageStore } from '../chat/messages.ts';
+import type { ReadMarkStore } from '../chat/read-marks.ts';
+
+export interface Storage {
+  readonly kind: 'sqlite' | 'postgres';
+  records: CertificateRecords;
+  caState: CaState;
+  preparedOcsp: PreparedOcspStore;
+  /** The embedded directory in the same database (unused with --ldap-url). */
+  directory: Directory;
+  sessions: SessionStore;
+  recoveryCodes: RecoveryCodeStore;
+  activity: ActivityStore;
+  lastSeen: LastSeenStore;
+  messages: MessageStore;
+  readMarks: ReadMarkStore;
+  /** Whether an error thrown by a port means the database cannot be reached right now. */
+  isUnavailable(err: unknown): boolean;
+  /** Resolves once every write committed so far would survive a power cut. */
+  durable(): Promise<void>;
+  close(): Promise<void>;
+}
