@@ -32,6 +32,10 @@ export interface Config {
   loginPerMinute: number;
   addressPerMinute: number;
   ldap?: LdapConfig;
+  /** PostgreSQL for all server state instead of the data directory's SQLite (protocol §9). */
+  databaseUrl?: string;
+  /** Redis shared by several instances: live events, presence, limits, challenges (protocol §9). */
+  redisUrl?: string;
   logLevel: 'info' | 'silent';
 }
 
@@ -53,11 +57,14 @@ Options:
   --ldap-base-dn DN    where user entries live
   --ldap-starttls      upgrade ldap:// with StartTLS
   --ldap-ca FILE       CA certificate (PEM) to trust for LDAPS/StartTLS
+  --database-url URL   keep all state in PostgreSQL (postgres://…) instead of SQLite in --data
+  --redis-url URL      share live events, presence and limits between instances (redis://…)
   --quiet              no request logs
   -h, --help           this text
   -v, --version        the version
 Environment: TEKUP_PORT, TEKUP_DATA, TEKUP_HOST, TEKUP_PUBLIC_URL, TEKUP_LDAP_URL, TEKUP_LDAP_BIND_DN,
   TEKUP_LDAP_PASSWORD_FILE, TEKUP_LDAP_BASE_DN, TEKUP_LDAP_STARTTLS (=1), TEKUP_LDAP_CA,
+  TEKUP_DATABASE_URL, TEKUP_REDIS_URL,
   TEKUP_CARD_PATTERN, TEKUP_CERT_DAYS, TEKUP_PBKDF2_ITERATIONS, TEKUP_ENROLL_PER_MINUTE, TEKUP_LOGIN_PER_MINUTE, TEKUP_ADDRESS_PER_MINUTE.`;
 
 export class ConfigError extends Error {}
@@ -77,6 +84,8 @@ const OPTIONS = {
   'ldap-base-dn': { type: 'string' },
   'ldap-starttls': { type: 'boolean' },
   'ldap-ca': { type: 'string' },
+  'database-url': { type: 'string' },
+  'redis-url': { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -132,6 +141,14 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
       caFile: f['ldap-ca'] ?? env.TEKUP_LDAP_CA,
     };
   }
+  const databaseUrl = f['database-url'] ?? (env.TEKUP_DATABASE_URL || undefined);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/./.test(databaseUrl)) {
+    throw new ConfigError('--database-url must be a PostgreSQL URL (postgres://user@host:5432/database).');
+  }
+  const redisUrl = f['redis-url'] ?? (env.TEKUP_REDIS_URL || undefined);
+  if (redisUrl !== undefined && !/^rediss?:\/\/./.test(redisUrl)) {
+    throw new ConfigError('--redis-url must be a Redis URL (redis://host:6379 or rediss://…).');
+  }
   const names = new Set(['localhost', '127.0.0.1', '::1', new URL(publicUrl).hostname.replace(/^\[|\]$/g, '')]);
   if (host !== '0.0.0.0' && host !== '::') names.add(host);
   for (const n of f['server-name'] ?? []) names.add(n);
@@ -150,6 +167,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     loginPerMinute: int('TEKUP_LOGIN_PER_MINUTE', env.TEKUP_LOGIN_PER_MINUTE, 10, 1, 1_000_000),
     addressPerMinute: int('TEKUP_ADDRESS_PER_MINUTE', env.TEKUP_ADDRESS_PER_MINUTE, 120, 1, 1_000_000),
     ldap,
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(redisUrl ? { redisUrl } : {}),
     logLevel: f.quiet ? 'silent' : 'info',
     help: Boolean(f.help),
     version: Boolean(f.version),
