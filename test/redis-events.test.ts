@@ -34,11 +34,11 @@ async function instance(): Promise<{ conn: RedisConnection; hub: Hub; got: (logi
   const hub = new Hub(await RedisEventRelay.open(conn, { onError: (e) => errors.push(e) }));
   const streams = new Map<string, HubEvent[]>();
   const got = (login: string) => {
-    let list = streams.get(login);
-    if (!list) {
-      streams.set(login, (list = []));
-      hub.subscribe(login, (e) => list.push(e));
-    }
+    const known = streams.get(login);
+    if (known) return known;
+    const list: HubEvent[] = [];
+    streams.set(login, list);
+    hub.subscribe(login, (e) => list.push(e));
     return list;
   };
   return { conn, hub, got, errors };
