@@ -59,9 +59,10 @@ async function answer(c: Context, status: ContentfulStatusCode, body: ApiError, 
   return c.json(body, status);
 }
 
+/** RFC 9110 §10.2.3: when a refused request may be tried again (too many, or the service down for a moment). */
 function retryAfter(c: Context, err: DomainError): void {
   const wait = err.extra?.retryAfter;
-  if (err.code === 'rate_limited' && typeof wait === 'number') c.header('Retry-After', String(wait));
+  if ((err.code === 'rate_limited' || err.code === 'unavailable') && typeof wait === 'number') c.header('Retry-After', String(wait));
 }
 
 export function errorResponse(c: Context, err: DomainError): Response {
