@@ -3,6 +3,9 @@
 // core (src/core.ts, without the HTTP app), and never creates or replaces a CA: a data directory
 // without one is an error.
 import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DatabaseStartError, openPostgres, redact } from './store/postgres/connect.ts';
+import { MigrationRefused, copySqliteIntoPostgres } from './store/postgres/import-sqlite.ts';
 import * as v from 'valibot';
 import { createCore, type Core } from './core.ts';
 import { ConfigError, loadConfig, parseFlags, type Config } from './config.ts';
@@ -35,6 +38,8 @@ Commands:
                                 a one-time code that lets L get a new certificate without logging in
   activity --login L            L's security activity: logins, refused logins, password changes,
                                 renewals, revocations, recoveries, with address and device
+  migrate --from-data DIR --database-url URL
+                                copy a single-node deployment (SQLite in DIR) into an empty PostgreSQL
 
 ${COMMON}
 Run "tekup-chat admin <command> --help" for one command. Safe to run while the server is running.
@@ -87,6 +92,19 @@ the address and device it came from. Useful before issuing a recovery code.
 
   --login L     the user's login
 ${COMMON}`,
+  migrate: `Usage: tekup-chat admin migrate --from-data DIR --database-url URL [--json]
+
+Copies everything a single-node deployment keeps in DIR/tekup.db (users, certificate records, CA
+counters, sessions, recovery codes, activity, messages, read marks, last seen, OCSP responses)
+into the PostgreSQL database at URL, creating its schema, in one transaction: each table's count
+is checked before anything is committed. Refused (exit 1, nothing written) when the database
+already holds data, so it never runs twice. Stop the single-node server first; afterwards start
+every instance with --data DIR (the CA keys stay there) and --database-url URL.
+
+  --from-data DIR     the single-node server's data directory
+  --database-url URL  the PostgreSQL database (postgres://…), empty
+  --json              the counts copied, as JSON
+`,
   ca: `Usage: tekup-chat admin ca [--data DIR] [--json]
 
 Shows the root and intermediate CA certificates: subject, serial, SHA-256 fingerprint (the value
@@ -103,6 +121,8 @@ interface Command<A> {
   /** Checked before anything is opened, so a typo costs nothing. */
   parse: (mine: Own) => A;
   run: (core: Core, out: Out, json: boolean, args: A) => Promise<void>;
+  /** A command that must not open the core (it works on the stores themselves). */
+  alone?: (config: Config, out: Out, json: boolean, args: A) => Promise<void>;
 }
 const command = <A,>(c: Command<A>) => c as Command<unknown>;
 const none = () => undefined;
@@ -114,6 +134,7 @@ const COMMANDS: Record<string, Command<unknown>> = {
   ca: command({ values: [], switches: ['json', 'help'], parse: none, run: (core, out, json) => showCa(core, out, json) }),
   'recovery-code': command({ values: ['login', 'hours'], switches: ['json', 'help', 'reset-password'], parse: parseRecoveryCode, run: recoveryCode }),
   activity: command({ values: ['login'], switches: ['json', 'help'], parse: parseLogin, run: activity }),
+  migrate: command({ values: ['from-data'], switches: ['json', 'help'], parse: parseMigrate, run: async () => {}, alone: migrate }),
 };
 
 type Own = Record<string, string | true | undefined>;
@@ -209,6 +230,10 @@ export async function adminCommand(argv: string[], io: Io = { out: (l) => consol
       throw err;
     }
     const args = own.parse(mine);
+    if (own.alone) {
+      await own.alone(config, io.out, mine.json === true, args);
+      return 0;
+    }
     const core = await open(config);
     try {
       await own.run(core, io.out, mine.json === true, args);
@@ -222,11 +247,31 @@ export async function adminCommand(argv: string[], io: Io = { out: (l) => consol
       io.err(`tekup-chat admin: ${err.message}\nRun "${help}" for usage.`);
       return 2;
     }
-    if (err instanceof Refused || err instanceof DomainError || err instanceof ConfigError) {
+    if (err instanceof Refused || err instanceof DomainError || err instanceof ConfigError || err instanceof MigrationRefused || err instanceof DatabaseStartError) {
       io.err(`tekup-chat admin: ${err.message}`);
       return 1;
     }
     throw err;
+  }
+}
+
+function parseMigrate(values: Own): { from: string } {
+  if (typeof values['from-data'] !== 'string') throw new UsageError('Say which data directory to copy: --from-data DIR.');
+  return { from: resolve(values['from-data']) };
+}
+
+async function migrate(config: Config, out: Out, json: boolean, args: { from: string }): Promise<void> {
+  if (!config.databaseUrl) throw new UsageError('Say where to copy to: --database-url postgres://….');
+  const file = join(args.from, 'tekup.db');
+  if (!existsSync(file)) throw new Refused(`There is no TEKUP_chat database in ${args.from} (no tekup.db).`);
+  const sql = await openPostgres(config.databaseUrl, { max: 1 });
+  try {
+    const copied = await copySqliteIntoPostgres(file, sql);
+    if (json) return out(JSON.stringify({ copied }, null, 2));
+    table(out, ['TABLE', 'ROWS'], Object.entries(copied).map(([t, n]) => [t, String(n)]));
+    out(`Copied into ${redact(config.databaseUrl)}; every count checked. Start each instance with --data ${args.from} --database-url ….`);
+  } finally {
+    await sql.end({ timeout: 5 });
   }
 }
 
