@@ -1,0 +1,229 @@
+// PostgreSQL adapter of the message store (src/chat/messages.ts), behaving as the SQLite one
+// (src/store/sqlite/messages.ts and its writer): `admit` checks the envelope's RSA-PSS signature,
+// then stores it unless its id is taken (a replay), and resolves once the row is committed.
+//
+// - The signature is checked on libuv's thread pool (crypto.verify with a callback), so the event
+//   loop only parses and answers, as the SQLite writer's worker thread allows there.
+// - Group commit: admissions that arrive while a transaction is under way wait for it to end and
+//   then go together, as one INSERT in one transaction; each resolves once that transaction has
+//   committed, in the order they were submitted, with ascending seqs.
+// - Durable: a commit returns once its WAL is flushed, under the server's synchronous_commit (on by
+//   default), which this adapter leaves to the operator (a stricter remote_apply stays stricter).
+//
+// Seqs become visible in order, across any number of instances. `seq` is the SSE event id, and a
+// client resumes with Last-Event-ID (forUser(login, after)). An identity value is drawn at INSERT,
+// not at COMMIT: without care, instance A draws 7, instance B draws 8 and commits first, and a
+// reader that sees 8 and resumes "after 8" never sees 7. So every insert transaction first takes
+// one transaction-level advisory lock, MESSAGE_LOCK, and draws its seqs while holding it:
+// PostgreSQL releases a transaction's locks only after its commit is visible to everyone, so the
+// next holder draws larger seqs (the identity sequence has CACHE 1: every instance draws from the
+// one shared counter) and commits later. Any snapshot that shows a seq therefore shows every
+// smaller one that will ever exist. The cost is one commit at a time across all instances, which
+// group commit amortises: each transaction carries every admission that arrived meanwhile.
+import { X509Certificate, constants, verify, type KeyObject } from 'node:crypto';
+import type { Admission, Admitted, MessageStore, StoredMessage } from '../../chat/messages.ts';
+import type { Envelope } from '../../protocol/envelope.ts';
+import type { Sql } from './connect.ts';
+
+/**
+ * The advisory lock key that orders message commits: a constant, the same in every instance;
+ * "tekupmsg" in ASCII, so it is recognisable in pg_locks and distinct from the migrations' key.
+ */
+export const MESSAGE_LOCK = 0x74656b75706d7367n;
+
+/** At most this many admissions per transaction (each up to 64 KiB of envelope). */
+const MAX_BATCH = 256;
+/** Delivery marks are written behind, as on SQLite (see markDelivered). */
+const DELIVERY_WRITE_MS = 200;
+/** Parsed signer keys kept, by certificate serial: a sender's next message skips the DER parse. */
+const KEYS_KEPT = 10_000;
+
+interface Row {
+  seq: number;
+  received_at: string;
+  envelope: string;
+}
+const fromRow = (r: Row): StoredMessage => ({ seq: Number(r.seq), receivedAt: r.received_at, envelope: JSON.parse(r.envelope) as Envelope });
+
+interface Pending {
+  a: Admission;
+  verified: Promise<boolean>;
+  resolve: (r: Admitted) => void;
+  reject: (err: Error) => void;
+}
+
+export class PostgresMessageStore implements MessageStore {
+  private readonly sql: Sql;
+  private readonly keys = new Map<string, KeyObject>();
+  /** Admissions waiting for the next transaction, in the order they were submitted. */
+  private queue: Pending[] = [];
+  /** The loop committing batches, while there is one. */
+  private writing: Promise<void> | undefined;
+  private closed = false;
+  /** Delivery marks not yet written: login → highest seq pushed. */
+  private unwritten = new Map<string, number>();
+  /** Delivery marks being written: still answered from here until their write has ended. */
+  private readonly sending = new Map<string, number>();
+  private writeTimer: NodeJS.Timeout | undefined;
+  private deliveriesWritten: Promise<void> = Promise.resolve();
+
+  constructor(sql: Sql) {
+    this.sql = sql;
+  }
+
+  admit(a: Admission): Promise<Admitted> {
+    if (this.closed) return Promise.reject(new Error('the message store is closed'));
+    return new Promise<Admitted>((resolve, reject) => {
+      this.queue.push({ a, verified: this.verifies(a), resolve, reject });
+      this.writing ??= this.drain();
+    });
+  }
+
+  /** Answers the admissions under way and writes the pending delivery marks; the pool stays open (it is shared). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.writing;
+    clearTimeout(this.writeTimer);
+    this.writeDeliveries();
+    await this.deliveriesWritten;
+  }
+
+  private verifies(a: Admission): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      try {
+        const key = this.key(a.signer.serial, a.signer.der);
+        const sig = Buffer.from(a.envelope.sig, 'base64');
+        verify('sha256', Buffer.from(a.signedText), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, sig, (err, ok) => resolve(!err && ok));
+      } catch {
+        resolve(false); // an unreadable certificate, a signature longer than the modulus
+      }
+    });
+  }
+
+  private key(serial: string, der: Uint8Array): KeyObject {
+    let key = this.keys.get(serial);
+    if (!key) {
+      if (this.keys.size >= KEYS_KEPT) this.keys.clear();
+      this.keys.set(serial, (key = new X509Certificate(der).publicKey));
+    }
+    return key;
+  }
+
+  /**
+   * Commits batches until none is waiting. Started by the first admission; one turn of the event
+   * loop first, so that admissions submitted together go together. Never rejects: each batch
+   * answers its own failure.
+   */
+  private async drain(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.queue.length) await this.commit(this.queue.splice(0, MAX_BATCH));
+    this.writing = undefined; // no await since the loop's test: no admission can slip in unseen
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    const verified = await Promise.all(batch.map((p) => p.verified));
+    const rows = batch.filter((_, i) => verified[i]);
+    const results: Admitted[] = batch.map(() => ({ refused: 'bad_signature' }));
+    if (rows.length) {
+      const col = (f: (p: Pending) => string) => rows.map(f);
+      try {
+        const [, inserted] = await this.sql.begin((tx) => [
+          tx.unsafe(`SELECT pg_advisory_xact_lock(${MESSAGE_LOCK})`),
+          // In submission order: the seqs ascend with it, and of two admissions of one id in this
+          // batch the first is stored. DO NOTHING skips an id already taken, in an earlier commit
+          // (of any instance) or earlier in this statement.
+          tx<{ id: string; seq: number }[]>`
+            INSERT INTO messages (id, from_login, to_login, received_at, envelope)
+            SELECT id, from_login, to_login, received_at, envelope
+            FROM unnest(${col((p) => p.a.envelope.id)}::text[], ${col((p) => p.a.envelope.from)}::text[], ${col((p) => p.a.envelope.to)}::text[],
+                        ${col((p) => p.a.receivedAt)}::text[], ${col((p) => JSON.stringify(p.a.envelope))}::text[])
+                 WITH ORDINALITY AS u(id, from_login, to_login, received_at, envelope, n)
+            ORDER BY n
+            ON CONFLICT (id) DO NOTHING
+            RETURNING id, seq`,
+        ]);
+        const seqs = new Map(inserted.map((r) => [r.id, Number(r.seq)]));
+        batch.forEach((p, i) => {
+          if (!verified[i]) return;
+          const e = p.a.envelope;
+          const seq = seqs.get(e.id);
+          seqs.delete(e.id); // a second admission of this id in the batch is a replay
+          results[i] = seq === undefined ? { refused: 'replay' } : { stored: { seq, receivedAt: p.a.receivedAt, envelope: e } };
+        });
+      } catch (err) {
+        // Nothing of the batch was committed: nothing is acknowledged.
+        const error = new Error(`storing the message failed: ${(err as Error).message}`, { cause: err });
+        batch.forEach((p, i) => (verified[i] ? p.reject(error) : p.resolve(results[i])));
+        return;
+      }
+    }
+    batch.forEach((p, i) => p.resolve(results[i]));
+  }
+
+  async conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): Promise<StoredMessage[]> {
+    // Each direction is an ordered range of messages_pair, merged: no sort of the whole
+    // conversation for a page. Between someone and themselves the second direction is the first.
+    const rows =
+      page.before !== undefined
+        ? await this.sql<Row[]>`
+            SELECT * FROM (
+              (SELECT seq, received_at, envelope FROM messages WHERE from_login = ${a} AND to_login = ${b} AND seq < ${page.before} ORDER BY seq DESC LIMIT ${page.limit})
+              UNION ALL
+              (SELECT seq, received_at, envelope FROM messages WHERE from_login = ${b} AND to_login = ${a} AND ${a} <> ${b} AND seq < ${page.before} ORDER BY seq DESC LIMIT ${page.limit})
+              ORDER BY seq DESC LIMIT ${page.limit}
+            ) newest ORDER BY seq`
+        : await this.sql<Row[]>`
+            (SELECT seq, received_at, envelope FROM messages WHERE from_login = ${a} AND to_login = ${b} AND seq > ${page.after ?? 0} ORDER BY seq LIMIT ${page.limit})
+            UNION ALL
+            (SELECT seq, received_at, envelope FROM messages WHERE from_login = ${b} AND to_login = ${a} AND ${a} <> ${b} AND seq > ${page.after ?? 0} ORDER BY seq LIMIT ${page.limit})
+            ORDER BY seq LIMIT ${page.limit}`;
+    return rows.map(fromRow);
+  }
+
+  async forUser(login: string, after: number, limit: number): Promise<StoredMessage[]> {
+    const rows = await this.sql<Row[]>`
+      SELECT seq, received_at, envelope FROM messages WHERE seq > ${after} AND (to_login = ${login} OR from_login = ${login}) ORDER BY seq LIMIT ${limit}`;
+    return rows.map(fromRow);
+  }
+
+  async deliveredUpTo(login: string): Promise<number> {
+    const [r] = await this.sql<{ seq: number }[]>`SELECT seq FROM deliveries WHERE login = ${login}`;
+    return Math.max(Number(r?.seq ?? 0), this.sending.get(login) ?? 0, this.unwritten.get(login) ?? 0);
+  }
+
+  /**
+   * Written behind, at most every DELIVERY_WRITE_MS, as on SQLite: each message pushed to each open
+   * stream would otherwise be a database write. A crash may forget the last fraction of a second of
+   * marks, so a few messages are delivered again; clients recognise the ids they have seen.
+   */
+  async markDelivered(login: string, seq: number): Promise<void> {
+    if (seq <= (this.unwritten.get(login) ?? 0)) return;
+    this.unwritten.set(login, seq);
+    this.writeTimer ??= setTimeout(() => this.writeDeliveries(), DELIVERY_WRITE_MS).unref();
+  }
+
+  private writeDeliveries(): void {
+    this.writeTimer = undefined;
+    if (!this.unwritten.size) return;
+    // Sorted by login: two instances writing overlapping marks lock the rows in the same order
+    // and wait for each other instead of deadlocking. GREATEST: a mark only moves forward, even
+    // when another instance wrote a higher one meanwhile.
+    const sent = this.unwritten;
+    this.unwritten = new Map();
+    for (const [login, seq] of sent) if (seq > (this.sending.get(login) ?? 0)) this.sending.set(login, seq);
+    const marks = [...sent].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const logins = marks.map(([l]) => l);
+    const seqs = marks.map(([, s]) => String(s));
+    this.deliveriesWritten = this.deliveriesWritten.then(async () => {
+      try {
+        await this.sql`
+          INSERT INTO deliveries (login, seq)
+          SELECT * FROM unnest(${logins}::text[], ${seqs}::bigint[])
+          ON CONFLICT (login) DO UPDATE SET seq = greatest(deliveries.seq, excluded.seq)`;
+      } catch {
+        // The database is unreachable or the pool ended (shutdown): the marks are only an optimisation.
+      }
+      for (const [login, seq] of sent) if (this.sending.get(login) === seq) this.sending.delete(login);
+    });
+  }
+}
