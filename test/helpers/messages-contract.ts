@@ -76,7 +76,7 @@ const ids = (ms: StoredMessage[]) => ms.map((m) => m.envelope.id);
 const ascending = (xs: number[]) => xs.every((x, i) => i === 0 || x > xs[i - 1]);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Longer than the adapters' write-behind of delivery marks (200 ms). */
-const DELIVERY_WRITTEN_MS = 600;
+const DELIVERY_WRITTEN_MS = 1_000;
 
 export function messagesContract(name: string, factory: () => Promise<MessagesFixture>): void {
   describe(`MessageStore contract: ${name}`, () => {
