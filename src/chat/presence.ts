@@ -1,5 +1,8 @@
 // Who is online (has a live event stream) and when each user was last seen. Online state is in
-// memory (it dies with the process anyway); last-seen times persist through a small port.
+// memory (it dies with the process anyway), or, with several instances, in an OnlineRegistry they
+// share (src/chat/online.ts); last-seen times persist through a small port.
+import type { OnlineRegistry } from './online.ts';
+
 export interface LastSeenStore {
   get(login: string): Promise<string | undefined>;
   all(): Promise<Map<string, string>>;
@@ -19,15 +22,28 @@ export class Presence {
   private readonly now: () => Date;
 
   private readonly onError: (err: unknown) => void;
+  private readonly registry: OnlineRegistry | undefined;
 
-  constructor(store: LastSeenStore, now: () => Date, onError: (err: unknown) => void = () => {}) {
+  /** With a registry, changes are announced once across every instance sharing it. */
+  constructor(store: LastSeenStore, now: () => Date, onError: (err: unknown) => void = () => {}, registry?: OnlineRegistry) {
     this.onError = onError;
     this.store = store;
     this.now = now;
+    this.registry = registry;
+    registry?.onChange((login, online) => this.emit(login, online));
   }
 
+  /** Has a stream on this instance. `online`/`onlineAll` answer for every instance. */
   isOnline(login: string): boolean {
     return (this.connections.get(login) ?? 0) > 0;
+  }
+
+  online(login: string): Promise<boolean> {
+    return this.registry ? this.registry.isOnline(login) : Promise.resolve(this.isOnline(login));
+  }
+
+  onlineAll(): Promise<Set<string>> {
+    return this.registry ? this.registry.onlineAll() : Promise.resolve(new Set(this.connections.keys()));
   }
 
   async lastSeen(login: string): Promise<string | null> {
@@ -48,19 +64,29 @@ export class Presence {
     const n = (this.connections.get(login) ?? 0) + 1;
     this.connections.set(login, n);
     this.touch(login);
-    if (n === 1) this.emit(login, true);
+    // The registry decides: the user may hold streams on other instances.
+    if (this.registry) {
+      this.registry.connect(login).then((first) => {
+        if (first) this.emit(login, true);
+      }, this.onError);
+    } else if (n === 1) this.emit(login, true);
   }
 
   /** A stream closed; the last one makes the user offline. */
   disconnect(login: string): void {
     const n = (this.connections.get(login) ?? 0) - 1;
     this.touch(login);
+    if (this.registry) {
+      this.registry.disconnect(login).then((last) => {
+        if (last) this.emit(login, false);
+      }, this.onError);
+    }
     if (n > 0) {
       this.connections.set(login, n);
       return;
     }
     this.connections.delete(login);
-    this.emit(login, false);
+    if (!this.registry) this.emit(login, false);
   }
 
   /**

@@ -116,6 +116,7 @@ export async function openRedis(url: string, o: RedisOptions = {}): Promise<Redi
     },
     async close() {
       closing = true;
+      up = false; // adapters stop using the connections now, not when the sockets are gone
       clearInterval(pinger);
       await Promise.all(
         [client, subscriber].map(async (c) => {
