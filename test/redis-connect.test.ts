@@ -1,9 +1,11 @@
 // openRedis (src/store/redis/connect.ts) against a real Redis: a clear error at start when Redis
 // cannot be reached (never a half-started server), and while running, loss and recovery reported
-// through onState with the connections coming back by themselves.
+// through onState with the connections coming back by themselves; and openRedisShared, which opens
+// every redis adapter at once.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openRedis, RedisStartError } from '../src/store/redis/connect.ts';
+import { openRedisShared } from '../src/store/redis/open.ts';
 import { freePort } from './helpers/daemon.ts';
 import { redisInstances, until, type RedisInstances } from './helpers/redis-instances.ts';
 
@@ -65,5 +67,30 @@ describe('opening Redis', () => {
     assert.deepEqual(states.at(-1), { up: true });
     assert.equal(recovered, 1);
     assert.equal(await c.client.ping(), 'PONG');
+  });
+});
+
+describe('opening everything the instances share', () => {
+  it('gives every adapter on one pair of connections, and close takes this instance off presence', async () => {
+    const a = await openRedisShared(redis.server.url, { retryMaxMs: 100 });
+    const b = await openRedisShared(redis.server.url, { retryMaxMs: 100 });
+    try {
+      assert.equal(a.up, true);
+      assert.equal(await a.online.connect('alice'), true);
+      assert.equal(await b.online.isOnline('alice'), true);
+      await a.challenges.put('c', { login: 'alice', expiresAt: 1 }, 10_000);
+      assert.deepEqual(await b.challenges.take('c'), { login: 'alice', expiresAt: 1 });
+      assert.equal((await a.counters('x').hit('k', 10_000)).count, 1);
+      assert.equal((await b.counters('x').hit('k', 10_000)).count, 2);
+      await a.close();
+      assert.equal(a.up, false);
+      assert.equal(await b.online.isOnline('alice'), false);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('fails with RedisStartError when Redis cannot be reached, leaving nothing open', async () => {
+    await assert.rejects(openRedisShared(`redis://127.0.0.1:${await freePort()}`), RedisStartError);
   });
 });
