@@ -29,6 +29,8 @@ export class Roster {
   /** Online users first, then by login. */
   async list(): Promise<UserEntry[]> {
     const seen = await this.presence.lastSeenAll();
+    // On any instance, asked once for the whole list.
+    const online = await this.presence.onlineAll();
     const now = this.now();
     const users = await Promise.all(
       (await this.directory.list()).map(async (u): Promise<UserEntry> => {
@@ -39,7 +41,7 @@ export class Roster {
         login: u.login,
         firstName: u.firstName,
         lastName: u.lastName,
-        online: this.presence.isOnline(u.login),
+        online: online.has(u.login),
         lastSeen: seen.get(u.login) ?? null,
         fingerprint,
         certificateStatus: s?.status ?? 'unknown',
