@@ -5,7 +5,9 @@ import { mkdirSync } from 'node:fs';
 import type { Config } from './config.ts';
 import type { Log } from './log.ts';
 import type { Storage } from './store/storage.ts';
-import { openSqliteStorage } from './store/sqlite/open.ts';
+import type { Db } from './store/sqlite/sqlite.ts';
+import { openSqliteStorage, type SqliteStorage } from './store/sqlite/open.ts';
+import { openPostgresStorage, type PostgresStorage } from './store/postgres/open.ts';
 import { LdapDirectory } from './directory/ldap/ldap-directory.ts';
 import type { Directory } from './directory/directory.ts';
 import { Authority } from './pki/authority.ts';
@@ -58,8 +60,9 @@ async function openDirectory(config: Config, storage: Storage, log: Log): Promis
   return storage.directory;
 }
 
-/** SQLite in the data directory (the default). */
-function openStorage(config: Config, log: Log, server: boolean) {
+/** PostgreSQL with --database-url (protocol §9), else SQLite in the data directory (the default). */
+async function openStorage(config: Config, log: Log, server: boolean): Promise<SqliteStorage | PostgresStorage> {
+  if (config.databaseUrl) return openPostgresStorage(config.databaseUrl);
   return openSqliteStorage(config.dataDir, { server, onCheckpointError: (detail) => log('checkpoint failed', { detail }) });
 }
 
@@ -67,7 +70,7 @@ export type Core = Awaited<ReturnType<typeof createCore>>;
 
 export async function createCore({ config, log, now = () => new Date(), server = true }: CoreOptions) {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const storage = openStorage(config, log, server);
+  const storage = await openStorage(config, log, server);
   const { records } = storage;
   const directory = await openDirectory(config, storage, log);
   const ca = await Authority.open(config.dataDir, PROFILES, now);
@@ -163,8 +166,11 @@ export async function createCore({ config, log, now = () => new Date(), server =
     log,
     now,
     storage,
-    /** The SQLite connection (the tests look inside it). */
-    db: storage.db,
+    /** The SQLite connection, for the tests that look inside it (SQLite storage only). */
+    get db(): Db {
+      if (storage.kind !== 'sqlite') throw new Error('core.db: this core keeps its state in PostgreSQL');
+      return storage.db;
+    },
     /** Resolves once every write committed so far is on disk. */
     durable: () => storage.durable(),
     ca,
