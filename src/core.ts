@@ -8,6 +8,7 @@ import type { Storage } from './store/storage.ts';
 import type { Db } from './store/sqlite/sqlite.ts';
 import { openSqliteStorage, type SqliteStorage } from './store/sqlite/open.ts';
 import { openPostgresStorage, type PostgresStorage } from './store/postgres/open.ts';
+import { openRedisShared, type RedisShared } from './store/redis/open.ts';
 import { LdapDirectory } from './directory/ldap/ldap-directory.ts';
 import type { Directory } from './directory/directory.ts';
 import { Authority } from './pki/authority.ts';
@@ -66,12 +67,28 @@ async function openStorage(config: Config, log: Log, server: boolean): Promise<S
   return openSqliteStorage(config.dataDir, { server, onCheckpointError: (detail) => log('checkpoint failed', { detail }) });
 }
 
+/** Redis with --redis-url: unreachable at start is an error (RedisStartError); lost later, logged. */
+function openRedis(url: string, log: Log): Promise<RedisShared> {
+  return openRedisShared(url, {
+    onState: ({ up, detail }) => log(up ? 'redis back: shared with the other instances again' : 'redis lost: serving this instance alone', detail ? { detail } : {}),
+    onError: (err) => log('redis', { detail: err instanceof Error ? err.message : String(err) }),
+  });
+}
+
 export type Core = Awaited<ReturnType<typeof createCore>>;
 
 export async function createCore({ config, log, now = () => new Date(), server = true }: CoreOptions) {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const storage = await openStorage(config, log, server);
   const { records } = storage;
+  // Only the server shares live state: the admin command line holds no streams and no limits.
+  let redis: RedisShared | undefined;
+  try {
+    redis = server && config.redisUrl ? await openRedis(config.redisUrl, log) : undefined;
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
   const directory = await openDirectory(config, storage, log);
   const ca = await Authority.open(config.dataDir, PROFILES, now);
   const clock = () => now().getTime();
@@ -79,7 +96,7 @@ export async function createCore({ config, log, now = () => new Date(), server =
   const issuer = new UserIssuer({ ca, profile: PROFILES.user, publicUrl: config.publicUrl, days: config.certDays, now });
   const enrollment = new Enrollment({ issuer, records, directory, passwordIterations: config.passwordIterations });
   const sessions = new Sessions(storage.sessions, now);
-  const challenges = new Challenges(clock);
+  const challenges = new Challenges(clock, undefined, redis?.challenges);
   const activity = new Activity({
     store: storage.activity,
     exists: async (who) => (await directory.get(who)) !== undefined,
@@ -88,7 +105,7 @@ export async function createCore({ config, log, now = () => new Date(), server =
   });
   const login = new LoginService({ ca, records, directory, challenges, sessions, passwordIterations: config.passwordIterations, now, activity });
   const passwords = new PasswordChange({ directory, sessions, passwordIterations: config.passwordIterations, activity });
-  const presence = new Presence(storage.lastSeen, now, (err) => log('last seen not recorded', { detail: err instanceof Error ? err.message : String(err) }));
+  const presence = new Presence(storage.lastSeen, now, (err) => log('last seen not recorded', { detail: err instanceof Error ? err.message : String(err) }), redis?.online);
   const roster = new Roster(directory, presence, records, now);
   const lifecycle = new Lifecycle({
     issuer,
@@ -137,7 +154,7 @@ export async function createCore({ config, log, now = () => new Date(), server =
     },
   });
   const certificateChanges = new CertificateChanges({ lifecycle, revocation, activity });
-  const hub = new Hub();
+  const hub = new Hub(redis?.relay);
   presence.onChange((who, online) => hub.presence(who, online));
   const messages = storage.messages;
   const relay = new Relay({ directory, records, store: messages, hub, presence, now });
@@ -149,16 +166,17 @@ export async function createCore({ config, log, now = () => new Date(), server =
     currentFingerprint: async (who) => (await roster.certificate(who))?.fingerprint,
     now,
   });
-  const limit = (perMinute: number) => new RateLimiter(perMinute, 60_000, clock);
+  // Each limit counts under its own name in Redis, across every instance.
+  const limit = (name: string, perMinute: number) => new RateLimiter(perMinute, 60_000, clock, redis?.counters(name));
   const limits = {
-    enrollPerAddress: limit(config.enrollPerMinute),
-    loginPerAddress: limit(config.addressPerMinute),
+    enrollPerAddress: limit('enrollPerAddress', config.enrollPerMinute),
+    loginPerAddress: limit('loginPerAddress', config.addressPerMinute),
     // Password guesses per login, whatever the address: at login and when changing the password.
-    passwordGuesses: limit(config.loginPerMinute),
-    challengesPerLogin: limit(3 * config.loginPerMinute),
-    recoverPerAddress: limit(config.addressPerMinute),
-    recoverPerLogin: limit(config.loginPerMinute),
-    checksPerAddress: limit(config.addressPerMinute),
+    passwordGuesses: limit('passwordGuesses', config.loginPerMinute),
+    challengesPerLogin: limit('challengesPerLogin', 3 * config.loginPerMinute),
+    recoverPerAddress: limit('recoverPerAddress', config.addressPerMinute),
+    recoverPerLogin: limit('recoverPerLogin', config.loginPerMinute),
+    checksPerAddress: limit('checksPerAddress', config.addressPerMinute),
   };
 
   return {
@@ -166,6 +184,8 @@ export async function createCore({ config, log, now = () => new Date(), server =
     log,
     now,
     storage,
+    /** What the instances share, with --redis-url; `up` is false while this one serves alone. */
+    redis,
     /** The SQLite connection, for the tests that look inside it (SQLite storage only). */
     get db(): Db {
       if (storage.kind !== 'sqlite') throw new Error('core.db: this core keeps its state in PostgreSQL');
@@ -201,6 +221,8 @@ export async function createCore({ config, log, now = () => new Date(), server =
     limits,
     async close() {
       await ocspRefresher?.stop();
+      // Before the storage: takes this instance's users off presence at once.
+      await redis?.close();
       if (directory !== storage.directory) await directory.close();
       await storage.directory.close();
       await storage.close();

@@ -54,7 +54,9 @@ export function createHttp(core: Core): Http {
   app.onError(onError(log, renderErrorPage, (err) => core.storage.isUnavailable(err)));
   app.notFound(notFound(renderErrorPage));
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // A lost Redis leaves this instance serving its own users alone: still 200, so a load balancer
+  // keeps it, but "degraded" so monitoring sees that the instances no longer share live state.
+  app.get('/healthz', (c) => c.json(core.redis && !core.redis.up ? { status: 'degraded', redis: 'down' } : { status: 'ok' }));
   for (const [prefix, routes] of routeGroups(core, auth, (fn) => beforeClose.push(fn))) app.route(prefix, routes);
   return { app, beforeClose };
 }

@@ -2,10 +2,13 @@ import type { Context, Env, MiddlewareHandler } from 'hono';
 import { DomainError } from '../protocol/errors.ts';
 import type { RateLimiter } from '../auth/rate-limit.ts';
 
-/** Counts one attempt against each (limiter, key) pair; the first one over its limit answers 429 with Retry-After. */
-export function enforce(c: Context, ...checks: [RateLimiter, string][]): void {
+/**
+ * Counts one attempt against each (limiter, key) pair — across every instance when they share
+ * Redis — and the first one over its limit answers 429 with Retry-After.
+ */
+export async function enforce(c: Context, ...checks: [RateLimiter, string][]): Promise<void> {
   for (const [limiter, key] of checks) {
-    const v = limiter.take(key);
+    const v = await limiter.takeShared(key);
     if (!v.allowed) {
       c.header('Retry-After', String(v.retryAfterSeconds));
       throw new DomainError('rate_limited', `Too many attempts; try again in ${v.retryAfterSeconds} s.`, undefined, {
@@ -24,7 +27,7 @@ export function enforce(c: Context, ...checks: [RateLimiter, string][]): void {
  */
 export function limit<E extends Env = Env>(limiter: RateLimiter, key: (c: Context<E>) => string): MiddlewareHandler<E> {
   return async (c, next) => {
-    enforce(c, [limiter, key(c)]);
+    await enforce(c, [limiter, key(c)]);
     await next();
   };
 }

@@ -223,9 +223,9 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   // The check form without script, and with htmx (which keeps only the #check card of the page).
   // A certificate that cannot be read is an error next to the field, not an error page.
   // Every post counts against the address's budget, a refused one too; over it, that is the error.
-  const overBudget = (c: Context): string | undefined => {
+  const overBudget = async (c: Context): Promise<string | undefined> => {
     try {
-      enforce(c, [d.checksPerAddress, clientAddress(c)]);
+      await enforce(c, [d.checksPerAddress, clientAddress(c)]);
       return undefined;
     } catch (err) {
       if (err instanceof DomainError && err.code === 'rate_limited') return err.message;
@@ -235,14 +235,14 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   const checkBody = validBody(checkForm, {
     read: readJsonOrForm,
     fields: CHECK_FORM_FIELDS,
-    onInvalid: (fields, c, form) =>
-      authorityPage(c as Context<AuthEnv>, { ...shownAgain(pastedOf(form as Record<string, unknown>)), error: overBudget(c) ?? fields.certificate }),
+    onInvalid: async (fields, c, form) =>
+      authorityPage(c as Context<AuthEnv>, { ...shownAgain(pastedOf(form as Record<string, unknown>)), error: (await overBudget(c)) ?? fields.certificate }),
   });
   app.post('/authority', checkBody, async (c) => {
     const { certificate } = c.req.valid('json');
     const check = shownAgain(certificate);
     try {
-      enforce(c, [d.checksPerAddress, clientAddress(c)]);
+      await enforce(c, [d.checksPerAddress, clientAddress(c)]);
       check.result = await d.checker.check(certificate);
     } catch (err) {
       if (!(err instanceof DomainError) || (err.code !== 'validation' && err.code !== 'rate_limited')) throw err;

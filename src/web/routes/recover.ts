@@ -21,7 +21,7 @@ export function recoverRoutes(d: RecoverRouteDeps): Hono {
   const body = validBody(recoverRequestSchema, { read: readJsonOrForm, fields: RECOVER_FIELDS });
   app.post('/certificate/recover', limit(d.perAddress, clientAddress), body, async (c) => {
     const req = c.req.valid('json');
-    enforce(c, [d.perLogin, req.login.toLowerCase()]);
+    await enforce(c, [d.perLogin, req.login.toLowerCase()]);
     const issued = await d.recovery.recover(req, requestOrigin(c));
     c.header('cache-control', 'no-store');
     return c.json(issued, 201);

@@ -47,8 +47,8 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
 
   app.post('/session/challenge', perAddress, validBody(challengeRequestSchema, { fields: CHALLENGE_FIELDS }), async (c) => {
     const { login } = c.req.valid('json');
-    enforce(c, [d.challengesPerLogin, login.toLowerCase()]);
-    const { challenge, expiresAt } = d.challenges.issue(login);
+    await enforce(c, [d.challengesPerLogin, login.toLowerCase()]);
+    const { challenge, expiresAt } = await d.challenges.issueShared(login);
     c.header('cache-control', 'no-store');
     return c.json({ challenge, expiresAt: expiresAt.toISOString() } satisfies ChallengeResponse);
   });
@@ -56,7 +56,7 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
   app.post('/session', perAddress, validBody(sessionRequestSchema, { fields: SESSION_FIELDS }), async (c) => {
     const req = c.req.valid('json');
     // Per login whatever the source address, so spreading guesses over addresses does not help.
-    enforce(c, [d.perLogin, req.login.toLowerCase()]);
+    await enforce(c, [d.perLogin, req.login.toLowerCase()]);
     const s = await d.login.login(req, requestOrigin(c));
     setCookie(c, SESSION_COOKIE, s.token, {
       httpOnly: true,
