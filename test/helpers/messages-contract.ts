@@ -255,14 +255,17 @@ export function messagesContract(name: string, factory: () => Promise<MessagesFi
       const resumed: StoredMessage[] = [];
       const resume = async () => {
         let last = 0;
-        for (let more = true; more || !done; ) {
+        for (;;) {
+          // Only an empty page read after the writers finished means the end: one read earlier may
+          // have come before their last commits.
+          const finished = done;
           const page = await reader.forUser('bob', last, 50);
           for (const m of page) {
             assert.ok(m.seq > last);
             resumed.push(m);
             last = m.seq;
           }
-          more = page.length > 0;
+          if (page.length === 0 && finished) break;
           await nextTurn(); // a store that answers at once (SQLite's reads) would otherwise starve the writers
         }
       };

@@ -13,7 +13,7 @@ import { FormUi, bindRevealButtons, repeatError, type FieldErrors } from './fiel
 import { deleteBackup, forgetUnlocked, getBackup, getUnlocked, resealAll, saveBackup, saveUnlocked } from './keystore.ts';
 import { backupFileName, backupFileText } from './backup-file.ts';
 import { signIn } from './signin.ts';
-import { me } from './shell.ts';
+import { leaveOnPurpose, me } from './shell.ts';
 
 function notice(text: string, error = false, action?: { label: string; run: () => void }): void {
   const box = must('[data-cert-notice]');
@@ -192,6 +192,9 @@ export function initCertificate(): void {
       e.preventDefault();
       error.hidden = true;
       setBusy(submit, true);
+      // The server ends this session's stream as it revokes, possibly before its answer is read
+      // here: that end must not send the page to "session ended" instead of "revoked".
+      const stay = leaveOnPurpose();
       try {
         const reason = must<HTMLSelectElement>('select[name="reason"]', form).value;
         await api('POST', '/api/v1/certificate/revoke', { reason });
@@ -199,6 +202,7 @@ export function initCertificate(): void {
         await deleteBackup(me()).catch(() => {});
         location.assign('/login?notice=revoked');
       } catch (err) {
+        stay();
         error.textContent = err instanceof ApiError ? err.message : String(err);
         error.hidden = false;
         setBusy(submit, false);

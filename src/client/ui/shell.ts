@@ -213,6 +213,17 @@ globalThis.navigation?.addEventListener('navigate', (e) => {
   if (!e.destination.sameDocument && e.downloadRequest === null) leaving = true;
 });
 
+/**
+ * For an action that ends the session on purpose (revoking the certificate): from the click on,
+ * the stream's end is expected. Returns how to take that back when the action fails.
+ */
+export function leaveOnPurpose(): () => void {
+  leaving = true;
+  return () => {
+    leaving = false;
+  };
+}
+
 function connect(resumeFrom?: number): void {
   let opened = false;
   const source = new EventSource(`/api/v1/events${resumeFrom === undefined ? '' : `?lastEventId=${resumeFrom}`}`);
