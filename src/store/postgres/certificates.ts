@@ -7,36 +7,7 @@
 import { KeyAlreadyCertified, type CertificateRecord, type CertificateRecords, type RevocationReason, type StagedRecord } from '../../pki/records.ts';
 import type { Sql } from './connect.ts';
 import { CONSTRAINTS } from './schema.ts';
-
-interface Row {
-  serial: string;
-  login: string;
-  fingerprint: string;
-  der: Uint8Array;
-  not_before: string;
-  not_after: string;
-  issued_at: string;
-  state: 'pending' | 'issued';
-  revoked_at: string | null;
-  revocation_reason: string | null;
-  key_hash: string | null;
-}
-
-function fromRow(r: Row): CertificateRecord {
-  return {
-    serial: r.serial,
-    login: r.login,
-    fingerprint: r.fingerprint,
-    // postgres.js hands bytea out as a Buffer; the port's callers get a plain Uint8Array, as from SQLite.
-    der: new Uint8Array(r.der),
-    notBefore: r.not_before,
-    notAfter: r.not_after,
-    issuedAt: r.issued_at,
-    state: r.state,
-    ...(r.revoked_at ? { revokedAt: r.revoked_at, revocationReason: (r.revocation_reason ?? 'unspecified') as RevocationReason } : {}),
-    ...(r.key_hash ? { keyHash: r.key_hash } : {}),
-  };
-}
+import { certificateOf as fromRow, type CertificateRow as Row } from '../rows.ts';
 
 /** The constraint a statement violated when it failed on a UNIQUE one (SQLSTATE 23505). */
 function uniqueViolated(err: unknown): string | undefined {

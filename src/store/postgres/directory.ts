@@ -7,29 +7,7 @@ import type { Directory, DirectoryUser, Registration, UniqueField } from '../../
 import { conflictError } from '../../directory/conflict.ts';
 import type { Sql } from './connect.ts';
 import { CONSTRAINTS } from './schema.ts';
-
-interface Row {
-  login: string;
-  card_number: string;
-  first_name: string;
-  last_name: string;
-  email: string;
-  password_hash: string;
-  certificate: Uint8Array;
-  created_at: string;
-}
-
-const fromRow = (r: Row): DirectoryUser => ({
-  login: r.login,
-  cardNumber: r.card_number,
-  firstName: r.first_name,
-  lastName: r.last_name,
-  email: r.email,
-  passwordHash: r.password_hash,
-  // A plain Uint8Array, not postgres.js's Buffer: callers compare it as they would SQLite's.
-  certificate: new Uint8Array(r.certificate),
-  createdAt: r.created_at,
-});
+import { userOf as fromRow, type UserRow as Row } from '../rows.ts';
 
 /** Which unique field a failed INSERT collided on, from the constraint PostgreSQL names. */
 const FIELD_OF_CONSTRAINT: Record<string, UniqueField> = {

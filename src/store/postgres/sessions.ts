@@ -3,24 +3,7 @@
 // another one, and the cache's invalidation between instances is the Redis adapter's business.
 import type { SessionRecord, SessionStore } from '../../auth/sessions.ts';
 import type { Sql } from './connect.ts';
-
-interface Row {
-  token_hash: string;
-  login: string;
-  cert_serial: string;
-  created_at: string;
-  expires_at: string;
-  user_agent: string | null;
-}
-
-const fromRow = (r: Row): SessionRecord => ({
-  tokenHash: r.token_hash,
-  login: r.login,
-  certSerial: r.cert_serial,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  ...(r.user_agent ? { userAgent: r.user_agent } : {}),
-});
+import { sessionOf as fromRow, type SessionRow as Row } from '../rows.ts';
 
 export class PostgresSessionStore implements SessionStore {
   private readonly sql: Sql;

@@ -3,6 +3,7 @@ import { KeyAlreadyCertified, type CertificateRecord, type CertificateRecords, t
 import { certificateKeyHash } from '../../pki/x509.ts';
 import { migrate, prepared, type Db } from './sqlite.ts';
 import { ReadCache } from './read-cache.ts';
+import { certificateOf as fromRow, type CertificateRow as Row } from '../rows.ts';
 
 const SCHEMA = [
   `CREATE TABLE certificates (
@@ -19,35 +20,6 @@ const SCHEMA = [
    );
    CREATE INDEX certificates_login ON certificates (login);`,
 ];
-
-interface Row {
-  serial: string;
-  login: string;
-  fingerprint: string;
-  der: Uint8Array;
-  not_before: string;
-  not_after: string;
-  issued_at: string;
-  state: 'pending' | 'issued';
-  revoked_at: string | null;
-  revocation_reason: string | null;
-  key_hash: string | null;
-}
-
-function fromRow(r: Row): CertificateRecord {
-  return {
-    serial: r.serial,
-    login: r.login,
-    fingerprint: r.fingerprint,
-    der: new Uint8Array(r.der),
-    notBefore: r.not_before,
-    notAfter: r.not_after,
-    issuedAt: r.issued_at,
-    state: r.state,
-    ...(r.revoked_at ? { revokedAt: r.revoked_at, revocationReason: (r.revocation_reason ?? 'unspecified') as RevocationReason } : {}),
-    ...(r.key_hash ? { keyHash: r.key_hash } : {}),
-  };
-}
 
 export class SqliteCertificateRecords implements CertificateRecords {
   private readonly db: Db;

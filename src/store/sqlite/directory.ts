@@ -3,6 +3,7 @@ import { durable, migrate, prepared, type Db } from './sqlite.ts';
 import type { Directory, DirectoryUser, Registration, UniqueField } from '../../directory/directory.ts';
 import { conflictError } from '../../directory/conflict.ts';
 import { ReadCache } from './read-cache.ts';
+import { userOf as fromRow, type UserRow as Row } from '../rows.ts';
 
 const SCHEMA = [
   `CREATE TABLE users (
@@ -17,28 +18,6 @@ const SCHEMA = [
      created_at TEXT NOT NULL
    );`,
 ];
-
-interface Row {
-  login: string;
-  card_number: string;
-  first_name: string;
-  last_name: string;
-  email: string;
-  password_hash: string;
-  certificate: Uint8Array;
-  created_at: string;
-}
-
-const fromRow = (r: Row): DirectoryUser => ({
-  login: r.login,
-  cardNumber: r.card_number,
-  firstName: r.first_name,
-  lastName: r.last_name,
-  email: r.email,
-  passwordHash: r.password_hash,
-  certificate: new Uint8Array(r.certificate),
-  createdAt: r.created_at,
-});
 
 export class EmbeddedDirectory implements Directory {
   readonly kind = 'embedded' as const;

@@ -2,6 +2,7 @@
 import type { SessionRecord, SessionStore } from '../../auth/sessions.ts';
 import { migrate, prepared, type Db } from './sqlite.ts';
 import { ReadCache } from './read-cache.ts';
+import { sessionOf as fromRow, type SessionRow as Row } from '../rows.ts';
 
 const SCHEMA = [
   `CREATE TABLE sessions (
@@ -17,24 +18,6 @@ const SCHEMA = [
   `ALTER TABLE sessions ADD COLUMN user_agent TEXT;
    CREATE INDEX sessions_login ON sessions (login);`,
 ];
-
-interface Row {
-  token_hash: string;
-  login: string;
-  cert_serial: string;
-  created_at: string;
-  expires_at: string;
-  user_agent: string | null;
-}
-
-const fromRow = (r: Row): SessionRecord => ({
-  tokenHash: r.token_hash,
-  login: r.login,
-  certSerial: r.cert_serial,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  ...(r.user_agent ? { userAgent: r.user_agent } : {}),
-});
 
 export class SqliteSessionStore implements SessionStore {
   private readonly db: Db;

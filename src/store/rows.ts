@@ -1,0 +1,75 @@
+// Rows as both SQL adapters store them — the same columns and value formats in SQLite and
+// PostgreSQL (src/store/postgres/schema.ts) — and the records the ports hand out, made one way.
+import type { CertificateRecord, RevocationReason } from '../pki/records.ts';
+import type { DirectoryUser } from '../directory/directory.ts';
+import type { SessionRecord } from '../auth/sessions.ts';
+
+export interface CertificateRow {
+  serial: string;
+  login: string;
+  fingerprint: string;
+  der: Uint8Array;
+  not_before: string;
+  not_after: string;
+  issued_at: string;
+  state: 'pending' | 'issued';
+  revoked_at: string | null;
+  revocation_reason: string | null;
+  key_hash: string | null;
+}
+
+export function certificateOf(r: CertificateRow): CertificateRecord {
+  return {
+    serial: r.serial,
+    login: r.login,
+    fingerprint: r.fingerprint,
+    // A plain Uint8Array whatever the driver hands out (postgres.js a Buffer): callers compare bytes.
+    der: new Uint8Array(r.der),
+    notBefore: r.not_before,
+    notAfter: r.not_after,
+    issuedAt: r.issued_at,
+    state: r.state,
+    ...(r.revoked_at ? { revokedAt: r.revoked_at, revocationReason: (r.revocation_reason ?? 'unspecified') as RevocationReason } : {}),
+    ...(r.key_hash ? { keyHash: r.key_hash } : {}),
+  };
+}
+
+export interface UserRow {
+  login: string;
+  card_number: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  password_hash: string;
+  certificate: Uint8Array;
+  created_at: string;
+}
+
+export const userOf = (r: UserRow): DirectoryUser => ({
+  login: r.login,
+  cardNumber: r.card_number,
+  firstName: r.first_name,
+  lastName: r.last_name,
+  email: r.email,
+  passwordHash: r.password_hash,
+  certificate: new Uint8Array(r.certificate),
+  createdAt: r.created_at,
+});
+
+export interface SessionRow {
+  token_hash: string;
+  login: string;
+  cert_serial: string;
+  created_at: string;
+  expires_at: string;
+  user_agent: string | null;
+}
+
+export const sessionOf = (r: SessionRow): SessionRecord => ({
+  tokenHash: r.token_hash,
+  login: r.login,
+  certSerial: r.cert_serial,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  ...(r.user_agent ? { userAgent: r.user_agent } : {}),
+});
