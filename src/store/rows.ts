@@ -3,6 +3,7 @@
 import type { CertificateRecord, RevocationReason } from '../pki/records.ts';
 import type { DirectoryUser } from '../directory/directory.ts';
 import type { SessionRecord } from '../auth/sessions.ts';
+import type { PreparedOcspResponse } from '../pki/prepared-ocsp.ts';
 
 export interface CertificateRow {
   serial: string;
@@ -73,3 +74,24 @@ export const sessionOf = (r: SessionRow): SessionRecord => ({
   expiresAt: r.expires_at,
   ...(r.user_agent ? { userAgent: r.user_agent } : {}),
 });
+
+export interface OcspResponseRow {
+  serial: string;
+  cert_id: Uint8Array;
+  revoked_at: string | null;
+  revocation_reason: string | null;
+  this_update: string;
+  next_update: string;
+  der: Uint8Array;
+}
+
+export function ocspResponseOf(r: OcspResponseRow): PreparedOcspResponse {
+  return {
+    serial: r.serial,
+    certId: new Uint8Array(r.cert_id),
+    ...(r.revoked_at ? { revokedAt: r.revoked_at, revocationReason: (r.revocation_reason ?? 'unspecified') as RevocationReason } : {}),
+    thisUpdate: new Date(r.this_update),
+    nextUpdate: new Date(r.next_update),
+    der: new Uint8Array(r.der),
+  };
+}

@@ -3,6 +3,9 @@
 // starts half-way against a database it cannot use.
 import postgres, { type Sql } from 'postgres';
 import { migrate } from './migrate.ts';
+import { redact } from '../redact.ts';
+
+export { redact };
 
 export type { Sql };
 
@@ -38,17 +41,6 @@ export async function openPostgres(url: string, o: PostgresOptions = {}): Promis
     throw new DatabaseStartError(`The database at ${redact(url)} cannot be used: ${(err as Error).message}`, { cause: err });
   }
   return sql;
-}
-
-/** The URL without its password, for messages and logs. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'the given URL';
-  }
 }
 
 const DOWN_CODES = new Set([

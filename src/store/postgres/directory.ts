@@ -4,7 +4,7 @@
 //
 // No user is kept in memory: another instance may change a password or a certificate at any time.
 import type { Directory, DirectoryUser, Registration, UniqueField } from '../../directory/directory.ts';
-import { conflictError } from '../../directory/conflict.ts';
+import { registerInOrder } from '../../directory/registration.ts';
 import type { Sql } from './connect.ts';
 import { CONSTRAINTS } from './schema.ts';
 import { userOf as fromRow, type UserRow as Row } from '../rows.ts';
@@ -56,33 +56,19 @@ export class PostgresDirectory implements Directory {
 
   async register(r: Registration): Promise<void> {
     const u = r.user;
-    try {
-      await r.stage();
-    } catch (err) {
-      // Staging writes one row or none; make sure it is none.
-      await r.discard();
-      throw err;
-    }
-    try {
-      await this.sql`
-        INSERT INTO users (login, card_number, first_name, last_name, email, email_key, password_hash, certificate, created_at)
-        VALUES (${u.login}, ${u.cardNumber}, ${u.firstName}, ${u.lastName}, ${u.email}, ${u.email.toLowerCase()}, ${u.passwordHash},
-                ${u.certificate}, ${u.createdAt})`;
-    } catch (err) {
-      await r.discard();
-      // Two registrations (on any instances) raced past findConflicts: the UNIQUE constraint is the final word.
-      const field = conflictField(err);
-      if (field) throw conflictError(field);
-      throw err;
-    }
-    try {
-      await r.confirm();
-    } catch (err) {
-      // Only this registration's entry: the same login with another certificate is someone else's.
-      await this.sql`DELETE FROM users WHERE login = ${u.login} AND certificate = ${u.certificate}`;
-      await r.discard();
-      throw err;
-    }
+    await registerInOrder(r, {
+      insert: async () => {
+        await this.sql`
+          INSERT INTO users (login, card_number, first_name, last_name, email, email_key, password_hash, certificate, created_at)
+          VALUES (${u.login}, ${u.cardNumber}, ${u.firstName}, ${u.lastName}, ${u.email}, ${u.email.toLowerCase()}, ${u.passwordHash},
+                  ${u.certificate}, ${u.createdAt})`;
+      },
+      remove: async () => {
+        await this.sql`DELETE FROM users WHERE login = ${u.login} AND certificate = ${u.certificate}`;
+      },
+      // Registrations on any instances race to the same UNIQUE constraints.
+      conflictOf: conflictField,
+    });
     // Each statement committed on its own, durably under the default synchronous_commit: the
     // certificate handed out cannot outlive the record of it.
   }

@@ -6,28 +6,7 @@
 import type { PreparedOcspResponse, PreparedOcspStore } from '../../pki/prepared-ocsp.ts';
 import type { RevocationReason } from '../../pki/records.ts';
 import type { Sql } from './connect.ts';
-
-interface Row {
-  serial: string;
-  cert_id: Uint8Array;
-  revoked_at: string | null;
-  revocation_reason: string | null;
-  this_update: string;
-  next_update: string;
-  der: Uint8Array;
-}
-
-function fromRow(r: Row): PreparedOcspResponse {
-  return {
-    serial: r.serial,
-    // Plain Uint8Arrays, not postgres.js's Buffers, as the SQLite adapter hands out.
-    certId: new Uint8Array(r.cert_id),
-    ...(r.revoked_at ? { revokedAt: r.revoked_at, revocationReason: (r.revocation_reason ?? 'unspecified') as RevocationReason } : {}),
-    thisUpdate: new Date(r.this_update),
-    nextUpdate: new Date(r.next_update),
-    der: new Uint8Array(r.der),
-  };
-}
+import { ocspResponseOf as fromRow, type OcspResponseRow as Row } from '../rows.ts';
 
 export class PostgresPreparedOcsp implements PreparedOcspStore {
   private readonly sql: Sql;

@@ -5,6 +5,7 @@
 // come back by themselves.
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions as ClientOptions } from 'ioredis';
+import { redact } from '../redact.ts';
 
 export interface RedisOptions {
   /** Called on each change: `up: false` when either connection is lost, `up: true` once both are back. */
@@ -148,17 +149,6 @@ export function script(lua: string, numberOfKeys: number) {
       return await client.eval(lua, numberOfKeys, ...keys, ...args);
     }
   };
-}
-
-/** The URL without its password, for messages and logs. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'the given URL';
-  }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

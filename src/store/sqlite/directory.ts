@@ -1,7 +1,7 @@
 // The zero-set-up directory: users in the data directory's SQLite database, next to the CA records.
 import { durable, migrate, prepared, type Db } from './sqlite.ts';
 import type { Directory, DirectoryUser, Registration, UniqueField } from '../../directory/directory.ts';
-import { conflictError } from '../../directory/conflict.ts';
+import { registerInOrder } from '../../directory/registration.ts';
 import { ReadCache } from './read-cache.ts';
 import { userOf as fromRow, type UserRow as Row } from '../rows.ts';
 
@@ -54,37 +54,24 @@ export class EmbeddedDirectory implements Directory {
   async register(r: Registration): Promise<void> {
     const u = r.user;
     try {
-      await r.stage();
-    } catch (err) {
-      // Staging writes one row or none; make sure it is none.
-      await r.discard();
-      throw err;
-    }
-    try {
-      prepared(
-        this.db,
-        `INSERT INTO users (login, card_number, first_name, last_name, email, email_key, password_hash, certificate, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(u.login, u.cardNumber, u.firstName, u.lastName, u.email, u.email.toLowerCase(), u.passwordHash, u.certificate, u.createdAt);
-    } catch (err) {
-      await r.discard();
-      // Two registrations raced past findConflicts: the UNIQUE constraint is the final word.
-      const m = /UNIQUE constraint failed: users\.(\w+)/.exec((err as Error).message);
-      if (m) {
-        const field: UniqueField = m[1] === 'login' ? 'login' : m[1] === 'card_number' ? 'cardNumber' : 'email';
-        throw conflictError(field);
-      }
-      throw err;
+      await registerInOrder(r, {
+        insert: async () => {
+          prepared(
+            this.db,
+            `INSERT INTO users (login, card_number, first_name, last_name, email, email_key, password_hash, certificate, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(u.login, u.cardNumber, u.firstName, u.lastName, u.email, u.email.toLowerCase(), u.passwordHash, u.certificate, u.createdAt);
+        },
+        remove: async () => {
+          prepared(this.db, 'DELETE FROM users WHERE login = ? AND certificate = ?').run(u.login, u.certificate);
+        },
+        conflictOf: (err) => {
+          const m = /UNIQUE constraint failed: users\.(\w+)/.exec((err as Error).message);
+          return m ? (m[1] === 'login' ? 'login' : m[1] === 'card_number' ? 'cardNumber' : 'email') : undefined;
+        },
+      });
     } finally {
       this.cache.changed();
-    }
-    try {
-      await r.confirm();
-    } catch (err) {
-      prepared(this.db, 'DELETE FROM users WHERE login = ? AND certificate = ?').run(u.login, u.certificate);
-      this.cache.changed();
-      await r.discard();
-      throw err;
     }
     // The answer hands out a certificate: it must not outlive the record of it, even on a power cut.
     await durable(this.db);

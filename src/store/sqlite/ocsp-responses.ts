@@ -6,6 +6,7 @@
 import type { PreparedOcspResponse, PreparedOcspStore } from '../../pki/prepared-ocsp.ts';
 import type { RevocationReason } from '../../pki/records.ts';
 import { migrate, prepared, transaction, type Db } from './sqlite.ts';
+import { ocspResponseOf as fromRow, type OcspResponseRow as Row } from '../rows.ts';
 
 const SCHEMA = [
   `CREATE TABLE ocsp_responses (
@@ -32,27 +33,6 @@ const SCHEMA = [
    BEGIN INSERT OR IGNORE INTO ocsp_changes (serial) VALUES (NEW.serial); END;
    INSERT OR IGNORE INTO ocsp_changes (serial) SELECT serial FROM certificates WHERE state = 'issued' ORDER BY issued_at;`,
 ];
-
-interface Row {
-  serial: string;
-  cert_id: Uint8Array;
-  revoked_at: string | null;
-  revocation_reason: string | null;
-  this_update: string;
-  next_update: string;
-  der: Uint8Array;
-}
-
-function fromRow(r: Row): PreparedOcspResponse {
-  return {
-    serial: r.serial,
-    certId: new Uint8Array(r.cert_id),
-    ...(r.revoked_at ? { revokedAt: r.revoked_at, revocationReason: (r.revocation_reason ?? 'unspecified') as RevocationReason } : {}),
-    thisUpdate: new Date(r.this_update),
-    nextUpdate: new Date(r.next_update),
-    der: new Uint8Array(r.der),
-  };
-}
 
 export class SqlitePreparedOcsp implements PreparedOcspStore {
   private readonly db: Db;
