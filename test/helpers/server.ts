@@ -94,7 +94,8 @@ export async function startServer(opts: { dataDir?: string; args?: string[]; env
     proc,
     output: () => out,
     async stop(signal = 'SIGTERM') {
-      if (proc.exitCode !== null) return proc.exitCode;
+      // A process killed by a signal has no exit code, only a signal code: it is gone all the same.
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
       proc.kill(signal);
       const [code] = await once(proc, 'exit');
       return code as number | null;
