@@ -10,11 +10,13 @@
 // - JSON the adapters never look into (envelopes, activity entries) is text: byte for byte what
 //   was stored, with no jsonb parse on the message path.
 // - DER is bytea; counters and message sequence numbers are bigint (postgres.js reads int8 as a
-//   string: adapters convert with Number()).
+//   string unless told otherwise: connect.ts parses it as a number, and adapters still convert
+//   with Number() so a bare pool works too).
 //
-// SQLite's write_counters are here only for the certificate records, whose mark the OCSP refresher
-// asks every pass (src/pki/prepared-ocsp.ts recordsMark); the read caches' invalidation between
-// instances travels over Redis instead, not through a row every login would have to lock.
+// Migration 5's write_counters row for certificates is read by nothing any more: the OCSP refresher
+// takes changed records from the ocsp_changes queue (migration 6). It stays, since a migration once
+// applied is never edited; a later migration may drop it. Read caches between instances are to be
+// invalidated over Redis, not through a row every write would have to lock.
 
 export interface Migration {
   /** 1, 2, 3 …: applied in this order, recorded in schema_migrations. */
