@@ -95,19 +95,24 @@ export class PreparedOcsp {
   }
 
   /**
-   * Signs again every form kept of this certificate's response, and the SHA-1 one, as its record
-   * says now; forgets them when it is no longer issued or has expired. Returns how many were signed.
+   * Signs every form kept of this certificate's response, and the SHA-1 one, that no longer says
+   * what its record says (or is missing); forgets them when the record is no longer issued or has
+   * expired. A form the serving path signed a moment ago for the same status is kept as it is: a
+   * relying party asking twice gets the same bytes. Returns how many were signed, or undefined
+   * when the certificate's responses were dropped.
    */
-  async produce(serial: string): Promise<number> {
+  async produce(serial: string): Promise<number | undefined> {
     const record = await this.d.records.get(serial);
     if (!this.worthKeeping(record)) {
       await this.forget(serial);
-      return 0;
+      return undefined;
     }
-    const forms = (await this.d.store.forSerial(serial)).map((r) => r.certId);
+    const now = this.d.now().getTime();
+    const kept = await this.d.store.forSerial(serial);
+    const forms = kept.filter((r) => !fits(r, record, now)).map((r) => r.certId);
     const sha1 = this.d.certIdFor(serial);
-    if (!forms.some((f) => Buffer.from(f).equals(sha1))) forms.push(sha1);
-    return (await this.sign(record, forms)).length;
+    if (!kept.some((r) => Buffer.from(r.certId).equals(sha1))) forms.push(sha1);
+    return forms.length ? (await this.sign(record, forms)).length : 0;
   }
 
   /**
@@ -125,8 +130,8 @@ export class PreparedOcsp {
       for (const serial of serials) {
         try {
           const n = await this.produce(serial);
-          if (n === 0) counts.dropped++;
-          counts.produced += n;
+          if (n === undefined) counts.dropped++;
+          else counts.produced += n;
         } catch (err) {
           failed.push(serial);
           error ??= err;

@@ -158,3 +158,16 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Whether a command failed because the connection to Redis is gone (or going). Such failures are
+ * not reported one by one: the loss itself is, once, through onState, and the instance serves its
+ * own users alone meanwhile. A command sent just as Redis went away fails this way while `up` is
+ * still true.
+ */
+export function isConnectionLoss(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown; message?: unknown } | null;
+  if (e?.name === 'MaxRetriesPerRequestError') return true;
+  if (typeof e?.code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH)$/.test(e.code)) return true;
+  return typeof e?.message === 'string' && /Connection is closed|Stream isn't writeable/.test(e.message);
+}

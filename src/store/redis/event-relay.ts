@@ -5,6 +5,7 @@
 // its streams' clients catch up from the message store when they reconnect (Last-Event-ID).
 import type { EventRelay, RoutedEvent } from '../../chat/hub.ts';
 import type { RedisConnection } from './connect.ts';
+import { isConnectionLoss } from './connect.ts';
 
 interface Wire {
   from: string;
@@ -43,7 +44,9 @@ export class RedisEventRelay implements EventRelay {
     // Down: the Hub has served this instance's streams; the others cannot be reached.
     if (!this.conn.up) return;
     const wire: Wire = { from: this.conn.instanceId, e };
-    this.conn.client.publish(this.channel, JSON.stringify(wire)).catch(this.onError);
+    this.conn.client.publish(this.channel, JSON.stringify(wire)).catch((err: unknown) => {
+      if (!isConnectionLoss(err)) this.onError(err);
+    });
   }
 
   onEvent(cb: (e: RoutedEvent) => void): void {

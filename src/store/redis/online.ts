@@ -14,7 +14,7 @@
 // empty, or another instance may have swept this one as dead) and the users whose state changed
 // meanwhile are announced again, so the other instances' views catch up.
 import type { OnlineChange, OnlineRegistry } from '../../chat/online.ts';
-import { script, type RedisConnection } from './connect.ts';
+import { script, type RedisConnection, isConnectionLoss } from './connect.ts';
 
 const CONNECT = script(
   `redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
@@ -244,7 +244,7 @@ export class RedisOnlineRegistry implements OnlineRegistry {
       this.local.clear();
       for (const login of new Set(gone)) this.emit(login, false);
     } catch (err) {
-      this.onError(err);
+      if (!isConnectionLoss(err)) this.onError(err);
     }
   }
 
@@ -260,7 +260,7 @@ export class RedisOnlineRegistry implements OnlineRegistry {
       const gone = (await SWEEP(this.conn.client, [k.instances, k.count], [k.base, this.conn.instanceId])) as string[];
       for (const login of new Set(gone)) this.emit(login, false);
     } catch (err) {
-      if (this.conn.up) this.onError(err);
+      if (this.conn.up && !isConnectionLoss(err)) this.onError(err);
     } finally {
       this.ticking = false;
     }
@@ -294,7 +294,7 @@ export class RedisOnlineRegistry implements OnlineRegistry {
     } catch (err) {
       this.dirty = true;
       for (const login of alone) this.decidedAlone.add(login);
-      if (this.conn.up) this.onError(err);
+      if (this.conn.up && !isConnectionLoss(err)) this.onError(err);
     }
   }
 
