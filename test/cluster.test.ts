@@ -19,6 +19,7 @@ import { apiLogin, envelopeFor, send, webUser, type WebUser } from './helpers/we
 import { attemptLogin, enrollUser } from './helpers/login.ts';
 import { postJson } from './helpers/users.ts';
 import { signChallenge } from '../src/client/challenge.ts';
+import { openEvents, type EventStream } from './helpers/sse.ts';
 
 const LOGIN_PER_MINUTE = 3;
 
@@ -75,96 +76,13 @@ async function within<T>(p: Promise<T>, ms: number, what: () => string): Promise
   }
 }
 
-interface Ev {
-  event: string;
-  id?: string;
-  data: string;
-}
+/** How long a wait on a stream may take here: three servers, PostgreSQL and Redis share the machine. */
+const STREAM_MS = 15_000;
 
-/**
- * An SSE reader that also tells when the stream ends, whoever ends it (an `end` event and the
- * server closing, or the server's process dying): what the kill and revocation tests wait for.
- */
-interface Stream {
-  events: Ev[];
-  ended: Promise<void>;
-  isEnded(): boolean;
-  until(what: string, pred: (events: Ev[]) => boolean, ms?: number): Promise<void>;
-  messages(): Array<{ id: string; seq: string }>;
-  close(): void;
-}
-
-async function listen(url: string, token: string, lastEventId?: string): Promise<Stream> {
-  const ac = new AbortController();
-  const res = await fetch(`${url}/api/v1/events`, {
-    headers: { ...bearer(token), accept: 'text/event-stream', ...(lastEventId !== undefined ? { 'last-event-id': lastEventId } : {}) },
-    signal: ac.signal,
-  });
-  if (res.status !== 200) throw new Error(`events on ${url}: ${res.status} ${await res.text()}`);
-  const events: Ev[] = [];
-  const waiters = new Set<() => void>();
-  let done = false;
-  const ended = (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let cut;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          const e: Ev = { event: 'message', data: '' };
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) continue;
-            const i = line.indexOf(':');
-            const field = i < 0 ? line : line.slice(0, i);
-            const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
-            if (field === 'event') e.event = value;
-            else if (field === 'id') e.id = value;
-            else if (field === 'data') data.push(value);
-          }
-          if (!data.length && !e.id) continue;
-          e.data = data.join('\n');
-          events.push(e);
-          for (const w of waiters) w();
-        }
-      }
-    } catch {
-      // aborted by us, or the connection died with its server
-    } finally {
-      done = true;
-      for (const w of waiters) w();
-    }
-  })();
-  return {
-    events,
-    ended,
-    isEnded: () => done,
-    until(what, pred, ms = 15_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (pred(events)) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`waited ${ms} ms on ${url} for ${what}; got ${JSON.stringify(events.map((e) => e.event))}, ended: ${done}`));
-        }, ms);
-        waiters.add(check);
-        check();
-      });
-    },
-    messages: () => events.filter((e) => e.event === 'message').map((e) => ({ id: (JSON.parse(e.data) as { id: string }).id, seq: e.id! })),
-    close: () => ac.abort(),
-  };
-}
-
-const ready = (s: Stream) => s.until('the ready event', (es) => es.some((e) => e.event === 'ready'));
+const ready = (s: EventStream) => s.untilEvents('the ready event', (es) => es.some((e) => e.event === 'ready'), STREAM_MS);
+/** The stream's messages so far: each one's envelope id and its seq (the event id). */
+const messages = (s: EventStream) =>
+  s.events.filter((e) => e.event === 'message').map((e) => ({ id: (JSON.parse(e.data) as { id: string }).id, seq: e.id! }));
 
 interface Listed {
   login: string;
@@ -185,18 +103,18 @@ describe('three instances sharing PostgreSQL and Redis', () => {
   });
 
   it('relays a message posted to A to bob\'s stream on B, exactly once', async () => {
-    const events = await listen(B.url, bob.token);
+    const events = await openEvents(B.url, bob.token);
     try {
       await ready(events);
       const first = await envelopeFor(alice, bob, 'from A to a stream on B');
       const sent = await send(A.url, alice, first);
       assert.equal(sent.status, 201, JSON.stringify(sent.json));
-      await events.until('the message', () => events.messages().some((m) => m.id === first.id));
+      await events.untilEvents('the message', () => messages(events).some((m) => m.id === first.id), STREAM_MS);
       // A second message behind it: once it is in, a doubled first one would have arrived before it.
       const second = await envelopeFor(alice, bob, 'and a second one');
       assert.equal((await send(A.url, alice, second)).status, 201);
-      await events.until('the second message', () => events.messages().some((m) => m.id === second.id));
-      const got = events.messages();
+      await events.untilEvents('the second message', () => messages(events).some((m) => m.id === second.id), STREAM_MS);
+      const got = messages(events);
       assert.deepEqual(
         got.map((m) => m.id),
         [first.id, second.id],
@@ -291,7 +209,7 @@ describe('three instances sharing PostgreSQL and Redis', () => {
 
   it('shows the same presence on all three, and announces it once', async () => {
     const frank = await webUser(B.url, 'clf');
-    const watcher = await listen(C.url, alice.token);
+    const watcher = await openEvents(C.url, alice.token);
     await ready(watcher);
     const presence = () =>
       watcher.events.filter((e) => e.event === 'presence').map((e) => JSON.parse(e.data) as { login: string; online: boolean }).filter((p) => p.login === frank.login);
@@ -299,17 +217,17 @@ describe('three instances sharing PostgreSQL and Redis', () => {
       for (const s of [A, B, C]) if ((await onlineOn(s, alice.token, frank.login)) !== online) return false;
       return true;
     };
-    let stream: Stream | undefined;
+    let stream: EventStream | undefined;
     try {
       for (const s of [A, B, C]) assert.equal(await onlineOn(s, alice.token, frank.login), false, `offline on ${s.url} before any stream`);
-      stream = await listen(B.url, frank.token);
+      stream = await openEvents(B.url, frank.token);
       await ready(stream);
       await eventually(`${frank.login} online on A, B and C`, () => everywhere(true));
-      await watcher.until('the online event on C', () => presence().some((p) => p.online));
+      await watcher.untilEvents('the online event on C', () => presence().some((p) => p.online), STREAM_MS);
 
       stream.close();
       await eventually(`${frank.login} offline on A, B and C`, () => everywhere(false));
-      await watcher.until('the offline event on C', () => presence().some((p) => !p.online));
+      await watcher.untilEvents('the offline event on C', () => presence().some((p) => !p.online), STREAM_MS);
       assert.deepEqual(presence(), [
         { login: frank.login, online: true },
         { login: frank.login, online: false },
@@ -323,8 +241,8 @@ describe('three instances sharing PostgreSQL and Redis', () => {
   it('ends a user\'s sessions and streams on A and B at once when his certificate is revoked on C', async (t) => {
     const dave = await webUser(B.url, 'cld'); // session on B
     const onA = await apiLogin(A.url, dave); // and one on A
-    const streamA = await listen(A.url, onA);
-    const streamB = await listen(B.url, dave.token);
+    const streamA = await openEvents(A.url, onA);
+    const streamB = await openEvents(B.url, dave.token);
     try {
       await Promise.all([ready(streamA), ready(streamB)]);
       const revoked = await postJson(`${C.url}/api/v1/certificate/revoke`, { reason: 'keyCompromise' }, bearer(dave.token));
@@ -372,9 +290,9 @@ describe('three instances sharing PostgreSQL and Redis', () => {
     const envelopes = await Promise.all(Array.from({ length: N }, (_, i) => envelopeFor(sender, receiver, `burst ${i}`)));
     const ids = envelopes.map((e) => e.id);
     // One stream on B, which lives through it; one on A, which dies with A.
-    const onB = await listen(B.url, receiver.token);
-    const onA = await listen(A.url, receiver.token);
-    let resumed: Stream | undefined;
+    const onB = await openEvents(B.url, receiver.token);
+    const onA = await openEvents(A.url, receiver.token);
+    let resumed: EventStream | undefined;
     try {
       await Promise.all([ready(onB), ready(onA)]);
 
@@ -430,8 +348,8 @@ describe('three instances sharing PostgreSQL and Redis', () => {
       const seqOf = new Map(rows.map((r) => [r.id as string, r.seq as string]));
 
       // The stream on B, which lived through it: every message, once, in seq order.
-      await onB.until(`all ${N} messages on B`, () => onB.messages().length >= N);
-      const viaB = onB.messages();
+      await onB.untilEvents(`all ${N} messages on B`, () => messages(onB).length >= N, STREAM_MS);
+      const viaB = messages(onB);
       assert.equal(viaB.length, N, 'nothing twice on B');
       assert.deepEqual(
         viaB.map((m) => m.id),
@@ -442,12 +360,12 @@ describe('three instances sharing PostgreSQL and Redis', () => {
 
       // The stream on A died with it; the client reconnects to C with the last id it saw.
       await within(onA.ended, 10_000, () => 'the stream on A outlived A');
-      const beforeKill = onA.messages();
+      const beforeKill = messages(onA);
       const readyOnA = JSON.parse(onA.events.find((e) => e.event === 'ready')!.data) as { resumedFrom: number };
       const lastId = beforeKill.at(-1)?.seq ?? String(readyOnA.resumedFrom);
-      resumed = await listen(C.url, receiver.token, lastId);
-      const union = () => [...beforeKill, ...resumed!.messages()];
-      await resumed.until(`the messages after ${lastId} on C`, () => union().length >= N);
+      resumed = await openEvents(C.url, receiver.token, lastId);
+      const union = () => [...beforeKill, ...messages(resumed!)];
+      await resumed.untilEvents(`the messages after ${lastId} on C`, () => union().length >= N, STREAM_MS);
       const all = union().map((m) => m.id);
       assert.equal(new Set(all).size, all.length, `nothing twice across the reconnection (${beforeKill.length} before, ${all.length - beforeKill.length} after)`);
       assert.deepEqual(all, rows.map((r) => r.id), 'nothing lost: every message, in seq order');

@@ -11,6 +11,14 @@ export interface EventStream {
   waitFor(type: string, count?: number, ms?: number): Promise<SseEvent[]>;
   /** Resolves once some event satisfies `pred`. */
   until(pred: (e: SseEvent) => boolean, ms?: number): Promise<SseEvent>;
+  /** Resolves once the events so far satisfy `pred`; the failure after `ms` names `what`. */
+  untilEvents(what: string, pred: (events: SseEvent[]) => boolean, ms?: number): Promise<void>;
+  /**
+   * Resolves when the stream ends, whoever ends it (an `end` event and the server closing, the
+   * server's process dying, or close()): what tests of revocations and killed servers wait for.
+   */
+  ended: Promise<void>;
+  isEnded(): boolean;
   close(): void;
 }
 
@@ -20,10 +28,11 @@ export async function openEvents(url: string, token: string, lastEventId?: strin
     headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
     signal: ac.signal,
   });
-  if (res.status !== 200) throw new Error(`events: ${res.status} ${await res.text()}`);
+  if (res.status !== 200) throw new Error(`events on ${url}: ${res.status} ${await res.text()}`);
   const events: SseEvent[] = [];
   const waiters = new Set<() => void>();
-  (async () => {
+  let done = false;
+  const ended = (async () => {
     const decoder = new TextDecoder();
     let buffer = '';
     try {
@@ -51,47 +60,57 @@ export async function openEvents(url: string, token: string, lastEventId?: strin
         }
       }
     } catch {
-      /* aborted */
+      // aborted by close(), or the connection died with its server
+    } finally {
+      done = true;
+      for (const w of waiters) w();
     }
   })();
+
+  /** Resolves with `found()`'s first answer other than undefined, checked at every event; rejects with `failure()` after `ms`. */
+  const wait = <T>(found: () => T | undefined, failure: () => string, ms: number) =>
+    new Promise<T>((resolve, reject) => {
+      const check = () => {
+        const hit = found();
+        if (hit !== undefined) {
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(hit);
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(failure()));
+      }, ms);
+      waiters.add(check);
+      check();
+    });
+  const ofType = (type: string) => events.filter((e) => e.event === type);
+
   return {
     events,
     waitFor(type, count = 1, ms = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const got = events.filter((e) => e.event === type);
-          if (got.length >= count) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve(got);
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`waited ${ms} ms for ${count} "${type}" events, got ${events.filter((e) => e.event === type).length}`));
-        }, ms);
-        waiters.add(check);
-        check();
-      });
+      return wait(
+        () => {
+          const got = ofType(type);
+          return got.length >= count ? got : undefined;
+        },
+        () => `waited ${ms} ms for ${count} "${type}" events, got ${ofType(type).length}`,
+        ms,
+      );
     },
     until(pred, ms = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = events.find(pred);
-          if (hit) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve(hit);
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`waited ${ms} ms for a matching event; got ${JSON.stringify(events.map((e) => e.event))}`));
-        }, ms);
-        waiters.add(check);
-        check();
-      });
+      return wait(() => events.find(pred), () => `waited ${ms} ms for a matching event; got ${JSON.stringify(events.map((e) => e.event))}`, ms);
     },
+    async untilEvents(what, pred, ms = 10_000) {
+      await wait(
+        () => (pred(events) ? true : undefined),
+        () => `waited ${ms} ms on ${url} for ${what}; got ${JSON.stringify(events.map((e) => e.event))}, ended: ${done}`,
+        ms,
+      );
+    },
+    ended,
+    isEnded: () => done,
     close: () => ac.abort(),
   };
 }
