@@ -31,7 +31,7 @@ import { startPostgres } from '../test/helpers/postgres.ts';
 import { startRedis } from '../test/helpers/redis.ts';
 import { startChild } from './lib/process.ts';
 import { runLoad, send, type LoadResult, type Req } from './lib/load.ts';
-import { openStreams, type SseClients } from './lib/sse-clients.ts';
+import { openStreams, sseEvents, type SseClients } from './lib/sse-clients.ts';
 import { enrollMany, logIn, messageRequest, type BenchUser } from './lib/users.ts';
 import { quantile, report, sleep, type Metric } from './lib/stats.ts';
 import { jcs } from '../src/client/jcs.ts';
@@ -164,29 +164,19 @@ async function probe(postUrl: string, streamUrl: string, from: BenchUser, to: Be
       (res) => {
         if (res.statusCode !== 200) return reject(new Error(`events: ${res.statusCode}`));
         res.setEncoding('utf8');
-        let buffer = '';
-        res.on('data', (chunk: string) => {
-          buffer += chunk;
-          let cut;
-          while ((cut = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, cut);
-            buffer = buffer.slice(cut + 2);
-            let type = 'message';
-            let data = '';
-            for (const line of block.split('\n')) {
-              if (line.startsWith('event:')) type = line.slice(6).trim();
-              else if (line.startsWith('data:')) data += line.slice(5).trimStart();
-            }
+        res.on(
+          'data',
+          sseEvents((type, data) => {
             if (type === 'ready') resolve();
-            if (type !== 'message') continue;
+            if (type !== 'message') return;
             const id = (JSON.parse(data) as { id: string }).id;
             const t0 = startedAt.get(id);
             if (t0 !== undefined) {
               receive.push(performance.now() - t0);
               startedAt.delete(id);
             }
-          }
-        });
+          }),
+        );
         res.on('error', () => {});
       },
     );

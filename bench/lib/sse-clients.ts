@@ -45,6 +45,30 @@ export interface SseClients {
   close(): Promise<void>;
 }
 
+/**
+ * Reads an event stream's text (a response with setEncoding('utf8')), chunk by chunk, calling
+ * `onEvent` with each whole event's type and data: one parser for every benchmark that reads
+ * events, so that they all read them alike. It keeps only what the benchmarks look at.
+ */
+export function sseEvents(onEvent: (type: string, data: string) => void): (chunk: string) => void {
+  let buffer = '';
+  return (chunk) => {
+    buffer += chunk;
+    let cut;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      let type = 'message';
+      let data = '';
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) type = line.slice(6).trim();
+        else if (line.startsWith('data:')) data += line.slice(5).trimStart();
+      }
+      onEvent(type, data);
+    }
+  };
+}
+
 export async function openStreams(job: SseJob): Promise<SseClients> {
   const worker = new Worker(new URL(import.meta.url), { workerData: { sseJob: job } });
   const [opened] = (await once(worker, 'message')) as [{ ready: number; failed: number }];
@@ -82,28 +106,18 @@ async function run(job: SseJob): Promise<void> {
             return resolve();
           }
           res.setEncoding('utf8');
-          let buffer = '';
           let isReady = false;
-          res.on('data', (chunk: string) => {
-            buffer += chunk;
-            let cut;
-            while ((cut = buffer.indexOf('\n\n')) >= 0) {
-              const block = buffer.slice(0, cut);
-              buffer = buffer.slice(cut + 2);
-              let type = 'message';
-              let data = '';
-              for (const line of block.split('\n')) {
-                if (line.startsWith('event:')) type = line.slice(6).trim();
-                else if (line.startsWith('data:')) data += line.slice(5).trimStart();
-              }
+          res.on(
+            'data',
+            sseEvents((type, data) => {
               if (type === 'ready' && !isReady) {
                 isReady = true;
                 ready++;
                 resolve();
               }
               listeners.get(i)?.(type, data);
-            }
-          });
+            }),
+          );
           res.on('error', () => {});
         },
       );
