@@ -25,6 +25,11 @@ export interface Storage {
   lastSeen: LastSeenStore;
   messages: MessageStore;
   readMarks: ReadMarkStore;
+  /**
+   * Calls `fn` soon after sessions were deleted, by whichever process (another instance, the admin
+   * command line), where the store can tell; the streams' periodic sweep catches the rest.
+   */
+  onSessionsEnded?(fn: () => void): void;
   /** Whether an error thrown by a port means the database cannot be reached right now. */
   isUnavailable(err: unknown): boolean;
   /** Resolves once every write committed so far would survive a power cut. */

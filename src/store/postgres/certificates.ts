@@ -1,13 +1,15 @@
 // PostgreSQL adapter of the CA's certificate records (src/pki/records.ts), over the table of
 // schema.ts migration 2; it answers as src/store/sqlite/certificates.ts does.
 //
-// No record is kept in memory: several instances write these rows (and the admin command line),
-// and a revocation must be seen by every instance at its next request. The point reads are
-// primary-key look-ups; caching them comes back once Redis carries the invalidations.
+// Several instances write these rows (and the admin command line), and a revocation must be seen
+// by every instance at its next request: a record read by serial is kept only while PostgreSQL's
+// announcements are followed (row-cache.ts), and forgotten as its change is announced.
 import { KeyAlreadyCertified, type CertificateRecord, type CertificateRecords, type RevocationReason, type StagedRecord } from '../../pki/records.ts';
 import type { Sql } from './connect.ts';
 import { CONSTRAINTS } from './schema.ts';
 import { certificateOf as fromRow, type CertificateRow as Row } from '../rows.ts';
+import { RowCache } from './row-cache.ts';
+import type { RowChanges } from './row-changes.ts';
 
 /** The constraint a statement violated when it failed on a UNIQUE one (SQLSTATE 23505). */
 function uniqueViolated(err: unknown): string | undefined {
@@ -17,9 +19,14 @@ function uniqueViolated(err: unknown): string | undefined {
 
 export class PostgresCertificateRecords implements CertificateRecords {
   private readonly sql: Sql;
-  /** The pool is the caller's (openPostgres), already migrated; closing it is the caller's too. */
-  constructor(sql: Sql) {
+  private readonly cache: RowCache<CertificateRecord> | undefined;
+  /**
+   * The pool is the caller's (openPostgres), already migrated; closing it is the caller's too.
+   * Without `changes` every read goes to the database.
+   */
+  constructor(sql: Sql, changes?: RowChanges) {
     this.sql = sql;
+    this.cache = changes && new RowCache(changes, 'certificates');
   }
 
   async stage(c: StagedRecord): Promise<void> {
@@ -27,6 +34,7 @@ export class PostgresCertificateRecords implements CertificateRecords {
       await this.sql`
         INSERT INTO certificates (serial, login, fingerprint, der, not_before, not_after, issued_at, state, key_hash)
         VALUES (${c.serial}, ${c.login}, ${c.fingerprint}, ${c.der}, ${c.notBefore}, ${c.notAfter}, ${c.issuedAt}, 'pending', ${c.keyHash})`;
+      this.cache?.forget(c.serial);
     } catch (err) {
       // The UNIQUE constraint decides between two requests racing with one key, on any instance:
       // the second INSERT waits for the first to commit, then fails here.
@@ -41,15 +49,20 @@ export class PostgresCertificateRecords implements CertificateRecords {
 
   async confirm(serial: string): Promise<void> {
     await this.sql`UPDATE certificates SET state = 'issued' WHERE serial = ${serial} AND state = 'pending'`;
+    this.cache?.forget(serial);
   }
 
   async discard(serial: string): Promise<void> {
     await this.sql`DELETE FROM certificates WHERE serial = ${serial} AND state = 'pending'`;
+    this.cache?.forget(serial);
   }
 
   async get(serial: string): Promise<CertificateRecord | undefined> {
-    const [row] = await this.sql<Row[]>`SELECT * FROM certificates WHERE serial = ${serial}`;
-    return row && fromRow(row);
+    const load = async () => {
+      const [row] = await this.sql<Row[]>`SELECT * FROM certificates WHERE serial = ${serial}`;
+      return row && fromRow(row);
+    };
+    return this.cache ? this.cache.get(serial, load) : load();
   }
 
   async byFingerprint(fingerprint: string): Promise<CertificateRecord | undefined> {
@@ -90,6 +103,7 @@ export class PostgresCertificateRecords implements CertificateRecords {
     const r = await this.sql`
       UPDATE certificates SET revoked_at = ${at}, revocation_reason = ${reason}
       WHERE serial = ${serial} AND state = 'issued' AND revoked_at IS NULL`;
+    this.cache?.forget(serial);
     return r.count === 1;
   }
 }

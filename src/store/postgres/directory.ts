@@ -2,12 +2,15 @@
 // schema.ts migration 1, answering as src/store/sqlite/directory.ts does. Still the 'embedded'
 // kind: the server keeps the users itself, as opposed to an LDAP directory it only consults.
 //
-// No user is kept in memory: another instance may change a password or a certificate at any time.
+// Another instance may change a password or a certificate at any time: a user read by login is
+// kept in memory only while PostgreSQL's announcements are followed (row-cache.ts).
 import type { Directory, DirectoryUser, Registration, UniqueField } from '../../directory/directory.ts';
 import { registerInOrder } from '../../directory/registration.ts';
 import type { Sql } from './connect.ts';
 import { CONSTRAINTS } from './schema.ts';
 import { userOf as fromRow, type UserRow as Row } from '../rows.ts';
+import { RowCache } from './row-cache.ts';
+import type { RowChanges } from './row-changes.ts';
 
 /** Which unique field a failed INSERT collided on, from the constraint PostgreSQL names. */
 const FIELD_OF_CONSTRAINT: Record<string, UniqueField> = {
@@ -24,15 +27,23 @@ function conflictField(err: unknown): UniqueField | undefined {
 export class PostgresDirectory implements Directory {
   readonly kind = 'embedded' as const;
   private readonly sql: Sql;
+  private readonly cache: RowCache<DirectoryUser> | undefined;
 
-  /** The pool is the caller's (openPostgres), already migrated; closing it is the caller's too. */
-  constructor(sql: Sql) {
+  /**
+   * The pool is the caller's (openPostgres), already migrated; closing it is the caller's too.
+   * Without `changes` every read goes to the database.
+   */
+  constructor(sql: Sql, changes?: RowChanges) {
     this.sql = sql;
+    this.cache = changes && new RowCache(changes, 'users');
   }
 
   async get(login: string): Promise<DirectoryUser | undefined> {
-    const [row] = await this.sql<Row[]>`SELECT * FROM users WHERE login = ${login}`;
-    return row && fromRow(row);
+    const load = async () => {
+      const [row] = await this.sql<Row[]>`SELECT * FROM users WHERE login = ${login}`;
+      return row && fromRow(row);
+    };
+    return this.cache ? this.cache.get(login, load) : load();
   }
 
   async list(): Promise<DirectoryUser[]> {
@@ -62,9 +73,11 @@ export class PostgresDirectory implements Directory {
           INSERT INTO users (login, card_number, first_name, last_name, email, email_key, password_hash, certificate, created_at)
           VALUES (${u.login}, ${u.cardNumber}, ${u.firstName}, ${u.lastName}, ${u.email}, ${u.email.toLowerCase()}, ${u.passwordHash},
                   ${u.certificate}, ${u.createdAt})`;
+        this.cache?.forget(u.login);
       },
       remove: async () => {
         await this.sql`DELETE FROM users WHERE login = ${u.login} AND certificate = ${u.certificate}`;
+        this.cache?.forget(u.login);
       },
       // Registrations on any instances race to the same UNIQUE constraints.
       conflictOf: conflictField,
@@ -75,10 +88,12 @@ export class PostgresDirectory implements Directory {
 
   async setCertificate(login: string, der: Uint8Array): Promise<void> {
     await this.sql`UPDATE users SET certificate = ${der} WHERE login = ${login}`;
+    this.cache?.forget(login);
   }
 
   async setPasswordHash(login: string, passwordHash: string): Promise<void> {
     await this.sql`UPDATE users SET password_hash = ${passwordHash} WHERE login = ${login}`;
+    this.cache?.forget(login);
   }
 
   /** Nothing of its own to close: the pool belongs to whoever opened it. */

@@ -15,8 +15,8 @@
 //
 // Migration 5's write_counters row for certificates is read by nothing any more: the OCSP refresher
 // takes changed records from the ocsp_changes queue (migration 6). It stays, since a migration once
-// applied is never edited; a later migration may drop it. Read caches between instances are to be
-// invalidated over Redis, not through a row every write would have to lock.
+// applied is never edited; a later migration may drop it. Read caches between instances are
+// invalidated by migration 7's announcements (NOTIFY), not through a row every write would lock.
 
 export interface Migration {
   /** 1, 2, 3 …: applied in this order, recorded in schema_migrations. */
@@ -240,5 +240,28 @@ export const MIGRATIONS: readonly Migration[] = [
                                                     OR NEW.revocation_reason IS DISTINCT FROM OLD.revocation_reason))
         EXECUTE FUNCTION queue_ocsp_change();
       INSERT INTO ocsp_changes (serial) SELECT serial FROM certificates WHERE state = 'issued' ORDER BY issued_at, serial;`,
+  },
+  {
+    version: 7,
+    name: 'announce changes to users, certificates and sessions to the read caches',
+    // src/store/postgres/row-changes.ts listens: "table op key" goes out when the writing
+    // transaction commits, whoever wrote. The key column is the trigger's argument (the one the
+    // caches read by); to_jsonb reads it by name from any table's row.
+    sql: `
+      CREATE FUNCTION announce_row_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+          r record;
+        BEGIN
+          IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+          PERFORM pg_notify('tekup_rows', TG_TABLE_NAME || ' ' || TG_OP || ' ' || (to_jsonb(r) ->> TG_ARGV[0]));
+          RETURN NULL;
+        END
+      $$;
+      CREATE TRIGGER users_announce AFTER INSERT OR UPDATE OR DELETE ON users
+        FOR EACH ROW EXECUTE FUNCTION announce_row_change('login');
+      CREATE TRIGGER certificates_announce AFTER INSERT OR UPDATE OR DELETE ON certificates
+        FOR EACH ROW EXECUTE FUNCTION announce_row_change('serial');
+      CREATE TRIGGER sessions_announce AFTER INSERT OR UPDATE OR DELETE ON sessions
+        FOR EACH ROW EXECUTE FUNCTION announce_row_change('token_hash');`,
   },
 ];
