@@ -130,6 +130,7 @@ export async function createCore({ config, log, now = () => new Date(), server =
       return s !== undefined && (await sessionUsable(s));
     },
   });
+  storage.onSessionsEnded?.(() => streams.sweepSoon());
   const recovery = new Recovery({
     store: storage.recoveryCodes,
     directory,

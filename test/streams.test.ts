@@ -172,4 +172,36 @@ describe('Streams (unit, with a fake session store)', () => {
     assert.deepEqual(ended[1], ['s1', 'session_ended']);
     assert.equal(streams.count(), 0);
   });
+
+  it('sweeps on the next turn when told sessions ended, and again if told during a sweep', async () => {
+    const live = new Set(['s1', 's2']);
+    let asked = 0;
+    let release: (() => void) | undefined;
+    const streams = new Streams({
+      isLive: async (s) => {
+        asked++;
+        const answer = live.has(s);
+        // The first answer is held until the test lets it go: a sweep under way.
+        if (asked === 1) await new Promise<void>((r) => (release = r));
+        return answer;
+      },
+      sweepMs: 3_600_000, // no periodic sweep in this test: only the ones asked for
+    });
+    const ended: string[] = [];
+    streams.add('ann', 's1', { end: () => ended.push('s1') });
+    streams.add('bob', 's2', { end: () => ended.push('s2') });
+    streams.sweepSoon();
+    streams.sweepSoon(); // one sweep for both
+    await new Promise((r) => setImmediate(r));
+    assert.equal(asked, 1, 'the sweep started on the next turn');
+    // s1 was already asked about when its session ends: the sweep under way has its old answer.
+    live.delete('s1');
+    streams.sweepSoon();
+    await new Promise((r) => setImmediate(r));
+    release?.();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(ended, ['s1'], 'the sweep ran once more for the session that ended during it');
+    assert.equal(asked, 4);
+    streams.endAll();
+  });
 });

@@ -49,6 +49,9 @@ export class Streams {
   private readonly open = new Set<Entry>();
   private readonly isLive: (session: string) => Promise<boolean>;
   private sweeping = false;
+  /** A sweep was asked for while one ran: the sessions it had already asked about may have ended since. */
+  private again = false;
+  private soon: ReturnType<typeof setImmediate> | undefined;
   private readonly limits: StreamLimits;
   private readonly sweepMs: number;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -91,18 +94,36 @@ export class Streams {
   /** Ends every stream whose session no longer lets its holder in. */
   async sweep(): Promise<void> {
     // A slow store must not stack sweeps on top of each other.
-    if (this.sweeping) return;
+    if (this.sweeping) {
+      this.again = true;
+      return;
+    }
     this.sweeping = true;
     try {
-      const verdict = new Map<string, boolean>();
-      for (const e of [...this.open]) {
-        let live = verdict.get(e.session);
-        if (live === undefined) verdict.set(e.session, (live = await this.isLive(e.session)));
-        if (!live && this.open.has(e)) this.finish(e, 'session_ended');
-      }
+      do {
+        this.again = false;
+        const verdict = new Map<string, boolean>();
+        for (const e of [...this.open]) {
+          let live = verdict.get(e.session);
+          if (live === undefined) verdict.set(e.session, (live = await this.isLive(e.session)));
+          if (!live && this.open.has(e)) this.finish(e, 'session_ended');
+        }
+      } while (this.again);
     } finally {
       this.sweeping = false;
     }
+  }
+
+  /**
+   * Sweeps on the next turn, when the store says sessions ended: streams end at once rather than
+   * at the next periodic sweep. Several calls in one turn make one sweep.
+   */
+  sweepSoon(): void {
+    if (this.soon || this.open.size === 0) return;
+    this.soon = setImmediate(() => {
+      this.soon = undefined;
+      void this.sweep().catch(() => {});
+    });
   }
 
   /** Ends them all (the server is shutting down). */
