@@ -1,10 +1,11 @@
 // The ActivityStore port's contract (src/auth/activity.ts), one suite for every adapter (SQLite,
 // PostgreSQL): each test file calls activityContract with a factory that opens a fresh, empty store
 // and a second one over the same storage, as another instance holds.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ActivityStore } from '../../src/auth/activity.ts';
 import type { ActivityEntry } from '../../src/protocol/account.ts';
+import { freshFixtures } from './contract-fixtures.ts';
 
 export interface ActivityFixture {
   store: ActivityStore;
@@ -17,15 +18,7 @@ const at = (s: number) => new Date(Date.UTC(2026, 10, 27, 10, 0, s)).toISOString
 
 export function activityContract(name: string, factory: () => Promise<ActivityFixture>): void {
   describe(`ActivityStore contract: ${name}`, () => {
-    const open: ActivityFixture[] = [];
-    after(async () => {
-      for (const f of open) await f.close();
-    });
-    const fresh = async () => {
-      const f = await factory();
-      open.push(f);
-      return f;
-    };
+    const fresh = freshFixtures(factory);
 
     it('keeps the newest entries of each login only, newest first, and never another login’s', async () => {
       const { store } = await fresh();

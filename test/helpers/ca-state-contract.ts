@@ -1,9 +1,10 @@
 // The CaState port's contract (src/pki/ca-state.ts), one suite for every adapter (SQLite,
 // PostgreSQL): each test file calls caStateContract with a factory that opens a fresh state, and
 // a second one over the same storage as another instance (or a restart) would hold.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CaState } from '../../src/pki/ca-state.ts';
+import { freshFixtures } from './contract-fixtures.ts';
 
 export interface CaStateFixture {
   state: CaState;
@@ -16,15 +17,7 @@ const increasing = (xs: number[]) => xs.every((x, i) => i === 0 || x > xs[i - 1]
 
 export function caStateContract(name: string, factory: () => Promise<CaStateFixture>): void {
   describe(`CaState contract: ${name}`, () => {
-    const open: CaStateFixture[] = [];
-    after(async () => {
-      for (const f of open) await f.close();
-    });
-    const fresh = async () => {
-      const f = await factory();
-      open.push(f);
-      return f;
-    };
+    const fresh = freshFixtures(factory);
 
     it('numbers CRLs 1, 2, 3 … from a fresh store', async () => {
       const { state } = await fresh();

@@ -2,11 +2,12 @@
 // PostgreSQL): each test file calls certificateRecordsContract with a factory that opens empty
 // records, and a second set over the same storage as another server instance (or the admin
 // command line) would hold.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { KeyAlreadyCertified, type CertificateRecord, type CertificateRecords, type StagedRecord } from '../../src/pki/records.ts';
 import { stagedRecord } from './records.ts';
+import { freshFixtures } from './contract-fixtures.ts';
 
 export interface CertificateRecordsFixture {
   records: CertificateRecords;
@@ -25,15 +26,7 @@ const expected = (r: StagedRecord, over: Partial<CertificateRecord> = {}): Certi
 
 export function certificateRecordsContract(name: string, factory: () => Promise<CertificateRecordsFixture>): void {
   describe(`CertificateRecords contract: ${name}`, () => {
-    const open: CertificateRecordsFixture[] = [];
-    after(async () => {
-      for (const f of open) await f.close();
-    });
-    const fresh = async () => {
-      const f = await factory();
-      open.push(f);
-      return f;
-    };
+    const fresh = freshFixtures(factory);
 
     it('stages a record as pending, every field read back as given, by serial and by fingerprint', async () => {
       const { records } = await fresh();

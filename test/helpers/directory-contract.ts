@@ -1,6 +1,6 @@
 // The Directory port's contract, one suite for every adapter (embedded SQLite, LDAP): each test file
 // calls directoryContract with a factory that makes a fresh, empty directory.
-import { describe, it, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { SqliteCertificateRecords } from '../../src/store/sqlite/certificates.ts
 import type { Directory, DirectoryUser, Registration } from '../../src/directory/directory.ts';
 import type { StagedRecord } from '../../src/pki/records.ts';
 import { tempDir } from './server.ts';
+import { closedAfterSuite } from './contract-fixtures.ts';
 
 export interface Fixture {
   directory: Directory;
@@ -115,16 +116,13 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer
 
 export function directoryContract(name: string, factory: Factory): void {
   describe(`Directory contract: ${name}`, () => {
-    const open: Directory[] = [];
+    const keep = closedAfterSuite();
     const fresh = async () => {
       const f = await factory(separateRecords);
-      open.push(f.directory);
+      keep(f.directory);
       const another = f.another;
-      return { ...f, another: async () => open[open.push(await another()) - 1] };
+      return { ...f, another: async () => keep(await another()) };
     };
-    after(async () => {
-      for (const d of open) await d.close();
-    });
 
     it('starts empty', async () => {
       const { directory } = await fresh();

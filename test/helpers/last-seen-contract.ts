@@ -1,9 +1,10 @@
 // The LastSeenStore port's contract (src/chat/presence.ts), one suite for every adapter (SQLite,
 // PostgreSQL): each test file calls lastSeenContract with a factory that opens a fresh, empty store
 // and a second one over the same storage, as another instance holds.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LastSeenStore } from '../../src/chat/presence.ts';
+import { freshFixtures } from './contract-fixtures.ts';
 
 export interface LastSeenFixture {
   store: LastSeenStore;
@@ -14,15 +15,7 @@ export interface LastSeenFixture {
 
 export function lastSeenContract(name: string, factory: () => Promise<LastSeenFixture>): void {
   describe(`LastSeenStore contract: ${name}`, () => {
-    const open: LastSeenFixture[] = [];
-    after(async () => {
-      for (const f of open) await f.close();
-    });
-    const fresh = async () => {
-      const f = await factory();
-      open.push(f);
-      return f;
-    };
+    const fresh = freshFixtures(factory);
 
     it('keeps one time per login, the last one set, and lists them all', async () => {
       const { store } = await fresh();

@@ -6,7 +6,7 @@
 // Beyond what one process can see, the races of several instances: every admitted message stored
 // once, a replayed id stored once, and seqs that become visible in order, so a stream resuming
 // after the newest seq it saw (Last-Event-ID) never skips a message that commits later.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate, constants, createPrivateKey, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import type { Admission, Admitted, MessageStore, StoredMessage } from '../../src
 import { envelopeSigningText, type Envelope } from '../../src/protocol/envelope.ts';
 import { openssl } from './openssl.ts';
 import { tempDir } from './server.ts';
+import { freshFixtures } from './contract-fixtures.ts';
 
 export interface ClosableMessageStore extends MessageStore {
   /** Answers the admissions under way, then refuses new ones. */
@@ -80,15 +81,7 @@ const DELIVERY_WRITTEN_MS = 1_000;
 
 export function messagesContract(name: string, factory: () => Promise<MessagesFixture>): void {
   describe(`MessageStore contract: ${name}`, () => {
-    const open: MessagesFixture[] = [];
-    after(async () => {
-      for (const f of open) await f.close();
-    });
-    const fresh = async () => {
-      const f = await factory();
-      open.push(f);
-      return f;
-    };
+    const fresh = freshFixtures(factory);
     const alice = signer('alice');
     const bob = signer('bob');
     const carol = signer('carol');

@@ -1,10 +1,11 @@
 // The contract of the pre-produced OCSP responses' store (src/pki/prepared-ocsp.ts), one suite for
 // every adapter: each test file calls preparedOcspContract with a factory that makes an empty
 // store beside empty certificate records, and ways to write those records as the CA would.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PreparedOcspResponse, PreparedOcspStore } from '../../src/pki/prepared-ocsp.ts';
 import type { RevocationReason } from '../../src/pki/records.ts';
+import { freshFixtures } from './contract-fixtures.ts';
 
 export interface PreparedOcspFixture {
   store: PreparedOcspStore;
@@ -32,15 +33,7 @@ function response(serial: string, over: Partial<PreparedOcspResponse> = {}): Pre
 
 export function preparedOcspContract(name: string, factory: () => Promise<PreparedOcspFixture>): void {
   describe(`pre-produced OCSP responses: ${name}`, () => {
-    const open: PreparedOcspFixture[] = [];
-    after(async () => {
-      for (const f of open) await f.close();
-    });
-    const fresh = async () => {
-      const f = await factory();
-      open.push(f);
-      return f;
-    };
+    const fresh = freshFixtures(factory);
 
     it('keeps one response per certificate and CertID form, replaced when put again, with its dates and the revocation it attests', async () => {
       const { store, issue } = await fresh();

@@ -2,11 +2,12 @@
 // PostgreSQL): each test file calls readMarksContract with a factory that opens fresh, empty read
 // marks beside the message store they count (messages are admitted with real signatures, as the
 // relay admits them), and more read marks over the same storage, as other instances hold.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MessageStore, StoredMessage } from '../../src/chat/messages.ts';
 import type { ConversationSummary, ReadMarkStore } from '../../src/chat/read-marks.ts';
 import { admission, signer, stored, type Signer } from './messages-contract.ts';
+import { freshFixtures } from './contract-fixtures.ts';
 
 export interface ReadMarksFixture {
   marks: ReadMarkStore;
@@ -21,13 +22,9 @@ const byPeer = (xs: ConversationSummary[]) => [...xs].sort((a, b) => (a.peer < b
 
 export function readMarksContract(name: string, factory: () => Promise<ReadMarksFixture>): void {
   describe(`ReadMarkStore contract: ${name}`, () => {
-    const open: ReadMarksFixture[] = [];
-    after(async () => {
-      for (const f of open) await f.close();
-    });
+    const opened = freshFixtures(factory);
     const fresh = async () => {
-      const f = await factory();
-      open.push(f);
+      const f = await opened();
       const send = async (from: Signer, to: string, receivedAt?: string): Promise<StoredMessage> =>
         stored(await f.messages.admit(admission(from, to, receivedAt ? { receivedAt } : {})));
       return { ...f, send };

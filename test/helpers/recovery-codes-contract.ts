@@ -1,9 +1,10 @@
 // The RecoveryCodeStore port's contract (src/auth/recovery-codes.ts), one suite for every adapter
 // (SQLite, PostgreSQL): each test file calls recoveryCodesContract with a factory that opens an
 // empty store, and a second one over the same storage as another instance would hold.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RecoveryCodeStore, StoredRecoveryCode } from '../../src/auth/recovery-codes.ts';
+import { freshFixtures } from './contract-fixtures.ts';
 
 export interface RecoveryCodesFixture {
   store: RecoveryCodeStore;
@@ -20,15 +21,7 @@ function code(login: string, over: Partial<StoredRecoveryCode> = {}): StoredReco
 
 export function recoveryCodesContract(name: string, factory: () => Promise<RecoveryCodesFixture>): void {
   describe(`RecoveryCodeStore contract: ${name}`, () => {
-    const open: RecoveryCodesFixture[] = [];
-    after(async () => {
-      for (const f of open) await f.close();
-    });
-    const fresh = async () => {
-      const f = await factory();
-      open.push(f);
-      return f;
-    };
+    const fresh = freshFixtures(factory);
 
     it('keeps one code per login, every field read back as given, replaced by the next one', async () => {
       const { store } = await fresh();

@@ -3,13 +3,14 @@
 // test/registration-atomicity.test.ts checks it on SQLite. The Directory contract itself
 // (directory-contract.ts) stages into SQLite records whatever the directory; this one stages into
 // the directory's own storage, through the CertificateRecords port, from two instances too.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Directory, DirectoryUser, Registration, UniqueField } from '../../src/directory/directory.ts';
 import type { CertificateRecords, StagedRecord } from '../../src/pki/records.ts';
 import { certificate, person } from './directory-contract.ts';
+import { freshFixtures } from './contract-fixtures.ts';
 
 export interface Instance {
   directory: Directory;
@@ -69,15 +70,7 @@ const isConflict = (field: UniqueField) => (err: any) => {
 
 export function registrationContract(name: string, factory: () => Promise<RegistrationFixture>): void {
   describe(`registration with the records beside the users: ${name}`, () => {
-    const open: RegistrationFixture[] = [];
-    after(async () => {
-      for (const f of open) await f.close();
-    });
-    const fresh = async () => {
-      const f = await factory();
-      open.push(f);
-      return f;
-    };
+    const fresh = freshFixtures(factory);
 
     it('stores the user and the issued certificate together', async () => {
       const { directory, records } = await fresh();

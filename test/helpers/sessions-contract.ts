@@ -1,10 +1,11 @@
 // The SessionStore port's contract (src/auth/sessions.ts), one suite for every adapter (SQLite,
 // PostgreSQL): each test file calls sessionsContract with a factory that opens a fresh, empty store
 // and a second one over the same storage, as another instance (or the admin command line) holds.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { SessionRecord, SessionStore } from '../../src/auth/sessions.ts';
+import { freshFixtures } from './contract-fixtures.ts';
 
 export interface SessionsFixture {
   store: SessionStore;
@@ -29,15 +30,7 @@ function session(over: Partial<SessionRecord> = {}): SessionRecord {
 
 export function sessionsContract(name: string, factory: () => Promise<SessionsFixture>): void {
   describe(`SessionStore contract: ${name}`, () => {
-    const open: SessionsFixture[] = [];
-    after(async () => {
-      for (const f of open) await f.close();
-    });
-    const fresh = async () => {
-      const f = await factory();
-      open.push(f);
-      return f;
-    };
+    const fresh = freshFixtures(factory);
 
     it('keeps a session by its token hash, with its user agent when it has one; a second one with the same hash is refused', async () => {
       const { store } = await fresh();
