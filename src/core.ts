@@ -157,6 +157,12 @@ export async function createCore({ config, log, now = () => new Date(), server =
   const certificateChanges = new CertificateChanges({ lifecycle, revocation, activity });
   const hub = new Hub(redis?.relay);
   presence.onChange((who, online) => hub.presence(who, online));
+  // The streams here may have missed the others' events while Redis was away: they end as at a
+  // restart, and their clients resume from the message store (Last-Event-ID) with nothing lost.
+  hub.onRelayResumed(() => {
+    log('streams ended to resume: events of the other instances may have been missed while redis was away', { streams: streams.count() });
+    streams.endAll();
+  });
   const messages = storage.messages;
   const relay = new Relay({ directory, records, store: messages, hub, presence, now });
   const marks = new ReadMarks(storage.readMarks, hub);

@@ -12,6 +12,7 @@ import { followRowChanges, parseRowChange, type RowChange, type RowChanges } fro
 import { PostgresCertificateRecords } from '../src/store/postgres/certificates.ts';
 import { PostgresSessionStore } from '../src/store/postgres/sessions.ts';
 import { PostgresDirectory } from '../src/store/postgres/directory.ts';
+import { openPostgresStorage } from '../src/store/postgres/open.ts';
 import { postgresDatabases } from './helpers/postgres-databases.ts';
 import { stagedRecord } from './helpers/records.ts';
 
@@ -249,6 +250,25 @@ describe('PostgreSQL read caches', () => {
     await s.elsewhere.directory.setPasswordHash('alice', 'new-hash');
     await s.changes.caughtUp(s.sql);
     assert.equal((await s.directory.get('alice'))?.passwordHash, 'new-hash');
+  });
+
+  it('tell the streams when sessions were deleted, by whichever process, and not when one was opened', async () => {
+    const { url } = await pg.fresh();
+    const storage = await openPostgresStorage(url);
+    try {
+      let told = 0;
+      storage.onSessionsEnded?.(() => told++);
+      const other = await pg.connect(url);
+      const session = { tokenHash: 'cc'.repeat(32), login: 'alice', certSerial: '0e', createdAt: '2026-11-30T05:00:00.000Z', expiresAt: '2099-01-01T00:00:00.000Z' };
+      await new PostgresSessionStore(other).insert(session);
+      await storage.changes.caughtUp(storage.sql);
+      assert.equal(told, 0);
+      await other`DELETE FROM sessions WHERE cert_serial = '0e'`;
+      await storage.changes.caughtUp(storage.sql);
+      assert.equal(told, 1);
+    } finally {
+      await storage.close();
+    }
   });
 
   it('turn off while the listening connection is gone, and on again, empty, once it listens again', async () => {

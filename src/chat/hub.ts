@@ -43,6 +43,11 @@ export interface RoutedEvent {
 export interface EventRelay {
   publish(e: RoutedEvent): void;
   onEvent(cb: (e: RoutedEvent) => void): void;
+  /**
+   * Called when the relay works again after a time in which the others' events may have been
+   * missed (and this instance's not delivered to them), once it is sure to hear them again.
+   */
+  onResumed?(cb: () => void): void;
 }
 
 export class Hub {
@@ -53,6 +58,14 @@ export class Hub {
   constructor(relay?: EventRelay) {
     this.relay = relay;
     relay?.onEvent((e) => this.deliver(e));
+  }
+
+  /**
+   * `cb` runs when the relay is back after an outage: the streams here may have missed events the
+   * other instances published meanwhile (with one process and no relay, never).
+   */
+  onRelayResumed(cb: () => void): void {
+    this.relay?.onResumed?.(cb);
   }
 
   subscribe(login: string, s: Subscriber): () => void {

@@ -53,6 +53,21 @@ export class RedisEventRelay implements EventRelay {
     this.listeners.add(cb);
   }
 
+  onResumed(cb: () => void): void {
+    this.conn.onUp(() => {
+      // ioredis subscribes again as it reconnects, but 'ready' may come first: our own SUBSCRIBE
+      // (harmless if repeated) answers only once the subscription holds, so nothing published
+      // after cb runs is missed.
+      this.conn.subscriber.subscribe(this.channel).then(
+        () => cb(),
+        (err: unknown) => {
+          // Lost again before it held: the next 'up' tries again.
+          if (!isConnectionLoss(err)) this.onError(err);
+        },
+      );
+    });
+  }
+
   private received(text: string): void {
     let wire: Wire;
     try {
