@@ -24,6 +24,7 @@ import { X509Certificate, constants, verify, type KeyObject } from 'node:crypto'
 import type { Admission, Admitted, MessageStore, StoredMessage } from '../../chat/messages.ts';
 import type { Envelope } from '../../protocol/envelope.ts';
 import type { Sql } from './connect.ts';
+import { WriteBehindDeliveryMarks } from '../delivery-marks.ts';
 
 /**
  * The advisory lock key that orders message commits: a constant, the same in every instance;
@@ -33,8 +34,6 @@ export const MESSAGE_LOCK = 0x74656b75706d7367n;
 
 /** At most this many admissions per transaction (each up to 64 KiB of envelope). */
 const MAX_BATCH = 256;
-/** Delivery marks are written behind, as on SQLite (see markDelivered). */
-const DELIVERY_WRITE_MS = 200;
 /** Parsed signer keys kept, by certificate serial: a sender's next message skips the DER parse. */
 const KEYS_KEPT = 10_000;
 
@@ -60,15 +59,22 @@ export class PostgresMessageStore implements MessageStore {
   /** The loop committing batches, while there is one. */
   private writing: Promise<void> | undefined;
   private closed = false;
-  /** Delivery marks not yet written: login → highest seq pushed. */
-  private unwritten = new Map<string, number>();
-  /** Delivery marks being written: still answered from here until their write has ended. */
-  private readonly sending = new Map<string, number>();
-  private writeTimer: NodeJS.Timeout | undefined;
-  private deliveriesWritten: Promise<void> = Promise.resolve();
+  private readonly deliveries: WriteBehindDeliveryMarks;
 
   constructor(sql: Sql) {
     this.sql = sql;
+    this.deliveries = new WriteBehindDeliveryMarks(async (marks) => {
+      // Sorted by login: two instances writing overlapping marks lock the rows in the same order
+      // and wait for each other instead of deadlocking. GREATEST: a mark only moves forward, even
+      // when another instance wrote a higher one meanwhile.
+      marks.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const logins = marks.map(([l]) => l);
+      const seqs = marks.map(([, s]) => String(s));
+      await sql`
+        INSERT INTO deliveries (login, seq)
+        SELECT * FROM unnest(${logins}::text[], ${seqs}::bigint[])
+        ON CONFLICT (login) DO UPDATE SET seq = greatest(deliveries.seq, excluded.seq)`;
+    });
   }
 
   admit(a: Admission): Promise<Admitted> {
@@ -83,9 +89,7 @@ export class PostgresMessageStore implements MessageStore {
   async close(): Promise<void> {
     this.closed = true;
     await this.writing;
-    clearTimeout(this.writeTimer);
-    this.writeDeliveries();
-    await this.deliveriesWritten;
+    await this.deliveries.flush();
   }
 
   private verifies(a: Admission): Promise<boolean> {
@@ -188,42 +192,11 @@ export class PostgresMessageStore implements MessageStore {
 
   async deliveredUpTo(login: string): Promise<number> {
     const [r] = await this.sql<{ seq: number }[]>`SELECT seq FROM deliveries WHERE login = ${login}`;
-    return Math.max(Number(r?.seq ?? 0), this.sending.get(login) ?? 0, this.unwritten.get(login) ?? 0);
+    return Math.max(Number(r?.seq ?? 0), this.deliveries.notStoredUpTo(login));
   }
 
-  /**
-   * Written behind, at most every DELIVERY_WRITE_MS, as on SQLite: each message pushed to each open
-   * stream would otherwise be a database write. A crash may forget the last fraction of a second of
-   * marks, so a few messages are delivered again; clients recognise the ids they have seen.
-   */
+  /** Written behind (src/store/delivery-marks.ts), as on SQLite. */
   async markDelivered(login: string, seq: number): Promise<void> {
-    if (seq <= (this.unwritten.get(login) ?? 0)) return;
-    this.unwritten.set(login, seq);
-    this.writeTimer ??= setTimeout(() => this.writeDeliveries(), DELIVERY_WRITE_MS).unref();
-  }
-
-  private writeDeliveries(): void {
-    this.writeTimer = undefined;
-    if (!this.unwritten.size) return;
-    // Sorted by login: two instances writing overlapping marks lock the rows in the same order
-    // and wait for each other instead of deadlocking. GREATEST: a mark only moves forward, even
-    // when another instance wrote a higher one meanwhile.
-    const sent = this.unwritten;
-    this.unwritten = new Map();
-    for (const [login, seq] of sent) if (seq > (this.sending.get(login) ?? 0)) this.sending.set(login, seq);
-    const marks = [...sent].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const logins = marks.map(([l]) => l);
-    const seqs = marks.map(([, s]) => String(s));
-    this.deliveriesWritten = this.deliveriesWritten.then(async () => {
-      try {
-        await this.sql`
-          INSERT INTO deliveries (login, seq)
-          SELECT * FROM unnest(${logins}::text[], ${seqs}::bigint[])
-          ON CONFLICT (login) DO UPDATE SET seq = greatest(deliveries.seq, excluded.seq)`;
-      } catch {
-        // The database is unreachable or the pool ended (shutdown): the marks are only an optimisation.
-      }
-      for (const [login, seq] of sent) if (this.sending.get(login) === seq) this.sending.delete(login);
-    });
+    this.deliveries.mark(login, seq);
   }
 }

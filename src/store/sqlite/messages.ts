@@ -6,6 +6,7 @@ import type { Admission, Admitted, MessageStore, StoredMessage } from '../../cha
 import type { Envelope } from '../../protocol/envelope.ts';
 import { migrate, transaction, type Db } from './sqlite.ts';
 import { MessageWriter } from './message-writer.ts';
+import { WriteBehindDeliveryMarks } from '../delivery-marks.ts';
 
 const SCHEMA = [
   `CREATE TABLE messages (
@@ -28,15 +29,11 @@ interface Row {
 }
 const fromRow = (r: Row): StoredMessage => ({ seq: Number(r.seq), receivedAt: r.received_at, envelope: JSON.parse(r.envelope) as Envelope });
 
-const DELIVERY_WRITE_MS = 200;
-
 export class SqliteMessageStore implements MessageStore {
   private readonly db: Db;
   private readonly stmts;
-  /** Delivery marks not yet written: login → highest seq pushed. */
-  private readonly unwritten = new Map<string, number>();
-  private writeTimer: NodeJS.Timeout | undefined;
   private readonly writer: MessageWriter;
+  private readonly deliveries: WriteBehindDeliveryMarks;
 
   constructor(db: Db) {
     this.db = db;
@@ -63,6 +60,11 @@ export class SqliteMessageStore implements MessageStore {
         'INSERT INTO deliveries (login, seq) VALUES (?, ?) ON CONFLICT(login) DO UPDATE SET seq = max(seq, excluded.seq)',
       ),
     };
+    this.deliveries = new WriteBehindDeliveryMarks((marks) =>
+      transaction(this.db, () => {
+        for (const [login, seq] of marks) this.stmts.markDelivered.run(login, seq);
+      }),
+    );
   }
 
   async admit(a: Admission): Promise<Admitted> {
@@ -96,31 +98,11 @@ export class SqliteMessageStore implements MessageStore {
 
   async deliveredUpTo(login: string): Promise<number> {
     const stored = Number((this.stmts.delivered.get(login) as { seq: number } | undefined)?.seq ?? 0);
-    return Math.max(stored, this.unwritten.get(login) ?? 0);
+    return Math.max(stored, this.deliveries.notStoredUpTo(login));
   }
 
-  /**
-   * Written behind, at most every DELIVERY_WRITE_MS: each message pushed to each open stream would
-   * otherwise be a database write (fifty of them for a user with fifty tabs). A crash may forget
-   * the last fraction of a second of marks, so a few messages are delivered again on the next
-   * connection; clients recognise the ids they have already seen.
-   */
+  /** Written behind (src/store/delivery-marks.ts). */
   async markDelivered(login: string, seq: number): Promise<void> {
-    if (seq <= (this.unwritten.get(login) ?? 0)) return;
-    this.unwritten.set(login, seq);
-    this.writeTimer ??= setTimeout(() => this.writeDeliveries(), DELIVERY_WRITE_MS).unref();
-  }
-
-  private writeDeliveries(): void {
-    this.writeTimer = undefined;
-    const marks = [...this.unwritten];
-    this.unwritten.clear();
-    try {
-      transaction(this.db, () => {
-        for (const [login, seq] of marks) this.stmts.markDelivered.run(login, seq);
-      });
-    } catch {
-      // The database was closed meanwhile (shutdown): the marks are only an optimisation.
-    }
+    this.deliveries.mark(login, seq);
   }
 }
