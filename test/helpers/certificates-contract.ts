@@ -4,7 +4,6 @@
 // command line) would hold.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { KeyAlreadyCertified, type CertificateRecord, type CertificateRecords, type StagedRecord } from '../../src/pki/records.ts';
 import { stagedRecord } from './records.ts';
 import { freshFixtures } from './contract-fixtures.ts';
@@ -13,6 +12,11 @@ export interface CertificateRecordsFixture {
   records: CertificateRecords;
   /** Records over the same storage through a connection of their own: another instance. */
   another(): Promise<CertificateRecords>;
+  /**
+   * Resolves once what either side wrote is visible to the other: the next turn of the event loop
+   * on SQLite, the announcement of the change with PostgreSQL's read caches.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -161,24 +165,24 @@ export function certificateRecordsContract(name: string, factory: () => Promise<
       assert.ok(![mark0, mark1, mark2].includes(mark3));
     });
 
-    it("sees another instance's writes: a revocation at the next turn, a record it staged, one it discarded", async () => {
-      const { records, another } = await fresh();
+    it("sees another instance's writes once settled: a revocation, a record it staged, one it discarded", async () => {
+      const { records, another, settled } = await fresh();
       const other = await another();
       await records.stage(record('0a'));
       await records.confirm('0a');
       assert.equal((await records.get('0a'))?.revokedAt, undefined);
-      await nextTurn();
+      await settled();
       assert.equal((await records.get('0a'))?.revokedAt, undefined, 'read once more');
       assert.ok(await other.revoke('0a', 'cessationOfOperation', day(7)));
-      await nextTurn();
+      await settled();
       assert.equal((await records.get('0a'))?.revokedAt, day(7));
       assert.equal((await records.get('0a'))?.revocationReason, 'cessationOfOperation');
       assert.equal(await records.get('0b'), undefined, 'absent');
       await other.stage(record('0b'));
-      await nextTurn();
+      await settled();
       assert.equal((await records.get('0b'))?.state, 'pending');
       await other.discard('0b');
-      await nextTurn();
+      await settled();
       assert.equal(await records.get('0b'), undefined);
     });
 

@@ -4,6 +4,7 @@
 import { after, before } from 'node:test';
 import postgres from 'postgres';
 import { openPostgres, type Sql } from '../../src/store/postgres/connect.ts';
+import { followRowChanges, type RowChanges } from '../../src/store/postgres/row-changes.ts';
 import { startPostgres, type Postgres } from './postgres.ts';
 
 export interface PostgresDatabases {
@@ -13,16 +14,23 @@ export interface PostgresDatabases {
   connect(url: string): Promise<Sql>;
   /** A raw pool on a database that runs no migrations, for tests that set up a schema by hand. */
   bare(): Promise<{ url: string; sql: Sql }>;
+  /**
+   * One instance's feed of the row-change announcements its read caches follow, and `settled`:
+   * resolves once every change committed so far reached it (closed after the file's tests).
+   */
+  follow(url: string): Promise<{ changes: RowChanges; settled: () => Promise<void> }>;
 }
 
 export function postgresDatabases(): PostgresDatabases {
   let pg: Postgres | undefined;
   const pools: Sql[] = [];
+  const followers: RowChanges[] = [];
   let n = 0;
   before(async () => {
     pg = await startPostgres();
   });
   after(async () => {
+    await Promise.all(followers.map((f) => f.close()));
     await Promise.all(pools.map((p) => p.end({ timeout: 1 })));
     await pg?.stop();
   });
@@ -47,6 +55,12 @@ export function postgresDatabases(): PostgresDatabases {
       return { url, sql: await connect(url) };
     },
     connect,
+    async follow(url) {
+      const changes = await followRowChanges(url);
+      followers.push(changes);
+      const marker = await connect(url);
+      return { changes, settled: () => changes.caughtUp(marker) };
+    },
     async bare() {
       const url = await create();
       return { url, sql: keep(postgres(url, { max: 2, onnotice: () => {} })) };

@@ -6,7 +6,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Directory, DirectoryUser, Registration, UniqueField } from '../../src/directory/directory.ts';
 import type { CertificateRecords, StagedRecord } from '../../src/pki/records.ts';
 import { certificate, person } from './directory-contract.ts';
@@ -20,6 +19,11 @@ export interface Instance {
 export interface RegistrationFixture extends Instance {
   /** Another instance over the same storage: its own connection, directory and records. */
   another(): Promise<Instance>;
+  /**
+   * Resolves once what either instance wrote is visible to the other: the next turn of the event
+   * loop on SQLite, the announcement of the change with PostgreSQL's read caches.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -122,19 +126,19 @@ export function registrationContract(name: string, factory: () => Promise<Regist
     }
 
     it("sees the users another instance registers and the passwords and certificates it changes", async () => {
-      const { directory, records, another } = await fresh();
+      const { directory, records, another, settled } = await fresh();
       const other = await another();
       const r = await registration(other.records, { login: 'fay' });
-      // An instance with read caches sees another's writes by its next turn (src/store/sqlite/read-cache.ts).
+      // An instance with read caches sees another's writes once they are announced to it.
       await other.directory.register(r);
-      await nextTurn();
+      await settled();
       assert.equal((await directory.get('fay'))?.email, r.user.email);
       await other.directory.setPasswordHash('fay', '{PBKDF2-SHA256}600000$bmV3$bmV3');
-      await nextTurn();
+      await settled();
       assert.equal((await directory.get('fay'))?.passwordHash, '{PBKDF2-SHA256}600000$bmV3$bmV3');
       const renewed = await certificate('renewed');
       await other.directory.setCertificate('fay', renewed);
-      await nextTurn();
+      await settled();
       assert.deepEqual((await directory.get('fay'))?.certificate, renewed);
       assert.deepEqual(await directory.findConflicts({ login: 'fay', email: 'x@example.org', cardNumber: '1' }), ['login']);
       assert.equal((await records.get(r.record.serial))?.state, 'issued');

@@ -3,7 +3,6 @@
 // and a second one over the same storage, as another instance (or the admin command line) holds.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { SessionRecord, SessionStore } from '../../src/auth/sessions.ts';
 import { freshFixtures } from './contract-fixtures.ts';
 
@@ -11,6 +10,11 @@ export interface SessionsFixture {
   store: SessionStore;
   /** The same sessions through a connection of its own. */
   another(): Promise<SessionStore>;
+  /**
+   * Resolves once what either side wrote is visible to the other: the next turn of the event loop
+   * on SQLite, the announcement of the change with PostgreSQL's read caches.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -96,18 +100,18 @@ export function sessionsContract(name: string, factory: () => Promise<SessionsFi
       assert.deepEqual(await store.get(live.tokenHash), live);
     });
 
-    it('another instance sees a session opened or ended here, by the next turn of the event loop', async () => {
-      const { store, another } = await fresh();
+    it('another instance sees a session opened or ended here once settled', async () => {
+      const { store, another, settled } = await fresh();
       const other = await another();
       const s = session();
       assert.equal(await other.get(s.tokenHash), undefined);
-      await nextTurn();
+      await settled();
       await store.insert(s);
-      await nextTurn();
+      await settled();
       assert.deepEqual(await other.get(s.tokenHash), s);
       assert.deepEqual(await other.forLogin('alice', NOW), [s]);
       await store.deleteForCertificate(s.certSerial);
-      await nextTurn();
+      await settled();
       assert.equal(await other.get(s.tokenHash), undefined);
     });
 
