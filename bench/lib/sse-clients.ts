@@ -59,12 +59,13 @@ export function sseEvents(onEvent: (type: string, data: string) => void): (chunk
       const block = buffer.slice(0, cut);
       buffer = buffer.slice(cut + 2);
       let type = 'message';
-      let data = '';
+      const data: string[] = [];
       for (const line of block.split('\n')) {
         if (line.startsWith('event:')) type = line.slice(6).trim();
-        else if (line.startsWith('data:')) data += line.slice(5).trimStart();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
       }
-      onEvent(type, data);
+      // As EventSource does: a block without data (the server's keep-alive comment) is no event.
+      if (data.length) onEvent(type, data.join('\n'));
     }
   };
 }

@@ -202,6 +202,14 @@ export function messagesContract(name: string, factory: () => Promise<MessagesFi
       assert.equal(await store.deliveredUpTo('bob'), 9);
     });
 
+    it('writes the delivery marks still waiting when it closes', async () => {
+      const { store, another } = await fresh();
+      const closing = await another();
+      await closing.markDelivered('carol', 7);
+      await closing.close(); // well within the write-behind's 200 ms
+      assert.equal(await store.deliveredUpTo('carol'), 7);
+    });
+
     it('answers every admission made before it closes, then refuses', async () => {
       const { another } = await fresh();
       const store = await another();

@@ -191,8 +191,11 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   async deliveredUpTo(login: string): Promise<number> {
+    // Memory first: a write that ends during the query leaves memory, and the query may have been
+    // answered before it landed; read the other way round, both could miss it.
+    const notStored = this.deliveries.notStoredUpTo(login);
     const [r] = await this.sql<{ seq: number }[]>`SELECT seq FROM deliveries WHERE login = ${login}`;
-    return Math.max(Number(r?.seq ?? 0), this.deliveries.notStoredUpTo(login));
+    return Math.max(Number(r?.seq ?? 0), notStored);
   }
 
   /** Written behind (src/store/delivery-marks.ts), as on SQLite. */

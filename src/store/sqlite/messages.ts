@@ -79,9 +79,10 @@ export class SqliteMessageStore implements MessageStore {
     return 'seq' in r ? { stored: { seq: r.seq, receivedAt: a.receivedAt, envelope: e } } : r;
   }
 
-  /** Answers the admissions under way, then stops the writer. */
-  close(): Promise<void> {
-    return this.writer.stop();
+  /** Answers the admissions under way, stops the writer and writes the pending delivery marks, as on PostgreSQL. */
+  async close(): Promise<void> {
+    await this.writer.stop();
+    await this.deliveries.flush();
   }
 
   async conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): Promise<StoredMessage[]> {
