@@ -219,7 +219,6 @@ export async function createCore({ config, log, now = () => new Date(), server =
     recovery,
     crl,
     ocsp,
-    revocation,
     hub,
     messages,
     relay,

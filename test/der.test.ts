@@ -83,7 +83,7 @@ describe('DER writer', () => {
     try {
       const good = await enrollUser(s.url, 'dergood');
       const lost = await enrollUser(s.url, 'derlost');
-      s.service.revocation.revokeSerial(lost.serial, 'cessationOfOperation');
+      await s.service.certificateChanges.revokeByOperator({ serial: lost.serial }, 'cessationOfOperation');
       const inter = writeTemp('intermediate.pem', s.service.ca.intermediate.toString('pem'));
       const reqFile = writeTemp('req.der', '');
       for (const args of [

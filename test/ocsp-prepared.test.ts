@@ -283,7 +283,7 @@ describe('pre-produced OCSP answers with the clock moved', () => {
     assert.equal(b.prepared!.maxAge, 3600 - (clock.now.getTime() % 1000 > 0 ? 1 : 0));
     assert.deepEqual(storedRows(dataDir, answer.serial)[0].der, Buffer.from(b.der));
 
-    await core.revocation.revokeSerial(answer.serial, 'privilegeWithdrawn');
+    await core.certificateChanges.revokeByOperator({ serial: answer.serial }, 'privilegeWithdrawn');
     const c = await core.ocsp.answer(req);
     assert.equal(prepared.signatures, 3);
     assert.equal(storedRows(dataDir, answer.serial)[0].revocation_reason, 'privilegeWithdrawn');

@@ -41,33 +41,32 @@ describe('a limit shared by two instances', () => {
   it('counts attempts on A and B together, and the refusal says how long to wait', async () => {
     const a = new RateLimiter(3, 60_000, Date.now, new RedisRateCounters(await redis.instance(), 'guesses'));
     const b = new RateLimiter(3, 60_000, Date.now, new RedisRateCounters(await redis.instance(), 'guesses'));
-    assert.equal((await a.takeShared('alice')).allowed, true);
-    assert.equal((await b.takeShared('alice')).allowed, true);
-    assert.equal((await a.takeShared('alice')).allowed, true);
-    const refused = await b.takeShared('alice');
+    assert.equal((await a.take('alice')).allowed, true);
+    assert.equal((await b.take('alice')).allowed, true);
+    assert.equal((await a.take('alice')).allowed, true);
+    // B's second attempt: within the limit on B's own counts, the fourth across both.
+    const refused = await b.take('alice');
     assert.equal(refused.allowed, false);
     assert.ok(refused.retryAfterSeconds >= 1 && refused.retryAfterSeconds <= 60, String(refused.retryAfterSeconds));
-    assert.equal((await a.takeShared('alice')).allowed, false);
-    assert.equal((await a.takeShared('bob')).allowed, true, 'another login has its own count');
-    // Each instance alone saw two or three attempts: its local window would still let alice in.
-    assert.equal(b.take('alice').allowed, true);
+    assert.equal((await a.take('alice')).allowed, false);
+    assert.equal((await a.take('bob')).allowed, true, 'another login has its own count');
   });
 
   it('lets exactly the limit through when both instances are hit at once', async () => {
     const a = new RateLimiter(10, 60_000, Date.now, new RedisRateCounters(await redis.instance(), 'burst'));
     const b = new RateLimiter(10, 60_000, Date.now, new RedisRateCounters(await redis.instance(), 'burst'));
-    const verdicts = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).takeShared('1.2.3.4')));
+    const verdicts = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).take('1.2.3.4')));
     assert.equal(verdicts.filter((v) => v.allowed).length, 10);
   });
 
-  it('without shared counters, takeShared is the in-memory window', async () => {
+  it('without shared counters, take is the in-memory window', async () => {
     let t = 1_000_000;
     const alone = new RateLimiter(2, 60_000, () => t);
-    assert.deepEqual(await alone.takeShared('k'), { allowed: true, retryAfterSeconds: 0 });
-    assert.deepEqual(await alone.takeShared('k'), { allowed: true, retryAfterSeconds: 0 });
-    assert.deepEqual(await alone.takeShared('k'), { allowed: false, retryAfterSeconds: 60 });
+    assert.deepEqual(await alone.take('k'), { allowed: true, retryAfterSeconds: 0 });
+    assert.deepEqual(await alone.take('k'), { allowed: true, retryAfterSeconds: 0 });
+    assert.deepEqual(await alone.take('k'), { allowed: false, retryAfterSeconds: 60 });
     t += 60_000;
-    assert.equal((await alone.takeShared('k')).allowed, true);
+    assert.equal((await alone.take('k')).allowed, true);
   });
 
   it('with Redis gone, each instance limits what it sees without throwing, and shares again once it is back', async () => {
@@ -77,18 +76,18 @@ describe('a limit shared by two instances', () => {
     const b = new RateLimiter(2, 60_000, Date.now, new RedisRateCounters(connB, 'outage'));
     await redis.server.halt();
     await until(() => !connA.up && !connB.up, 'both see Redis gone');
-    assert.equal((await a.takeShared('carol')).allowed, true);
-    assert.equal((await a.takeShared('carol')).allowed, true);
-    const local = await a.takeShared('carol');
+    assert.equal((await a.take('carol')).allowed, true);
+    assert.equal((await a.take('carol')).allowed, true);
+    const local = await a.take('carol');
     assert.equal(local.allowed, false, 'A still counts its own attempts');
     assert.ok(local.retryAfterSeconds >= 1);
-    assert.equal((await b.takeShared('carol')).allowed, true, 'B cannot know of A’s');
+    assert.equal((await b.take('carol')).allowed, true, 'B cannot know of A’s');
 
     await redis.server.start();
     await until(() => connA.up && connB.up, 'both back', 15_000);
     // The restarted Redis is empty: the shared count starts again, and is shared.
-    assert.equal((await a.takeShared('dave')).allowed, true);
-    assert.equal((await b.takeShared('dave')).allowed, true);
-    assert.equal((await a.takeShared('dave')).allowed, false);
+    assert.equal((await a.take('dave')).allowed, true);
+    assert.equal((await b.take('dave')).allowed, true);
+    assert.equal((await a.take('dave')).allowed, false);
   });
 });

@@ -54,7 +54,7 @@ async function world() {
   /** A well-formed request for `login`, with a fresh challenge signed by `key`. */
   const attempt = async (o: { login?: string; password?: string; certificate?: string; key?: NewKey } = {}) => {
     const login = o.login ?? 'alice';
-    const { challenge } = await challenges.issueShared(login);
+    const { challenge } = await challenges.issue(login);
     return service.login({ login, password: o.password ?? PASSWORD, certificate: o.certificate ?? alice.certificate, challenge, signature: await sign(o.key ?? aliceKey, challenge) });
   };
   return { records, directory, sessionStore, challenges, service, alice, bob, attempt, sign };
@@ -112,7 +112,7 @@ describe('LoginService.login', () => {
   it('refuses a challenge signature that does not verify, or a challenge not issued or used up (bad_signature)', async () => {
     const w = await world();
     await assert.rejects(w.attempt({ key: bobKey }), rejectedFor('bad_signature'));
-    const { challenge } = await w.challenges.issueShared('alice');
+    const { challenge } = await w.challenges.issue('alice');
     const signature = await w.sign(aliceKey, challenge + 'x');
     await assert.rejects(w.service.login({ login: 'alice', password: PASSWORD, certificate: w.alice.certificate, challenge, signature }), rejectedFor('bad_signature'));
     // That challenge is used up now, even signed properly.

@@ -43,11 +43,8 @@ export class Challenges {
     this.store = store;
   }
 
-  /**
-   * Issued for any login, known or not, so the answer never tells which logins exist. Kept on this
-   * instance only: `issueShared` is the one that other instances can answer.
-   */
-  issue(login: string): { challenge: string; expiresAt: Date } {
+  /** A new challenge in this instance's memory, which `issue` then shares. */
+  private issueHere(login: string): { challenge: string; expiresAt: Date } {
     this.sweep();
     const random = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
     const challenge = `${CHALLENGE_PREFIX}${random}`;
@@ -57,12 +54,12 @@ export class Challenges {
   }
 
   /**
-   * `issue`, and resolves once every instance can answer it. While the shared store cannot be
-   * reached the challenge stays this instance's own (answerable here only) rather than failing
-   * the login.
+   * Issued for any login, known or not, so the answer never tells which logins exist; resolves
+   * once every instance can answer it. While the shared store cannot be reached the challenge
+   * stays this instance's own (answerable here only) rather than failing the login.
    */
-  async issueShared(login: string): Promise<{ challenge: string; expiresAt: Date }> {
-    const issued = this.issue(login);
+  async issue(login: string): Promise<{ challenge: string; expiresAt: Date }> {
+    const issued = this.issueHere(login);
     const local = this.issued.get(issued.challenge)!;
     if (this.store) {
       try {
@@ -76,19 +73,10 @@ export class Challenges {
   }
 
   /**
-   * Uses a challenge up, whatever the outcome: it can be presented once only. On this instance's
-   * challenges alone; with a shared store, callers await `consumeShared` instead (this one still
-   * withdraws the challenge from the store, so it is not answered twice, once here and once there).
+   * Uses up a challenge any instance may have issued, whatever the outcome: it can be presented
+   * once only.
    */
-  consume(challenge: string, login: string): ChallengeProblem | undefined {
-    const found = this.issued.get(challenge);
-    this.issued.delete(challenge);
-    if (this.store) this.store.take(challenge).catch(() => {});
-    return this.judge(found, login);
-  }
-
-  /** `consume` for a challenge any instance may have issued. */
-  async consumeShared(challenge: string, login: string): Promise<ChallengeProblem | undefined> {
+  async consume(challenge: string, login: string): Promise<ChallengeProblem | undefined> {
     const local = this.issued.get(challenge);
     this.issued.delete(challenge);
     let found: IssuedChallenge | undefined = local;

@@ -72,7 +72,7 @@ export class LoginService {
   private async attempt(req: SessionRequest, userAgent?: string): Promise<LoginOutcome> {
     const { ca, records, directory, challenges, sessions } = this.d;
     // Used up first, whatever follows; on whichever instance issued it (protocol §9).
-    const challengeProblem = await challenges.consumeShared(req.challenge, req.login);
+    const challengeProblem = await challenges.consume(req.challenge, req.login);
 
     const now = this.d.now();
     const { cert, record } = await validateIssued(parseCertificate(req.certificate), ca, records, now);

@@ -31,12 +31,8 @@ export class RateLimiter {
     this.counters = counters;
   }
 
-  /**
-   * Counts one attempt for `key` and says whether it is within the limit, on this instance's
-   * counts alone. Synchronous for the callers that cannot wait; once they all await `takeShared`,
-   * this becomes its private fallback.
-   */
-  take(key: string): Verdict {
+  /** Counts one attempt for `key` on this instance's own counts. */
+  private countHere(key: string): Verdict {
     const t = this.now();
     let w = this.windows.get(key);
     if (!w || t - w.start >= this.windowMs) {
@@ -50,12 +46,13 @@ export class RateLimiter {
   }
 
   /**
-   * `take` counted across every instance when shared counters are given. The attempt is counted
-   * here too, so that while the shared store is unreachable this instance still limits what it
-   * sees (and says so with the same verdicts) rather than letting everything through.
+   * Counts one attempt for `key` and says whether it is within the limit: across every instance
+   * when shared counters are given. The attempt is counted here too, so that while the shared
+   * store is unreachable this instance still limits what it sees (and says so with the same
+   * verdicts) rather than letting everything through.
    */
-  async takeShared(key: string): Promise<Verdict> {
-    const local = this.take(key);
+  async take(key: string): Promise<Verdict> {
+    const local = this.countHere(key);
     if (!this.counters) return local;
     let shared: { count: number; resetInMs: number };
     try {

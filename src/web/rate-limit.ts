@@ -8,7 +8,7 @@ import type { RateLimiter } from '../auth/rate-limit.ts';
  */
 export async function enforce(c: Context, ...checks: [RateLimiter, string][]): Promise<void> {
   for (const [limiter, key] of checks) {
-    const v = await limiter.takeShared(key);
+    const v = await limiter.take(key);
     if (!v.allowed) {
       c.header('Retry-After', String(v.retryAfterSeconds));
       throw new DomainError('rate_limited', `Too many attempts; try again in ${v.retryAfterSeconds} s.`, undefined, {

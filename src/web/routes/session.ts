@@ -48,7 +48,7 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
   app.post('/session/challenge', perAddress, validBody(challengeRequestSchema, { fields: CHALLENGE_FIELDS }), async (c) => {
     const { login } = c.req.valid('json');
     await enforce(c, [d.challengesPerLogin, login.toLowerCase()]);
-    const { challenge, expiresAt } = await d.challenges.issueShared(login);
+    const { challenge, expiresAt } = await d.challenges.issue(login);
     c.header('cache-control', 'no-store');
     return c.json({ challenge, expiresAt: expiresAt.toISOString() } satisfies ChallengeResponse);
   });
