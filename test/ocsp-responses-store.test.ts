@@ -10,6 +10,7 @@ import { SqliteCertificateRecords } from '../src/store/sqlite/certificates.ts';
 import { SqlitePreparedOcsp } from '../src/store/sqlite/ocsp-responses.ts';
 import { preparedOcspContract } from './helpers/prepared-ocsp-contract.ts';
 import { tempDir } from './helpers/server.ts';
+import { sqliteInstances } from './helpers/contract-fixtures.ts';
 import type { StagedRecord } from '../src/pki/records.ts';
 
 function stagedRecord(serial: string): StagedRecord {
@@ -27,12 +28,10 @@ function stagedRecord(serial: string): StagedRecord {
 }
 
 preparedOcspContract('SQLite', async () => {
-  const file = join(tempDir('tekup-ocsp-store-'), 'tekup.db');
-  const db = openDatabase(file);
+  const { first: db, another, close } = sqliteInstances('tekup-ocsp-store-', (db) => db);
   const records = new SqliteCertificateRecords(db);
   const store = new SqlitePreparedOcsp(db);
-  const otherDb = openDatabase(file);
-  const other = new SqliteCertificateRecords(otherDb);
+  const other = new SqliteCertificateRecords(await another());
   const stage = async (serial: string, notAfter = '2099-01-01T00:00:00.000Z') => await records.stage({ ...stagedRecord(serial), notAfter });
   return {
     store,
@@ -46,10 +45,7 @@ preparedOcspContract('SQLite', async () => {
     async revokeElsewhere(serial, reason, at) {
       if (!(await other.revoke(serial, reason, at))) throw new Error(`${serial} not revoked`);
     },
-    async close() {
-      otherDb.close();
-      db.close();
-    },
+    close,
   };
 });
 

@@ -10,14 +10,15 @@ import { PostgresCertificateRecords } from '../src/store/postgres/certificates.t
 import { PostgresPreparedOcsp } from '../src/store/postgres/ocsp-responses.ts';
 import { preparedOcspContract } from './helpers/prepared-ocsp-contract.ts';
 import { postgresDatabases } from './helpers/postgres-databases.ts';
+import { postgresInstances } from './helpers/contract-fixtures.ts';
 import { stagedRecord } from './helpers/records.ts';
 
 const pg = postgresDatabases();
 
 preparedOcspContract('PostgreSQL', async () => {
-  const { url, sql } = await pg.fresh();
+  const { first: sql, another } = await postgresInstances(pg, (sql) => sql);
   const records = new PostgresCertificateRecords(sql);
-  const other = new PostgresCertificateRecords(await pg.connect(url));
+  const other = new PostgresCertificateRecords(await another());
   const stage = (serial: string, notAfter = '2099-01-01T00:00:00.000Z') => records.stage(stagedRecord(serial, { notAfter }));
   return {
     store: new PostgresPreparedOcsp(sql),
