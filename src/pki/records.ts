@@ -20,6 +20,17 @@ export interface CertificateRecord {
    * certified before this rule (the first certificate of that key keeps the hash).
    */
   keyHash?: string;
+  /**
+   * The device this certificate is for (protocol §6), 1 to 64 characters. Records from before
+   * devices have none: their holder's only device.
+   */
+  deviceName?: string;
+  /**
+   * The certificates this one replaces (a renewal: the device's previous one; a recovery: every
+   * current one), revoked as superseded once it is issued. Kept on the record so that a crash
+   * between the issue and the revocations is finished at the next start (Lifecycle.reconcile).
+   */
+  supersedes?: string[];
 }
 
 /** A record as it is staged: always with the hash of the key it certifies. */

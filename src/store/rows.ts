@@ -17,6 +17,9 @@ export interface CertificateRow {
   revoked_at: string | null;
   revocation_reason: string | null;
   key_hash: string | null;
+  device_name: string | null;
+  /** Serials separated by spaces (hex serials hold none). */
+  supersedes: string | null;
 }
 
 export function certificateOf(r: CertificateRow): CertificateRecord {
@@ -32,8 +35,13 @@ export function certificateOf(r: CertificateRow): CertificateRecord {
     state: r.state,
     ...(r.revoked_at ? { revokedAt: r.revoked_at, revocationReason: (r.revocation_reason ?? 'unspecified') as RevocationReason } : {}),
     ...(r.key_hash ? { keyHash: r.key_hash } : {}),
+    ...(r.device_name ? { deviceName: r.device_name } : {}),
+    ...(r.supersedes ? { supersedes: r.supersedes.split(' ') } : {}),
   };
 }
+
+/** The supersedes column's value for a record. */
+export const supersedesColumn = (r: { supersedes?: string[] }): string | null => (r.supersedes?.length ? r.supersedes.join(' ') : null);
 
 export interface UserRow {
   login: string;

@@ -45,6 +45,20 @@ export function certificateRecordsContract(name: string, factory: () => Promise<
       assert.deepEqual(await records.forLogin('zoé'), []);
     });
 
+    it("keeps a record's device name and the serials it supersedes, and none when it has none", async () => {
+      const { records } = await fresh();
+      const r = record('0c', 1, { deviceName: 'Téléphone de Zoé « pro » 📱', supersedes: ['0a', '0b'] });
+      await records.stage(r);
+      await records.confirm('0c');
+      assert.deepEqual(await records.get('0c'), expected(r, { state: 'issued' }));
+      const plain = record('0d', 2);
+      await records.stage(plain);
+      const back = await records.get('0d');
+      assert.equal(back?.deviceName, undefined);
+      assert.equal(back?.supersedes, undefined);
+      assert.ok(!('supersedes' in back!) && !('deviceName' in back!), 'absent, not empty');
+    });
+
     it('confirms a pending record as issued; forLogin and all list the issued ones by issue time', async () => {
       const { records } = await fresh();
       await records.stage(record('03', 3));

@@ -7,7 +7,7 @@
 import { KeyAlreadyCertified, type CertificateRecord, type CertificateRecords, type RevocationReason, type StagedRecord } from '../../pki/records.ts';
 import type { Sql } from './connect.ts';
 import { CONSTRAINTS } from './schema.ts';
-import { certificateOf as fromRow, type CertificateRow as Row } from '../rows.ts';
+import { certificateOf as fromRow, supersedesColumn, type CertificateRow as Row } from '../rows.ts';
 import { RowCache } from './row-cache.ts';
 import type { RowChanges } from './row-changes.ts';
 
@@ -32,8 +32,9 @@ export class PostgresCertificateRecords implements CertificateRecords {
   async stage(c: StagedRecord): Promise<void> {
     try {
       await this.sql`
-        INSERT INTO certificates (serial, login, fingerprint, der, not_before, not_after, issued_at, state, key_hash)
-        VALUES (${c.serial}, ${c.login}, ${c.fingerprint}, ${c.der}, ${c.notBefore}, ${c.notAfter}, ${c.issuedAt}, 'pending', ${c.keyHash})`;
+        INSERT INTO certificates (serial, login, fingerprint, der, not_before, not_after, issued_at, state, key_hash, device_name, supersedes)
+        VALUES (${c.serial}, ${c.login}, ${c.fingerprint}, ${c.der}, ${c.notBefore}, ${c.notAfter}, ${c.issuedAt}, 'pending', ${c.keyHash},
+                ${c.deviceName ?? null}, ${supersedesColumn(c)})`;
       this.cache?.forget(c.serial);
     } catch (err) {
       // The UNIQUE constraint decides between two requests racing with one key, on any instance:

@@ -264,4 +264,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER sessions_announce AFTER INSERT OR UPDATE OR DELETE ON sessions
         FOR EACH ROW EXECUTE FUNCTION announce_row_change('token_hash');`,
   },
+  {
+    version: 8,
+    name: 'the device of each certificate, and what a renewal or recovery supersedes',
+    // As SQLite's certificates_devices step (src/store/sqlite/certificates.ts). supersedes holds
+    // serials separated by spaces.
+    sql: `
+      ALTER TABLE certificates ADD COLUMN device_name ${TEXT};
+      ALTER TABLE certificates ADD COLUMN supersedes ${TEXT};`,
+  },
 ];

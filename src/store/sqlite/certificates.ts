@@ -3,7 +3,7 @@ import { KeyAlreadyCertified, type CertificateRecord, type CertificateRecords, t
 import { certificateKeyHash } from '../../pki/x509.ts';
 import { migrate, prepared, type Db } from './sqlite.ts';
 import { ReadCache } from './read-cache.ts';
-import { certificateOf as fromRow, type CertificateRow as Row } from '../rows.ts';
+import { certificateOf as fromRow, supersedesColumn, type CertificateRow as Row } from '../rows.ts';
 
 const SCHEMA = [
   `CREATE TABLE certificates (
@@ -45,15 +45,20 @@ export class SqliteCertificateRecords implements CertificateRecords {
         WHERE key_hash IS NOT NULL AND rowid NOT IN (SELECT min(rowid) FROM certificates WHERE key_hash IS NOT NULL GROUP BY key_hash);
        CREATE UNIQUE INDEX certificates_key_hash ON certificates (key_hash) WHERE key_hash IS NOT NULL;`,
     ]);
+    // Devices (protocol §6): each certificate's device name, and what a renewal or recovery replaces.
+    migrate(db, 'certificates_devices', [
+      `ALTER TABLE certificates ADD COLUMN device_name TEXT;
+       ALTER TABLE certificates ADD COLUMN supersedes TEXT;`,
+    ]);
   }
 
   async stage(c: StagedRecord): Promise<void> {
     try {
       prepared(
         this.db,
-        `INSERT INTO certificates (serial, login, fingerprint, der, not_before, not_after, issued_at, state, key_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
-      ).run(c.serial, c.login, c.fingerprint, c.der, c.notBefore, c.notAfter, c.issuedAt, c.keyHash);
+        `INSERT INTO certificates (serial, login, fingerprint, der, not_before, not_after, issued_at, state, key_hash, device_name, supersedes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+      ).run(c.serial, c.login, c.fingerprint, c.der, c.notBefore, c.notAfter, c.issuedAt, c.keyHash, c.deviceName ?? null, supersedesColumn(c));
     } catch (err) {
       if (/UNIQUE constraint failed: certificates\.key_hash/.test((err as Error).message)) throw new KeyAlreadyCertified();
       throw err;
