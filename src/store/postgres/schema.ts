@@ -273,4 +273,32 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE certificates ADD COLUMN device_name ${TEXT};
       ALTER TABLE certificates ADD COLUMN supersedes ${TEXT};`,
   },
+  {
+    version: 9,
+    name: 'requests to link a new device',
+    // As SQLite's link_requests (src/store/sqlite/link-requests.ts): the code and the new device's
+    // secret only as their SHA-256. n is insertion order (SQLite's rowid), which lists a login's
+    // pending requests with equal created_at in the order they were made.
+    sql: `
+      CREATE TABLE link_requests (
+        id ${TEXT} NOT NULL PRIMARY KEY,
+        login ${TEXT} NOT NULL,
+        device_name ${TEXT} NOT NULL,
+        csr ${TEXT} NOT NULL,
+        key_fingerprint ${TEXT} NOT NULL,
+        address ${TEXT} NOT NULL,
+        user_agent ${TEXT} NOT NULL,
+        code_hash ${TEXT} NOT NULL,
+        secret_hash ${TEXT} NOT NULL,
+        created_at ${TEXT} NOT NULL,
+        expires_at ${TEXT} NOT NULL,
+        wrong_codes integer NOT NULL DEFAULT 0,
+        state ${TEXT} NOT NULL CHECK (state IN ('pending', 'approving', 'approved', 'refused', 'failed')),
+        serial ${TEXT},
+        answer text,
+        n bigint GENERATED ALWAYS AS IDENTITY
+      );
+      CREATE INDEX link_requests_login ON link_requests (login, created_at, n);
+      CREATE INDEX link_requests_expiry ON link_requests (expires_at);`,
+  },
 ];
