@@ -1,6 +1,8 @@
-// Protocol §5: the message envelope the server relays and the plaintext only the two parties read.
-// One schema for the envelope, used by POST /api/v1/messages, by the browser before it opens what
-// it receives, and by the tests. No Node imports: this module is bundled into the browser script.
+// Protocol §5 and §7: the message envelope the server relays and the plaintext only the parties read.
+// Version 1 (§5) wraps the message key for two logins; version 2 (§7) wraps it for every current
+// certificate (device) of the conversation, and may address a group. One schema per version, used
+// by POST /api/v1/messages, by the browser before it opens what it receives, and by the tests.
+// No Node imports: this module is bundled into the browser script.
 import * as v from 'valibot';
 import { LOGIN_PATTERN } from './enroll.ts';
 import { base64Length } from './base64.ts';
@@ -65,6 +67,14 @@ const rsaOutput = (what: string) =>
     v.check(bytesBetween(RSA_OUTPUT_MIN, RSA_OUTPUT_MAX), `${what} must be base64 of an RSA-2048 or larger output.`),
   );
 
+/** The strict object's own issues: a member it does not know, one it misses, or no object at all. */
+const envelopeObjectMessage = (issue: v.StrictObjectIssue) => {
+  const key = issue.path?.length === 1 ? String(issue.path[0].key) : undefined;
+  if (key !== undefined && issue.expected === 'never') return `Unknown field ${key}.`;
+  if (key !== undefined && issue.expected === `"${key}"`) return `Missing field ${key}.`;
+  return 'Send an envelope object.';
+};
+
 export const envelopeSchema = v.pipe(
   v.strictObject(
     {
@@ -86,7 +96,7 @@ export const envelopeSchema = v.pipe(
       ),
       sig: rsaOutput('sig'),
     },
-    (issue) => (issue.kind === 'schema' && issue.type === 'strict_object' && issue.expected === 'never' ? `Unknown field ${String(issue.path?.[0]?.key)}.` : 'Send an envelope object.'),
+    envelopeObjectMessage,
   ),
   v.forward(
     v.partialCheck([['from'], ['to']], (e) => e.from !== e.to, 'to must be another user than from.'),
@@ -115,22 +125,220 @@ export const plaintextSchema = v.strictObject(
   'The plaintext must be an object with exactly v, id, from, to, sentAt, text and sig.',
 ) satisfies v.GenericSchema<unknown, Plaintext>;
 
+// ---------------------------------------------------------------------------------------------
+// Version 2 (§7): one wrapped key per current certificate, 1:1 or group, optional attachments (§8).
+
+export interface EnvelopeV2 {
+  v: 2;
+  id: string;
+  from: string;
+  /** Serial of the sending device's certificate, lowercase hex. */
+  cert: string;
+  /** A login (1:1) or "group:" + the group's id. */
+  to: string;
+  /** The group's epoch the sender saw (§7): present exactly when `to` is a group. */
+  epoch?: number;
+  sentAt: string;
+  iv: string;
+  ct: string;
+  /** The attachments' ids (§8: hex SHA-256 of each uploaded ciphertext), under the outer signature. */
+  files?: string[];
+  /** The message key K wrapped with RSA-OAEP-SHA256 for each current certificate, by serial. */
+  keys: Record<string, string>;
+  sig: string;
+}
+
+/** One attachment as the plaintext describes it (§8), under the inner signature. */
+export interface AttachmentV2 {
+  /** Hex SHA-256 of the uploaded ciphertext: the id the server answered, also listed in `files`. */
+  id: string;
+  /** The file's own AES-256-GCM key and IV, base64. */
+  key: string;
+  iv: string;
+  name: string;
+  /** The media type the sender's browser gave; may be empty when it knew none. */
+  type: string;
+  /** Bytes of the plaintext file. */
+  size: number;
+  /** Hex SHA-256 of the plaintext file. */
+  sha256: string;
+}
+
+export interface PlaintextV2 {
+  v: 2;
+  id: string;
+  from: string;
+  cert: string;
+  to: string;
+  sentAt: string;
+  text: string;
+  attachments?: AttachmentV2[];
+  sig: string;
+}
+
+/** The envelope fields the v2 plaintext must repeat exactly: v1's and the sending certificate. */
+export const BOUND_FIELDS_V2 = ['id', 'from', 'cert', 'to', 'sentAt'] as const;
+export type BoundFieldV2 = (typeof BOUND_FIELDS_V2)[number];
+
+/** §7: groups of 2 to 256 members, §6: up to 10 current certificates each. */
+export const GROUP_MEMBERS_MAX = 256;
+export const DEVICES_MAX = 10;
+/** The most wrapped keys a v2 envelope may hold: every device of the largest group. */
+export const KEYS_MAX = GROUP_MEMBERS_MAX * DEVICES_MAX;
+/** Attachments per message. §8 bounds each file (25 MiB) and the user's quota, not their number. */
+export const FILES_MAX = 10;
+/** §7: a v2 body may be 64 KiB plus 1 KiB per wrapped key. */
+export const envelopeV2BodyLimit = (keyCount: number): number => 64 * 1024 + 1024 * keyCount;
+
+export const GROUP_PREFIX = 'group:';
+export const GROUP_TO = new RegExp(`^${GROUP_PREFIX}${UUID_V4.source.slice(1)}`);
+/** An attachment id (§8): the lowercase hex SHA-256 of its ciphertext. */
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export const isGroupAddress = (to: string): boolean => GROUP_TO.test(to);
+
+const certSerial = (what: string) =>
+  v.pipe(v.string(`${what} must be a certificate serial.`), v.regex(SERIAL_HEX, `${what} must be a certificate serial in lowercase hex.`));
+const toV2 = v.pipe(
+  v.string('to must be a login or a group.'),
+  v.check((t) => LOGIN_PATTERN.test(t) || GROUP_TO.test(t), 'to must be a login or "group:" followed by a lowercase UUIDv4.'),
+);
+const ivSchema = v.pipe(v.string('iv must be base64.'), v.check(bytesBetween(IV_BYTES, IV_BYTES), `iv must be base64 of ${IV_BYTES} bytes.`));
+const ctSchema = v.pipe(
+  v.string('ct must be base64.'),
+  v.maxLength(CT_MAX_CHARS, 'ct is too long.'),
+  v.check(bytesBetween(GCM_TAG_BYTES, Infinity), `ct must be base64 of at least ${GCM_TAG_BYTES} bytes (the GCM tag).`),
+);
+const isObject = (input: unknown): input is Record<string, unknown> => typeof input === 'object' && input !== null && !Array.isArray(input);
+
+const noDuplicates = (list: string[]) => new Set(list).size === list.length;
+
+export const envelopeV2Schema = v.pipe(
+  v.strictObject(
+    {
+      v: v.literal(2, 'v must be 2.'),
+      id,
+      from: login('from'),
+      cert: certSerial('cert'),
+      to: toV2,
+      epoch: v.optional(
+        v.pipe(v.number('epoch must be a positive integer.'), v.safeInteger('epoch must be a positive integer.'), v.minValue(1, 'epoch must be a positive integer.')),
+      ),
+      sentAt,
+      iv: ivSchema,
+      ct: ctSchema,
+      files: v.optional(
+        v.pipe(
+          v.array(v.pipe(v.string('files must hold attachment ids.'), v.regex(SHA256_HEX, 'files must hold attachment ids: lowercase hex SHA-256.')), 'files must be a list of attachment ids.'),
+          v.minLength(1, 'files must list at least one attachment, or be left out.'),
+          v.maxLength(FILES_MAX, `files may list at most ${FILES_MAX} attachments.`),
+          v.check(noDuplicates, 'files must not list an attachment twice.'),
+        ),
+      ),
+      keys: v.pipe(
+        // Before v.record, which takes arrays for records and silently drops the members __proto__,
+        // constructor and prototype: an envelope is refused rather than checked as something else.
+        v.custom<Record<string, unknown>>(
+          (k) => isObject(k) && Object.keys(k).every((serial) => SERIAL_HEX.test(serial)),
+          'keys must map certificate serials (lowercase hex) to wrapped keys.',
+        ),
+        v.record(certSerial('A key holder'), rsaOutput('A wrapped key'), 'keys must map certificate serials to wrapped keys.'),
+        v.check((k) => {
+          const n = Object.keys(k).length;
+          return n >= 1 && n <= KEYS_MAX;
+        }, `keys must hold 1 to ${KEYS_MAX} wrapped keys, one per certificate.`),
+      ),
+      sig: rsaOutput('sig'),
+    },
+    envelopeObjectMessage,
+  ),
+  v.forward(
+    v.partialCheck([['from'], ['to']], (e) => e.from !== e.to, 'to must be another user than from.'),
+    ['to'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['to'], ['epoch']],
+      (e) => isGroupAddress(e.to) === (e.epoch !== undefined),
+      'epoch is required for a group message and only for one.',
+    ),
+    ['epoch'],
+  ),
+) satisfies v.GenericSchema<unknown, EnvelopeV2>;
+
+const attachmentSchema = v.strictObject(
+  {
+    id: v.pipe(v.string('An attachment id must be a string.'), v.regex(SHA256_HEX, 'An attachment id must be lowercase hex SHA-256.')),
+    key: v.pipe(v.string('An attachment key must be base64.'), v.check(bytesBetween(32, 32), 'An attachment key must be base64 of 32 bytes.')),
+    iv: v.pipe(v.string('An attachment iv must be base64.'), v.check(bytesBetween(IV_BYTES, IV_BYTES), `An attachment iv must be base64 of ${IV_BYTES} bytes.`)),
+    name: v.pipe(v.string('An attachment name must be a string.'), v.minLength(1, 'An attachment needs a name.'), v.maxLength(255, 'An attachment name is at most 255 characters.')),
+    type: v.pipe(v.string('An attachment type must be a string.'), v.maxLength(255, 'An attachment type is at most 255 characters.')),
+    size: v.pipe(v.number('An attachment size must be a number of bytes.'), v.safeInteger('An attachment size must be a whole number of bytes.'), v.minValue(0, 'An attachment size cannot be negative.')),
+    sha256: v.pipe(v.string('An attachment sha256 must be a string.'), v.regex(SHA256_HEX, 'An attachment sha256 must be lowercase hex SHA-256.')),
+  },
+  'An attachment must be an object with exactly id, key, iv, name, type, size and sha256.',
+) satisfies v.GenericSchema<unknown, AttachmentV2>;
+
+export const plaintextV2Schema = v.strictObject(
+  {
+    v: v.literal(2, 'v must be 2.'),
+    id,
+    from: login('from'),
+    cert: certSerial('cert'),
+    to: toV2,
+    sentAt,
+    text: v.string('text must be a string.'),
+    attachments: v.optional(
+      v.pipe(
+        v.array(attachmentSchema, 'attachments must be a list.'),
+        v.minLength(1, 'attachments must describe at least one file, or be left out.'),
+        v.maxLength(FILES_MAX, `attachments may describe at most ${FILES_MAX} files.`),
+      ),
+    ),
+    sig: rsaOutput('sig'),
+  },
+  'The plaintext must be an object with exactly v, id, from, cert, to, sentAt, text, sig and optionally attachments.',
+) satisfies v.GenericSchema<unknown, PlaintextV2>;
+
+/** What neither version accepts: an object whose `v` is neither 1 nor 2 (or missing), or no object. */
+const unknownVersion = v.object({ v: v.never('v must be 1 or 2.') }, (issue) => (issue.expected === '"v"' ? 'v must be 1 or 2.' : 'Send an envelope object.')) as unknown as v.GenericSchema<
+  unknown,
+  never
+>;
+const notAnObject = v.custom<never>(() => false, 'Send an envelope object.');
+
+/**
+ * Either version, chosen by `v`: the issues are those of that version's schema, so they name the
+ * field as for a single version; any other `v` gets "v must be 1 or 2.".
+ */
+export const anyEnvelopeSchema = v.lazy((input) =>
+  !isObject(input) ? notAnObject : input.v === 1 ? envelopeSchema : input.v === 2 ? envelopeV2Schema : unknownVersion,
+) satisfies v.GenericSchema<unknown, Envelope | EnvelopeV2>;
+
 const keyOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * The text the outer signature covers, RFC 8785 over the envelope without `sig`, written field by
- * field: the same as `jcs(unsigned(e))` for every envelope the schema accepts (a property test holds
+ * The text the outer signature covers, RFC 8785 over the envelope (either version) without `sig`,
+ * written field by field: the same as `jcs(unsigned(e))` for every envelope the schema accepts (a property test holds
  * the two together), at a fraction of the cost of a general canonicaliser, which the server would
  * otherwise pay on every message. Members in code-unit order (RFC 8785 §3.2.3), strings as
  * JSON.stringify writes them (§3.2.2.2).
  */
-export function envelopeSigningText(e: Envelope): string {
+export function envelopeSigningText(e: Envelope | EnvelopeV2): string {
   const s = JSON.stringify;
   const keys = Object.keys(e.keys)
     .sort(keyOrder)
     .map((k) => `${s(k)}:${s(e.keys[k])}`)
     .join(',');
-  return `{"cert":${s(e.cert)},"ct":${s(e.ct)},"from":${s(e.from)},"id":${s(e.id)},"iv":${s(e.iv)},"keys":{${keys}},"sentAt":${s(e.sentAt)},"to":${s(e.to)},"v":${s(e.v)}}`;
+  if (e.v !== 2) {
+    return `{"cert":${s(e.cert)},"ct":${s(e.ct)},"from":${s(e.from)},"id":${s(e.id)},"iv":${s(e.iv)},"keys":{${keys}},"sentAt":${s(e.sentAt)},"to":${s(e.to)},"v":${s(e.v)}}`;
+  }
+  // Version 2: "epoch" and "files" sort between "ct" and "from", and appear only when present (an
+  // own member holding undefined has no JSON form, so it is absent for JCS too). Integers are
+  // written by JSON.stringify as RFC 8785 §3.2.2.3 wants (ECMAScript Number to string).
+  const epoch = e.epoch === undefined ? '' : `,"epoch":${s(e.epoch)}`;
+  const files = e.files === undefined ? '' : `,"files":[${e.files.map((f) => s(f)).join(',')}]`;
+  return `{"cert":${s(e.cert)},"ct":${s(e.ct)}${epoch}${files},"from":${s(e.from)},"id":${s(e.id)},"iv":${s(e.iv)},"keys":{${keys}},"sentAt":${s(e.sentAt)},"to":${s(e.to)},"v":2}`;
 }
 
 /** The object a signature covers: the envelope or plaintext without its `sig`. */
