@@ -40,7 +40,7 @@ export interface LinkRequest {
 export interface LinkRequestStore {
   create(r: LinkRequest): Promise<void>;
   get(id: string): Promise<LinkRequest | undefined>;
-  /** The login's requests still pending and not expired at `now`, oldest first. */
+  /** The login's requests still pending and not expired at `now`, oldest first (equal times: as created). */
   pending(login: string, now: string): Promise<LinkRequest[]>;
   /**
    * Counts one wrong code on a pending, unexpired request and answers the new count; at `max` the
@@ -49,12 +49,15 @@ export interface LinkRequestStore {
   wrongCode(id: string, max: number, now: string): Promise<number | undefined>;
   /** pending and unexpired → approving, for one caller only; false for every other. */
   claim(id: string, now: string): Promise<boolean>;
-  /** approving → pending again: issuing failed, the request may be approved later. */
+  /** approving → pending again: issuing failed, the request may be approved later. Nothing otherwise. */
   release(id: string): Promise<void>;
-  /** approving → approved, with what the new device collects. */
+  /** approving → approved, with what the new device collects. Nothing when it is not approving. */
   approve(id: string, serial: string, answer: string): Promise<void>;
-  /** pending → refused; false when it was not pending. */
+  /** pending → refused; false when it was not pending. An expired one may still be refused (no clock here). */
   refuse(id: string): Promise<boolean>;
-  /** Forgets requests that expired before `before` (kept a while so the new device hears `410`). */
+  /**
+   * Forgets requests whose expiresAt is strictly before `before`, whatever their state (kept a while
+   * so the new device hears `410`), and answers how many.
+   */
   deleteExpired(before: string): Promise<number>;
 }

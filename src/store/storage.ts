@@ -7,6 +7,7 @@ import type { PreparedOcspStore } from '../pki/prepared-ocsp.ts';
 import type { Directory } from '../directory/directory.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 import type { RecoveryCodeStore } from '../auth/recovery-codes.ts';
+import type { LinkRequestStore } from '../auth/link-requests.ts';
 import type { ActivityStore } from '../auth/activity.ts';
 import type { LastSeenStore } from '../chat/presence.ts';
 import type { MessageStore } from '../chat/messages.ts';
@@ -21,6 +22,8 @@ export interface Storage {
   directory: Directory;
   sessions: SessionStore;
   recoveryCodes: RecoveryCodeStore;
+  /** Requests to link a new device (protocol §6). */
+  linkRequests: LinkRequestStore;
   activity: ActivityStore;
   lastSeen: LastSeenStore;
   messages: MessageStore;

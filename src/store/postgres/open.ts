@@ -8,6 +8,7 @@ import { PostgresPreparedOcsp } from './ocsp-responses.ts';
 import { PostgresDirectory } from './directory.ts';
 import { PostgresSessionStore } from './sessions.ts';
 import { PostgresRecoveryCodes } from './recovery-codes.ts';
+import { PostgresLinkRequests } from './link-requests.ts';
 import { PostgresActivity } from './activity.ts';
 import { PostgresLastSeen } from './last-seen.ts';
 import { PostgresMessageStore } from './messages.ts';
@@ -36,6 +37,7 @@ export async function openPostgresStorage(url: string): Promise<PostgresStorage>
     directory: new PostgresDirectory(sql, changes),
     sessions: new PostgresSessionStore(sql, changes),
     recoveryCodes: new PostgresRecoveryCodes(sql),
+    linkRequests: new PostgresLinkRequests(sql),
     activity: new PostgresActivity(sql),
     lastSeen: new PostgresLastSeen(sql),
     messages,

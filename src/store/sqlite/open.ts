@@ -9,6 +9,7 @@ import { SqlitePreparedOcsp } from './ocsp-responses.ts';
 import { EmbeddedDirectory } from './directory.ts';
 import { SqliteSessionStore } from './sessions.ts';
 import { SqliteRecoveryCodes } from './recovery-codes.ts';
+import { SqliteLinkRequests } from './link-requests.ts';
 import { SqliteActivity } from './activity.ts';
 import { SqliteLastSeen } from './last-seen.ts';
 import { SqliteMessageStore } from './messages.ts';
@@ -38,6 +39,7 @@ export function openSqliteStorage(dataDir: string, o: { server: boolean; onCheck
     directory: new EmbeddedDirectory(db),
     sessions: new SqliteSessionStore(db),
     recoveryCodes: new SqliteRecoveryCodes(db),
+    linkRequests: new SqliteLinkRequests(db),
     activity: new SqliteActivity(db),
     lastSeen: new SqliteLastSeen(db),
     messages,
