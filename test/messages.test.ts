@@ -10,7 +10,8 @@ import { openEvents } from './helpers/sse.ts';
 import { envelopeFor, send, webUser, type WebUser } from './helpers/webuser.ts';
 import { openEnvelope } from '../src/client/envelope.ts';
 import { signObject } from '../src/client/envelope.ts';
-import { unsigned } from '../src/protocol/envelope.ts';
+import { envelopeSigningText, unsigned } from '../src/protocol/envelope.ts';
+import { startInProcess } from './helpers/inprocess.ts';
 import { postJson } from './helpers/users.ts';
 
 let server: Running;
@@ -231,5 +232,42 @@ describe('the server refuses, and stores nothing', () => {
     const revoke = await postJson(`${server.url}/api/v1/certificate/revoke`, { reason: 'keyCompromise' }, { authorization: `Bearer ${frank.token}` });
     assert.equal(revoke.status, 200);
     await refused(frank, await envelopeFor(frank, bob, 'x'), 401, (j) => assert.equal(j.error, 'unauthorized'));
+  });
+});
+
+describe('a stream writes from the store, not from the announcements', () => {
+  it('a message stored but never announced (its instance died, or its event came late) reaches the stream with the next one, in seq order', async () => {
+    const s = await startInProcess();
+    try {
+      const ann = await webUser(s.url, 'annq');
+      const ben = await webUser(s.url, 'benq');
+      const events = await openEvents(s.url, ben.token);
+      await events.waitFor('ready');
+      // Stored as the relay stores it, but announced to no stream: an instance killed between
+      // its commit and its publish, or a relayed event overtaken by a later one.
+      const silent = await envelopeFor(ann, ben, 'stored, never announced');
+      const record = (await s.service.records.get(ann.serial))!;
+      const admitted = await s.service.messages.admit({
+        envelope: silent,
+        receivedAt: new Date().toISOString(),
+        signedText: envelopeSigningText(silent),
+        signer: { serial: record.serial, der: record.der },
+      });
+      assert.ok('stored' in admitted);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(events.events.filter((e) => e.event === 'message').length, 0, 'nothing announced, nothing written yet');
+      const next = await envelopeFor(ann, ben, 'announced');
+      assert.equal((await send(s.url, ann, next)).status, 201);
+      const got = await events.waitFor('message', 2);
+      assert.deepEqual(
+        got.map((e) => JSON.parse(e.data).id),
+        [silent.id, next.id],
+        'both, in the order they were stored',
+      );
+      assert.ok(Number(got[0].id) < Number(got[1].id));
+      events.close();
+    } finally {
+      await s.close();
+    }
   });
 });

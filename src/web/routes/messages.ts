@@ -102,6 +102,19 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
         sent = m.seq;
         await d.store.markDelivered(login, m.seq);
       };
+      // Every message is written from the store, in seq order, never from the event that announced
+      // it: events from several instances arrive in any order (one published seq 11 before another
+      // published seq 10), and an instance may die between storing a message and announcing it.
+      // The store makes seqs visible in order, so reading after the last one written misses none;
+      // an event only says when to read, and one read serves every event that came with it.
+      const catchUp = async () => {
+        for (let page = await d.store.forUser(login, sent, 500); page.length && !closed(); page = await d.store.forUser(login, sent, 500)) {
+          for (const m of page) {
+            if (!(await handle.stillLive())) return;
+            await writeMessage(m);
+          }
+        }
+      };
       // Subscribe before reading the backlog so nothing falls between the two; the queue holds
       // what arrives meanwhile and writeMessage skips what the backlog already covered.
       const unsubscribe = d.hub.subscribe(login, (e) => {
@@ -111,17 +124,14 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
       d.presence.connect(login);
       try {
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ login, resumedFrom: sent }) });
-        for (let page = await d.store.forUser(login, sent, 500); page.length && !closed(); page = await d.store.forUser(login, sent, 500)) {
-          for (const m of page) {
-            if (!(await handle.stillLive())) break;
-            await writeMessage(m);
-          }
-        }
+        await catchUp();
         while (!closed()) {
           while (queue.length && !closed()) {
             if (!(await handle.stillLive())) break;
             const e = queue.shift()!;
-            if (e.type === 'message') await writeMessage(e.message);
+            if (e.type === 'message') {
+              if (e.message.seq > sent) await catchUp();
+            }
             else if (e.type === 'presence') await stream.writeSSE({ event: 'presence', data: JSON.stringify({ login: e.login, online: e.online }) });
             else if (e.type === 'read') await stream.writeSSE({ event: 'read', data: JSON.stringify(readEventBody(e.read)) });
             else await stream.writeSSE({ event: 'seen', data: JSON.stringify({ with: e.seen.reader, upTo: String(e.seen.upTo), id: e.seen.id }) });
