@@ -15,7 +15,7 @@ import { REVOCATION_REASONS } from './pki/revocation.ts';
 import { standing } from './pki/status.ts';
 import type { CertificateRecord } from './pki/records.ts';
 import type { x509 } from './pki/x509.ts';
-import { currentCertificates } from './pki/current.ts';
+import { shownCertificate } from './pki/current.ts';
 import { RECOVERY_HOURS_DEFAULT, RECOVERY_HOURS_MAX } from './auth/recovery-codes.ts';
 import { deviceText } from './shared/format.ts';
 
@@ -335,7 +335,7 @@ async function users(service: Core, out: Out, json: boolean): Promise<void> {
   const now = new Date();
   const list = await Promise.all(
     (await service.directory.list()).map(async (u) => {
-      const [record] = await currentCertificates(service.records, u);
+      const record = await shownCertificate(service.records, u.login);
       return {
         login: u.login,
         firstName: u.firstName,

@@ -154,7 +154,7 @@ export async function createCore({ config, log, now = () => new Date(), server =
       await sessions.closeForCertificate(serial);
     },
   });
-  const certificateChanges = new CertificateChanges({ lifecycle, revocation, activity });
+  const certificateChanges = new CertificateChanges({ lifecycle, revocation, activity, records });
   const hub = new Hub(redis?.relay);
   presence.onChange((who, online) => hub.presence(who, online));
   // The streams here may have missed the others' events while Redis was away: they end as at a
@@ -170,7 +170,6 @@ export async function createCore({ config, log, now = () => new Date(), server =
   const checker = new CertificateChecker({
     ca,
     records,
-    currentFingerprint: async (who) => (await roster.certificate(who))?.fingerprint,
     now,
   });
   // Each limit counts under its own name in Redis, across every instance.

@@ -295,7 +295,7 @@ describe('pre-produced OCSP answers with the clock moved', () => {
     running.add(s);
     const u = await enrollUser(s.url, 'ocsprenew');
     await waitFor('the first response', () => storedRows(s.dataDir, u.serial).length > 0);
-    const renewed = await s.service.lifecycle.renew(u.login, makeCsr().csr);
+    const renewed = await s.service.lifecycle.renew(u.login, u.serial, makeCsr().csr);
     const old = await waitFor('the superseded answer', () => {
       const r = storedRows(s.dataDir, u.serial);
       return r.length > 0 && r[0].revocation_reason === 'superseded' && r;

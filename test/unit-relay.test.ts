@@ -147,10 +147,11 @@ describe('Relay.accept', () => {
     const w = await world();
     // Bob's serial on Alice's envelope.
     await assert.rejects(w.relay.accept('alice', await envelope(w, { cert: w.bobCert.serial })), certificate('not_owner'));
-    // Alice renews: her old certificate is still on record but no longer hers to send with.
+    // Alice renews: her old certificate is still on record, superseded, no longer hers to send with.
     const renewed = await certify('alice', await generateKey());
     w.records.seed(renewed);
     await w.directory.setCertificate('alice', renewed.der);
+    assert.ok(await w.records.revoke(w.aliceCert.serial, 'superseded', T0.toISOString()));
     await assert.rejects(w.relay.accept('alice', await envelope(w)), certificate('not_owner'));
     await assert.rejects(w.relay.accept('alice', await envelope(w, { cert: '0123456789abcdef0123456789abcdef' })), certificate('not_owner'));
     assert.equal(w.store.size, 0);

@@ -6,7 +6,7 @@
 //   3. the password, with the same work for unknown logins, one answer for both;
 //   4. ownership (the user's current certificate: a superseded one is not_owner), then revocation;
 //   5. the challenge and its signature.
-import { isCurrent } from '../pki/current.ts';
+import { isDeviceOf } from '../pki/current.ts';
 import { CertificateRejected, DomainError } from '../protocol/errors.ts';
 import type { SessionRequest } from '../protocol/session.ts';
 import type { Directory } from '../directory/directory.ts';
@@ -81,8 +81,8 @@ export class LoginService {
     const passwordOk = await verifyPassword(req.password, user?.passwordHash ?? (await this.dummy()));
     if (!user || !passwordOk) throw invalidCredentials();
 
-    if (!isCurrent(user, record)) {
-      throw new CertificateRejected('not_owner', 'This certificate is not the current certificate of this login.');
+    if (!isDeviceOf(user.login, record)) {
+      throw new CertificateRejected('not_owner', "This certificate is not one of this login's current certificates.");
     }
     if (record.revokedAt) {
       throw new CertificateRejected('revoked', `This certificate was revoked on ${record.revokedAt} (${record.revocationReason}).`, {

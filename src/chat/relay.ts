@@ -4,7 +4,7 @@
 import { CertificateRejected, DomainError } from '../protocol/errors.ts';
 import { envelopeSigningText, type Envelope } from '../protocol/envelope.ts';
 import type { Directory } from '../directory/directory.ts';
-import { isCurrent } from '../pki/current.ts';
+import { isDeviceOf } from '../pki/current.ts';
 import type { CertificateRecords } from '../pki/records.ts';
 import type { Hub } from './hub.ts';
 import type { MessageStore, StoredMessage } from './messages.ts';
@@ -40,10 +40,10 @@ export class Relay {
       throw reject('clock_skew', 'sentAt is more than 5 minutes away from the server clock; check your device time.');
     }
 
-    const sender = await directory.get(e.from);
+    // A record is only ever issued to a registered login, so it answers for the sender too.
     const record = await records.get(e.cert);
-    if (!sender || !record || !isCurrent(sender, record)) {
-      throw new CertificateRejected('not_owner', `Certificate ${e.cert} is not the current certificate of "${e.from}".`);
+    if (!record || !isDeviceOf(e.from, record)) {
+      throw new CertificateRejected('not_owner', `Certificate ${e.cert} is not one of the current certificates of "${e.from}".`);
     }
     if (record.revokedAt) throw new CertificateRejected('revoked', `Certificate ${e.cert} was revoked on ${record.revokedAt}.`);
     if (t > Date.parse(record.notAfter)) throw new CertificateRejected('expired', `Certificate ${e.cert} expired on ${record.notAfter}; renew it.`);

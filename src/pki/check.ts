@@ -2,6 +2,7 @@
 // can it still be relied on. The answer rests on the same two facts as a login (src/pki/validate.ts):
 // our intermediate's signature and our own record of issuing it. What the certificate says about
 // itself (subject, issuer name, key) is reported as written, never trusted.
+import { currentCertificates } from './current.ts';
 import type { CertificateCheck, CertificateFacts } from '../protocol/certificate.ts';
 import { validationError } from '../protocol/errors.ts';
 import type { Authority } from './authority.ts';
@@ -13,8 +14,6 @@ import { fingerprint, nameText, x509 } from './x509.ts';
 export interface CheckDeps {
   ca: Authority;
   records: CertificateRecords;
-  /** The fingerprint of a login's current certificate, as the directory holds it. */
-  currentFingerprint: (login: string) => Promise<string | undefined>;
   now: () => Date;
 }
 
@@ -72,7 +71,7 @@ export class CertificateChecker {
     return {
       issued: true,
       status,
-      current: (await this.d.currentFingerprint(record.login)) === facts.fingerprint,
+      current: (await currentCertificates(this.d.records, record.login)).some((r) => r.serial === record.serial),
       login: record.login,
       name: cert.subjectName.getField('CN')[0] ?? '',
       email: san?.names.items.find((n) => n.type === 'email')?.value ?? '',

@@ -1,24 +1,47 @@
-// Which certificates are a login's current ones, decided in one place: those the directory holds
-// for the login, each with the record of its issue. Today a login holds one; with several devices
-// (protocol §6) it will hold one per device, hence the plural.
-import { createHash } from 'node:crypto';
-import type { DirectoryUser } from '../directory/directory.ts';
+// Which certificates are a login's current ones, decided in one place. A login holds one per
+// device (protocol §6): every certificate issued to it and not revoked. Renewal and recovery revoke
+// what they replace (as superseded); revoking a device, or the last one, takes it out too. Expired
+// certificates stay current: they are their device's until it renews or the person recovers.
 import type { CertificateRecord, CertificateRecords } from './records.ts';
 
-type Holder = Pick<DirectoryUser, 'login' | 'certificate'>;
+/** Protocol §6: a user holds at most this many current certificates. */
+export const MAX_DEVICES = 10;
 
-const fingerprintOf = (der: Uint8Array) => createHash('sha256').update(der).digest('hex');
-
-/** The records of the certificates `user` holds now, issued to that very login. */
-export async function currentCertificates(records: CertificateRecords, user: Holder): Promise<CertificateRecord[]> {
-  const record = await records.byFingerprint(fingerprintOf(user.certificate));
-  return record && record.login === user.login ? [record] : [];
+/** The login's current certificates, oldest first. */
+export async function currentCertificates(records: CertificateRecords, login: string): Promise<CertificateRecord[]> {
+  return (await records.forLogin(login)).filter((r) => r.login === login && !r.revokedAt);
 }
 
-/** Whether `record` is one of `user`'s current certificates (revoked or expired ones included). */
-export function isCurrent(user: Holder, record: CertificateRecord): boolean {
-  return record.login === user.login && Buffer.from(user.certificate).equals(Buffer.from(record.der));
+/**
+ * Whether `record` is, or was until its revocation, one of `login`'s devices: issued to that login
+ * and not replaced by a renewal or recovery. Login and the relay ask this first, to answer
+ * `not_owner` for anything else, and then `revoked` or `expired` for what it is.
+ */
+export function isDeviceOf(login: string, record: CertificateRecord): boolean {
+  return record.login === login && record.state === 'issued' && record.revocationReason !== 'superseded';
 }
 
-/** The fingerprint of the certificate `user` holds (protocol §4's `fingerprint`). */
-export const heldFingerprint = (user: Holder) => fingerprintOf(user.certificate);
+/**
+ * The certificate a single-certificate question is answered with (protocol §4 `GET
+ * /users/{login}/certificate`, the directory's fingerprint): the newest current one; when none is
+ * current, the newest device certificate, revoked, so that the answer says so.
+ */
+export async function shownCertificate(records: CertificateRecords, login: string): Promise<CertificateRecord | undefined> {
+  const devices = (await records.forLogin(login)).filter((r) => isDeviceOf(login, r));
+  return devices.findLast((r) => !r.revokedAt) ?? devices.at(-1);
+}
+
+/**
+ * The current certificate of the device that held `serial`: itself while current; after renewals
+ * (a session outlives them: the same person proved the new key), the one that superseded it last.
+ * Undefined when that device's certificate was revoked, or recovery replaced every device.
+ */
+export async function deviceNow(records: CertificateRecords, login: string, serial: string): Promise<CertificateRecord | undefined> {
+  const all = await records.forLogin(login);
+  const successor = new Map<string, CertificateRecord>();
+  // A recovery supersedes every device at once: no one device follows from it.
+  for (const r of all) if (r.supersedes?.length === 1) successor.set(r.supersedes[0], r);
+  let r = all.find((x) => x.serial === serial);
+  for (let hops = 0; r && r.revocationReason === 'superseded' && hops < all.length; hops++) r = successor.get(r.serial);
+  return r && isDeviceOf(login, r) && !r.revokedAt ? r : undefined;
+}

@@ -7,12 +7,13 @@ import { DomainError } from '../protocol/errors.ts';
 import { KeyAlreadyCertified, type CertificateRecords, type StagedRecord } from './records.ts';
 import { keyHash, type x509 } from './x509.ts';
 
-export type KeyUse = 'enrollment' | 'renewal' | 'recovery';
+export type KeyUse = 'enrollment' | 'renewal' | 'recovery' | 'device';
 
 const WHAT_TO_DO: Record<KeyUse, string> = {
   enrollment: 'make a new key for your registration',
   renewal: 'renewal needs a new key',
   recovery: 'recovery needs a new key',
+  device: 'a new device needs a key of its own',
 };
 
 export function keyAlreadyCertified(use: KeyUse): DomainError {

@@ -188,7 +188,8 @@ export class UserIssuer {
     this.minKeyBits = o.profile.minKeyBits;
   }
 
-  async issue(who: Subject, publicKey: x509.PublicKey): Promise<Issued> {
+  /** `device`: the record's device name and what it supersedes (protocol §6). */
+  async issue(who: Subject, publicKey: x509.PublicKey, device: { deviceName?: string; supersedes?: string[] } = {}): Promise<Issued> {
     const now = this.now();
     const cert = await userLeaf(this.ca, this.profile, who, publicKey, { publicUrl: this.publicUrl, notBefore: now, days: this.days });
     return {
@@ -202,6 +203,8 @@ export class UserIssuer {
         issuedAt: now.toISOString(),
         state: 'pending',
         keyHash: keyHash(publicKey.rawData),
+        ...(device.deviceName ? { deviceName: device.deviceName } : {}),
+        ...(device.supersedes?.length ? { supersedes: [...device.supersedes] } : {}),
       },
     };
   }

@@ -1,8 +1,9 @@
-// A user's certificate after issue: renewal (new key, old one superseded), revocation by its
-// owner, and the start-up repair of work a crash interrupted.
+// A user's certificates after issue, one per device (protocol §6): renewal of a device (new key,
+// the old one superseded), linking another device, revocation, recovery, and the start-up repair of
+// work a crash interrupted.
 import { DomainError } from '../protocol/errors.ts';
 import type { Directory } from '../directory/directory.ts';
-import { currentCertificates } from './current.ts';
+import { currentCertificates, isDeviceOf, MAX_DEVICES } from './current.ts';
 import { checkCsr } from './csr.ts';
 import type { Issued, IssuedAnswer, UserIssuer } from './issue.ts';
 import type { CertificateRecord, CertificateRecords, RevocationReason } from './records.ts';
@@ -28,59 +29,79 @@ export class Lifecycle {
     this.d = deps;
   }
 
-  private async currentRecord(login: string): Promise<CertificateRecord> {
-    const user = await this.d.directory.get(login);
-    const [record] = user ? await currentCertificates(this.d.records, user) : [];
-    if (!record) throw new DomainError('not_found', `No current certificate is recorded for "${login}".`);
+  /** The device certificate `serial` of `login`, current or revoked (not one a renewal replaced). */
+  private async deviceRecord(login: string, serial: string): Promise<CertificateRecord> {
+    const record = await this.d.records.get(serial);
+    if (!record || !isDeviceOf(login, record)) throw new DomainError('not_found', `Certificate ${serial} is not a device certificate of "${login}".`);
     return record;
   }
 
   /**
-   * Issues a certificate for a new key: one this CA never certified, so never the current one
-   * (least of all when it is reported compromised). The new record is staged, the directory
-   * switched to it, the record confirmed, then the old one revoked with the given reason: a crash
-   * at any step is finished or undone by `reconcile` on the next start.
+   * Issues a device's certificate for a new key: one this CA never certified, so never the current
+   * one (least of all when it is reported compromised). The new record, for the same device and
+   * superseding the old one, is staged, the directory switched to it, the record confirmed, then
+   * the old one revoked with the given reason: a crash at any step is finished or undone by
+   * `reconcile` on the next start.
    */
-  async renew(login: string, csrPem: string, reason: 'superseded' | 'keyCompromise' = 'superseded'): Promise<IssuedAnswer> {
+  async renew(login: string, serial: string, csrPem: string, reason: 'superseded' | 'keyCompromise' = 'superseded'): Promise<IssuedAnswer> {
     const { issuer, records, directory } = this.d;
     const user = await directory.get(login);
     if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
-    const old = await this.currentRecord(login);
+    const old = await this.deviceRecord(login, serial);
+    if (old.revokedAt) throw new DomainError('not_found', `Certificate ${serial} was revoked; it cannot be renewed.`);
     const { publicKey: key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
     await refuseCertifiedKey(records, key, 'renewal');
-    const issued = await issuer.issue(user, key);
+    const issued = await issuer.issue(user, key, { ...(old.deviceName ? { deviceName: old.deviceName } : {}), supersedes: [old.serial] });
     await this.makeCurrent(issued, 'renewal');
     await this.revoke(old.serial, reason);
     return issuer.answer(issued, ignored);
   }
 
   /**
-   * Re-keys someone who cannot renew (no session: their certificate is revoked or expired, or the
-   * key is lost), once the caller has proved who they are: the same steps as renewal, a key this
+   * Issues a certificate for another device of `login` (protocol §6 linking), once its owner
+   * approved it on a device already in: nothing is revoked. `409 too_many_devices` past MAX_DEVICES.
+   */
+  async link(login: string, csrPem: string, deviceName: string): Promise<IssuedAnswer> {
+    const { issuer, records, directory } = this.d;
+    const user = await directory.get(login);
+    if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
+    const { publicKey: key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
+    await refuseCertifiedKey(records, key, 'device');
+    if ((await currentCertificates(records, login)).length >= MAX_DEVICES) {
+      throw new DomainError('too_many_devices', `"${login}" already has ${MAX_DEVICES} devices; revoke one before linking another.`);
+    }
+    const issued = await issuer.issue(user, key, { deviceName });
+    await this.makeCurrent(issued, 'device');
+    return issuer.answer(issued, ignored);
+  }
+
+  /**
+   * Re-keys someone who cannot renew (no session: their certificates are revoked or expired, or the
+   * keys are lost), once the caller has proved who they are: the same steps as renewal, a key this
    * CA never certified included, except that there need not be a usable current certificate, and
-   * every older certificate not yet revoked is revoked as superseded. `gate` runs after the CSR
+   * every current certificate, on every device, is superseded by the new one (whoever recovers
+   * the account holds it alone, as after a re-registration). `gate` runs after the CSR
    * is checked and before anything changes; it may refuse (throw), e.g. when the proof was used up
    * meanwhile, and returns how to undo itself should issuing then fail for sure (not when the
    * directory cannot tell whether the switch landed).
    */
-  async recover(login: string, csrPem: string, gate: () => Promise<() => Promise<void>>): Promise<IssuedAnswer> {
+  async recover(login: string, csrPem: string, gate: () => Promise<() => Promise<void>>, deviceName?: string): Promise<IssuedAnswer> {
     const { issuer, records, directory } = this.d;
     const user = await directory.get(login);
     if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
     const { publicKey: key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
     await refuseCertifiedKey(records, key, 'recovery');
     const undo = await gate();
+    const replaced = (await currentCertificates(records, login)).map((r) => r.serial);
     let issued: Issued;
     try {
-      issued = await issuer.issue(user, key);
+      issued = await issuer.issue(user, key, { ...(deviceName ? { deviceName } : {}), supersedes: replaced });
       await this.makeCurrent(issued, 'recovery');
     } catch (err) {
       if (!(err instanceof DomainError && err.code === 'unavailable')) await undo();
       throw err;
     }
-    for (const r of await records.forLogin(login)) {
-      if (r.serial !== issued.record.serial && r.state === 'issued' && !r.revokedAt) await this.revoke(r.serial, 'superseded');
-    }
+    for (const serial of replaced) await this.revoke(serial, 'superseded');
     return issuer.answer(issued, ignored);
   }
 
@@ -99,9 +120,12 @@ export class Lifecycle {
     await records.confirm(record.serial);
   }
 
-  /** The owner revokes their current certificate (e.g. the key is lost or compromised). */
-  async revokeCurrent(login: string, reason: UserRevocationReason): Promise<CertificateRecord> {
-    const record = await this.currentRecord(login);
+  /**
+   * The owner revokes one of their devices' certificates (e.g. the device or its key is lost):
+   * `not_found` for a serial that is not one of theirs, `conflict` when it is revoked already.
+   */
+  async revokeDevice(login: string, serial: string, reason: UserRevocationReason): Promise<CertificateRecord> {
+    const record = await this.deviceRecord(login, serial);
     if (record.revokedAt) throw new DomainError('conflict', 'This certificate is already revoked.', undefined, { field: 'certificate' });
     await this.revoke(record.serial, reason);
     return (await this.d.records.get(record.serial))!;
@@ -113,8 +137,9 @@ export class Lifecycle {
 
   /**
    * Start-up repair. A pending record whose certificate the directory holds was stored on both
-   * sides: confirm it. Any other pending record never reached the directory: forget it. An issued,
-   * unrevoked record that is no longer anyone's current certificate was superseded: revoke it.
+   * sides: confirm it. Any other pending record never reached the directory: forget it. What an
+   * issued record supersedes and is not revoked yet was left by a crash after the issue: revoke it.
+   * (Other devices' certificates are current although the directory holds only the newest.)
    */
   async reconcile(): Promise<{ confirmed: number; discarded: number; superseded: number }> {
     const { records, directory } = this.d;
@@ -131,11 +156,12 @@ export class Lifecycle {
         discarded++;
       }
     }
-    const current = new Map((await directory.list()).map((u) => [u.login, u.certificate]));
-    for (const r of await records.all()) {
-      const mine = current.get(r.login);
-      if (!r.revokedAt && mine && !same(mine, r.der)) {
-        await this.revoke(r.serial, 'superseded');
+    const issued = await records.all();
+    const unrevoked = new Set(issued.filter((r) => !r.revokedAt).map((r) => r.serial));
+    for (const r of issued) {
+      for (const old of r.supersedes ?? []) {
+        if (!unrevoked.delete(old)) continue;
+        await this.revoke(old, 'superseded');
         superseded++;
       }
     }

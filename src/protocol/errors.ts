@@ -15,6 +15,12 @@ export type ErrorCode =
   | 'not_found'
   | 'message_rejected'
   | 'replay'
+  /** Protocol §6: a user holds at most 10 current certificates. */
+  | 'too_many_devices'
+  /** Protocol §7: an envelope's keys are not for exactly the conversation's current certificates. */
+  | 'recipients_changed'
+  /** Protocol §6: a link request refused, expired or ended by wrong codes. */
+  | 'gone'
   | 'internal'
   /** A service the request needs (the LDAP directory) cannot be reached; worth retrying. */
   | 'unavailable';

@@ -5,29 +5,39 @@
 import type { Activity, ActivityOrigin } from '../auth/activity.ts';
 import type { IssuedAnswer } from '../pki/issue.ts';
 import type { Lifecycle, UserRevocationReason } from '../pki/lifecycle.ts';
-import type { CertificateRecord, RevocationReason } from '../pki/records.ts';
+import type { CertificateRecord, CertificateRecords, RevocationReason } from '../pki/records.ts';
+import { deviceNow } from '../pki/current.ts';
 import type { Revocation } from '../pki/revocation.ts';
 
 export class CertificateChanges {
   private readonly lifecycle: Lifecycle;
   private readonly revocation: Revocation;
   private readonly activity: Activity;
-  constructor(d: { lifecycle: Lifecycle; revocation: Revocation; activity: Activity }) {
+  private readonly records: CertificateRecords;
+  constructor(d: { lifecycle: Lifecycle; revocation: Revocation; activity: Activity; records: CertificateRecords }) {
+    this.records = d.records;
     this.lifecycle = d.lifecycle;
     this.revocation = d.revocation;
     this.activity = d.activity;
   }
 
-  async renew(login: string, csr: string, reason: 'superseded' | 'keyCompromise', origin?: ActivityOrigin): Promise<IssuedAnswer> {
-    const renewed = await this.lifecycle.renew(login, csr, reason);
+  /** Renews the certificate of the device `device.serial` is (or was, before renewals) the certificate of. */
+  async renew(device: { login: string; serial: string }, csr: string, reason: 'superseded' | 'keyCompromise', origin?: ActivityOrigin): Promise<IssuedAnswer> {
+    const { login } = device;
+    const renewed = await this.lifecycle.renew(login, await this.deviceNow(device), csr, reason);
     await this.activity.record(login, 'certificate_renewed', { serial: renewed.serial, reason }, origin);
     return renewed;
   }
 
-  async revoke(login: string, reason: UserRevocationReason, origin?: ActivityOrigin): Promise<CertificateRecord> {
-    const r = await this.lifecycle.revokeCurrent(login, reason);
+  /** The owner revokes a device: the one `device.serial` is (or was, before renewals) the certificate of. */
+  async revoke(device: { login: string; serial: string }, reason: UserRevocationReason, origin?: ActivityOrigin): Promise<CertificateRecord> {
+    const r = await this.lifecycle.revokeDevice(device.login, await this.deviceNow(device), reason);
     await this.activity.record(r.login, 'certificate_revoked', { serial: r.serial, reason: r.revocationReason, by: 'you' }, origin);
     return r;
+  }
+
+  private async deviceNow({ login, serial }: { login: string; serial: string }): Promise<string> {
+    return (await deviceNow(this.records, login, serial))?.serial ?? serial;
   }
 
   /** The operator's revocation: one certificate by serial, or every valid one of a login. */

@@ -1,12 +1,13 @@
 // The directory as users see it (protocol §4): everyone registered, who is online, last seen, and
 // the fingerprint of their current certificate, with its standing (revoked, expired…) so no page
 // offers to write to someone no message can be encrypted for.
+import { createHash } from 'node:crypto';
 import type { UserEntry } from '../protocol/session.ts';
 import type { Presence } from '../chat/presence.ts';
 import type { CertificateRecords } from '../pki/records.ts';
 import { standing, type CertificateStanding } from '../pki/status.ts';
 import type { Directory } from '../directory/directory.ts';
-import { currentCertificates, heldFingerprint } from '../pki/current.ts';
+import { currentCertificates, shownCertificate } from '../pki/current.ts';
 
 export interface UserCertificate extends CertificateStanding {
   login: string;
@@ -34,8 +35,7 @@ export class Roster {
     const now = this.now();
     const users = await Promise.all(
       (await this.directory.list()).map(async (u): Promise<UserEntry> => {
-      const fingerprint = heldFingerprint(u);
-      const [record] = await currentCertificates(this.records, u);
+      const record = await shownCertificate(this.records, u.login);
       const s = record ? standing(record, now) : undefined;
       return {
         login: u.login,
@@ -43,7 +43,8 @@ export class Roster {
         lastName: u.lastName,
         online: online.has(u.login),
         lastSeen: seen.get(u.login) ?? null,
-        fingerprint,
+        // A user no record speaks for (an LDAP entry made by hand): the certificate it holds.
+        fingerprint: record?.fingerprint ?? createHash('sha256').update(u.certificate).digest('hex'),
         certificateStatus: s?.status ?? 'unknown',
         ...(s ? { notAfter: s.notAfter } : {}),
         ...(s?.revokedAt ? { revokedAt: s.revokedAt, revocationReason: s.revocationReason ?? 'unspecified' } : {}),
@@ -54,11 +55,20 @@ export class Roster {
   }
 
   async certificate(login: string): Promise<UserCertificate | undefined> {
-    const user = await this.directory.get(login);
-    if (!user) return undefined;
-    const [record] = await currentCertificates(this.records, user);
+    const record = await shownCertificate(this.records, login);
     if (!record) return undefined;
-    return { login, der: user.certificate, ...standing(record, this.now()) };
+    return { login, der: record.der, ...standing(record, this.now()) };
+  }
+
+  /** Every current certificate of `login` (protocol §6), oldest first, with its standing. */
+  async certificates(login: string): Promise<(UserCertificate & { deviceName?: string })[]> {
+    const now = this.now();
+    return (await currentCertificates(this.records, login)).map((r) => ({
+      login,
+      der: r.der,
+      ...(r.deviceName ? { deviceName: r.deviceName } : {}),
+      ...standing(r, now),
+    }));
   }
 }
 

@@ -168,7 +168,7 @@ function verdict(r: CertificateCheck): { title: string; text: Child } {
           <>
             {`@${r.login}${r.email ? ` · ${r.email}` : ''} · valid until `}
             <LocalTime iso={r.notAfter} style="date" />
-            {` (${Math.max(0, r.daysLeft)} day${r.daysLeft === 1 ? '' : 's'} left). ${r.current ? 'It is their current certificate.' : 'They have a newer certificate since.'}`}
+            {` (${Math.max(0, r.daysLeft)} day${r.daysLeft === 1 ? '' : 's'} left). ${r.current ? 'It is one of their current certificates.' : 'It has been replaced since.'}`}
           </>
         ),
       };

@@ -58,15 +58,17 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
   });
   app.post('/certificate/renew', d.auth, renewal, async (c) => {
     const { csr, reason } = c.req.valid('json');
-    const login = c.get('session').login;
-    const renewed = await d.changes.renew(login, csr, reason, requestOrigin(c));
+    const { login, certSerial: serial } = c.get('session');
+    // The calling session's device (protocol §6).
+    const renewed = await d.changes.renew({ login, serial }, csr, reason, requestOrigin(c));
     return c.json(renewed, 201);
   });
 
   const revocation = validBody(revokeRequestSchema, { fields: Object.keys(revokeRequestSchema.entries) });
   app.post('/certificate/revoke', d.auth, revocation, async (c) => {
     const { reason } = c.req.valid('json');
-    const r = await d.changes.revoke(c.get('session').login, reason, requestOrigin(c));
+    const { login, certSerial: serial } = c.get('session');
+    const r = await d.changes.revoke({ login, serial }, reason, requestOrigin(c));
     return c.json({ serial: r.serial, revokedAt: r.revokedAt, reason: r.revocationReason });
   });
   return app;
