@@ -45,7 +45,7 @@ describe('a whole session without a console error or a CSP violation', { timeout
       const text = m.text();
       const where = new URL(page.url()).pathname;
       if (/Content Security Policy/i.test(text)) problems.push(`console (${m.type()}) on ${where}: ${text}`);
-      else if (m.type() === 'error' && !(expectedFailedLoad && expectedFailedLoad.test(text))) problems.push(`console on ${where}: ${text}`);
+      else if (m.type() === 'error' && !(expectedFailedLoad && expectedFailedLoad.test(text))) problems.push(`console on ${where}: ${text} (${m.location().url})`);
     });
   });
 

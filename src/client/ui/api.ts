@@ -28,15 +28,37 @@ export class ApiError extends Error {
   }
 }
 
+// The page's own requests still on their way. Logging out waits for them: one the server took
+// after the session ended would be refused with 401, a failed load the browser reports.
+let inFlight = 0;
+let whenIdle: (() => void)[] = [];
+function tracked<T>(p: Promise<T>): Promise<T> {
+  inFlight++;
+  return p.finally(() => {
+    if (--inFlight > 0) return;
+    for (const f of whenIdle) f();
+    whenIdle = [];
+  });
+}
+
+/** Resolves once no request of this page is on its way, or after `ms` whatever happens. */
+export function requestsSettled(ms: number): Promise<void> {
+  if (inFlight === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    whenIdle.push(resolve);
+    setTimeout(resolve, ms);
+  });
+}
+
 export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(path, {
+    res = await tracked(fetch(path, {
       method,
       credentials: 'same-origin',
       headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    }));
   } catch {
     throw new ApiError(0, { error: 'network', message: 'TEKUP_chat cannot be reached. Check your connection and try again.' });
   }
@@ -53,7 +75,7 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
 }
 
 export async function getText(path: string): Promise<string> {
-  const res = await fetch(path, { credentials: 'same-origin' }).catch(() => {
+  const res = await tracked(fetch(path, { credentials: 'same-origin' })).catch(() => {
     throw new ApiError(0, { error: 'network', message: 'TEKUP_chat cannot be reached.' });
   });
   if (!res.ok) throw new ApiError(res.status, { message: `GET ${path} answered ${res.status}.` });

@@ -5,7 +5,7 @@ import type { Envelope } from '../../protocol/envelope.ts';
 import { deviceText, localTime, relativeText } from '../../shared/format.ts';
 import { LOGIN_NOTICE_KEY } from './signin.ts';
 import { initNotifications, notifyMessage } from './notify.ts';
-import { ApiError, api } from './api.ts';
+import { ApiError, api, requestsSettled } from './api.ts';
 import { $, $$ } from './dom.ts';
 import { forgetUnlocked } from './keystore.ts';
 
@@ -224,9 +224,15 @@ export function leaveOnPurpose(): () => void {
   };
 }
 
+/** The page's live stream, closed before the page logs out. */
+let liveStream: EventSource | undefined;
+
 function connect(resumeFrom?: number): void {
+  // Leaving already (Log out clicked while the counts loaded): a stream would only be refused.
+  if (leaving) return;
   let opened = false;
   const source = new EventSource(`/api/v1/events${resumeFrom === undefined ? '' : `?lastEventId=${resumeFrom}`}`);
+  liveStream = source;
   source.addEventListener('ready', () => {
     // The counts again, now that read events reach this page: one that another device caused
     // before the stream was open (the first time: between the counts and the stream; later: while
@@ -318,6 +324,10 @@ async function logout(): Promise<void> {
   // Leaving from the click on: the stream the server ends with the session can arrive before the
   // answer to DELETE, and must not send the page to "session ended" instead.
   leaving = true;
+  // Nothing of this page may reach the server after the session ends (a 401 the browser would
+  // report): the stream closes, no new request starts, those under way finish first.
+  liveStream?.close();
+  await requestsSettled(3000);
   await api('DELETE', '/api/v1/session').catch(() => {});
   await forgetUnlocked().catch(() => {});
   location.assign('/login?notice=logged-out');
@@ -364,4 +374,8 @@ export function initShell(): void {
     for (const input of $$<HTMLInputElement>('input[data-filter]')) if (input.value) applyFilter(input);
   });
   for (const b of $$('[data-action="logout"]')) b.addEventListener('click', () => void logout());
+  // htmx's own requests (fragments) do not start once the page is leaving.
+  document.body.addEventListener('htmx:before:request', (e) => {
+    if (leaving) e.preventDefault();
+  });
 }
