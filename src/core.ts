@@ -37,6 +37,8 @@ import { ReadMarks } from './chat/read-marks.ts';
 import { CertificateChanges } from './usecases/certificate-changes.ts';
 import { Recovery } from './usecases/recovery.ts';
 import { Account } from './usecases/account.ts';
+import { Devices } from './usecases/devices.ts';
+import { deviceNow } from './pki/current.ts';
 export interface CoreOptions {
   config: Config;
   log: Log;
@@ -117,11 +119,14 @@ export async function createCore({ config, log, now = () => new Date(), server =
     },
   });
   if (server) await lifecycle.reconcile();
-  // A session lives only while the certificate it was opened with is not revoked (superseded by
-  // a renewal is fine: the same person proved the new key).
+  // A session lives only while its device holds a current certificate: the one it was opened
+  // with, or the one a renewal replaced it with (the same person proved the new key). A device
+  // revoked after renewing, or every device replaced by a recovery, ends it.
   const sessionUsable = async (s: SessionRecord) => {
     const r = await records.get(s.certSerial);
-    return r !== undefined && (!r.revokedAt || r.revocationReason === 'superseded');
+    if (!r) return false;
+    if (!r.revokedAt) return true;
+    return r.revocationReason === 'superseded' && (await deviceNow(records, s.login, s.certSerial)) !== undefined;
   };
   // Open event streams end with their session, however it ended (src/chat/streams.ts).
   const streams = new Streams({
@@ -166,6 +171,7 @@ export async function createCore({ config, log, now = () => new Date(), server =
   const messages = storage.messages;
   const relay = new Relay({ directory, records, store: messages, hub, presence, now });
   const marks = new ReadMarks(storage.readMarks, hub);
+  const devices = new Devices({ records, sessions, changes: certificateChanges, now });
   const account = new Account({ directory, roster, records, sessions, activity, marks, now });
   const checker = new CertificateChecker({
     ca,
@@ -213,6 +219,7 @@ export async function createCore({ config, log, now = () => new Date(), server =
     roster,
     lifecycle,
     certificateChanges,
+    devices,
     account,
     streams,
     recovery,

@@ -12,6 +12,7 @@ import { durableAnswers } from './web/durable.ts';
 import { enrollRoutes } from './web/routes/enroll.ts';
 import { staticRoutes } from './web/routes/static.ts';
 import { sessionRoutes } from './web/routes/session.ts';
+import { deviceRoutes } from './web/routes/devices.ts';
 import { userRoutes } from './web/routes/users.ts';
 import { certificateRoutes } from './web/routes/certificate.ts';
 import { requireSession, type AuthEnv } from './web/auth.ts';
@@ -110,7 +111,8 @@ function apiRoutes(core: Core, auth: MiddlewareHandler<AuthEnv>, onShutdown: (fn
       auth,
     }),
   );
-  api.route('/', userRoutes(core.roster, auth));
+  api.route('/', userRoutes(core.roster, core.devices, auth));
+  api.route('/', deviceRoutes(core.devices, auth));
   api.route('/', accountRoutes({ passwords: core.passwords, activity: core.activity, perLogin: limits.passwordGuesses, auth }));
   api.route('/', recoverRoutes({ recovery: core.recovery, perAddress: limits.recoverPerAddress, perLogin: limits.recoverPerLogin }));
   api.route('/', certificateRoutes({ changes: core.certificateChanges, roster: core.roster, account: core.account, ca: core.ca, auth }));

@@ -70,6 +70,11 @@ export class Sessions {
     return s;
   }
 
+  /** The login's sessions not expired, newest first. */
+  async live(login: string): Promise<SessionRecord[]> {
+    return this.store.forLogin(login, this.now().toISOString());
+  }
+
   /** Where `login` is logged in, the session of `token` marked as the current one. */
   async list(login: string, token: string): Promise<SessionSummary[]> {
     const current = hashToken(token);

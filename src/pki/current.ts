@@ -37,11 +37,18 @@ export async function shownCertificate(records: CertificateRecords, login: strin
  * Undefined when that device's certificate was revoked, or recovery replaced every device.
  */
 export async function deviceNow(records: CertificateRecords, login: string, serial: string): Promise<CertificateRecord | undefined> {
+  return (await deviceResolver(records, login))(serial);
+}
+
+/** `deviceNow` for many serials of one login, its records read once. */
+export async function deviceResolver(records: CertificateRecords, login: string): Promise<(serial: string) => CertificateRecord | undefined> {
   const all = await records.forLogin(login);
   const successor = new Map<string, CertificateRecord>();
   // A recovery supersedes every device at once: no one device follows from it.
   for (const r of all) if (r.supersedes?.length === 1) successor.set(r.supersedes[0], r);
-  let r = all.find((x) => x.serial === serial);
-  for (let hops = 0; r && r.revocationReason === 'superseded' && hops < all.length; hops++) r = successor.get(r.serial);
-  return r && isDeviceOf(login, r) && !r.revokedAt ? r : undefined;
+  return (serial) => {
+    let r = all.find((x) => x.serial === serial);
+    for (let hops = 0; r && r.revocationReason === 'superseded' && hops < all.length; hops++) r = successor.get(r.serial);
+    return r && isDeviceOf(login, r) && !r.revokedAt ? r : undefined;
+  };
 }

@@ -2,6 +2,7 @@
 // the old one superseded), linking another device, revocation, recovery, and the start-up repair of
 // work a crash interrupted.
 import { DomainError } from '../protocol/errors.ts';
+import { USER_REVOCATION_REASONS } from '../protocol/certificate.ts';
 import type { Directory } from '../directory/directory.ts';
 import { currentCertificates, isDeviceOf, MAX_DEVICES } from './current.ts';
 import { checkCsr } from './csr.ts';
@@ -18,7 +19,7 @@ export interface LifecycleDeps {
   onRevoked: (serial: string, reason: RevocationReason) => Promise<void>;
 }
 
-export const USER_REVOCATION_REASONS = ['keyCompromise', 'cessationOfOperation', 'affiliationChanged', 'unspecified'] as const;
+export { USER_REVOCATION_REASONS };
 export type UserRevocationReason = (typeof USER_REVOCATION_REASONS)[number];
 
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));

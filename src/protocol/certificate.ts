@@ -6,12 +6,16 @@ export const renewRequestSchema = v.object({
   reason: v.optional(v.picklist(['superseded', 'keyCompromise'], 'The reason is "superseded" (default) or "keyCompromise".'), 'superseded'),
 });
 
+/** What an owner may give as the reason for revoking one of their certificates. */
+export const USER_REVOCATION_REASONS = ['keyCompromise', 'cessationOfOperation', 'affiliationChanged', 'unspecified'] as const;
+const userReason = v.picklist(USER_REVOCATION_REASONS, 'The reason is one of keyCompromise, cessationOfOperation, affiliationChanged, unspecified.');
+
 export const revokeRequestSchema = v.object({
-  reason: v.optional(
-    v.picklist(['keyCompromise', 'cessationOfOperation', 'affiliationChanged', 'unspecified'], 'The reason is one of keyCompromise, cessationOfOperation, affiliationChanged, unspecified.'),
-    'keyCompromise',
-  ),
+  reason: v.optional(userReason, 'keyCompromise'),
 });
+
+/** Protocol §6 `DELETE /api/v1/devices/{serial}`: a device given up is most often just retired. */
+export const deviceRevokeSchema = v.strictObject({ reason: v.optional(userReason, 'cessationOfOperation') }, 'Send an object with at most a reason.');
 
 // Extension: ask the authority about any certificate (docs/protocol.md, "Checking a certificate").
 export const CHECK_MAX_PEM = 32 * 1024;

@@ -1,6 +1,7 @@
 // Protocol §2: the enrollment request and answer. The schema is used by the route, by the
 // registration page in the browser (hints and errors as you type) and by the tests.
 import * as v from 'valibot';
+import { deviceNameSchema } from './devices.ts';
 import { isCommonPassword } from './common-passwords.ts';
 
 export const DEFAULT_CARD_PATTERN = '^[0-9]{8}$';
@@ -19,6 +20,8 @@ export interface EnrollRequest {
   email: string;
   password: string;
   csr: string;
+  /** Protocol §6: the name of the device the key is on; derived from its User-Agent when absent. */
+  deviceName?: string;
 }
 
 export interface EnrollResponse {
@@ -36,7 +39,7 @@ export interface EnrollResponse {
   ignored?: string[];
 }
 
-export const ENROLL_FIELDS = ['cardNumber', 'firstName', 'lastName', 'login', 'email', 'password', 'csr'] as const;
+export const ENROLL_FIELDS = ['cardNumber', 'firstName', 'lastName', 'login', 'email', 'password', 'csr', 'deviceName'] as const;
 
 export const FIELD_HINTS: Record<keyof EnrollRequest, string> = {
   cardNumber: 'Your identity card number: 8 digits.',
@@ -46,6 +49,7 @@ export const FIELD_HINTS: Record<keyof EnrollRequest, string> = {
   email: 'Where we can reach you, in plain ASCII, e.g. name@example.org.',
   password: 'At least 12 characters, not your login and not a common password.',
   csr: 'A PEM certificate request (PKCS#10) with an RSA key of 2048 bits or more.',
+  deviceName: 'What you call this device, e.g. "Laptop"; up to 64 characters.',
 };
 
 // An email address goes into the certificate as an rfc822Name, an IA5String (RFC 5280 §4.2.1.6):
@@ -130,6 +134,7 @@ export function enrollSchema(cardPattern: RegExp = new RegExp(DEFAULT_CARD_PATTE
         v.nonEmpty('Attach a certificate request (PEM).'),
         v.maxLength(32 * 1024, 'The certificate request is too large.'),
       ),
+      deviceName: v.optional(deviceNameSchema),
     }),
     v.forward(
       v.partialCheck(

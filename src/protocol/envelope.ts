@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { LOGIN_PATTERN } from './enroll.ts';
 import { base64Length } from './base64.ts';
+import { SERIAL_HEX } from './serial.ts';
 
 export interface Envelope {
   v: 1;
@@ -48,8 +49,7 @@ export const CT_MAX_CHARS = 64 * 1024;
 // server's replay check an exact string match.
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 export const RFC3339_MS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-// RFC 5280 §4.1.2.2: at most 20 octets.
-export const SERIAL_HEX = /^[0-9a-f]{1,40}$/;
+export { SERIAL_HEX };
 
 const isTime = (s: string) => RFC3339_MS_UTC.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString() === s;
 const bytesBetween = (min: number, max: number) => (s: string) => {

@@ -9,6 +9,8 @@ import { checkCsr } from '../pki/csr.ts';
 import type { UserIssuer } from '../pki/issue.ts';
 import type { CertificateRecords } from '../pki/records.ts';
 import { refuseCertifiedKey, stageFresh } from '../pki/fresh-key.ts';
+import { DEVICE_NAME_MAX } from '../protocol/devices.ts';
+import { deviceText } from '../shared/format.ts';
 
 export interface EnrollmentDeps {
   issuer: UserIssuer;
@@ -34,7 +36,8 @@ export class Enrollment {
     }
   }
 
-  async enroll(req: EnrollRequest): Promise<EnrollResponse> {
+  /** `userAgent` names the device when the request does not (protocol §6). */
+  async enroll(req: EnrollRequest, userAgent?: string): Promise<EnrollResponse> {
     const { issuer, records, directory } = this.d;
     const { publicKey, ignored } = await checkCsr(req.csr, req, issuer.minKeyBits);
     const taken = await directory.findConflicts(req);
@@ -43,7 +46,7 @@ export class Enrollment {
     await refuseCertifiedKey(records, publicKey, 'enrollment');
 
     const passwordHash = await hashPassword(req.password, this.d.passwordIterations);
-    const issued = await issuer.issue(req, publicKey);
+    const issued = await issuer.issue(req, publicKey, { deviceName: req.deviceName ?? deviceText(userAgent ?? null).slice(0, DEVICE_NAME_MAX) });
     const { record } = issued;
     await directory.register({
       user: {

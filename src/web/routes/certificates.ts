@@ -3,18 +3,15 @@
 // the new one, so a reader opening older messages fetches the one the envelope names here.
 // Certificates are public; the route is behind login like the rest of the directory.
 import { Hono, type MiddlewareHandler } from 'hono';
-import * as v from 'valibot';
 import type { CertificateRecords } from '../../pki/records.ts';
 import { standing } from '../../pki/status.ts';
 import { x509 } from '../../pki/x509.ts';
-import { SERIAL_HEX } from '../../protocol/envelope.ts';
+import { serialParamSchema as serialParam } from '../../protocol/devices.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import type { AuthEnv } from '../auth.ts';
 import { validParam } from '../validate.ts';
 
 const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).buffer, 'CERTIFICATE') + '\n';
-const serialParam = v.object({ serial: v.pipe(v.string(), v.regex(SERIAL_HEX, 'A serial is lowercase hex.')) });
-
 export function certificatesBySerialRoutes(records: CertificateRecords, auth: MiddlewareHandler<AuthEnv>, now: () => Date): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   // PEM by default; with Accept: application/json, its standing (status, revocation) and owner too.

@@ -7,6 +7,7 @@ import type { RateLimiter } from '../../auth/rate-limit.ts';
 import { readJsonOrForm } from '../body.ts';
 import { clientAddress } from '../client-address.ts';
 import { limit } from '../rate-limit.ts';
+import { requestHeader } from '../request-header.ts';
 import { validBody } from '../validate.ts';
 
 export function enrollRoutes(enrollment: Enrollment, cardPattern: RegExp, perAddress: RateLimiter): Hono {
@@ -25,6 +26,6 @@ export function enrollRoutes(enrollment: Enrollment, cardPattern: RegExp, perAdd
       return validationError(fields);
     },
   });
-  app.post('/enroll', limit(perAddress, clientAddress), body, async (c) => c.json(await enrollment.enroll(c.req.valid('json')), 201));
+  app.post('/enroll', limit(perAddress, clientAddress), body, async (c) => c.json(await enrollment.enroll(c.req.valid('json'), requestHeader(c, 'user-agent')), 201));
   return app;
 }

@@ -1,6 +1,7 @@
 // Protocol §4: the directory, for logged-in users.
 import { Hono } from 'hono';
 import type { Roster } from '../../usecases/roster.ts';
+import type { Devices } from '../../usecases/devices.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { x509 } from '../../pki/x509.ts';
 import type { MiddlewareHandler } from 'hono';
@@ -8,7 +9,7 @@ import type { AuthEnv } from '../auth.ts';
 
 const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).buffer, 'CERTIFICATE') + '\n';
 
-export function userRoutes(roster: Roster, auth: MiddlewareHandler<AuthEnv>): Hono<AuthEnv> {
+export function userRoutes(roster: Roster, devices: Devices, auth: MiddlewareHandler<AuthEnv>): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   app.use('/users', auth);
   app.use('/users/*', auth);
@@ -26,6 +27,14 @@ export function userRoutes(roster: Roster, auth: MiddlewareHandler<AuthEnv>): Ho
       return c.json({ ...rest, certificate: pem(der) });
     }
     return c.body(pem(cert.der), 200, { 'content-type': 'application/x-pem-file' });
+  });
+
+  // Protocol §6: every current certificate, one per device: what a sender wraps a message key for.
+  app.get('/users/:login/certificates', async (c) => {
+    const login = c.req.param('login');
+    const list = await devices.certificates(login);
+    if (!list.length) throw new DomainError('not_found', `"${login}" is not registered, or has no current certificate.`);
+    return c.json(list);
   });
   return app;
 }
