@@ -13,7 +13,7 @@ import type { Directory } from '../directory/directory.ts';
 import type { Authority } from '../pki/authority.ts';
 import type { CertificateRecords } from '../pki/records.ts';
 import { parseCertificate, validateIssued, verifyPss } from '../pki/validate.ts';
-import { hashPassword, verifyPassword } from './password.ts';
+import { PasswordCheck } from './password-check.ts';
 import type { Challenges } from './challenges.ts';
 import type { Sessions } from './sessions.ts';
 import type { Activity, ActivityOrigin } from './activity.ts';
@@ -36,20 +36,13 @@ export interface LoginOutcome {
   serial: string;
 }
 
-export const invalidCredentials = () => new DomainError('invalid_credentials', 'The login or the password is wrong.');
-
 export class LoginService {
   private readonly d: LoginDeps;
-  private dummyHash: Promise<string> | undefined;
+  private readonly passwords: PasswordCheck;
 
   constructor(deps: LoginDeps) {
     this.d = deps;
-  }
-
-  /** Spent on unknown logins so that they take as long as a wrong password. */
-  private dummy(): Promise<string> {
-    this.dummyHash ??= hashPassword(crypto.randomUUID(), this.d.passwordIterations);
-    return this.dummyHash;
+    this.passwords = new PasswordCheck(deps.directory, deps.passwordIterations);
   }
 
   /**
@@ -70,16 +63,14 @@ export class LoginService {
   }
 
   private async attempt(req: SessionRequest, userAgent?: string): Promise<LoginOutcome> {
-    const { ca, records, directory, challenges, sessions } = this.d;
+    const { ca, records, challenges, sessions } = this.d;
     // Used up first, whatever follows; on whichever instance issued it (protocol §9).
     const challengeProblem = await challenges.consume(req.challenge, req.login);
 
     const now = this.d.now();
     const { cert, record } = await validateIssued(parseCertificate(req.certificate), ca, records, now);
 
-    const user = await directory.get(req.login);
-    const passwordOk = await verifyPassword(req.password, user?.passwordHash ?? (await this.dummy()));
-    if (!user || !passwordOk) throw invalidCredentials();
+    const user = await this.passwords.check(req.login, req.password);
 
     if (!isDeviceOf(user.login, record)) {
       throw new CertificateRejected('not_owner', "This certificate is not one of this login's current certificates.");
