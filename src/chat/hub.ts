@@ -2,12 +2,14 @@
 // a callback; the SSE route adapts it. With several instances (protocol §9) a user's streams may be
 // held by other processes: an EventRelay carries each event to them.
 import type { StoredMessage } from './messages.ts';
+import type { DeviceRequestEvent } from '../protocol/device-link.ts';
 
 export type HubEvent =
   | { type: 'message'; message: StoredMessage }
   | { type: 'presence'; login: string; online: boolean }
   | { type: 'read'; read: ReadEvent }
-  | { type: 'seen'; seen: SeenEvent };
+  | { type: 'seen'; seen: SeenEvent }
+  | { type: 'device_request'; request: DeviceRequestEvent };
 
 /** A reader's mark moved: what is left unread in that conversation, for their other streams. */
 export interface ReadEvent {
@@ -96,6 +98,11 @@ export class Hub {
   /** To the streams of the one whose messages were read (read receipts). */
   seen(to: string, seen: SeenEvent): void {
     this.send({ to: [to], event: { type: 'seen', seen } });
+  }
+
+  /** A new device asks to be linked (protocol §6): to that login's own streams only. */
+  deviceRequest(login: string, request: DeviceRequestEvent): void {
+    this.send({ to: [login], event: { type: 'device_request', request } });
   }
 
   /**
