@@ -41,6 +41,11 @@ describe('activityText', () => {
       [{ kind: 'recovery_code_issued', reason: 'password_reset' }, 'An operator issued a recovery code that sets a new password', true],
       [{ kind: 'access_recovered' }, 'Access recovered with a recovery code', true],
       [{ kind: 'access_recovered', reason: 'password_reset' }, 'Access recovered with a recovery code and a new password', true],
+      [{ kind: 'device_link_requested', deviceName: 'Phone' }, 'A new device asked to be linked ("Phone")', false],
+      [{ kind: 'device_link_approved', deviceName: 'Phone' }, 'New device linked ("Phone")', false],
+      [{ kind: 'device_link_refused', deviceName: 'Phone' }, 'You refused to link a new device ("Phone")', false],
+      [{ kind: 'device_link_failed', reason: 'password' }, 'Linking a new device refused: a wrong password', true],
+      [{ kind: 'device_link_failed', reason: 'wrong_codes', deviceName: 'Phone' }, 'Linking a new device ended: the code was wrong five times ("Phone")', true],
     ];
     for (const [entry, text, alert] of cases) assert.deepEqual(activityText(entry), { text, alert }, JSON.stringify(entry));
   });

@@ -1,6 +1,7 @@
 // A person's security activity: logins and refused logins under their name, password changes,
-// certificate renewals, revocations and recoveries — what a careful user checks to notice that
-// someone else is trying their account. Kept per login, newest first, the last ACTIVITY_KEPT only.
+// certificate renewals, revocations and recoveries, new devices linked or refused — what a careful
+// user checks to notice that someone else is trying their account. Kept per login, newest first,
+// the last ACTIVITY_KEPT only.
 import type { ActivityEntry, ActivityKind } from '../protocol/account.ts';
 
 export const ACTIVITY_KEPT = 200;
@@ -25,7 +26,7 @@ export interface ActivityDeps {
   onError: (err: unknown) => void;
 }
 
-type Detail = Pick<ActivityEntry, 'reason' | 'serial' | 'by'>;
+type Detail = Pick<ActivityEntry, 'reason' | 'serial' | 'by' | 'deviceName'>;
 
 export class Activity {
   private readonly d: ActivityDeps;

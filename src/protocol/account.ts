@@ -37,15 +37,28 @@ export type ActivityKind =
   | 'certificate_renewed'
   | 'certificate_revoked'
   | 'recovery_code_issued'
-  | 'access_recovered';
+  | 'access_recovered'
+  /** Protocol §6: a new device asked to be linked (its address and user agent), with the right password. */
+  | 'device_link_requested'
+  /** A device of yours approved it (that device's address): `serial` is the new certificate. */
+  | 'device_link_approved'
+  /** A device of yours refused it. */
+  | 'device_link_refused'
+  /** `reason`: `password` (asked with a wrong password: nothing was created) or `wrong_codes` (the fifth wrong code ended it). */
+  | 'device_link_failed';
 
 export interface ActivityEntry {
   at: string;
   kind: ActivityKind;
-  /** login_refused: `password` or a §3 certificate reason; certificate_revoked: the RFC 5280 reason. */
+  /**
+   * login_refused: `password` or a §3 certificate reason; certificate_revoked: the RFC 5280 reason;
+   * device_link_failed: `password` or `wrong_codes`.
+   */
   reason?: string;
   /** The certificate concerned: the new one of a renewal or recovery, the revoked one, the one logged in with. */
   serial?: string;
+  /** device_link_*: the name the new device gave itself. */
+  deviceName?: string;
   /** certificate_revoked: by the user, or by an operator. */
   by?: 'you' | 'operator';
   /** The address the request came from, as the server saw it. */

@@ -117,8 +117,10 @@ const REFUSALS: Record<string, string> = {
   bad_signature: 'a key that does not match the certificate',
 };
 
+const named = (deviceName: string | undefined) => (deviceName ? ` ("${deviceName}")` : '');
+
 /** One security-activity entry in plain words, and whether it is one to look at twice. */
-export function activityText(e: { kind: string; reason?: string; by?: string }): { text: string; alert: boolean } {
+export function activityText(e: { kind: string; reason?: string; by?: string; deviceName?: string }): { text: string; alert: boolean } {
   switch (e.kind) {
     case 'login':
       return { text: 'Logged in', alert: false };
@@ -140,6 +142,16 @@ export function activityText(e: { kind: string; reason?: string; by?: string }):
       return { text: e.reason === 'password_reset' ? 'An operator issued a recovery code that sets a new password' : 'An operator issued a recovery code', alert: true };
     case 'access_recovered':
       return { text: e.reason === 'password_reset' ? 'Access recovered with a recovery code and a new password' : 'Access recovered with a recovery code', alert: true };
+    case 'device_link_requested':
+      return { text: `A new device asked to be linked${named(e.deviceName)}`, alert: false };
+    case 'device_link_approved':
+      return { text: `New device linked${named(e.deviceName)}`, alert: false };
+    case 'device_link_refused':
+      return { text: `You refused to link a new device${named(e.deviceName)}`, alert: false };
+    case 'device_link_failed':
+      return e.reason === 'password'
+        ? { text: 'Linking a new device refused: a wrong password', alert: true }
+        : { text: `Linking a new device ended: the code was wrong five times${named(e.deviceName)}`, alert: true };
     default:
       return { text: e.kind, alert: false };
   }
