@@ -37,6 +37,8 @@ import { ReadMarks } from './chat/read-marks.ts';
 import { CertificateChanges } from './usecases/certificate-changes.ts';
 import { Recovery } from './usecases/recovery.ts';
 import { Account } from './usecases/account.ts';
+import { DeviceLink } from './usecases/device-link.ts';
+import { PasswordCheck } from './auth/password-check.ts';
 import { Devices } from './usecases/devices.ts';
 import { deviceNow } from './pki/current.ts';
 export interface CoreOptions {
@@ -173,6 +175,17 @@ export async function createCore({ config, log, now = () => new Date(), server =
   const marks = new ReadMarks(storage.readMarks, hub);
   const devices = new Devices({ records, sessions, changes: certificateChanges, now });
   const account = new Account({ directory, roster, records, sessions, activity, marks, now });
+  const deviceLink = new DeviceLink({
+    store: storage.linkRequests,
+    passwords: new PasswordCheck(directory, config.passwordIterations),
+    records,
+    lifecycle,
+    minKeyBits: issuer.minKeyBits,
+    hub,
+    activity,
+    now,
+    onError: (err) => log('old link requests not cleaned up', { detail: err instanceof Error ? err.message : String(err) }),
+  });
   const checker = new CertificateChecker({
     ca,
     records,
@@ -189,6 +202,10 @@ export async function createCore({ config, log, now = () => new Date(), server =
     recoverPerAddress: limit('recoverPerAddress', config.addressPerMinute),
     recoverPerLogin: limit('recoverPerLogin', config.loginPerMinute),
     checksPerAddress: limit('checksPerAddress', config.addressPerMinute),
+    // Protocol §6: codes typed to approve a new device, per login (five wrong ones end a request);
+    // and a new device's polls for its certificate, per address.
+    linkApprovalsPerLogin: limit('linkApprovalsPerLogin', config.loginPerMinute),
+    linkPollsPerAddress: limit('linkPollsPerAddress', config.addressPerMinute),
   };
 
   return {
@@ -221,6 +238,7 @@ export async function createCore({ config, log, now = () => new Date(), server =
     certificateChanges,
     devices,
     account,
+    deviceLink,
     streams,
     recovery,
     crl,

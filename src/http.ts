@@ -22,6 +22,7 @@ import { conversationRoutes } from './web/routes/conversations.ts';
 import { pageRoutes } from './web/routes/pages.tsx';
 import { certificatesBySerialRoutes } from './web/routes/certificates.ts';
 import { recoverRoutes } from './web/routes/recover.ts';
+import { deviceLinkRoutes } from './web/routes/devices-link.ts';
 import type { Core } from './core.ts';
 
 export interface Http {
@@ -115,6 +116,17 @@ function apiRoutes(core: Core, auth: MiddlewareHandler<AuthEnv>, onShutdown: (fn
   api.route('/', deviceRoutes(core.devices, auth));
   api.route('/', accountRoutes({ passwords: core.passwords, activity: core.activity, perLogin: limits.passwordGuesses, auth }));
   api.route('/', recoverRoutes({ recovery: core.recovery, perAddress: limits.recoverPerAddress, perLogin: limits.recoverPerLogin }));
+  api.route(
+    '/',
+    deviceLinkRoutes({
+      links: core.deviceLink,
+      auth,
+      perAddress: limits.loginPerAddress,
+      passwordGuesses: limits.passwordGuesses,
+      approvalsPerLogin: limits.linkApprovalsPerLogin,
+      pollsPerAddress: limits.linkPollsPerAddress,
+    }),
+  );
   api.route('/', certificateRoutes({ changes: core.certificateChanges, roster: core.roster, account: core.account, ca: core.ca, auth }));
   api.route('/', messageRoutes({ relay: core.relay, store: core.messages, hub: core.hub, presence: core.presence, auth, streams: core.streams, onShutdown }));
   api.route('/', conversationRoutes({ marks: core.marks, auth }));
