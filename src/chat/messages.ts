@@ -1,16 +1,19 @@
 // The message store port: envelopes (ciphertext only) in arrival order. `seq` is the store's
 // order and the SSE event id; `id` is the sender's UUID, unique for replay refusal.
-import type { Envelope } from '../protocol/envelope.ts';
+import type { Envelope, EnvelopeV2 } from '../protocol/envelope.ts';
+
+/** Either version (protocol §5 and §7): the store keeps them alike. */
+export type AnyEnvelope = Envelope | EnvelopeV2;
 
 export interface StoredMessage {
   seq: number;
   receivedAt: string;
-  envelope: Envelope;
+  envelope: AnyEnvelope;
 }
 
 /** An envelope the relay has checked in every way but its signature, with the sender's certificate. */
 export interface Admission {
-  envelope: Envelope;
+  envelope: AnyEnvelope;
   receivedAt: string;
   /** RFC 8785 of the envelope without `sig`: what `envelope.sig` must sign. */
   signedText: string;

@@ -2,12 +2,12 @@
 // which certificate, that the outer signature holds, that the recipient exists, that the id is new
 // and the clock plausible; then it stores the envelope durably and only then announces it.
 import { CertificateRejected, DomainError } from '../protocol/errors.ts';
-import { envelopeSigningText, type Envelope } from '../protocol/envelope.ts';
+import { envelopeSigningText, isGroupAddress } from '../protocol/envelope.ts';
 import type { Directory } from '../directory/directory.ts';
-import { isDeviceOf } from '../pki/current.ts';
+import { currentCertificates, isDeviceOf } from '../pki/current.ts';
 import type { CertificateRecords } from '../pki/records.ts';
 import type { Hub } from './hub.ts';
-import type { MessageStore, StoredMessage } from './messages.ts';
+import type { AnyEnvelope, MessageStore, StoredMessage } from './messages.ts';
 import type { Presence } from './presence.ts';
 
 export const CLOCK_WINDOW_MS = 5 * 60_000;
@@ -30,7 +30,7 @@ export class Relay {
     this.d = deps;
   }
 
-  async accept(sessionLogin: string, e: Envelope): Promise<StoredMessage> {
+  async accept(sessionLogin: string, e: AnyEnvelope): Promise<StoredMessage> {
     const { directory, records, store, now } = this.d;
     if (e.from !== sessionLogin) {
       throw new DomainError('forbidden', `You are logged in as "${sessionLogin}" and cannot send as "${e.from}".`, undefined, { reason: 'not_sender' });
@@ -49,7 +49,9 @@ export class Relay {
     if (t > Date.parse(record.notAfter)) throw new CertificateRejected('expired', `Certificate ${e.cert} expired on ${record.notAfter}; renew it.`);
     if (t < Date.parse(record.notBefore)) throw new CertificateRejected('not_yet_valid', `Certificate ${e.cert} is not valid yet.`);
 
+    if (isGroupAddress(e.to)) throw reject('unknown_recipient', 'Group conversations are not open on this server yet.');
     if (!(await directory.get(e.to))) throw reject('unknown_recipient', `No user is registered as "${e.to}".`);
+    await this.checkRecipients(e);
 
     // Seen now, written before the message so that the disk sync the message waits for covers both.
     this.d.presence.touch(e.from);
@@ -68,6 +70,30 @@ export class Relay {
     this.d.hub.message(stored);
     return stored;
   }
+
+  /**
+   * Protocol §7: the message key is wrapped for exactly the current certificates of both people,
+   * the sender's other devices included, so no device is left out and no revoked one is let in. A
+   * version 1 envelope (keys by login) stays accepted while each has exactly one.
+   */
+  private async checkRecipients(e: AnyEnvelope): Promise<void> {
+    const { records } = this.d;
+    const [mine, theirs] = await Promise.all([currentCertificates(records, e.from), currentCertificates(records, e.to)]);
+    const expected = [...new Set([...mine, ...theirs].map((r) => r.serial))].sort();
+    if (e.v === 1) {
+      if (mine.length === 1 && theirs.length === 1) return;
+      throw recipientsChanged(expected, true);
+    }
+    const given = Object.keys(e.keys).sort();
+    if (given.length !== expected.length || given.some((serial, i) => serial !== expected[i])) throw recipientsChanged(expected, false);
+  }
+}
+
+function recipientsChanged(expected: string[], v1: boolean): DomainError {
+  const message = v1
+    ? 'One of you has several devices now: wrap the message key for each of their certificates (envelope version 2).'
+    : 'The devices of this conversation changed: wrap the message key again for exactly these certificates.';
+  return new DomainError('recipients_changed', message, undefined, { expected });
 }
 
 const replay = (id: string) => new DomainError('replay', `A message with id ${id} was already accepted.`, undefined, { reason: 'replay' });

@@ -200,6 +200,27 @@ export function certificateRecordsContract(name: string, factory: () => Promise<
       assert.equal(await records.get('0b'), undefined);
     });
 
+    it("sees a login's certificates change on another instance once settled: a new one, a revoked one", async () => {
+      const { records, another, settled } = await fresh();
+      const other = await another();
+      await records.stage(record('1a', 1));
+      await records.confirm('1a');
+      assert.deepEqual((await records.forLogin('alice')).map((r) => r.serial), ['1a']);
+      await other.stage(record('1b', 2));
+      await settled();
+      assert.deepEqual((await records.forLogin('alice')).map((r) => r.serial), ['1a'], 'a pending one is not listed');
+      await other.confirm('1b');
+      await settled();
+      assert.deepEqual((await records.forLogin('alice')).map((r) => r.serial), ['1a', '1b']);
+      assert.ok(await other.revoke('1a', 'keyCompromise', day(3)));
+      await settled();
+      assert.equal((await records.forLogin('alice'))[0].revocationReason, 'keyCompromise');
+      // And this instance's own writes, at once.
+      await records.stage(record('1c', 3));
+      await records.confirm('1c');
+      assert.deepEqual((await records.forLogin('alice')).map((r) => r.serial), ['1a', '1b', '1c']);
+    });
+
     it('hands out values no caller can change for the others', async () => {
       const { records } = await fresh();
       await records.stage(record('0e'));

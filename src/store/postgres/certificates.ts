@@ -20,6 +20,8 @@ function uniqueViolated(err: unknown): string | undefined {
 export class PostgresCertificateRecords implements CertificateRecords {
   private readonly sql: Sql;
   private readonly cache: RowCache<CertificateRecord> | undefined;
+  /** A login's issued records: every message asks for both people's current certificates (protocol §7). */
+  private readonly byLogin: RowCache<CertificateRecord[]> | undefined;
   /**
    * The pool is the caller's (openPostgres), already migrated; closing it is the caller's too.
    * Without `changes` every read goes to the database.
@@ -27,6 +29,7 @@ export class PostgresCertificateRecords implements CertificateRecords {
   constructor(sql: Sql, changes?: RowChanges) {
     this.sql = sql;
     this.cache = changes && new RowCache(changes, 'certificates');
+    this.byLogin = changes && new RowCache(changes, 'certificates', 'table');
   }
 
   async stage(c: StagedRecord): Promise<void> {
@@ -35,7 +38,7 @@ export class PostgresCertificateRecords implements CertificateRecords {
         INSERT INTO certificates (serial, login, fingerprint, der, not_before, not_after, issued_at, state, key_hash, device_name, supersedes)
         VALUES (${c.serial}, ${c.login}, ${c.fingerprint}, ${c.der}, ${c.notBefore}, ${c.notAfter}, ${c.issuedAt}, 'pending', ${c.keyHash},
                 ${c.deviceName ?? null}, ${supersedesColumn(c)})`;
-      this.cache?.forget(c.serial);
+      this.forget(c.serial);
     } catch (err) {
       // The UNIQUE constraint decides between two requests racing with one key, on any instance:
       // the second INSERT waits for the first to commit, then fails here.
@@ -44,18 +47,24 @@ export class PostgresCertificateRecords implements CertificateRecords {
     }
   }
 
+  /** This process's own write: neither cache may answer with the row as it was. */
+  private forget(serial: string): void {
+    this.cache?.forget(serial);
+    this.byLogin?.forgetAll();
+  }
+
   async isKeyCertified(keyHash: string): Promise<boolean> {
     return (await this.sql`SELECT 1 FROM certificates WHERE key_hash = ${keyHash}`).length > 0;
   }
 
   async confirm(serial: string): Promise<void> {
     await this.sql`UPDATE certificates SET state = 'issued' WHERE serial = ${serial} AND state = 'pending'`;
-    this.cache?.forget(serial);
+    this.forget(serial);
   }
 
   async discard(serial: string): Promise<void> {
     await this.sql`DELETE FROM certificates WHERE serial = ${serial} AND state = 'pending'`;
-    this.cache?.forget(serial);
+    this.forget(serial);
   }
 
   async get(serial: string): Promise<CertificateRecord | undefined> {
@@ -73,7 +82,8 @@ export class PostgresCertificateRecords implements CertificateRecords {
 
   // The serial breaks ties between equal times, so a list reads the same on every call and instance.
   async forLogin(login: string): Promise<CertificateRecord[]> {
-    return (await this.sql<Row[]>`SELECT * FROM certificates WHERE login = ${login} AND state = 'issued' ORDER BY issued_at, serial`).map(fromRow);
+    const load = async () => (await this.sql<Row[]>`SELECT * FROM certificates WHERE login = ${login} AND state = 'issued' ORDER BY issued_at, serial`).map(fromRow);
+    return (await (this.byLogin ? this.byLogin.get(login, load) : load())) ?? [];
   }
 
   async pending(): Promise<CertificateRecord[]> {
@@ -104,7 +114,7 @@ export class PostgresCertificateRecords implements CertificateRecords {
     const r = await this.sql`
       UPDATE certificates SET revoked_at = ${at}, revocation_reason = ${reason}
       WHERE serial = ${serial} AND state = 'issued' AND revoked_at IS NULL`;
-    this.cache?.forget(serial);
+    this.forget(serial);
     return r.count === 1;
   }
 }

@@ -22,10 +22,16 @@ export class RowCache<T> {
   private readonly entries = new Map<string, T | undefined>();
   private readonly loading = new Map<string, Loading<T>>();
 
-  constructor(changes: RowChanges, table: AnnouncedTable) {
+  /**
+   * `keyedBy: 'table'` for values read by something else than the row's key (a login's
+   * certificates): any change announced on the table forgets them all.
+   */
+  constructor(changes: RowChanges, table: AnnouncedTable, keyedBy: 'row' | 'table' = 'row') {
     this.changes = changes;
     changes.onChange((c) => {
-      if (c.table === table) this.forget(c.key);
+      if (c.table !== table) return;
+      if (keyedBy === 'row') this.forget(c.key);
+      else this.forgetAll();
     });
     changes.onGap(() => this.forgetAll());
   }

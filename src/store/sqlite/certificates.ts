@@ -25,10 +25,16 @@ export class SqliteCertificateRecords implements CertificateRecords {
   private readonly db: Db;
   /** By serial: every authenticated request and every message checks its certificate's record. */
   private readonly cache: ReadCache<CertificateRecord>;
+  /**
+   * By login: every message asks for both people's current certificates (protocol §7). It follows
+   * the same write counter as `cache`, so `cache.changed()` serves both.
+   */
+  private readonly byLogin: ReadCache<CertificateRecord[]>;
   constructor(db: Db) {
     this.db = db;
     migrate(db, 'certificates', SCHEMA);
     this.cache = new ReadCache(db, 'certificates');
+    this.byLogin = new ReadCache(db, 'certificates');
     // Its own schema name, so it never collides with steps added to SCHEMA above.
     migrate(db, 'certificates_revoked_index', [
       `CREATE INDEX certificates_revoked ON certificates (revoked_at) WHERE revoked_at IS NOT NULL;`,
@@ -96,7 +102,7 @@ export class SqliteCertificateRecords implements CertificateRecords {
     return this.one(`SELECT * FROM certificates WHERE fingerprint = ?`, fingerprint);
   }
   async forLogin(login: string) {
-    return this.many(`SELECT * FROM certificates WHERE login = ? AND state = 'issued' ORDER BY issued_at`, login);
+    return this.byLogin.get(login, () => this.many(`SELECT * FROM certificates WHERE login = ? AND state = 'issued' ORDER BY issued_at`, login)) ?? [];
   }
   async pending() {
     return this.many(`SELECT * FROM certificates WHERE state = 'pending'`);

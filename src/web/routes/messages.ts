@@ -2,7 +2,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import * as v from 'valibot';
-import { envelopeSchema } from '../../protocol/envelope.ts';
+import { anyEnvelopeSchema } from '../../protocol/envelope.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { LOGIN_PATTERN } from '../../protocol/session.ts';
 import type { Relay } from '../../chat/relay.ts';
@@ -45,7 +45,7 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
   app.use('/messages', d.auth);
   app.use('/events', d.auth);
 
-  const envelopeBody = validBody(envelopeSchema, {
+  const envelopeBody = validBody(anyEnvelopeSchema, {
     onInvalid: (fields) => new DomainError('message_rejected', 'This is not a valid envelope.', fields, { reason: 'malformed' }),
   });
   app.post('/messages', envelopeBody, async (c) => {
@@ -134,8 +134,6 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
             }
             else if (e.type === 'presence') await stream.writeSSE({ event: 'presence', data: JSON.stringify({ login: e.login, online: e.online }) });
             else if (e.type === 'read') await stream.writeSSE({ event: 'read', data: JSON.stringify(readEventBody(e.read)) });
-            // Protocol §6: a new device asks to be linked (its fields as the protocol names them).
-            else if (e.type === 'device_request') await stream.writeSSE({ event: 'device_request', data: JSON.stringify(e.request) });
             else await stream.writeSSE({ event: 'seen', data: JSON.stringify({ with: e.seen.reader, upTo: String(e.seen.upTo), id: e.seen.id }) });
           }
           if (closed()) break;
