@@ -134,6 +134,8 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
             }
             else if (e.type === 'presence') await stream.writeSSE({ event: 'presence', data: JSON.stringify({ login: e.login, online: e.online }) });
             else if (e.type === 'read') await stream.writeSSE({ event: 'read', data: JSON.stringify(readEventBody(e.read)) });
+            // Protocol §6: a new device asks to be linked (its fields as the protocol names them).
+            else if (e.type === 'device_request') await stream.writeSSE({ event: 'device_request', data: JSON.stringify(e.request) });
             else await stream.writeSSE({ event: 'seen', data: JSON.stringify({ with: e.seen.reader, upTo: String(e.seen.upTo), id: e.seen.id }) });
           }
           if (closed()) break;
