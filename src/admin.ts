@@ -31,6 +31,8 @@ const HELP: Record<string, string> = {
 Commands:
   users                         registered users and their current certificate
   certs [--login L]             issued certificates: serial, login, status, expiry, revocation
+  devices --login L [--revoke S [--reason R]]
+                                L's devices (one current certificate each); --revoke retires one
   revoke --serial S | --login L [--reason R]
                                 revoke one certificate, or every valid certificate of a login
   ca                            the root and intermediate CA: subjects, SHA-256 fingerprints, validity
@@ -72,6 +74,18 @@ Lists the certificates this CA issued (all of them, or one login's), oldest firs
 status (valid, expiring, expired, revoked, not_yet_valid), expiry and revocation reason.
 
   --login L     only the certificates of login L
+${COMMON}`,
+  devices: `Usage: tekup-chat admin devices --login L [--revoke S [--reason R]] [--data DIR] [--json]
+
+Lists the devices of login L: each current certificate (one per device, at most 10) with the
+device's name, serial, status, when it was issued, its expiry and when a session of it was last
+opened. With --revoke, retires the device whose certificate has serial S: its certificate is
+revoked (the CRL and OCSP say so at once) and its sessions end; L's other devices keep working.
+It shows in L's security activity as done by the operator.
+
+  --login L     the user's login
+  --revoke S    the serial of the device's certificate, as listed
+  --reason R    one of ${REVOCATION_REASONS.join(', ')} (default cessationOfOperation)
 ${COMMON}`,
   revoke: `Usage: tekup-chat admin revoke (--serial S | --login L) [--reason R] [--data DIR] [--json]
 
@@ -131,6 +145,7 @@ const COMMANDS: Record<string, Command<unknown>> = {
   users: command({ values: [], switches: ['json', 'help'], parse: none, run: (core, out, json) => users(core, out, json) }),
   certs: command({ values: ['login'], switches: ['json', 'help'], parse: (m) => (m.login as string | undefined)?.trim().toLowerCase(), run: certs }),
   revoke: command({ values: ['serial', 'login', 'reason'], switches: ['json', 'help'], parse: parseRevoke, run: revoke }),
+  devices: command({ values: ['login', 'revoke', 'reason'], switches: ['json', 'help'], parse: parseDevices, run: devices }),
   ca: command({ values: [], switches: ['json', 'help'], parse: none, run: (core, out, json) => showCa(core, out, json) }),
   'recovery-code': command({ values: ['login', 'hours'], switches: ['json', 'help', 'reset-password'], parse: parseRecoveryCode, run: recoveryCode }),
   activity: command({ values: ['login'], switches: ['json', 'help'], parse: parseLogin, run: activity }),
@@ -275,6 +290,19 @@ async function migrate(config: Config, out: Out, json: boolean, args: { from: st
   }
 }
 
+const devicesSchema = v.object({
+  login: v.pipe(v.string('Say whose devices: --login L.'), v.trim(), v.toLowerCase(), v.minLength(1, 'Give the login whose devices to list.')),
+  revoke: v.optional(revokeSchema.entries.serial.wrapped),
+  reason: v.optional(v.picklist(REVOCATION_REASONS, `The reason is one of ${REVOCATION_REASONS.join(', ')}.`), 'cessationOfOperation'),
+});
+
+function parseDevices(values: Own): v.InferOutput<typeof devicesSchema> {
+  if (values.reason !== undefined && values.revoke === undefined) throw new UsageError('--reason goes with --revoke S.');
+  const parsed = v.safeParse(devicesSchema, { login: values.login, revoke: values.revoke, reason: values.reason });
+  if (!parsed.success) throw new UsageError(parsed.issues[0].message);
+  return parsed.output;
+}
+
 function parseRevoke(values: Own): v.InferOutput<typeof revokeSchema> {
   if (values.serial !== undefined && values.login !== undefined) throw new UsageError('Give either --serial or --login, not both.');
   if (values.serial === undefined && values.login === undefined) throw new UsageError('Say what to revoke: --serial S or --login L.');
@@ -375,6 +403,35 @@ async function certs(service: Core, out: Out, json: boolean, login: string | und
     out,
     ['SERIAL', 'LOGIN', 'STATUS', 'NOT AFTER', 'REVOKED', 'REASON'],
     list.map((c) => [c.serial, c.login, c.status, c.notAfter, c.revokedAt ?? '-', c.revocationReason ?? '-']),
+  );
+}
+
+async function devices(service: Core, out: Out, json: boolean, args: v.InferOutput<typeof devicesSchema>): Promise<void> {
+  const { login } = args;
+  if (!(await service.directory.get(login))) throw new Refused(`No user is registered as "${login}".`);
+  const now = new Date();
+  // No session asks here: none is "this device".
+  const list = await service.devices.list(login, '');
+  if (args.revoke !== undefined) {
+    if (!list.some((d) => d.serial === args.revoke)) throw new Refused(`${args.revoke} is not the certificate of one of ${login}'s current devices (see "devices --login ${login}").`);
+    const [r] = await service.certificateChanges.revokeByOperator({ serial: args.revoke }, args.reason);
+    if (json) return out(JSON.stringify({ revoked: { serial: r.serial, login: r.login, revokedAt: r.revokedAt, reason: r.revocationReason } }, null, 2));
+    const name = list.find((d) => d.serial === r.serial)!.deviceName;
+    out(`Retired ${login}'s device "${name}": certificate ${r.serial} revoked at ${r.revokedAt} (reason: ${r.revocationReason}); its sessions end.`);
+    return;
+  }
+  const rows = await Promise.all(
+    list.map(async (d) => {
+      const record = (await service.records.get(d.serial))!;
+      return { ...d, status: standing(record, now).status };
+    }),
+  );
+  if (json) return out(JSON.stringify(rows.map(({ current: _c, ...d }) => d), null, 2));
+  if (rows.length === 0) return out(`${login} has no current device: every certificate is revoked (a recovery code lets them back in).`);
+  table(
+    out,
+    ['DEVICE', 'SERIAL', 'STATUS', 'SINCE', 'NOT AFTER', 'LAST SESSION'],
+    rows.map((d) => [d.deviceName, d.serial, d.status, d.createdAt, d.notAfter, d.lastSeen ?? '-']),
   );
 }
 

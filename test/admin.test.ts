@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { ROOT, startServer, tempDir, type Running } from './helpers/server.ts';
 import { admin, runAdmin } from './helpers/admin.ts';
 import { attemptLogin, enrollUser, loginAs, type Enrolled } from './helpers/login.ts';
+import { makeCsr } from './helpers/openssl.ts';
+import { postJson } from './helpers/users.ts';
 
 let server: Running;
 let carol: Enrolled;
@@ -127,6 +129,42 @@ describe('admin revoke', () => {
     }
     const [e] = JSON.parse(await admin(['certs', '--login', erin.login, '--json', ...data()]));
     assert.equal(e.status, 'valid');
+  });
+});
+
+describe('admin devices', () => {
+  it("lists a person's devices and retires one, leaving the other working", async () => {
+    const owner = await enrollUser(server.url, 'admdev');
+    const token = await loginAs(server.url, owner);
+    // A second device, linked through the API as a new browser would: asked, approved, collected.
+    const phone = makeCsr();
+    const asked = await postJson(`${server.url}/api/v1/devices/link`, { login: owner.login, password: owner.password, csr: phone.csr, deviceName: 'Phone' });
+    assert.equal(asked.status, 202, JSON.stringify(asked.json));
+    const approved = await postJson(`${server.url}/api/v1/devices/requests/${asked.json.request}/approve`, { code: asked.json.code }, { authorization: `Bearer ${token}` });
+    assert.equal(approved.status, 201, JSON.stringify(approved.json));
+    const collected = await fetch(`${server.url}/api/v1/devices/link/${asked.json.request}`, { headers: { authorization: `Bearer ${asked.json.secret}` } });
+    const phoneCert = ((await collected.json()) as { certificate: string }).certificate;
+
+    const table = await admin(['devices', '--login', owner.login, ...data()]);
+    const lines = table.trimEnd().split('\n');
+    assert.match(lines[0], /^DEVICE\s+SERIAL\s+STATUS\s+SINCE\s+NOT AFTER\s+LAST SESSION$/);
+    assert.equal(lines.length, 3, table);
+    assert.match(lines[2], new RegExp(`^Phone\\s+${approved.json.serial}\\s+valid\\s`));
+    const list = JSON.parse(await admin(['devices', '--login', owner.login, '--json', ...data()]));
+    assert.deepEqual(list.map((d: { serial: string }) => d.serial), [owner.serial, approved.json.serial]);
+
+    const out = await admin(['devices', '--login', owner.login, '--revoke', approved.json.serial, ...data()]);
+    assert.match(out, /Retired .* device "Phone"/);
+    const refused = await attemptLogin(server.url, { login: owner.login, password: owner.password, certificate: phoneCert, keyPem: phone.key });
+    assert.deepEqual([refused.status, refused.json.reason], [403, 'revoked']);
+    assert.equal((await attemptLogin(server.url, owner)).status, 200, 'the first device still logs in');
+
+    const again = await runAdmin(['devices', '--login', owner.login, '--revoke', approved.json.serial, ...data()]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /not the certificate of one of .* current devices/);
+    assert.equal((await runAdmin(['devices', '--login', 'nobody-here', ...data()])).code, 1);
+    assert.equal((await runAdmin(['devices', ...data()])).code, 2, 'no login');
+    assert.equal((await runAdmin(['devices', '--login', owner.login, '--reason', 'keyCompromise', ...data()])).code, 2, 'a reason without --revoke');
   });
 });
 
