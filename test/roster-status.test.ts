@@ -41,5 +41,8 @@ describe('the directory tells each certificate standing', { timeout: 120_000 }, 
     assert.equal(d.certificateStatus, 'revoked');
     assert.equal(d.revokedAt, revoked.json.revokedAt);
     assert.equal(d.revocationReason, 'affiliationChanged');
+    // Protocol §6: how many devices a message is wrapped for; none once the last is revoked.
+    assert.equal(a.devices, 1);
+    assert.equal(d.devices, 0);
   });
 });

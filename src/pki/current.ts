@@ -9,8 +9,11 @@ export const MAX_DEVICES = 10;
 
 /** The login's current certificates, oldest first. */
 export async function currentCertificates(records: CertificateRecords, login: string): Promise<CertificateRecord[]> {
-  return (await records.forLogin(login)).filter((r) => r.login === login && !r.revokedAt);
+  return currentAmong(await records.forLogin(login), login);
 }
+
+/** currentCertificates over records already read (`records.forLogin(login)`). */
+export const currentAmong = (all: readonly CertificateRecord[], login: string): CertificateRecord[] => all.filter((r) => r.login === login && !r.revokedAt);
 
 /**
  * Whether `record` is, or was until its revocation, one of `login`'s devices: issued to that login
@@ -27,7 +30,12 @@ export function isDeviceOf(login: string, record: CertificateRecord): boolean {
  * current, the newest device certificate, revoked, so that the answer says so.
  */
 export async function shownCertificate(records: CertificateRecords, login: string): Promise<CertificateRecord | undefined> {
-  const devices = (await records.forLogin(login)).filter((r) => isDeviceOf(login, r));
+  return shownAmong(await records.forLogin(login), login);
+}
+
+/** shownCertificate over records already read (`records.forLogin(login)`). */
+export function shownAmong(all: readonly CertificateRecord[], login: string): CertificateRecord | undefined {
+  const devices = all.filter((r) => isDeviceOf(login, r));
   return devices.findLast((r) => !r.revokedAt) ?? devices.at(-1);
 }
 

@@ -70,6 +70,11 @@ export interface UserEntry {
   notAfter?: string;
   revokedAt?: string;
   revocationReason?: string;
+  /**
+   * An extension (protocol §6): how many current certificates, one per device, a message to this
+   * person is wrapped for. 0 once the last one is revoked.
+   */
+  devices?: number;
 }
 
 /** Whether messages can be encrypted for this person: their current certificate is in force. */

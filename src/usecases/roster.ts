@@ -7,7 +7,7 @@ import type { Presence } from '../chat/presence.ts';
 import type { CertificateRecords } from '../pki/records.ts';
 import { standing, type CertificateStanding } from '../pki/status.ts';
 import type { Directory } from '../directory/directory.ts';
-import { currentCertificates, shownCertificate } from '../pki/current.ts';
+import { currentAmong, currentCertificates, shownAmong, shownCertificate } from '../pki/current.ts';
 
 export interface UserCertificate extends CertificateStanding {
   login: string;
@@ -35,7 +35,9 @@ export class Roster {
     const now = this.now();
     const users = await Promise.all(
       (await this.directory.list()).map(async (u): Promise<UserEntry> => {
-      const record = await shownCertificate(this.records, u.login);
+      // Read once for both answers: the list is asked for on every presence change.
+      const all = await this.records.forLogin(u.login);
+      const record = shownAmong(all, u.login);
       const s = record ? standing(record, now) : undefined;
       return {
         login: u.login,
@@ -48,6 +50,7 @@ export class Roster {
         certificateStatus: s?.status ?? 'unknown',
         ...(s ? { notAfter: s.notAfter } : {}),
         ...(s?.revokedAt ? { revokedAt: s.revokedAt, revocationReason: s.revocationReason ?? 'unspecified' } : {}),
+        devices: currentAmong(all, u.login).length,
       };
     }),
     );

@@ -1,8 +1,10 @@
 // Someone's certificate as the directory and the chat show it. A revoked or expired certificate is
 // said so wherever it appears (red or amber, never green), with when and why; and since no message
-// can be encrypted for a key that is no longer in force, nobody is offered to write to them.
+// can be encrypted for a key that is no longer in force, nobody is offered to write to them. A
+// message goes to every device of a person (protocol §6, §7), so each device's fingerprint is shown
+// too: the way to notice a key added behind someone's back.
 import { canReceive, type UserEntry } from '../../protocol/session.ts';
-import { revocationReasonText } from '../../shared/format.ts';
+import { groupedHex, revocationReasonText } from '../../shared/format.ts';
 import { Icon } from './icons.tsx';
 import { LocalTime } from './Time.tsx';
 
@@ -74,5 +76,34 @@ export function CannotMessage({ u, id }: { u: Cert & Pick<UserEntry, 'firstName'
         {` Messages cannot be encrypted for ${u.firstName} until they get a new certificate.`}
       </span>
     </p>
+  );
+}
+
+/** One device of a person as the pages show it: what to compare with them in person. */
+export interface DeviceFingerprint {
+  serial: string;
+  deviceName: string;
+  fingerprint: string;
+}
+
+/** "2 devices": how many keys a message to this person is encrypted for. */
+export function DeviceCount({ u }: { u: Pick<UserEntry, 'devices'> }) {
+  if (u.devices === undefined) return null;
+  return <span class="device-count" data-device-count={u.devices}>{u.devices === 1 ? '1 device' : `${u.devices} devices`}</span>;
+}
+
+/** Each device's name and certificate fingerprint: a key that nobody recognises stands out. */
+export function DeviceFingerprints({ devices }: { devices: readonly DeviceFingerprint[] }) {
+  return (
+    <ul class="device-fps" data-device-fps>
+      {devices.map((d) => (
+        <li data-device-serial={d.serial}>
+          <span class="device-fp-name">{d.deviceName}</span>
+          <code class="fingerprint" title={`SHA-256 ${d.fingerprint}`}>
+            {groupedHex(d.fingerprint)}
+          </code>
+        </li>
+      ))}
+    </ul>
   );
 }

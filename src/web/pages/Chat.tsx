@@ -8,13 +8,15 @@ import { AppShell, Avatar, type Viewer } from '../components/Layout.tsx';
 import { LoginAndPresence, SearchBox } from '../components/People.tsx';
 import { groupedHex } from '../../shared/format.ts';
 import { Icon } from '../components/icons.tsx';
-import { CertificateChip, CertificateFate, certificateBlock } from '../components/PeerCertificate.tsx';
+import { CertificateChip, CertificateFate, certificateBlock, DeviceCount, DeviceFingerprints, type DeviceFingerprint } from '../components/PeerCertificate.tsx';
 
 export interface ChatProps {
   viewer: Viewer;
   users: UserEntry[];
   /** The person whose conversation is open, if any. */
   peer?: UserEntry;
+  /** The peer's devices, each message is encrypted for: their names and fingerprints to compare. */
+  peerDevices?: DeviceFingerprint[];
 }
 
 export function ConversationList({ users, me, peer }: { users: UserEntry[]; me: string; peer?: string }) {
@@ -62,7 +64,7 @@ export function ConversationList({ users, me, peer }: { users: UserEntry[]; me: 
   );
 }
 
-function Conversation({ peer }: { peer: UserEntry }) {
+function Conversation({ peer, devices = [] }: { peer: UserEntry; devices?: DeviceFingerprint[] }) {
   const name = `${peer.firstName} ${peer.lastName}`;
   const block = certificateBlock(peer);
   return (
@@ -79,6 +81,8 @@ function Conversation({ peer }: { peer: UserEntry }) {
           </h1>
           <p class="conv-head-sub" id="conv-presence">
             <LoginAndPresence user={peer} />
+            {peer.devices === undefined ? null : <span aria-hidden="true"> · </span>}
+            <DeviceCount u={peer} />
           </p>
         </div>
         <details class="cert-pop" data-cert-pop={peer.certificateStatus}>
@@ -104,6 +108,10 @@ function Conversation({ peer }: { peer: UserEntry }) {
                 </p>
                 <p class="muted">{`Messages cannot be encrypted for ${peer.firstName} until they get a new certificate. Messages they signed before keep their signature. Its fingerprint was:`}</p>
               </>
+            ) : devices.length > 1 ? (
+              <p class="muted">
+                {`Issued by TEKUP_chat. Each message is encrypted for ${peer.firstName}'s ${devices.length} devices below. Compare each fingerprint with ${peer.firstName} in person to be sure they are all theirs.`}
+              </p>
             ) : (
               <p class="muted">
                 {'Issued by TEKUP_chat. '}
@@ -111,7 +119,7 @@ function Conversation({ peer }: { peer: UserEntry }) {
                 {` Compare this fingerprint with ${peer.firstName} in person to be sure.`}
               </p>
             )}
-            <code class="fingerprint">{groupedHex(peer.fingerprint)}</code>
+            {!block && devices.length > 1 ? <DeviceFingerprints devices={devices} /> : <code class="fingerprint">{groupedHex(peer.fingerprint)}</code>}
           </div>
         </details>
       </header>
@@ -197,7 +205,7 @@ function NoConversation({ count }: { count: number }) {
 }
 
 /** The frame htmx swaps when another conversation is picked. */
-export function ChatFrame({ viewer, users, peer }: ChatProps) {
+export function ChatFrame({ viewer, users, peer, peerDevices }: ChatProps) {
   const count = users.filter((u) => u.login !== viewer.login).length;
   return (
     <div id="chat" class={peer ? 'chat has-peer' : 'chat'} data-peer={peer?.login ?? ''}>
@@ -217,7 +225,7 @@ export function ChatFrame({ viewer, users, peer }: ChatProps) {
           <ConversationList users={users} me={viewer.login} peer={peer?.login} />
         </div>
       </aside>
-      {peer ? <Conversation peer={peer} /> : <NoConversation count={count} />}
+      {peer ? <Conversation peer={peer} devices={peerDevices} /> : <NoConversation count={count} />}
     </div>
   );
 }

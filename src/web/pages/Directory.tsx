@@ -1,15 +1,19 @@
-// The directory (protocol §4): everyone registered, online first, last seen, and the fingerprint of
-// each person's current certificate (to compare out of band); someone whose certificate is revoked
-// or expired is shown so, with no Message button. The list is a fragment htmx reloads
-// when the event stream reports a presence change.
+// The directory (protocol §4): everyone registered, online first, last seen, how many devices each
+// has, and the fingerprint of each device's certificate (to compare out of band); someone whose
+// certificate is revoked or expired is shown so, with no Message button. The list is a fragment
+// htmx reloads when the event stream reports a presence change.
 import type { UserEntry } from '../../protocol/session.ts';
 import { AppShell, Avatar, type Viewer } from '../components/Layout.tsx';
 import { groupedHex } from '../../shared/format.ts';
 import { LoginAndPresence, SearchBox } from '../components/People.tsx';
 import { Icon } from '../components/icons.tsx';
-import { CannotMessage, certificateBlock } from '../components/PeerCertificate.tsx';
+import { CannotMessage, certificateBlock, DeviceCount, DeviceFingerprints, type DeviceFingerprint } from '../components/PeerCertificate.tsx';
 
-export function DirectoryList({ users, me }: { users: UserEntry[]; me: string }) {
+/**
+ * `devices`: each device of the people who have more than one, by login; someone with one device
+ * is shown by the fingerprint of their certificate alone.
+ */
+export function DirectoryList({ users, me, devices }: { users: UserEntry[]; me: string; devices?: ReadonlyMap<string, DeviceFingerprint[]> }) {
   const online = users.filter((u) => u.online).length;
   return (
     <div class="directory-body">
@@ -28,16 +32,30 @@ export function DirectoryList({ users, me }: { users: UserEntry[]; me: string })
               </p>
               <p class="person-sub">
                 <LoginAndPresence user={u} />
+                {u.devices === undefined ? null : <span aria-hidden="true"> · </span>}
+                <DeviceCount u={u} />
               </p>
             </div>
             <div class="person-fp">
-              <span class="fp-label">
-                <Icon name="fingerprint" />
-                <span>Certificate fingerprint</span>
-              </span>
-              <code class={certificateBlock(u) ? 'fingerprint is-void' : 'fingerprint'} title={`SHA-256 ${u.fingerprint}`}>
-                {groupedHex(u.fingerprint)}
-              </code>
+              {(devices?.get(u.login)?.length ?? 0) > 1 && !certificateBlock(u) ? (
+                <>
+                  <span class="fp-label">
+                    <Icon name="fingerprint" />
+                    <span>Fingerprint of each device</span>
+                  </span>
+                  <DeviceFingerprints devices={devices!.get(u.login)!} />
+                </>
+              ) : (
+                <>
+                  <span class="fp-label">
+                    <Icon name="fingerprint" />
+                    <span>Certificate fingerprint</span>
+                  </span>
+                  <code class={certificateBlock(u) ? 'fingerprint is-void' : 'fingerprint'} title={`SHA-256 ${u.fingerprint}`}>
+                    {groupedHex(u.fingerprint)}
+                  </code>
+                </>
+              )}
             </div>
             <div class="person-actions">
               {u.login === me ? null : certificateBlock(u) ? (
@@ -61,7 +79,7 @@ export function DirectoryList({ users, me }: { users: UserEntry[]; me: string })
   );
 }
 
-export function DirectoryPage({ viewer, users }: { viewer: Viewer; users: UserEntry[] }) {
+export function DirectoryPage({ viewer, users, devices }: { viewer: Viewer; users: UserEntry[]; devices?: ReadonlyMap<string, DeviceFingerprint[]> }) {
   return (
     <AppShell title="Directory" page="directory" viewer={viewer}>
       <div class="page-wrap">
@@ -74,7 +92,7 @@ export function DirectoryPage({ viewer, users }: { viewer: Viewer; users: UserEn
         </header>
         <section class="card" aria-label="People">
           <div id="directory" hx-get="/ui/directory" hx-trigger="presence from:body delay:600ms" hx-swap="innerMorph" data-filter-scope="people">
-            <DirectoryList users={users} me={viewer.login} />
+            <DirectoryList users={users} me={viewer.login} devices={devices} />
           </div>
         </section>
       </div>

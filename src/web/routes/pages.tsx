@@ -8,7 +8,9 @@ import type { Account } from '../../usecases/account.ts';
 import type { Authority } from '../../pki/authority.ts';
 import { DEFAULT_CARD_PATTERN, FIELD_HINTS } from '../../protocol/enroll.ts';
 import { DomainError } from '../../protocol/errors.ts';
-import { LOGIN_PATTERN } from '../../protocol/session.ts';
+import { LOGIN_PATTERN, type UserEntry } from '../../protocol/session.ts';
+import { UNNAMED_DEVICE } from '../../protocol/devices.ts';
+import type { DeviceFingerprint } from '../components/PeerCertificate.tsx';
 import type { SessionRecord } from '../../auth/sessions.ts';
 import type { AuthEnv } from '../auth.ts';
 import { page, type Viewer } from '../components/Layout.tsx';
@@ -79,6 +81,17 @@ const shownAgain = (pasted: string): CheckState => ({ pasted: /PRIVATE KEY/.test
 const REVOKED_SHOWN = 50;
 
 const fragment = async (node: unknown): Promise<string> => String(await (node as { toString(): string | Promise<string> }).toString());
+
+/** A person's devices as the pages list them (protocol §6): each name and fingerprint. */
+async function devicesOf(roster: Roster, login: string): Promise<DeviceFingerprint[]> {
+  return (await roster.certificates(login)).map((c) => ({ serial: c.serial, deviceName: c.deviceName ?? UNNAMED_DEVICE, fingerprint: c.fingerprint }));
+}
+
+/** The devices of everyone listed who has more than one; the others are shown by their one fingerprint. */
+async function severalDevices(roster: Roster, users: UserEntry[]): Promise<Map<string, DeviceFingerprint[]>> {
+  const several = users.filter((u) => (u.devices ?? 0) > 1);
+  return new Map(await Promise.all(several.map(async (u) => [u.login, await devicesOf(roster, u.login)] as const)));
+}
 
 export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -195,17 +208,21 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
       const users = await d.roster.list();
       const peerLogin = c.req.valid('query').with;
       const peer = peerLogin && peerLogin !== viewer.login ? users.find((u) => u.login === peerLogin) : undefined;
+      const peerDevices = peer ? await devicesOf(d.roster, peer.login) : undefined;
       // htmx swaps only the chat frame when another conversation is picked.
       if (c.req.header('hx-request') && c.req.header('hx-target') === 'div#chat') {
-        return c.html(await fragment(<ChatFrame viewer={viewer} users={users} peer={peer} />));
+        return c.html(await fragment(<ChatFrame viewer={viewer} users={users} peer={peer} peerDevices={peerDevices} />));
       }
-      return c.html(await page(<ChatPage viewer={viewer} users={users} peer={peer} />));
+      return c.html(await page(<ChatPage viewer={viewer} users={users} peer={peer} peerDevices={peerDevices} />));
     }),
   );
 
   app.get(
     '/directory',
-    signedIn(async (c, viewer) => c.html(await page(<DirectoryPage viewer={viewer} users={await d.roster.list()} />))),
+    signedIn(async (c, viewer) => {
+      const users = await d.roster.list();
+      return c.html(await page(<DirectoryPage viewer={viewer} users={users} devices={await severalDevices(d.roster, users)} />));
+    }),
   );
 
   app.get(
@@ -254,7 +271,10 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   // Fragments.
   app.get(
     '/ui/directory',
-    signedIn(async (c, viewer) => c.html(await fragment(<DirectoryList users={await d.roster.list()} me={viewer.login} />))),
+    signedIn(async (c, viewer) => {
+      const users = await d.roster.list();
+      return c.html(await fragment(<DirectoryList users={users} me={viewer.login} devices={await severalDevices(d.roster, users)} />));
+    }),
   );
   app.get(
     '/ui/conversations',
