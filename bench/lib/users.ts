@@ -7,7 +7,7 @@ import { newKeyCsrs, postJson } from '../../test/helpers/users.ts';
 import { signChallenge } from '../../test/helpers/login.ts';
 import { jcs } from '../../src/client/jcs.ts';
 import type { EnrollRequest } from '../../src/protocol/enroll.ts';
-import type { Envelope } from '../../src/protocol/envelope.ts';
+import type { Envelope, EnvelopeV2 } from '../../src/protocol/envelope.ts';
 
 export interface BenchUser {
   login: string;
@@ -105,7 +105,7 @@ export function envelope(from: BenchUser, to: string, sentAt = new Date()): Enve
 }
 
 /** The POST of an envelope as a load-generator request. */
-export function messageRequest(as: BenchUser, e: Envelope) {
+export function messageRequest(as: BenchUser, e: Envelope | EnvelopeV2) {
   return {
     method: 'POST',
     path: '/api/v1/messages',
