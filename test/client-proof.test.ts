@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKey, type KeyPair } from '../src/client/keys.ts';
-import { makeEnvelope, openEnvelope, signObject } from '../src/client/envelope.ts';
+import { makeEnvelope, makeEnvelopeV2, openEnvelope, openEnvelopeV2, signObject } from '../src/client/envelope.ts';
 import { jcs } from '../src/client/jcs.ts';
 import { exportProof, ProofError, verifyProof, type ProofBundle } from '../src/client/proof.ts';
 import { fromBase64 } from '../src/protocol/base64.ts';
@@ -141,5 +141,31 @@ describe('proof bundle', () => {
   it('refuses a message dated outside the validity of the certificate', async () => {
     const bundle = await received('from the past', new Date(Date.now() - 10 * 86_400_000));
     assert.equal(await failure(verifyProof(bundle, ca.rootPem)), 'not_valid_at_time');
+  });
+
+  it('proves a version 2 message (§7) too, whose signed text names the certificate that signed it', async () => {
+    const serial = (u: User) => u.cert.serialNumber.toLowerCase();
+    // Another certificate of the same person, in force when the message was sent.
+    const other = await generateKey();
+    other.forget();
+    const aliceAgain = await ca.issue('alice', other.spki);
+    const env = await makeEnvelopeV2({
+      signKey: alice.key.privateKeys.sign,
+      from: 'alice',
+      senderCertSerial: serial(alice),
+      to: 'bob',
+      text: 'from one of my devices',
+      recipients: [alice, bob].map((u) => ({ serial: serial(u), publicKey: u.key.publicKeys.encrypt })),
+    });
+    const opened = await openEnvelopeV2(env, { myCertSerial: serial(bob), myDecryptKey: bob.key.privateKeys.decrypt, senderCertificate: alice.cert });
+    assert.equal(opened.status, 'verified');
+    if (opened.status !== 'verified') return;
+    const bundle = exportProof(opened.message, ca.chainPem);
+    const result = await verifyProof(JSON.parse(JSON.stringify(bundle)), ca.rootPem);
+    assert.equal(result.message.text, 'from one of my devices');
+    assert.equal(result.message.v, 2);
+    assert.match(opensslVerify(writeFiles(bundle)), /Verified OK/);
+    // It is not the one the message names.
+    assert.equal(await failure(verifyProof({ ...bundle, certificate: aliceAgain.toString('pem') }, ca.rootPem)), 'wrong_signer');
   });
 });

@@ -3,7 +3,7 @@
 // without `sig`), the inner signature, the sender's certificate and the CA chain. The openssl
 // commands are in docs/client-crypto.md; verifyProof is the same check in the browser.
 import * as v from 'valibot';
-import { plaintextSchema, unsigned, type Plaintext } from '../protocol/envelope.ts';
+import { plaintextSchema, plaintextV2Schema, unsigned, type Plaintext, type PlaintextV2 } from '../protocol/envelope.ts';
 import { fromBase64, isBase64 } from '../protocol/base64.ts';
 import { jcs } from './jcs.ts';
 import { importPublicKeys, verifyPss } from './keys.ts';
@@ -29,7 +29,8 @@ export interface ProofBundle {
   chain: string;
 }
 
-export type SignedMessage = Omit<Plaintext, 'sig'>;
+/** The message as its sender signed it: a version 1 plaintext, or a version 2 one (§7), which names its certificate. */
+export type SignedMessage = Omit<Plaintext, 'sig'> | Omit<PlaintextV2, 'sig'>;
 
 export interface ProofResult {
   message: SignedMessage;
@@ -42,7 +43,7 @@ export type ProofFailure = 'malformed' | 'bad_certificate' | 'untrusted_chain' |
 export class ProofError extends CodedError<ProofFailure> {}
 
 /** The proof for a message openEnvelope accepted, with the CA chain (GET /ca/chain.pem). */
-export function exportProof(opened: Pick<OpenedMessage, 'plaintext' | 'senderCertificate'>, chainPem: string): ProofBundle {
+export function exportProof(opened: { plaintext: Plaintext | PlaintextV2; senderCertificate: OpenedMessage['senderCertificate'] }, chainPem: string): ProofBundle {
   return {
     format: PROOF_FORMAT,
     v: 1,
@@ -63,7 +64,7 @@ const bundleSchema = v.object({
   certificate: v.string(),
   chain: v.string(),
 });
-const signedSchema = v.omit(plaintextSchema, ['sig']);
+const signedSchema = v.union([v.omit(plaintextSchema, ['sig']), v.omit(plaintextV2Schema, ['sig'])]);
 
 /**
  * Checks a proof against the CA root the verifier trusts: the chain leads to it, every certificate
@@ -102,6 +103,9 @@ export async function verifyProof(input: unknown, trustedRoot: x509.X509Certific
 
   const login = certificateLogin(cert);
   if (login !== message.from) throw new ProofError('wrong_signer', `The certificate is issued to ${login ?? 'nobody'}, not to the sender ${message.from}.`);
+  // A version 2 message signs the serial of the device that wrote it: another of the sender's certificates is not its signer.
+  const serial = cert.serialNumber.toLowerCase();
+  if (message.v === 2 && message.cert !== serial) throw new ProofError('wrong_signer', `The message was signed with certificate ${message.cert}, not with this one (${serial}).`);
   const ku = cert.getExtension(x509.KeyUsagesExtension);
   if (ku && !(ku.usages & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation))) {
     throw new ProofError('wrong_signer', "The certificate's key is not for signatures.");
@@ -113,7 +117,7 @@ export async function verifyProof(input: unknown, trustedRoot: x509.X509Certific
   }
   return {
     message,
-    signer: { login, serial: cert.serialNumber.toLowerCase(), fingerprint: await fingerprint(cert) },
+    signer: { login, serial, fingerprint: await fingerprint(cert) },
     rootFingerprint: await fingerprint(root),
   };
 }
