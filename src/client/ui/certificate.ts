@@ -15,7 +15,7 @@ import { backupFileName, backupFileText } from './backup-file.ts';
 import { signIn } from './signin.ts';
 import { leaveOnPurpose, me } from './shell.ts';
 
-function notice(text: string, error = false, action?: { label: string; run: () => void }): void {
+export function notice(text: string, error = false, action?: { label: string; run: () => void }): void {
   const box = must('[data-cert-notice]');
   box.classList.toggle('is-error', error);
   box.replaceChildren(document.createTextNode(text));
@@ -163,9 +163,10 @@ export function initCertificate(): void {
         await saveBackup({ login, backup, certificate: renewed.certificate, serial: renewed.serial, previous });
         const was = await getUnlocked(login).catch(() => undefined);
         const previousDecrypt = was ? [was.keys.decrypt, ...(was.previousDecrypt ?? [])] : [];
+        const previousSerials = was ? [was.serial, ...(was.previousDecrypt ?? []).map((_, i) => was.previousSerials?.[i])] : [];
         // A compromised old key ends every session opened with it, this one included: log in again with the new key.
-        if (compromised) await signIn(login, password, key, renewed.certificate, previousDecrypt);
-        else await saveUnlocked({ login, keys: key.privateKeys, certificate: renewed.certificate, serial: renewed.serial, previousDecrypt });
+        if (compromised) await signIn(login, password, key, renewed.certificate, previousDecrypt, previousSerials);
+        else await saveUnlocked({ login, keys: key.privateKeys, certificate: renewed.certificate, serial: renewed.serial, previousDecrypt, previousSerials });
         renewDialog.close();
         form.reset();
         document.body.dispatchEvent(new CustomEvent('certificate-changed'));

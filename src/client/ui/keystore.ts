@@ -27,6 +27,11 @@ export interface UnlockedKey {
   serial: string;
   /** RSA-OAEP keys of earlier certificates, for messages wrapped before a renewal. */
   previousDecrypt?: CryptoKey[];
+  /**
+   * The serial of each previousDecrypt key, in the same order, where known: a version 2 envelope
+   * (§7) names the certificate each key is wrapped for. A key from a backup file comes without one.
+   */
+  previousSerials?: Array<string | undefined>;
 }
 
 export const getBackup = (login: string) => idbGet<StoredBackup>('backups', login);

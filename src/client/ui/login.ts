@@ -99,7 +99,7 @@ export function initLogin(): void {
    * with the new one after login.
    */
   type Opened =
-    | { kind: 'key'; key: KeyPair; certificate: string; previous: Array<{ backup: string }>; toStore?: Omit<StoredBackup, 'savedAt'>; unlock?: string }
+    | { kind: 'key'; key: KeyPair; certificate: string; previous: Array<{ backup: string; serial?: string }>; toStore?: Omit<StoredBackup, 'savedAt'>; unlock?: string }
     | { kind: 'fields'; errors: FieldErrors }
     | { kind: 'refusal'; refusal: Refusal };
   const fields = (errors: FieldErrors): Opened => ({ kind: 'fields', errors });
@@ -198,11 +198,14 @@ export function initLogin(): void {
       live.textContent = 'Checking your certificate and signature…';
       // Earlier keys (before renewals) open with the same password; one that does not is skipped.
       const previousDecrypt: CryptoKey[] = [];
+      const previousSerials: Array<string | undefined> = [];
       for (const p of opened.previous) {
         const k = await importBackup(p.backup, opened.unlock ?? password).catch(() => undefined);
-        if (k) previousDecrypt.push(k.privateKeys.decrypt);
+        if (!k) continue;
+        previousDecrypt.push(k.privateKeys.decrypt);
+        previousSerials.push(p.serial);
       }
-      await signIn(login, password, opened.key, opened.certificate, previousDecrypt);
+      await signIn(login, password, opened.key, opened.certificate, previousDecrypt, previousSerials);
       // Kept here; sealed with the password the server just took if the key opened with an older one.
       const { toStore, unlock } = opened;
       if (toStore) {

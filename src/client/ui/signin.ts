@@ -9,7 +9,14 @@ import { api } from './api.ts';
 import { saveUnlocked } from './keystore.ts';
 import { x509 } from '../x509.ts';
 
-export async function signIn(login: string, password: string, key: KeyPair, certificate: string, previousDecrypt: CryptoKey[] = []): Promise<SessionResponse> {
+export async function signIn(
+  login: string,
+  password: string,
+  key: KeyPair,
+  certificate: string,
+  previousDecrypt: CryptoKey[] = [],
+  previousSerials: Array<string | undefined> = [],
+): Promise<SessionResponse> {
   const { challenge } = await api<ChallengeResponse>('POST', '/api/v1/session/challenge', { login });
   const signature = await signChallenge(challenge, key.privateKeys.sign);
   const session = await api<SessionResponse>('POST', '/api/v1/session', { login, password, certificate, challenge, signature });
@@ -19,6 +26,7 @@ export async function signIn(login: string, password: string, key: KeyPair, cert
     certificate,
     serial: new x509.X509Certificate(certificate).serialNumber.toLowerCase(),
     previousDecrypt,
+    previousSerials,
   });
   await rememberRefusals();
   return session;
