@@ -42,12 +42,12 @@ describe('pre-produced OCSP responses: PostgreSQL, beyond the contract', () => {
     assert.ok(queue, 'the migration that makes the queue');
     const { sql } = await pg.bare();
     await migrate(sql, MIGRATIONS.filter((m) => m.version < queue.version));
-    const records = new PostgresCertificateRecords(sql);
-    for (const serial of ['41', '42']) {
-      await records.stage(stagedRecord(serial, { notAfter: '2099-01-01T00:00:00.000Z' }));
-      await records.confirm(serial);
+    // Rows as that schema held them: the adapter of today writes columns later migrations add.
+    for (const [serial, state] of [['41', 'issued'], ['42', 'issued'], ['43', 'pending']]) {
+      const r = stagedRecord(serial, { notAfter: '2099-01-01T00:00:00.000Z' });
+      await sql`INSERT INTO certificates (serial, login, fingerprint, der, not_before, not_after, issued_at, state, key_hash)
+                VALUES (${r.serial}, ${r.login}, ${r.fingerprint}, ${r.der}, ${r.notBefore}, ${r.notAfter}, ${r.issuedAt}, ${state}, ${r.keyHash})`;
     }
-    await records.stage(stagedRecord('43')); // still pending
     assert.ok((await migrate(sql)).includes(queue.version));
     const store = new PostgresPreparedOcsp(sql);
     assert.deepEqual((await store.takeChanged(10)).sort(), ['41', '42']);
