@@ -81,6 +81,7 @@ export function routeGroups(core: Core, auth: MiddlewareHandler<AuthEnv>, onShut
       pageRoutes({
         roster: core.roster,
         account: core.account,
+        devices: core.devices,
         ca: core.ca,
         auth,
         cardPattern: config.cardPattern,

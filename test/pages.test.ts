@@ -33,7 +33,7 @@ function assertNoInlineCode(html: string, page: string): void {
 
 describe('pages', () => {
   it('registration and login are public, with the CSP and no inline code', async () => {
-    for (const path of ['/register', '/login']) {
+    for (const path of ['/register', '/login', '/link']) {
       const res = await get(path);
       assert.equal(res.status, 200, path);
       assert.match(res.headers.get('content-type') ?? '', /text\/html/);

@@ -2,6 +2,9 @@
 // <body data-page>; the crypto modules next to this file do the work, the ui/ modules the pages.
 import { initRegister } from './ui/register.ts';
 import { initLogin } from './ui/login.ts';
+import { initLink } from './ui/link.ts';
+import { initDeviceRequests } from './ui/device-requests.ts';
+import { initDevices } from './ui/devices.ts';
 import { initShell } from './ui/shell.ts';
 import { initChat } from './ui/chat.ts';
 import { initCertificate } from './ui/certificate.ts';
@@ -13,9 +16,13 @@ import { initTimes } from './ui/times.ts';
 const PAGES: Record<string, () => void | Promise<void>> = {
   register: initRegister,
   login: initLogin,
+  link: initLink,
   chat: initChat,
   directory: () => {},
-  certificate: initCertificate,
+  certificate: () => {
+    initCertificate();
+    initDevices();
+  },
   recover: initRecover,
   authority: initAuthority,
 };
@@ -24,7 +31,10 @@ function start(): void {
   const page = document.body.dataset.page ?? '';
   initPopups();
   initTimes();
-  if (document.body.dataset.me) initShell();
+  if (document.body.dataset.me) {
+    initShell();
+    initDeviceRequests();
+  }
   void Promise.resolve(PAGES[page]?.()).catch((err: unknown) => console.error('TEKUP_chat page script failed', err));
 }
 

@@ -10,9 +10,13 @@ export class ApiError extends Error {
   readonly revokedAt?: string;
   readonly revocationReason?: string;
   readonly notAfter?: string;
+  /** Why a device-link request ended (`410 gone`): refused, failed or expired. */
+  readonly state?: string;
+  /** Codes a device-link request still takes after a wrong one (0: it has ended). */
+  readonly triesLeft?: number;
   constructor(
     status: number,
-    body: { error?: string; message?: string; reason?: string; field?: string; fields?: Record<string, string>; revokedAt?: string; revocationReason?: string; notAfter?: string },
+    body: { error?: string; message?: string; reason?: string; field?: string; fields?: Record<string, string>; revokedAt?: string; revocationReason?: string; notAfter?: string; state?: string; triesLeft?: number },
   ) {
     super(body.message ?? `The server answered ${status}.`);
     this.name = 'ApiError';
@@ -25,6 +29,8 @@ export class ApiError extends Error {
     this.revokedAt = text(body.revokedAt);
     this.revocationReason = text(body.revocationReason);
     this.notAfter = text(body.notAfter);
+    this.state = text(body.state);
+    this.triesLeft = typeof body.triesLeft === 'number' ? body.triesLeft : undefined;
   }
 }
 

@@ -2,6 +2,7 @@
 // connection banner (offline, reconnecting), unread counts, system notifications, the notice of
 // logins refused since the last one, list filters, and logging out.
 import type { Envelope } from '../../protocol/envelope.ts';
+import type { DeviceRequestEvent } from '../../protocol/device-link.ts';
 import { deviceText, localTime, relativeText } from '../../shared/format.ts';
 import { LOGIN_NOTICE_KEY } from './signin.ts';
 import { initNotifications, notifyMessage } from './notify.ts';
@@ -271,6 +272,8 @@ function connect(resumeFrom?: number): void {
     });
   onData('read', applyRead);
   onData<{ with: string; upTo: string; id: string }>('seen', (d) => applySeen(d.with, Number(d.upTo), d.id));
+  // A new device asks to be linked (protocol §6): the prompt (device-requests.ts) is every page's.
+  onData<DeviceRequestEvent>('device_request', (d) => document.body.dispatchEvent(new CustomEvent('device-request', { detail: d })));
   // The server ended the stream on purpose: reconnecting would only meet the same end.
   onData<{ reason: string }>('end', async ({ reason }) => {
     if (reason === 'shutdown') return; // a restart: EventSource reconnects by itself

@@ -4,6 +4,7 @@
 import type { Child } from 'hono/jsx';
 import { assetUrl } from '../assets.ts';
 import { Icon, type IconName } from './icons.tsx';
+import { DeviceRequestDialog } from './DeviceRequest.tsx';
 
 export const APP_NAME = 'TEKUP_chat';
 
@@ -15,7 +16,7 @@ export const APP_NAME = 'TEKUP_chat';
 // the caret, an extension). Morphs copy only what the server sent, which never has one.
 const HTMX_CONFIG = JSON.stringify({ includeIndicatorCSS: false, history: 'reload', noSwap: [204, 304, '4xx', '5xx'], defaultSettleDelay: 0 });
 
-export type PageName = 'register' | 'login' | 'recover' | 'chat' | 'directory' | 'certificate' | 'authority' | 'error';
+export type PageName = 'register' | 'login' | 'link' | 'recover' | 'chat' | 'directory' | 'certificate' | 'authority' | 'error';
 
 export interface Viewer {
   login: string;
@@ -184,6 +185,8 @@ export function AppShell({ title, page, viewer, data, children }: ShellProps & {
         <main id="main" class="main" tabindex={-1}>
           {children}
         </main>
+        {/* A new device may ask to be linked while any page is open: the prompt is on all of them. */}
+        <DeviceRequestDialog />
     </Document>
   );
 }

@@ -8,6 +8,7 @@ import { AppShell, type Viewer } from '../components/Layout.tsx';
 import { activityText, deviceText, groupedHex, revocationReasonText } from '../../shared/format.ts';
 import { LocalTime, TimeAgo, timeLabel } from '../components/Time.tsx';
 import type { SessionSummary } from '../../protocol/session.ts';
+import type { DeviceEntry } from '../../protocol/devices.ts';
 import type { ActivityEntry } from '../../protocol/account.ts';
 import { Icon } from '../components/icons.tsx';
 import { Field, RevealButton } from '../components/Field.tsx';
@@ -197,6 +198,57 @@ function Sessions({ sessions }: { sessions: SessionSummary[] }) {
   );
 }
 
+/** The fragment htmx reloads when a device is linked or revoked (/ui/devices). */
+export function DeviceList({ devices }: { devices: DeviceEntry[] }) {
+  return (
+    <ul class="session-list" data-devices>
+      {devices.map((d) => (
+        <li class="session-row" data-device={d.serial} data-device-name={d.deviceName} data-current={d.current ? 'true' : undefined}>
+          <div>
+            <p class="session-device">
+              <strong>{d.deviceName}</strong>
+              {d.current ? <span class="chip chip-ok">This device</span> : null}
+            </p>
+            <p class="muted small">
+              {'Since '}
+              <LocalTime iso={d.createdAt} style="date" />
+              {' · '}
+              {d.lastSeen ? <TimeAgo iso={d.lastSeen} prefix="last seen " /> : 'not logged in now'}
+            </p>
+          </div>
+          {/* Two devices may share a name: the label says when each was added. */}
+          <button type="button" class="btn btn-secondary btn-sm" data-action="revoke-device" data-serial={d.serial} aria-haspopup="dialog" {...timeLabel(`Revoke ${d.deviceName}, added {time}`, d.createdAt, 'date')}>
+            Revoke
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Each device with a key and a certificate of its own (protocol §6), and the requests to add one. */
+function Devices({ devices }: { devices: DeviceEntry[] }) {
+  return (
+    <section class="card" aria-labelledby="devices-title">
+      <h2 id="devices-title" class="card-title">
+        My devices
+      </h2>
+      <div id="device-list" hx-get="/ui/devices" hx-trigger="devices-changed from:body" hx-swap="innerHTML">
+        <DeviceList devices={devices} />
+      </div>
+      {/* Filled by the script with the requests not answered yet (client/ui/device-requests.ts). */}
+      <div class="pending-requests" data-pending-requests hidden>
+        <h3 class="manage-title">Waiting for your approval</h3>
+        <ul class="session-list" data-pending-list></ul>
+      </div>
+      <p class="muted small">
+        Each device has its own key and certificate; no key is ever copied between them. To add one, open TEKUP_chat on it and choose “Use TEKUP_chat on this
+        device too” on the login page, then type the code it shows into the prompt on a device where you are logged in.
+      </p>
+    </section>
+  );
+}
+
 const ACTIVITY_SHOWN = 8;
 
 function ActivityRow({ e }: { e: ActivityEntry }) {
@@ -278,6 +330,7 @@ export function AccountPage({
   view,
   now,
   sessions,
+  devices,
   activity,
   receipts,
 }: {
@@ -285,6 +338,7 @@ export function AccountPage({
   view: CertificateView;
   now: number;
   sessions: SessionSummary[];
+  devices: DeviceEntry[];
   activity: ActivityEntry[];
   receipts: boolean;
 }) {
@@ -338,6 +392,8 @@ export function AccountPage({
             <a href="/authority">The certificate authority</a>: its hierarchy, revocation list and OCSP responder, and a check for any certificate.
           </p>
         </section>
+
+        <Devices devices={devices} />
 
         <Sessions sessions={sessions} />
 
@@ -413,6 +469,23 @@ export function AccountPage({
           </div>
           <p class="form-error" data-form-error role="alert" hidden></p>
           <DialogActions kind="btn-danger" value="revoke" label="Revoke certificate" />
+        </form>
+      </dialog>
+      <dialog class="dialog" id="device-revoke-dialog" aria-labelledby="device-revoke-title">
+        <form class="form" method="dialog" data-form="device-revoke" novalidate>
+          <h2 id="device-revoke-title">
+            Revoke “<span data-device-revoke-name></span>”?
+          </h2>
+          <p class="muted">
+            It is logged out at once and its certificate can never be used again. Messages sent from now on carry no key for it. To use TEKUP_chat there
+            again, link it anew.
+          </p>
+          <div class="callout callout-warning" data-device-revoke-current hidden>
+            <Icon name="alert" />
+            <p data-device-revoke-current-text>This is the device you are using: you will be logged out.</p>
+          </div>
+          <p class="form-error" data-form-error role="alert" hidden></p>
+          <DialogActions kind="btn-danger" value="revoke-device" label="Revoke device" />
         </form>
       </dialog>
     </AppShell>

@@ -11,6 +11,7 @@ export const LOGIN_NOTICES = {
   revoked: 'Your certificate has been revoked. It can no longer be used to log in.',
   registered: 'Your account is ready. Log in with your password.',
   recovered: 'Your new certificate is ready and its key is stored in this browser. Log in with your password.',
+  'device-revoked': 'This device was revoked: its certificate can no longer log in. To use TEKUP_chat here again, link it anew from a device where you are logged in.',
 } as const;
 export type LoginNotice = keyof typeof LOGIN_NOTICES;
 
@@ -25,8 +26,8 @@ export function LoginPage({ login, notice, next }: { login?: string; notice?: Lo
           </p>
         </header>
         {notice ? (
-          <div class={notice === 'revoked' ? 'callout callout-warning' : 'callout callout-info'} role="status">
-            <Icon name={notice === 'revoked' ? 'alert' : 'info'} />
+          <div class={notice === 'revoked' || notice === 'device-revoked' ? 'callout callout-warning' : 'callout callout-info'} role="status">
+            <Icon name={notice === 'revoked' || notice === 'device-revoked' ? 'alert' : 'info'} />
             <p>{LOGIN_NOTICES[notice]}</p>
           </div>
         ) : null}
@@ -99,6 +100,16 @@ export function LoginPage({ login, notice, next }: { login?: string; notice?: Lo
           </div>
           <p class="visually-hidden" data-progress-live role="status" aria-live="polite"></p>
         </form>
+        {/* The other way in for someone whose key is on another device: no file to carry over. */}
+        <div class="auth-alt">
+          <p class="auth-alt-text">
+            <strong>Logged in on another device, and no key here?</strong> Link this browser: it gets a key of its own, approved from that device.
+          </p>
+          <a class="btn btn-secondary btn-block" href="/link">
+            <Icon name="key" />
+            Use TEKUP_chat on this device too
+          </a>
+        </div>
       </section>
       <p class="auth-aside">
         <Icon name="key" />

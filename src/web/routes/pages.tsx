@@ -5,6 +5,7 @@ import { Hono, type Context, type Input, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import type { Roster } from '../../usecases/roster.ts';
 import type { Account } from '../../usecases/account.ts';
+import type { Devices } from '../../usecases/devices.ts';
 import type { Authority } from '../../pki/authority.ts';
 import { DEFAULT_CARD_PATTERN, FIELD_HINTS } from '../../protocol/enroll.ts';
 import { DomainError } from '../../protocol/errors.ts';
@@ -18,7 +19,8 @@ import { RegisterPage } from '../pages/Register.tsx';
 import { LOGIN_NOTICES, LoginPage, type LoginNotice } from '../pages/Login.tsx';
 import { DirectoryList, DirectoryPage } from '../pages/Directory.tsx';
 import { ChatFrame, ChatPage, ConversationList } from '../pages/Chat.tsx';
-import { AccountPage, CertificatePanel, type CertificateView } from '../pages/Account.tsx';
+import { AccountPage, CertificatePanel, DeviceList, type CertificateView } from '../pages/Account.tsx';
+import { LinkPage } from '../pages/Link.tsx';
 import { RecoverPage } from '../pages/Recover.tsx';
 import { AuthorityPage, type AuthorityView, type CaSummary, type CheckState } from '../pages/Authority.tsx';
 import type { CertificateChecker } from '../../pki/check.ts';
@@ -34,6 +36,8 @@ import { CHECK_MAX_PEM, checkRequestSchema } from '../../protocol/certificate.ts
 export interface PageRouteDeps {
   roster: Roster;
   account: Account;
+  /** My devices on the account page (protocol §6). */
+  devices: Devices;
   ca: Authority;
   auth: MiddlewareHandler<AuthEnv>;
   cardPattern: RegExp;
@@ -195,6 +199,12 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
     return c.html(await page(<LoginPage login={q.login} notice={q.notice} next={q.next} />));
   });
 
+  // Linking this browser to an account used on another device (protocol §6): no session needed.
+  app.get('/link', loginParams, async (c) => {
+    c.header('cache-control', 'no-store');
+    return c.html(await page(<LinkPage login={c.req.valid('query').login} />));
+  });
+
   app.get('/recover', loginParams, async (c) => {
     const q = c.req.valid('query');
     c.header('cache-control', 'no-store');
@@ -231,7 +241,10 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
       const view = await certificateView(viewer);
       if (!view) throw new DomainError('not_found', 'You have no current certificate.');
       const { sessions, activity, receipts } = await d.account.overview(viewer.login, c.get('token'));
-      return c.html(await page(<AccountPage viewer={viewer} view={view} now={d.now().getTime()} sessions={sessions} activity={activity} receipts={receipts} />));
+      const devices = await d.devices.list(viewer.login, c.get('session').certSerial);
+      return c.html(
+        await page(<AccountPage viewer={viewer} view={view} now={d.now().getTime()} sessions={sessions} devices={devices} activity={activity} receipts={receipts} />),
+      );
     }),
   );
 
@@ -288,6 +301,11 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
       if (!view) throw new DomainError('not_found', 'You have no current certificate.');
       return c.html(await fragment(<CertificatePanel view={view} now={d.now().getTime()} />));
     }),
+  );
+
+  app.get(
+    '/ui/devices',
+    signedIn(async (c, viewer) => c.html(await fragment(<DeviceList devices={await d.devices.list(viewer.login, c.get('session').certSerial)} />))),
   );
 
   return app;
