@@ -1,10 +1,13 @@
-// Other people's certificates as the chat needs them: the current one (to encrypt for them) and
-// any one an envelope names by serial (to verify what they signed, even before a renewal). Each
-// is checked to be signed by the TEKUP_chat issuing CA before it is trusted for anything.
+// Other people's certificates as the chat needs them: the current one (its standing says whether
+// they can be written to), every current one, one per device (to wrap a message key for each,
+// protocol §6, §7), and any one an envelope names by serial (to verify what they signed, even
+// before a renewal). Each is checked to be signed by the TEKUP_chat issuing CA, and issued to the
+// person it is listed for, before it is trusted for anything.
 import { api, getText } from './api.ts';
 import { pemBlocks } from '../pem.ts';
 import { certificateLogin, x509 } from '../x509.ts';
 import { importPublicKeys, type PublicKeys } from '../keys.ts';
+import type { CurrentCertificateEntry } from '../../protocol/devices.ts';
 
 export interface KnownCertificate {
   serial: string;
@@ -70,6 +73,30 @@ export async function currentCertificate(login: string): Promise<KnownCertificat
   known.keys = await importPublicKeys(known.cert);
   bySerial.set(known.serial, Promise.resolve(known));
   return known;
+}
+
+/** A device's certificate, checked, with the key a message key is wrapped with for it. */
+export type DeviceCertificate = KnownCertificate & { keys: PublicKeys; deviceName: string };
+
+/**
+ * Every current certificate of `login` (GET /api/v1/users/{login}/certificates), each checked as
+ * any other; one that fails the checks fails the whole list, since leaving a device out would
+ * only have the server refuse the message.
+ */
+export async function deviceCertificates(login: string): Promise<DeviceCertificate[]> {
+  const list = await api<CurrentCertificateEntry[]>('GET', `/api/v1/users/${encodeURIComponent(login)}/certificates`);
+  const now = Date.now();
+  return Promise.all(
+    list.map(async (entry) => {
+      // Listed as current, so not revoked; it may have expired and still be its device's.
+      const status = Date.parse(entry.notAfter) < now ? 'expired' : 'valid';
+      const known = await accept({ serial: entry.serial, status, notAfter: entry.notAfter, certificate: entry.certificate }, login);
+      if (known.serial !== entry.serial.toLowerCase()) throw new CertificateProblem(`A certificate listed for ${login} as serial ${entry.serial} is serial ${known.serial}.`);
+      const device: DeviceCertificate = { ...known, keys: await importPublicKeys(known.cert), deviceName: entry.deviceName };
+      if (!bySerial.has(device.serial)) bySerial.set(device.serial, Promise.resolve(device));
+      return device;
+    }),
+  );
 }
 
 /** The certificate an envelope names, cached by serial. */

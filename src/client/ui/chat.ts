@@ -1,16 +1,29 @@
 // One conversation: history (newest page first, older pages on demand), live messages from the
-// event stream, and sending. Every envelope, received or sent, goes through openEnvelope; only a
-// message that passed every check is shown, with the "Verified" badge. Anything else is a warning
-// bubble that names the failed check and shows none of the content.
-import { EnvelopeError, KeyUnwrapError, makeEnvelope, openEnvelope, type OpenedMessage, type OpenFailure } from '../envelope.ts';
+// event stream, and sending. Every envelope, received or sent, of either version, goes through
+// openAnyEnvelope; only a message that passed every check is shown, with the "Verified" badge. A
+// message that holds no key for this device (sent before it was linked, protocol §6) says so
+// calmly and shows nothing else; anything else is a warning bubble that names the failed check and
+// shows none of the content. Messages go out as version 2 envelopes (§7), wrapped for every
+// current certificate of both people, the sender's other devices included.
+import {
+  EnvelopeError,
+  makeEnvelopeV2,
+  openAnyEnvelope,
+  openEnvelopeV2,
+  type DeviceKey,
+  type OpenedMessage,
+  type OpenedMessageV2,
+  type OpenFailure,
+  type OpenResult,
+} from '../envelope.ts';
 import { exportProof } from '../proof.ts';
-import type { Envelope } from '../../protocol/envelope.ts';
+import type { Envelope, EnvelopeV2 } from '../../protocol/envelope.ts';
 import { importPublicKeys, type PublicKeys } from '../keys.ts';
 import { x509 } from '../x509.ts';
 import { ApiError, api } from './api.ts';
 import { $, $$, downloadText, fromTemplate, must, setBusy } from './dom.ts';
 import { getUnlocked, type UnlockedKey } from './keystore.ts';
-import { certificateBySerial, chainPem, currentCertificate, remember, type KnownCertificate } from './certs.ts';
+import { CertificateProblem, certificateBySerial, chainPem, currentCertificate, deviceCertificates, remember, type DeviceCertificate, type KnownCertificate } from './certs.ts';
 import { markRead, me, noteActivity, onMessage, seenBy } from './shell.ts';
 import { certificateFingerprint, changedSincePinned, pin } from './pins.ts';
 import { groupedHex, localTime, revocationReasonText } from '../../shared/format.ts';
@@ -21,8 +34,11 @@ const PAGE = 30;
 const STALE_MS = 4 * 60_000;
 const NEWEST = '999999999999999';
 
+/** What the history and the event stream carry: both versions (§7). */
+type AnyEnvelope = Envelope | EnvelopeV2;
+
 interface HistoryPage {
-  messages: Envelope[];
+  messages: AnyEnvelope[];
   /** The seq of the page's newest message. */
   cursor: string | null;
   first: string | null;
@@ -33,7 +49,10 @@ interface HistoryPage {
  * `since`: the sender's certificate was revoked or expired after the message was signed. The
  * signature held when it was made, but the reader is told, and the badge is not green.
  */
-type Opened = { ok: true; text: string; message: OpenedMessage; since?: string } | { ok: false; reason: string; detail?: string };
+type Opened =
+  | { ok: true; text: string; message: OpenedMessage | OpenedMessageV2; since?: string }
+  /** `elsewhere`: genuine, but encrypted for the reader's other devices only (sent before this one was linked). */
+  | { ok: false; reason: string; detail?: string; elsewhere?: boolean };
 
 /** How far a sender's clock may be off: the server refuses a sentAt further from its own (§5). */
 const CLOCK_WINDOW_MS = 5 * 60_000;
@@ -73,27 +92,64 @@ const FAILURE_TEXT: Record<OpenFailure, string> = {
   inner_outer_mismatch: 'The signed content belongs to another message: it may have been copied from elsewhere.',
 };
 
+/** A reason not to send that the person can act on, said next to the message. */
+class SendProblem extends Error {}
+
 let unlocked: UnlockedKey | undefined;
 let myKeys: PublicKeys | undefined;
+/** When this device's certificate began: a version 1 message from before cannot be for it. */
+let myNotBefore = 0;
 let current: Conversation | undefined;
 
-async function openOne(envelope: Envelope): Promise<Opened> {
+/**
+ * Opens an envelope with this device's key, then its earlier keys (renewals). A version 2 envelope
+ * names the certificate each key is wrapped for: an earlier key whose serial this browser does not
+ * know (one from a backup file) is tried on the entries no known serial claims.
+ */
+async function openWithMyKeys(envelope: AnyEnvelope, senderCertificate: KnownCertificate['cert'], u: UnlockedKey): Promise<OpenResult> {
+  const named: DeviceKey[] = [];
+  const unnamed: CryptoKey[] = [];
+  (u.previousDecrypt ?? []).forEach((decryptKey, i) => {
+    const serial = u.previousSerials?.[i];
+    if (serial) named.push({ serial, decryptKey });
+    else unnamed.push(decryptKey);
+  });
+  const mine = { myLogin: u.login, myCertSerial: u.serial, myDecryptKey: u.keys.decrypt, senderCertificate };
+  // Version 1 wraps for the login, not a serial: every key is tried, named or not.
+  const earlierKeys = envelope.v === 1 ? [...named, ...unnamed.map((decryptKey) => ({ serial: '', decryptKey }))] : named;
+  const result = await openAnyEnvelope(envelope, { ...mine, earlierKeys });
+  if (result.status !== 'not_for_this_device' || !unnamed.length) return result;
+  const known = new Set([u.serial, ...named.map((k) => k.serial)].map((sn) => sn.toLowerCase()));
+  for (const serial of Object.keys(result.envelope.keys).filter((sn) => !known.has(sn))) {
+    for (const decryptKey of unnamed) {
+      const tried = await openEnvelopeV2(envelope, { ...mine, earlierKeys: [{ serial, decryptKey }] });
+      // Only a key that does not unwrap means "not this one"; any later failure is the message's.
+      if (tried.status === 'verified' || (tried.status === 'failed' && tried.error.code !== 'key_unwrap_failed')) return tried;
+    }
+  }
+  return result;
+}
+
+/**
+ * A version 1 envelope is wrapped for the login's one certificate of the time. On a device linked
+ * later, with no earlier key to try, one sent before its certificate existed was for another
+ * device: what §6 says of messages from before a device was linked.
+ */
+function beforeThisDevice(envelope: AnyEnvelope, failure: OpenFailure, u: UnlockedKey): boolean {
+  return envelope.v === 1 && failure === 'key_unwrap_failed' && !u.previousDecrypt?.length && Date.parse(envelope.sentAt) < myNotBefore;
+}
+
+async function openOne(envelope: AnyEnvelope): Promise<Opened> {
   if (!unlocked) return { ok: false, reason: 'Your key is locked in this browser.' };
   try {
     const sender = await certificateBySerial(envelope.cert, envelope.from);
     const stand = senderStanding(sender, envelope.sentAt);
     if (stand && 'refuse' in stand) return { ok: false, reason: stand.refuse };
-    // The current key first; then the keys of certificates renewed since, for older messages.
-    const keys = [unlocked.keys.decrypt, ...(unlocked.previousDecrypt ?? [])];
-    for (const [i, myDecryptKey] of keys.entries()) {
-      try {
-        const opened = await openEnvelope(envelope, { myLogin: unlocked.login, myDecryptKey, senderCertificate: sender.cert });
-        return { ok: true, text: opened.text, message: opened, ...(stand ? { since: stand.since } : {}) };
-      } catch (err) {
-        if (!(err instanceof KeyUnwrapError) || i === keys.length - 1) throw err;
-      }
-    }
-    throw new Error('no key');
+    const result = await openWithMyKeys(envelope, sender.cert, unlocked);
+    if (result.status === 'verified') return { ok: true, text: result.message.text, message: result.message, ...(stand ? { since: stand.since } : {}) };
+    if (result.status === 'not_for_this_device') return { ok: false, elsewhere: true, reason: result.reason };
+    if (beforeThisDevice(envelope, result.error.code, unlocked)) return { ok: false, elsewhere: true, reason: result.error.message };
+    return { ok: false, reason: FAILURE_TEXT[result.error.code], detail: result.error.message };
   } catch (err) {
     // CertificateProblem and each EnvelopeError say in words which check failed.
     if (err instanceof EnvelopeError) return { ok: false, reason: FAILURE_TEXT[err.code], detail: err.message };
@@ -105,7 +161,7 @@ async function openOne(envelope: Envelope): Promise<Opened> {
  * Non-repudiation: the message as its sender signed it, the signature, their certificate and the
  * CA chain, in one JSON file anyone can check with openssl alone (docs/client-crypto.md).
  */
-async function saveProof(message: OpenedMessage): Promise<void> {
+async function saveProof(message: OpenedMessage | OpenedMessageV2): Promise<void> {
   const bundle = exportProof(message, await chainPem());
   const stamp = message.plaintext.sentAt.replace(/[:.]/g, '-');
   downloadText(`proof-${message.plaintext.from}-${stamp}.json`, JSON.stringify(bundle, null, 2) + '\n', 'application/json');
@@ -131,6 +187,11 @@ class Conversation {
   private readonly form: HTMLFormElement;
   private readonly input: HTMLTextAreaElement;
   private peerCert?: KnownCertificate;
+  /**
+   * Every current certificate of both people, what a message is wrapped for (§7): fetched when
+   * the conversation opens, again when the server says the devices changed.
+   */
+  private recipients?: Promise<DeviceCertificate[]>;
   /** Settles once the recipient's certificate is known (or known to be unusable). */
   private ready: Promise<void> = Promise.resolve();
   private first: string | null = null;
@@ -187,6 +248,8 @@ class Conversation {
         this.block(err instanceof Error ? err.message : String(err));
       }
     })();
+    // Ahead of the first message; a failure here is met again, and said, when sending.
+    this.devices().catch(() => {});
     await Promise.all([this.ready, this.loadNewest()]);
     this.seen();
     this.showSeen(seenBy(this.peer));
@@ -294,7 +357,19 @@ class Conversation {
     this.wrap.scrollTop = this.wrap.scrollHeight;
   }
 
-  private async addAll(envelopes: Envelope[], live: boolean): Promise<void> {
+  /** The certificates to wrap for, fetched once and kept while they hold; a failed fetch is not kept. */
+  private devices(): Promise<DeviceCertificate[]> {
+    if (!this.recipients) {
+      const fetched = Promise.all([deviceCertificates(me()), deviceCertificates(this.peer)]).then(([mine, theirs]) => [...mine, ...theirs]);
+      fetched.catch(() => {
+        if (this.recipients === fetched) this.recipients = undefined;
+      });
+      this.recipients = fetched;
+    }
+    return this.recipients;
+  }
+
+  private async addAll(envelopes: AnyEnvelope[], live: boolean): Promise<void> {
     const fresh = envelopes.filter((e) => !this.items.has(e.id));
     const opened = await Promise.all(fresh.map((e) => openOne(e)));
     fresh.forEach((e, i) => this.place(this.render(e, opened[i], live)));
@@ -302,7 +377,7 @@ class Conversation {
   }
 
   /** Called for live messages of this conversation from the event stream (seq: the event id). */
-  async receive(envelope: Envelope, seq: number): Promise<void> {
+  async receive(envelope: AnyEnvelope, seq: number): Promise<void> {
     const known = this.items.get(envelope.id);
     if (known) {
       // An attempt whose answer was lost did arrive: the stream says so before the next attempt.
@@ -320,7 +395,7 @@ class Conversation {
     }
   }
 
-  private render(e: Envelope, o: Opened, live: boolean): HTMLLIElement {
+  private render(e: AnyEnvelope, o: Opened, live: boolean): HTMLLIElement {
     const li = fromTemplate<HTMLLIElement>('tpl-message');
     li.dataset.id = e.id;
     li.dataset.at = e.sentAt;
@@ -354,6 +429,10 @@ class Conversation {
         proof.addEventListener('click', () => void saveProof(o.message));
         state.append(proof);
       }
+    } else if (o.elsewhere) {
+      // Nothing is wrong with it: the words are the page's, calm, and nothing is said verified.
+      li.classList.add('is-elsewhere');
+      text.replaceWith(fromTemplate('tpl-elsewhere'));
     } else {
       li.classList.add('is-unverified');
       const warning = fromTemplate('tpl-warning');
@@ -361,7 +440,8 @@ class Conversation {
       text.replaceWith(warning);
     }
     const who = mine ? 'You' : e.from;
-    bubble.setAttribute('aria-label', `${who}, ${time.title}${o.ok ? (o.since ? ', verified, certificate no longer in force' : ', verified') : ', not verified'}`);
+    const standing = o.ok ? (o.since ? ', verified, certificate no longer in force' : ', verified') : o.elsewhere ? ', sent before this device was linked' : ', not verified';
+    bubble.setAttribute('aria-label', `${who}, ${time.title}${standing}`);
     this.items.set(e.id, li);
     return li;
   }
@@ -485,7 +565,6 @@ class Conversation {
   private async deliver(li: HTMLLIElement): Promise<'sent' | 'waiting' | 'failed'> {
     if (!unlocked || !myKeys || !this.peerCert?.keys) return 'failed';
     const id = li.dataset.id!;
-    const text = li.dataset.text ?? '';
     try {
       if (Date.now() - Date.parse(li.dataset.at!) > STALE_MS) {
         const stored = li.dataset.tried ? await this.storedEnvelope(id) : undefined;
@@ -495,22 +574,17 @@ class Conversation {
         }
         this.stamp(li, new Date().toISOString());
       }
-      const envelope = await makeEnvelope({
-        from: unlocked.login,
-        to: this.peer,
-        text,
-        senderCertSerial: unlocked.serial,
-        signKey: unlocked.keys.sign,
-        recipientPublicKey: this.peerCert.keys.encrypt,
-        senderPublicKey: myKeys.encrypt,
-        id,
-        sentAt: new Date(li.dataset.at!),
-      });
+      let envelope = await this.seal(li);
       li.dataset.tried = '1';
       try {
-        await api('POST', '/api/v1/messages', envelope);
+        await this.post(envelope);
       } catch (err) {
-        if (!(err instanceof ApiError && err.code === 'replay')) throw err;
+        if (!(err instanceof ApiError && err.code === 'recipients_changed')) throw err;
+        // A device was linked or retired since the list was fetched (§7): wrapped again for the
+        // current list, once; a second refusal is said next to the message, with Retry.
+        this.recipients = undefined;
+        envelope = await this.seal(li);
+        await this.post(envelope);
       }
       await this.sent(li, envelope);
       return 'sent';
@@ -519,20 +593,57 @@ class Conversation {
       li.classList.remove('is-pending', 'is-waiting');
       li.classList.add('is-failed');
       const failed = fromTemplate('tpl-failed');
-      must('.msg-failed-text', failed).textContent = err instanceof ApiError ? `Not sent: ${err.message}` : 'Not sent.';
+      must('.msg-failed-text', failed).textContent = this.failureText(err);
       must('.msg-state', li).replaceChildren(failed);
       return 'failed';
     }
   }
 
+  /** The bubble's message as a version 2 envelope for every current device of both people. */
+  private async seal(li: HTMLLIElement): Promise<EnvelopeV2> {
+    const u = unlocked!;
+    const devices = await this.devices();
+    // Another tab may have renewed this device's certificate, or it was retired: this page's key is not current.
+    if (!devices.some((d) => d.login === u.login && d.serial === u.serial)) {
+      throw new SendProblem("This device's certificate is no longer one of your current ones. Reload the page, or log in again.");
+    }
+    return makeEnvelopeV2({
+      signKey: u.keys.sign,
+      from: u.login,
+      senderCertSerial: u.serial,
+      to: this.peer,
+      text: li.dataset.text ?? '',
+      recipients: devices.map((d) => ({ serial: d.serial, publicKey: d.keys.encrypt })),
+      id: li.dataset.id!,
+      sentAt: new Date(li.dataset.at!),
+    });
+  }
+
+  /** An id the server already has counts as sent: the answer to an earlier attempt was lost. */
+  private async post(envelope: EnvelopeV2): Promise<void> {
+    try {
+      await api('POST', '/api/v1/messages', envelope);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 'replay')) throw err;
+    }
+  }
+
+  private failureText(err: unknown): string {
+    if (err instanceof ApiError && err.code === 'recipients_changed') {
+      return `Not sent: ${this.peer}'s devices, or yours, changed again while it was being sent. Retry to send it to the devices there are now.`;
+    }
+    if (err instanceof ApiError || err instanceof SendProblem || err instanceof CertificateProblem || err instanceof EnvelopeError) return `Not sent: ${err.message}`;
+    return 'Not sent.';
+  }
+
   /** The envelope the server keeps under this id, if an earlier attempt did arrive. */
-  private async storedEnvelope(id: string): Promise<Envelope | undefined> {
+  private async storedEnvelope(id: string): Promise<AnyEnvelope | undefined> {
     const page = await api<HistoryPage>('GET', `/api/v1/messages?with=${encodeURIComponent(this.peer)}&before=${NEWEST}&limit=200`);
     return page.messages.find((m) => m.id === id && m.from === me());
   }
 
   /** Accepted by the server: the bubble becomes the message as the recipient will check it. */
-  private async sent(li: HTMLLIElement, envelope: Envelope): Promise<void> {
+  private async sent(li: HTMLLIElement, envelope: AnyEnvelope): Promise<void> {
     noteActivity(this.peer, envelope.sentAt, false);
     // Shown as verified only after the same checks the recipient makes.
     const opened = await openOne(envelope);
@@ -593,6 +704,7 @@ export async function initChat(): Promise<void> {
   if (unlocked) {
     const mine = new x509.X509Certificate(unlocked.certificate);
     myKeys = await importPublicKeys(mine);
+    myNotBefore = mine.notBefore.getTime();
     remember({ serial: unlocked.serial, login: unlocked.login, status: 'valid', notAfter: mine.notAfter.toISOString(), cert: mine, keys: myKeys });
   }
   onMessage(({ seq, envelope }) => {

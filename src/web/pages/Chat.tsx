@@ -277,6 +277,16 @@ function Templates() {
           </div>
         </div>
       </template>
+      {/* Protocol §6: a message from before this device was linked holds no key for it. Not a fault: calm, not green. */}
+      <template id="tpl-elsewhere">
+        <div class="msg-elsewhere">
+          <Icon name="key" />
+          <div>
+            <p class="msg-elsewhere-title">Sent before this device was linked</p>
+            <p class="msg-elsewhere-text">It was encrypted for your other devices only. Open it on another of your devices, or bring your history here with your key backup file.</p>
+          </div>
+        </div>
+      </template>
       <template id="tpl-sending">
         <span class="msg-status is-sending">
           <span class="spinner is-on" aria-hidden="true"></span>
