@@ -82,8 +82,9 @@ describe('the happy path', () => {
     assert.equal(byBearer.status, 200);
     const users = (await byBearer.json()) as any[];
     const me = users.find((u) => u.login === alice.login);
-    // The §4 fields, then the certificate's standing (an extension, docs/protocol.md).
-    assert.deepEqual(Object.keys(me).sort(), ['certificateStatus', 'fingerprint', 'firstName', 'lastName', 'lastSeen', 'login', 'notAfter', 'online']);
+    // The §4 fields, then the certificate's standing and the number of devices (extensions, docs/protocol.md).
+    assert.deepEqual(Object.keys(me).sort(), ['certificateStatus', 'devices', 'fingerprint', 'firstName', 'lastName', 'lastSeen', 'login', 'notAfter', 'online']);
+    assert.equal(me.devices, 1);
     assert.equal(me.certificateStatus, 'valid');
     assert.equal(me.fingerprint, alice.fingerprint);
     assert.ok(users.some((u) => u.login === bob.login));
