@@ -29,8 +29,12 @@ export function initRegister(): void {
   const schema = enrollSchema(new RegExp(document.body.dataset.cardPattern || '^[0-9]{8}$'));
   bindRevealButtons();
 
+  // The form has no device name: the server names the first device from the User-Agent (§6), and
+  // an empty one would be refused as a name.
+  const enrollValues = (csr: string) => Object.fromEntries(ENROLL_FIELDS.map((f) => [f, f === 'csr' ? csr : f === 'deviceName' ? undefined : ui.value(f)]));
+
   const validate = (): FieldErrors => {
-    const values = Object.fromEntries(ENROLL_FIELDS.map((f) => [f, f === 'csr' ? 'pending' : ui.value(f)]));
+    const values = enrollValues('pending');
     const parsed = v.safeParse(schema, values);
     const errors: FieldErrors = parsed.success ? {} : issuesToFields(parsed.issues);
     if (!ui.value('password')) errors.password = 'Choose a password.';
@@ -60,7 +64,7 @@ export function initRegister(): void {
     try {
       const { key, csr, backup } = await newKeyWithCsr(login, password, step);
       step('enroll');
-      const body = Object.fromEntries(ENROLL_FIELDS.map((f) => [f, f === 'csr' ? csr : ui.value(f)]));
+      const body = enrollValues(csr);
       const enrolled = await api<EnrollResponse>('POST', '/api/v1/enroll', body);
       await saveBackup({ login: enrolled.login, backup, certificate: enrolled.certificate, serial: enrolled.serial }).catch(() => {
         // No IndexedDB (private mode in some browsers): the file download is then the only copy.
