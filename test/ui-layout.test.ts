@@ -103,6 +103,7 @@ describe('layout on every screen width', { timeout: 240_000 }, () => {
     const stops: Stop[] = [
       { name: 'login', path: '/login' },
       { name: 'register', path: '/register' },
+      { name: 'link', path: '/link' },
       { name: 'recover', path: '/recover' },
       {
         name: 'authority',
