@@ -5,17 +5,8 @@
 // calmly and shows nothing else; anything else is a warning bubble that names the failed check and
 // shows none of the content. Messages go out as version 2 envelopes (§7), wrapped for every
 // current certificate of both people, the sender's other devices included.
-import {
-  EnvelopeError,
-  makeEnvelopeV2,
-  openAnyEnvelope,
-  openEnvelopeV2,
-  type DeviceKey,
-  type OpenedMessage,
-  type OpenedMessageV2,
-  type OpenFailure,
-  type OpenResult,
-} from '../envelope.ts';
+import { EnvelopeError, makeEnvelopeV2, type OpenedMessage, type OpenedMessageV2, type OpenFailure } from '../envelope.ts';
+import { openWithDeviceKeys, sentBeforeThisDevice, type DeviceKeys } from '../device-keys.ts';
 import { exportProof } from '../proof.ts';
 import type { Envelope, EnvelopeV2 } from '../../protocol/envelope.ts';
 import { importPublicKeys, type PublicKeys } from '../keys.ts';
@@ -98,45 +89,13 @@ class SendProblem extends Error {}
 let unlocked: UnlockedKey | undefined;
 let myKeys: PublicKeys | undefined;
 /** When this device's certificate began: a version 1 message from before cannot be for it. */
-let myNotBefore = 0;
+let myNotBefore = new Date(0);
 let current: Conversation | undefined;
 
-/**
- * Opens an envelope with this device's key, then its earlier keys (renewals). A version 2 envelope
- * names the certificate each key is wrapped for: an earlier key whose serial this browser does not
- * know (one from a backup file) is tried on the entries no known serial claims.
- */
-async function openWithMyKeys(envelope: AnyEnvelope, senderCertificate: KnownCertificate['cert'], u: UnlockedKey): Promise<OpenResult> {
-  const named: DeviceKey[] = [];
-  const unnamed: CryptoKey[] = [];
-  (u.previousDecrypt ?? []).forEach((decryptKey, i) => {
-    const serial = u.previousSerials?.[i];
-    if (serial) named.push({ serial, decryptKey });
-    else unnamed.push(decryptKey);
-  });
-  const mine = { myLogin: u.login, myCertSerial: u.serial, myDecryptKey: u.keys.decrypt, senderCertificate };
-  // Version 1 wraps for the login, not a serial: every key is tried, named or not.
-  const earlierKeys = envelope.v === 1 ? [...named, ...unnamed.map((decryptKey) => ({ serial: '', decryptKey }))] : named;
-  const result = await openAnyEnvelope(envelope, { ...mine, earlierKeys });
-  if (result.status !== 'not_for_this_device' || !unnamed.length) return result;
-  const known = new Set([u.serial, ...named.map((k) => k.serial)].map((sn) => sn.toLowerCase()));
-  for (const serial of Object.keys(result.envelope.keys).filter((sn) => !known.has(sn))) {
-    for (const decryptKey of unnamed) {
-      const tried = await openEnvelopeV2(envelope, { ...mine, earlierKeys: [{ serial, decryptKey }] });
-      // Only a key that does not unwrap means "not this one"; any later failure is the message's.
-      if (tried.status === 'verified' || (tried.status === 'failed' && tried.error.code !== 'key_unwrap_failed')) return tried;
-    }
-  }
-  return result;
-}
-
-/**
- * A version 1 envelope is wrapped for the login's one certificate of the time. On a device linked
- * later, with no earlier key to try, one sent before its certificate existed was for another
- * device: what §6 says of messages from before a device was linked.
- */
-function beforeThisDevice(envelope: AnyEnvelope, failure: OpenFailure, u: UnlockedKey): boolean {
-  return envelope.v === 1 && failure === 'key_unwrap_failed' && !u.previousDecrypt?.length && Date.parse(envelope.sentAt) < myNotBefore;
+/** This device's keys as opening needs them: the current one, then those of earlier certificates. */
+function deviceKeys(u: UnlockedKey): DeviceKeys {
+  const earlier = (u.previousDecrypt ?? []).map((decryptKey, i) => ({ serial: u.previousSerials?.[i], decryptKey }));
+  return { login: u.login, serial: u.serial, decryptKey: u.keys.decrypt, earlier };
 }
 
 async function openOne(envelope: AnyEnvelope): Promise<Opened> {
@@ -145,10 +104,11 @@ async function openOne(envelope: AnyEnvelope): Promise<Opened> {
     const sender = await certificateBySerial(envelope.cert, envelope.from);
     const stand = senderStanding(sender, envelope.sentAt);
     if (stand && 'refuse' in stand) return { ok: false, reason: stand.refuse };
-    const result = await openWithMyKeys(envelope, sender.cert, unlocked);
+    const keys = deviceKeys(unlocked);
+    const result = await openWithDeviceKeys(envelope, sender.cert, keys);
     if (result.status === 'verified') return { ok: true, text: result.message.text, message: result.message, ...(stand ? { since: stand.since } : {}) };
     if (result.status === 'not_for_this_device') return { ok: false, elsewhere: true, reason: result.reason };
-    if (beforeThisDevice(envelope, result.error.code, unlocked)) return { ok: false, elsewhere: true, reason: result.error.message };
+    if (sentBeforeThisDevice(envelope, result.error.code, keys, myNotBefore)) return { ok: false, elsewhere: true, reason: result.error.message };
     return { ok: false, reason: FAILURE_TEXT[result.error.code], detail: result.error.message };
   } catch (err) {
     // CertificateProblem and each EnvelopeError say in words which check failed.
@@ -704,7 +664,7 @@ export async function initChat(): Promise<void> {
   if (unlocked) {
     const mine = new x509.X509Certificate(unlocked.certificate);
     myKeys = await importPublicKeys(mine);
-    myNotBefore = mine.notBefore.getTime();
+    myNotBefore = mine.notBefore;
     remember({ serial: unlocked.serial, login: unlocked.login, status: 'valid', notAfter: mine.notAfter.toISOString(), cert: mine, keys: myKeys });
   }
   onMessage(({ seq, envelope }) => {
