@@ -36,6 +36,7 @@ describe('activityText', () => {
       [{ kind: 'certificate_renewed', reason: 'superseded' }, 'Certificate renewed with a new key', false],
       [{ kind: 'certificate_renewed', reason: 'keyCompromise' }, 'Certificate renewed; the old key was reported stolen', false],
       [{ kind: 'certificate_revoked', reason: 'keyCompromise', by: 'you' }, 'You revoked your certificate (key compromised)', false],
+      [{ kind: 'certificate_revoked', reason: 'cessationOfOperation', by: 'you', deviceName: 'Phone' }, 'You revoked the device "Phone" (no longer used)', false],
       [{ kind: 'certificate_revoked', reason: 'privilegeWithdrawn', by: 'operator' }, 'An operator revoked your certificate (withdrawn by the operator)', true],
       [{ kind: 'recovery_code_issued' }, 'An operator issued a recovery code', true],
       [{ kind: 'recovery_code_issued', reason: 'password_reset' }, 'An operator issued a recovery code that sets a new password', true],

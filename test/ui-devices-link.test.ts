@@ -164,6 +164,8 @@ describe('linking a new device in the web interface', { timeout: 300_000 }, () =
     await laptop.locator('[data-devices] > li').first().waitFor();
     assert.equal(await laptop.locator('[data-devices] > li').count(), 1);
     await phone.waitForURL(/\/login\?notice=session-ended$/, { timeout: 30_000 });
+    await laptop.reload();
+    await laptop.locator('[data-activity="certificate_revoked"]', { hasText: 'You revoked the device "Phone" (no longer used)' }).waitFor();
   });
 
   it('a request made while no page was open is asked on the next page; refused there, the new device is told and may start again', async () => {

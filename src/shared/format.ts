@@ -134,9 +134,8 @@ export function activityText(e: { kind: string; reason?: string; by?: string; de
       return { text: e.reason === 'keyCompromise' ? 'Certificate renewed; the old key was reported stolen' : 'Certificate renewed with a new key', alert: false };
     case 'certificate_revoked': {
       const why = e.reason ? ` (${revocationReasonText(e.reason)})` : '';
-      return e.by === 'operator'
-        ? { text: `An operator revoked your certificate${why}`, alert: true }
-        : { text: `You revoked your certificate${why}`, alert: false };
+      if (e.by === 'operator') return { text: `An operator revoked your certificate${why}`, alert: true };
+      return { text: e.deviceName ? `You revoked the device "${e.deviceName}"${why}` : `You revoked your certificate${why}`, alert: false };
     }
     case 'recovery_code_issued':
       return { text: e.reason === 'password_reset' ? 'An operator issued a recovery code that sets a new password' : 'An operator issued a recovery code', alert: true };

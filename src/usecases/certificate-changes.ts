@@ -32,7 +32,9 @@ export class CertificateChanges {
   /** The owner revokes a device: the one `device.serial` is (or was, before renewals) the certificate of. */
   async revoke(device: { login: string; serial: string }, reason: UserRevocationReason, origin?: ActivityOrigin): Promise<CertificateRecord> {
     const r = await this.lifecycle.revokeDevice(device.login, await this.deviceNow(device), reason);
-    await this.activity.record(r.login, 'certificate_revoked', { serial: r.serial, reason: r.revocationReason, by: 'you' }, origin);
+    // Named, since with several devices "your certificate" no longer says which one went.
+    const named = r.deviceName ? { deviceName: r.deviceName } : {};
+    await this.activity.record(r.login, 'certificate_revoked', { serial: r.serial, reason: r.revocationReason, by: 'you', ...named }, origin);
     return r;
   }
 
