@@ -130,6 +130,10 @@ describe('linking a new device in the web interface', { timeout: 300_000 }, () =
     await phoneDevices.first().waitFor();
     assert.equal(await phoneDevices.count(), 2);
     await phoneDevices.filter({ hasText: 'Phone' }).filter({ hasText: 'This device' }).waitFor();
+    // Its own certificate is the one shown; the laptop's is beside it, not an earlier one.
+    const phoneSerial = await phoneDevices.filter({ hasText: 'This device' }).getAttribute('data-device');
+    assert.equal(await phone.locator('[data-cert-serial]').getAttribute('data-cert-serial'), phoneSerial);
+    assert.equal(await phone.locator('details.history').count(), 0);
     await check(phone, 'my-devices');
     // Kept as registration keeps a key: encrypted with the password, beside its certificate.
     const kept = await phone.evaluate(async (login) => {
@@ -153,6 +157,7 @@ describe('linking a new device in the web interface', { timeout: 300_000 }, () =
     // The security activity says what happened, in words.
     await laptop.reload();
     await laptop.locator('[data-activity="device_link_approved"]', { hasText: 'New device linked ("Phone")' }).waitFor();
+    assert.equal(await laptop.locator('[data-cert-serial]').getAttribute('data-cert-serial'), alice.serial, 'the laptop still shows its own');
 
     // Revoked from the laptop: the phone's page is sent to the login at once.
     await laptop.locator('[data-devices] > li', { hasText: 'Phone' }).getByRole('button', { name: /^Revoke Phone, added / }).click();

@@ -4,6 +4,7 @@
 import type { Directory, DirectoryUser } from '../directory/directory.ts';
 import type { CertificateRecords } from '../pki/records.ts';
 import { standing, type CertificateStanding } from '../pki/status.ts';
+import { currentAmong, deviceResolver } from '../pki/current.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Activity } from '../auth/activity.ts';
 import type { ReadMarks } from '../chat/read-marks.ts';
@@ -44,11 +45,26 @@ export class Account {
     return this.d.directory.get(login);
   }
 
-  async certificate(login: string): Promise<OwnCertificate | undefined> {
-    const current = await this.d.roster.certificate(login);
-    if (!current) return undefined;
+  /**
+   * Without `sessionSerial`, the login's newest current certificate. With it (the certificate the
+   * asking session was opened with), that device's (protocol §6: each device has its own), and a
+   * history without the other devices' current ones, which are not "earlier" but beside it.
+   */
+  async certificate(login: string, sessionSerial?: string): Promise<OwnCertificate | undefined> {
     const now = this.d.now();
-    return { current, history: (await this.d.records.forLogin(login)).map((r) => standing(r, now)).reverse() };
+    const device = sessionSerial === undefined ? undefined : (await deviceResolver(this.d.records, login))(sessionSerial);
+    if (!device) {
+      const current = await this.d.roster.certificate(login);
+      if (!current) return undefined;
+      return { current, history: (await this.d.records.forLogin(login)).map((r) => standing(r, now)).reverse() };
+    }
+    const all = await this.d.records.forLogin(login);
+    const beside = new Set(currentAmong(all, login).map((r) => r.serial));
+    beside.delete(device.serial);
+    return {
+      current: { login, der: device.der, ...standing(device, now) },
+      history: all.filter((r) => !beside.has(r.serial)).map((r) => standing(r, now)).reverse(),
+    };
   }
 
   /** `token` is the asking session's, marked as the current one in the list. */

@@ -142,9 +142,10 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
     return render(c, viewer);
   };
 
-  const certificateView = async (viewer: Viewer): Promise<CertificateView | undefined> => {
+  /** `sessionSerial`: the page shows the certificate of the device it is read on. */
+  const certificateView = async (viewer: Viewer, sessionSerial: string): Promise<CertificateView | undefined> => {
     const user = await d.account.person(viewer.login);
-    const own = await d.account.certificate(viewer.login);
+    const own = await d.account.certificate(viewer.login, sessionSerial);
     if (!user || !own) return undefined;
     const { der: _der, login: _login, ...standingNow } = own.current;
     return {
@@ -238,7 +239,7 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   app.get(
     '/certificate',
     signedIn(async (c, viewer) => {
-      const view = await certificateView(viewer);
+      const view = await certificateView(viewer, c.get('session').certSerial);
       if (!view) throw new DomainError('not_found', 'You have no current certificate.');
       const { sessions, activity, receipts } = await d.account.overview(viewer.login, c.get('token'));
       const devices = await d.devices.list(viewer.login, c.get('session').certSerial);
@@ -297,7 +298,7 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   app.get(
     '/ui/certificate',
     signedIn(async (c, viewer) => {
-      const view = await certificateView(viewer);
+      const view = await certificateView(viewer, c.get('session').certSerial);
       if (!view) throw new DomainError('not_found', 'You have no current certificate.');
       return c.html(await fragment(<CertificatePanel view={view} now={d.now().getTime()} />));
     }),
