@@ -128,7 +128,7 @@ function apiRoutes(core: Core, auth: MiddlewareHandler<AuthEnv>, onShutdown: (fn
       pollsPerAddress: limits.linkPollsPerAddress,
     }),
   );
-  api.route('/', certificateRoutes({ changes: core.certificateChanges, roster: core.roster, account: core.account, ca: core.ca, auth }));
+  api.route('/', certificateRoutes({ changes: core.certificateChanges, account: core.account, ca: core.ca, auth }));
   api.route('/', messageRoutes({ relay: core.relay, store: core.messages, hub: core.hub, presence: core.presence, auth, streams: core.streams, onShutdown }));
   api.route('/', conversationRoutes({ marks: core.marks, auth }));
   api.route('/', certificatesBySerialRoutes(core.records, auth, core.now));

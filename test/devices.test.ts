@@ -106,6 +106,11 @@ describe('devices (protocol §6)', () => {
       [token, u.serial],
       [phone.token, phone.serial],
     ] as const) {
+      // "My certificate" is the asking device's own, over the API as on the page.
+      const own = await getJson<{ serial: string }>(`${s.url}/api/v1/certificate`, who);
+      assert.equal(own.json.serial, mine);
+      const file = await fetch(`${s.url}/api/v1/certificate.pem`, { headers: bearer(who) });
+      assert.equal((await file.text()).trim(), (mine === u.serial ? u.certificate : phone.certificate).trim());
       const list = await devicesOf(s, who);
       assert.deepEqual(
         list.json.map((d) => [d.serial, d.current]),

@@ -2,7 +2,6 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { CertificateChanges } from '../../usecases/certificate-changes.ts';
-import type { Roster } from '../../usecases/roster.ts';
 import type { Account } from '../../usecases/account.ts';
 import { x509 } from '../../pki/x509.ts';
 import { DomainError } from '../../protocol/errors.ts';
@@ -25,7 +24,6 @@ const renewBody = v.pipe(
 
 export interface CertificateRouteDeps {
   changes: CertificateChanges;
-  roster: Roster;
   account: Account;
   ca: Authority;
   auth: MiddlewareHandler<AuthEnv>;
@@ -36,8 +34,9 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
   // The session check goes on each route, not on /api/v1/certificate/*: recovery, beside these,
   // is for people who cannot log in, and no mounting order may put it behind this check.
   app.get('/certificate', d.auth, async (c) => {
-    const login = c.get('session').login;
-    const own = await d.account.certificate(login);
+    // The calling device's certificate (protocol §6: one per device).
+    const { login, certSerial } = c.get('session');
+    const own = await d.account.certificate(login, certSerial);
     if (!own) throw new DomainError('not_found', 'You have no current certificate.');
     const { current, history } = own;
     const { der, ...rest } = current;
@@ -45,10 +44,11 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
   });
 
   app.get('/certificate.pem', d.auth, async (c) => {
-    const current = await d.roster.certificate(c.get('session').login);
-    if (!current) throw new DomainError('not_found', 'You have no current certificate.');
-    c.header('content-disposition', `attachment; filename="${current.login}.pem"`);
-    return c.body(pem(current.der), 200, { 'content-type': 'application/x-pem-file' });
+    const { login, certSerial } = c.get('session');
+    const own = await d.account.certificate(login, certSerial);
+    if (!own) throw new DomainError('not_found', 'You have no current certificate.');
+    c.header('content-disposition', `attachment; filename="${login}.pem"`);
+    return c.body(pem(own.current.der), 200, { 'content-type': 'application/x-pem-file' });
   });
 
   const renewal = validBody(renewBody, {
