@@ -4,6 +4,7 @@ import type { CertificateRecord, RevocationReason } from '../pki/records.ts';
 import type { DirectoryUser } from '../directory/directory.ts';
 import type { SessionRecord } from '../auth/sessions.ts';
 import type { PreparedOcspResponse } from '../pki/prepared-ocsp.ts';
+import type { LinkRequest, LinkState } from '../auth/link-requests.ts';
 
 export interface CertificateRow {
   serial: string;
@@ -101,5 +102,44 @@ export function ocspResponseOf(r: OcspResponseRow): PreparedOcspResponse {
     thisUpdate: new Date(r.this_update),
     nextUpdate: new Date(r.next_update),
     der: new Uint8Array(r.der),
+  };
+}
+
+export interface LinkRequestRow {
+  id: string;
+  login: string;
+  device_name: string;
+  csr: string;
+  key_fingerprint: string;
+  address: string;
+  user_agent: string;
+  code_hash: string;
+  secret_hash: string;
+  created_at: string;
+  expires_at: string;
+  /** SQLite may hand out a bigint; PostgreSQL an int. */
+  wrong_codes: number | bigint;
+  state: LinkState;
+  serial: string | null;
+  answer: string | null;
+}
+
+export function linkRequestOf(r: LinkRequestRow): LinkRequest {
+  return {
+    id: r.id,
+    login: r.login,
+    deviceName: r.device_name,
+    csr: r.csr,
+    keyFingerprint: r.key_fingerprint,
+    address: r.address,
+    userAgent: r.user_agent,
+    codeHash: r.code_hash,
+    secretHash: r.secret_hash,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    wrongCodes: Number(r.wrong_codes),
+    state: r.state,
+    ...(r.serial !== null ? { serial: r.serial } : {}),
+    ...(r.answer !== null ? { answer: r.answer } : {}),
   };
 }

@@ -4,46 +4,9 @@
 // of two instances updating the row at once, the second waits for the first to commit, then
 // (READ COMMITTED) evaluates its WHERE again on the row as committed, finds it no longer pending
 // and changes nothing. ISO times compare as text (COLLATE "C").
-import type { LinkRequest, LinkRequestStore, LinkState } from '../../auth/link-requests.ts';
+import type { LinkRequest, LinkRequestStore } from '../../auth/link-requests.ts';
+import { linkRequestOf as fromRow, type LinkRequestRow as Row } from '../rows.ts';
 import type { Sql } from './connect.ts';
-
-interface Row {
-  id: string;
-  login: string;
-  device_name: string;
-  csr: string;
-  key_fingerprint: string;
-  address: string;
-  user_agent: string;
-  code_hash: string;
-  secret_hash: string;
-  created_at: string;
-  expires_at: string;
-  wrong_codes: number;
-  state: LinkState;
-  serial: string | null;
-  answer: string | null;
-}
-
-function fromRow(r: Row): LinkRequest {
-  return {
-    id: r.id,
-    login: r.login,
-    deviceName: r.device_name,
-    csr: r.csr,
-    keyFingerprint: r.key_fingerprint,
-    address: r.address,
-    userAgent: r.user_agent,
-    codeHash: r.code_hash,
-    secretHash: r.secret_hash,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    wrongCodes: Number(r.wrong_codes),
-    state: r.state,
-    ...(r.serial !== null ? { serial: r.serial } : {}),
-    ...(r.answer !== null ? { answer: r.answer } : {}),
-  };
-}
 
 export class PostgresLinkRequests implements LinkRequestStore {
   private readonly sql: Sql;

@@ -4,7 +4,8 @@
 // each statement atomically, also against another process on the same file, so of two approvers
 // only one claims, and a wrong code is never counted past `failed`. Times are ISO strings compared
 // as text.
-import type { LinkRequest, LinkRequestStore, LinkState } from '../../auth/link-requests.ts';
+import type { LinkRequest, LinkRequestStore } from '../../auth/link-requests.ts';
+import { linkRequestOf as fromRow, type LinkRequestRow as Row } from '../rows.ts';
 import { migrate, prepared, type Db } from './sqlite.ts';
 
 const SCHEMA = [
@@ -28,44 +29,6 @@ const SCHEMA = [
    CREATE INDEX link_requests_login ON link_requests (login, created_at);
    CREATE INDEX link_requests_expiry ON link_requests (expires_at);`,
 ];
-
-interface Row {
-  id: string;
-  login: string;
-  device_name: string;
-  csr: string;
-  key_fingerprint: string;
-  address: string;
-  user_agent: string;
-  code_hash: string;
-  secret_hash: string;
-  created_at: string;
-  expires_at: string;
-  wrong_codes: number | bigint;
-  state: LinkState;
-  serial: string | null;
-  answer: string | null;
-}
-
-function fromRow(r: Row): LinkRequest {
-  return {
-    id: r.id,
-    login: r.login,
-    deviceName: r.device_name,
-    csr: r.csr,
-    keyFingerprint: r.key_fingerprint,
-    address: r.address,
-    userAgent: r.user_agent,
-    codeHash: r.code_hash,
-    secretHash: r.secret_hash,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    wrongCodes: Number(r.wrong_codes),
-    state: r.state,
-    ...(r.serial !== null ? { serial: r.serial } : {}),
-    ...(r.answer !== null ? { answer: r.answer } : {}),
-  };
-}
 
 export class SqliteLinkRequests implements LinkRequestStore {
   private readonly db: Db;
