@@ -1,5 +1,6 @@
 // One labelled form field with its hint and its error slot, wired for screen readers: the input is
 // described by both, and the browser script fills the error and sets aria-invalid.
+import { Icon } from './icons.tsx';
 import type { Child } from 'hono/jsx';
 
 export interface FieldProps {
@@ -72,6 +73,31 @@ export function ErrorSummary() {
       <h2 id="error-summary-title" class="error-summary-title"></h2>
       <p class="error-summary-text" data-error-summary-text></p>
       <ul data-error-summary-list></ul>
+    </div>
+  );
+}
+
+/** A form's one submit button: the page's script shows the spinner and changes the label while it works. */
+export function SubmitButton({ label }: { label: string }) {
+  return (
+    <div class="form-actions">
+      <button type="submit" class="btn btn-primary btn-block" data-submit>
+        <span class="spinner" aria-hidden="true"></span>
+        <span data-submit-label>{label}</span>
+      </button>
+    </div>
+  );
+}
+
+/** Where the page's script says why the server refused (a wrong password, a pirate certificate): announced when filled. */
+export function Refusal() {
+  return (
+    <div class="refusal" data-refusal role="alert" tabindex={-1} hidden>
+      <Icon name="shieldAlert" />
+      <div>
+        <p class="refusal-title" data-refusal-title></p>
+        <p class="refusal-text" data-refusal-text></p>
+      </div>
     </div>
   );
 }

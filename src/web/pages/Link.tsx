@@ -4,7 +4,7 @@
 // carried over and no key ever leaves a device. The browser script (client/ui/link.ts) moves
 // through the three steps: the form, the code while waiting, and the end of a request that failed.
 import { AuthShell } from '../components/Layout.tsx';
-import { ErrorSummary, Field, RevealButton } from '../components/Field.tsx';
+import { ErrorSummary, Field, RevealButton, SubmitButton, Refusal } from '../components/Field.tsx';
 import { Icon } from '../components/icons.tsx';
 import { ProgressSteps } from '../components/Issued.tsx';
 import { DEVICE_NAME_MAX } from '../../protocol/devices.ts';
@@ -37,19 +37,8 @@ export function LinkPage({ login }: { login?: string }) {
               shown here. Messages from before today stay readable only on your other devices.
             </p>
           </div>
-          <div class="refusal" data-refusal role="alert" tabindex={-1} hidden>
-            <Icon name="shieldAlert" />
-            <div>
-              <p class="refusal-title" data-refusal-title></p>
-              <p class="refusal-text" data-refusal-text></p>
-            </div>
-          </div>
-          <div class="form-actions">
-            <button type="submit" class="btn btn-primary btn-block" data-submit>
-              <span class="spinner" aria-hidden="true"></span>
-              <span data-submit-label>Link this device</span>
-            </button>
-          </div>
+          <Refusal />
+          <SubmitButton label="Link this device" />
           <ProgressSteps
             steps={[
               ['key', 'Creating this device’s key'],

@@ -2,7 +2,7 @@
 // (encrypted under the password) or a backup file imported here. The script signs the challenge;
 // every refusal reason gets its own plain-language message.
 import { AuthShell } from '../components/Layout.tsx';
-import { ErrorSummary, Field, RevealButton } from '../components/Field.tsx';
+import { ErrorSummary, Field, RevealButton, SubmitButton, Refusal } from '../components/Field.tsx';
 import { Icon } from '../components/icons.tsx';
 
 export const LOGIN_NOTICES = {
@@ -85,19 +85,8 @@ export function LoginPage({ login, notice, next }: { login?: string; notice?: Lo
             </div>
           </div>
 
-          <div class="refusal" data-refusal role="alert" tabindex={-1} hidden>
-            <Icon name="shieldAlert" />
-            <div>
-              <p class="refusal-title" data-refusal-title></p>
-              <p class="refusal-text" data-refusal-text></p>
-            </div>
-          </div>
-          <div class="form-actions">
-            <button type="submit" class="btn btn-primary btn-block" data-submit>
-              <span class="spinner" aria-hidden="true"></span>
-              <span data-submit-label>Log in</span>
-            </button>
-          </div>
+          <Refusal />
+          <SubmitButton label="Log in" />
           <p class="visually-hidden" data-progress-live role="status" aria-live="polite"></p>
         </form>
         {/* The other way in for someone whose key is on another device: no file to carry over. */}

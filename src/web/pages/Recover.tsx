@@ -4,7 +4,7 @@
 // registration does, keeps the key encrypted under the password, and gets a new certificate.
 // Someone who forgot the password too chooses a new one instead, with a code issued for that.
 import { AuthShell } from '../components/Layout.tsx';
-import { ErrorSummary, Field, RevealButton } from '../components/Field.tsx';
+import { ErrorSummary, Field, RevealButton, SubmitButton } from '../components/Field.tsx';
 import { Icon } from '../components/icons.tsx';
 import { ProgressSteps } from '../components/Issued.tsx';
 import { IssuedStep } from '../components/IssuedStep.tsx';
@@ -55,12 +55,7 @@ export function RecoverPage({ login }: { login?: string }) {
             </p>
           </div>
           <div class="form-error" data-form-error role="alert" tabindex={-1} hidden></div>
-          <div class="form-actions">
-            <button type="submit" class="btn btn-primary btn-block" data-submit>
-              <span class="spinner" aria-hidden="true"></span>
-              <span data-submit-label>Get a new certificate</span>
-            </button>
-          </div>
+          <SubmitButton label="Get a new certificate" />
           <ProgressSteps
             steps={[
               ['key', 'Creating your new key'],

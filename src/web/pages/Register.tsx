@@ -3,7 +3,7 @@
 // enrolls, and keeps the key encrypted under the password (IndexedDB, plus a backup file).
 import { FIELD_HINTS } from '../../protocol/enroll.ts';
 import { AuthShell } from '../components/Layout.tsx';
-import { ErrorSummary, Field, RevealButton } from '../components/Field.tsx';
+import { ErrorSummary, Field, RevealButton, SubmitButton } from '../components/Field.tsx';
 import { Icon } from '../components/icons.tsx';
 import { ProgressSteps } from '../components/Issued.tsx';
 import { IssuedStep } from '../components/IssuedStep.tsx';
@@ -62,12 +62,7 @@ export function RegisterPage({ cardPattern, cardHint }: RegisterProps) {
             </p>
           </div>
           <div class="form-error" data-form-error role="alert" hidden></div>
-          <div class="form-actions">
-            <button type="submit" class="btn btn-primary btn-block" data-submit>
-              <span class="spinner" aria-hidden="true"></span>
-              <span data-submit-label>Create my account</span>
-            </button>
-          </div>
+          <SubmitButton label="Create my account" />
           <ProgressSteps
             steps={[
               ['key', 'Creating your key'],
