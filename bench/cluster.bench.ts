@@ -20,7 +20,7 @@
 // a disk, where SQLite's group commit fdatasyncs its WAL). Measurements are short (5 s a
 // configuration) because the machine is shared; the load average is printed with the figures.
 import { Agent, request, type ClientRequest } from 'node:http';
-import { X509Certificate, constants, createPrivateKey, randomBytes, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
+import { X509Certificate, constants, randomBytes, randomUUID, sign, verify } from 'node:crypto';
 import { mkdtempSync, openSync, readFileSync, rmSync, closeSync, fdatasyncSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { loadavg, tmpdir } from 'node:os';
@@ -32,7 +32,7 @@ import { startRedis } from '../test/helpers/redis.ts';
 import { startChild } from './lib/process.ts';
 import { runLoad, send, type LoadResult, type Req } from './lib/load.ts';
 import { openStreams, sseEvents, type SseClients } from './lib/sse-clients.ts';
-import { enrollMany, logIn, messageRequest, type BenchUser } from './lib/users.ts';
+import { enrollMany, logIn, messageRequest, signingKey, unsignedEnvelope, type BenchUser } from './lib/users.ts';
 import { quantile, report, sleep, type Metric } from './lib/stats.ts';
 import { jcs } from '../src/client/jcs.ts';
 import type { Envelope } from '../src/protocol/envelope.ts';
@@ -67,26 +67,11 @@ async function threadCpuUs(f: () => unknown | Promise<unknown>): Promise<number>
   return d.user + d.system;
 }
 
-const keyObjects = new Map<string, KeyObject>();
-
 /** As users.ts's envelope(), signed on libuv's pool so both cores sign while nothing is measured. */
 function envelopeAsync(from: BenchUser, to: string): Promise<Envelope> {
-  let key = keyObjects.get(from.keyPem);
-  if (!key) keyObjects.set(from.keyPem, (key = createPrivateKey(from.keyPem)));
-  const b64 = (n: number) => randomBytes(n).toString('base64');
-  const e: Omit<Envelope, 'sig'> = {
-    v: 1,
-    id: randomUUID(),
-    from: from.login,
-    to,
-    sentAt: new Date().toISOString(),
-    cert: from.serial,
-    iv: b64(12),
-    ct: b64(600),
-    keys: { [from.login]: b64(256), [to]: b64(256) },
-  };
+  const e = unsignedEnvelope(from, to);
   return new Promise((resolve, reject) =>
-    sign('sha256', Buffer.from(jcs(e)), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, (err, sig) =>
+    sign('sha256', Buffer.from(jcs(e)), { key: signingKey(from), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, (err, sig) =>
       err ? reject(err) : resolve({ ...e, sig: sig.toString('base64') }),
     ),
   );

@@ -86,22 +86,33 @@ const keyObjects = new Map<string, KeyObject>();
  * a real message (the client tests cover real sealing).
  */
 export function envelope(from: BenchUser, to: string, sentAt = new Date()): Envelope {
+  const e = unsignedEnvelope(from, to, sentAt);
+  const sig = sign('sha256', Buffer.from(jcs(e)), { key: signingKey(from), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }).toString('base64');
+  return { ...e, sig };
+}
+
+/** `from`'s private key, parsed once per user. */
+export function signingKey(from: BenchUser): KeyObject {
   let key = keyObjects.get(from.keyPem);
   if (!key) keyObjects.set(from.keyPem, (key = createPrivateKey(from.keyPem)));
-  const b64 = (n: number) => randomBytes(n).toString('base64');
-  const e: Omit<Envelope, 'sig'> = {
+  return key;
+}
+
+export const randomBase64 = (bytes: number) => randomBytes(bytes).toString('base64');
+
+/** A version 1 envelope but its signature: random ciphertext and wrapped keys of realistic sizes. */
+export function unsignedEnvelope(from: BenchUser, to: string, sentAt = new Date()): Omit<Envelope, 'sig'> {
+  return {
     v: 1,
     id: randomUUID(),
     from: from.login,
     to,
     sentAt: sentAt.toISOString(),
     cert: from.serial,
-    iv: b64(12),
-    ct: b64(600),
-    keys: { [from.login]: b64(256), [to]: b64(256) },
+    iv: randomBase64(12),
+    ct: randomBase64(600),
+    keys: { [from.login]: randomBase64(256), [to]: randomBase64(256) },
   };
-  const sig = sign('sha256', Buffer.from(jcs(e)), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }).toString('base64');
-  return { ...e, sig };
 }
 
 /** The POST of an envelope as a load-generator request. */
