@@ -3,13 +3,15 @@
 // held by other processes: an EventRelay carries each event to them.
 import type { StoredMessage } from './messages.ts';
 import type { DeviceRequestEvent } from '../protocol/device-link.ts';
+import type { GroupEvent } from '../protocol/groups.ts';
 
 export type HubEvent =
   | { type: 'message'; message: StoredMessage }
   | { type: 'presence'; login: string; online: boolean }
   | { type: 'read'; read: ReadEvent }
   | { type: 'seen'; seen: SeenEvent }
-  | { type: 'device_request'; request: DeviceRequestEvent };
+  | { type: 'device_request'; request: DeviceRequestEvent }
+  | { type: 'group'; group: GroupEvent };
 
 /** A reader's mark moved: what is left unread in that conversation, for their other streams. */
 export interface ReadEvent {
@@ -23,6 +25,8 @@ export interface ReadEvent {
 export interface SeenEvent {
   /** Who read. */
   reader: string;
+  /** In a group conversation: the group's address ("group:" + id). */
+  group?: string;
   upTo: number;
   /** The envelope id of message `upTo`, which the other side's page knows its bubbles by. */
   id: string;
@@ -80,9 +84,14 @@ export class Hub {
     };
   }
 
-  /** To the sender's and the recipient's streams. */
-  message(m: StoredMessage): void {
-    this.send({ to: [...new Set([m.envelope.from, m.envelope.to])], event: { type: 'message', message: m } });
+  /** To the sender's and the recipient's streams; for a group, to its members at the message's epoch. */
+  message(m: StoredMessage, members?: readonly string[]): void {
+    this.send({ to: [...new Set([m.envelope.from, ...(members ?? [m.envelope.to])])], event: { type: 'message', message: m } });
+  }
+
+  /** A group changed (protocol §7): to every member before and after the change. */
+  group(to: readonly string[], group: GroupEvent): void {
+    this.send({ to, event: { type: 'group', group } });
   }
 
   /** To everyone connected. */

@@ -18,9 +18,15 @@ export interface Admission {
   /** RFC 8785 of the envelope without `sig`: what `envelope.sig` must sign. */
   signedText: string;
   signer: { serial: string; der: Uint8Array };
+  /**
+   * A group message (protocol §7): stored only while the group is still at this epoch, checked in
+   * the same step as the insert, so a member removed meanwhile never gets a message sealed after
+   * the removal was decided (refused `stale_epoch`; the sender wraps again).
+   */
+  group?: { id: string; epoch: number };
 }
 
-export type Admitted = { stored: StoredMessage } | { refused: 'bad_signature' | 'replay' };
+export type Admitted = { stored: StoredMessage } | { refused: 'bad_signature' | 'replay' | 'stale_epoch' };
 
 export interface MessageStore {
   /**
@@ -29,9 +35,15 @@ export interface MessageStore {
    * verification and the write off the event loop.
    */
   admit(a: Admission): Promise<Admitted>;
-  /** Between two users, oldest first, seq > after (or the newest page before `before`). */
+  /**
+   * Between two users, oldest first, seq > after (or the newest page before `before`). When `b` is
+   * a group address ("group:" + id), that group's messages at the epochs `a` was a member of it.
+   */
   conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): Promise<StoredMessage[]>;
-  /** Everything a user sent or received with seq > after, oldest first. */
+  /**
+   * Everything a user sent or received with seq > after, oldest first: their 1:1 messages and the
+   * messages of every group at the epochs they were a member of it (none after a removal).
+   */
   forUser(login: string, after: number, limit: number): Promise<StoredMessage[]>;
   deliveredUpTo(login: string): Promise<number>;
   markDelivered(login: string, seq: number): Promise<void>;

@@ -4,16 +4,23 @@
 // and seqs only: the server still reads no message.
 import { DomainError } from '../protocol/errors.ts';
 import type { Hub } from './hub.ts';
+import { isGroupAddress } from '../protocol/envelope.ts';
+
+/** The current members of a group, by its address ("group:" + id). */
+export type GroupMembersOf = (group: string) => Promise<readonly string[]>;
 
 export interface ConversationSummary {
-  /** The other person. */
+  /** The other person, or a group's address ("group:" + id). */
   peer: string;
-  /** Messages from `peer` to the reader with seq above the reader's mark. */
+  /**
+   * Messages from `peer` to the reader with seq above the reader's mark; in a group, messages from
+   * the others at the epochs the reader was a member.
+   */
   unread: number;
   /** The newest message of the conversation, either direction. */
   lastSeq: number;
   lastAt: string;
-  /** How far `peer` has read this conversation (their own mark), with that message's envelope id. */
+  /** How far `peer` has read this conversation (their own mark), with that message's envelope id (1:1 only). */
   seen?: { upTo: number; id: string };
 }
 
@@ -23,7 +30,11 @@ export interface ReadMarkStore {
    * change would survive a power cut, with whether the mark moved.
    */
   mark(login: string, peer: string, upTo: number): Promise<boolean>;
-  /** One summary per peer login has exchanged messages with (in no particular order). */
+  /**
+   * One summary per peer login has exchanged messages with, and one per group login is a member of
+   * now (a group without messages too: lastSeq 0, lastAt ''), in no particular order. `peer` and
+   * every mark may be a group address: a mark is the reader's, per conversation.
+   */
   conversations(login: string): Promise<ConversationSummary[]>;
   /** The summary of one conversation (unread 0 and lastSeq 0 when there is none). */
   conversation(login: string, peer: string): Promise<ConversationSummary>;
@@ -33,17 +44,41 @@ export interface ReadMarkStore {
   setReceipts(login: string, on: boolean): Promise<void>;
   /** The envelope id of the message with this seq. */
   messageId(seq: number): Promise<string | undefined>;
-  /** Whether seq names a message between login and peer (either direction). */
+  /** Whether seq names a message between login and peer (either direction), or of group `peer` that login may read. */
   inConversation(login: string, peer: string, seq: number): Promise<boolean>;
+  /** Every mark on a group's conversation: member login → seq. */
+  groupMarks(group: string): Promise<Map<string, number>>;
 }
 
 export class ReadMarks {
   private readonly store: ReadMarkStore;
   private readonly hub: Hub;
+  private readonly membersOf: GroupMembersOf;
 
-  constructor(store: ReadMarkStore, hub: Hub) {
+  constructor(store: ReadMarkStore, hub: Hub, membersOf: GroupMembersOf = async () => []) {
     this.store = store;
     this.hub = hub;
+    this.membersOf = membersOf;
+  }
+
+  /** One conversation's summary for `login` (a group's too: unread and last message). */
+  conversation(login: string, peer: string): Promise<ConversationSummary> {
+    return this.store.conversation(login, peer);
+  }
+
+  /**
+   * How far each other member of a group has read, for "Seen by 3 of 5": only from members with
+   * read receipts on, and only to a caller who has them on (receipts go both ways).
+   */
+  async groupReads(login: string, group: string, members: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (!(await this.store.receiptsOn(login))) return out;
+    const marks = await this.store.groupMarks(group);
+    for (const m of members) {
+      const upTo = marks.get(m);
+      if (m !== login && upTo !== undefined && (await this.store.receiptsOn(m))) out.set(m, upTo);
+    }
+    return out;
   }
 
   /** With read receipts only between two people who both have them on. */
@@ -80,7 +115,16 @@ export class ReadMarks {
     const now = await this.store.conversation(login, peer);
     this.hub.read(login, { peer, upTo, unread: now.unread, lastSeq: now.lastSeq });
     // And a read receipt to the other side: how far this reader has got.
-    if (!(await this.store.receiptsOn(login)) || !(await this.store.receiptsOn(peer))) return;
+    if (!(await this.store.receiptsOn(login))) return;
+    if (isGroupAddress(peer)) {
+      const id = await this.store.messageId(upTo);
+      if (!id) return;
+      for (const m of await this.membersOf(peer)) {
+        if (m !== login && (await this.store.receiptsOn(m))) this.hub.seen(m, { reader: login, group: peer, upTo, id });
+      }
+      return;
+    }
+    if (!(await this.store.receiptsOn(peer))) return;
     const id = await this.store.messageId(upTo);
     if (id) this.hub.seen(peer, { reader: login, upTo, id });
   }

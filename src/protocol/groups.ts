@@ -1,0 +1,109 @@
+// Protocol §7, group conversations: the wire shapes of the group routes and of `event: group`, one
+// module for the routes, the pages' script and the tests. No Node imports: bundled for the browser.
+import * as v from 'valibot';
+import { LOGIN_PATTERN } from './enroll.ts';
+import { GROUP_MEMBERS_MAX, GROUP_PREFIX, UUID_V4 } from './envelope.ts';
+
+export const GROUP_NAME_MAX = 64;
+/** The smallest group, the creator included (§7). */
+export const GROUP_MEMBERS_MIN = 2;
+/** The default of `--max-group-members`, which may only lower it (keys per envelope are sized for 256). */
+export { GROUP_MEMBERS_MAX };
+
+export type GroupRole = 'admin' | 'member';
+export type GroupOp = 'create' | 'add' | 'remove' | 'leave' | 'rename' | 'admin';
+
+export interface GroupMember {
+  login: string;
+  role: GroupRole;
+  /** When they joined (the creation, or the change that added them). */
+  since: string;
+}
+
+/** One change of a group, as `event: group` carries it and its history keeps it. */
+export interface GroupChange {
+  op: GroupOp;
+  /** Who was added, removed, left or made admin. */
+  login?: string;
+  /** The new name (create, rename). */
+  name?: string;
+  /** Create only (an extension): every member it was created with, the creator included. */
+  members?: string[];
+  /** Who made the change. */
+  by: string;
+  at: string;
+}
+
+/** `event: group`: every change, to every member before and after it. */
+export interface GroupEvent {
+  id: string;
+  epoch: number;
+  change: GroupChange;
+}
+
+/** `POST /api/v1/groups` (201), `GET /api/v1/groups/{id}` and the answer to every change. */
+export interface Group {
+  id: string;
+  name: string;
+  epoch: number;
+  createdAt: string;
+  members: GroupMember[];
+}
+
+/**
+ * `GET /api/v1/groups/{id}` adds (an extension) the group's history, so a page can show the
+ * changes as lines of the conversation and know who was a member at each epoch; and how far each
+ * other member has read, when the caller and they have read receipts on ("Seen by 3 of 5").
+ */
+export interface GroupDetail extends Group {
+  history: GroupEvent[];
+  /** Member login → the seq (a string, like history cursors) of the newest message they have read. */
+  reads: Record<string, string>;
+}
+
+/** An entry of `GET /api/v1/groups`: the group with its last message time and unread count. */
+export interface GroupSummary extends Group {
+  /** When the last message came, or null before the first. */
+  lastAt: string | null;
+  lastSeq: string;
+  unread: number;
+}
+
+const groupNameSchema = v.pipe(
+  v.string('Name the group.'),
+  v.trim(),
+  v.nonEmpty('Name the group, e.g. "Procurement".'),
+  v.maxLength(GROUP_NAME_MAX, `A group name can be at most ${GROUP_NAME_MAX} characters.`),
+  v.check((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'A group name cannot hold control characters.'),
+);
+const memberLogin = v.pipe(v.string('A member is named by their login.'), v.regex(LOGIN_PATTERN, 'Each member must be a login from the directory.'));
+
+/** `POST /api/v1/groups`: the others; the creator is added as admin. The count is checked with the configured limit. */
+export const groupCreateSchema = v.object({
+  name: groupNameSchema,
+  members: v.pipe(v.array(memberLogin, 'members is a list of logins.'), v.maxLength(1024, 'members is too long.')),
+});
+export const groupRenameSchema = v.object({ name: groupNameSchema });
+/** `POST …/members` and `POST …/admins`. */
+export const groupLoginSchema = v.object({ login: memberLogin });
+
+export const groupIdParam = v.object({ id: v.pipe(v.string(), v.regex(UUID_V4, 'A group id is a lowercase UUIDv4.')) });
+export const groupMemberParam = v.object({ ...groupIdParam.entries, login: v.pipe(v.string(), v.regex(LOGIN_PATTERN, 'The path must name a login.')) });
+
+export const groupAddress = (id: string): string => GROUP_PREFIX + id;
+export const groupIdOf = (to: string): string => to.slice(GROUP_PREFIX.length);
+
+/** Who was a member at each epoch, from a group's history: what a page checks a sender against (§7). */
+export function membersByEpoch(history: readonly GroupEvent[]): Map<number, Set<string>> {
+  const at = new Map<number, Set<string>>();
+  let now = new Set<string>();
+  for (const e of [...history].sort((a, b) => a.epoch - b.epoch)) {
+    now = new Set(now);
+    const c = e.change;
+    if (c.op === 'create') for (const m of [c.by, ...(c.members ?? [])]) now.add(m);
+    if (c.op === 'add' && c.login) now.add(c.login);
+    if ((c.op === 'remove' || c.op === 'leave') && c.login) now.delete(c.login);
+    at.set(e.epoch, now);
+  }
+  return at;
+}
