@@ -12,6 +12,7 @@ import type { ActivityStore } from '../auth/activity.ts';
 import type { LastSeenStore } from '../chat/presence.ts';
 import type { MessageStore } from '../chat/messages.ts';
 import type { ReadMarkStore } from '../chat/read-marks.ts';
+import type { GroupStore } from '../chat/groups.ts';
 
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
@@ -28,6 +29,8 @@ export interface Storage {
   lastSeen: LastSeenStore;
   messages: MessageStore;
   readMarks: ReadMarkStore;
+  /** Group conversations (protocol §7): members, epochs, history. */
+  groups: GroupStore;
   /**
    * Calls `fn` soon after sessions were deleted, by whichever process (another instance, the admin
    * command line), where the store can tell; the streams' periodic sweep catches the rest.

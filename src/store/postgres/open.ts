@@ -13,6 +13,7 @@ import { PostgresActivity } from './activity.ts';
 import { PostgresLastSeen } from './last-seen.ts';
 import { PostgresMessageStore } from './messages.ts';
 import { PostgresReadMarks } from './read-marks.ts';
+import { PostgresGroupStore } from './groups.ts';
 import { followRowChanges, type RowChanges } from './row-changes.ts';
 
 export interface PostgresStorage extends Storage {
@@ -42,6 +43,7 @@ export async function openPostgresStorage(url: string): Promise<PostgresStorage>
     lastSeen: new PostgresLastSeen(sql),
     messages,
     readMarks: new PostgresReadMarks(sql),
+    groups: new PostgresGroupStore(sql),
     isUnavailable: isConnectionError,
     onSessionsEnded: (fn) =>
       changes.onChange((c) => {

@@ -301,4 +301,43 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX link_requests_login ON link_requests (login, created_at, n);
       CREATE INDEX link_requests_expiry ON link_requests (expires_at);`,
   },
+  {
+    version: 10,
+    name: 'group conversations: groups, members, membership spans, history and the epoch of each group message',
+    // As SQLite's (src/store/sqlite/groups.ts, which says what each table holds, and messages.ts):
+    // a group message keeps to_login = 'group:' || id, so messages_to (to_login, seq) serves the
+    // group's pages; epoch is NULL on 1:1 messages. Spans by login serve a stream's group messages,
+    // by (group_id, login) a conversation's; the members by login, someone's list of groups.
+    sql: `
+      CREATE TABLE groups (
+        id ${TEXT} NOT NULL PRIMARY KEY,
+        name ${TEXT} NOT NULL,
+        epoch bigint NOT NULL,
+        created_at ${TEXT} NOT NULL,
+        created_by ${TEXT} NOT NULL
+      );
+      CREATE TABLE group_members (
+        group_id ${TEXT} NOT NULL REFERENCES groups (id),
+        login ${TEXT} NOT NULL,
+        role ${TEXT} NOT NULL CHECK (role IN ('admin', 'member')),
+        since ${TEXT} NOT NULL,
+        PRIMARY KEY (group_id, login)
+      );
+      CREATE INDEX group_members_login ON group_members (login);
+      CREATE TABLE group_spans (
+        group_id ${TEXT} NOT NULL REFERENCES groups (id),
+        login ${TEXT} NOT NULL,
+        from_epoch bigint NOT NULL,
+        to_epoch bigint,
+        PRIMARY KEY (group_id, login, from_epoch)
+      );
+      CREATE INDEX group_spans_login ON group_spans (login);
+      CREATE TABLE group_history (
+        group_id ${TEXT} NOT NULL REFERENCES groups (id),
+        epoch bigint NOT NULL,
+        change text NOT NULL,
+        PRIMARY KEY (group_id, epoch)
+      );
+      ALTER TABLE messages ADD COLUMN epoch bigint;`,
+  },
 ];

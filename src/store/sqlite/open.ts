@@ -14,6 +14,7 @@ import { SqliteActivity } from './activity.ts';
 import { SqliteLastSeen } from './last-seen.ts';
 import { SqliteMessageStore } from './messages.ts';
 import { SqliteReadMarks } from './read-marks.ts';
+import { SqliteGroupStore } from './groups.ts';
 
 export interface SqliteStorage extends Storage {
   readonly kind: 'sqlite';
@@ -29,6 +30,8 @@ export function openSqliteStorage(dataDir: string, o: { server: boolean; onCheck
   const db = openDatabase(join(dataDir, 'tekup.db'));
   const checkpoints = o.server ? startCheckpoints(db, o.onCheckpointError) : undefined;
   const records = new SqliteCertificateRecords(db);
+  // Before the message store: its writer's connection checks a group message's epoch in groups.
+  const groups = new SqliteGroupStore(db);
   const messages = new SqliteMessageStore(db);
   return {
     kind: 'sqlite',
@@ -45,6 +48,7 @@ export function openSqliteStorage(dataDir: string, o: { server: boolean; onCheck
     messages,
     // After the message store: the read marks count messages through its table and indexes.
     readMarks: new SqliteReadMarks(db),
+    groups,
     // A local file is never "unreachable": its errors are real failures.
     isUnavailable: () => false,
     durable: () => durable(db),
