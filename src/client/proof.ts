@@ -1,7 +1,8 @@
 // Non-repudiation (protocol §5): a received message exported with what a third party needs to
 // check, without our code, that the sender signed it: the exact signed bytes (JCS of the plaintext
 // without `sig`), the inner signature, the sender's certificate and the CA chain. The openssl
-// commands are in docs/client-crypto.md; verifyProof is the same check in the browser.
+// commands are in docs/client-crypto.md; verifyProof is the same check in the browser. A group
+// message's proof also names the group and its members when it was sent (§7).
 import * as v from 'valibot';
 import { plaintextSchema, plaintextV2Schema, unsigned, type Plaintext, type PlaintextV2 } from '../protocol/envelope.ts';
 import { fromBase64, isBase64 } from '../protocol/base64.ts';
@@ -11,6 +12,7 @@ import { pemBlocks } from './pem.ts';
 import { asCertificate, certificateLogin, fingerprint, x509 } from './x509.ts';
 import type { OpenedMessage } from './envelope.ts';
 import { CodedError } from './coded-error.ts';
+import { groupAddress } from '../protocol/groups.ts';
 
 export const PROOF_FORMAT = 'tekup-chat-proof';
 export const PROOF_ALGORITHM = 'RSASSA-PSS SHA-256 MGF1-SHA-256 salt 32';
@@ -27,6 +29,22 @@ export interface ProofBundle {
   certificate: string;
   /** The issuing CA chain, PEM: intermediate then root. */
   chain: string;
+  /** A group message (§7): which group, and who was in it at the message's epoch. */
+  group?: ProofGroup;
+}
+
+/**
+ * What the exporting member's browser knew of the group when it verified the message: the signed
+ * text names the group by its address (`to`), the rest comes from the group's history as the
+ * server kept it, and is context, not something the sender signed.
+ */
+export interface ProofGroup {
+  id: string;
+  name: string;
+  /** The envelope's epoch (under the outer signature, which the proof does not carry). */
+  epoch: number;
+  /** The members at that epoch, the sender among them. */
+  members: string[];
 }
 
 /** The message as its sender signed it: a version 1 plaintext, or a version 2 one (§7), which names its certificate. */
@@ -36,6 +54,7 @@ export interface ProofResult {
   message: SignedMessage;
   signer: { login: string; serial: string; fingerprint: string };
   rootFingerprint: string;
+  group?: ProofGroup;
 }
 
 export type ProofFailure = 'malformed' | 'bad_certificate' | 'untrusted_chain' | 'not_valid_at_time' | 'wrong_signer' | 'bad_signature';
@@ -43,7 +62,11 @@ export type ProofFailure = 'malformed' | 'bad_certificate' | 'untrusted_chain' |
 export class ProofError extends CodedError<ProofFailure> {}
 
 /** The proof for a message openEnvelope accepted, with the CA chain (GET /ca/chain.pem). */
-export function exportProof(opened: { plaintext: Plaintext | PlaintextV2; senderCertificate: OpenedMessage['senderCertificate'] }, chainPem: string): ProofBundle {
+export function exportProof(
+  opened: { plaintext: Plaintext | PlaintextV2; senderCertificate: OpenedMessage['senderCertificate'] },
+  chainPem: string,
+  group?: ProofGroup,
+): ProofBundle {
   return {
     format: PROOF_FORMAT,
     v: 1,
@@ -52,6 +75,7 @@ export function exportProof(opened: { plaintext: Plaintext | PlaintextV2; sender
     algorithm: PROOF_ALGORITHM,
     certificate: opened.senderCertificate.toString('pem') + '\n',
     chain: chainPem,
+    ...(group ? { group: { id: group.id, name: group.name, epoch: group.epoch, members: [...group.members].sort() } } : {}),
   };
 }
 
@@ -63,6 +87,14 @@ const bundleSchema = v.object({
   algorithm: v.literal(PROOF_ALGORITHM),
   certificate: v.string(),
   chain: v.string(),
+  group: v.optional(
+    v.object({
+      id: v.string(),
+      name: v.string(),
+      epoch: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
+      members: v.array(v.string()),
+    }),
+  ),
 });
 const signedSchema = v.union([v.omit(plaintextSchema, ['sig']), v.omit(plaintextV2Schema, ['sig'])]);
 
@@ -111,6 +143,12 @@ export async function verifyProof(input: unknown, trustedRoot: x509.X509Certific
     throw new ProofError('wrong_signer', "The certificate's key is not for signatures.");
   }
 
+  const group = bundle.group;
+  // The group part is context, but it must agree with what was signed: this group, and the sender in it.
+  if (group && (message.to !== groupAddress(group.id) || !group.members.includes(message.from))) {
+    throw new ProofError('malformed', `The proof's group does not match the message: it was sent to ${message.to} by ${message.from}.`);
+  }
+
   const { verify } = await importPublicKeys(cert);
   if (!(await verifyPss(verify, fromBase64(bundle.signature), new TextEncoder().encode(bundle.signed)))) {
     throw new ProofError('bad_signature', "The signature does not verify with the sender's certificate.");
@@ -119,6 +157,7 @@ export async function verifyProof(input: unknown, trustedRoot: x509.X509Certific
     message,
     signer: { login, serial, fingerprint: await fingerprint(cert) },
     rootFingerprint: await fingerprint(root),
+    ...(group ? { group } : {}),
   };
 }
 

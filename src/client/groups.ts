@@ -1,0 +1,134 @@
+// Protocol §7 on the client, the parts of a group conversation that need no page, so they are
+// tested without a browser: the last check before a group message may be called verified (its
+// sender was a member at the envelope's epoch, from the group's history), sealing for every
+// current certificate of every member at the group's current epoch with the silent re-wrap the
+// server asks for with 409 recipients_changed, the words for each change of the group, and who
+// has read up to a message ("Seen by 3 of 5").
+import type { EnvelopeV2 } from '../protocol/envelope.ts';
+import { groupAddress, membersByEpoch, type Group, type GroupChange, type GroupEvent } from '../protocol/groups.ts';
+import { makeEnvelopeV2, type MakeEnvelopeV2, type RecipientCertificate } from './envelope.ts';
+
+export type MembershipCheck =
+  | { ok: true; members: ReadonlySet<string> }
+  /**
+   * `unknown_epoch`: the history held here stops before the envelope's epoch (a change is on its
+   * way): the page reads the group again and checks once more, and only then says it failed.
+   */
+  | { ok: false; code: 'not_this_group' | 'unknown_epoch' | 'not_a_member'; reason: string };
+
+/**
+ * Whether `envelope` (already opened and verified in every other way) was sent to this group by
+ * someone who was a member at the epoch it names. A message sealed at an epoch where its sender
+ * had left is never verified, whatever its signatures say: the group did not hear it from a member.
+ */
+export function senderWasMember(envelope: Pick<EnvelopeV2, 'from' | 'to' | 'epoch'>, groupId: string, history: readonly GroupEvent[]): MembershipCheck {
+  if (envelope.to !== groupAddress(groupId) || envelope.epoch === undefined) {
+    return { ok: false, code: 'not_this_group', reason: 'It was not sent to this group.' };
+  }
+  const members = membersByEpoch(history).get(envelope.epoch);
+  if (!members) return { ok: false, code: 'unknown_epoch', reason: `The group's history does not reach the moment it was sent (change ${envelope.epoch}).` };
+  if (!members.has(envelope.from)) return { ok: false, code: 'not_a_member', reason: `${envelope.from} was not a member of the group at that time.` };
+  return { ok: true, members };
+}
+
+/** Who was a member when the message at `epoch` was sent; the current members when the history does not say. */
+export function membersAt(history: readonly GroupEvent[], epoch: number | undefined, current: readonly string[]): ReadonlySet<string> {
+  return (epoch !== undefined && membersByEpoch(history).get(epoch)) || new Set(current);
+}
+
+/** A group as sealing needs it: its current epoch and members. */
+export type GroupNow = Pick<Group, 'id' | 'epoch' | 'members'>;
+
+export interface GroupSealDeps {
+  /** The group as the server has it now (GET /api/v1/groups/{id}); `fresh` after a refusal. */
+  group(fresh: boolean): Promise<GroupNow>;
+  /** Every current certificate of `login` (GET /api/v1/users/{login}/certificates), checked; `fresh` after a refusal. */
+  certificates(login: string, fresh: boolean): Promise<readonly RecipientCertificate[]>;
+}
+
+/** The message without what the group decides: the recipients and the epoch. */
+export type GroupMessage = Omit<MakeEnvelopeV2, 'to' | 'epoch' | 'recipients'>;
+
+/**
+ * The message as a version 2 envelope for the group: `to` the group, its current epoch, the key
+ * wrapped for exactly every current certificate of every member, the sender's devices included
+ * (what the server checks, §7).
+ */
+export async function sealForGroup(message: GroupMessage, deps: GroupSealDeps, fresh = false): Promise<EnvelopeV2> {
+  const group = await deps.group(fresh);
+  const lists = await Promise.all(group.members.map((m) => deps.certificates(m.login, fresh)));
+  return makeEnvelopeV2({ ...message, to: groupAddress(group.id), epoch: group.epoch, recipients: lists.flat() });
+}
+
+/** The server's word that the conversation's devices or the group's epoch changed since sealing (§7). */
+export const recipientsChanged = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 'recipients_changed';
+
+/**
+ * Seals and posts; when the server answers 409 recipients_changed (a member added or removed, a
+ * device linked or retired since the lists were read), reads them again, wraps again and resends,
+ * up to `attempts` times in all, without the person noticing. Answers the envelope the server took.
+ */
+export async function sendWithRewrap<E>(seal: (fresh: boolean) => Promise<E>, post: (envelope: E) => Promise<void>, attempts = 3): Promise<E> {
+  for (let i = 0; ; i++) {
+    const envelope = await seal(i > 0);
+    try {
+      await post(envelope);
+      return envelope;
+    } catch (err) {
+      if (!recipientsChanged(err) || i + 1 >= attempts) throw err;
+    }
+  }
+}
+
+/** A change of the group in words, as a line of the conversation: "alice added bob". */
+export function changeText(change: GroupChange, me: string): string {
+  const who = (login: string | undefined) => (login === me ? 'you' : (login ?? 'someone'));
+  const by = change.by === me ? 'You' : change.by;
+  switch (change.op) {
+    case 'create':
+      return `${by} created the group${change.name ? ` “${change.name}”` : ''}`;
+    case 'add':
+      return `${by} added ${who(change.login)}`;
+    case 'remove':
+      return `${by} removed ${who(change.login)}`;
+    case 'leave':
+      return `${change.login === me ? 'You' : change.login} left`;
+    case 'rename':
+      return `${by} renamed the group to “${change.name ?? ''}”`;
+    case 'admin':
+      return change.login === me ? 'You are now an admin' : `${change.login} is now an admin`;
+  }
+}
+
+/**
+ * How far each reader has read, in the conversation's order: `position` answers where a message
+ * id stands (larger is newer), or undefined when it is not among those shown. A reader whose mark
+ * is newer than everything shown has read it all.
+ */
+export interface ReadMark {
+  /** The seq of the newest message they have read. */
+  seq: number;
+  /** That message's envelope id, once known. */
+  id?: string;
+}
+
+/**
+ * The others (members when the message was sent, not its sender) who have read up to the message
+ * at `position`: what "Seen by 3 of 5" counts. `newestSeq` is the seq of the newest message shown.
+ */
+export function seenBy(
+  message: { position: number; from: string; members: ReadonlySet<string> },
+  marks: ReadonlyMap<string, ReadMark>,
+  position: (id: string) => number | undefined,
+  newestSeq: number,
+): { readers: string[]; of: number } {
+  const others = [...message.members].filter((m) => m !== message.from);
+  const readers = others.filter((m) => {
+    const mark = marks.get(m);
+    if (!mark) return false;
+    if (mark.seq >= newestSeq) return true;
+    const at = mark.id === undefined ? undefined : position(mark.id);
+    return at !== undefined && at >= message.position;
+  });
+  return { readers: readers.sort(), of: others.length };
+}
