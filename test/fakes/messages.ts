@@ -2,9 +2,14 @@
 // and its writer (src/store/sqlite/message-writer.ts): `admit` first verifies the envelope's
 // signature (RSASSA-PSS, SHA-256, salt 32) over the signed text with the signer certificate's key —
 // bad_signature, nothing stored — then refuses an id already stored (replay), else stores it under
-// the next seq. Delivery marks only move forward.
+// the next seq. Delivery marks only move forward. Given the fake group store, it keeps group
+// messages as the SQL adapters do: stored only at the group's epoch now (else stale_epoch), shown
+// to whoever was a member at the epoch each was sealed at.
 import { X509Certificate, constants, verify } from 'node:crypto';
 import type { Admission, Admitted, MessageStore, StoredMessage } from '../../src/chat/messages.ts';
+import { isGroupAddress } from '../../src/protocol/envelope.ts';
+import { groupIdOf } from '../../src/protocol/groups.ts';
+import type { FakeGroupStore } from './groups.ts';
 
 const verifies = (a: Admission): boolean => {
   try {
@@ -20,18 +25,35 @@ export class FakeMessageStore implements MessageStore {
   private readonly ids = new Set<string>();
   private readonly delivered = new Map<string, number>();
   private seq = 0;
+  /** The epoch each group message was sealed at, by seq. */
+  private readonly epochs = new Map<number, number>();
+  private readonly groups: FakeGroupStore | undefined;
+
+  constructor(groups?: FakeGroupStore) {
+    this.groups = groups;
+  }
 
   async admit(a: Admission): Promise<Admitted> {
     if (!verifies(a)) return { refused: 'bad_signature' };
     if (this.ids.has(a.envelope.id)) return { refused: 'replay' };
+    if (a.group && this.groups?.epochOf(a.group.id) !== a.group.epoch) return { refused: 'stale_epoch' };
     this.ids.add(a.envelope.id);
     const stored: StoredMessage = { seq: ++this.seq, receivedAt: a.receivedAt, envelope: structuredClone(a.envelope) };
     this.rows.push(stored);
+    if (a.group) this.epochs.set(stored.seq, a.group.epoch);
     return { stored: structuredClone(stored) };
   }
 
+  /** Whether `login` may see group message `m`: a member at the epoch it was sealed at. */
+  private sees(login: string, m: StoredMessage): boolean {
+    const epoch = this.epochs.get(m.seq);
+    return epoch !== undefined && isGroupAddress(m.envelope.to) && this.groups !== undefined && this.groups.memberAt(groupIdOf(m.envelope.to), login, epoch);
+  }
+
   async conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): Promise<StoredMessage[]> {
-    const pair = this.rows.filter((m) => (m.envelope.from === a && m.envelope.to === b) || (m.envelope.from === b && m.envelope.to === a));
+    const pair = isGroupAddress(b)
+      ? this.rows.filter((m) => m.envelope.to === b && this.sees(a, m))
+      : this.rows.filter((m) => (m.envelope.from === a && m.envelope.to === b) || (m.envelope.from === b && m.envelope.to === a));
     const chosen =
       page.before !== undefined
         ? ((older) => older.slice(Math.max(0, older.length - page.limit)))(pair.filter((m) => m.seq < page.before!))
@@ -41,7 +63,7 @@ export class FakeMessageStore implements MessageStore {
 
   async forUser(login: string, after: number, limit: number): Promise<StoredMessage[]> {
     return this.rows
-      .filter((m) => m.seq > after && (m.envelope.to === login || m.envelope.from === login))
+      .filter((m) => m.seq > after && (this.epochs.has(m.seq) ? this.sees(login, m) : m.envelope.to === login || m.envelope.from === login))
       .slice(0, limit)
       .map((m) => structuredClone(m));
   }

@@ -13,10 +13,13 @@ import { readFileSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { Admission, Admitted, MessageStore, StoredMessage } from '../../src/chat/messages.ts';
-import { envelopeSigningText, type Envelope } from '../../src/protocol/envelope.ts';
+import type { GroupStore } from '../../src/chat/groups.ts';
+import { envelopeSigningText, type Envelope, type EnvelopeV2 } from '../../src/protocol/envelope.ts';
+import { groupAddress } from '../../src/protocol/groups.ts';
 import { openssl } from './openssl.ts';
 import { tempDir } from './server.ts';
 import { freshFixtures } from './contract-fixtures.ts';
+import { newGroup } from './groups-contract.ts';
 
 export interface ClosableMessageStore extends MessageStore {
   /** Answers the admissions under way, then refuses new ones. */
@@ -65,6 +68,26 @@ export function admission(from: Signer, to: string, over: { id?: string; receive
   const signedText = envelopeSigningText(e);
   e.sig = sign('sha256', Buffer.from(signedText), { key: from.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }).toString('base64');
   return { envelope: e, receivedAt: over.receivedAt ?? RECEIVED, signedText, signer: { serial: from.serial, der: from.der } };
+}
+
+/** A version 2 envelope from `from` to group `id`, sealed at `epoch`, signed as a browser signs it. */
+export function groupAdmission(from: Signer, id: string, epoch: number, over: { id?: string; receivedAt?: string } = {}): Admission {
+  const e: EnvelopeV2 = {
+    v: 2,
+    id: over.id ?? randomUUID(),
+    from: from.login,
+    cert: from.serial,
+    to: groupAddress(id),
+    epoch,
+    sentAt: RECEIVED,
+    iv: b64(12),
+    ct: b64(48),
+    keys: { [from.serial]: b64(256), '0a1b': b64(256) },
+    sig: '',
+  };
+  const signedText = envelopeSigningText(e);
+  e.sig = sign('sha256', Buffer.from(signedText), { key: from.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }).toString('base64');
+  return { envelope: e, receivedAt: over.receivedAt ?? RECEIVED, signedText, signer: { serial: from.serial, der: from.der }, group: { id, epoch } };
 }
 
 /** The stored message of an admission that was stored. */
@@ -298,6 +321,110 @@ export function messagesContract(name: string, factory: () => Promise<MessagesFi
         assert.deepEqual(seen, finalSeqs.filter((s) => s <= top), 'a visible seq implies every smaller one is visible');
       }
       assert.ok(snapshots.length > 1);
+    });
+  });
+}
+
+export interface GroupMessagesFixture {
+  store: MessageStore;
+  /** The groups, in the same storage as the messages. */
+  groups: GroupStore;
+  close(): Promise<void>;
+}
+
+const AT = '2026-11-25T07:00:00.000Z';
+
+/**
+ * Group messages (protocol §7), on every adapter including the fake: stored only at the group's
+ * epoch now, and shown to each member for the epochs they were one, from the one that added them
+ * up to the one that removed them.
+ */
+export function groupMessagesContract(name: string, factory: () => Promise<GroupMessagesFixture>): void {
+  describe(`MessageStore contract, group messages: ${name}`, () => {
+    const fresh = freshFixtures(factory);
+    const people = Object.fromEntries(['alice', 'bob', 'carol', 'dave', 'erin'].map((l) => [l, signer(l)]));
+    const { alice, bob, carol, dave, erin } = people;
+
+    it('stores a group message with its epoch only while the group is at that epoch; a stale one is refused and nothing stored', async () => {
+      const { store, groups } = await fresh();
+      const g = newGroup('alice', ['bob', 'carol']);
+      await groups.create(g, 'alice');
+      const first = groupAdmission(alice, g.id, 1);
+      const m1 = stored(await store.admit(first));
+      assert.deepEqual(m1, { seq: m1.seq, receivedAt: RECEIVED, envelope: first.envelope });
+      assert.equal(await groups.apply(g.id, { op: 'add', login: 'dave', by: 'alice', at: AT, epoch: 2 }), true);
+      const late = groupAdmission(bob, g.id, 1);
+      assert.deepEqual(await store.admit(late), { refused: 'stale_epoch' }, 'sealed before dave was added');
+      assert.deepEqual(await store.admit(groupAdmission(bob, g.id, 3)), { refused: 'stale_epoch' }, 'an epoch still to come');
+      assert.deepEqual(await store.admit(groupAdmission(bob, newGroup('bob', ['alice']).id, 1)), { refused: 'stale_epoch' }, 'no such group');
+      assert.deepEqual(await store.admit(first), { refused: 'replay' }, 'stored already: a replay, whatever the epoch now');
+      assert.deepEqual(ids(await store.conversation('alice', groupAddress(g.id), { limit: 10 })), [first.envelope.id], 'nothing of the refused ones');
+      assert.deepEqual(ids(await store.forUser('bob', 0, 10)), [first.envelope.id]);
+      const again = stored(await store.admit({ ...groupAdmission(bob, g.id, 2, { id: late.envelope.id }) }));
+      assert.ok(again.seq > m1.seq, 'the refused id sealed again at the epoch now is stored');
+      const [batchStale, batchGood, batchReplay] = await Promise.all([
+        store.admit(groupAdmission(carol, g.id, 1)),
+        store.admit(groupAdmission(carol, g.id, 2)),
+        store.admit(first),
+      ]);
+      assert.deepEqual([batchStale, batchReplay], [{ refused: 'stale_epoch' }, { refused: 'replay' }], 'within one batch too');
+      assert.deepEqual(ids(await store.forUser('dave', 0, 10)), [again.envelope.id, stored(batchGood).envelope.id]);
+    });
+
+    it('shows each member the messages of the epochs they were a member: not before joining, nothing after removal, again after re-adding; 1:1 as before', async () => {
+      const { store, groups } = await fresh();
+      const g = newGroup('alice', ['bob', 'carol']);
+      const h = newGroup('erin', ['alice']);
+      await groups.create(g, 'alice');
+      await groups.create(h, 'erin');
+      const to = groupAddress(g.id);
+      let epoch = 1;
+      const change = async (op: 'add' | 'remove', login: string) => assert.equal(await groups.apply(g.id, { op, login, by: 'alice', at: AT, epoch: ++epoch }), true);
+      const send = async (from: Signer, at: number) => stored(await store.admit(groupAdmission(from, g.id, at)));
+      const one = async (from: Signer, peer: string) => stored(await store.admit(admission(from, peer)));
+
+      const m1 = await send(alice, 1);
+      const ab = await one(alice, 'bob');
+      const m2 = await send(bob, 1);
+      const h1 = stored(await store.admit(groupAdmission(erin, h.id, 1)));
+      await change('add', 'dave'); // epoch 2
+      const m3 = await send(carol, 2);
+      const bc = await one(bob, 'carol');
+      const m4 = await send(dave, 2);
+      await change('remove', 'bob'); // epoch 3
+      const m5 = await send(alice, 3);
+      const cb = await one(carol, 'bob');
+      await change('add', 'bob'); // epoch 4: back again
+      const m6 = await send(dave, 4);
+      await change('remove', 'bob'); // epoch 5: gone for good
+      const m7 = await send(carol, 5);
+
+      const seqs = (ms: StoredMessage[]) => ms.map((m) => m.seq);
+      const conv = async (login: string, page: { after?: number; before?: number; limit: number } = { limit: 100 }) => seqs(await store.conversation(login, to, page));
+      assert.deepEqual(await conv('alice'), seqs([m1, m2, m3, m4, m5, m6, m7]));
+      assert.deepEqual(await conv('carol'), seqs([m1, m2, m3, m4, m5, m6, m7]));
+      assert.deepEqual(await conv('bob'), seqs([m1, m2, m3, m4, m6]), 'up to the removal, and while re-added');
+      assert.deepEqual(await conv('dave'), seqs([m3, m4, m5, m6, m7]), 'from the epoch that added him');
+      assert.deepEqual(await conv('erin'), [], 'never a member');
+      assert.deepEqual(await conv('bob', { after: m2.seq, limit: 2 }), seqs([m3, m4]));
+      assert.deepEqual(await conv('bob', { after: m4.seq, limit: 2 }), seqs([m6]));
+      assert.deepEqual(await conv('bob', { before: Number.MAX_SAFE_INTEGER, limit: 2 }), seqs([m4, m6]), 'the newest page he may see');
+      assert.deepEqual(await conv('dave', { before: m5.seq, limit: 10 }), seqs([m3, m4]));
+      assert.deepEqual(await conv('alice', { before: m1.seq, limit: 10 }), []);
+      assert.deepEqual(seqs(await store.conversation('erin', groupAddress(h.id), { limit: 10 })), seqs([h1]));
+
+      assert.deepEqual(seqs(await store.forUser('bob', 0, 100)), seqs([m1, ab, m2, m3, bc, m4, cb, m6]));
+      assert.deepEqual(seqs(await store.forUser('bob', 0, 3)), seqs([m1, ab, m2]));
+      assert.deepEqual(seqs(await store.forUser('bob', m4.seq, 100)), seqs([cb, m6]));
+      assert.deepEqual(seqs(await store.forUser('bob', m6.seq, 100)), [], 'nothing after his removal');
+      assert.deepEqual(seqs(await store.forUser('dave', 0, 100)), seqs([m3, m4, m5, m6, m7]));
+      assert.deepEqual(seqs(await store.forUser('alice', 0, 100)), seqs([m1, ab, m2, h1, m3, m4, m5, m6, m7]), 'both groups');
+      assert.deepEqual(seqs(await store.forUser('alice', m3.seq, 2)), seqs([m4, m5]));
+      assert.deepEqual(seqs(await store.forUser('erin', 0, 100)), seqs([h1]));
+
+      assert.deepEqual(seqs(await store.conversation('alice', 'bob', { limit: 100 })), seqs([ab]), '1:1 shows no group message');
+      assert.deepEqual(seqs(await store.conversation('bob', 'carol', { limit: 100 })), seqs([bc, cb]));
+      assert.deepEqual(seqs(await store.conversation('carol', 'bob', { before: Number.MAX_SAFE_INTEGER, limit: 100 })), seqs([bc, cb]));
     });
   });
 }

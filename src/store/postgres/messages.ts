@@ -20,9 +20,15 @@
 // one shared counter) and commits later. Any snapshot that shows a seq therefore shows every
 // smaller one that will ever exist. The cost is one commit at a time across all instances, which
 // group commit amortises: each transaction carries every admission that arrived meanwhile.
+//
+// A group message (protocol §7) is stored only while its group is at the epoch the sender sealed
+// it for: the transaction reads the groups' epochs FOR SHARE, so a change of the group (an UPDATE
+// of that row, src/store/postgres/groups.ts) waits for this commit, and one that committed first is
+// seen. Who may read a group message comes from group_spans, as on SQLite (see that adapter).
 import { X509Certificate, constants, verify, type KeyObject } from 'node:crypto';
-import type { Admission, Admitted, MessageStore, StoredMessage } from '../../chat/messages.ts';
-import type { Envelope } from '../../protocol/envelope.ts';
+import type { Admission, Admitted, AnyEnvelope, MessageStore, StoredMessage } from '../../chat/messages.ts';
+import { isGroupAddress } from '../../protocol/envelope.ts';
+import { groupIdOf } from '../../protocol/groups.ts';
 import type { Sql } from './connect.ts';
 import { WriteBehindDeliveryMarks } from '../delivery-marks.ts';
 
@@ -42,7 +48,7 @@ interface Row {
   received_at: string;
   envelope: string;
 }
-const fromRow = (r: Row): StoredMessage => ({ seq: Number(r.seq), receivedAt: r.received_at, envelope: JSON.parse(r.envelope) as Envelope });
+const fromRow = (r: Row): StoredMessage => ({ seq: Number(r.seq), receivedAt: r.received_at, envelope: JSON.parse(r.envelope) as AnyEnvelope });
 
 interface Pending {
   a: Admission;
@@ -126,30 +132,48 @@ export class PostgresMessageStore implements MessageStore {
 
   private async commit(batch: Pending[]): Promise<void> {
     const verified = await Promise.all(batch.map((p) => p.verified));
-    const rows = batch.filter((_, i) => verified[i]);
     const results: Admitted[] = batch.map(() => ({ refused: 'bad_signature' }));
-    if (rows.length) {
-      const col = (f: (p: Pending) => string) => rows.map(f);
+    if (verified.some(Boolean)) {
       try {
-        const [, inserted] = await this.sql.begin((tx) => [
-          tx.unsafe(`SELECT pg_advisory_xact_lock(${MESSAGE_LOCK})`),
+        const [stale, inserted] = await this.sql.begin(async (tx) => {
+          await tx.unsafe(`SELECT pg_advisory_xact_lock(${MESSAGE_LOCK})`);
+          // Sorted: two batches (of two instances) lock the group rows in the same order.
+          const groupIds = [...new Set(batch.flatMap((p, i) => (verified[i] && p.a.group ? [p.a.group.id] : [])))].sort();
+          const epochs = new Map<string, number>();
+          if (groupIds.length) {
+            const rows = await tx<{ id: string; epoch: number }[]>`SELECT id, epoch FROM groups WHERE id = ANY(${groupIds}::text[]) ORDER BY id FOR SHARE`;
+            for (const r of rows) epochs.set(r.id, Number(r.epoch));
+          }
+          const stale = new Set(batch.filter((p, i) => verified[i] && p.a.group && epochs.get(p.a.group.id) !== p.a.group.epoch));
+          const rows = batch.filter((p, i) => verified[i] && !stale.has(p));
+          if (!rows.length) return [stale, []] as const;
+          const col = (f: (p: Pending) => string | null) => rows.map(f);
           // In submission order: the seqs ascend with it, and of two admissions of one id in this
           // batch the first is stored. DO NOTHING skips an id already taken, in an earlier commit
           // (of any instance) or earlier in this statement.
-          tx<{ id: string; seq: number }[]>`
-            INSERT INTO messages (id, from_login, to_login, received_at, envelope)
-            SELECT id, from_login, to_login, received_at, envelope
+          const inserted = await tx<{ id: string; seq: number }[]>`
+            INSERT INTO messages (id, from_login, to_login, received_at, envelope, epoch)
+            SELECT id, from_login, to_login, received_at, envelope, epoch
             FROM unnest(${col((p) => p.a.envelope.id)}::text[], ${col((p) => p.a.envelope.from)}::text[], ${col((p) => p.a.envelope.to)}::text[],
-                        ${col((p) => p.a.receivedAt)}::text[], ${col((p) => JSON.stringify(p.a.envelope))}::text[])
-                 WITH ORDINALITY AS u(id, from_login, to_login, received_at, envelope, n)
+                        ${col((p) => p.a.receivedAt)}::text[], ${col((p) => JSON.stringify(p.a.envelope))}::text[],
+                        ${col((p) => (p.a.group ? String(p.a.group.epoch) : null))}::bigint[])
+                 WITH ORDINALITY AS u(id, from_login, to_login, received_at, envelope, epoch, n)
             ORDER BY n
             ON CONFLICT (id) DO NOTHING
-            RETURNING id, seq`,
-        ]);
+            RETURNING id, seq`;
+          return [stale, inserted] as const;
+        });
+        // A stale admission whose id is stored already is a replay, whatever the epoch now.
+        const staleIds = [...stale].map((p) => p.a.envelope.id);
+        const taken = new Set(staleIds.length ? (await this.sql<{ id: string }[]>`SELECT id FROM messages WHERE id = ANY(${staleIds}::text[])`).map((r) => r.id) : []);
         const seqs = new Map(inserted.map((r) => [r.id, Number(r.seq)]));
         batch.forEach((p, i) => {
           if (!verified[i]) return;
           const e = p.a.envelope;
+          if (stale.has(p)) {
+            results[i] = { refused: taken.has(e.id) ? 'replay' : 'stale_epoch' };
+            return;
+          }
           const seq = seqs.get(e.id);
           seqs.delete(e.id); // a second admission of this id in the batch is a replay
           results[i] = seq === undefined ? { refused: 'replay' } : { stored: { seq, receivedAt: p.a.receivedAt, envelope: e } };
@@ -165,6 +189,7 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   async conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): Promise<StoredMessage[]> {
+    if (isGroupAddress(b)) return this.groupConversation(a, b, page);
     // Each direction is an ordered range of messages_pair, merged: no sort of the whole
     // conversation for a page. Between someone and themselves the second direction is the first.
     const rows =
@@ -184,9 +209,34 @@ export class PostgresMessageStore implements MessageStore {
     return rows.map(fromRow);
   }
 
+  /** A walk along messages_to in seq order, with a look-up of the reader's spans per row: a page stops after `limit` visible rows. */
+  private async groupConversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): Promise<StoredMessage[]> {
+    const visible = this.sql`EXISTS (SELECT 1 FROM group_spans s WHERE s.group_id = ${groupIdOf(b)} AND s.login = ${a}
+                               AND m.epoch >= s.from_epoch AND (s.to_epoch IS NULL OR m.epoch < s.to_epoch))`;
+    const rows =
+      page.before !== undefined
+        ? await this.sql<Row[]>`
+            SELECT * FROM (SELECT seq, received_at, envelope FROM messages m WHERE to_login = ${b} AND seq < ${page.before} AND ${visible}
+                           ORDER BY seq DESC LIMIT ${page.limit}) newest ORDER BY seq`
+        : await this.sql<Row[]>`
+            SELECT seq, received_at, envelope FROM messages m WHERE to_login = ${b} AND seq > ${page.after ?? 0} AND ${visible}
+            ORDER BY seq LIMIT ${page.limit}`;
+    return rows.map(fromRow);
+  }
+
   async forUser(login: string, after: number, limit: number): Promise<StoredMessage[]> {
+    // The 1:1 messages as before (epoch IS NULL: a group message the user sent comes with the
+    // group's), then each group's messages within each of the user's spans; each part stops at the
+    // limit before they are merged.
     const rows = await this.sql<Row[]>`
-      SELECT seq, received_at, envelope FROM messages WHERE seq > ${after} AND (to_login = ${login} OR from_login = ${login}) ORDER BY seq LIMIT ${limit}`;
+      (SELECT seq, received_at, envelope FROM messages
+       WHERE seq > ${after} AND (to_login = ${login} OR from_login = ${login}) AND epoch IS NULL ORDER BY seq LIMIT ${limit})
+      UNION ALL
+      (SELECT m.seq, m.received_at, m.envelope FROM group_spans s
+         JOIN messages m ON m.to_login = 'group:' || s.group_id AND m.seq > ${after}
+                        AND m.epoch >= s.from_epoch AND (s.to_epoch IS NULL OR m.epoch < s.to_epoch)
+       WHERE s.login = ${login} ORDER BY m.seq LIMIT ${limit})
+      ORDER BY seq LIMIT ${limit}`;
     return rows.map(fromRow);
   }
 

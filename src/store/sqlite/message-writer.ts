@@ -21,17 +21,23 @@ export interface WriteJob {
   der: Uint8Array;
   /** The messages row. */
   row: [id: string, from: string, to: string, receivedAt: string, envelope: string];
+  /** A group message: stored only while the group is at this epoch, which the row keeps. */
+  group?: { id: string; epoch: number };
 }
 
-export type WriteResult = { seq: number } | { refused: 'bad_signature' | 'replay' };
+export type WriteResult = { seq: number } | { refused: 'bad_signature' | 'replay' | 'stale_epoch' };
 
 interface Answer {
   ns: number[];
   results: (WriteResult | { error: string })[];
 }
 
-const INSERT_MESSAGE =
-  'INSERT INTO messages (id, from_login, to_login, received_at, envelope) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING RETURNING seq';
+const SQL = {
+  insert:
+    'INSERT INTO messages (id, from_login, to_login, received_at, envelope, epoch) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING RETURNING seq',
+  groupEpoch: 'SELECT epoch FROM groups WHERE id = ?',
+  taken: 'SELECT 1 FROM messages WHERE id = ?',
+};
 
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
@@ -41,7 +47,9 @@ const { openSync, closeSync, fdatasyncSync } = require('node:fs');
 const db = new DatabaseSync(workerData.file);
 // As on the server's connection: commits do not sync; the explicit WAL sync below does, once per batch.
 db.exec('PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0;');
-const insert = db.prepare(workerData.insert);
+const insert = db.prepare(workerData.sql.insert);
+const groupEpoch = db.prepare(workerData.sql.groupEpoch);
+const taken = db.prepare(workerData.sql.taken);
 const keys = new Map();
 let wal;
 let queue = [];
@@ -72,7 +80,17 @@ const flush = () => {
     try {
       db.exec('BEGIN IMMEDIATE');
       for (const i of verified) {
-        const row = insert.get(...batch[i].row);
+        const j = batch[i];
+        // Inside the write transaction no group can change: the epoch read here is the one the
+        // row is committed under. A message already stored is a replay, whatever the epoch now.
+        if (j.group) {
+          const g = groupEpoch.get(j.group.id);
+          if (!g || Number(g.epoch) !== j.group.epoch) {
+            results[i] = { refused: taken.get(j.row[0]) ? 'replay' : 'stale_epoch' };
+            continue;
+          }
+        }
+        const row = insert.get(...j.row, j.group ? j.group.epoch : null);
         // No row: the id is taken (a replay, or the same id twice in this batch).
         results[i] = row ? { seq: Number(row.seq) } : { refused: 'replay' };
       }
@@ -131,7 +149,7 @@ export class MessageWriter {
   }
 
   private start(): Worker {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, insert: INSERT_MESSAGE } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, sql: SQL } });
     worker.unref(); // kept alive only while jobs are in flight (see write)
     worker.on('message', (m: Answer | 'stopped') => {
       if (m === 'stopped') return;

@@ -2,9 +2,17 @@
 // insert, WAL sync) runs on a worker thread with its own connection (src/store/message-writer.ts),
 // which resolves only once the row is on disk: then the envelope survives a crash or a power cut.
 // Reads run here, on the server's connection, and see every admitted row.
-import type { Admission, Admitted, MessageStore, StoredMessage } from '../../chat/messages.ts';
-import type { Envelope } from '../../protocol/envelope.ts';
+//
+// A group message (protocol §7) is a row like any other, to_login = "group:" + id, with the epoch
+// it was sealed at (NULL on 1:1 messages). Who may see it comes from the group store's spans
+// (src/store/sqlite/groups.ts): a member from the epoch they joined at, up to the one that removed
+// them. A group's messages are a range of messages_to (to_login, seq), walked in seq order with a
+// primary-key look-up of the reader's spans per row, so a page stops after `limit` visible rows.
+import type { Admission, Admitted, AnyEnvelope, MessageStore, StoredMessage } from '../../chat/messages.ts';
+import { isGroupAddress } from '../../protocol/envelope.ts';
+import { groupIdOf } from '../../protocol/groups.ts';
 import { migrate, transaction, type Db } from './sqlite.ts';
+import { migrateGroups } from './groups.ts';
 import { MessageWriter } from './message-writer.ts';
 import { WriteBehindDeliveryMarks } from '../delivery-marks.ts';
 
@@ -20,14 +28,20 @@ const SCHEMA = [
    CREATE INDEX messages_pair ON messages (from_login, to_login, seq);
    CREATE INDEX messages_to ON messages (to_login, seq);
    CREATE TABLE deliveries (login TEXT PRIMARY KEY, seq INTEGER NOT NULL);`,
+  // The group epoch a group message was sealed at; NULL on 1:1 messages.
+  `ALTER TABLE messages ADD COLUMN epoch INTEGER;`,
 ];
+
+/** Whether row `m` is a message reader ?1 may see in the group whose id is the parameter `group`. */
+const VISIBLE = (group: string) => `EXISTS (SELECT 1 FROM group_spans s WHERE s.group_id = ${group} AND s.login = ?1
+                  AND m.epoch >= s.from_epoch AND (s.to_epoch IS NULL OR m.epoch < s.to_epoch))`;
 
 interface Row {
   seq: number;
   received_at: string;
   envelope: string;
 }
-const fromRow = (r: Row): StoredMessage => ({ seq: Number(r.seq), receivedAt: r.received_at, envelope: JSON.parse(r.envelope) as Envelope });
+const fromRow = (r: Row): StoredMessage => ({ seq: Number(r.seq), receivedAt: r.received_at, envelope: JSON.parse(r.envelope) as AnyEnvelope });
 
 export class SqliteMessageStore implements MessageStore {
   private readonly db: Db;
@@ -37,6 +51,8 @@ export class SqliteMessageStore implements MessageStore {
 
   constructor(db: Db) {
     this.db = db;
+    // The writer checks a group message's epoch in groups, and the reads join group_spans.
+    migrateGroups(db);
     migrate(db, 'messages', SCHEMA);
     const file = db.location();
     if (!file) throw new Error('the message store needs a database file: its writer opens a connection of its own');
@@ -52,8 +68,25 @@ export class SqliteMessageStore implements MessageStore {
            WHERE ((from_login = ?1 AND to_login = ?2) OR (from_login = ?2 AND to_login = ?1)) AND seq < ?3
            ORDER BY seq DESC LIMIT ?4) ORDER BY seq`,
       ),
+      groupAfter: db.prepare(
+        `SELECT seq, received_at, envelope FROM messages m WHERE to_login = ?2 AND seq > ?3 AND ${VISIBLE('?4')} ORDER BY seq LIMIT ?5`,
+      ),
+      groupBefore: db.prepare(
+        `SELECT * FROM (SELECT seq, received_at, envelope FROM messages m WHERE to_login = ?2 AND seq < ?3 AND ${VISIBLE('?4')}
+           ORDER BY seq DESC LIMIT ?5) ORDER BY seq`,
+      ),
+      // The 1:1 messages as before (epoch IS NULL: a group message the user sent comes with the
+      // group's), then each group's messages within each of the user's spans; each part stops at
+      // the limit before they are merged.
       forUser: db.prepare(
-        `SELECT seq, received_at, envelope FROM messages WHERE seq > ?2 AND (to_login = ?1 OR from_login = ?1) ORDER BY seq LIMIT ?3`,
+        `SELECT * FROM (SELECT seq, received_at, envelope FROM messages
+                        WHERE seq > ?2 AND (to_login = ?1 OR from_login = ?1) AND epoch IS NULL ORDER BY seq LIMIT ?3)
+         UNION ALL
+         SELECT * FROM (SELECT m.seq, m.received_at, m.envelope FROM group_spans s
+                          JOIN messages m ON m.to_login = 'group:' || s.group_id AND m.seq > ?2
+                                         AND m.epoch >= s.from_epoch AND (s.to_epoch IS NULL OR m.epoch < s.to_epoch)
+                        WHERE s.login = ?1 ORDER BY m.seq LIMIT ?3)
+         ORDER BY seq LIMIT ?3`,
       ),
       delivered: db.prepare('SELECT seq FROM deliveries WHERE login = ?'),
       markDelivered: db.prepare(
@@ -75,6 +108,7 @@ export class SqliteMessageStore implements MessageStore {
       serial: a.signer.serial,
       der: a.signer.der,
       row: [e.id, e.from, e.to, a.receivedAt, JSON.stringify(e)],
+      ...(a.group ? { group: a.group } : {}),
     });
     return 'seq' in r ? { stored: { seq: r.seq, receivedAt: a.receivedAt, envelope: e } } : r;
   }
@@ -86,6 +120,13 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): Promise<StoredMessage[]> {
+    if (isGroupAddress(b)) {
+      const rows =
+        page.before !== undefined
+          ? this.stmts.groupBefore.all(a, b, page.before, groupIdOf(b), page.limit)
+          : this.stmts.groupAfter.all(a, b, page.after ?? 0, groupIdOf(b), page.limit);
+      return (rows as unknown as Row[]).map(fromRow);
+    }
     const rows =
       page.before !== undefined
         ? this.stmts.before.all(a, b, page.before, page.limit)
