@@ -5,6 +5,8 @@ import { SqliteMessageStore } from '../src/store/sqlite/messages.ts';
 import { SqliteReadMarks } from '../src/store/sqlite/read-marks.ts';
 import { PostgresMessageStore } from '../src/store/postgres/messages.ts';
 import { PostgresReadMarks } from '../src/store/postgres/read-marks.ts';
+import { SqliteGroupStore } from '../src/store/sqlite/groups.ts';
+import { PostgresGroupStore } from '../src/store/postgres/groups.ts';
 import { readMarksContract } from './helpers/read-marks-contract.ts';
 import { postgresDatabases } from './helpers/postgres-databases.ts';
 import { postgresInstances, sqliteInstances } from './helpers/contract-fixtures.ts';
@@ -15,6 +17,7 @@ readMarksContract('SQLite', async () => {
   return {
     marks: new SqliteReadMarks(db),
     messages,
+    groups: new SqliteGroupStore(db),
     another: async () => new SqliteReadMarks(await another()),
     close: async () => {
       await messages.close();
@@ -30,6 +33,7 @@ readMarksContract('PostgreSQL', async () => {
   return {
     marks: new PostgresReadMarks(sql),
     messages,
+    groups: new PostgresGroupStore(sql),
     another: async () => new PostgresReadMarks(await another()),
     close: () => messages.close(), // the pools close after the file's tests
   };

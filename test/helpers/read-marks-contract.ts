@@ -6,13 +6,18 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MessageStore, StoredMessage } from '../../src/chat/messages.ts';
 import type { ConversationSummary, ReadMarkStore } from '../../src/chat/read-marks.ts';
-import { admission, signer, stored, type Signer } from './messages-contract.ts';
+import type { GroupStore } from '../../src/chat/groups.ts';
+import { groupAddress } from '../../src/protocol/groups.ts';
+import { admission, groupAdmission, signer, stored, type Signer } from './messages-contract.ts';
 import { freshFixtures } from './contract-fixtures.ts';
+import { newGroup } from './groups-contract.ts';
 
 export interface ReadMarksFixture {
   marks: ReadMarkStore;
   /** The messages the marks count, in the same storage. */
   messages: MessageStore;
+  /** The groups, in the same storage. */
+  groups: GroupStore;
   /** The same marks through connections of their own: another instance. */
   another(): Promise<ReadMarkStore>;
   close(): Promise<void>;
@@ -27,7 +32,9 @@ export function readMarksContract(name: string, factory: () => Promise<ReadMarks
       const f = await opened();
       const send = async (from: Signer, to: string, receivedAt?: string): Promise<StoredMessage> =>
         stored(await f.messages.admit(admission(from, to, receivedAt ? { receivedAt } : {})));
-      return { ...f, send };
+      const sendToGroup = async (from: Signer, id: string, epoch: number, receivedAt?: string): Promise<StoredMessage> =>
+        stored(await f.messages.admit(groupAdmission(from, id, epoch, receivedAt ? { receivedAt } : {})));
+      return { ...f, send, sendToGroup };
     };
     const people = Object.fromEntries(['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((l) => [l, signer(l)]));
     const { alice, bob, carol } = people;
@@ -142,6 +149,77 @@ export function readMarksContract(name: string, factory: () => Promise<ReadMarks
       assert.equal(await marks.inConversation('alice', 'bob', cb.seq), false);
       assert.equal(await marks.inConversation('alice', 'alice', ab.seq), false, 'oneself is no peer');
       assert.equal(await marks.inConversation('alice', 'bob', cb.seq + 1000), false, 'no such message');
+    });
+
+    describe('in groups', () => {
+      const AT = '2026-06-01T09:00:00.000Z';
+      /** g: alice (admin), bob, carol; then dave added (epoch 2), bob removed (epoch 3). h: erin, alice, no messages. */
+      const scene = async () => {
+        const f = await fresh();
+        const g = newGroup('alice', ['bob', 'carol']);
+        const h = newGroup('erin', ['alice']);
+        await f.groups.create(g, 'alice');
+        await f.groups.create(h, 'erin');
+        const m1 = await f.sendToGroup(bob, g.id, 1, '2026-06-01T10:00:01.000Z');
+        const m2 = await f.sendToGroup(carol, g.id, 1, '2026-06-01T10:00:02.000Z');
+        const m3 = await f.sendToGroup(alice, g.id, 1, '2026-06-01T10:00:03.000Z');
+        assert.equal(await f.groups.apply(g.id, { op: 'add', login: 'dave', by: 'alice', at: AT, epoch: 2 }), true);
+        const m4 = await f.sendToGroup(carol, g.id, 2, '2026-06-01T10:00:04.000Z');
+        assert.equal(await f.groups.apply(g.id, { op: 'remove', login: 'bob', by: 'alice', at: AT, epoch: 3 }), true);
+        const m5 = await f.sendToGroup(alice, g.id, 3, '2026-06-01T10:00:05.000Z');
+        return { ...f, g: groupAddress(g.id), h: groupAddress(h.id), m: [m1, m2, m3, m4, m5] };
+      };
+
+      it("sums up each group someone is a member of now: unread from the others above their mark, at the epochs they were a member; no receipt", async () => {
+        const { marks, g, h, m, send } = await scene();
+        const ab = await send(alice, 'bob', '2026-06-01T10:00:06.000Z');
+        assert.deepEqual(byPeer(await marks.conversations('alice')), byPeer([
+          { peer: 'bob', unread: 0, lastSeq: ab.seq, lastAt: '2026-06-01T10:00:06.000Z' },
+          { peer: g, unread: 3, lastSeq: m[4].seq, lastAt: '2026-06-01T10:00:05.000Z' },
+          { peer: h, unread: 0, lastSeq: 0, lastAt: '' },
+        ]), 'her own messages are never unread; a group without messages too; the group address never as a 1:1 peer');
+        assert.deepEqual(await marks.conversation('alice', g), { peer: g, unread: 3, lastSeq: m[4].seq, lastAt: '2026-06-01T10:00:05.000Z' });
+        assert.deepEqual(await marks.conversation('dave', g), { peer: g, unread: 2, lastSeq: m[4].seq, lastAt: '2026-06-01T10:00:05.000Z' }, 'from his joining on');
+        assert.deepEqual(byPeer(await marks.conversations('bob')).map((s) => s.peer), ['alice'], 'removed: the group is no longer his');
+        assert.deepEqual(await marks.conversation('bob', g), { peer: g, unread: 3, lastSeq: m[3].seq, lastAt: '2026-06-01T10:00:04.000Z' }, 'up to his removal');
+        assert.deepEqual(await marks.conversation('frank', g), { peer: g, unread: 0, lastSeq: 0, lastAt: '' });
+
+        assert.equal(await marks.mark('alice', g, m[1].seq), true);
+        assert.equal((await marks.conversation('alice', g)).unread, 1);
+        assert.equal(await marks.mark('alice', g, m[0].seq), false, 'only forward');
+        assert.equal(await marks.mark('dave', g, m[4].seq), true);
+        assert.equal((await marks.conversation('dave', g)).unread, 0);
+        assert.equal((await marks.conversation('carol', g)).unread, 3, "one reader's mark is no one else's");
+        assert.equal((await marks.conversation('alice', 'bob')).unread, 0, 'the 1:1 conversation counts no group message');
+      });
+
+      it('tells whether a seq is a message of the group the reader may see', async () => {
+        const { marks, g, h, m, send } = await scene();
+        const ab = await send(alice, 'bob');
+        assert.equal(await marks.inConversation('alice', g, m[0].seq), true);
+        assert.equal(await marks.inConversation('alice', g, m[4].seq), true);
+        assert.equal(await marks.inConversation('dave', g, m[2].seq), false, 'before he joined');
+        assert.equal(await marks.inConversation('dave', g, m[3].seq), true);
+        assert.equal(await marks.inConversation('bob', g, m[3].seq), true, 'before his removal');
+        assert.equal(await marks.inConversation('bob', g, m[4].seq), false, 'after it');
+        assert.equal(await marks.inConversation('erin', g, m[0].seq), false, 'never a member');
+        assert.equal(await marks.inConversation('alice', h, m[0].seq), false, 'another group');
+        assert.equal(await marks.inConversation('alice', g, ab.seq), false, 'a 1:1 message');
+        assert.equal(await marks.inConversation('alice', 'bob', m[0].seq), false, 'a group message is in no 1:1 conversation');
+        assert.equal(await marks.inConversation('alice', g, m[4].seq + 1000), false, 'no such message');
+      });
+
+      it("gives every current member's mark on a group", async () => {
+        const { marks, g, h, m } = await scene();
+        assert.deepEqual(await marks.groupMarks(g), new Map());
+        await marks.mark('alice', g, m[2].seq);
+        await marks.mark('carol', g, m[0].seq);
+        await marks.mark('bob', g, m[3].seq);
+        await marks.mark('erin', h, m[4].seq);
+        await marks.mark('dave', 'alice', m[4].seq);
+        assert.deepEqual(await marks.groupMarks(g), new Map([['alice', m[2].seq], ['carol', m[0].seq]]), 'bob was removed; dave has not read the group');
+        assert.deepEqual(await marks.groupMarks(h), new Map([['erin', m[4].seq]]));
+      });
     });
   });
 }

@@ -10,8 +10,13 @@
 //
 // "Once it would survive a power cut": a commit returns once its WAL is flushed, under the server's
 // synchronous_commit (on by default), which this adapter leaves to the operator.
+//
+// A group (protocol §7) is counted as on SQLite (src/store/sqlite/read-marks.ts): along
+// messages_to, only where the reader's spans (group_spans) allow.
 import type { ConversationSummary, ReadMarkStore } from '../../chat/read-marks.ts';
 import type { Fragment } from 'postgres';
+import { isGroupAddress } from '../../protocol/envelope.ts';
+import { groupIdOf } from '../../protocol/groups.ts';
 import type { Sql } from './connect.ts';
 
 interface SummaryRow {
@@ -62,12 +67,20 @@ export class PostgresReadMarks implements ReadMarkStore {
       pairs(login, peer) AS (
         SELECT ${login}::text, s FROM senders WHERE s IS NOT NULL AND s <> ${login}
         UNION
-        SELECT ${login}::text, r FROM recipients WHERE r IS NOT NULL AND r <> ${login}
+        SELECT ${login}::text, r FROM recipients WHERE r IS NOT NULL AND r <> ${login} AND left(r, 6) <> 'group:'
       ),`;
-    return (await this.summaries(pairs)).map(fromRow);
+    const [people, groups] = await Promise.all([
+      this.summaries(pairs),
+      this.groupSummaries(this.sql`SELECT ${login}::text AS login, 'group:' || group_id AS peer, group_id FROM group_members WHERE login = ${login}`),
+    ]);
+    return [...people, ...groups].map(fromRow);
   }
 
   async conversation(login: string, peer: string): Promise<ConversationSummary> {
+    if (isGroupAddress(peer)) {
+      const [row] = await this.groupSummaries(this.sql`SELECT ${login}::text AS login, ${peer}::text AS peer, ${groupIdOf(peer)}::text AS group_id`);
+      return fromRow(row);
+    }
     const [row] = await this.summaries(this.sql`pairs(login, peer) AS (SELECT ${login}::text, ${peer}::text),`);
     return fromRow(row);
   }
@@ -98,6 +111,37 @@ export class PostgresReadMarks implements ReadMarkStore {
       ) seen ON true`;
   }
 
+  /** One summary per row (login, peer, group_id) of `groups`: unread from others and the newest message, where login's spans allow. */
+  private groupSummaries(groups: Fragment): Promise<SummaryRow[]> {
+    return this.sql<SummaryRow[]>`
+      WITH g AS (${groups}),
+      summary AS (
+        SELECT g.login, g.peer, g.group_id,
+               coalesce((SELECT seq FROM read_marks WHERE login = g.login AND peer = g.peer), 0) AS mark,
+               coalesce((SELECT seq FROM messages m WHERE m.to_login = g.peer AND ${this.visible()} ORDER BY seq DESC LIMIT 1), 0) AS last_seq
+        FROM g
+      )
+      SELECT g.peer, g.last_seq,
+             (SELECT count(*) FROM messages m WHERE m.to_login = g.peer AND m.seq > g.mark AND m.from_login <> g.login AND ${this.visible()}) AS unread,
+             (SELECT received_at FROM messages WHERE seq = g.last_seq) AS last_at,
+             NULL::bigint AS seen_seq, NULL::text AS seen_id
+      FROM summary g`;
+  }
+
+  /** Whether message row `m` is one reader `g.login` may see in group `g.group_id`. */
+  private visible(): Fragment {
+    return this.sql`EXISTS (SELECT 1 FROM group_spans s WHERE s.group_id = g.group_id AND s.login = g.login
+                             AND m.epoch >= s.from_epoch AND (s.to_epoch IS NULL OR m.epoch < s.to_epoch))`;
+  }
+
+  async groupMarks(group: string): Promise<Map<string, number>> {
+    // Through each current member's own mark (the primary key): no index on peer to keep up.
+    const rows = await this.sql<{ login: string; seq: number }[]>`
+      SELECT gm.login, r.seq FROM group_members gm JOIN read_marks r ON r.login = gm.login AND r.peer = ${group}
+      WHERE gm.group_id = ${groupIdOf(group)}`;
+    return new Map(rows.map((r) => [r.login, Number(r.seq)]));
+  }
+
   async receiptsOn(login: string): Promise<boolean> {
     return (await this.sql`SELECT 1 FROM receipts_off WHERE login = ${login}`).length === 0;
   }
@@ -113,6 +157,13 @@ export class PostgresReadMarks implements ReadMarkStore {
   }
 
   async inConversation(login: string, peer: string, seq: number): Promise<boolean> {
+    if (isGroupAddress(peer)) {
+      const found = await this.sql`
+        SELECT 1 FROM messages m WHERE m.seq = ${seq} AND m.to_login = ${peer}
+          AND EXISTS (SELECT 1 FROM group_spans s WHERE s.group_id = ${groupIdOf(peer)} AND s.login = ${login}
+                        AND m.epoch >= s.from_epoch AND (s.to_epoch IS NULL OR m.epoch < s.to_epoch))`;
+      return found.length > 0;
+    }
     const [r] = await this.sql<{ f: string; t: string }[]>`SELECT from_login AS f, to_login AS t FROM messages WHERE seq = ${seq}`;
     return r !== undefined && login !== peer && ((r.f === login && r.t === peer) || (r.f === peer && r.t === login));
   }
