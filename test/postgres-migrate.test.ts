@@ -19,7 +19,8 @@ after(async () => {
 
 const ALL = MIGRATIONS.map((m) => m.version);
 const TABLES = [
-  ...['activity', 'ca_state', 'certificates', 'deliveries', 'last_seen', 'link_requests', 'messages', 'ocsp_changes', 'ocsp_responses', 'read_marks', 'receipts_off'],
+  ...['activity', 'ca_state', 'certificates', 'deliveries', 'group_history', 'group_members', 'group_spans', 'groups', 'last_seen', 'link_requests'],
+  ...['messages', 'ocsp_changes', 'ocsp_responses', 'read_marks', 'receipts_off'],
   ...['recovery_codes', 'schema_migrations', 'sessions', 'users', 'write_counters'],
 ];
 
