@@ -7,6 +7,7 @@ import { initDeviceRequests } from './ui/device-requests.ts';
 import { initDevices } from './ui/devices.ts';
 import { initShell } from './ui/shell.ts';
 import { initChat } from './ui/chat.ts';
+import { initGroups } from './ui/groups.ts';
 import { initCertificate } from './ui/certificate.ts';
 import { initRecover } from './ui/recover.ts';
 import { initAuthority } from './ui/authority.ts';
@@ -17,7 +18,10 @@ const PAGES: Record<string, () => void | Promise<void>> = {
   register: initRegister,
   login: initLogin,
   link: initLink,
-  chat: initChat,
+  chat: async () => {
+    await initChat();
+    await initGroups();
+  },
   directory: () => {},
   certificate: () => {
     initCertificate();

@@ -4,7 +4,8 @@
 // message that holds no key for this device (sent before it was linked, protocol §6) says so
 // calmly and shows nothing else; anything else is a warning bubble that names the failed check and
 // shows none of the content. Messages go out as version 2 envelopes (§7), wrapped for every
-// current certificate of both people, the sender's other devices included.
+// current certificate of both people, the sender's other devices included. A group conversation
+// (ui/groups.ts) is this same conversation with its own recipients, checks and header.
 import { EnvelopeError, makeEnvelopeV2, type OpenedMessage, type OpenedMessageV2, type OpenFailure } from '../envelope.ts';
 import { openWithDeviceKeys, sentBeforeThisDevice, type DeviceKeys } from '../device-keys.ts';
 import { exportProof } from '../proof.ts';
@@ -15,7 +16,9 @@ import { ApiError, api } from './api.ts';
 import { $, $$, downloadText, fromTemplate, must, setBusy } from './dom.ts';
 import { getUnlocked, type UnlockedKey } from './keystore.ts';
 import { CertificateProblem, certificateBySerial, chainPem, currentCertificate, deviceCertificates, remember, type DeviceCertificate, type KnownCertificate } from './certs.ts';
-import { markRead, me, noteActivity, onMessage, seenBy } from './shell.ts';
+import { conversationOf, markRead, me, noteActivity, onMessage, seenBy } from './shell.ts';
+import { sendWithRewrap } from '../groups.ts';
+import type { ProofGroup } from '../proof.ts';
 import { certificateFingerprint, changedSincePinned, pin } from './pins.ts';
 import { groupedHex, localTime, revocationReasonText } from '../../shared/format.ts';
 import { linkify } from './linkify.ts';
@@ -26,7 +29,7 @@ const STALE_MS = 4 * 60_000;
 const NEWEST = '999999999999999';
 
 /** What the history and the event stream carry: both versions (§7). */
-type AnyEnvelope = Envelope | EnvelopeV2;
+export type AnyEnvelope = Envelope | EnvelopeV2;
 
 interface HistoryPage {
   messages: AnyEnvelope[];
@@ -40,10 +43,10 @@ interface HistoryPage {
  * `since`: the sender's certificate was revoked or expired after the message was signed. The
  * signature held when it was made, but the reader is told, and the badge is not green.
  */
-type Opened =
+export type Opened =
   | { ok: true; text: string; message: OpenedMessage | OpenedMessageV2; since?: string }
   /** `elsewhere`: genuine, but encrypted for the reader's other devices only (sent before this one was linked). */
-  | { ok: false; reason: string; detail?: string; elsewhere?: boolean };
+  | { ok: false; reason: string; detail?: string; elsewhere?: boolean; template?: string };
 
 /** How far a sender's clock may be off: the server refuses a sentAt further from its own (§5). */
 const CLOCK_WINDOW_MS = 5 * 60_000;
@@ -84,7 +87,7 @@ const FAILURE_TEXT: Record<OpenFailure, string> = {
 };
 
 /** A reason not to send that the person can act on, said next to the message. */
-class SendProblem extends Error {}
+export class SendProblem extends Error {}
 
 let unlocked: UnlockedKey | undefined;
 let myKeys: PublicKeys | undefined;
@@ -98,7 +101,7 @@ function deviceKeys(u: UnlockedKey): DeviceKeys {
   return { login: u.login, serial: u.serial, decryptKey: u.keys.decrypt, earlier };
 }
 
-async function openOne(envelope: AnyEnvelope): Promise<Opened> {
+export async function openOne(envelope: AnyEnvelope): Promise<Opened> {
   if (!unlocked) return { ok: false, reason: 'Your key is locked in this browser.' };
   try {
     const sender = await certificateBySerial(envelope.cert, envelope.from);
@@ -121,8 +124,8 @@ async function openOne(envelope: AnyEnvelope): Promise<Opened> {
  * Non-repudiation: the message as its sender signed it, the signature, their certificate and the
  * CA chain, in one JSON file anyone can check with openssl alone (docs/client-crypto.md).
  */
-async function saveProof(message: OpenedMessage | OpenedMessageV2): Promise<void> {
-  const bundle = exportProof(message, await chainPem());
+async function saveProof(message: OpenedMessage | OpenedMessageV2, group?: ProofGroup): Promise<void> {
+  const bundle = exportProof(message, await chainPem(), group);
   const stamp = message.plaintext.sentAt.replace(/[:.]/g, '-');
   downloadText(`proof-${message.plaintext.from}-${stamp}.json`, JSON.stringify(bundle, null, 2) + '\n', 'application/json');
 }
@@ -138,14 +141,15 @@ function dayLabel(iso: string): string {
 }
 const timeLabel = (iso: string) => localTime(iso, 'time');
 
-class Conversation {
+export class Conversation {
+  /** The other person's login, or the group's address ("group:" + id). */
   readonly peer: string;
   readonly section: HTMLElement;
-  private readonly list: HTMLOListElement;
+  protected readonly list: HTMLOListElement;
   private readonly wrap: HTMLElement;
   private readonly olderButton: HTMLButtonElement;
   private readonly form: HTMLFormElement;
-  private readonly input: HTMLTextAreaElement;
+  protected readonly input: HTMLTextAreaElement;
   private peerCert?: KnownCertificate;
   /**
    * Every current certificate of both people, what a message is wrapped for (§7): fetched when
@@ -156,8 +160,8 @@ class Conversation {
   private ready: Promise<void> = Promise.resolve();
   private first: string | null = null;
   /** The seq of the newest message shown: the read mark this page reports. */
-  private newest = 0;
-  private readonly items = new Map<string, HTMLLIElement>();
+  protected newest = 0;
+  protected readonly items = new Map<string, HTMLLIElement>();
   /** One's own messages not sent yet for want of a connection, oldest first. */
   private waiting: HTMLLIElement[] = [];
   private flushing = false;
@@ -196,23 +200,51 @@ class Conversation {
         void this.send(li.dataset.text);
       }
     });
-    this.ready = (async () => {
-      try {
-        this.peerCert = await currentCertificate(this.peer);
-        if (this.peerCert.status === 'revoked' || this.peerCert.status === 'expired') {
-          this.block(`${this.peer}'s certificate is ${this.peerCert.status}: messages cannot be encrypted for them until they get a new one.`);
-        } else {
-          void this.announceKeyChange(this.peerCert);
-        }
-      } catch (err) {
-        this.block(err instanceof Error ? err.message : String(err));
-      }
-    })();
-    // Ahead of the first message; a failure here is met again, and said, when sending.
-    this.devices().catch(() => {});
+    this.ready = this.prepare();
     await Promise.all([this.ready, this.loadNewest()]);
     this.seen();
+    this.afterLoad();
+  }
+
+  /** What must be known before sending: here the peer's certificate, and their devices ahead of the first message. */
+  protected async prepare(): Promise<void> {
+    try {
+      this.peerCert = await currentCertificate(this.peer);
+      if (this.peerCert.status === 'revoked' || this.peerCert.status === 'expired') {
+        this.block(`${this.peer}'s certificate is ${this.peerCert.status}: messages cannot be encrypted for them until they get a new one.`);
+      } else {
+        void this.announceKeyChange(this.peerCert);
+      }
+    } catch (err) {
+      this.block(err instanceof Error ? err.message : String(err));
+    }
+    // A failure here is met again, and said, when sending.
+    this.devices().catch(() => {});
+  }
+
+  /** Once the history is shown: the read receipt known so far. */
+  protected afterLoad(): void {
     this.showSeen(seenBy(this.peer));
+  }
+
+  /** Whether a message can be sealed at all now. */
+  protected canSend(): boolean {
+    return Boolean(unlocked && myKeys && this.peerCert?.keys);
+  }
+
+  /** Opening for display: every check of the envelope (a group adds its own, ui/groups.ts). */
+  protected open(envelope: AnyEnvelope): Promise<Opened> {
+    return openOne(envelope);
+  }
+
+  /** The group a proof names (none in a conversation between two people). */
+  protected proofGroup(_message: OpenedMessage | OpenedMessageV2): ProofGroup | undefined {
+    return undefined;
+  }
+
+  /** The message's own elements, and its place in time: what a group shows as seen or as a change line. */
+  protected entries(): HTMLLIElement[] {
+    return $$<HTMLLIElement>('.msg, .log-event', this.list);
   }
 
   /**
@@ -254,7 +286,7 @@ class Conversation {
     if (document.visibilityState === 'visible') markRead(this.peer, this.newest);
   }
 
-  private block(reason: string): void {
+  protected block(reason: string): void {
     this.input.disabled = true;
     must<HTMLButtonElement>('[data-send]', this.form).disabled = true;
     const hint = $('.composer-hint span', this.section);
@@ -304,16 +336,16 @@ class Conversation {
     this.list.before(p);
   }
 
-  private updateEmpty(): void {
+  protected updateEmpty(): void {
     const empty = $('[data-log-empty]', this.section);
     if (empty) empty.hidden = this.items.size > 0;
   }
 
-  private nearEnd(): boolean {
+  protected nearEnd(): boolean {
     return this.wrap.scrollHeight - this.wrap.scrollTop - this.wrap.clientHeight < 120;
   }
 
-  private scrollToEnd(): void {
+  protected scrollToEnd(): void {
     this.wrap.scrollTop = this.wrap.scrollHeight;
   }
 
@@ -331,7 +363,7 @@ class Conversation {
 
   private async addAll(envelopes: AnyEnvelope[], live: boolean): Promise<void> {
     const fresh = envelopes.filter((e) => !this.items.has(e.id));
-    const opened = await Promise.all(fresh.map((e) => openOne(e)));
+    const opened = await Promise.all(fresh.map((e) => this.open(e)));
     fresh.forEach((e, i) => this.place(this.render(e, opened[i], live)));
     this.redoDays();
   }
@@ -355,7 +387,7 @@ class Conversation {
     }
   }
 
-  private render(e: AnyEnvelope, o: Opened, live: boolean): HTMLLIElement {
+  protected render(e: AnyEnvelope, o: Opened, live: boolean): HTMLLIElement {
     const li = fromTemplate<HTMLLIElement>('tpl-message');
     li.dataset.id = e.id;
     li.dataset.at = e.sentAt;
@@ -386,7 +418,7 @@ class Conversation {
       li.classList.add('is-verified');
       if (!mine) {
         const proof = fromTemplate<HTMLButtonElement>('tpl-proof');
-        proof.addEventListener('click', () => void saveProof(o.message));
+        proof.addEventListener('click', () => void saveProof(o.message, this.proofGroup(o.message)));
         state.append(proof);
       }
     } else if (o.elsewhere) {
@@ -395,7 +427,7 @@ class Conversation {
       text.replaceWith(fromTemplate('tpl-elsewhere'));
     } else {
       li.classList.add('is-unverified');
-      const warning = fromTemplate('tpl-warning');
+      const warning = fromTemplate(o.template ?? 'tpl-warning');
       must('.msg-warning-reason', warning).textContent = o.detail ? `${o.reason} (${o.detail})` : o.reason;
       text.replaceWith(warning);
     }
@@ -407,9 +439,9 @@ class Conversation {
   }
 
   /** In time order (sentAt), so pages and live messages interleave correctly. */
-  private place(li: HTMLLIElement): void {
+  protected place(li: HTMLLIElement): void {
     const at = li.dataset.at!;
-    const after = $$<HTMLLIElement>('.msg', this.list)
+    const after = this.entries()
       .reverse()
       .find((m) => (m.dataset.at ?? '') <= at);
     if (after) after.after(li);
@@ -417,11 +449,11 @@ class Conversation {
   }
 
   /** Day separators, and runs of messages from one sender within a few minutes drawn as a group. */
-  private redoDays(): void {
+  protected redoDays(): void {
     for (const sep of $$('.day-sep', this.list)) sep.remove();
     let last = '';
     let prev: HTMLLIElement | undefined;
-    for (const m of $$<HTMLLIElement>('.msg', this.list)) {
+    for (const m of this.entries()) {
       const key = dayKey(m.dataset.at!);
       if (key !== last) {
         const sep = fromTemplate<HTMLLIElement>('tpl-day');
@@ -430,7 +462,7 @@ class Conversation {
         last = key;
         prev = undefined;
       }
-      const close = prev && prev.dataset.from === m.dataset.from && Date.parse(m.dataset.at!) - Date.parse(prev.dataset.at!) < 5 * 60_000;
+      const close = prev && m.classList.contains('msg') && prev.classList.contains('msg') && prev.dataset.from === m.dataset.from && Date.parse(m.dataset.at!) - Date.parse(prev.dataset.at!) < 5 * 60_000;
       m.classList.toggle('is-cont', Boolean(close));
       prev = m;
     }
@@ -452,7 +484,7 @@ class Conversation {
    */
   private async send(text: string): Promise<void> {
     await this.ready;
-    if (!unlocked || !myKeys || !this.peerCert?.keys) return;
+    if (!this.canSend()) return;
     const li = this.pendingBubble(text);
     if (!navigator.onLine || this.waiting.length) {
       this.wait(li);
@@ -523,7 +555,7 @@ class Conversation {
    * signed again with a fresh one, unless an earlier attempt did arrive.
    */
   private async deliver(li: HTMLLIElement): Promise<'sent' | 'waiting' | 'failed'> {
-    if (!unlocked || !myKeys || !this.peerCert?.keys) return 'failed';
+    if (!this.canSend()) return 'failed';
     const id = li.dataset.id!;
     try {
       if (Date.now() - Date.parse(li.dataset.at!) > STALE_MS) {
@@ -534,18 +566,17 @@ class Conversation {
         }
         this.stamp(li, new Date().toISOString());
       }
-      let envelope = await this.seal(li);
-      li.dataset.tried = '1';
-      try {
-        await this.post(envelope);
-      } catch (err) {
-        if (!(err instanceof ApiError && err.code === 'recipients_changed')) throw err;
-        // A device was linked or retired since the list was fetched (§7): wrapped again for the
-        // current list, once; a second refusal is said next to the message, with Retry.
-        this.recipients = undefined;
-        envelope = await this.seal(li);
-        await this.post(envelope);
-      }
+      // A device was linked or retired since the list was fetched, or (in a group) a member came
+      // or went (§7): wrapped again for the current list; a refusal after that is said next to the
+      // message, with Retry.
+      const envelope = await sendWithRewrap(
+        (fresh) => {
+          li.dataset.tried = '1';
+          return this.seal(li, fresh);
+        },
+        (e) => this.post(e),
+        this.attempts,
+      );
       await this.sent(li, envelope);
       return 'sent';
     } catch (err) {
@@ -559,9 +590,13 @@ class Conversation {
     }
   }
 
-  /** The bubble's message as a version 2 envelope for every current device of both people. */
-  private async seal(li: HTMLLIElement): Promise<EnvelopeV2> {
+  /** Sealings in all before a refusal is shown: once again after 409 recipients_changed. */
+  protected readonly attempts: number = 2;
+
+  /** The bubble's message as a version 2 envelope for every current device of both people; `fresh`: the lists read again. */
+  protected async seal(li: HTMLLIElement, fresh: boolean): Promise<EnvelopeV2> {
     const u = unlocked!;
+    if (fresh) this.recipients = undefined;
     const devices = await this.devices();
     // Another tab may have renewed this device's certificate, or it was retired: this page's key is not current.
     if (!devices.some((d) => d.login === u.login && d.serial === u.serial)) {
@@ -588,7 +623,7 @@ class Conversation {
     }
   }
 
-  private failureText(err: unknown): string {
+  protected failureText(err: unknown): string {
     if (err instanceof ApiError && err.code === 'recipients_changed') {
       return `Not sent: ${this.peer}'s devices, or yours, changed again while it was being sent. Retry to send it to the devices there are now.`;
     }
@@ -606,7 +641,7 @@ class Conversation {
   private async sent(li: HTMLLIElement, envelope: AnyEnvelope): Promise<void> {
     noteActivity(this.peer, envelope.sentAt, false);
     // Shown as verified only after the same checks the recipient makes.
-    const opened = await openOne(envelope);
+    const opened = await this.open(envelope);
     const done = this.render(envelope, opened, false);
     delete done.dataset.text;
     done.classList.add('is-sent');
@@ -637,7 +672,20 @@ function lockedNotice(section: HTMLElement): void {
   for (const el of $$<HTMLTextAreaElement | HTMLButtonElement>('textarea, button[data-send]', section)) el.disabled = true;
 }
 
-function startConversation(): void {
+/** Conversations other than with one person (ui/groups.ts): each claims the sections it draws. */
+const kinds: ((section: HTMLElement) => Conversation | undefined)[] = [];
+export function registerConversation(make: (section: HTMLElement) => Conversation | undefined): void {
+  kinds.push(make);
+}
+
+/** The conversation open on the page now, if any. */
+export const openConversation = (): Conversation | undefined => current;
+
+/** This device's key, open in this browser (undefined while locked): what a group message is signed with. */
+export const unlockedKey = (): UnlockedKey | undefined => (myKeys ? unlocked : undefined);
+
+/** Starts the conversation whose section is on the page, unless it is running already. */
+export function startConversation(): void {
   const section = $('[data-conversation]');
   if (!section || section === current?.section) return;
   if (!unlocked) {
@@ -645,7 +693,7 @@ function startConversation(): void {
     lockedNotice(section);
     return;
   }
-  current = new Conversation(section);
+  current = kinds.map((make) => make(section)).find(Boolean) ?? new Conversation(section);
   void current.start();
 }
 
@@ -668,8 +716,7 @@ export async function initChat(): Promise<void> {
     remember({ serial: unlocked.serial, login: unlocked.login, status: 'valid', notAfter: mine.notAfter.toISOString(), cert: mine, keys: myKeys });
   }
   onMessage(({ seq, envelope }) => {
-    const peer = envelope.from === me() ? envelope.to : envelope.from;
-    if (!current || current.peer !== peer) return false;
+    if (!current || current.peer !== conversationOf(envelope)) return false;
     void current.receive(envelope, seq);
     return document.visibilityState === 'visible';
   });

@@ -1,7 +1,7 @@
 // What every signed-in page shares: the event stream (messages, presence, read receipts), the
 // connection banner (offline, reconnecting), unread counts, system notifications, the notice of
 // logins refused since the last one, list filters, and logging out.
-import type { Envelope } from '../../protocol/envelope.ts';
+import { isGroupAddress, type Envelope, type EnvelopeV2 } from '../../protocol/envelope.ts';
 import type { DeviceRequestEvent } from '../../protocol/device-link.ts';
 import { deviceText, localTime, relativeText } from '../../shared/format.ts';
 import { LOGIN_NOTICE_KEY } from './signin.ts';
@@ -12,7 +12,13 @@ import { forgetUnlocked } from './keystore.ts';
 
 export interface IncomingMessage {
   seq: number;
-  envelope: Envelope;
+  envelope: Envelope | EnvelopeV2;
+}
+
+/** Which conversation an envelope belongs to: the group it was sent to, else the other person. */
+export function conversationOf(envelope: Pick<Envelope, 'from' | 'to'>): string {
+  if (isGroupAddress(envelope.to)) return envelope.to;
+  return envelope.from === me() ? envelope.to : envelope.from;
 }
 
 /** A page that shows a conversation claims the messages it displays; the rest count as unread. */
@@ -247,15 +253,15 @@ function connect(resumeFrom?: number): void {
     if (wasLost) document.body.dispatchEvent(new CustomEvent('connection-back'));
   });
   source.addEventListener('message', (e) => {
-    let envelope: Envelope;
+    let envelope: Envelope | EnvelopeV2;
     try {
-      envelope = JSON.parse((e as MessageEvent<string>).data) as Envelope;
+      envelope = JSON.parse((e as MessageEvent<string>).data) as Envelope | EnvelopeV2;
     } catch {
       return;
     }
     const seq = Number((e as MessageEvent).lastEventId) || 0;
     const shown = messageHandler?.({ seq, envelope }) ?? false;
-    const peer = envelope.from === me() ? envelope.to : envelope.from;
+    const peer = conversationOf(envelope);
     const fresh = seq > (unread.get(peer)?.seq ?? 0);
     noteActivity(peer, envelope.sentAt, !shown && envelope.from !== me(), seq);
     // Only news: not a message an earlier source already counted, nor one sent long before.
@@ -271,7 +277,13 @@ function connect(resumeFrom?: number): void {
       }
     });
   onData('read', applyRead);
-  onData<{ with: string; upTo: string; id: string }>('seen', (d) => applySeen(d.with, Number(d.upTo), d.id));
+  // In a group (§7) `with` is the group and `reader` who read: the group page counts them ("Seen by").
+  onData<{ with: string; reader?: string; upTo: string; id: string }>('seen', (d) => {
+    if (d.reader && isGroupAddress(d.with)) document.body.dispatchEvent(new CustomEvent('group-seen', { detail: d }));
+    else applySeen(d.with, Number(d.upTo), d.id);
+  });
+  // A group changed (§7): the chat list and an open group conversation follow (ui/groups.ts).
+  onData<unknown>('group', (d) => document.body.dispatchEvent(new CustomEvent('group', { detail: d })));
   // A new device asks to be linked (protocol §6): the prompt (device-requests.ts) is every page's.
   onData<DeviceRequestEvent>('device_request', (d) => document.body.dispatchEvent(new CustomEvent('device-request', { detail: d })));
   // The server ended the stream on purpose: reconnecting would only meet the same end.

@@ -10,6 +10,7 @@ import { LocalTime, TimeAgo, timeLabel } from '../components/Time.tsx';
 import type { SessionSummary } from '../../protocol/session.ts';
 import type { DeviceEntry } from '../../protocol/devices.ts';
 import type { ActivityEntry } from '../../protocol/account.ts';
+import { DialogActions } from '../components/Dialog.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Field, RevealButton } from '../components/Field.tsx';
 import { FIELD_HINTS } from '../../protocol/enroll.ts';
@@ -492,17 +493,3 @@ export function AccountPage({
   );
 }
 
-/** Cancel on the left, the dialog's one action on the right (with its busy spinner). */
-function DialogActions({ kind, value, label }: { kind: 'btn-primary' | 'btn-danger'; value: string; label: string }) {
-  return (
-    <div class="form-actions form-actions-split">
-      <button type="button" class="btn btn-ghost" data-action="close-dialog">
-        Cancel
-      </button>
-      <button type="submit" class={`btn ${kind}`} data-submit value={value}>
-        <span class="spinner" aria-hidden="true"></span>
-        {label}
-      </button>
-    </div>
-  );
-}

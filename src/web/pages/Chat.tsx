@@ -8,6 +8,7 @@ import { AppShell, Avatar, type Viewer } from '../components/Layout.tsx';
 import { LoginAndPresence, SearchBox } from '../components/People.tsx';
 import { groupedHex } from '../../shared/format.ts';
 import { Icon } from '../components/icons.tsx';
+import { GroupDialogs, GroupItemTemplate } from '../components/GroupPanel.tsx';
 import { CertificateChip, CertificateFate, certificateBlock, DeviceCount, DeviceFingerprints, type DeviceFingerprint } from '../components/PeerCertificate.tsx';
 
 export interface ChatProps {
@@ -70,10 +71,7 @@ function Conversation({ peer, devices = [] }: { peer: UserEntry; devices?: Devic
   return (
     <section class={block ? 'conversation is-blocked' : 'conversation'} aria-labelledby="conv-title" data-conversation={peer.login} data-peer-fingerprint={peer.fingerprint}>
       <header class="conv-head">
-        <a class="btn btn-ghost btn-icon conv-back" href="/chat" hx-get="/chat" hx-target="#chat" hx-swap="outerHTML" hx-push-url="true">
-          <Icon name="back" />
-          <span class="visually-hidden">Back to all chats</span>
-        </a>
+        <BackToChats />
         <Avatar login={peer.login} firstName={peer.firstName} lastName={peer.lastName} online={peer.online} />
         <div class="conv-head-main">
           <h1 id="conv-title" class="conv-title" tabindex={-1}>
@@ -136,43 +134,69 @@ function Conversation({ peer, devices = [] }: { peer: UserEntry; devices?: Devic
           </button>
         </div>
       </div>
-      <div class="log-wrap" data-log-wrap tabindex={0} role="region" aria-label="Conversation history">
-        <div class="older">
-          <button type="button" class="btn btn-ghost btn-sm" data-action="older" hidden>
-            <span class="spinner" aria-hidden="true"></span>
-            Load earlier messages
-          </button>
-        </div>
-        <div class="log-empty" data-log-empty hidden>
-          <div class="log-empty-icon" aria-hidden="true">
-            <Icon name="lock" />
-          </div>
-          <p>
-            <strong>{`Start your conversation with ${peer.firstName}.`}</strong>
-          </p>
-          <p class="muted">Messages are encrypted for {peer.firstName} and you only, and signed with your key.</p>
-        </div>
-        <p class="log-loading" data-log-loading>
-          <span class="spinner is-on" aria-hidden="true"></span> Opening your messages…
-        </p>
-        <div class="messages-log" role="log" aria-live="polite" aria-relevant="additions" aria-label={`Messages with ${name}`}>
-          <ol class="messages" data-messages></ol>
-        </div>
+      <ConversationLog
+        label={`Messages with ${name}`}
+        emptyTitle={`Start your conversation with ${peer.firstName}.`}
+        emptyText={`Messages are encrypted for ${peer.firstName} and you only, and signed with your key.`}
+      />
+      <Composer
+        label={`Message to ${name}`}
+        placeholder={`Message ${peer.firstName}…`}
+        blocked={block ? `${peer.firstName}'s certificate is ${block.word.toLowerCase()}: messages cannot be encrypted for them until they get a new one.` : undefined}
+      />
+    </section>
+  );
+}
+
+/** The history of a conversation, 1:1 or group: the script fills the list (chat.ts). */
+function ConversationLog({ label, emptyTitle, emptyText }: { label: string; emptyTitle: string; emptyText: string }) {
+  return (
+    <div class="log-wrap" data-log-wrap tabindex={0} role="region" aria-label="Conversation history">
+      <div class="older">
+        <button type="button" class="btn btn-ghost btn-sm" data-action="older" hidden>
+          <span class="spinner" aria-hidden="true"></span>
+          Load earlier messages
+        </button>
       </div>
+      <div class="log-empty" data-log-empty hidden>
+        <div class="log-empty-icon" aria-hidden="true">
+          <Icon name="lock" />
+        </div>
+        <p>
+          <strong data-log-empty-title>{emptyTitle}</strong>
+        </p>
+        <p class="muted" data-log-empty-text>
+          {emptyText}
+        </p>
+      </div>
+      <p class="log-loading" data-log-loading>
+        <span class="spinner is-on" aria-hidden="true"></span> Opening your messages…
+      </p>
+      <div class="messages-log" role="log" aria-live="polite" aria-relevant="additions" aria-label={label} data-messages-label>
+        <ol class="messages" data-messages></ol>
+      </div>
+    </div>
+  );
+}
+
+/** Where a message is written; `blocked` says why nothing can be sent (and disables it). */
+function Composer({ label, placeholder, blocked }: { label: string; placeholder: string; blocked?: string }) {
+  return (
+    <>
       <form class="composer" data-composer autocomplete="off">
-        <label for="compose" class="visually-hidden">{`Message to ${name}`}</label>
-        <textarea id="compose" name="text" rows={1} class="composer-input" placeholder={`Message ${peer.firstName}…`} maxlength={20000} aria-describedby="composer-hint" data-compose disabled={Boolean(block)}></textarea>
-        <button type="submit" class="btn btn-primary btn-send" data-send disabled={Boolean(block)}>
+        <label for="compose" class="visually-hidden" data-compose-label>
+          {label}
+        </label>
+        <textarea id="compose" name="text" rows={1} class="composer-input" placeholder={placeholder} maxlength={20000} aria-describedby="composer-hint" data-compose disabled={Boolean(blocked)}></textarea>
+        <button type="submit" class="btn btn-primary btn-send" data-send disabled={Boolean(blocked)}>
           <Icon name="send" />
           <span class="visually-hidden">Send</span>
         </button>
       </form>
       <p class="composer-hint" id="composer-hint">
-        <Icon name={block ? 'shieldAlert' : 'lock'} />
+        <Icon name={blocked ? 'shieldAlert' : 'lock'} />
         <span>
-          {block ? (
-            `${peer.firstName}'s certificate is ${block.word.toLowerCase()}: messages cannot be encrypted for them until they get a new one.`
-          ) : (
+          {blocked ?? (
             <>
               End-to-end encrypted
               {/* keyboard words, not for touch screens (app.css, chat.ts) */}
@@ -180,6 +204,40 @@ function Conversation({ peer, devices = [] }: { peer: UserEntry; devices?: Devic
             </>
           )}
         </span>
+      </p>
+    </>
+  );
+}
+
+/** The back link of a conversation's header, for phones (the list and the conversation share the screen). */
+function BackToChats() {
+  return (
+    <a class="btn btn-ghost btn-icon conv-back" href="/chat" hx-get="/chat" hx-target="#chat" hx-swap="outerHTML" hx-push-url="true">
+      <Icon name="back" />
+      <span class="visually-hidden">Back to all chats</span>
+    </a>
+  );
+}
+
+/**
+ * The caller's groups (protocol §7), above the people: the server does not render them (the page
+ * routes hold no group service), the script lists them from GET /api/v1/groups (ui/groups.ts).
+ */
+function GroupsSection() {
+  return (
+    <section class="groups" aria-labelledby="groups-title">
+      <div class="groups-head">
+        <h3 id="groups-title" class="groups-title">
+          Groups
+        </h3>
+        <button type="button" class="btn btn-ghost btn-sm" data-action="new-group" aria-haspopup="dialog">
+          <Icon name="users" />
+          New group
+        </button>
+      </div>
+      <ul class="conv-list" data-group-list aria-labelledby="groups-title"></ul>
+      <p class="groups-empty muted" data-groups-empty hidden>
+        No groups yet.
       </p>
     </section>
   );
@@ -214,15 +272,17 @@ export function ChatFrame({ viewer, users, peer, peerDevices }: ChatProps) {
           <h2 class="convs-title">Chats</h2>
           <SearchBox id="conv-filter" label="Search conversations" placeholder="Search" filter="conversations" small />
         </div>
-        <div
-          id="conversations"
-          class="convs-body"
-          hx-get={`/ui/conversations${peer ? `?with=${encodeURIComponent(peer.login)}` : ''}`}
-          hx-trigger="presence from:body delay:600ms"
-          hx-swap="innerMorph"
-          data-filter-scope="conversations"
-        >
-          <ConversationList users={users} me={viewer.login} peer={peer?.login} />
+        <div class="convs-scroll" data-filter-scope="conversations">
+          <GroupsSection />
+          <div
+            id="conversations"
+            class="convs-body"
+            hx-get={`/ui/conversations${peer ? `?with=${encodeURIComponent(peer.login)}` : ''}`}
+            hx-trigger="presence from:body delay:600ms"
+            hx-swap="innerMorph"
+          >
+            <ConversationList users={users} me={viewer.login} peer={peer?.login} />
+          </div>
         </div>
       </aside>
       {peer ? <Conversation peer={peer} devices={peerDevices} /> : <NoConversation count={count} />}
@@ -237,6 +297,7 @@ function Templates() {
       <template id="tpl-message">
         <li class="msg">
           <div class="bubble">
+            <p class="msg-from" hidden></p>
             <p class="msg-text"></p>
             <p class="msg-meta">
               <time class="msg-time"></time>
@@ -324,11 +385,78 @@ function Templates() {
   );
 }
 
+/** A group conversation (protocol §7), built by the script from the group's id in the address. */
+function GroupConversation() {
+  return (
+    <section class="conversation group-conversation" aria-labelledby="conv-title" data-conversation="" data-group="">
+      <header class="conv-head">
+        <BackToChats />
+        <span class="avatar avatar-group" aria-hidden="true">
+          <Icon name="users" />
+        </span>
+        <div class="conv-head-main">
+          <h1 id="conv-title" class="conv-title" tabindex={-1} data-group-name></h1>
+          <p class="conv-head-sub" id="conv-presence" data-group-sub></p>
+        </div>
+        <button type="button" class="btn btn-secondary btn-sm" data-action="group-members" aria-haspopup="dialog">
+          <Icon name="users" />
+          <span>Members</span>
+        </button>
+      </header>
+      <div class="callout callout-warning group-gone" data-group-gone role="status" hidden>
+        <Icon name="info" />
+        <p>
+          <strong>You are no longer a member of this group.</strong> You keep its messages up to then; nothing sent since reaches you, and you cannot write here.
+        </p>
+      </div>
+      <ConversationLog label="Group messages" emptyTitle="No messages yet." emptyText="Messages are encrypted for every member's devices, and signed with your key." />
+      <Composer label="Message to the group" placeholder="Message the group…" />
+    </section>
+  );
+}
+
+/** Markup the group script clones: the conversation, a line of the chat list, change lines, "Seen by". */
+function GroupTemplates() {
+  return (
+    <>
+      <template id="tpl-group-conversation">
+        <GroupConversation />
+      </template>
+      <GroupItemTemplate />
+      <template id="tpl-change">
+        <li class="log-event">
+          <span class="log-event-text"></span> <time class="log-event-time"></time>
+        </li>
+      </template>
+      <template id="tpl-seen-by">
+        <details class="seen-by" data-seen-by>
+          <summary class="msg-status is-seen">
+            <Icon name="eye" />
+            <span data-seen-by-count></span>
+          </summary>
+          <ul class="seen-by-list" data-seen-by-list></ul>
+        </details>
+      </template>
+      <template id="tpl-not-member">
+        <div class="msg-warning">
+          <Icon name="shieldAlert" />
+          <div>
+            <p class="msg-warning-title">Not verified: not a member at that time.</p>
+            <p class="msg-warning-reason"></p>
+          </div>
+        </div>
+      </template>
+    </>
+  );
+}
+
 export function ChatPage(props: ChatProps) {
   return (
     <AppShell title={props.peer ? `${props.peer.firstName} ${props.peer.lastName}` : 'Chats'} page="chat" viewer={props.viewer}>
       <ChatFrame {...props} />
       <Templates />
+      <GroupTemplates />
+      <GroupDialogs />
     </AppShell>
   );
 }
