@@ -1,5 +1,6 @@
 // Flags and environment become one typed, validated Config. Flags win over environment.
 import { parseArgs } from 'node:util';
+import { GROUP_MEMBERS_MAX, GROUP_MEMBERS_MIN } from './protocol/groups.ts';
 import { resolve } from 'node:path';
 import { DEFAULT_CARD_PATTERN } from './protocol/enroll.ts';
 
@@ -27,6 +28,8 @@ export interface Config {
   hostNames: string[];
   cardPattern: RegExp;
   certDays: number;
+  /** Protocol §7: the most members a group may hold, its creator included (2 to 256). */
+  maxGroupMembers: number;
   passwordIterations: number;
   enrollPerMinute: number;
   loginPerMinute: number;
@@ -51,6 +54,7 @@ Options:
   --server-name NAME   extra host name for the TLS certificate (repeatable)
   --card-pattern RE    regular expression a card number must match (default ${DEFAULT_CARD_PATTERN})
   --cert-days N        lifetime of user certificates in days (default 365)
+  --max-group-members N   the most members a group may hold, its creator included (2 to 256, default 256)
   --ldap-url URL       use an LDAP directory (ldap:// or ldaps://) instead of the embedded one
   --ldap-bind-dn DN    DN to bind as
   --ldap-password-file FILE   file holding the bind password
@@ -78,6 +82,7 @@ const OPTIONS = {
   'server-name': { type: 'string', multiple: true },
   'card-pattern': { type: 'string' },
   'cert-days': { type: 'string' },
+  'max-group-members': { type: 'string' },
   'ldap-url': { type: 'string' },
   'ldap-bind-dn': { type: 'string' },
   'ldap-password-file': { type: 'string' },
@@ -162,6 +167,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     hostNames: [...names],
     cardPattern,
     certDays: int('--cert-days', f['cert-days'] ?? env.TEKUP_CERT_DAYS, 365, 1, 3650),
+    maxGroupMembers: int('--max-group-members', f['max-group-members'] ?? env.TEKUP_MAX_GROUP_MEMBERS, GROUP_MEMBERS_MAX, GROUP_MEMBERS_MIN, GROUP_MEMBERS_MAX),
     passwordIterations: int('TEKUP_PBKDF2_ITERATIONS', env.TEKUP_PBKDF2_ITERATIONS, DEFAULT_PASSWORD_ITERATIONS, DEFAULT_PASSWORD_ITERATIONS, 10_000_000),
     enrollPerMinute: int('TEKUP_ENROLL_PER_MINUTE', env.TEKUP_ENROLL_PER_MINUTE, 60, 1, 1_000_000),
     loginPerMinute: int('TEKUP_LOGIN_PER_MINUTE', env.TEKUP_LOGIN_PER_MINUTE, 10, 1, 1_000_000),

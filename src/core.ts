@@ -34,6 +34,8 @@ import { Hub } from './chat/hub.ts';
 import { Streams } from './chat/streams.ts';
 import { Relay } from './chat/relay.ts';
 import { ReadMarks } from './chat/read-marks.ts';
+import { Groups } from './chat/groups.ts';
+import { groupIdOf } from './protocol/groups.ts';
 import { CertificateChanges } from './usecases/certificate-changes.ts';
 import { Recovery } from './usecases/recovery.ts';
 import { Account } from './usecases/account.ts';
@@ -171,8 +173,15 @@ export async function createCore({ config, log, now = () => new Date(), server =
     streams.endAll();
   });
   const messages = storage.messages;
-  const relay = new Relay({ directory, records, store: messages, hub, presence, now });
-  const marks = new ReadMarks(storage.readMarks, hub);
+  const relay = new Relay({ directory, records, store: messages, groups: storage.groups, hub, presence, now });
+  const groups = new Groups({
+    store: storage.groups,
+    exists: async (who) => (await directory.get(who)) !== undefined,
+    notify: hub,
+    now,
+    maxMembers: config.maxGroupMembers,
+  });
+  const marks = new ReadMarks(storage.readMarks, hub, async (group) => (await storage.groups.get(groupIdOf(group)))?.members.map((m) => m.login) ?? []);
   const devices = new Devices({ records, sessions, changes: certificateChanges, now });
   const account = new Account({ directory, roster, records, sessions, activity, marks, now });
   const deviceLink = new DeviceLink({
@@ -246,6 +255,7 @@ export async function createCore({ config, log, now = () => new Date(), server =
     hub,
     messages,
     relay,
+    groups,
     marks,
     checker,
     limits,

@@ -19,6 +19,7 @@ import { requireSession, type AuthEnv } from './web/auth.ts';
 import { accountRoutes } from './web/routes/account.ts';
 import { messageRoutes } from './web/routes/messages.ts';
 import { conversationRoutes } from './web/routes/conversations.ts';
+import { groupRoutes } from './web/routes/groups.ts';
 import { pageRoutes } from './web/routes/pages.tsx';
 import { certificatesBySerialRoutes } from './web/routes/certificates.ts';
 import { recoverRoutes } from './web/routes/recover.ts';
@@ -129,8 +130,9 @@ function apiRoutes(core: Core, auth: MiddlewareHandler<AuthEnv>, onShutdown: (fn
     }),
   );
   api.route('/', certificateRoutes({ changes: core.certificateChanges, account: core.account, ca: core.ca, auth }));
-  api.route('/', messageRoutes({ relay: core.relay, store: core.messages, hub: core.hub, presence: core.presence, auth, streams: core.streams, onShutdown }));
+  api.route('/', messageRoutes({ relay: core.relay, store: core.messages, hub: core.hub, presence: core.presence, groups: core.groups, auth, streams: core.streams, onShutdown }));
   api.route('/', conversationRoutes({ marks: core.marks, auth }));
+  api.route('/', groupRoutes({ groups: core.groups, marks: core.marks, auth }));
   api.route('/', certificatesBySerialRoutes(core.records, auth, core.now));
   api.route('/', certificateCheckRoutes(core.checker, limits.checksPerAddress));
   return api;

@@ -70,6 +70,31 @@ describe('request bodies', () => {
     req.destroy();
   });
 
+  it('allows a message body 64 KiB plus 1 KiB per wrapped key (protocol §7), with or without a length', async () => {
+    // 100 keys allow 164 KiB: a 120 KiB body with them is read and judged by the schema and the
+    // relay (not 413); the same size with two keys is too large.
+    const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [i.toString(16), 'k'.repeat(344)]));
+    const body = (n: number) => {
+      const base = { v: 2, id: crypto.randomUUID(), from: me.login, cert: me.serial, to: me.login, sentAt: new Date().toISOString(), iv: 'x', keys: keys(n), sig: 'x' };
+      const pad = 120 * 1024 - JSON.stringify({ ...base, ct: '' }).length;
+      return JSON.stringify({ ...base, ct: 'c'.repeat(pad) });
+    };
+    for (const chunked of [false, true]) {
+      for (const [n, expected] of [[100, 400], [2, 413]] as const) {
+        const text = body(n);
+        const res = await fetch(`${server.url}/api/v1/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${me.token}` },
+          body: chunked ? new Blob([text]).stream() : text,
+          ...(chunked ? { duplex: 'half' } : {}),
+        } as RequestInit);
+        const answer = (await res.json()) as { error: string };
+        assert.equal(res.status, expected, `${n} keys, ${chunked ? 'chunked' : 'with a length'}: ${JSON.stringify(answer).slice(0, 300)}`);
+        assert.equal(answer.error, expected === 413 ? 'payload_too_large' : 'message_rejected');
+      }
+    }
+  });
+
   it('a chunked JSON body under the limit is read whole', async () => {
     const { req, answer } = chunkedPost('/api/v1/session/challenge', {});
     req.end('"}');

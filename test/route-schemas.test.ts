@@ -73,7 +73,7 @@ function bodyRoutes(): Map<string, { method: string; path: string; handlers: unk
 
 /** A concrete path: each parameter given a value its schema accepts, so the body is what is judged. */
 function concrete(path: string): string {
-  const values: Record<string, string> = { login: peer.login, request: crypto.randomUUID() };
+  const values: Record<string, string> = { login: peer.login, request: crypto.randomUUID(), id: crypto.randomUUID() };
   return path.replace(/:(\w+)(\{[^}]*\})?/g, (_all, name: string) => {
     assert.ok(values[name], `no value for :${name} in ${path}; add one so the walk reaches the body`);
     return values[name];

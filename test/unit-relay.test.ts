@@ -1,6 +1,7 @@
 // The relay's acceptance rules (src/chat/relay.ts) against in-memory fakes of its ports: no HTTP,
 // no SQLite, no child process. Envelopes are made by the client code with WebCrypto keys, and
 // certified by a real CA in process, so the outer signature is checked for real.
+import { FakeGroupStore } from './fakes/groups.ts';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Relay } from '../src/chat/relay.ts';
@@ -73,7 +74,7 @@ async function world(): Promise<World> {
   const hub = new Hub();
   const events: HubEvent[] = [];
   hub.subscribe('bob', (e) => events.push(e));
-  const relay = new Relay({ directory, records, store, hub, presence: new Presence(lastSeen, now), now });
+  const relay = new Relay({ directory, records, store, groups: new FakeGroupStore(), hub, presence: new Presence(lastSeen, now), now });
   return { relay, clock, records, directory, store, lastSeen, events, aliceCert, bobCert };
 }
 

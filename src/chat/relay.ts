@@ -9,6 +9,8 @@ import type { CertificateRecords } from '../pki/records.ts';
 import type { Hub } from './hub.ts';
 import type { AnyEnvelope, MessageStore, StoredMessage } from './messages.ts';
 import type { Presence } from './presence.ts';
+import type { GroupStore } from './groups.ts';
+import { groupIdOf } from '../protocol/groups.ts';
 
 export const CLOCK_WINDOW_MS = 5 * 60_000;
 
@@ -16,6 +18,7 @@ export interface RelayDeps {
   directory: Directory;
   records: CertificateRecords;
   store: MessageStore;
+  groups: GroupStore;
   hub: Hub;
   presence: Presence;
   now: () => Date;
@@ -49,9 +52,12 @@ export class Relay {
     if (t > Date.parse(record.notAfter)) throw new CertificateRejected('expired', `Certificate ${e.cert} expired on ${record.notAfter}; renew it.`);
     if (t < Date.parse(record.notBefore)) throw new CertificateRejected('not_yet_valid', `Certificate ${e.cert} is not valid yet.`);
 
-    if (isGroupAddress(e.to)) throw reject('unknown_recipient', 'Group conversations are not open on this server yet.');
-    if (!(await directory.get(e.to))) throw reject('unknown_recipient', `No user is registered as "${e.to}".`);
-    await this.checkRecipients(e);
+    let members: string[] | undefined;
+    if (isGroupAddress(e.to)) members = await this.checkGroup(e);
+    else {
+      if (!(await directory.get(e.to))) throw reject('unknown_recipient', `No user is registered as "${e.to}".`);
+      await this.checkRecipients(e);
+    }
 
     // Seen now, written before the message so that the disk sync the message waits for covers both.
     this.d.presence.touch(e.from);
@@ -61,14 +67,42 @@ export class Relay {
       receivedAt: new Date(t).toISOString(),
       signedText: envelopeSigningText(e),
       signer: { serial: record.serial, der: record.der },
+      ...(members && e.v === 2 && e.epoch !== undefined ? { group: { id: groupIdOf(e.to), epoch: e.epoch } } : {}),
     });
     if ('refused' in admitted) {
+      // The group changed between the check above and the write: the sender wraps again.
+      if (admitted.refused === 'stale_epoch') return this.accept(sessionLogin, e);
       if (admitted.refused === 'bad_signature') throw reject('bad_signature', 'The envelope signature does not verify with the sender certificate.');
       throw replay(e.id); // the id is taken: the unique index is the one check, race-free
     }
     const stored = admitted.stored;
-    this.d.hub.message(stored);
+    this.d.hub.message(stored, members);
     return stored;
+  }
+
+  /**
+   * Protocol §7 for a group: the sender is a member, the envelope names the group's current epoch,
+   * and the key is wrapped for exactly every current certificate of every member. The members at
+   * that epoch are who the message goes to.
+   */
+  private async checkGroup(e: AnyEnvelope): Promise<string[]> {
+    const id = groupIdOf(e.to);
+    const group = await this.d.groups.get(id);
+    if (!group || !group.members.some((m) => m.login === e.from)) {
+      // A former member knows the group: tell them why; anyone else learns nothing of it.
+      if (group && (await this.d.groups.everMember(id, e.from))) {
+        throw new DomainError('forbidden', 'You are no longer a member of this group.', undefined, { reason: 'not_member' });
+      }
+      throw new DomainError('not_found', `You are not a member of group ${id}, or there is no such group.`);
+    }
+    if (e.v === 1) throw reject('malformed', 'A group message is an envelope version 2 (protocol §7).');
+    const members = group.members.map((m) => m.login);
+    const certificates = await Promise.all(members.map((login) => currentCertificates(this.d.records, login)));
+    const expected = [...new Set(certificates.flat().map((r) => r.serial))].sort();
+    if (e.epoch !== group.epoch) throw recipientsChanged(expected, false, group.epoch);
+    const given = Object.keys(e.keys).sort();
+    if (given.length !== expected.length || given.some((serial, i) => serial !== expected[i])) throw recipientsChanged(expected, false, group.epoch);
+    return members;
   }
 
   /**
@@ -89,11 +123,13 @@ export class Relay {
   }
 }
 
-function recipientsChanged(expected: string[], v1: boolean): DomainError {
+function recipientsChanged(expected: string[], v1: boolean, epoch?: number): DomainError {
   const message = v1
     ? 'One of you has several devices now: wrap the message key for each of their certificates (envelope version 2).'
-    : 'The devices of this conversation changed: wrap the message key again for exactly these certificates.';
-  return new DomainError('recipients_changed', message, undefined, { expected });
+    : epoch !== undefined
+      ? `The members or devices of this group changed (epoch ${epoch}): wrap the message key again for exactly these certificates.`
+      : 'The devices of this conversation changed: wrap the message key again for exactly these certificates.';
+  return new DomainError('recipients_changed', message, undefined, { expected, ...(epoch !== undefined ? { epoch } : {}) });
 }
 
 const replay = (id: string) => new DomainError('replay', `A message with id ${id} was already accepted.`, undefined, { reason: 'replay' });

@@ -6,8 +6,17 @@
 import type { Context } from 'hono';
 import { DomainError } from '../protocol/errors.ts';
 import { requestHeader } from './request-header.ts';
+import { envelopeV2BodyLimit, KEYS_MAX } from '../protocol/envelope.ts';
 
 export const MAX_BODY = 64 * 1024;
+/**
+ * Routes allowed more: a message body may be 64 KiB plus 1 KiB per wrapped key (protocol §7), so
+ * up to what the largest group's envelope needs; the route checks the body against its own key count.
+ */
+const LARGER_BODIES: Record<string, number> = { 'POST /api/v1/messages': envelopeV2BodyLimit(KEYS_MAX) };
+
+/** The most this request's body may hold. */
+export const bodyLimit = (c: Context): number => LARGER_BODIES[`${c.req.method} ${c.req.path}`] ?? MAX_BODY;
 /**
  * How much of a refused body is still read (and thrown away) so the client can finish sending and
  * then read the 413. Closing with bytes unread makes the kernel reset the connection, and a reset
@@ -19,9 +28,9 @@ export const DRAIN_MAX = 4 * 1024 * 1024;
  * 413. `drained`: the whole body was read (and thrown away), so the connection can carry the next
  * request; otherwise it is closed after the answer, which the sender of such a body has to accept.
  */
-export function tooLarge(c: Context, drained: boolean): never {
+export function tooLarge(c: Context, drained: boolean, limit = bodyLimit(c)): never {
   if (!drained) c.header('connection', 'close');
-  throw new DomainError('payload_too_large', `The request body is larger than ${MAX_BODY / 1024} KiB.`);
+  throw new DomainError('payload_too_large', `The request body is larger than ${Math.floor(limit / 1024)} KiB.`);
 }
 
 /**
@@ -63,7 +72,7 @@ const cutShort = () => new DomainError('malformed', 'The request body ended befo
 /** A body sent without a length (chunked) is counted as it streams in, and refused past the limit. */
 const chunked = (c: Context) => requestHeader(c, 'transfer-encoding') !== undefined || requestHeader(c, 'content-length') === undefined;
 
-/** The whole body, at most MAX_BODY bytes. */
+/** The whole body, at most bodyLimit(c) bytes. */
 export async function readBytes(c: Context): Promise<Uint8Array<ArrayBuffer>> {
   if (!chunked(c)) {
     try {
@@ -77,6 +86,7 @@ export async function readBytes(c: Context): Promise<Uint8Array<ArrayBuffer>> {
   const parts: Uint8Array[] = [];
   let size = 0;
   const reader = stream.getReader();
+  const limit = bodyLimit(c);
   try {
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
@@ -87,7 +97,7 @@ export async function readBytes(c: Context): Promise<Uint8Array<ArrayBuffer>> {
       }
       if (chunk.done) break;
       size += chunk.value.length;
-      if (size > MAX_BODY) tooLarge(c, await drain(reader));
+      if (size > limit) tooLarge(c, await drain(reader));
       parts.push(chunk.value);
     }
   } finally {
@@ -106,11 +116,39 @@ export async function readText(c: Context): Promise<string> {
   return new TextDecoder().decode(await readBytes(c));
 }
 
-export async function readJsonBody(c: Context): Promise<unknown> {
+function mustBeJson(c: Context): void {
   const type = (requestHeader(c, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') {
     throw new DomainError('unsupported_media_type', 'Send the request as application/json.');
   }
+}
+
+/**
+ * JSON whose own content sets how large it may be (protocol §7: a message body may be 64 KiB plus
+ * 1 KiB per wrapped key). Read under the route's largest limit (bodyLimit), then held to
+ * `limitFor(body)`; a body over MAX_BODY that is not even JSON is refused as too large.
+ */
+export async function readJsonBodyWithin(c: Context, limitFor: (body: unknown) => number): Promise<unknown> {
+  mustBeJson(c);
+  const text = chunked(c) ? await readText(c) : undefined;
+  const size = text === undefined ? Number(requestHeader(c, 'content-length')) : Buffer.byteLength(text);
+  let body: unknown;
+  try {
+    body = text === undefined ? await c.req.json() : JSON.parse(text);
+  } catch (err) {
+    if (size > MAX_BODY) tooLarge(c, true, MAX_BODY);
+    if (err instanceof DomainError) throw err;
+    throw new DomainError('malformed', 'The request body is not valid JSON.');
+  }
+  if (size > MAX_BODY) {
+    const limit = limitFor(body);
+    if (size > limit) tooLarge(c, true, limit);
+  }
+  return body;
+}
+
+export async function readJsonBody(c: Context): Promise<unknown> {
+  mustBeJson(c);
   // With a declared length (checked against the limit before any route ran), @hono/node-server
   // reads the body straight from the socket: the message path's fast way.
   const text = chunked(c) ? await readText(c) : undefined;

@@ -4,7 +4,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import type { ServerResponse } from 'node:http';
 import { secureHeaders } from 'hono/secure-headers';
 import { csrf } from 'hono/csrf';
-import { MAX_BODY, refuseDeclared } from './body.ts';
+import { MAX_BODY, bodyLimit, refuseDeclared } from './body.ts';
 import { requestHeader } from './request-header.ts';
 
 export { MAX_BODY };
@@ -83,7 +83,7 @@ export function csrfGuard(publicUrl: string): MiddlewareHandler {
 export const limitBody = (): MiddlewareHandler => async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
   const declared = requestHeader(c, 'content-length');
-  if (declared !== undefined && requestHeader(c, 'transfer-encoding') === undefined && /^\d{1,15}$/.test(declared) && Number(declared) > MAX_BODY) {
+  if (declared !== undefined && requestHeader(c, 'transfer-encoding') === undefined && /^\d{1,15}$/.test(declared) && Number(declared) > bodyLimit(c)) {
     return refuseDeclared(c, Number(declared));
   }
   return next();

@@ -4,6 +4,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import { DomainError } from '../../protocol/errors.ts';
 import { LOGIN_PATTERN } from '../../protocol/session.ts';
+import { isGroupAddress } from '../../protocol/envelope.ts';
 import type { ReadMarks } from '../../chat/read-marks.ts';
 import type { AuthEnv } from '../auth.ts';
 import { alreadyDurable } from '../durable.ts';
@@ -21,7 +22,12 @@ const readBody = v.strictObject(
   'Send {"upTo": "<seq>"} and nothing else.',
 );
 const receiptsBody = v.strictObject({ enabled: v.boolean('enabled is true or false.') }, 'Send {"enabled": true} or {"enabled": false} and nothing else.');
-const peerParam = v.object({ login: v.pipe(v.string(), v.regex(LOGIN_PATTERN, 'The path must name a login: /api/v1/conversations/LOGIN/read.')) });
+const peerParam = v.object({
+  login: v.pipe(
+    v.string(),
+    v.check((p) => LOGIN_PATTERN.test(p) || isGroupAddress(p), 'The path must name a login or a group: /api/v1/conversations/LOGIN/read or …/group:ID/read.'),
+  ),
+});
 const needsFixing: OnInvalid = (fields) => new DomainError('validation', 'The request needs fixing.', fields);
 
 export function conversationRoutes(d: ConversationRouteDeps): Hono<AuthEnv> {

@@ -2,7 +2,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import * as v from 'valibot';
-import { anyEnvelopeSchema } from '../../protocol/envelope.ts';
+import { anyEnvelopeSchema, envelopeV2BodyLimit } from '../../protocol/envelope.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { LOGIN_PATTERN } from '../../protocol/session.ts';
 import type { Relay } from '../../chat/relay.ts';
@@ -13,6 +13,10 @@ import type { StreamEndReason, Streams } from '../../chat/streams.ts';
 import type { AuthEnv } from '../auth.ts';
 import { alreadyDurable } from '../durable.ts';
 import { validBody, validQuery } from '../validate.ts';
+import { readJsonBodyWithin } from '../body.ts';
+import type { Groups } from '../../chat/groups.ts';
+import { isGroupAddress } from '../../protocol/envelope.ts';
+import { groupIdOf } from '../../protocol/groups.ts';
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -25,6 +29,7 @@ export interface MessageRouteDeps {
   store: MessageStore;
   hub: Hub;
   presence: Presence;
+  groups: Groups;
   auth: MiddlewareHandler<AuthEnv>;
   /** The open streams: their caps, and the end of those whose session ended. */
   streams: Streams;
@@ -32,8 +37,17 @@ export interface MessageRouteDeps {
   onShutdown: (fn: () => void) => void;
 }
 
+/** Protocol §7: 64 KiB plus 1 KiB per wrapped key the envelope holds. */
+const envelopeLimit = (body: unknown): number => {
+  const keys = (body as { keys?: unknown } | null)?.keys;
+  return envelopeV2BodyLimit(keys && typeof keys === 'object' ? Object.keys(keys).length : 0);
+};
+
 const historyQuery = v.object({
-  with: v.pipe(v.string('Name the other user: ?with=LOGIN.'), v.regex(LOGIN_PATTERN, 'with must be a login.')),
+  with: v.pipe(
+    v.string('Name the other user or the group: ?with=LOGIN or ?with=group:ID.'),
+    v.check((w) => LOGIN_PATTERN.test(w) || isGroupAddress(w), 'with must be a login or "group:" followed by the group id.'),
+  ),
   after: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'after must be a cursor from a previous page.'), v.transform(Number))),
   before: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'before must be a cursor from a previous page.'), v.transform(Number))),
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/, 'limit is a number of messages.'), v.transform(Number), v.minValue(1, 'limit is at least 1.'), v.maxValue(PAGE_MAX, `limit is at most ${PAGE_MAX}.`)), '50'),
@@ -46,6 +60,7 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
   app.use('/events', d.auth);
 
   const envelopeBody = validBody(anyEnvelopeSchema, {
+    read: (c) => readJsonBodyWithin(c, envelopeLimit),
     onInvalid: (fields) => new DomainError('message_rejected', 'This is not a valid envelope.', fields, { reason: 'malformed' }),
   });
   app.post('/messages', envelopeBody, async (c) => {
@@ -58,7 +73,12 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
   const history = validQuery(historyQuery, (fields) => new DomainError('validation', 'The query needs fixing.', fields));
   app.get('/messages', history, async (c) => {
     const q = c.req.valid('query');
-    const page = await d.store.conversation(c.get('session').login, q.with, { after: q.after, before: q.before, limit: q.limit + 1 });
+    const login = c.get('session').login;
+    // Members only (a former one reads up to their removal, which the store's spans see to).
+    if (isGroupAddress(q.with) && !(await d.groups.mayRead(login, groupIdOf(q.with)))) {
+      throw new DomainError('not_found', `You are not a member of group ${groupIdOf(q.with)}, or there is no such group.`);
+    }
+    const page = await d.store.conversation(login, q.with, { after: q.after, before: q.before, limit: q.limit + 1 });
     // One more than asked tells whether another page follows (in the direction of travel).
     const more = page.length > q.limit;
     const messages = q.before !== undefined ? page.slice(more ? 1 : 0) : page.slice(0, q.limit);
@@ -136,6 +156,10 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
             else if (e.type === 'read') await stream.writeSSE({ event: 'read', data: JSON.stringify(readEventBody(e.read)) });
             // Protocol §6: a new device asks to be linked (its fields as the protocol names them).
             else if (e.type === 'device_request') await stream.writeSSE({ event: 'device_request', data: JSON.stringify(e.request) });
+            // Protocol §7: a group changed, for every member before and after the change.
+            else if (e.type === 'group') await stream.writeSSE({ event: 'group', data: JSON.stringify(e.group) });
+            // In a group, `with` names the group and `reader` who read (an extension of the 1:1 shape).
+            else if (e.seen.group) await stream.writeSSE({ event: 'seen', data: JSON.stringify({ with: e.seen.group, reader: e.seen.reader, upTo: String(e.seen.upTo), id: e.seen.id }) });
             else await stream.writeSSE({ event: 'seen', data: JSON.stringify({ with: e.seen.reader, upTo: String(e.seen.upTo), id: e.seen.id }) });
           }
           if (closed()) break;
