@@ -9,6 +9,10 @@ import { startPostgres, type Postgres } from './helpers/postgres.ts';
 import { startServer, type Running } from './helpers/server.ts';
 import { runAdmin } from './helpers/admin.ts';
 import { envelopeFor, send, webUser, type WebUser } from './helpers/webuser.ts';
+import { postJson } from './helpers/users.ts';
+import { makeEnvelopeV2 } from '../src/client/envelope.ts';
+import { importPublicKeys } from '../src/client/keys.ts';
+import { x509 } from '../src/client/x509.ts';
 
 let pg: Postgres;
 let single: Running | undefined;
@@ -37,6 +41,14 @@ it('copies a single node into PostgreSQL once, with every count checked, and a s
   const ben: WebUser = await webUser(single.url, 'mig');
   const first = await envelopeFor(ann, ben, 'before the move');
   assert.equal((await send(single.url, ann, first)).status, 201);
+  // A group and one message to it (protocol §7): the copy keeps who may read it.
+  const group = await postJson(`${single.url}/api/v1/groups`, { name: 'Moving', members: [ben.login] }, { authorization: `Bearer ${ann.token}` });
+  assert.equal(group.status, 201);
+  const recipients = await Promise.all(
+    [ann, ben].map(async (u) => ({ serial: u.serial, publicKey: (await importPublicKeys(new x509.X509Certificate(u.certificate))).encrypt })),
+  );
+  const toGroup = await makeEnvelopeV2({ signKey: ann.key.privateKeys.sign, from: ann.login, senderCertSerial: ann.serial, to: `group:${group.json.id}`, epoch: 1, text: 'to the group', recipients });
+  assert.equal((await send(single.url, ann, toGroup)).status, 201);
   const dataDir = single.dataDir;
   await single.stop();
   single = undefined;
@@ -45,7 +57,8 @@ it('copies a single node into PostgreSQL once, with every count checked, and a s
   assert.equal(run.code, 0, run.stderr);
   const { copied } = JSON.parse(run.stdout) as { copied: Record<string, number> };
   assert.equal(copied.users, 2);
-  assert.equal(copied.messages, 1);
+  assert.equal(copied.messages, 2);
+  assert.deepEqual([copied.groups, copied.group_members, copied.group_history], [1, 2, 1]);
   assert.ok(copied.certificates >= 2 && copied.sessions >= 2, run.stdout);
   assert.equal((await rows('SELECT count(*)::int AS n FROM users'))[0].n, 2);
 
@@ -62,10 +75,14 @@ it('copies a single node into PostgreSQL once, with every count checked, and a s
     before.map((m) => m.id),
     [first.id],
   );
+  const groupHistory = await fetch(`${onPg.url}/api/v1/messages?with=group:${group.json.id}`, { headers: { authorization: `Bearer ${ben.token}` } });
+  assert.deepEqual(((await groupHistory.json()) as { messages: Array<{ id: string }> }).messages.map((m) => m.id), [toGroup.id]);
+  const copiedGroup = await fetch(`${onPg.url}/api/v1/groups/${group.json.id}`, { headers: { authorization: `Bearer ${ben.token}` } });
+  assert.equal(((await copiedGroup.json()) as { name: string }).name, 'Moving');
   const second = await envelopeFor(ben, ann, 'after the move');
   assert.equal((await send(onPg.url, ben, second)).status, 201);
   const seqs = (await rows('SELECT seq FROM messages ORDER BY seq')).map((r) => Number(r.seq));
-  assert.equal(seqs.length, 2);
+  assert.equal(seqs.length, 3);
   assert.ok(seqs[1] > seqs[0], `new seqs continue after the copied ones: ${seqs}`);
 });
 

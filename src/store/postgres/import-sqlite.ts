@@ -17,6 +17,11 @@ const TABLES: ReadonlyArray<{ name: string; order: string }> = [
   // answer (the certificate already issued) its new device has yet to collect.
   { name: 'link_requests', order: 'created_at, rowid' },
   { name: 'activity', order: 'id' },
+  // Before the messages: a group message is read through its group's membership spans.
+  { name: 'groups', order: 'created_at, id' },
+  { name: 'group_members', order: 'group_id, login' },
+  { name: 'group_spans', order: 'group_id, login, from_epoch' },
+  { name: 'group_history', order: 'group_id, epoch' },
   { name: 'messages', order: 'seq' },
   { name: 'deliveries', order: 'login' },
   { name: 'read_marks', order: 'login, peer' },
