@@ -3,15 +3,16 @@
 // and Chaima from the "New group" dialog; all three write, and every message is Verified on every
 // page; a message arriving while the group is not open counts as unread in the chat list; Amira
 // renames the group, removes Chaima (who sees the line, keeps the history read-only and gets no
-// later message) and makes Bilel an admin; Bilel sees who read his message ("Seen by"). axe on the
+// later message) and makes Bilel an admin; Bilel sees who read his message ("Seen by"); the proof
+// of a group message names the group and its members. axe on the
 // conversation and the dialogs; screenshots at 1280 and 320 px into test-results/.
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { Ui, audit, bubbleOf, resize, seesVerified, send } from './helpers/ui.ts';
 import { SHOTS, assertAccessible } from './helpers/browser.ts';
-import type { Person } from './helpers/person.ts';
 
 const NARROW = { width: 320, height: 720 };
 const WIDE = { width: 1280, height: 820 };
@@ -70,6 +71,11 @@ describe('group conversations', { timeout: 300_000 }, () => {
     for (const page of [a, b, c]) for (const text of ['Hello team', 'Hi from Bilel', 'Chaima here']) await seesVerified(page, text);
     // Others' messages carry their sender's name.
     await bubbleOf(a, 'Hi from Bilel').locator('.msg-from', { hasText: 'Bilel Gharbi' }).waitFor();
+    // The proof of a group message names the group and who was in it then.
+    const [download] = await Promise.all([b.waitForEvent('download'), bubbleOf(b, 'Hello team').getByRole('button', { name: 'Save proof' }).click()]);
+    const proof = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { signed: string; group?: { id: string; name: string; epoch: number; members: string[] } };
+    assert.equal(JSON.parse(proof.signed).to, address);
+    assert.deepEqual(proof.group, { id, name: 'Procurement', epoch: 1, members: [amira.login, bilel.login, chaima.login].sort() });
 
     // Seen by: both others have the group open, so Bilel's message is read by them.
     await b.locator('[data-seen-by] summary', { hasText: /Seen by (everyone \(2\)|2 of 2)/ }).waitFor();
@@ -129,6 +135,7 @@ describe('group conversations', { timeout: 300_000 }, () => {
     await c.reload();
     await seesVerified(c, 'Chaima here');
     await c.getByText('You are no longer a member of this group.').first().waitFor();
+    await c.locator('[data-group-sub]', { hasText: 'You are no longer a member' }).waitFor();
 
     await audit(b, 'groups-conversation');
     await shots(b, 'groups-conversation');

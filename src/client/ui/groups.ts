@@ -174,6 +174,8 @@ class GroupConversation extends Conversation {
         }
         const kept = cached()[this.groupId];
         if (kept) this.apply(isFormer(kept) ? kept : { ...kept, members: kept.members.filter((m) => m.login !== me()) });
+        // Never opened in this browser: no name and no history to check senders against.
+        else must('[data-group-name]', this.section).textContent = 'A group you are no longer in';
         this.leaveReadOnly();
       } finally {
         this.loading = undefined;
@@ -213,6 +215,7 @@ class GroupConversation extends Conversation {
     must('[data-group-gone]', this.section).hidden = false;
     must('[data-action="group-members"]', this.section).hidden = true;
     this.block('You are no longer a member of this group.');
+    this.renderHead();
     members.closeFor(this);
   }
 

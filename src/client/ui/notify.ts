@@ -35,13 +35,17 @@ export function initNotifications(): void {
   render(button);
 }
 
-/** A message from `from` arrived and is not on screen. One notification per sender at a time. */
-export function notifyMessage(from: string): void {
+/**
+ * A message from `from` arrived and is not on screen. One notification per conversation at a time;
+ * in a group (`group`: its id) it says so, without the group's name, which the page may not know yet.
+ */
+export function notifyMessage(from: string, group?: string): void {
   if (!enabled()) return;
-  const n = new Notification('TEKUP_chat', { body: `New message from @${from}`, tag: `tekup-chat-${from}` });
+  const body = group ? `New message from @${from} in a group` : `New message from @${from}`;
+  const n = new Notification('TEKUP_chat', { body, tag: `tekup-chat-${group ?? from}` });
   n.onclick = () => {
     window.focus();
-    location.assign(`/chat?with=${encodeURIComponent(from)}`);
+    location.assign(group ? `/chat?group=${encodeURIComponent(group)}` : `/chat?with=${encodeURIComponent(from)}`);
     n.close();
   };
 }

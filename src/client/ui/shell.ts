@@ -1,7 +1,7 @@
 // What every signed-in page shares: the event stream (messages, presence, read receipts), the
 // connection banner (offline, reconnecting), unread counts, system notifications, the notice of
 // logins refused since the last one, list filters, and logging out.
-import { isGroupAddress, type Envelope, type EnvelopeV2 } from '../../protocol/envelope.ts';
+import { GROUP_PREFIX, isGroupAddress, type Envelope, type EnvelopeV2 } from '../../protocol/envelope.ts';
 import type { DeviceRequestEvent } from '../../protocol/device-link.ts';
 import { deviceText, localTime, relativeText } from '../../shared/format.ts';
 import { LOGIN_NOTICE_KEY } from './signin.ts';
@@ -265,7 +265,7 @@ function connect(resumeFrom?: number): void {
     const fresh = seq > (unread.get(peer)?.seq ?? 0);
     noteActivity(peer, envelope.sentAt, !shown && envelope.from !== me(), seq);
     // Only news: not a message an earlier source already counted, nor one sent long before.
-    if (!shown && fresh && envelope.from !== me() && Date.now() - Date.parse(envelope.sentAt) < 5 * 60_000) notifyMessage(envelope.from);
+    if (!shown && fresh && envelope.from !== me() && Date.now() - Date.parse(envelope.sentAt) < 5 * 60_000) notifyMessage(envelope.from, isGroupAddress(peer) ? peer.slice(GROUP_PREFIX.length) : undefined);
   });
   // Events a later server may shape differently: one this page cannot read is skipped.
   const onData = <T,>(name: string, apply: (data: T) => void) =>
