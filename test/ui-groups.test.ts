@@ -140,5 +140,14 @@ describe('group conversations', { timeout: 300_000 }, () => {
     await audit(b, 'groups-conversation');
     await shots(b, 'groups-conversation');
     await shots(c, 'groups-removed');
+
+    // Anyone may leave, after a confirmation: Bilel then reads the group read-only.
+    await b.getByRole('button', { name: 'Members' }).click();
+    await b.getByRole('dialog', { name: /Members of Buyers/ }).getByRole('button', { name: 'Leave group' }).click();
+    await b.getByRole('dialog', { name: 'Leave Buyers?' }).getByRole('button', { name: 'Leave group' }).click();
+    await b.locator('.log-event', { hasText: 'You left' }).waitFor();
+    await b.getByText('You are no longer a member of this group.').first().waitFor();
+    await a.locator('.log-event', { hasText: `${bilel.login} left` }).waitFor();
+    await a.locator('[data-group-sub]', { hasText: '1 member ·' }).waitFor();
   });
 });

@@ -364,7 +364,10 @@ export class Conversation {
   private async addAll(envelopes: AnyEnvelope[], live: boolean): Promise<void> {
     const fresh = envelopes.filter((e) => !this.items.has(e.id));
     const opened = await Promise.all(fresh.map((e) => this.open(e)));
-    fresh.forEach((e, i) => this.place(this.render(e, opened[i], live)));
+    // The history page and the event stream may bring the same message while it was being opened.
+    fresh.forEach((e, i) => {
+      if (!this.items.has(e.id)) this.place(this.render(e, opened[i], live));
+    });
     this.redoDays();
   }
 

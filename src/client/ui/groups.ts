@@ -67,6 +67,8 @@ const fullName = (login: string) => {
   const u = people.get(login);
   return u ? `${u.firstName} ${u.lastName}` : login;
 };
+/** "1 member", "3 members". */
+const count = (n: number) => `${n} member${n === 1 ? '' : 's'}`;
 const isOnline = (login: string) => login === me() || Boolean(people.get(login)?.online);
 
 // ---------- the list of groups ----------
@@ -93,7 +95,7 @@ function renderGroupList(): void {
     a.dataset.conv = address;
     if (g.id === open) a.setAttribute('aria-current', 'true');
     must('[data-group-item-name]', li).textContent = g.name;
-    must('[data-group-item-sub]', li).textContent = current.has(g.id) ? `${g.members.length} members` : 'You are no longer a member';
+    must('[data-group-item-sub]', li).textContent = current.has(g.id) ? count(g.members.length) : 'You are no longer a member';
     must('[data-last-at]', li).dataset.lastAt = address;
     must('[data-unread-for]', li).dataset.unreadFor = address;
     return li;
@@ -224,7 +226,7 @@ class GroupConversation extends Conversation {
     if (!d) return;
     must('[data-group-name]', this.section).textContent = d.name;
     const online = d.members.filter((m) => isOnline(m.login)).length;
-    must('[data-group-sub]', this.section).textContent = this.gone ? 'You are no longer a member' : `${d.members.length} members · ${online} online`;
+    must('[data-group-sub]', this.section).textContent = this.gone ? 'You are no longer a member' : `${count(d.members.length)} · ${online} online`;
     must('[data-compose-label]', this.section).textContent = `Message to ${d.name}`;
     must<HTMLTextAreaElement>('[data-compose]', this.section).placeholder = `Message ${d.name}…`;
     must('[data-messages-label]', this.section).setAttribute('aria-label', `Messages in ${d.name}`);
@@ -517,7 +519,7 @@ const members = {
     if (!dialog || this.conv !== conv || !d) return;
     const admin = conv.amAdmin();
     must('#group-members-title', dialog).textContent = `Members of ${d.name}`;
-    must('[data-members-count]', dialog).textContent = `${d.members.length} members, ${d.members.filter((m) => isOnline(m.login)).length} online.`;
+    must('[data-members-count]', dialog).textContent = `${count(d.members.length)}, ${d.members.filter((m) => isOnline(m.login)).length} online.`;
     const order = (a: GroupMember, b: GroupMember) => Number(b.role === 'admin') - Number(a.role === 'admin') || a.login.localeCompare(b.login);
     must('[data-member-list]', dialog).replaceChildren(...[...d.members].sort(order).map((m) => memberRow(m, admin)));
     must('[data-admin-only]', dialog).hidden = !admin;
