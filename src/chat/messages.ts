@@ -9,6 +9,12 @@ export interface StoredMessage {
   seq: number;
   receivedAt: string;
   envelope: AnyEnvelope;
+  /**
+   * The envelope as the store holds it, JSON, when read back from it: what a stream writes as is. A
+   * group message is read by every member's stream, and parsing and serialising its every wrapped
+   * key once per stream was most of the cost of delivering it.
+   */
+  json?: string;
 }
 
 /** An envelope the relay has checked in every way but its signature, with the sender's certificate. */

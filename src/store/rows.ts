@@ -5,6 +5,7 @@ import type { DirectoryUser } from '../directory/directory.ts';
 import type { SessionRecord } from '../auth/sessions.ts';
 import type { PreparedOcspResponse } from '../pki/prepared-ocsp.ts';
 import type { LinkRequest, LinkState } from '../auth/link-requests.ts';
+import type { AnyEnvelope, StoredMessage } from '../chat/messages.ts';
 
 export interface CertificateRow {
   serial: string;
@@ -142,4 +143,21 @@ export function linkRequestOf(r: LinkRequestRow): LinkRequest {
     ...(r.serial !== null ? { serial: r.serial } : {}),
     ...(r.answer !== null ? { answer: r.answer } : {}),
   };
+}
+
+/**
+ * A message row: the envelope parsed only when someone looks at it. A stream writes `json` as is,
+ * so delivering a group message to every member's stream never parses its wrapped keys at all.
+ */
+export function storedMessage(seq: number, receivedAt: string, json: string): StoredMessage {
+  let parsed: AnyEnvelope | undefined;
+  const m = {
+    seq,
+    receivedAt,
+    get envelope(): AnyEnvelope {
+      return (parsed ??= JSON.parse(json) as AnyEnvelope);
+    },
+  };
+  // Not enumerable: the message compares, and serialises (the event relay), as one holding only its envelope.
+  return Object.defineProperty(m, 'json', { value: json, enumerable: false });
 }

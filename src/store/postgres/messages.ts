@@ -27,6 +27,7 @@
 // seen. Who may read a group message comes from group_spans, as on SQLite (see that adapter).
 import { X509Certificate, constants, verify, type KeyObject } from 'node:crypto';
 import type { Admission, Admitted, AnyEnvelope, MessageStore, StoredMessage } from '../../chat/messages.ts';
+import { storedMessage } from '../rows.ts';
 import { isGroupAddress } from '../../protocol/envelope.ts';
 import { groupIdOf } from '../../protocol/groups.ts';
 import type { Sql } from './connect.ts';
@@ -48,7 +49,7 @@ interface Row {
   received_at: string;
   envelope: string;
 }
-const fromRow = (r: Row): StoredMessage => ({ seq: Number(r.seq), receivedAt: r.received_at, envelope: JSON.parse(r.envelope) as AnyEnvelope });
+const fromRow = (r: Row): StoredMessage => storedMessage(Number(r.seq), r.received_at, r.envelope);
 
 interface Pending {
   a: Admission;

@@ -338,6 +338,7 @@ export const MIGRATIONS: readonly Migration[] = [
         change text NOT NULL,
         PRIMARY KEY (group_id, epoch)
       );
-      ALTER TABLE messages ADD COLUMN epoch bigint;`,
+      ALTER TABLE messages ADD COLUMN epoch bigint;
+      CREATE INDEX messages_from ON messages (from_login, seq);`,
   },
 ];

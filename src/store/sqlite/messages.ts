@@ -15,6 +15,7 @@ import { migrate, transaction, type Db } from './sqlite.ts';
 import { migrateGroups } from './groups.ts';
 import { MessageWriter } from './message-writer.ts';
 import { WriteBehindDeliveryMarks } from '../delivery-marks.ts';
+import { storedMessage } from '../rows.ts';
 
 const SCHEMA = [
   `CREATE TABLE messages (
@@ -29,7 +30,10 @@ const SCHEMA = [
    CREATE INDEX messages_to ON messages (to_login, seq);
    CREATE TABLE deliveries (login TEXT PRIMARY KEY, seq INTEGER NOT NULL);`,
   // The group epoch a group message was sealed at; NULL on 1:1 messages.
-  `ALTER TABLE messages ADD COLUMN epoch INTEGER;`,
+  // And what a stream asks for: everything from or to someone after a seq (a busy sender's own
+  // messages were otherwise walked from their first on every wake).
+  `ALTER TABLE messages ADD COLUMN epoch INTEGER;
+   CREATE INDEX messages_from ON messages (from_login, seq);`,
 ];
 
 /** Whether row `m` is a message reader ?1 may see in the group whose id is the parameter `group`. */
@@ -41,7 +45,7 @@ interface Row {
   received_at: string;
   envelope: string;
 }
-const fromRow = (r: Row): StoredMessage => ({ seq: Number(r.seq), receivedAt: r.received_at, envelope: JSON.parse(r.envelope) as AnyEnvelope });
+const fromRow = (r: Row): StoredMessage => storedMessage(Number(r.seq), r.received_at, r.envelope);
 
 export class SqliteMessageStore implements MessageStore {
   private readonly db: Db;

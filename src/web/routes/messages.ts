@@ -118,7 +118,7 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
 
       const writeMessage = async (m: StoredMessage) => {
         if (m.seq <= sent) return; // already delivered on this stream or before it
-        await stream.writeSSE({ event: 'message', id: String(m.seq), data: JSON.stringify(m.envelope) });
+        await stream.writeSSE({ event: 'message', id: String(m.seq), data: m.json ?? JSON.stringify(m.envelope) });
         sent = m.seq;
         await d.store.markDelivered(login, m.seq);
       };
