@@ -19,6 +19,7 @@ import { isGroupAddress } from '../../protocol/envelope.ts';
 import { groupIdOf } from '../../protocol/groups.ts';
 
 export const HEARTBEAT_MS = 15_000;
+const CATCH_UP_PAGE = 500;
 
 /** The `read` event (an extension): seqs as strings, like the history cursors. */
 const readEventBody = (r: ReadEvent) => ({ with: r.peer, upTo: String(r.upTo), unread: r.unread, lastSeq: String(r.lastSeq) });
@@ -127,12 +128,15 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
       // published seq 10), and an instance may die between storing a message and announcing it.
       // The store makes seqs visible in order, so reading after the last one written misses none;
       // an event only says when to read, and one read serves every event that came with it.
+      // A short page is the end: what is admitted after it was read comes with an event of its own.
       const catchUp = async () => {
-        for (let page = await d.store.forUser(login, sent, 500); page.length && !closed(); page = await d.store.forUser(login, sent, 500)) {
+        for (;;) {
+          const page = await d.store.forUser(login, sent, CATCH_UP_PAGE);
           for (const m of page) {
-            if (!(await handle.stillLive())) return;
+            if (closed() || !(await handle.stillLive())) return;
             await writeMessage(m);
           }
+          if (page.length < CATCH_UP_PAGE || closed()) return;
         }
       };
       // Subscribe before reading the backlog so nothing falls between the two; the queue holds
