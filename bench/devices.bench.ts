@@ -2,13 +2,11 @@
 // carries six wrapped keys, and the relay checks them against both people's current certificates.
 // Accept latency at a fixed rate and the envelope's size, against single-device messages (version
 // 1, two keys) between two other people, sent at the same time in the same run.
-import { sign, constants } from 'node:crypto';
 import { benchServer } from './lib/server.ts';
 import { runLoad } from './lib/load.ts';
-import { benchKeys, enrollMany, envelope, logIn, messageRequest, randomBase64, signingKey, unsignedEnvelope, type BenchUser } from './lib/users.ts';
+import { benchKeys, enrollMany, envelope, envelopeV2, logIn, messageRequest, type BenchUser } from './lib/users.ts';
 import { quantile, report, sleep } from './lib/stats.ts';
 import { postJson } from '../test/helpers/users.ts';
-import { envelopeSigningText, type EnvelopeV2 } from '../src/protocol/envelope.ts';
 
 const DEVICES = 3;
 const RATE = 300;
@@ -27,18 +25,6 @@ async function linkDevices(u: BenchUser, n: number): Promise<string[]> {
     serials.push(approved.json.serial);
   }
   return serials;
-}
-
-/** A version 2 envelope from `from`'s first device to `to`, a key wrapped for each serial (random bytes: the server never opens them). */
-function envelopeV2(from: BenchUser, to: string, serials: string[]): EnvelopeV2 {
-  const { v: _v, keys: _keys, ...common } = unsignedEnvelope(from, to);
-  const e: Omit<EnvelopeV2, 'sig'> = { ...common, v: 2, keys: Object.fromEntries(serials.map((s) => [s, randomBase64(256)])) };
-  const sig = sign('sha256', Buffer.from(envelopeSigningText({ ...e, sig: '' } as EnvelopeV2)), {
-    key: signingKey(from),
-    padding: constants.RSA_PKCS1_PSS_PADDING,
-    saltLength: 32,
-  }).toString('base64');
-  return { ...e, sig };
 }
 
 try {

@@ -15,8 +15,8 @@ export interface SseJob {
 }
 
 export interface ProbeJob {
-  /** The stream (index into tokens) whose events are timed. */
-  stream: number;
+  /** The stream (index into tokens) whose events are timed, or several: each arrival is a sample. */
+  stream: number | number[];
   senderToken: string;
   /** Envelope bodies, JSON, each with a fresh id, addressed to the probed stream's user. */
   bodies: string[];
@@ -32,8 +32,9 @@ export interface ProbeJob {
 export interface ProbeResult {
   /** POST start to 201, ms. */
   accept: number[];
-  /** POST start to the event on the stream, ms. */
+  /** POST start to the event on the stream, ms (one per timed stream and message). */
   receive: number[];
+  /** Arrivals that never came, over every timed stream. */
   lost: number;
 }
 
@@ -144,23 +145,35 @@ async function run(job: SseJob): Promise<void> {
     const p = m.probe!;
     const agent = new Agent({ keepAlive: true, maxSockets: 16 });
     const started = new Map<string, number>();
+    const timedStreams = Array.isArray(p.stream) ? p.stream : [p.stream];
+    // Per message id, the streams it has yet to reach.
+    const awaited = new Map<string, number>();
     const receive: number[] = [];
     const accept: number[] = [];
-    listeners.set(p.stream, (type, data) => {
-      if (type !== 'message') return;
-      const id = (JSON.parse(data) as { id: string }).id;
-      const t0 = started.get(id);
-      if (t0 !== undefined) {
+    for (const i of timedStreams) {
+      listeners.set(i, (type, data) => {
+        if (type !== 'message') return;
+        const id = (JSON.parse(data) as { id: string }).id;
+        const t0 = started.get(id);
+        if (t0 === undefined) return;
         receive.push(performance.now() - t0);
-        started.delete(id);
-      }
-    });
+        const left = awaited.get(id)! - 1;
+        if (left > 0) awaited.set(id, left);
+        else {
+          awaited.delete(id);
+          started.delete(id);
+        }
+      });
+    }
     const posts: Promise<void>[] = [];
     for (const [i, body] of p.bodies.entries()) {
       const id = (JSON.parse(body) as { id: string }).id;
       const timed = i >= (p.warmup ?? 0);
       const t0 = performance.now();
-      if (timed) started.set(id, t0);
+      if (timed) {
+        started.set(id, t0);
+        awaited.set(id, timedStreams.length);
+      }
       posts.push(
         send(url, agent, { method: 'POST', path: '/api/v1/messages', headers: { 'content-type': 'application/json', authorization: `Bearer ${p.senderToken}` }, body }).then(
           (res) => {
@@ -174,7 +187,8 @@ async function run(job: SseJob): Promise<void> {
     await Promise.all(posts);
     await new Promise((r) => setTimeout(r, 500)); // stragglers
     agent.destroy();
-    parentPort!.postMessage({ accept, receive, lost: started.size } satisfies ProbeResult);
+    for (const i of timedStreams) listeners.delete(i);
+    parentPort!.postMessage({ accept, receive, lost: [...awaited.values()].reduce((a, b) => a + b, 0) } satisfies ProbeResult);
   });
 }
 

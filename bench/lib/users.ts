@@ -115,6 +115,17 @@ export function unsignedEnvelope(from: BenchUser, to: string, sentAt = new Date(
   };
 }
 
+/**
+ * A version 2 envelope from `from`'s first device to `to` (a login or a group, with its epoch), a
+ * key wrapped for each serial: random bytes, the server never opens them.
+ */
+export function envelopeV2(from: BenchUser, to: string, serials: readonly string[], epoch?: number): EnvelopeV2 {
+  const { v: _v, keys: _keys, ...common } = unsignedEnvelope(from, to);
+  const e: Omit<EnvelopeV2, 'sig'> = { ...common, v: 2, ...(epoch !== undefined ? { epoch } : {}), keys: Object.fromEntries(serials.map((s) => [s, randomBase64(256)])) };
+  const sig = sign('sha256', Buffer.from(jcs(e)), { key: signingKey(from), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }).toString('base64');
+  return { ...e, sig };
+}
+
 /** The POST of an envelope as a load-generator request. */
 export function messageRequest(as: BenchUser, e: Envelope | EnvelopeV2) {
   return {
