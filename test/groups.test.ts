@@ -13,7 +13,7 @@ import { makeEnvelopeV2, openEnvelopeV2, type RecipientCertificate } from '../sr
 import { importPublicKeys } from '../src/client/keys.ts';
 import { x509 } from '../src/client/x509.ts';
 import type { CurrentCertificateEntry } from '../src/protocol/devices.ts';
-import type { Group, GroupDetail, GroupEvent, GroupSummary } from '../src/protocol/groups.ts';
+import type { FormerGroupSummary, Group, GroupDetail, GroupEvent, GroupRecord, GroupSummary } from '../src/protocol/groups.ts';
 
 let s: InProcess;
 before(async () => {
@@ -137,6 +137,17 @@ describe('a group through its life (protocol §7)', () => {
       const detail = (await call('GET', `/groups/${g.id}`, dan)).json as GroupDetail;
       assert.deepEqual(detail.history.map((e) => e.change.op), ['create', 'add', 'rename', 'admin', 'remove']);
       assert.deepEqual([...(detail.history[0].change.members ?? [])].sort(), [ann.login, bob.login, cid.login].sort());
+
+      // The removed member keeps the group as it was up to the removal (an extension), nobody else learns of it.
+      const kept = await call('GET', `/groups/${g.id}/history`, cid);
+      assert.equal(kept.status, 200);
+      const record = kept.json as GroupRecord;
+      assert.deepEqual([record.member, record.name, record.epoch, record.history.at(-1)?.change.op], [false, 'Purchasing', 5, 'remove']);
+      const former = (await call('GET', '/groups/former', cid)).json as FormerGroupSummary[];
+      assert.deepEqual(former.map((f) => [f.id, f.member, f.unread]), [[g.id, false, 0]]);
+      assert.deepEqual((await call('GET', '/groups/former', dan)).json, []);
+      assert.equal((await call('GET', `/groups/${g.id}/history`, dan)).json.member, true);
+      assert.equal((await call('GET', `/groups/${g.id}/history`, (await people(1, 'gx'))[0])).status, 404);
     } finally {
       for (const e of streams) e.close();
     }

@@ -8,6 +8,8 @@ import {
   type GroupChange,
   type GroupEvent,
   type GroupMember,
+  type GroupRecord,
+  membersByEpoch,
 } from '../protocol/groups.ts';
 
 /** A change as the store applies it: the store knows each op's effect on the members and the name. */
@@ -37,6 +39,8 @@ export interface GroupStore {
   history(id: string): Promise<GroupEvent[]>;
   /** Whether `login` was a member at some epoch: a former member still reads the history up to their removal. */
   everMember(id: string, login: string): Promise<boolean>;
+  /** The groups `login` was a member of and is no longer, by id. */
+  formerOf(login: string): Promise<string[]>;
 }
 
 export interface GroupNotifier {
@@ -53,6 +57,17 @@ export interface GroupsDeps {
   /** `--max-group-members`. */
   maxMembers: number;
   newId?: () => string;
+}
+
+/** The history up to the change that last took `login` out of the group, that change included. */
+function upToRemoval(history: readonly GroupEvent[], login: string): GroupEvent[] {
+  const at = membersByEpoch(history);
+  let cut = -1;
+  history.forEach((e, i) => {
+    const before = at.get(e.epoch - 1);
+    if (before?.has(login) && !at.get(e.epoch)?.has(login)) cut = i;
+  });
+  return history.slice(0, cut + 1);
 }
 
 const notFound = (id: string) => new DomainError('not_found', `You are not a member of group ${id}, or there is no such group.`);
@@ -102,6 +117,26 @@ export class Groups {
   async history(login: string, id: string): Promise<{ group: Group; history: GroupEvent[] }> {
     const group = await this.get(login, id);
     return { group, history: await this.d.store.history(id) };
+  }
+
+  /**
+   * What `login` may know of a group: all of it while a member; up to their last removal (the
+   * change included) once they are out. A stranger learns nothing, as with get().
+   */
+  async record(login: string, id: string): Promise<GroupRecord> {
+    const g = await this.d.store.get(id);
+    if (!g) throw notFound(id);
+    const member = g.members.some((m) => m.login === login);
+    if (!member && !(await this.d.store.everMember(id, login))) throw notFound(id);
+    const history = await this.d.store.history(id);
+    const kept = member ? history : upToRemoval(history, login);
+    const name = kept.findLast((e) => e.change.name !== undefined)?.change.name ?? g.name;
+    return { id, name, epoch: kept.at(-1)?.epoch ?? g.epoch, createdAt: g.createdAt, member, history: kept };
+  }
+
+  /** The groups `login` has been removed from or has left, as record() tells them. */
+  async former(login: string): Promise<GroupRecord[]> {
+    return Promise.all((await this.d.store.formerOf(login)).map((id) => this.record(login, id)));
   }
 
   list(login: string): Promise<Group[]> {

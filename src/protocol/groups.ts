@@ -61,6 +61,28 @@ export interface GroupDetail extends Group {
   reads: Record<string, string>;
 }
 
+/**
+ * `GET /api/v1/groups/{id}/history` (an extension): what a member, or a former member, may know of
+ * a group. A member gets the whole history; a former member the history up to the change that
+ * removed them (or that they left with), with the name and epoch of that moment, so a page can
+ * still show and check what was said while they were in it.
+ */
+export interface GroupRecord {
+  id: string;
+  name: string;
+  epoch: number;
+  createdAt: string;
+  member: boolean;
+  history: GroupEvent[];
+}
+
+/** An entry of `GET /api/v1/groups/former` (an extension): a group the caller was removed from or left. */
+export interface FormerGroupSummary extends GroupRecord {
+  lastAt: string | null;
+  lastSeq: string;
+  unread: number;
+}
+
 /** An entry of `GET /api/v1/groups`: the group with its last message time and unread count. */
 export interface GroupSummary extends Group {
   /** When the last message came, or null before the first. */

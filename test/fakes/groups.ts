@@ -75,6 +75,13 @@ export class FakeGroupStore implements GroupStore {
     return structuredClone(this.groups.get(id)?.history ?? []);
   }
 
+  async formerOf(login: string): Promise<string[]> {
+    return [...this.groups.values()]
+      .filter((k) => (k.spans.get(login)?.length ?? 0) > 0 && !k.group.members.some((m) => m.login === login))
+      .map((k) => k.group.id)
+      .sort();
+  }
+
   async everMember(id: string, login: string): Promise<boolean> {
     return (this.groups.get(id)?.spans.get(login)?.length ?? 0) > 0;
   }

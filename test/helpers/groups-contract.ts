@@ -148,6 +148,11 @@ export function groupsContract(name: string, factory: () => Promise<GroupsFixtur
         assert.equal(await s.everMember(g.id, 'carol'), true);
         assert.equal(await s.everMember(g.id, 'dave'), false);
         assert.equal(await s.everMember(uuid(0xfffff), 'alice'), false);
+        // Former: removed and not back; carol, back again, is a member, not a former one.
+        assert.deepEqual(await s.formerOf('bob'), [g.id]);
+        assert.deepEqual(await s.formerOf('carol'), []);
+        assert.deepEqual(await s.formerOf('alice'), []);
+        assert.deepEqual(await s.formerOf('dave'), []);
       }
       assert.deepEqual((await store.get(g.id))?.members, [
         { login: 'alice', role: 'admin', since: T0 },

@@ -103,6 +103,13 @@ export class PostgresGroupStore implements GroupStore {
     return rows.map((r) => ({ id, epoch: Number(r.epoch), change: JSON.parse(r.change) as GroupChange }));
   }
 
+  async formerOf(login: string): Promise<string[]> {
+    const rows = await this.sql<{ group_id: string }[]>`
+      SELECT DISTINCT group_id FROM group_spans s
+      WHERE login = ${login} AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = s.group_id AND m.login = ${login}) ORDER BY group_id`;
+    return rows.map((r) => r.group_id);
+  }
+
   async everMember(id: string, login: string): Promise<boolean> {
     return (await this.sql`SELECT 1 FROM group_spans WHERE group_id = ${id} AND login = ${login} LIMIT 1`).length > 0;
   }

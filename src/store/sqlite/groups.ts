@@ -156,6 +156,15 @@ export class SqliteGroupStore implements GroupStore {
     return rows.map((r) => ({ id, epoch: Number(r.epoch), change: JSON.parse(r.change) as GroupChange }));
   }
 
+  async formerOf(login: string): Promise<string[]> {
+    const rows = prepared(
+      this.db,
+      `SELECT DISTINCT group_id FROM group_spans s
+       WHERE login = ?1 AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = s.group_id AND m.login = ?1) ORDER BY group_id`,
+    ).all(login) as { group_id: string }[];
+    return rows.map((r) => r.group_id);
+  }
+
   async everMember(id: string, login: string): Promise<boolean> {
     return prepared(this.db, 'SELECT 1 FROM group_spans WHERE group_id = ? AND login = ? LIMIT 1').get(id, login) !== undefined;
   }

@@ -11,6 +11,7 @@ import {
   groupLoginSchema,
   groupMemberParam,
   groupRenameSchema,
+  type FormerGroupSummary,
   type GroupDetail,
   type GroupSummary,
 } from '../../protocol/groups.ts';
@@ -48,6 +49,23 @@ export function groupRoutes(d: GroupRouteDeps): Hono<AuthEnv> {
     list.sort((a, b) => Number(b.lastSeq) - Number(a.lastSeq) || b.createdAt.localeCompare(a.createdAt));
     c.header('cache-control', 'no-store');
     return c.json(list);
+  });
+
+  // Extensions: what a former member keeps of a group (docs/protocol.md, "Groups").
+  app.get('/groups/former', async (c) => {
+    const login = c.get('session').login;
+    const list = await Promise.all(
+      (await groups.former(login)).map(async (g): Promise<FormerGroupSummary> => {
+        const s = await marks.conversation(login, groupAddress(g.id));
+        return { ...g, lastAt: s.lastAt || null, lastSeq: String(s.lastSeq), unread: s.unread };
+      }),
+    );
+    c.header('cache-control', 'no-store');
+    return c.json(list);
+  });
+  app.get('/groups/:id/history', validParam(groupIdParam, needsFixing), async (c) => {
+    c.header('cache-control', 'no-store');
+    return c.json(await groups.record(c.get('session').login, c.req.valid('param').id));
   });
 
   app.get('/groups/:id', validParam(groupIdParam, needsFixing), async (c) => {
