@@ -20,6 +20,9 @@ import { attemptLogin, enrollUser } from './helpers/login.ts';
 import { postJson } from './helpers/users.ts';
 import { signChallenge } from '../src/client/challenge.ts';
 import { openEvents, type EventStream } from './helpers/sse.ts';
+import { makeEnvelopeV2 } from '../src/client/envelope.ts';
+import { importPublicKeys } from '../src/client/keys.ts';
+import { x509 } from '../src/client/x509.ts';
 
 const LOGIN_PER_MINUTE = 3;
 
@@ -130,6 +133,44 @@ describe('three instances sharing PostgreSQL and Redis', () => {
       assert.deepEqual(envelope, JSON.parse(JSON.stringify(first)), 'the envelope as alice posted it');
     } finally {
       events.close();
+    }
+  });
+
+  it('carries a group change made on C and a group message posted to A to members on B and C (protocol §7)', async () => {
+    const carol = await webUser(C.url, 'clc'); // logged in on C
+    const onB = await openEvents(B.url, bob.token);
+    const onC = await openEvents(C.url, carol.token);
+    try {
+      await Promise.all([ready(onB), ready(onC)]);
+      const created = await postJson(`${C.url}/api/v1/groups`, { name: 'Across', members: [alice.login, bob.login] }, bearer(carol.token));
+      assert.equal(created.status, 201, JSON.stringify(created.json));
+      await onB.untilEvents('the creation, on B', (es) => es.some((e) => e.event === 'group' && JSON.parse(e.data).id === created.json.id), STREAM_MS);
+      const recipients = await Promise.all(
+        [alice, bob, carol].map(async (u) => ({ serial: u.serial, publicKey: (await importPublicKeys(new x509.X509Certificate(u.certificate))).encrypt })),
+      );
+      const e = await makeEnvelopeV2({
+        signKey: alice.key.privateKeys.sign,
+        from: alice.login,
+        senderCertSerial: alice.serial,
+        to: `group:${created.json.id}`,
+        epoch: 1,
+        text: 'from A to B and C',
+        recipients,
+      });
+      const sent = await send(A.url, alice, e);
+      assert.equal(sent.status, 201, JSON.stringify(sent.json));
+      for (const [where, stream] of [['B', onB], ['C', onC]] as const) {
+        await stream.untilEvents(`the group message on ${where}`, () => messages(stream).some((m) => m.id === e.id), STREAM_MS);
+      }
+      // A change on B moves the epoch for A's relay too: the old epoch is refused there.
+      const renamed = await fetch(`${B.url}/api/v1/groups/${created.json.id}`, { method: 'PATCH', headers: { ...bearer(carol.token), 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Renamed' }) });
+      assert.equal(renamed.status, 200);
+      const stale = await send(A.url, alice, await makeEnvelopeV2({ signKey: alice.key.privateKeys.sign, from: alice.login, senderCertSerial: alice.serial, to: `group:${created.json.id}`, epoch: 1, text: 'old epoch', recipients }));
+      assert.equal(stale.status, 409);
+      assert.equal(stale.json.epoch, 2);
+    } finally {
+      onB.close();
+      onC.close();
     }
   });
 
