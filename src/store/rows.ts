@@ -6,6 +6,7 @@ import type { SessionRecord } from '../auth/sessions.ts';
 import type { PreparedOcspResponse } from '../pki/prepared-ocsp.ts';
 import type { LinkRequest, LinkState } from '../auth/link-requests.ts';
 import type { AnyEnvelope, StoredMessage } from '../chat/messages.ts';
+import type { Group, GroupChange, GroupMember, GroupRole } from '../protocol/groups.ts';
 
 export interface CertificateRow {
   serial: string;
@@ -161,3 +162,29 @@ export function storedMessage(seq: number, receivedAt: string, json: string): St
   // Not enumerable: the message compares, and serialises (the event relay), as one holding only its envelope.
   return Object.defineProperty(m, 'json', { value: json, enumerable: false });
 }
+
+export interface GroupRow {
+  id: string;
+  name: string;
+  epoch: number;
+  created_at: string;
+}
+export interface MemberRow {
+  group_id: string;
+  login: string;
+  role: GroupRole;
+  since: string;
+}
+
+export const memberOf = (r: MemberRow): GroupMember => ({ login: r.login, role: r.role, since: r.since });
+export const groupOf = (g: GroupRow, members: MemberRow[]): Group => ({
+  id: g.id,
+  name: g.name,
+  epoch: Number(g.epoch),
+  createdAt: g.created_at,
+  members: members.map(memberOf),
+});
+
+/** The change as history keeps it: the wire fields only, none undefined (JSON drops them). */
+export const historyText = (c: GroupChange): string =>
+  JSON.stringify({ op: c.op, login: c.login, name: c.name, members: c.members, by: c.by, at: c.at });

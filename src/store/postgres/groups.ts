@@ -5,35 +5,11 @@
 // COMMITTED) evaluates its WHERE again on the committed row, finds the epoch moved and changes
 // nothing. A message admission takes the same row FOR SHARE (messages.ts), so a change waits for
 // the messages sealed at the epoch it ends.
+import { type GroupRow, type MemberRow, groupOf, historyText } from '../rows.ts';
 import type { GroupStore, StoredGroupChange } from '../../chat/groups.ts';
-import type { Group, GroupChange, GroupEvent, GroupMember, GroupRole } from '../../protocol/groups.ts';
+import type { Group, GroupChange, GroupEvent } from '../../protocol/groups.ts';
 import type { Sql } from './connect.ts';
 
-interface GroupRow {
-  id: string;
-  name: string;
-  epoch: number;
-  created_at: string;
-}
-interface MemberRow {
-  group_id: string;
-  login: string;
-  role: GroupRole;
-  since: string;
-}
-
-const memberOf = (r: MemberRow): GroupMember => ({ login: r.login, role: r.role, since: r.since });
-const groupOf = (g: GroupRow, members: MemberRow[]): Group => ({
-  id: g.id,
-  name: g.name,
-  epoch: Number(g.epoch),
-  createdAt: g.created_at,
-  members: members.map(memberOf),
-});
-
-/** The change as history keeps it: the wire fields only, none undefined (JSON drops them). */
-const historyText = (c: GroupChange): string =>
-  JSON.stringify({ op: c.op, login: c.login, name: c.name, members: c.members, by: c.by, at: c.at });
 
 export class PostgresGroupStore implements GroupStore {
   private readonly sql: Sql;

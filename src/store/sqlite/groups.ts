@@ -9,8 +9,9 @@
 // A change is one IMMEDIATE transaction whose UPDATE re-checks the epoch the service read: SQLite
 // runs one writer at a time, also across processes on the same file, so of two changes made at
 // the same epoch only the first moves the group on and the second changes nothing.
+import { type GroupRow, type MemberRow, groupOf, historyText } from '../rows.ts';
 import type { GroupStore, StoredGroupChange } from '../../chat/groups.ts';
-import type { Group, GroupChange, GroupEvent, GroupMember, GroupRole } from '../../protocol/groups.ts';
+import type { Group, GroupChange, GroupEvent } from '../../protocol/groups.ts';
 import { durable, migrate, prepared, transaction, type Db } from './sqlite.ts';
 
 const SCHEMA = [
@@ -53,31 +54,6 @@ export function migrateGroups(db: Db): void {
   migrate(db, 'groups', SCHEMA);
 }
 
-interface GroupRow {
-  id: string;
-  name: string;
-  epoch: number;
-  created_at: string;
-}
-interface MemberRow {
-  group_id: string;
-  login: string;
-  role: GroupRole;
-  since: string;
-}
-
-const memberOf = (r: MemberRow): GroupMember => ({ login: r.login, role: r.role, since: r.since });
-const groupOf = (g: GroupRow, members: MemberRow[]): Group => ({
-  id: g.id,
-  name: g.name,
-  epoch: Number(g.epoch),
-  createdAt: g.created_at,
-  members: members.map(memberOf),
-});
-
-/** The change as history keeps it: the wire fields only, none undefined (JSON drops them). */
-const historyText = (c: GroupChange): string =>
-  JSON.stringify({ op: c.op, login: c.login, name: c.name, members: c.members, by: c.by, at: c.at });
 
 export class SqliteGroupStore implements GroupStore {
   private readonly db: Db;
