@@ -39,16 +39,41 @@ export async function animationsDone(page: Page): Promise<void> {
   });
 }
 
+/**
+ * A step that playwright gives no timeout of its own (evaluate, newContext): past `ms` it fails
+ * naming `what`, and what `detail` can still say (e.g. which part of an evaluate it had reached),
+ * rather than leaving the suite's timeout to cancel the file with nothing to go on (issue 17: a
+ * browser test once waited 230 s somewhere in such a step).
+ */
+export async function within<T>(ms: number, what: string, step: Promise<T>, detail?: () => Promise<string>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const said = detail ? Promise.race([detail(), new Promise<string>((r) => setTimeout(r, 2_000, 'no answer'))]).catch((e: unknown) => String(e)) : Promise.resolve('');
+      void said.then((d) => reject(new Error(`${what}: still not done after ${ms} ms${d ? ` (${d})` : ''}`)));
+    }, ms);
+  });
+  try {
+    return await Promise.race([step, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** axe-core on the page as it is: fails on any serious or critical violation. */
 export async function assertAccessible(page: Page, name: string): Promise<void> {
   await animationsDone(page); // half-faded text is not what people read
   // evaluate() is not subject to the page's CSP, unlike an injected <script>.
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const r = await axe.run();
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
+  await within(60_000, `axe: loading it into ${name}`, page.evaluate(AXE));
+  const violations = await within(
+    60_000,
+    `axe: checking ${name}`,
+    page.evaluate(async () => {
+      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+      const r = await axe.run();
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    }),
+  );
   assert.deepEqual(violations, [], `accessibility of ${name}`);
 }
 

@@ -17,6 +17,7 @@ import type { StoredBackup, UnlockedKey } from '../../src/client/ui/keystore.ts'
 import { LOGIN_NOTICE_KEY } from '../../src/client/ui/signin.ts';
 import { sinceLastLogin, type ActivityEntry } from '../../src/protocol/account.ts';
 import { tempDir } from './server.ts';
+import { within } from './browser.ts';
 import { postJson, uniqueUser } from './users.ts';
 import { apiLogin, envelopeFor, send, type WebUser } from './webuser.ts';
 
@@ -76,8 +77,10 @@ export async function signIn(context: BrowserContext, url: string, who: Person):
   // the unlocked keys as it opens).
   await page.goto(`${url}/healthz`);
   const stored: Omit<StoredBackup, 'savedAt'> = { login: who.login, backup: who.backup, certificate: who.certificate, serial: who.serial };
-  const events = await page.evaluate(
+  const events = await within(60_000, `signIn(${who.login})`, page.evaluate(
     async (a) => {
+      const at = (s: string) => ((globalThis as { __signInStep?: string }).__signInStep = s);
+      at('importing the key');
       const der = Uint8Array.from(atob(a.pkcs8), (c) => c.charCodeAt(0));
       const sign = await crypto.subtle.importKey('pkcs8', der, a.pss, false, ['sign']);
       const decrypt = await crypto.subtle.importKey('pkcs8', der, a.oaep, false, ['decrypt']);
@@ -93,7 +96,9 @@ export async function signIn(context: BrowserContext, url: string, who: Person):
         if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
         return JSON.parse(text);
       };
+      at('asking for a challenge');
       const { challenge } = await call('POST', '/api/v1/session/challenge', { login: a.stored.login });
+      at('signing it and opening the session');
       const signature = new Uint8Array(await crypto.subtle.sign(a.pssSign, sign, new TextEncoder().encode(challenge)));
       await call('POST', '/api/v1/session', {
         login: a.stored.login,
@@ -103,6 +108,7 @@ export async function signIn(context: BrowserContext, url: string, who: Person):
         signature: btoa(String.fromCharCode(...signature)),
       });
 
+      at('opening IndexedDB');
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         // No version: the app's own open (a later version) adds what it needs and keeps these records.
         const req = indexedDB.open(a.dbName);
@@ -113,6 +119,7 @@ export async function signIn(context: BrowserContext, url: string, who: Person):
         req.onerror = () => reject(req.error);
       });
       try {
+        at('storing the key in IndexedDB');
         const tx = db.transaction(['backups', 'unlocked'], 'readwrite');
         const backup: StoredBackup = { ...a.stored, savedAt: new Date().toISOString() };
         const unlocked: UnlockedKey = { login: a.stored.login, keys: { sign, decrypt }, certificate: a.stored.certificate, serial: a.unlockedSerial, previousDecrypt: [] };
@@ -127,6 +134,7 @@ export async function signIn(context: BrowserContext, url: string, who: Person):
         // An open connection would block the app's upgrade to its own version.
         db.close();
       }
+      at('reading the activity');
       return (await call('GET', '/api/v1/account/activity')).events;
     },
     {
@@ -141,7 +149,7 @@ export async function signIn(context: BrowserContext, url: string, who: Person):
       dbName: DB_NAME,
       stores: [...STORES],
     },
-  );
+  ), () => page.evaluate(() => `reached: ${(globalThis as { __signInStep?: string }).__signInStep ?? 'nothing'}`));
   const { refused, lastLogin } = sinceLastLogin(events as ActivityEntry[]);
   await page.evaluate(
     ([key, notice]) => (notice ? sessionStorage.setItem(key, notice) : sessionStorage.removeItem(key)),

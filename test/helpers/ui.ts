@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { SHOTS, assertAccessible, launchChromium } from './browser.ts';
+import { SHOTS, assertAccessible, launchChromium, within } from './browser.ts';
 import { startServer, tempDir, type Running } from './server.ts';
 import { enrollPerson, signIn, type Person } from './person.ts';
 
@@ -61,7 +61,7 @@ export class Ui {
 
   /** A fresh browser (desktop-sized unless told), every page of it watched. */
   async context(options: BrowserContextOptions = {}): Promise<BrowserContext> {
-    const context = await this.browser.newContext({ viewport: DESKTOP, acceptDownloads: true, ...options });
+    const context = await within(60_000, 'a new browser context', this.browser.newContext({ viewport: DESKTOP, acceptDownloads: true, ...options }));
     this.contexts.push(context);
     context.on('page', (page) => this.watch(page));
     return context;
