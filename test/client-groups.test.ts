@@ -153,6 +153,17 @@ describe('the words of a group conversation', () => {
     assert.equal(changeText({ op: 'admin', login: 'bob', by: 'alice', at }, 'carol'), 'bob is now an admin');
   });
 
+  it('names people as the directory has them, the login for anyone it does not list', () => {
+    const names: Record<string, string> = { alice: 'Alice Martin', bob: 'Bob Trabelsi' };
+    const nameOf = (login: string) => names[login] ?? login;
+    assert.equal(changeText({ op: 'create', name: 'Procurement', members: ['alice', 'bob', 'carol'], by: 'alice', at }, 'carol', nameOf), 'Alice Martin created the group “Procurement”');
+    assert.equal(changeText({ op: 'add', login: 'bob', by: 'alice', at }, 'carol', nameOf), 'Alice Martin added Bob Trabelsi');
+    assert.equal(changeText({ op: 'remove', login: 'carol', by: 'alice', at }, 'carol', nameOf), 'Alice Martin removed you');
+    assert.equal(changeText({ op: 'add', login: 'dan', by: 'carol', at }, 'carol', nameOf), 'You added dan');
+    assert.equal(changeText({ op: 'leave', login: 'bob', by: 'bob', at }, 'alice', nameOf), 'Bob Trabelsi left');
+    assert.equal(changeText({ op: 'admin', login: 'bob', by: 'alice', at }, 'carol', nameOf), 'Bob Trabelsi is now an admin');
+  });
+
   it('counts who has read up to a message among the others who were members then', () => {
     const members = new Set(['alice', 'bob', 'carol', 'dan']);
     const position = (id: string) => ({ m1: 1, m2: 2, m3: 3 })[id];

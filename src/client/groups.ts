@@ -80,10 +80,13 @@ export async function sendWithRewrap<E>(seal: (fresh: boolean) => Promise<E>, po
   }
 }
 
-/** A change of the group in words, as a line of the conversation: "alice added bob". */
-export function changeText(change: GroupChange, me: string): string {
-  const who = (login: string | undefined) => (login === me ? 'you' : (login ?? 'someone'));
-  const by = change.by === me ? 'You' : change.by;
+/**
+ * A change of the group in words, as a line of the conversation: "Amira Ben Salah added Bilel
+ * Gharbi". `nameOf` gives a login's name as the directory has it (the login itself when unknown).
+ */
+export function changeText(change: GroupChange, me: string, nameOf: (login: string) => string = (login) => login): string {
+  const who = (login: string | undefined) => (login === me ? 'you' : login === undefined ? 'someone' : nameOf(login));
+  const by = change.by === me ? 'You' : nameOf(change.by);
   switch (change.op) {
     case 'create':
       return `${by} created the group${change.name ? ` “${change.name}”` : ''}`;
@@ -92,11 +95,11 @@ export function changeText(change: GroupChange, me: string): string {
     case 'remove':
       return `${by} removed ${who(change.login)}`;
     case 'leave':
-      return `${change.login === me ? 'You' : change.login} left`;
+      return `${change.login === me ? 'You' : who(change.login)} left`;
     case 'rename':
       return `${by} renamed the group to “${change.name ?? ''}”`;
     case 'admin':
-      return change.login === me ? 'You are now an admin' : `${change.login} is now an admin`;
+      return change.login === me ? 'You are now an admin' : `${who(change.login)} is now an admin`;
   }
 }
 
