@@ -651,6 +651,12 @@ export class Conversation {
     must('.msg-state', done).prepend(fromTemplate('tpl-sent'));
     if (li.isConnected) li.replaceWith(done);
     this.waiting = this.waiting.filter((w) => w !== li);
+    this.afterSent();
+  }
+
+  /** Once one's own message is shown as sent: read receipts that came first may now be shown on it. */
+  protected afterSent(): void {
+    this.showSeen(seenBy(this.peer));
   }
 }
 
