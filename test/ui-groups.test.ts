@@ -1,11 +1,14 @@
 // Group conversations (protocol §7) in a real browser (Debian's Chromium driven by playwright-core)
 // against the real server, with three people in three browsers: Amira creates a group with Bilel
 // and Chaima from the "New group" dialog; all three write, and every message is Verified on every
-// page; a message arriving while the group is not open counts as unread in the chat list; Amira
-// renames the group, removes Chaima (who sees the line, keeps the history read-only and gets no
+// page; the group with the newest message comes first in the list, live; a message arriving while
+// the group is not open counts as unread in the chat list; Amira renames the group, removes Chaima
+// (who sees the line, keeps the history read-only, in this browser and in a fresh one, and gets no
 // later message) and makes Bilel an admin; Bilel sees who read his message ("Seen by"); the proof
-// of a group message names the group and its members. axe on the
-// conversation and the dialogs; screenshots at 1280 and 320 px into test-results/.
+// of a group message names the group and its members; Back leaves a group for the chat list.
+// Change lines name people as the directory does. The server's refusal of a group too large is
+// said next to the Members field. axe on the conversation and the dialogs; screenshots at 1280
+// and 320 px into test-results/.
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -57,18 +60,28 @@ describe('group conversations', { timeout: 300_000 }, () => {
     await a.locator('#conv-title', { hasText: 'Procurement' }).waitFor();
     await a.locator('.log-event', { hasText: 'You created the group “Procurement”' }).waitFor();
     await a.locator('[data-group-sub]', { hasText: '3 members' }).waitFor();
+    // A second group, newer and still silent, is listed first until Procurement has messages.
+    await a.evaluate(async (login) => {
+      const res = await fetch('/api/v1/groups', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Logistics', members: [login] }) });
+      if (!res.ok) throw new Error(`POST /api/v1/groups: ${res.status}`);
+    }, bilel.login);
+    await groupLink(a).first().filter({ hasText: 'Logistics' }).waitFor();
 
     // The others see it in their list, live, and open it.
     for (const page of [b, c]) {
       await groupLink(page).filter({ hasText: 'Procurement' }).click();
       await page.locator('#conv-title', { hasText: 'Procurement' }).waitFor();
       await page.locator('[data-log-loading]').waitFor({ state: 'hidden' });
+      await page.locator('.log-event', { hasText: 'Amira Ben Salah created the group “Procurement”' }).waitFor();
     }
 
     await send(a, 'Hello team');
     await send(b, 'Hi from Bilel');
     await send(c, 'Chaima here');
     for (const page of [a, b, c]) for (const text of ['Hello team', 'Hi from Bilel', 'Chaima here']) await seesVerified(page, text);
+    // The messages lifted Procurement above the silent Logistics, without a reload.
+    await groupLink(a).first().filter({ hasText: 'Procurement' }).waitFor();
+    assert.deepEqual(await a.locator('[data-group-item-name]').allTextContents(), ['Procurement', 'Logistics']);
     // Others' messages carry their sender's name.
     await bubbleOf(a, 'Hi from Bilel').locator('.msg-from', { hasText: 'Bilel Gharbi' }).waitFor();
     // The proof of a group message names the group and who was in it then.
@@ -99,7 +112,7 @@ describe('group conversations', { timeout: 300_000 }, () => {
     await members.getByLabel('Group name').fill('Buyers');
     await members.getByRole('button', { name: 'Rename' }).click();
     await a.locator('.log-event', { hasText: 'You renamed the group to “Buyers”' }).waitFor();
-    await b.locator('.log-event', { hasText: `${amira.login} renamed the group to “Buyers”` }).waitFor();
+    await b.locator('.log-event', { hasText: 'Amira Ben Salah renamed the group to “Buyers”' }).waitFor();
     await b.locator('#conv-title', { hasText: 'Buyers' }).waitFor();
     await assertAccessible(a, 'groups-members-dialog');
     await shots(a, 'groups-members-dialog');
@@ -109,8 +122,8 @@ describe('group conversations', { timeout: 300_000 }, () => {
     const confirm = a.getByRole('dialog', { name: `Remove Chaima Jaziri?` });
     await confirm.getByRole('button', { name: 'Remove' }).click();
     await confirm.waitFor({ state: 'hidden' });
-    await a.locator('.log-event', { hasText: `You removed ${chaima.login}` }).waitFor();
-    await c.locator('.log-event', { hasText: `${amira.login} removed you` }).waitFor();
+    await a.locator('.log-event', { hasText: 'You removed Chaima Jaziri' }).waitFor();
+    await c.locator('.log-event', { hasText: 'Amira Ben Salah removed you' }).waitFor();
     await c.getByText('You are no longer a member of this group.').first().waitFor();
     assert.equal(await c.getByLabel(/^Message to /).isDisabled(), true, 'read-only for a former member');
     await seesVerified(c, 'Hello team');
@@ -141,13 +154,61 @@ describe('group conversations', { timeout: 300_000 }, () => {
     await shots(b, 'groups-conversation');
     await shots(c, 'groups-removed');
 
+    // Another browser of Chaima's, which never saw the group: the server still lists it as one she
+    // was in, and gives its history up to her removal, against which its senders are checked.
+    const c2 = await ui.signedIn(chaima);
+    const former = groupLink(c2).filter({ hasText: 'Buyers' });
+    await former.locator('[data-group-item-sub]', { hasText: 'No longer a member' }).waitFor();
+    await former.click();
+    await c2.waitForURL(/\/chat\?group=/);
+    for (const text of ['Hello team', 'Hi from Bilel', 'Chaima here', 'While Chaima is away']) await seesVerified(c2, text);
+    await c2.locator('.log-event', { hasText: 'Amira Ben Salah removed you' }).waitFor();
+    await c2.getByText('You are no longer a member of this group.').first().waitFor();
+    assert.equal(await c2.getByLabel(/^Message to /).isDisabled(), true, 'read-only on every device');
+    assert.equal(await bubbleOf(c2, 'After Chaima left').count(), 0);
+    await audit(c2, 'groups-former');
+    // Back leaves the group for the chat list; Forward opens it again.
+    await c2.goBack();
+    await c2.waitForURL(/\/chat$/);
+    await c2.getByRole('heading', { name: 'Pick someone to talk to' }).waitFor();
+    assert.equal(await c2.locator('.group-conversation').count(), 0, 'the group is no longer shown');
+    await c2.goForward();
+    await c2.waitForURL(/\/chat\?group=/);
+    await seesVerified(c2, 'Chaima here');
+
     // Anyone may leave, after a confirmation: Bilel then reads the group read-only.
     await b.getByRole('button', { name: 'Members' }).click();
     await b.getByRole('dialog', { name: /Members of Buyers/ }).getByRole('button', { name: 'Leave group' }).click();
     await b.getByRole('dialog', { name: 'Leave Buyers?' }).getByRole('button', { name: 'Leave group' }).click();
     await b.locator('.log-event', { hasText: 'You left' }).waitFor();
     await b.getByText('You are no longer a member of this group.').first().waitFor();
-    await a.locator('.log-event', { hasText: `${bilel.login} left` }).waitFor();
+    await a.locator('.log-event', { hasText: 'Bilel Gharbi left' }).waitFor();
     await a.locator('[data-group-sub]', { hasText: '1 member ·' }).waitFor();
+  });
+});
+
+describe('group size limit', { timeout: 120_000 }, () => {
+  const ui = new Ui();
+  before(() => ui.start({ args: ['--max-group-members', '2'] }));
+  after(() => ui.stop());
+  beforeEach((t) => ui.begin(t.name));
+  afterEach(() => ui.end());
+
+  it("the server's refusal of too many members is said next to the Members field", async () => {
+    const [dora, emna, farah] = await Promise.all([ui.person('dora', 'Dora', 'Mansour'), ui.person('emna', 'Emna', 'Haddad'), ui.person('farah', 'Farah', 'Louati')]);
+    const page = await ui.signedIn(dora);
+    await page.getByRole('button', { name: 'New group' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New group' });
+    await dialog.getByLabel('Group name').fill('Too many');
+    await dialog.getByLabel(new RegExp(`\\(${emna.login}\\)`)).check();
+    await dialog.getByLabel(new RegExp(`\\(${farah.login}\\)`)).check();
+    await dialog.getByRole('button', { name: 'Create group' }).click();
+    await dialog.locator('[data-error-for="members"]', { hasText: 'A group holds at most 2 members, you included: remove 1.' }).waitFor();
+    // The field to fix has the focus, the dialog stays open, and nothing was created.
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('fieldset')?.querySelector('legend')?.textContent), 'Members');
+    assert.equal(await dialog.isVisible(), true);
+    assert.match(page.url(), /\/chat$/);
+    assert.deepEqual(await page.evaluate(async () => (await fetch('/api/v1/groups')).json()), []);
+    await assertAccessible(page, 'groups-too-many');
   });
 });

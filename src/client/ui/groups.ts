@@ -5,9 +5,19 @@
 // every member, at the group's epoch), its own last check (the sender a member at the message's
 // epoch), its changes as lines of the conversation, "Seen by k of n", and the members dialog
 // (add, remove, make admin, rename, leave). A removed member keeps what was said up to the removal,
-// read-only: the group's history is kept in this browser for that, since the server answers a
-// former member 404 for the group itself.
-import { GROUP_NAME_MAX, groupAddress, type Group, type GroupDetail, type GroupEvent, type GroupMember, type GroupSummary } from '../../protocol/groups.ts';
+// read-only, on any device: the server lists such groups (GET /api/v1/groups/former) and gives
+// their history up to the removal (GET /api/v1/groups/{id}/history), which senders are checked against.
+import {
+  GROUP_NAME_MAX,
+  groupAddress,
+  type FormerGroupSummary,
+  type Group,
+  type GroupDetail,
+  type GroupEvent,
+  type GroupMember,
+  type GroupRecord,
+  type GroupSummary,
+} from '../../protocol/groups.ts';
 import { isGroupAddress, type EnvelopeV2 } from '../../protocol/envelope.ts';
 import type { UserEntry } from '../../protocol/session.ts';
 import type { OpenedMessage, OpenedMessageV2 } from '../envelope.ts';
@@ -18,38 +28,7 @@ import { ApiError, api } from './api.ts';
 import { deviceCertificates } from './certs.ts';
 import { $, $$, fromTemplate, must, setBusy } from './dom.ts';
 import { Conversation, openConversation, openOne, registerConversation, SendProblem, startConversation, unlockedKey, type AnyEnvelope, type Opened } from './chat.ts';
-import { me, renderUnread } from './shell.ts';
-
-// ---------- what this browser keeps of groups it has seen, for when it is no longer a member ----------
-const cacheKey = () => `tekup.groups.${me()}`;
-function cached(): Record<string, GroupDetail> {
-  try {
-    return JSON.parse(localStorage.getItem(cacheKey()) ?? '{}') as Record<string, GroupDetail>;
-  } catch {
-    return {};
-  }
-}
-function keep(detail: GroupDetail): void {
-  try {
-    localStorage.setItem(cacheKey(), JSON.stringify({ ...cached(), [detail.id]: detail }));
-  } catch {
-    // storage full or refused: only the read-only view after a removal is lost
-  }
-}
-
-/** A group the caller has left or was removed from: its members no longer list them. */
-const isFormer = (g: Pick<Group, 'members'>) => !g.members.some((m) => m.login === me());
-
-/** A change applied to a group as the server applies it (src/chat/groups.ts), for the copy kept here. */
-function applyChange(detail: GroupDetail, e: GroupEvent): GroupDetail {
-  if (e.epoch <= detail.epoch || detail.history.some((h) => h.epoch === e.epoch)) return detail;
-  const c = e.change;
-  let members = detail.members;
-  if (c.op === 'add' && c.login) members = [...members, { login: c.login, role: 'member', since: c.at }];
-  if ((c.op === 'remove' || c.op === 'leave') && c.login) members = members.filter((m) => m.login !== c.login);
-  if (c.op === 'admin' && c.login) members = members.map((m) => (m.login === c.login ? { ...m, role: 'admin' } : m));
-  return { ...detail, epoch: e.epoch, name: c.op === 'rename' && c.name ? c.name : detail.name, members, history: [...detail.history, e] };
-}
+import { me, noteSummaries, renderUnread } from './shell.ts';
 
 // ---------- the directory: names and presence of the people in groups ----------
 const people = new Map<string, UserEntry>();
@@ -63,6 +42,7 @@ function loadDirectory(fresh = false): Promise<void> {
   }
   return directoryLoad;
 }
+/** The name the directory gives a login; the login itself for anyone it does not list. */
 const fullName = (login: string) => {
   const u = people.get(login);
   return u ? `${u.firstName} ${u.lastName}` : login;
@@ -73,37 +53,79 @@ const isOnline = (login: string) => login === me() || Boolean(people.get(login)?
 
 // ---------- the list of groups ----------
 let summaries: GroupSummary[] = [];
+/** Groups the caller was removed from or left: listed after the others, read-only. */
+let formers: FormerGroupSummary[] = [];
+
+/** The liveliest first, as GET /api/v1/groups sorts them: the newest message, then the newest group. */
+const liveliest = (a: Pick<GroupSummary, 'lastSeq' | 'createdAt'>, b: Pick<GroupSummary, 'lastSeq' | 'createdAt'>) =>
+  Number(b.lastSeq) - Number(a.lastSeq) || b.createdAt.localeCompare(a.createdAt);
 
 async function loadGroups(): Promise<void> {
-  summaries = await api<GroupSummary[]>('GET', '/api/v1/groups');
+  const [current, former] = await Promise.all([api<GroupSummary[]>('GET', '/api/v1/groups'), api<FormerGroupSummary[]>('GET', '/api/v1/groups/former')]);
+  summaries = current;
+  // Added back between the two answers: a member again.
+  formers = former.filter((g) => !current.some((c) => c.id === g.id));
+  // The counts of the current groups come with every conversation's (shell.ts); a former one's only here.
+  noteSummaries(formers.map((g) => ({ with: groupAddress(g.id), unread: g.unread, lastSeq: g.lastSeq, lastAt: g.lastAt ?? '' })));
   renderGroupList();
 }
 
 function renderGroupList(): void {
   const list = $<HTMLUListElement>('[data-group-list]');
   if (!list) return;
-  const current = new Set(summaries.map((g) => g.id));
-  const former = Object.values(cached()).filter((g) => !current.has(g.id) && isFormer(g));
   const open = openGroupId();
-  const items = [...summaries, ...former].map((g) => {
-    const li = fromTemplate<HTMLLIElement>('tpl-group-item');
-    const address = groupAddress(g.id);
+  const shown = new Map($$<HTMLLIElement>(':scope > li', list).map((li) => [li.dataset.group ?? '', li]));
+  const rows = [
+    ...[...summaries].sort(liveliest).map((g) => ({ g, sub: count(g.members.length), former: false })),
+    ...[...formers].sort(liveliest).map((g) => ({ g, sub: 'No longer a member', former: true })),
+  ];
+  const items = rows.map(({ g, sub, former }) => {
+    const li = shown.get(g.id) ?? groupItem(g.id);
     li.dataset.search = g.name.toLowerCase();
+    li.classList.toggle('is-former', former);
     const a = must<HTMLAnchorElement>('[data-group-link]', li);
-    a.href = `/chat?group=${g.id}`;
-    a.dataset.groupLink = g.id;
-    a.dataset.conv = address;
     if (g.id === open) a.setAttribute('aria-current', 'true');
+    else a.removeAttribute('aria-current');
     must('[data-group-item-name]', li).textContent = g.name;
-    must('[data-group-item-sub]', li).textContent = current.has(g.id) ? count(g.members.length) : 'You are no longer a member';
-    must('[data-last-at]', li).dataset.lastAt = address;
-    must('[data-unread-for]', li).dataset.unreadFor = address;
+    must('[data-group-item-sub]', li).textContent = sub;
     return li;
   });
-  list.replaceChildren(...items);
+  // Only the rows out of place move, so a link being tabbed through stays where it is; one that
+  // moves (a new message lifts its group) is given its focus back.
+  const focused = list.contains(document.activeElement) ? (document.activeElement as HTMLElement) : undefined;
+  items.forEach((li, i) => {
+    if (list.children[i] !== li) list.insertBefore(li, list.children[i] ?? null);
+  });
+  for (const li of shown.values()) if (!items.includes(li)) li.remove();
+  if (focused?.isConnected && document.activeElement !== focused) focused.focus();
   const empty = $('[data-groups-empty]');
   if (empty) empty.hidden = items.length > 0;
   renderUnread();
+}
+
+/** A new line of the list, for the group `id`. */
+function groupItem(id: string): HTMLLIElement {
+  const li = fromTemplate<HTMLLIElement>('tpl-group-item');
+  const address = groupAddress(id);
+  li.dataset.group = id;
+  const a = must<HTMLAnchorElement>('[data-group-link]', li);
+  a.href = `/chat?group=${id}`;
+  a.dataset.groupLink = id;
+  a.dataset.conv = address;
+  must('[data-last-at]', li).dataset.lastAt = address;
+  must('[data-unread-for]', li).dataset.unreadFor = address;
+  return li;
+}
+
+/** A message in a group (shell.ts): the group moves up the list, as the server would list it now. */
+function groupActivity(peer: string, seq: number, at: string): void {
+  if (!isGroupAddress(peer)) return;
+  const g = [...summaries, ...formers].find((s) => groupAddress(s.id) === peer);
+  if (!g) return reloadGroupsSoon(); // a group this page has not listed yet
+  if (Number(g.lastSeq) >= seq) return;
+  g.lastSeq = String(seq);
+  g.lastAt = at;
+  renderGroupList();
 }
 
 let reloadTimer: ReturnType<typeof setTimeout> | undefined;
@@ -132,7 +154,13 @@ function openGroup(id: string, push: boolean): void {
   chat.classList.add('has-peer');
   for (const a of $$('.conv[aria-current]', chat)) a.removeAttribute('aria-current');
   $(`[data-group-link="${CSS.escape(id)}"]`, chat)?.setAttribute('aria-current', 'true');
-  if (push) history.pushState({ group: id }, '', `/chat?group=${id}`);
+  if (push) {
+    // Entries htmx restores, as it does a person's conversation (its history is "reload": the page
+    // at that address again). Back to an entry it did not mark, such as the page as first loaded,
+    // would otherwise change the address and leave the group shown.
+    if (!history.state?.htmx) history.replaceState({ htmx: true }, '', location.href);
+    history.pushState({ htmx: true }, '', `/chat?group=${id}`);
+  }
   startConversation();
   const input = $<HTMLTextAreaElement>('[data-compose]', section);
   if (input && matchMedia('(min-width: 761px)').matches) input.focus();
@@ -142,10 +170,22 @@ function openGroup(id: string, push: boolean): void {
 const groupFromAddress = (): string | undefined => new URL(location.href).searchParams.get('group') ?? undefined;
 
 // ---------- one group conversation ----------
+/**
+ * A group as its conversation needs it: what the caller may know of it (all of it while a member,
+ * up to their removal after), and, for a member, who is in it now and how far each has read.
+ */
+type GroupView = GroupRecord & Pick<GroupDetail, 'members' | 'reads'>;
+
+/** 404 from the server: the group is not one of the caller's (in this capacity). */
+const absent = (err: unknown): undefined => {
+  if (err instanceof ApiError && err.status === 404) return undefined;
+  throw err;
+};
+
 class GroupConversation extends Conversation {
   readonly groupId: string;
-  detail?: GroupDetail;
-  /** No longer a member: read-only, with the history kept here. */
+  detail?: GroupView;
+  /** No longer a member: read-only, with the history up to the removal. */
   private gone = false;
   private loading?: Promise<void>;
   private readonly marks = new Map<string, ReadMark>();
@@ -164,51 +204,62 @@ class GroupConversation extends Conversation {
     await this.reload();
   }
 
-  /** The group as the server has it; a former member's copy kept here when the server says 404. */
+  /** The group as the server has it now, for a member or a former member. */
   reload(): Promise<void> {
-    this.loading ??= (async () => {
-      try {
-        this.apply(await api<GroupDetail>('GET', `/api/v1/groups/${this.groupId}`));
-      } catch (err) {
-        if (!(err instanceof ApiError && err.status === 404)) {
+    this.loading ??= this.fetchView()
+      .then(
+        (view) => (view ? this.apply(view) : this.notMine()),
+        (err: unknown) => {
           if (!this.detail) this.block(err instanceof Error ? err.message : String(err));
-          return;
-        }
-        const kept = cached()[this.groupId];
-        if (kept) this.apply(isFormer(kept) ? kept : { ...kept, members: kept.members.filter((m) => m.login !== me()) });
-        // Never opened in this browser: no name and no history to check senders against.
-        else must('[data-group-name]', this.section).textContent = 'A group you are no longer in';
-        this.leaveReadOnly();
-      } finally {
-        this.loading = undefined;
-      }
-    })();
+        },
+      )
+      .finally(() => (this.loading = undefined));
     return this.loading;
   }
 
-  private apply(detail: GroupDetail): void {
+  /** GET /groups/{id} for a member, GET /groups/{id}/history for a former one; undefined for anyone else. */
+  private async fetchView(): Promise<GroupView | undefined> {
+    const asMember = async (): Promise<GroupView | undefined> => {
+      const detail = await api<GroupDetail>('GET', `/api/v1/groups/${this.groupId}`).catch(absent);
+      return detail && { ...detail, member: true };
+    };
+    const asFormer = async (): Promise<GroupView | undefined> => {
+      const record = await api<GroupRecord>('GET', `/api/v1/groups/${this.groupId}/history`).catch(absent);
+      return record && !record.member ? { ...record, members: [], reads: {} } : undefined;
+    };
+    // The list says which to ask first; the other answers when a change came in between.
+    const former = formers.some((g) => g.id === this.groupId);
+    return (await (former ? asFormer : asMember)()) ?? (await (former ? asMember : asFormer)());
+  }
+
+  /** Neither a member nor a former member: the server says nothing of the group, nor does the page. */
+  private notMine(): void {
+    must('[data-group-name]', this.section).textContent = 'Group not found';
+    must('[data-action="group-members"]', this.section).hidden = true;
+    this.block('This group is not one of yours, or it no longer exists.');
+  }
+
+  private apply(view: GroupView): void {
     const readsBefore = this.detail?.reads;
-    this.detail = detail;
-    keep(detail);
-    for (const [reader, seq] of Object.entries(detail.reads ?? {})) {
+    this.detail = view;
+    for (const [reader, seq] of Object.entries(view.reads)) {
       const known = this.marks.get(reader);
       if (!known || known.seq < Number(seq)) this.marks.set(reader, { seq: Number(seq) });
     }
     this.renderHead();
-    for (const e of detail.history) this.showChange(e);
-    if (isFormer(detail)) this.leaveReadOnly();
-    if (readsBefore !== detail.reads) void this.resolveMarks().then(() => this.updateSeen());
+    for (const e of view.history) this.showChange(e);
+    if (!view.member) this.leaveReadOnly();
+    if (readsBefore !== view.reads) void this.resolveMarks().then(() => this.updateSeen());
     members.refresh(this);
   }
 
-  /** A change pushed by the server (`event: group`). */
+  /** A change pushed by the server (`event: group`): its line at once, then the group as it is now. */
   async changed(e: GroupEvent): Promise<void> {
     if (!this.detail) return;
+    // Someone registered since the directory was read is named, not shown as a login.
+    if ([e.change.by, e.change.login].some((login) => login && !people.has(login))) await loadDirectory(true).catch(() => {});
     this.showChange(e);
-    const removed = (e.change.op === 'remove' || e.change.op === 'leave') && e.change.login === me();
-    // The change is applied here at once; the server's own view follows (a former member gets 404).
-    this.apply(applyChange(this.detail, e));
-    if (!removed) await this.reload();
+    await this.reload();
   }
 
   private leaveReadOnly(): void {
@@ -244,7 +295,7 @@ class GroupConversation extends Conversation {
     const li = fromTemplate<HTMLLIElement>('tpl-change');
     li.dataset.at = e.change.at;
     li.dataset.epoch = String(e.epoch);
-    must('.log-event-text', li).textContent = changeText(e.change, me());
+    must('.log-event-text', li).textContent = changeText(e.change, me(), fullName);
     const time = must<HTMLTimeElement>('.log-event-time', li);
     time.dateTime = e.change.at;
     time.textContent = localTime(e.change.at, 'time');
@@ -334,6 +385,10 @@ class GroupConversation extends Conversation {
     void this.resolveMarks().then(() => this.updateSeen());
   }
 
+  protected override afterSent(): void {
+    this.updateSeen();
+  }
+
   /** A read receipt from a member (`event: seen` of this group). */
   seenBy(reader: string, upTo: number, id: string): void {
     const known = this.marks.get(reader);
@@ -401,10 +456,6 @@ class GroupConversation extends Conversation {
 
   amAdmin(): boolean {
     return Boolean(this.detail?.members.some((m) => m.login === me() && m.role === 'admin'));
-  }
-
-  isGone(): boolean {
-    return this.gone;
   }
 }
 
@@ -687,22 +738,15 @@ export async function initGroups(): Promise<void> {
     e.preventDefault();
     openGroup(link.dataset.groupLink!, true);
   });
-  window.addEventListener('popstate', () => {
-    const id = groupFromAddress();
-    if (id) openGroup(id, false);
-  });
   document.body.addEventListener('group', (e) => {
     const event = (e as CustomEvent<GroupEvent>).detail;
-    const kept = cached()[event.id];
-    if (kept) keep(applyChange(kept, event));
-    else if ((event.change.op === 'remove' || event.change.op === 'leave') && event.change.login === me()) {
-      // Removed from a group never opened here: what the list knew of it is kept, for the read-only view.
-      const known = summaries.find((g) => g.id === event.id);
-      if (known) keep(applyChange({ ...known, history: [], reads: {} }, event));
-    }
     const conv = openConversation();
     if (conv instanceof GroupConversation && conv.groupId === event.id) void conv.changed(event);
     reloadGroupsSoon();
+  });
+  document.body.addEventListener('activity', (e) => {
+    const { with: peer, seq, at } = (e as CustomEvent<{ with: string; seq: number; at: string }>).detail;
+    groupActivity(peer, seq, at);
   });
   document.body.addEventListener('group-seen', (e) => {
     const d = (e as CustomEvent<{ with: string; reader: string; upTo: string; id: string }>).detail;

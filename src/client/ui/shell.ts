@@ -79,17 +79,31 @@ async function loadUnread(): Promise<number> {
   const { conversations } = await api<{ conversations: ConversationSummary[] }>('GET', '/api/v1/conversations');
   let newest = 0;
   for (const c of conversations) {
-    const e = entryFor(c.with);
-    const lastSeq = Number(c.lastSeq);
-    newest = Math.max(newest, lastSeq);
+    newest = Math.max(newest, Number(c.lastSeq));
     if (c.seenUpTo && c.seenId) applySeen(c.with, Number(c.seenUpTo), c.seenId);
-    if (lastSeq < e.seq || e.posting) continue;
-    e.seq = lastSeq;
-    e.unread = c.unread;
-    if (!e.lastAt || e.lastAt < c.lastAt) e.lastAt = c.lastAt;
+    applySummary(c);
   }
   renderUnread();
   return newest;
+}
+
+/** A conversation's count as the server gave it, unless this page has heard of newer messages. */
+function applySummary(c: Pick<ConversationSummary, 'with' | 'unread' | 'lastSeq' | 'lastAt'>): void {
+  const e = entryFor(c.with);
+  const lastSeq = Number(c.lastSeq);
+  if (lastSeq < e.seq || e.posting) return;
+  e.seq = lastSeq;
+  e.unread = c.unread;
+  if (!e.lastAt || e.lastAt < c.lastAt) e.lastAt = c.lastAt;
+}
+
+/**
+ * Counts /api/v1/conversations does not give: a group the reader was removed from or left is
+ * listed by GET /api/v1/groups/former only (ui/groups.ts).
+ */
+export function noteSummaries(list: Pick<ConversationSummary, 'with' | 'unread' | 'lastSeq' | 'lastAt'>[]): void {
+  for (const c of list) applySummary(c);
+  renderUnread();
 }
 
 /** `seq` (the stream's message id) keeps a message counted once, whichever source told of it first. */
@@ -100,6 +114,8 @@ export function noteActivity(peer: string, at: string, isUnread: boolean, seq = 
   if (!e.lastAt || e.lastAt < at) e.lastAt = at;
   if (isUnread) e.unread += 1;
   renderUnread();
+  // Lists ordered by the newest message (the groups, ui/groups.ts) move the conversation up.
+  if (seq) document.body.dispatchEvent(new CustomEvent('activity', { detail: { with: peer, seq, at } }));
 }
 
 /**

@@ -403,7 +403,7 @@ function GroupConversation() {
           <span>Members</span>
         </button>
       </header>
-      <div class="callout callout-warning group-gone" data-group-gone role="status" hidden>
+      <div class="callout callout-info group-gone" data-group-gone role="status" hidden>
         <Icon name="info" />
         <p>
           <strong>You are no longer a member of this group.</strong> You keep its messages up to then; nothing sent since reaches you, and you cannot write here.
