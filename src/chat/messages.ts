@@ -30,6 +30,11 @@ export interface Admission {
    * the removal was decided (refused `stale_epoch`; the sender wraps again).
    */
   group?: { id: string; epoch: number };
+  /**
+   * Attachments the envelope lists (protocol §8): recorded with the message, in the same step, as
+   * references that keep the files and let the message's parties read them.
+   */
+  files?: readonly string[];
 }
 
 export type Admitted = { stored: StoredMessage } | { refused: 'bad_signature' | 'replay' | 'stale_epoch' };
