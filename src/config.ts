@@ -1,7 +1,7 @@
 // Flags and environment become one typed, validated Config. Flags win over environment.
 import { parseArgs } from 'node:util';
 import { GROUP_MEMBERS_MAX, GROUP_MEMBERS_MIN } from './protocol/groups.ts';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DEFAULT_CARD_PATTERN } from './protocol/enroll.ts';
 
 /** PBKDF2-HMAC-SHA256 rounds for a stored password: OWASP's 2023 figure, and the least allowed. */
@@ -30,6 +30,12 @@ export interface Config {
   certDays: number;
   /** Protocol §7: the most members a group may hold, its creator included (2 to 256). */
   maxGroupMembers: number;
+  /** Protocol §8: the largest attachment, in bytes (--max-attachment-mb). */
+  maxAttachmentBytes: number;
+  /** Protocol §8: the bytes of attachments one user may keep (--attachment-quota-mb). */
+  attachmentQuotaBytes: number;
+  /** Where attachment bodies are kept (--attachments-dir, default DATA/attachments); shared by instances. */
+  attachmentsDir: string;
   passwordIterations: number;
   enrollPerMinute: number;
   loginPerMinute: number;
@@ -55,6 +61,10 @@ Options:
   --card-pattern RE    regular expression a card number must match (default ${DEFAULT_CARD_PATTERN})
   --cert-days N        lifetime of user certificates in days (default 365)
   --max-group-members N   the most members a group may hold, its creator included (2 to 256, default 256)
+  --max-attachment-mb N   the largest attachment upload in MiB (1 to 1024, default 25)
+  --attachment-quota-mb N the MiB of attachments each user may keep (1 to 1048576, default 1024)
+  --attachments-dir DIR   where attachment bodies are kept (default DATA/attachments; one directory
+                       all instances share)
   --ldap-url URL       use an LDAP directory (ldap:// or ldaps://) instead of the embedded one
   --ldap-bind-dn DN    DN to bind as
   --ldap-password-file FILE   file holding the bind password
@@ -68,7 +78,7 @@ Options:
   -v, --version        the version
 Environment: TEKUP_PORT, TEKUP_DATA, TEKUP_HOST, TEKUP_PUBLIC_URL, TEKUP_LDAP_URL, TEKUP_LDAP_BIND_DN,
   TEKUP_LDAP_PASSWORD_FILE, TEKUP_LDAP_BASE_DN, TEKUP_LDAP_STARTTLS (=1), TEKUP_LDAP_CA,
-  TEKUP_DATABASE_URL, TEKUP_REDIS_URL,
+  TEKUP_DATABASE_URL, TEKUP_REDIS_URL, TEKUP_MAX_ATTACHMENT_MB, TEKUP_ATTACHMENT_QUOTA_MB, TEKUP_ATTACHMENTS_DIR,
   TEKUP_CARD_PATTERN, TEKUP_CERT_DAYS, TEKUP_PBKDF2_ITERATIONS, TEKUP_ENROLL_PER_MINUTE, TEKUP_LOGIN_PER_MINUTE, TEKUP_ADDRESS_PER_MINUTE.`;
 
 export class ConfigError extends Error {}
@@ -83,6 +93,9 @@ const OPTIONS = {
   'card-pattern': { type: 'string' },
   'cert-days': { type: 'string' },
   'max-group-members': { type: 'string' },
+  'max-attachment-mb': { type: 'string' },
+  'attachment-quota-mb': { type: 'string' },
+  'attachments-dir': { type: 'string' },
   'ldap-url': { type: 'string' },
   'ldap-bind-dn': { type: 'string' },
   'ldap-password-file': { type: 'string' },
@@ -154,13 +167,15 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if (redisUrl !== undefined && !/^rediss?:\/\/./.test(redisUrl)) {
     throw new ConfigError('--redis-url must be a Redis URL (redis://host:6379 or rediss://…).');
   }
+  const dataDir = resolve(f.data ?? env.TEKUP_DATA ?? 'data');
+  const MiB = 1024 * 1024;
   const names = new Set(['localhost', '127.0.0.1', '::1', new URL(publicUrl).hostname.replace(/^\[|\]$/g, '')]);
   if (host !== '0.0.0.0' && host !== '::') names.add(host);
   for (const n of f['server-name'] ?? []) names.add(n);
   return {
     port,
     host,
-    dataDir: resolve(f.data ?? env.TEKUP_DATA ?? 'data'),
+    dataDir,
     tls,
     publicUrl,
     publicUrlGiven: givenUrl !== undefined,
@@ -168,6 +183,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     cardPattern,
     certDays: int('--cert-days', f['cert-days'] ?? env.TEKUP_CERT_DAYS, 365, 1, 3650),
     maxGroupMembers: int('--max-group-members', f['max-group-members'] ?? env.TEKUP_MAX_GROUP_MEMBERS, GROUP_MEMBERS_MAX, GROUP_MEMBERS_MIN, GROUP_MEMBERS_MAX),
+    maxAttachmentBytes: MiB * int('--max-attachment-mb', f['max-attachment-mb'] ?? env.TEKUP_MAX_ATTACHMENT_MB, 25, 1, 1024),
+    attachmentQuotaBytes: MiB * int('--attachment-quota-mb', f['attachment-quota-mb'] ?? env.TEKUP_ATTACHMENT_QUOTA_MB, 1024, 1, 1024 * 1024),
+    attachmentsDir: resolve(f['attachments-dir'] ?? (env.TEKUP_ATTACHMENTS_DIR || join(dataDir, 'attachments'))),
     passwordIterations: int('TEKUP_PBKDF2_ITERATIONS', env.TEKUP_PBKDF2_ITERATIONS, DEFAULT_PASSWORD_ITERATIONS, DEFAULT_PASSWORD_ITERATIONS, 10_000_000),
     enrollPerMinute: int('TEKUP_ENROLL_PER_MINUTE', env.TEKUP_ENROLL_PER_MINUTE, 60, 1, 1_000_000),
     loginPerMinute: int('TEKUP_LOGIN_PER_MINUTE', env.TEKUP_LOGIN_PER_MINUTE, 10, 1, 1_000_000),

@@ -43,6 +43,8 @@ import { DeviceLink } from './usecases/device-link.ts';
 import { PasswordCheck } from './auth/password-check.ts';
 import { Devices } from './usecases/devices.ts';
 import { deviceNow } from './pki/current.ts';
+import { FileAttachmentBodies } from './store/files/attachment-bodies.ts';
+import { Attachments, startAttachmentSweeper } from './chat/attachment-files.ts';
 export interface CoreOptions {
   config: Config;
   log: Log;
@@ -173,7 +175,17 @@ export async function createCore({ config, log, now = () => new Date(), server =
     streams.endAll();
   });
   const messages = storage.messages;
-  const relay = new Relay({ directory, records, store: messages, groups: storage.groups, hub, presence, now });
+  const relay = new Relay({ directory, records, store: messages, groups: storage.groups, uploads: storage.attachments, hub, presence, now });
+  const attachmentBodies = new FileAttachmentBodies(config.attachmentsDir);
+  const attachments = new Attachments({
+    records: storage.attachments,
+    bodies: attachmentBodies,
+    now,
+    maxBytes: config.maxAttachmentBytes,
+    quotaBytes: config.attachmentQuotaBytes,
+  });
+  // The server alone deletes: the admin command line opens the same data and must not race it.
+  const attachmentSweeper = server ? startAttachmentSweeper(attachments, attachmentBodies, log) : undefined;
   const groups = new Groups({
     store: storage.groups,
     exists: async (who) => (await directory.get(who)) !== undefined,
@@ -255,12 +267,14 @@ export async function createCore({ config, log, now = () => new Date(), server =
     hub,
     messages,
     relay,
+    attachments,
     groups,
     marks,
     checker,
     limits,
     async close() {
       await ocspRefresher?.stop();
+      await attachmentSweeper?.stop();
       // Before the storage: takes this instance's users off presence at once.
       await redis?.close();
       if (directory !== storage.directory) await directory.close();

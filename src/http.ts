@@ -20,6 +20,7 @@ import { accountRoutes } from './web/routes/account.ts';
 import { messageRoutes } from './web/routes/messages.ts';
 import { conversationRoutes } from './web/routes/conversations.ts';
 import { groupRoutes } from './web/routes/groups.ts';
+import { attachmentRoutes } from './web/routes/attachments.ts';
 import { pageRoutes } from './web/routes/pages.tsx';
 import { certificatesBySerialRoutes } from './web/routes/certificates.ts';
 import { recoverRoutes } from './web/routes/recover.ts';
@@ -51,7 +52,7 @@ export function createHttp(core: Core): Http {
   app.use('*', durableAnswers(core.durable));
   app.use('*', headers());
   app.use('*', csrfGuard(config.publicUrl));
-  app.use('*', limitBody());
+  app.use('*', limitBody({ 'POST /api/v1/attachments': config.maxAttachmentBytes }));
   // Browser navigations get refusals as a page, everyone else the JSON shape (web/errors.ts).
   const renderErrorPage = errorPage({ auth, directory: core.directory });
   app.onError(onError(log, renderErrorPage, (err) => core.storage.isUnavailable(err)));
@@ -133,6 +134,7 @@ function apiRoutes(core: Core, auth: MiddlewareHandler<AuthEnv>, onShutdown: (fn
   api.route('/', messageRoutes({ relay: core.relay, store: core.messages, hub: core.hub, presence: core.presence, groups: core.groups, auth, streams: core.streams, onShutdown }));
   api.route('/', conversationRoutes({ marks: core.marks, auth }));
   api.route('/', groupRoutes({ groups: core.groups, marks: core.marks, auth }));
+  api.route('/', attachmentRoutes({ attachments: core.attachments, auth }));
   api.route('/', certificatesBySerialRoutes(core.records, auth, core.now));
   api.route('/', certificateCheckRoutes(core.checker, limits.checksPerAddress));
   return api;

@@ -17,6 +17,7 @@ import { testCa, type TestCa } from './helpers/ca.ts';
 import { FakeCertificateRecords } from './fakes/certificate-records.ts';
 import { FakeDirectory } from './fakes/directory.ts';
 import { FakeMessageStore } from './fakes/messages.ts';
+import { FakeAttachmentRecords } from './fakes/attachments.ts';
 import { FakeLastSeen } from './fakes/last-seen.ts';
 
 const MINUTE = 60_000;
@@ -74,7 +75,7 @@ async function world(): Promise<World> {
   const hub = new Hub();
   const events: HubEvent[] = [];
   hub.subscribe('bob', (e) => events.push(e));
-  const relay = new Relay({ directory, records, store, groups: new FakeGroupStore(), hub, presence: new Presence(lastSeen, now), now });
+  const relay = new Relay({ directory, records, store, groups: new FakeGroupStore(), uploads: new FakeAttachmentRecords(), hub, presence: new Presence(lastSeen, now), now });
   return { relay, clock, records, directory, store, lastSeen, events, aliceCert, bobCert };
 }
 

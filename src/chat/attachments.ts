@@ -31,10 +31,11 @@ export interface AttachmentRecords {
   /** Files uploaded before `before` that no accepted envelope lists: what the sweep deletes. */
   unreferenced(before: string): Promise<string[]>;
   /**
-   * Forgets the file's uploads if still no accepted envelope lists it; true when it did (then the
-   * body may go). An envelope accepted meanwhile keeps it.
+   * Forgets the file's uploads if still no accepted envelope lists it and none of them is from
+   * `before` on; true when it did (then the body may go). An envelope accepted meanwhile keeps it,
+   * and so does an upload of the same bytes again since the sweep listed it.
    */
-  forgetIfUnreferenced(id: string): Promise<boolean>;
+  forgetIfUnreferenced(id: string, before: string): Promise<boolean>;
 }
 
 /** The outcome of storing a body. */

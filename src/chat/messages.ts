@@ -32,12 +32,14 @@ export interface Admission {
   group?: { id: string; epoch: number };
   /**
    * Attachments the envelope lists (protocol §8): recorded with the message, in the same step, as
-   * references that keep the files and let the message's parties read them.
+   * references that keep the files and let the message's parties read them. Each must be an upload
+   * of the sender's still kept at that step (else `unknown_file`, nothing stored): the sweep may
+   * forget one between the relay's check and the write.
    */
   files?: readonly string[];
 }
 
-export type Admitted = { stored: StoredMessage } | { refused: 'bad_signature' | 'replay' | 'stale_epoch' };
+export type Admitted = { stored: StoredMessage } | { refused: 'bad_signature' | 'replay' | 'stale_epoch' | 'unknown_file' };
 
 export interface MessageStore {
   /**

@@ -10,6 +10,7 @@ import type { Hub } from './hub.ts';
 import type { AnyEnvelope, MessageStore, StoredMessage } from './messages.ts';
 import type { Presence } from './presence.ts';
 import type { GroupStore } from './groups.ts';
+import type { AttachmentRecords } from './attachments.ts';
 import { groupIdOf } from '../protocol/groups.ts';
 
 export const CLOCK_WINDOW_MS = 5 * 60_000;
@@ -19,6 +20,8 @@ export interface RelayDeps {
   records: CertificateRecords;
   store: MessageStore;
   groups: GroupStore;
+  /** Protocol §8: an envelope lists only files its sender uploaded. */
+  uploads: Pick<AttachmentRecords, 'uploadedBy'>;
   hub: Hub;
   presence: Presence;
   now: () => Date;
@@ -59,6 +62,9 @@ export class Relay {
       await this.checkRecipients(e);
     }
 
+    const files = e.v === 2 ? e.files : undefined;
+    if (files) await this.checkFiles(e.from, files);
+
     // Seen now, written before the message so that the disk sync the message waits for covers both.
     this.d.presence.touch(e.from);
     // The signature is checked with the write, off the event loop (see the store's adapter).
@@ -68,16 +74,24 @@ export class Relay {
       signedText: envelopeSigningText(e),
       signer: { serial: record.serial, der: record.der },
       ...(members && e.v === 2 && e.epoch !== undefined ? { group: { id: groupIdOf(e.to), epoch: e.epoch } } : {}),
+      ...(files ? { files } : {}),
     });
     if ('refused' in admitted) {
       // The group changed between the check above and the write: the sender wraps again.
       if (admitted.refused === 'stale_epoch') return this.accept(sessionLogin, e);
+      if (admitted.refused === 'unknown_file') throw unknownFile();
       if (admitted.refused === 'bad_signature') throw reject('bad_signature', 'The envelope signature does not verify with the sender certificate.');
       throw replay(e.id); // the id is taken: the unique index is the one check, race-free
     }
     const stored = admitted.stored;
     this.d.hub.message(stored, members);
     return stored;
+  }
+
+  /** Protocol §8: each listed file is one the sender uploaded (and the sweep has not deleted). */
+  private async checkFiles(from: string, files: readonly string[]): Promise<void> {
+    const uploaded = await Promise.all(files.map((id) => this.d.uploads.uploadedBy(id, from)));
+    if (!uploaded.every(Boolean)) throw unknownFile();
   }
 
   /**
@@ -131,5 +145,8 @@ function recipientsChanged(expected: string[], v1: boolean, epoch?: number): Dom
       : 'The devices of this conversation changed: wrap the message key again for exactly these certificates.';
   return new DomainError('recipients_changed', message, undefined, { expected, ...(epoch !== undefined ? { epoch } : {}) });
 }
+
+const unknownFile = () =>
+  reject('unknown_file', 'The envelope lists a file you did not upload, or one deleted since (unsent uploads are kept 24 hours): upload it again.');
 
 const replay = (id: string) => new DomainError('replay', `A message with id ${id} was already accepted.`, undefined, { reason: 'replay' });

@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'conflict'
   | 'malformed'
   | 'payload_too_large'
+  /** Protocol §8: an upload that would take its sender over their attachment quota. */
+  | 'quota_exceeded'
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'invalid_credentials'

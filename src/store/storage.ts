@@ -13,6 +13,7 @@ import type { LastSeenStore } from '../chat/presence.ts';
 import type { MessageStore } from '../chat/messages.ts';
 import type { ReadMarkStore } from '../chat/read-marks.ts';
 import type { GroupStore } from '../chat/groups.ts';
+import type { AttachmentRecords } from '../chat/attachments.ts';
 
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
@@ -31,6 +32,8 @@ export interface Storage {
   readMarks: ReadMarkStore;
   /** Group conversations (protocol §7): members, epochs, history. */
   groups: GroupStore;
+  /** Who uploaded which attachment and which messages list it (protocol §8); the bodies are files. */
+  attachments: AttachmentRecords;
   /**
    * Calls `fn` soon after sessions were deleted, by whichever process (another instance, the admin
    * command line), where the store can tell; the streams' periodic sweep catches the rest.

@@ -15,8 +15,18 @@ export const MAX_BODY = 64 * 1024;
  */
 const LARGER_BODIES: Record<string, number> = { 'POST /api/v1/messages': envelopeV2BodyLimit(KEYS_MAX) };
 
-/** The most this request's body may hold. */
-export const bodyLimit = (c: Context): number => LARGER_BODIES[`${c.req.method} ${c.req.path}`] ?? MAX_BODY;
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** This request's body limit when the configuration sets it (src/web/security.ts limitBody). */
+    bodyLimit: number;
+  }
+}
+
+/**
+ * The most this request's body may hold: what the configuration allows the route (an attachment,
+ * protocol §8: --max-attachment-mb, given to limitBody), else the table above, else MAX_BODY.
+ */
+export const bodyLimit = (c: Context): number => c.get('bodyLimit') ?? LARGER_BODIES[`${c.req.method} ${c.req.path}`] ?? MAX_BODY;
 /**
  * How much of a refused body is still read (and thrown away) so the client can finish sending and
  * then read the 413. Closing with bytes unread makes the kernel reset the connection, and a reset
@@ -47,7 +57,7 @@ export async function refuseDeclared(c: Context, declared: number): Promise<neve
 export const DRAIN_MS = 5_000;
 
 /** Reads and discards up to DRAIN_MAX more bytes for up to DRAIN_MS; whether the body ended within them. */
-async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<boolean> {
+export async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, DRAIN_MS, false)));
   const read = (async () => {

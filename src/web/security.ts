@@ -80,8 +80,11 @@ export function csrfGuard(publicUrl: string): MiddlewareHandler {
  * check up front; the route's own read (src/web/body.ts) counts it, once the route knows the caller
  * may send one.
  */
-export const limitBody = (): MiddlewareHandler => async (c, next) => {
+export const limitBody = (configured: Readonly<Record<string, number>> = {}): MiddlewareHandler => async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+  // `configured`: limits the configuration sets, by "METHOD /path" (the attachment upload).
+  const own = configured[`${c.req.method} ${c.req.path}`];
+  if (own !== undefined) c.set('bodyLimit', own);
   const declared = requestHeader(c, 'content-length');
   if (declared !== undefined && requestHeader(c, 'transfer-encoding') === undefined && /^\d{1,15}$/.test(declared) && Number(declared) > bodyLimit(c)) {
     return refuseDeclared(c, Number(declared));

@@ -89,6 +89,17 @@ export function validParam<S extends Schema, E extends Env = Env, P extends stri
   return marked(sValidator<S, 'param', E, P>('param', schema, refuse(onInvalid) as never), 'param', schema);
 }
 
+/**
+ * The request headers, checked with `schema` (an object of lowercase header names;
+ * `c.req.valid('header')`): for a route whose body is bytes as sent, which no body schema reads.
+ *
+ * @example
+ * app.post('/api/v1/attachments', auth, validHeader(uploadHeaders, onInvalid), (c) => store(c.req.raw.body))
+ */
+export function validHeader<S extends Schema, E extends Env = Env, P extends string = string>(schema: S, onInvalid?: OnInvalid) {
+  return marked(sValidator<S, 'header', E, P>('header', schema, refuse(onInvalid) as never), 'header', schema);
+}
+
 export interface BodyOptions<PS extends Schema | undefined = undefined> {
   /**
    * How the body is read (src/web/body.ts): `readJsonBody` by default (other media types 415),

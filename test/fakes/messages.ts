@@ -10,6 +10,7 @@ import type { Admission, Admitted, MessageStore, StoredMessage } from '../../src
 import { isGroupAddress } from '../../src/protocol/envelope.ts';
 import { groupIdOf } from '../../src/protocol/groups.ts';
 import type { FakeGroupStore } from './groups.ts';
+import type { FakeAttachmentRecords } from './attachments.ts';
 
 const verifies = (a: Admission): boolean => {
   try {
@@ -29,18 +30,33 @@ export class FakeMessageStore implements MessageStore {
   private readonly epochs = new Map<number, number>();
   private readonly groups: FakeGroupStore | undefined;
 
-  constructor(groups?: FakeGroupStore) {
+  private readonly attachments: FakeAttachmentRecords | undefined;
+
+  constructor(groups?: FakeGroupStore, attachments?: FakeAttachmentRecords) {
     this.groups = groups;
+    this.attachments = attachments;
+    if (attachments)
+      attachments.sees = (login, seq) => {
+        const m = this.rows.find((r) => r.seq === seq);
+        return m !== undefined && this.visible(login, m);
+      };
+  }
+
+  /** Whether `login` may see message `m`: as forUser decides. */
+  private visible(login: string, m: StoredMessage): boolean {
+    return this.epochs.has(m.seq) ? this.sees(login, m) : m.envelope.to === login || m.envelope.from === login;
   }
 
   async admit(a: Admission): Promise<Admitted> {
     if (!verifies(a)) return { refused: 'bad_signature' };
     if (this.ids.has(a.envelope.id)) return { refused: 'replay' };
     if (a.group && this.groups?.epochOf(a.group.id) !== a.group.epoch) return { refused: 'stale_epoch' };
+    if (a.files?.some((f) => !this.attachments?.holds(f, a.envelope.from))) return { refused: 'unknown_file' };
     this.ids.add(a.envelope.id);
     const stored: StoredMessage = { seq: ++this.seq, receivedAt: a.receivedAt, envelope: structuredClone(a.envelope) };
     this.rows.push(stored);
     if (a.group) this.epochs.set(stored.seq, a.group.epoch);
+    for (const f of a.files ?? []) this.attachments!.refer(f, stored.seq);
     return { stored: structuredClone(stored) };
   }
 
@@ -63,7 +79,7 @@ export class FakeMessageStore implements MessageStore {
 
   async forUser(login: string, after: number, limit: number): Promise<StoredMessage[]> {
     return this.rows
-      .filter((m) => m.seq > after && (this.epochs.has(m.seq) ? this.sees(login, m) : m.envelope.to === login || m.envelope.from === login))
+      .filter((m) => m.seq > after && this.visible(login, m))
       .slice(0, limit)
       .map((m) => structuredClone(m));
   }

@@ -23,6 +23,8 @@ const TABLES: ReadonlyArray<{ name: string; order: string }> = [
   { name: 'group_spans', order: 'group_id, login, from_epoch' },
   { name: 'group_history', order: 'group_id, epoch' },
   { name: 'messages', order: 'seq' },
+  { name: 'attachment_uploads', order: 'id, uploader' },
+  { name: 'message_files', order: 'file_id, seq' },
   { name: 'deliveries', order: 'login' },
   { name: 'read_marks', order: 'login, peer' },
   { name: 'receipts_off', order: 'login' },

@@ -31,6 +31,7 @@ import { storedMessage } from '../rows.ts';
 import { isGroupAddress } from '../../protocol/envelope.ts';
 import { groupIdOf } from '../../protocol/groups.ts';
 import type { Sql } from './connect.ts';
+import type { TransactionSql } from 'postgres';
 import { WriteBehindDeliveryMarks } from '../delivery-marks.ts';
 
 /**
@@ -136,7 +137,7 @@ export class PostgresMessageStore implements MessageStore {
     const results: Admitted[] = batch.map(() => ({ refused: 'bad_signature' }));
     if (verified.some(Boolean)) {
       try {
-        const [stale, inserted] = await this.sql.begin(async (tx) => {
+        const [stale, missing, inserted] = await this.sql.begin(async (tx) => {
           await tx.unsafe(`SELECT pg_advisory_xact_lock(${MESSAGE_LOCK})`);
           // Sorted: two batches (of two instances) lock the group rows in the same order.
           const groupIds = [...new Set(batch.flatMap((p, i) => (verified[i] && p.a.group ? [p.a.group.id] : [])))].sort();
@@ -146,8 +147,9 @@ export class PostgresMessageStore implements MessageStore {
             for (const r of rows) epochs.set(r.id, Number(r.epoch));
           }
           const stale = new Set(batch.filter((p, i) => verified[i] && p.a.group && epochs.get(p.a.group.id) !== p.a.group.epoch));
-          const rows = batch.filter((p, i) => verified[i] && !stale.has(p));
-          if (!rows.length) return [stale, []] as const;
+          const missing = await this.missingUploads(tx, batch.filter((p, i) => verified[i] && !stale.has(p) && p.a.files?.length));
+          const rows = batch.filter((p, i) => verified[i] && !stale.has(p) && !missing.has(p));
+          if (!rows.length) return [stale, missing, []] as const;
           const col = (f: (p: Pending) => string | null) => rows.map(f);
           // In submission order: the seqs ascend with it, and of two admissions of one id in this
           // batch the first is stored. DO NOTHING skips an id already taken, in an earlier commit
@@ -162,10 +164,11 @@ export class PostgresMessageStore implements MessageStore {
             ORDER BY n
             ON CONFLICT (id) DO NOTHING
             RETURNING id, seq`;
-          return [stale, inserted] as const;
+          await this.refer(tx, rows, inserted);
+          return [stale, missing, inserted] as const;
         });
-        // A stale admission whose id is stored already is a replay, whatever the epoch now.
-        const staleIds = [...stale].map((p) => p.a.envelope.id);
+        // A stale admission (or one missing an upload) whose id is stored already is a replay.
+        const staleIds = [...stale, ...missing].map((p) => p.a.envelope.id);
         const taken = new Set(staleIds.length ? (await this.sql<{ id: string }[]>`SELECT id FROM messages WHERE id = ANY(${staleIds}::text[])`).map((r) => r.id) : []);
         const seqs = new Map(inserted.map((r) => [r.id, Number(r.seq)]));
         batch.forEach((p, i) => {
@@ -173,6 +176,10 @@ export class PostgresMessageStore implements MessageStore {
           const e = p.a.envelope;
           if (stale.has(p)) {
             results[i] = { refused: taken.has(e.id) ? 'replay' : 'stale_epoch' };
+            return;
+          }
+          if (missing.has(p)) {
+            results[i] = { refused: taken.has(e.id) ? 'replay' : 'unknown_file' };
             return;
           }
           const seq = seqs.get(e.id);
@@ -187,6 +194,36 @@ export class PostgresMessageStore implements MessageStore {
       }
     }
     batch.forEach((p, i) => p.resolve(results[i]));
+  }
+
+  /**
+   * The admissions listing a file their sender's uploads no longer hold. The uploads read are locked
+   * FOR SHARE until the commit: forgetting one (src/store/postgres/attachments.ts) waits for it.
+   */
+  private async missingUploads(tx: TransactionSql, withFiles: Pending[]): Promise<Set<Pending>> {
+    const missing = new Set<Pending>();
+    if (!withFiles.length) return missing;
+    const pairs = withFiles.flatMap((p) => p.a.files!.map((f) => [f, p.a.envelope.from] as const));
+    const kept = await tx<{ id: string; uploader: string }[]>`
+      SELECT id, uploader FROM attachment_uploads
+      WHERE (id, uploader) IN (SELECT * FROM unnest(${pairs.map(([f]) => f)}::text[], ${pairs.map(([, u]) => u)}::text[]))
+      ORDER BY id, uploader FOR SHARE`;
+    const have = new Set(kept.map((r) => `${r.id} ${r.uploader}`));
+    for (const p of withFiles) if (!p.a.files!.every((f) => have.has(`${f} ${p.a.envelope.from}`))) missing.add(p);
+    return missing;
+  }
+
+  /** The files each stored message lists, as references (the first admission of an id is the one stored). */
+  private async refer(tx: TransactionSql, rows: Pending[], inserted: readonly { id: string; seq: number }[]): Promise<void> {
+    const seqs = new Map(inserted.map((r) => [r.id, String(r.seq)]));
+    const files: string[] = [];
+    const of: string[] = [];
+    for (const p of rows) {
+      const seq = seqs.get(p.a.envelope.id);
+      seqs.delete(p.a.envelope.id);
+      if (seq !== undefined) for (const f of p.a.files ?? []) files.push(f), of.push(seq);
+    }
+    if (files.length) await tx`INSERT INTO message_files (file_id, seq) SELECT * FROM unnest(${files}::text[], ${of}::bigint[])`;
   }
 
   async conversation(a: string, b: string, page: { after?: number; before?: number; limit: number }): Promise<StoredMessage[]> {

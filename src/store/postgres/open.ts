@@ -14,6 +14,7 @@ import { PostgresLastSeen } from './last-seen.ts';
 import { PostgresMessageStore } from './messages.ts';
 import { PostgresReadMarks } from './read-marks.ts';
 import { PostgresGroupStore } from './groups.ts';
+import { PostgresAttachmentRecords } from './attachments.ts';
 import { followRowChanges, type RowChanges } from './row-changes.ts';
 
 export interface PostgresStorage extends Storage {
@@ -44,6 +45,7 @@ export async function openPostgresStorage(url: string): Promise<PostgresStorage>
     messages,
     readMarks: new PostgresReadMarks(sql),
     groups: new PostgresGroupStore(sql),
+    attachments: new PostgresAttachmentRecords(sql),
     isUnavailable: isConnectionError,
     onSessionsEnded: (fn) =>
       changes.onChange((c) => {

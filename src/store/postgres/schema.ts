@@ -341,4 +341,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN epoch bigint;
       CREATE INDEX messages_from ON messages (from_login, seq);`,
   },
+  {
+    version: 11,
+    name: 'attachments: uploads by file and uploader, and the files each message lists',
+    // As SQLite's (src/store/sqlite/attachments.ts): the bodies are files in --attachments-dir,
+    // named by their id; these rows say who uploaded each and which accepted message lists it.
+    sql: `
+      CREATE TABLE attachment_uploads (
+        id ${TEXT} NOT NULL,
+        uploader ${TEXT} NOT NULL,
+        size bigint NOT NULL,
+        uploaded_at ${TEXT} NOT NULL,
+        PRIMARY KEY (id, uploader)
+      );
+      CREATE INDEX attachment_uploads_uploader ON attachment_uploads (uploader);
+      CREATE INDEX attachment_uploads_time ON attachment_uploads (uploaded_at);
+      CREATE TABLE message_files (
+        file_id ${TEXT} NOT NULL,
+        seq bigint NOT NULL,
+        PRIMARY KEY (file_id, seq)
+      );`,
+  },
 ];

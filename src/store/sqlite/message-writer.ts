@@ -23,9 +23,11 @@ export interface WriteJob {
   row: [id: string, from: string, to: string, receivedAt: string, envelope: string];
   /** A group message: stored only while the group is at this epoch, which the row keeps. */
   group?: { id: string; epoch: number };
+  /** Attachments it lists: each must be an upload of the sender's still kept, and is then referenced. */
+  files?: readonly string[];
 }
 
-export type WriteResult = { seq: number } | { refused: 'bad_signature' | 'replay' | 'stale_epoch' };
+export type WriteResult = { seq: number } | { refused: 'bad_signature' | 'replay' | 'stale_epoch' | 'unknown_file' };
 
 interface Answer {
   ns: number[];
@@ -37,6 +39,8 @@ const SQL = {
     'INSERT INTO messages (id, from_login, to_login, received_at, envelope, epoch) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING RETURNING seq',
   groupEpoch: 'SELECT epoch FROM groups WHERE id = ?',
   taken: 'SELECT 1 FROM messages WHERE id = ?',
+  uploaded: 'SELECT 1 FROM attachment_uploads WHERE id = ? AND uploader = ?',
+  refer: 'INSERT INTO message_files (file_id, seq) VALUES (?, ?)',
 };
 
 const WORKER_SOURCE = `
@@ -50,6 +54,8 @@ db.exec('PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA wal_aut
 const insert = db.prepare(workerData.sql.insert);
 const groupEpoch = db.prepare(workerData.sql.groupEpoch);
 const taken = db.prepare(workerData.sql.taken);
+const uploaded = db.prepare(workerData.sql.uploaded);
+const refer = db.prepare(workerData.sql.refer);
 const keys = new Map();
 let wal;
 let queue = [];
@@ -90,9 +96,16 @@ const flush = () => {
             continue;
           }
         }
+        // The sweep forgets an upload in a transaction of its own: here it is either still kept,
+        // and this message's reference keeps it, or gone, and the message is refused.
+        if (j.files && !j.files.every((f) => uploaded.get(f, j.row[1]))) {
+          results[i] = { refused: taken.get(j.row[0]) ? 'replay' : 'unknown_file' };
+          continue;
+        }
         const row = insert.get(...j.row, j.group ? j.group.epoch : null);
         // No row: the id is taken (a replay, or the same id twice in this batch).
         results[i] = row ? { seq: Number(row.seq) } : { refused: 'replay' };
+        if (row && j.files) for (const f of j.files) refer.run(f, row.seq);
       }
       db.exec('COMMIT');
       wal ??= openSync(workerData.file + '-wal', 'r');

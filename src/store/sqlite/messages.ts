@@ -13,6 +13,7 @@ import { isGroupAddress } from '../../protocol/envelope.ts';
 import { groupIdOf } from '../../protocol/groups.ts';
 import { migrate, prepared, transaction, type Db } from './sqlite.ts';
 import { migrateGroups } from './groups.ts';
+import { migrateAttachments } from './attachments.ts';
 import { MessageWriter } from './message-writer.ts';
 import { WriteBehindDeliveryMarks } from '../delivery-marks.ts';
 import { storedMessage } from '../rows.ts';
@@ -108,6 +109,8 @@ export class SqliteMessageStore implements MessageStore {
     this.db = db;
     // The writer checks a group message's epoch in groups, and the reads join group_spans.
     migrateGroups(db);
+    // And records a message's attachments, after checking their uploads, in attachments' tables.
+    migrateAttachments(db);
     migrate(db, 'messages', SCHEMA);
     const file = db.location();
     if (!file) throw new Error('the message store needs a database file: its writer opens a connection of its own');
@@ -151,6 +154,7 @@ export class SqliteMessageStore implements MessageStore {
       der: a.signer.der,
       row: [e.id, e.from, e.to, a.receivedAt, JSON.stringify(e)],
       ...(a.group ? { group: a.group } : {}),
+      ...(a.files?.length ? { files: a.files } : {}),
     });
     return 'seq' in r ? { stored: { seq: r.seq, receivedAt: a.receivedAt, envelope: e } } : r;
   }

@@ -15,6 +15,7 @@ import { SqliteLastSeen } from './last-seen.ts';
 import { SqliteMessageStore } from './messages.ts';
 import { SqliteReadMarks } from './read-marks.ts';
 import { SqliteGroupStore } from './groups.ts';
+import { SqliteAttachmentRecords } from './attachments.ts';
 
 export interface SqliteStorage extends Storage {
   readonly kind: 'sqlite';
@@ -49,6 +50,8 @@ export function openSqliteStorage(dataDir: string, o: { server: boolean; onCheck
     // After the message store: the read marks count messages through its table and indexes.
     readMarks: new SqliteReadMarks(db),
     groups,
+    // After the message store: who may read a file is decided by the messages listing it.
+    attachments: new SqliteAttachmentRecords(db),
     // A local file is never "unreachable": its errors are real failures.
     isUnavailable: () => false,
     durable: () => durable(db),

@@ -1,0 +1,125 @@
+// Attachment bodies as files (src/chat/attachments.ts), in --attachments-dir: DIR/ab/abcdef… for
+// the id abcdef… (a level of fan-out keeps directories small). An upload streams into a temporary
+// file of DIR itself while it is hashed, is synced, and only then renamed to its id, and the
+// directory synced: a crash at any point leaves the whole file under its id or nothing under it,
+// and at worst a temporary file, which cleanUp removes at the next start. Several instances may
+// share DIR (protocol §9): rename is atomic, and two uploads of the same bytes write the same name;
+// a temporary file is named for its host and process, so that an instance starting removes only
+// those of processes gone (a day old for another host's: it cannot tell whether that one lives).
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hostname } from 'node:os';
+import type { AttachmentBodies, PutResult } from '../../chat/attachments.ts';
+
+const TEMP_PREFIX = '.upload-';
+const TEMP_NAME = /^\.upload-(.*)\.(\d+)\.[0-9a-f-]{36}$/;
+const FOREIGN_TEMP_MS = 24 * 3600_000;
+const ID = /^[0-9a-f]{64}$/;
+const missing = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Makes a directory entry (a rename, a new directory) survive a power cut. */
+async function syncDir(dir: string): Promise<void> {
+  const fd = await open(dir, 'r');
+  try {
+    await fd.sync();
+  } finally {
+    await fd.close();
+  }
+}
+
+export class FileAttachmentBodies implements AttachmentBodies {
+  private readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  private path(id: string): string {
+    // Ids come from requests: anything but a hex SHA-256 would name some other file.
+    if (!ID.test(id)) throw new RangeError(`not an attachment id: ${id}`);
+    return join(this.dir, id.slice(0, 2), id);
+  }
+
+  async put(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<PutResult> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const temp = join(this.dir, `${TEMP_PREFIX}${hostname()}.${process.pid}.${randomUUID()}`);
+    const file = await open(temp, 'wx', 0o600);
+    const hash = createHash('sha256');
+    let size = 0;
+    let kept = false;
+    try {
+      // One chunk in flight: the next is read only once this one is written, so a body arriving
+      // faster than the disk takes it waits in the socket, not in memory.
+      for await (const chunk of body) {
+        size += chunk.byteLength;
+        if (size > maxBytes) return { tooLarge: true };
+        hash.update(chunk);
+        await file.write(chunk);
+      }
+      await file.datasync();
+      await file.close();
+      const id = hash.digest('hex');
+      const target = this.path(id);
+      if ((await this.size(id)) === undefined) {
+        const fanOut = join(this.dir, id.slice(0, 2));
+        await mkdir(fanOut, { recursive: true, mode: 0o700 });
+        await rename(temp, target);
+        kept = true;
+        await syncDir(fanOut);
+        await syncDir(this.dir); // the fan-out directory's own entry, when it was new
+      }
+      return { id, size };
+    } finally {
+      await file.close().catch(() => {}); // already closed on success
+      if (!kept) await unlink(temp).catch(() => {});
+    }
+  }
+
+  async size(id: string): Promise<number | undefined> {
+    try {
+      return (await stat(this.path(id))).size;
+    } catch (err) {
+      if (missing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  read(id: string, range?: { start: number; end: number }): AsyncIterable<Uint8Array> {
+    return createReadStream(this.path(id), range ? { start: range.start, end: range.end } : {});
+  }
+
+  async delete(id: string): Promise<void> {
+    await unlink(this.path(id)).catch((err) => {
+      if (!missing(err)) throw err;
+    });
+  }
+
+  async cleanUp(): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (err) {
+      if (missing(err)) return;
+      throw err;
+    }
+    const host = hostname();
+    const leftover = async (name: string) => {
+      const m = TEMP_NAME.exec(name);
+      if (!m) return false;
+      if (m[1] === host) return !alive(Number(m[2])) || Number(m[2]) === process.pid;
+      return (await stat(join(this.dir, name))).mtimeMs < Date.now() - FOREIGN_TEMP_MS;
+    };
+    for (const name of names) if (name.startsWith(TEMP_PREFIX) && (await leftover(name).catch(() => false))) await unlink(join(this.dir, name)).catch(() => {});
+  }
+}
