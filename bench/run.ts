@@ -16,7 +16,7 @@ import { RESULT_PREFIX, formatNumber, metricLine, type BenchResult } from './lib
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** In this order: the cheapest to read first, throttling last (it needs no warm machine). */
-export const BENCHES = ['enroll', 'chat-storm', 'messages', 'devices', 'groups', 'sse', 'cluster', 'ocsp', 'throttle'] as const;
+export const BENCHES = ['enroll', 'chat-storm', 'messages', 'devices', 'groups', 'attachments', 'sse', 'cluster', 'ocsp', 'throttle'] as const;
 const TIMEOUT_MS = 180_000;
 /** Longer for benchmarks that start several servers (cluster: PostgreSQL, Redis, three server processes). */
 const TIMEOUTS: Partial<Record<string, number>> = { cluster: 420_000, groups: 300_000 };
