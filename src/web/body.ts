@@ -5,7 +5,7 @@
 // (urlencoded or multipart, files allowed) becomes a plain record; other media types are a 415.
 import type { Context } from 'hono';
 import { DomainError } from '../protocol/errors.ts';
-import { requestHeader } from './request-header.ts';
+import { requestHeader, type NodeBindings } from './request-header.ts';
 import { envelopeV2BodyLimit, KEYS_MAX } from '../protocol/envelope.ts';
 
 export const MAX_BODY = 64 * 1024;
@@ -78,6 +78,73 @@ export async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Pr
 }
 
 const cutShort = () => new DomainError('malformed', 'The request body ended before it was complete.');
+
+/** A request body read as it arrives, and what is left of it thrown away when the route refuses it. */
+export interface BodyChunks {
+  chunks: AsyncIterable<Uint8Array>;
+  /** Reads and discards the rest (see drain); whether the body ended within DRAIN_MAX and DRAIN_MS. */
+  drainRest(): Promise<boolean>;
+}
+
+/**
+ * The body chunk by chunk, from Node's own request when there is one: the web stream
+ * @hono/node-server builds over it copies every chunk, and a 20 MiB upload grew the server by
+ * twice its size. Leaving the loop early destroys nothing, so the rest can still be drained and the
+ * client reads the answer rather than a reset (see tooLarge). A body cut short is `malformed`.
+ */
+export function bodyChunks(c: Context): BodyChunks {
+  const incoming = (c.env as NodeBindings | undefined)?.incoming;
+  if (incoming) {
+    return {
+      chunks: readOrCutShort(incoming.iterator({ destroyOnReturn: false })),
+      drainRest: () => bounded((async () => {
+        let size = 0;
+        for await (const chunk of incoming.iterator({ destroyOnReturn: false })) {
+          size += (chunk as Buffer).length;
+          if (size > DRAIN_MAX) return false;
+        }
+        return true;
+      })()),
+    };
+  }
+  const reader = c.req.raw.body?.getReader();
+  if (!reader) return { chunks: (async function* () {})(), drainRest: async () => true };
+  return {
+    chunks: readOrCutShort((async function* () {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) yield r.value;
+    })()),
+    drainRest: () => drain(reader),
+  };
+}
+
+async function* readOrCutShort(chunks: AsyncIterator<unknown>): AsyncGenerator<Uint8Array> {
+  try {
+    for (;;) {
+      let r: IteratorResult<unknown>;
+      try {
+        r = await chunks.next();
+      } catch {
+        throw cutShort();
+      }
+      if (r.done) return;
+      yield r.value as Uint8Array;
+    }
+  } finally {
+    // Lets go of the request's listeners (Node's iterator with destroyOnReturn false keeps the rest unread).
+    await chunks.return?.();
+  }
+}
+
+/** `read` (whether the body ended), or false once DRAIN_MS have passed. */
+async function bounded(read: Promise<boolean>): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, DRAIN_MS, false)));
+  try {
+    return await Promise.race([read.catch(() => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** A body sent without a length (chunked) is counted as it streams in, and refused past the limit. */
 const chunked = (c: Context) => requestHeader(c, 'transfer-encoding') !== undefined || requestHeader(c, 'content-length') === undefined;

@@ -8,7 +8,7 @@ import type { Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
 import { parse } from 'hono/utils/cookie';
 
-type NodeBindings = { incoming?: IncomingMessage };
+export type NodeBindings = { incoming?: IncomingMessage };
 
 export function requestHeader(c: Context, name: string): string | undefined {
   const incoming = (c.env as NodeBindings | undefined)?.incoming;

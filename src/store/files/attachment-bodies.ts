@@ -8,7 +8,7 @@
 // those of processes gone (a day old for another host's: it cannot tell whether that one lives).
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import type { AttachmentBodies, PutResult } from '../../chat/attachments.ts';
@@ -26,6 +26,17 @@ function alive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** What an upload gathers before writing: few system calls, little memory. */
+const WRITE_BATCH = 1024 * 1024;
+
+/** Writes every byte of `chunks` (`bytes` in all), going on after a short write. */
+async function writeAll(file: FileHandle, chunks: Uint8Array[], bytes: number): Promise<void> {
+  let written = (await file.writev(chunks)).bytesWritten;
+  if (written === bytes) return;
+  const all = Buffer.concat(chunks, bytes);
+  while (written < bytes) written += (await file.write(all, written)).bytesWritten;
 }
 
 /** Makes a directory entry (a rename, a new directory) survive a power cut. */
@@ -58,15 +69,27 @@ export class FileAttachmentBodies implements AttachmentBodies {
     const hash = createHash('sha256');
     let size = 0;
     let kept = false;
+    // Chunks gathered into writes of about WRITE_BATCH: one write per socket read (64 KiB) made
+    // uploads four times slower than the disk. The next chunk is read only once a batch is
+    // written, so a body arriving faster than the disk takes it waits in the socket, not here.
+    const batch: Uint8Array[] = [];
+    let batched = 0;
+    const flush = async () => {
+      if (batched === 0) return;
+      await writeAll(file, batch, batched);
+      batch.length = 0;
+      batched = 0;
+    };
     try {
-      // One chunk in flight: the next is read only once this one is written, so a body arriving
-      // faster than the disk takes it waits in the socket, not in memory.
       for await (const chunk of body) {
         size += chunk.byteLength;
         if (size > maxBytes) return { tooLarge: true };
         hash.update(chunk);
-        await file.write(chunk);
+        batch.push(chunk);
+        batched += chunk.byteLength;
+        if (batched >= WRITE_BATCH) await flush();
       }
+      await flush();
       await file.datasync();
       await file.close();
       const id = hash.digest('hex');

@@ -1,13 +1,13 @@
 // Protocol §8: uploading an attachment's ciphertext, streamed to disk as it arrives, and reading it
 // back whole or by byte ranges (RFC 9110 §14), for the parties of a message that lists it.
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import { DomainError } from '../../protocol/errors.ts';
 import { SHA256_HEX } from '../../protocol/envelope.ts';
 import type { Attachments } from '../../chat/attachment-files.ts';
 import type { AuthEnv } from '../auth.ts';
 import { alreadyDurable } from '../durable.ts';
-import { drain } from '../body.ts';
+import { bodyChunks } from '../body.ts';
 import { Readable } from 'node:stream';
 import { validHeader, validParam } from '../validate.ts';
 
@@ -27,26 +27,6 @@ const uploadHeaders = v.object({
 const attachmentParam = v.object({
   id: v.pipe(v.string(), v.regex(SHA256_HEX, 'An attachment id is the lowercase hex SHA-256 of its bytes.')),
 });
-
-const cutShort = () => new DomainError('malformed', 'The request body ended before it was complete.');
-
-/**
- * The body's chunks, read one at a time. A generator of our own over the reader, so that leaving
- * it early (a body over the limit) releases nothing: the rest can still be drained, and the client
- * reads the 413 instead of a reset connection (src/web/body.ts says why).
- */
-async function* chunksOf(reader: ReadableStreamDefaultReader<Uint8Array>): AsyncGenerator<Uint8Array> {
-  for (;;) {
-    let r: ReadableStreamReadResult<Uint8Array>;
-    try {
-      r = await reader.read();
-    } catch {
-      throw cutShort();
-    }
-    if (r.done) return;
-    yield r.value;
-  }
-}
 
 /**
  * RFC 9110 §14.2 for one range (`bytes=a-b`, `bytes=a-`, `bytes=-n`): the bytes to send, 'whole'
@@ -78,17 +58,16 @@ export function attachmentRoutes(d: AttachmentRouteDeps): Hono<AuthEnv> {
   app.post('/attachments', headers, async (c) => {
     const login = c.get('session').login;
     const declared = c.req.valid('header')['content-length'];
-    const reader = c.req.raw.body?.getReader();
+    const body = bodyChunks(c);
     try {
-      const up = await d.attachments.upload(login, reader ? chunksOf(reader) : Readable.from([]), declared === undefined ? undefined : Number(declared));
+      const up = await d.attachments.upload(login, body.chunks, declared === undefined ? undefined : Number(declared));
       // The body is synced and the record durable before upload resolves.
       alreadyDurable(c);
       return c.json({ id: up.id, size: up.size }, up.created ? 201 : 200);
     } catch (err) {
-      if (reader && err instanceof DomainError && (err.code === 'payload_too_large' || err.code === 'quota_exceeded')) await refuseRest(c, reader);
+      // Read what is left of a refused body so the 413 reaches the client, or close after it.
+      if (err instanceof DomainError && (err.code === 'payload_too_large' || err.code === 'quota_exceeded') && !(await body.drainRest())) c.header('connection', 'close');
       throw err;
-    } finally {
-      reader?.releaseLock();
     }
   });
 
@@ -118,8 +97,3 @@ const streamOf = (chunks: AsyncIterable<Uint8Array>) => Readable.toWeb(Readable.
 
 // Any malformed id is no attachment of the caller's: the same answer as any other (protocol §8).
 const notFound = () => new DomainError('not_found', 'There is no such attachment, or it is not yours to read.');
-
-/** Reads what is left of a refused body so the 413 reaches the client, or closes the connection after it. */
-async function refuseRest(c: Context, reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-  if (!(await drain(reader).catch(() => false))) c.header('connection', 'close');
-}
