@@ -69,16 +69,24 @@ export class FileAttachmentBodies implements AttachmentBodies {
     const hash = createHash('sha256');
     let size = 0;
     let kept = false;
-    // Chunks gathered into writes of about WRITE_BATCH: one write per socket read (64 KiB) made
-    // uploads four times slower than the disk. The next chunk is read only once a batch is
-    // written, so a body arriving faster than the disk takes it waits in the socket, not here.
-    const batch: Uint8Array[] = [];
+    // Chunks gathered into writes of about WRITE_BATCH (one write per 64 KiB socket read kept
+    // uploads at a quarter of the disk's speed), one write in flight while the next batch comes
+    // in. Past that the loop waits for the write, and a body arriving faster than the disk takes
+    // it waits in the socket, not here: at most two batches in memory.
+    let batch: Uint8Array[] = [];
     let batched = 0;
+    let writing: Promise<void> | undefined;
     const flush = async () => {
+      await writing;
+      writing = undefined;
       if (batched === 0) return;
-      await writeAll(file, batch, batched);
-      batch.length = 0;
+      const chunks = batch;
+      const bytes = batched;
+      batch = [];
       batched = 0;
+      writing = writeAll(file, chunks, bytes);
+      // Never left unobserved: a failed write is thrown by the next flush, or below.
+      writing.catch(() => {});
     };
     try {
       for await (const chunk of body) {
@@ -90,6 +98,7 @@ export class FileAttachmentBodies implements AttachmentBodies {
         if (batched >= WRITE_BATCH) await flush();
       }
       await flush();
+      await writing;
       await file.datasync();
       await file.close();
       const id = hash.digest('hex');
@@ -104,6 +113,7 @@ export class FileAttachmentBodies implements AttachmentBodies {
       }
       return { id, size };
     } finally {
+      await writing?.catch(() => {}); // a refused body's last write, before its file goes
       await file.close().catch(() => {}); // already closed on success
       if (!kept) await unlink(temp).catch(() => {});
     }
