@@ -245,3 +245,28 @@ describe('the sweep', () => {
     assert.equal((await upload(ann, lonely)).status, 201);
   });
 });
+
+describe('the sweep across a restart', () => {
+  it('runs at start too: an upload an earlier run left unlisted is deleted once its day has passed', async () => {
+    const first = await startInProcess();
+    let firstOpen = true;
+    let second: InProcess | undefined;
+    try {
+      const me = await webUser(first.url, 'swr');
+      const res = await fetch(`${first.url}/api/v1/attachments`, { method: 'POST', body: randomBytes(3000), headers: { ...auth(me), 'content-type': 'application/octet-stream' } });
+      assert.equal(res.status, 201);
+      const { id } = (await res.json()) as { id: string };
+      const body = join(first.dataDir, 'attachments', id.slice(0, 2), id);
+      assert.ok(existsSync(body));
+      await first.close();
+      firstOpen = false;
+      // The next start is a day and more later: nothing asks for a sweep, the start does it.
+      second = await startInProcess({ dataDir: first.dataDir, now: new Date(Date.now() + 25 * 3600_000) });
+      for (let i = 0; i < 100 && existsSync(body); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(!existsSync(body), 'deleted by the sweep the start ran');
+    } finally {
+      if (firstOpen) await first.close();
+      await second?.close();
+    }
+  });
+});
