@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { generateKey, type KeyPair } from '../src/client/keys.ts';
 import { makeEnvelope, makeEnvelopeV2, openEnvelope, openEnvelopeV2, signObject } from '../src/client/envelope.ts';
 import { jcs } from '../src/client/jcs.ts';
-import { exportProof, ProofError, verifyProof, type ProofBundle } from '../src/client/proof.ts';
+import { exportProof, proofFileFor, ProofError, verifyProof, type ProofBundle } from '../src/client/proof.ts';
+import { encryptAttachment } from '../src/client/attachments.ts';
+import { createHash } from 'node:crypto';
 import { fromBase64 } from '../src/protocol/base64.ts';
 import type { x509 } from '../src/client/x509.ts';
 import { openssl } from './helpers/openssl.ts';
@@ -167,5 +169,45 @@ describe('proof bundle', () => {
     assert.match(opensslVerify(writeFiles(bundle)), /Verified OK/);
     // It is not the one the message names.
     assert.equal(await failure(verifyProof({ ...bundle, certificate: aliceAgain.toString('pem') }, ca.rootPem)), 'wrong_signer');
+  });
+
+  it('shows the files of a message (§8) by id and SHA-256, and tells whether bytes are one of them', async () => {
+    const serial = (u: User) => u.cert.serialNumber.toLowerCase();
+    const content = new TextEncoder().encode('%PDF-1.4 the contract');
+    const { ciphertext, description } = await encryptAttachment(content, { name: 'contract.pdf', type: 'application/pdf' });
+    const id = createHash('sha256').update(ciphertext).digest('hex');
+    const env = await makeEnvelopeV2({
+      signKey: alice.key.privateKeys.sign,
+      from: 'alice',
+      senderCertSerial: serial(alice),
+      to: 'bob',
+      text: 'signed, see attached',
+      attachments: [{ id, ...description }],
+      recipients: [alice, bob].map((u) => ({ serial: serial(u), publicKey: u.key.publicKeys.encrypt })),
+    });
+    const opened = await openEnvelopeV2(env, { myCertSerial: serial(bob), myDecryptKey: bob.key.privateKeys.decrypt, senderCertificate: alice.cert });
+    assert.equal(opened.status, 'verified');
+    if (opened.status !== 'verified') return;
+    const bundle: ProofBundle = JSON.parse(JSON.stringify(exportProof(opened.message, ca.chainPem)));
+    const shown = { id, name: 'contract.pdf', type: 'application/pdf', size: content.byteLength, sha256: createHash('sha256').update(content).digest('hex') };
+    assert.deepEqual(bundle.files, [shown], 'listed without the key');
+    assert.match(bundle.signed, new RegExp(`"sha256":"${shown.sha256}"`), 'and signed inside the message');
+    const result = await verifyProof(bundle, ca.rootPem);
+    assert.deepEqual(result.files, [shown]);
+    assert.deepEqual(await proofFileFor(result, content), shown);
+    assert.equal(await proofFileFor(result, new TextEncoder().encode('%PDF-1.4 another contract')), undefined);
+    // The list outside the signed text cannot claim another file, nor hide one.
+    assert.equal(await failure(verifyProof({ ...bundle, files: [{ ...shown, sha256: '0'.repeat(64) }] }, ca.rootPem)), 'malformed');
+    assert.equal(await failure(verifyProof({ ...bundle, files: [] }, ca.rootPem)), 'malformed');
+    // Without the list, the signed text still says which files: the proof stands and names them.
+    const { files: _, ...bare } = bundle;
+    assert.deepEqual((await verifyProof(bare, ca.rootPem)).files, [shown]);
+    assert.match(opensslVerify(writeFiles(bundle)), /Verified OK/);
+  });
+
+  it('lists no files for a message without any', async () => {
+    const bundle = await received('no files');
+    assert.equal(bundle.files, undefined);
+    assert.deepEqual((await verifyProof(bundle, ca.rootPem)).files, []);
   });
 });

@@ -2,7 +2,8 @@
 // check, without our code, that the sender signed it: the exact signed bytes (JCS of the plaintext
 // without `sig`), the inner signature, the sender's certificate and the CA chain. The openssl
 // commands are in docs/client-crypto.md; verifyProof is the same check in the browser. A group
-// message's proof also names the group and its members when it was sent (§7).
+// message's proof also names the group and its members when it was sent (§7), and one with files
+// lists each file's id and SHA-256 (§8) so whoever holds a file can tell it is the one signed for.
 import * as v from 'valibot';
 import { plaintextSchema, plaintextV2Schema, unsigned, type Plaintext, type PlaintextV2 } from '../protocol/envelope.ts';
 import { fromBase64, isBase64 } from '../protocol/base64.ts';
@@ -13,6 +14,7 @@ import { asCertificate, certificateLogin, fingerprint, x509 } from './x509.ts';
 import type { OpenedMessage } from './envelope.ts';
 import { CodedError } from './coded-error.ts';
 import { groupAddress } from '../protocol/groups.ts';
+import { sha256Hex } from './attachments.ts';
 
 export const PROOF_FORMAT = 'tekup-chat-proof';
 export const PROOF_ALGORITHM = 'RSASSA-PSS SHA-256 MGF1-SHA-256 salt 32';
@@ -31,6 +33,22 @@ export interface ProofBundle {
   chain: string;
   /** A group message (§7): which group, and who was in it at the message's epoch. */
   group?: ProofGroup;
+  /**
+   * The files the message carried (§8), copied from `signed` without their keys, for people and
+   * tools that read the bundle and not the JSON inside `signed`; verifyProof holds them equal to it.
+   */
+  files?: ProofFile[];
+}
+
+/** An attachment as a proof shows it: what identifies the file, not the key that opens it. */
+export interface ProofFile {
+  /** Hex SHA-256 of the uploaded ciphertext. */
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  /** Hex SHA-256 of the file itself: what `sha256sum FILE` prints. */
+  sha256: string;
 }
 
 /**
@@ -55,11 +73,17 @@ export interface ProofResult {
   signer: { login: string; serial: string; fingerprint: string };
   rootFingerprint: string;
   group?: ProofGroup;
+  /** The signed message's files, [] when it had none. */
+  files: ProofFile[];
 }
 
 export type ProofFailure = 'malformed' | 'bad_certificate' | 'untrusted_chain' | 'not_valid_at_time' | 'wrong_signer' | 'bad_signature';
 
 export class ProofError extends CodedError<ProofFailure> {}
+
+function proofFiles(message: SignedMessage): ProofFile[] {
+  return message.v === 2 ? (message.attachments ?? []).map(({ id, name, type, size, sha256 }) => ({ id, name, type, size, sha256 })) : [];
+}
 
 /** The proof for a message openEnvelope accepted, with the CA chain (GET /ca/chain.pem). */
 export function exportProof(
@@ -67,6 +91,7 @@ export function exportProof(
   chainPem: string,
   group?: ProofGroup,
 ): ProofBundle {
+  const files = proofFiles(opened.plaintext);
   return {
     format: PROOF_FORMAT,
     v: 1,
@@ -76,7 +101,17 @@ export function exportProof(
     certificate: opened.senderCertificate.toString('pem') + '\n',
     chain: chainPem,
     ...(group ? { group: { id: group.id, name: group.name, epoch: group.epoch, members: [...group.members].sort() } } : {}),
+    ...(files.length ? { files } : {}),
   };
+}
+
+/**
+ * Which of a verified proof's files these bytes are, or undefined when they are none of them:
+ * the same size and SHA-256 as the sender signed. A file saved from the chat passed this check.
+ */
+export async function proofFileFor(result: Pick<ProofResult, 'files'>, bytes: Uint8Array<ArrayBuffer>): Promise<ProofFile | undefined> {
+  const sha256 = await sha256Hex(bytes);
+  return result.files.find((f) => f.sha256 === sha256 && f.size === bytes.byteLength);
 }
 
 const bundleSchema = v.object({
@@ -94,6 +129,17 @@ const bundleSchema = v.object({
       epoch: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
       members: v.array(v.string()),
     }),
+  ),
+  files: v.optional(
+    v.array(
+      v.strictObject({
+        id: v.string(),
+        name: v.string(),
+        type: v.string(),
+        size: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+        sha256: v.string(),
+      }),
+    ),
   ),
 });
 const signedSchema = v.union([v.omit(plaintextSchema, ['sig']), v.omit(plaintextV2Schema, ['sig'])]);
@@ -149,6 +195,12 @@ export async function verifyProof(input: unknown, trustedRoot: x509.X509Certific
     throw new ProofError('malformed', `The proof's group does not match the message: it was sent to ${message.to} by ${message.from}.`);
   }
 
+  const files = proofFiles(message);
+  // The list outside `signed` is unsigned: a proof must not show files other than the ones signed.
+  if (bundle.files && jcs(bundle.files) !== jcs(files)) {
+    throw new ProofError('malformed', "The proof's list of files does not match the files the message signed.");
+  }
+
   const { verify } = await importPublicKeys(cert);
   if (!(await verifyPss(verify, fromBase64(bundle.signature), new TextEncoder().encode(bundle.signed)))) {
     throw new ProofError('bad_signature', "The signature does not verify with the sender's certificate.");
@@ -158,6 +210,7 @@ export async function verifyProof(input: unknown, trustedRoot: x509.X509Certific
     signer: { login, serial, fingerprint: await fingerprint(cert) },
     rootFingerprint: await fingerprint(root),
     ...(group ? { group } : {}),
+    files,
   };
 }
 
