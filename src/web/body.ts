@@ -58,21 +58,19 @@ export const DRAIN_MS = 5_000;
 
 /** Reads and discards up to DRAIN_MAX more bytes for up to DRAIN_MS; whether the body ended within them. */
 export async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, DRAIN_MS, false)));
-  const read = (async () => {
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return true;
-      size += value.length;
-      if (size > DRAIN_MAX) return false;
-    }
-  })().catch(() => false);
   try {
-    return await Promise.race([read, late]);
+    return await bounded(
+      (async () => {
+        let size = 0;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return true;
+          size += value.length;
+          if (size > DRAIN_MAX) return false;
+        }
+      })(),
+    );
   } finally {
-    clearTimeout(timer);
     reader.cancel().catch(() => {});
   }
 }
