@@ -15,7 +15,8 @@ const policy = () =>
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
       styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:'],
+      // blob: for the chat's image previews, drawn from bytes decrypted in the page (§8).
+      imgSrc: ["'self'", 'data:', 'blob:'],
       connectSrc: ["'self'"],
       formAction: ["'self'"],
       frameAncestors: ["'none'"],

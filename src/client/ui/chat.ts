@@ -9,7 +9,7 @@
 import { EnvelopeError, makeEnvelopeV2, type OpenedMessage, type OpenedMessageV2, type OpenFailure } from '../envelope.ts';
 import { openWithDeviceKeys, sentBeforeThisDevice, type DeviceKeys } from '../device-keys.ts';
 import { exportProof } from '../proof.ts';
-import type { Envelope, EnvelopeV2 } from '../../protocol/envelope.ts';
+import type { AttachmentV2, Envelope, EnvelopeV2 } from '../../protocol/envelope.ts';
 import { importPublicKeys, type PublicKeys } from '../keys.ts';
 import { x509 } from '../x509.ts';
 import { ApiError, api } from './api.ts';
@@ -22,6 +22,7 @@ import type { ProofGroup } from '../proof.ts';
 import { certificateFingerprint, changedSincePinned, pin } from './pins.ts';
 import { groupedHex, localTime, revocationReasonText } from '../../shared/format.ts';
 import { linkify } from './linkify.ts';
+import { AttachmentTray, fileCards } from './attachments.ts';
 
 const PAGE = 30;
 /** A waiting message older than this is signed again with a fresh sentAt (the server allows 5 min). */
@@ -165,6 +166,10 @@ export class Conversation {
   /** One's own messages not sent yet for want of a connection, oldest first. */
   private waiting: HTMLLIElement[] = [];
   private flushing = false;
+  /** The files picked for the next message, uploading. */
+  private readonly tray: AttachmentTray;
+  /** The uploaded files each of one's own bubbles not yet sent goes with (§8), for sealing and Retry. */
+  private readonly attached = new WeakMap<HTMLLIElement, AttachmentV2[]>();
 
   constructor(section: HTMLElement) {
     this.section = section;
@@ -174,6 +179,7 @@ export class Conversation {
     this.olderButton = must<HTMLButtonElement>('[data-action="older"]', section);
     this.form = must<HTMLFormElement>('[data-composer]', section);
     this.input = must<HTMLTextAreaElement>('[data-compose]', section);
+    this.tray = new AttachmentTray(section);
   }
 
   async start(): Promise<void> {
@@ -197,7 +203,7 @@ export class Conversation {
       if (li?.dataset.text !== undefined) {
         this.items.delete(li.dataset.id!);
         li.remove();
-        void this.send(li.dataset.text);
+        void this.send(li.dataset.text, this.attached.get(li));
       }
     });
     this.ready = this.prepare();
@@ -288,7 +294,7 @@ export class Conversation {
 
   protected block(reason: string): void {
     this.input.disabled = true;
-    must<HTMLButtonElement>('[data-send]', this.form).disabled = true;
+    for (const b of $$<HTMLButtonElement>('[data-send], [data-action="attach"]', this.form)) b.disabled = true;
     const hint = $('.composer-hint span', this.section);
     if (hint) hint.textContent = reason;
     this.section.classList.add('is-blocked');
@@ -410,6 +416,7 @@ export class Conversation {
     const state = must('.msg-state', li);
     if (o.ok) {
       text.replaceChildren(...linkify(o.text));
+      if ('attachments' in o.message && o.message.attachments.length) text.after(fileCards(o.message.attachments));
       if (o.since) {
         const badge = fromTemplate('tpl-verified-since');
         badge.title = o.since;
@@ -474,10 +481,18 @@ export class Conversation {
   private async sendFromInput(): Promise<void> {
     // Someone quick may type before the recipient's certificate has arrived: wait for it.
     await this.ready;
+    if ((!this.input.value.trim() && !this.tray.size) || this.input.disabled) return;
+    let attachments: AttachmentV2[];
+    try {
+      attachments = await this.tray.take();
+    } catch {
+      return; // the tray said which file was refused; the text stays to send again
+    }
+    // Read after the uploads: what was typed while they finished goes too.
     const text = this.input.value;
-    if (!text.trim() || this.input.disabled) return;
+    if (!text.trim() && !attachments.length) return;
     this.input.value = '';
-    await this.send(text);
+    await this.send(text, attachments);
     this.input.focus();
   }
 
@@ -485,10 +500,10 @@ export class Conversation {
    * A new message: its bubble at once, then sent. Written while offline (or behind others still
    * waiting), it waits in order and goes when the connection returns (flush).
    */
-  private async send(text: string): Promise<void> {
+  private async send(text: string, attachments: AttachmentV2[] = []): Promise<void> {
     await this.ready;
     if (!this.canSend()) return;
-    const li = this.pendingBubble(text);
+    const li = this.pendingBubble(text, attachments);
     if (!navigator.onLine || this.waiting.length) {
       this.wait(li);
       void this.flush();
@@ -497,7 +512,7 @@ export class Conversation {
     if ((await this.deliver(li)) === 'waiting') this.wait(li);
   }
 
-  private pendingBubble(text: string): HTMLLIElement {
+  private pendingBubble(text: string, attachments: AttachmentV2[]): HTMLLIElement {
     const id = crypto.randomUUID();
     const li = fromTemplate<HTMLLIElement>('tpl-message');
     li.dataset.id = id;
@@ -505,6 +520,10 @@ export class Conversation {
     li.dataset.text = text;
     li.classList.add('is-mine', 'is-pending');
     must('.msg-text', li).replaceChildren(...linkify(text));
+    if (attachments.length) {
+      this.attached.set(li, attachments);
+      must('.msg-text', li).after(fileCards(attachments, false));
+    }
     this.stamp(li, new Date().toISOString());
     must('.msg-state', li).replaceChildren(fromTemplate('tpl-sending'));
     this.items.set(id, li);
@@ -611,10 +630,16 @@ export class Conversation {
       senderCertSerial: u.serial,
       to: this.peer,
       text: li.dataset.text ?? '',
+      attachments: this.attachedTo(li),
       recipients: devices.map((d) => ({ serial: d.serial, publicKey: d.keys.encrypt })),
       id: li.dataset.id!,
       sentAt: new Date(li.dataset.at!),
     });
+  }
+
+  /** The files a bubble of one's own goes with, as the plaintext describes them (§8). */
+  protected attachedTo(li: HTMLLIElement): AttachmentV2[] {
+    return this.attached.get(li) ?? [];
   }
 
   /** An id the server already has counts as sent: the answer to an earlier attempt was lost. */
@@ -678,7 +703,7 @@ function lockedNotice(section: HTMLElement): void {
   a.textContent = 'Log in again';
   box.append(title, text, a);
   log.replaceChildren(box);
-  for (const el of $$<HTMLTextAreaElement | HTMLButtonElement>('textarea, button[data-send]', section)) el.disabled = true;
+  for (const el of $$<HTMLTextAreaElement | HTMLButtonElement>('textarea, button[data-send], button[data-action="attach"]', section)) el.disabled = true;
 }
 
 /** Conversations other than with one person (ui/groups.ts): each claims the sections it draws. */

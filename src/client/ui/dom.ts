@@ -1,5 +1,5 @@
 // Tiny DOM helpers for the pages: query, clone a server-rendered <template>, busy buttons, and a
-// file download of text made in the browser.
+// file download of what the browser made or checked.
 export function $<T extends Element = HTMLElement>(selector: string, root: ParentNode = document): T | null {
   return root.querySelector<T>(selector as never) as T | null;
 }
@@ -30,7 +30,12 @@ export function setBusy(button: HTMLButtonElement | null, busy: boolean): void {
 }
 
 export function downloadText(filename: string, text: string, type = 'application/x-pem-file'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadBlob(filename, new Blob([text], { type }));
+}
+
+/** Saves bytes made or checked in the browser as a file, through an <a download>. */
+export function downloadBlob(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;

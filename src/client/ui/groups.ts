@@ -346,7 +346,7 @@ class GroupConversation extends Conversation {
     const u = unlockedKey();
     if (!u) throw new SendProblem('Your key is locked in this browser.');
     return sealForGroup(
-      { signKey: u.keys.sign, from: u.login, senderCertSerial: u.serial, text: li.dataset.text ?? '', id: li.dataset.id!, sentAt: new Date(li.dataset.at!) },
+      { signKey: u.keys.sign, from: u.login, senderCertSerial: u.serial, text: li.dataset.text ?? '', attachments: this.attachedTo(li), id: li.dataset.id!, sentAt: new Date(li.dataset.at!) },
       {
         group: async (again) => {
           if (again || !this.detail) await this.reload();

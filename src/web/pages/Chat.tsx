@@ -184,6 +184,12 @@ function Composer({ label, placeholder, blocked }: { label: string; placeholder:
   return (
     <>
       <form class="composer" data-composer autocomplete="off">
+        {/* The input stays out of the tab order: the labelled button opens it (ui/attachments.ts). */}
+        <input type="file" id="attach-files" class="visually-hidden" multiple tabindex={-1} aria-label="Files to attach" data-attach-input disabled={Boolean(blocked)} />
+        <button type="button" class="btn btn-ghost btn-attach" data-action="attach" aria-controls="composer-files" disabled={Boolean(blocked)}>
+          <Icon name="paperclip" />
+          <span class="visually-hidden">Attach files</span>
+        </button>
         <label for="compose" class="visually-hidden" data-compose-label>
           {label}
         </label>
@@ -193,6 +199,8 @@ function Composer({ label, placeholder, blocked }: { label: string; placeholder:
           <span class="visually-hidden">Send</span>
         </button>
       </form>
+      <ul class="composer-files" id="composer-files" aria-label="Files to send" data-composer-files hidden></ul>
+      <p class="composer-error" role="alert" data-composer-error hidden></p>
       <p class="composer-hint" id="composer-hint">
         <Icon name={blocked ? 'shieldAlert' : 'lock'} />
         <span>
@@ -304,6 +312,34 @@ function Templates() {
               <span class="msg-state"></span>
             </p>
           </div>
+        </li>
+      </template>
+      <template id="tpl-upload">
+        <li class="upload">
+          <Icon name="file" />
+          <span class="upload-name" data-file-name></span>
+          <span class="upload-size muted" data-file-size></span>
+          <progress class="upload-progress" max={1} value={0}></progress>
+          <button type="button" class="btn btn-ghost btn-sm" data-action="cancel-upload">
+            <Icon name="x" />
+            <span>Cancel</span>
+          </button>
+        </li>
+      </template>
+      <template id="tpl-attachment">
+        <li class="msg-file">
+          <div class="msg-file-card">
+            <Icon name="file" />
+            <p class="msg-file-text">
+              <span class="msg-file-name" data-file-name></span>
+              <span class="msg-file-meta" data-file-meta></span>
+            </p>
+            <button type="button" class="btn btn-secondary btn-sm" data-action="download-file" title="Decrypted and checked against the sender's signed SHA-256 before it is saved">
+              <Icon name="download" />
+              <span>Download</span>
+            </button>
+          </div>
+          <p class="msg-file-problem" data-file-problem hidden></p>
         </li>
       </template>
       <template id="tpl-day">
