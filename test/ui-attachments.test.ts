@@ -2,8 +2,8 @@
 // image (a PNG made here) and a PDF (a minimal one made here) with the Attach button, sees their
 // uploads, and sends them with a message; Bilel sees the image previewed from the bytes his page
 // decrypted and checked, and downloads the PDF, which must be the very bytes Amira picked. The same
-// in a group of three. A file over the server's limit is refused next to the composer, and Cancel
-// takes a file off the message. axe on the conversation; screenshots at 320 and 1280 px.
+// in a group of three. A file over the server's limit is refused next to the composer, Cancel
+// takes a file off the message, and files dropped on or pasted into the composer are attached. axe on the conversation; screenshots at 320 and 1280 px.
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -127,6 +127,19 @@ describe('attachments in the chat', { timeout: 300_000 }, () => {
     await a.getByRole('button', { name: 'Cancel draft.txt' }).click();
     await a.getByRole('list', { name: 'Files to send' }).waitFor({ state: 'hidden' });
     await assert.doesNotReject(a.getByRole('button', { name: 'Attach files' }).evaluate((el) => (document.activeElement === el ? undefined : Promise.reject(new Error('focus lost')))));
+
+    // Dropped on the composer, or pasted into it, a file is attached the same way (then cancelled here).
+    for (const how of ['drop', 'paste'] as const) {
+      await a.evaluate((how) => {
+        const data = new DataTransfer();
+        data.items.add(new File(['dropped'], `${how}.txt`, { type: 'text/plain' }));
+        const target = document.querySelector(how === 'drop' ? '[data-composer]' : '[data-compose]')!;
+        const event = how === 'drop' ? new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }) : new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+        target.dispatchEvent(event);
+      }, how);
+      await a.getByRole('button', { name: `Cancel ${how}.txt` }).click();
+    }
+    await a.getByRole('list', { name: 'Files to send' }).waitFor({ state: 'hidden' });
 
     await sendFiles(a, 'The minutes and the chart');
     await opensFiles(b, 'The minutes and the chart', ui.downloads());
