@@ -40,7 +40,10 @@ export const DRAIN_MAX = 4 * 1024 * 1024;
  */
 export function tooLarge(c: Context, drained: boolean, limit = bodyLimit(c)): never {
   if (!drained) c.header('connection', 'close');
-  throw new DomainError('payload_too_large', `The request body is larger than ${Math.floor(limit / 1024)} KiB.`);
+  const size = limit % (1024 * 1024) === 0 ? `${limit / (1024 * 1024)} MiB` : `${Math.floor(limit / 1024)} KiB`;
+  // Said as the route's own refusal would say it, whichever refuses first (the declared length or the count).
+  const message = c.req.method === 'POST' && c.req.path === '/api/v1/attachments' ? `An attachment is at most ${size}.` : `The request body is larger than ${size}.`;
+  throw new DomainError('payload_too_large', message, undefined, { limit });
 }
 
 /**
