@@ -255,6 +255,9 @@ export function fileCards(files: readonly AttachmentV2[], offer = true): HTMLULi
           const img = document.createElement('img');
           img.className = 'msg-file-preview';
           img.alt = a.name;
+          // Decoded once shown: the URL (and the bytes it holds) can go, or each preview would stay for the page's life.
+          img.addEventListener('load', () => URL.revokeObjectURL(img.src), { once: true });
+          img.addEventListener('error', () => URL.revokeObjectURL(img.src), { once: true });
           img.src = URL.createObjectURL(new Blob([bytes], { type: a.type }));
           card.classList.add('has-preview');
           card.prepend(img);
