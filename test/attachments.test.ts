@@ -246,6 +246,28 @@ describe('the sweep', () => {
   });
 });
 
+describe('an upload meeting a sweep', () => {
+  it('is told to send again while a sweep deletes the same bytes, and a sweep cut half-way is finished by the next', async () => {
+    const bytes = randomBytes(2500);
+    const id = await uploaded(cat, bytes);
+    const body = join(server.dataDir, 'attachments', id.slice(0, 2), id);
+    // A sweep (on this or another instance) has forgotten the upload and is about to delete the
+    // body: it is still in place, which an upload of the same bytes finds.
+    const later = new Date(server.clock.now.getTime() + 25 * 3600_000).toISOString();
+    assert.equal(await server.service.storage.attachments.forgetIfUnreferenced(id, later), true);
+    const meanwhile = await upload(cat, bytes);
+    assert.equal(meanwhile.status, 503);
+    assert.equal(meanwhile.headers.get('retry-after'), '1');
+    assert.equal(((await meanwhile.json()) as { error: string }).error, 'unavailable');
+    assert.ok(existsSync(body));
+    // That sweep stopped there (a crash): the next one finishes it, then the bytes are new again.
+    await server.service.attachments.sweep();
+    assert.ok(!existsSync(body), 'the body went');
+    assert.equal((await upload(cat, bytes)).status, 201);
+    assert.ok(existsSync(body));
+  });
+});
+
 describe('the sweep across a restart', () => {
   it('runs at start too: an upload an earlier run left unlisted is deleted once its day has passed', async () => {
     const first = await startInProcess();

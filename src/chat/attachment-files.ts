@@ -80,9 +80,11 @@ export class Attachments {
     if ('tooLarge' in put) throw room < maxBytes ? quotaExceeded(quotaBytes, used) : tooLarge(maxBytes);
     return this.one(put.id, async () => {
       // The body was found or written before this step; a sweep that ran since may have taken it.
-      if ((await bodies.size(put.id)) === undefined) throw new DomainError('unavailable', 'The upload was interrupted; send it again.');
-      const { created } = await records.add({ id: put.id, size: put.size, uploader: login, uploadedAt: this.d.now().toISOString() });
-      return { id: put.id, size: put.size, created };
+      if ((await bodies.size(put.id)) === undefined) throw new DomainError('unavailable', 'The upload was interrupted; send it again.', undefined, { retryAfter: 1 });
+      const noted = await records.add({ id: put.id, size: put.size, uploader: login, uploadedAt: this.d.now().toISOString() });
+      // A sweep (here or on another instance) is deleting the body this upload found in place.
+      if ('deleting' in noted) throw new DomainError('unavailable', 'The upload was interrupted; send it again.', undefined, { retryAfter: 1 });
+      return { id: put.id, size: put.size, created: noted.created };
     });
   }
 
@@ -99,11 +101,16 @@ export class Attachments {
   async sweep(): Promise<number> {
     const before = new Date(this.d.now().getTime() - UNREFERENCED_MS).toISOString();
     let deleted = 0;
+    const remove = async (id: string) => {
+      await this.d.bodies.delete(id);
+      await this.d.records.deleted(id);
+      deleted++;
+    };
+    // First what a sweep stopped half-way left marked: the uploads of those bytes wait for it.
+    for (const id of await this.d.records.deleting()) await this.one(id, () => remove(id));
     for (const id of await this.d.records.unreferenced(before)) {
       await this.one(id, async () => {
-        if (!(await this.d.records.forgetIfUnreferenced(id, before))) return;
-        await this.d.bodies.delete(id);
-        deleted++;
+        if (await this.d.records.forgetIfUnreferenced(id, before)) await remove(id);
       });
     }
     return deleted;

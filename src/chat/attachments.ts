@@ -16,9 +16,10 @@ export interface AttachmentUpload {
 export interface AttachmentRecords {
   /**
    * Notes that `uploader` uploaded the file (again: nothing changes, `created` false). Resolves once
-   * it would survive a power cut.
+   * it would survive a power cut. `deleting` (and nothing noted) while a sweep is deleting the
+   * file's body, on any instance: the body the upload found in place may be gone the next moment.
    */
-  add(u: AttachmentUpload): Promise<{ created: boolean }>;
+  add(u: AttachmentUpload): Promise<{ created: boolean } | { deleting: true }>;
   /** Whether `login` uploaded the file: an envelope may list only files its sender uploaded. */
   uploadedBy(id: string, login: string): Promise<boolean>;
   /** Bytes of the distinct files `login` uploaded and that are still kept: what the quota counts. */
@@ -33,9 +34,15 @@ export interface AttachmentRecords {
   /**
    * Forgets the file's uploads if still no accepted envelope lists it and none of them is from
    * `before` on; true when it did (then the body may go). An envelope accepted meanwhile keeps it,
-   * and so does an upload of the same bytes again since the sweep listed it.
+   * and so does an upload of the same bytes again since the sweep listed it. When it forgets them
+   * it marks the file as being deleted, in the same step, until deleted(id): add() refuses
+   * meanwhile, so that no upload is noted for a body about to go, even on another instance.
    */
   forgetIfUnreferenced(id: string, before: string): Promise<boolean>;
+  /** The body is gone: the mark goes, and the same bytes may be uploaded anew. */
+  deleted(id: string): Promise<void>;
+  /** Files marked as being deleted whose sweep stopped half-way (a crash): to finish. */
+  deleting(): Promise<string[]>;
 }
 
 /** The outcome of storing a body. */

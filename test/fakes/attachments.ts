@@ -13,7 +13,10 @@ export class FakeAttachmentRecords implements AttachmentRecords {
   /** Set by the fake message store this one is given to: whether `login` may see message `seq`. */
   sees: (login: string, seq: number) => boolean = () => false;
 
-  async add(u: AttachmentUpload): Promise<{ created: boolean }> {
+  private readonly marked = new Set<string>();
+
+  async add(u: AttachmentUpload): Promise<{ created: boolean } | { deleting: true }> {
+    if (this.marked.has(u.id)) return { deleting: true };
     const byUploader = this.uploads.get(u.id) ?? new Map<string, AttachmentUpload>();
     this.uploads.set(u.id, byUploader);
     if (byUploader.has(u.uploader)) return { created: false };
@@ -55,6 +58,15 @@ export class FakeAttachmentRecords implements AttachmentRecords {
     const byUploader = this.uploads.get(id);
     if (!byUploader?.size || this.refs.has(id) || [...byUploader.values()].some((u) => u.uploadedAt >= before)) return false;
     this.uploads.delete(id);
+    this.marked.add(id);
     return true;
+  }
+
+  async deleted(id: string): Promise<void> {
+    this.marked.delete(id);
+  }
+
+  async deleting(): Promise<string[]> {
+    return [...this.marked].sort();
   }
 }

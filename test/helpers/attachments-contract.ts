@@ -102,6 +102,15 @@ export function attachmentsContract(name: string, factory: () => Promise<Attachm
       assert.equal(await records.uploadedBy(old, 'alice'), false);
       assert.equal(await records.usage('bob'), 10, "bob's upload of it went too: only twice is left");
       assert.deepEqual(await messages.admit({ ...admission(alice, 'bob'), files: [old] }), { refused: 'unknown_file' }, 'forgotten: no longer listable');
+
+      // Until its body is deleted, the forgotten file takes no upload (another instance may have
+      // found the body still in place), and a sweep that stopped there finds it to finish.
+      assert.deepEqual(await records.deleting(), [old]);
+      assert.deepEqual(await records.add({ id: old, size: 10, uploader: 'carol', uploadedAt: at(26) }), { deleting: true });
+      assert.equal(await records.uploadedBy(old, 'carol'), false);
+      await records.deleted(old);
+      assert.deepEqual(await records.deleting(), []);
+      assert.deepEqual(await records.add({ id: old, size: 10, uploader: 'carol', uploadedAt: at(27) }), { created: true }, 'uploaded anew');
     });
   });
 }

@@ -6,6 +6,12 @@
 import type { AttachmentRecords, AttachmentUpload } from '../../chat/attachments.ts';
 import type { Sql } from './connect.ts';
 
+/**
+ * The class of the per-file advisory locks (two-key form, apart from the message lock's one-key
+ * space): an upload's record and a sweep's forgetting of the same file take it, on any instance.
+ */
+const FILE_LOCK = 8_221_301;
+
 export class PostgresAttachmentRecords implements AttachmentRecords {
   private readonly sql: Sql;
 
@@ -13,11 +19,16 @@ export class PostgresAttachmentRecords implements AttachmentRecords {
     this.sql = sql;
   }
 
-  async add(u: AttachmentUpload): Promise<{ created: boolean }> {
-    const rows = await this.sql`
-      INSERT INTO attachment_uploads (id, uploader, size, uploaded_at) VALUES (${u.id}, ${u.uploader}, ${u.size}, ${u.uploadedAt})
-      ON CONFLICT DO NOTHING RETURNING id`;
-    return { created: rows.length > 0 };
+  async add(u: AttachmentUpload): Promise<{ created: boolean } | { deleting: true }> {
+    return this.sql.begin(async (tx) => {
+      // The file's lock, as forgetIfUnreferenced takes it: a sweep's mark is set wholly before or after.
+      await tx`SELECT pg_advisory_xact_lock(${FILE_LOCK}, hashtext(${u.id}))`;
+      if ((await tx`SELECT 1 FROM attachment_deletions WHERE id = ${u.id}`).length) return { deleting: true as const };
+      const rows = await tx`
+        INSERT INTO attachment_uploads (id, uploader, size, uploaded_at) VALUES (${u.id}, ${u.uploader}, ${u.size}, ${u.uploadedAt})
+        ON CONFLICT DO NOTHING RETURNING id`;
+      return { created: rows.length > 0 };
+    });
   }
 
   async uploadedBy(id: string, login: string): Promise<boolean> {
@@ -49,6 +60,7 @@ export class PostgresAttachmentRecords implements AttachmentRecords {
 
   async forgetIfUnreferenced(id: string, before: string): Promise<boolean> {
     return this.sql.begin(async (tx) => {
+      await tx`SELECT pg_advisory_xact_lock(${FILE_LOCK}, hashtext(${id}))`;
       await tx`SELECT 1 FROM attachment_uploads WHERE id = ${id} FOR UPDATE`;
       // A statement of its own, after the lock: under READ COMMITTED it sees a message that
       // committed while this waited.
@@ -57,7 +69,17 @@ export class PostgresAttachmentRecords implements AttachmentRecords {
           AND NOT EXISTS (SELECT 1 FROM message_files WHERE file_id = ${id})
           AND NOT EXISTS (SELECT 1 FROM attachment_uploads WHERE id = ${id} AND uploaded_at >= ${before})
         RETURNING id`;
-      return gone.length > 0;
+      if (gone.length === 0) return false;
+      await tx`INSERT INTO attachment_deletions (id) VALUES (${id}) ON CONFLICT DO NOTHING`;
+      return true;
     });
+  }
+
+  async deleted(id: string): Promise<void> {
+    await this.sql`DELETE FROM attachment_deletions WHERE id = ${id}`;
+  }
+
+  async deleting(): Promise<string[]> {
+    return (await this.sql<{ id: string }[]>`SELECT id FROM attachment_deletions ORDER BY id`).map((r) => r.id);
   }
 }

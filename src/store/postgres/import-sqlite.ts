@@ -24,6 +24,7 @@ const TABLES: ReadonlyArray<{ name: string; order: string }> = [
   { name: 'group_history', order: 'group_id, epoch' },
   { name: 'messages', order: 'seq' },
   { name: 'attachment_uploads', order: 'id, uploader' },
+  { name: 'attachment_deletions', order: 'id' },
   { name: 'message_files', order: 'file_id, seq' },
   { name: 'deliveries', order: 'login' },
   { name: 'read_marks', order: 'login, peer' },

@@ -360,6 +360,7 @@ export const MIGRATIONS: readonly Migration[] = [
         file_id ${TEXT} NOT NULL,
         seq bigint NOT NULL,
         PRIMARY KEY (file_id, seq)
-      );`,
+      );
+      CREATE TABLE attachment_deletions (id ${TEXT} NOT NULL PRIMARY KEY);`,
   },
 ];

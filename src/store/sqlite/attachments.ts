@@ -5,7 +5,7 @@
 // a sweep forgetting one commits either before that transaction (the message is refused) or after
 // it (and then sees the reference and keeps the file), never in between.
 import type { AttachmentRecords, AttachmentUpload } from '../../chat/attachments.ts';
-import { durable, migrate, prepared, type Db } from './sqlite.ts';
+import { durable, migrate, prepared, transaction, type Db } from './sqlite.ts';
 
 const SCHEMA = [
   `CREATE TABLE attachment_uploads (
@@ -22,6 +22,8 @@ const SCHEMA = [
      seq INTEGER NOT NULL,
      PRIMARY KEY (file_id, seq)
    );`,
+  // Files a sweep is deleting: no upload is noted for them until their body is gone.
+  `CREATE TABLE attachment_deletions (id TEXT PRIMARY KEY);`,
 ];
 
 /** The message writer's connection records references in these tables: they exist before it starts. */
@@ -48,13 +50,14 @@ export class SqliteAttachmentRecords implements AttachmentRecords {
     migrateAttachments(db);
   }
 
-  async add(u: AttachmentUpload): Promise<{ created: boolean }> {
-    const row = prepared(this.db, 'INSERT INTO attachment_uploads (id, uploader, size, uploaded_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id').get(
-      u.id,
-      u.uploader,
-      u.size,
-      u.uploadedAt,
-    );
+  async add(u: AttachmentUpload): Promise<{ created: boolean } | { deleting: true }> {
+    // One statement: the sweep's mark is set in a write of its own, wholly before or after.
+    const row = prepared(
+      this.db,
+      `INSERT INTO attachment_uploads (id, uploader, size, uploaded_at) SELECT ?1, ?2, ?3, ?4
+       WHERE NOT EXISTS (SELECT 1 FROM attachment_deletions WHERE id = ?1) ON CONFLICT DO NOTHING RETURNING id`,
+    ).get(u.id, u.uploader, u.size, u.uploadedAt);
+    if (!row && prepared(this.db, 'SELECT 1 FROM attachment_deletions WHERE id = ?').get(u.id)) return { deleting: true };
     await durable(this.db);
     return { created: row !== undefined };
   }
@@ -81,15 +84,29 @@ export class SqliteAttachmentRecords implements AttachmentRecords {
   }
 
   async forgetIfUnreferenced(id: string, before: string): Promise<boolean> {
-    // One statement: it takes the write lock, so the message writer's check of the uploads comes
-    // wholly before or after it.
-    const { changes } = prepared(
-      this.db,
-      `DELETE FROM attachment_uploads WHERE id = ?1
-         AND NOT EXISTS (SELECT 1 FROM message_files WHERE file_id = ?1)
-         AND NOT EXISTS (SELECT 1 FROM attachment_uploads WHERE id = ?1 AND uploaded_at >= ?2)`,
-    ).run(id, before);
+    // One write transaction: the message writer's check of the uploads, and add(), come wholly
+    // before or after it.
+    const forgot = transaction(this.db, () => {
+      const { changes } = prepared(
+        this.db,
+        `DELETE FROM attachment_uploads WHERE id = ?1
+           AND NOT EXISTS (SELECT 1 FROM message_files WHERE file_id = ?1)
+           AND NOT EXISTS (SELECT 1 FROM attachment_uploads WHERE id = ?1 AND uploaded_at >= ?2)`,
+      ).run(id, before);
+      if (Number(changes) === 0) return false;
+      prepared(this.db, 'INSERT INTO attachment_deletions (id) VALUES (?) ON CONFLICT DO NOTHING').run(id);
+      return true;
+    });
     await durable(this.db);
-    return Number(changes) > 0;
+    return forgot;
+  }
+
+  async deleted(id: string): Promise<void> {
+    prepared(this.db, 'DELETE FROM attachment_deletions WHERE id = ?').run(id);
+    await durable(this.db);
+  }
+
+  async deleting(): Promise<string[]> {
+    return (prepared(this.db, 'SELECT id FROM attachment_deletions ORDER BY id').all() as { id: string }[]).map((r) => r.id);
   }
 }
