@@ -166,7 +166,8 @@ describe('linking a new device in the web interface', { timeout: 300_000 }, () =
     await check(laptop, 'device-revoke');
     await confirm.getByRole('button', { name: 'Revoke device' }).click();
     await laptop.getByText('Phone is revoked and logged out.').waitFor();
-    await laptop.locator('[data-devices] > li').first().waitFor();
+    // The notice comes first; the list is fetched again after it (devices-changed): wait for that.
+    await laptop.locator('[data-devices] > li', { hasText: 'Phone' }).waitFor({ state: 'detached' });
     assert.equal(await laptop.locator('[data-devices] > li').count(), 1);
     await phone.waitForURL(/\/login\?notice=session-ended$/, { timeout: 30_000 });
     await laptop.reload();
