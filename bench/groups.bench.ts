@@ -15,7 +15,7 @@ const MESSAGES = 150;
 const WARMUP = 30;
 const RATE = 10;
 
-const server = await benchServer(process.env.BENCH_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}` } : {});
+const server = await benchServer();
 try {
   const users = await enrollMany(server.url, MEMBERS, 'grp');
   for (const u of users) await logIn(server.url, u);

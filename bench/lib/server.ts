@@ -5,8 +5,10 @@ import { startServer, type Running } from '../../test/helpers/server.ts';
 
 export type { Running };
 
+/** With BENCH_PROF=DIR set, the server writes a CPU profile there as it stops (every bench). */
 export function benchServer(env: Record<string, string> = {}): Promise<Running> {
-  return startServer({ args: ['--quiet'], env });
+  const prof = process.env.BENCH_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}` } : {};
+  return startServer({ args: ['--quiet'], env: { ...prof, ...env } });
 }
 
 /** Resident set size of a process, bytes (Linux /proc). */
