@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { pbkdf2Sync } from 'node:crypto';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { HashPool, hashPool } from '../src/auth/hash-pool.ts';
+import { HASH_PRIORITY, HashPool, hashPool } from '../src/auth/hash-pool.ts';
 import { hashPassword, verifyPassword } from '../src/auth/password.ts';
 import { durable, openDatabase, prepared } from '../src/store/sqlite/sqlite.ts';
 import { tempDir } from './helpers/server.ts';
@@ -34,6 +34,19 @@ describe('the hash pool', () => {
     await assert.rejects(pool.pbkdf2({ password: 'x', salt: new Uint8Array(16), iterations: 0, keylen: 32 }), /password hashing failed/);
     const ok = await pool.pbkdf2({ password: 'x', salt: new Uint8Array(16), iterations: 10, keylen: 32 });
     assert.equal(ok.length, 32);
+  });
+
+  it('hashes on threads at the lowest priority, leaving the thread that called it at its own', async () => {
+    const pool = new HashPool(2);
+    await Promise.all([1, 2].map((i) => pool.pbkdf2({ password: `p${i}`, salt: new Uint8Array([i]), iterations: 50_000, keylen: 32 })));
+    const nice = (thread: number) => {
+      const stat = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    assert.equal(pool.loweredThreads.length, 2, 'both threads said they lowered their priority');
+    for (const t of pool.loweredThreads) assert.equal(nice(t), HASH_PRIORITY, `thread ${t}`);
+    assert.equal(HASH_PRIORITY, 19);
+    assert.equal(nice(process.pid), 0, 'the event loop keeps the normal priority');
   });
 
   it('is what hashPassword and verifyPassword use', async () => {

@@ -4,14 +4,34 @@
 // WebCrypto signatures and digests. So hashes get worker threads (one per core) and a queue of
 // their own, and the rest of the server keeps moving while they grind.
 //
+// Those threads run at the lowest OS priority. A hash is 80 ms of CPU that nobody watches tick;
+// a message, a page, a stream write are a few ms someone waits for. At the same priority as the
+// event loop, anything else wanting the cores (another process, a backup, a noisy neighbour)
+// leaves the event loop queued behind 80 ms hashes; at the lowest, the scheduler hands the event
+// loop a core the moment it wakes, and the hashes take whatever is left, which on an idle machine
+// is all of it. Linux keeps a nice value per thread, so each worker lowers its own, found by its
+// thread id (/proc/thread-self): no child processes, and the pool works the same in the single
+// executable. Where that file does not exist (not Linux) the threads keep the normal priority.
+//
 // The worker is a small CommonJS script passed as source (`eval`), so it also runs inside the
 // single executable, where there is no file to point a Worker at.
 import { Worker } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, constants } from 'node:os';
+
+/** The nice value the hashing threads run at: Node's PRIORITY_LOW, 19, the lowest there is. */
+export const HASH_PRIORITY = constants.priority.PRIORITY_LOW;
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { pbkdf2Sync } = require('node:crypto');
+let thread = null;
+try {
+  thread = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  require('node:os').setPriority(thread, ${HASH_PRIORITY});
+} catch {
+  thread = null;
+}
+parentPort.postMessage({ thread });
 parentPort.on('message', (job) => {
   let reply;
   try {
@@ -38,6 +58,8 @@ interface Queued {
 interface Slot {
   worker: Worker;
   busy?: Queued;
+  /** The OS thread id, once the worker has said it (null where it could not lower its priority). */
+  thread?: number | null;
 }
 
 export class HashPool {
@@ -55,6 +77,11 @@ export class HashPool {
       this.queue.push({ job, resolve, reject });
       this.dispatch();
     });
+  }
+
+  /** The OS thread ids of the threads started so far that run at HASH_PRIORITY. */
+  get loweredThreads(): number[] {
+    return this.slots.flatMap((s) => (typeof s.thread === 'number' ? [s.thread] : []));
   }
 
   /** Jobs waiting for a thread (not counting those running). */
@@ -77,7 +104,11 @@ export class HashPool {
   private spawn(): Slot {
     const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true }) };
     slot.worker.unref();
-    slot.worker.on('message', (reply: { hash?: Uint8Array; error?: string }) => {
+    slot.worker.on('message', (reply: { hash?: Uint8Array; error?: string; thread?: number | null }) => {
+      if ('thread' in reply) {
+        slot.thread = reply.thread;
+        return;
+      }
       const done = slot.busy;
       slot.busy = undefined;
       slot.worker.unref();
