@@ -7,7 +7,7 @@ export type { Running };
 
 /** With BENCH_PROF=DIR set, the server writes a CPU profile there as it stops (every bench). */
 export function benchServer(env: Record<string, string> = {}): Promise<Running> {
-  const prof = process.env.BENCH_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}` } : {};
+  const prof: Record<string, string> = process.env.BENCH_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}` } : {};
   return startServer({ args: ['--quiet'], env: { ...prof, ...env } });
 }
 
