@@ -22,7 +22,15 @@ export interface StormResult {
   rate: number;
 }
 
+/** The storm's progress at one moment: logins answered 200 so far, and when (performance.now of the storm's thread). */
+export interface StormMark {
+  ok: number;
+  at: number;
+}
+
 export interface Storm {
+  /** Progress now; two marks give the login rate between them. */
+  mark(): Promise<StormMark>;
   stop(): Promise<StormResult>;
 }
 
@@ -30,6 +38,11 @@ export async function startStorm(job: StormJob): Promise<Storm> {
   const worker = new Worker(new URL(import.meta.url), { workerData: { stormJob: job } });
   await once(worker, 'message'); // started
   return {
+    async mark() {
+      worker.postMessage('mark');
+      const [m] = (await once(worker, 'message')) as [StormMark];
+      return m;
+    },
     async stop() {
       worker.postMessage('stop');
       const [result] = (await once(worker, 'message')) as [StormResult];
@@ -47,6 +60,7 @@ async function storm(job: StormJob): Promise<void> {
   let stopping = false;
   parentPort!.on('message', (m) => {
     if (m === 'stop') stopping = true;
+    if (m === 'mark') parentPort!.postMessage({ ok: statuses['200'] ?? 0, at: performance.now() } satisfies StormMark);
   });
   const json = (path: string, body: unknown) =>
     send(url, agent, { method: 'POST', path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
