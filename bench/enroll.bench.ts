@@ -1,6 +1,7 @@
 // Enrollment throughput against the bare password hash. PBKDF2-SHA256 at the server's cost is the
 // bulk of an enrollment by design, so the service should come close to the rate at which these
-// cores can merely hash: validation, the CSR check, signing and storage together under 10%.
+// cores can merely hash: validation, the CSR check, signing and storage together under 5% (issue 23;
+// 10% before).
 // Baseline: async crypto.pbkdf2 with the same parameters, the same thread-pool size and enough
 // work queued to keep every core busy, in this process while the server is not running; measured
 // before and after the server's run and averaged, since other work on a shared machine drifts.
@@ -61,8 +62,8 @@ try {
         unit: '/s',
         baseline: { name: `bare async pbkdf2 (${DEFAULT_ITERATIONS} iterations)`, value: baseline, unit: '/s' },
         ratio,
-        goal: 'ratio ≥ 0.9',
-        pass: ratio >= 0.9 && r.errors === 0 && ok === r.completed,
+        goal: 'ratio ≥ 0.95',
+        pass: ratio >= 0.95 && r.errors === 0 && ok === r.completed,
       },
     ],
     notes: [
