@@ -9,6 +9,7 @@ import { caRoutes } from './web/routes/ca.ts';
 import { certificateCheckRoutes } from './web/routes/certificate-check.ts';
 import { revocationRoutes } from './web/routes/revocation.ts';
 import { durableAnswers } from './web/durable.ts';
+import { requestLanguage } from './web/i18n.ts';
 import { enrollRoutes } from './web/routes/enroll.ts';
 import { staticRoutes } from './web/routes/static.ts';
 import { sessionRoutes } from './web/routes/session.ts';
@@ -49,6 +50,8 @@ export function createHttp(core: Core): Http {
       log('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - start) });
     });
   }
+  // First, so that every page and error page, and whatever throws, knows the reader's language.
+  app.use('*', requestLanguage());
   app.use('*', durableAnswers(core.durable));
   app.use('*', headers());
   app.use('*', csrfGuard(config.publicUrl));

@@ -5,6 +5,7 @@ import type { Child } from 'hono/jsx';
 import { assetUrl } from '../assets.ts';
 import { Icon, type IconName } from './icons.tsx';
 import { DeviceRequestDialog } from './DeviceRequest.tsx';
+import { htmlLanguage } from '../i18n.ts';
 
 export const APP_NAME = 'TEKUP_chat';
 
@@ -58,7 +59,7 @@ const dataAttributes = (data: Record<string, string> = {}) => Object.fromEntries
 /** What every page is: the head, the body that names the page for the script, the skip link. */
 function Document({ title, page, data, bodyClass, me, children }: Omit<ShellProps, 'viewer'> & { bodyClass: string; me?: string }) {
   return (
-    <html lang="en">
+    <html {...htmlLanguage()}>
       <Head title={title} />
       <body class={`${bodyClass} page-${page}`} data-page={page} data-me={me} {...dataAttributes(data)}>
         <a class="skip-link" href="#main">
