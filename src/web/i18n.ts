@@ -15,6 +15,8 @@ interface RequestLanguage {
   locale: Locale;
   /** Chosen by the reader (cookie), rather than guessed from their browser. */
   chosen: boolean;
+  /** The path and query asked for: where the language menu brings the reader back. */
+  here: string;
 }
 
 const current = new AsyncLocalStorage<RequestLanguage>();
@@ -24,12 +26,19 @@ const translators = new Map<Locale, Translator<PageKey>>();
 export function requestLanguage(): MiddlewareHandler {
   return async (c, next) => {
     const cookie = getCookie(c, LANG_COOKIE);
-    const lang: RequestLanguage = isLocale(cookie) ? { locale: cookie, chosen: true } : { locale: negotiate(c.req.header('accept-language')), chosen: false };
+    const url = new URL(c.req.url);
+    const here = url.pathname + url.search;
+    const lang: RequestLanguage = isLocale(cookie) ? { locale: cookie, chosen: true, here } : { locale: negotiate(c.req.header('accept-language')), chosen: false, here };
     await current.run(lang, next);
     // Pages differ by language: a cache must not hand one reader's French to another.
     c.header('Vary', 'Accept-Language, Cookie', { append: true });
     c.header('Content-Language', lang.locale);
   };
+}
+
+/** The path and query of this request (for the language menu's way back). */
+export function requestPath(): string {
+  return current.getStore()?.here ?? '/';
 }
 
 /** This request's language. */

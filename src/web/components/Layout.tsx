@@ -6,6 +6,7 @@ import { assetUrl } from '../assets.ts';
 import { Icon, type IconName } from './icons.tsx';
 import { DeviceRequestDialog } from './DeviceRequest.tsx';
 import { htmlLanguage } from '../i18n.ts';
+import { LanguageMenu } from './LanguageMenu.tsx';
 
 export const APP_NAME = 'TEKUP_chat';
 
@@ -155,6 +156,7 @@ export function AppShell({ title, page, viewer, data, children }: ShellProps & {
             </ul>
           </nav>
           <div class="me">
+            <LanguageMenu />
             <Avatar login={viewer.login} firstName={viewer.firstName} lastName={viewer.lastName} size="sm" />
             <span class="me-name">
               <span class="me-full">{`${viewer.firstName} ${viewer.lastName}`}</span>
@@ -229,8 +231,11 @@ export function AuthShell({ title, page, data, children }: ShellProps) {
             </div>
           </aside>
           <main id="main" class="auth-main" tabindex={-1}>
-            <div class="auth-mobile-brand">
-              <Brand />
+            <div class="auth-top">
+              <div class="auth-mobile-brand">
+                <Brand />
+              </div>
+              <LanguageMenu />
             </div>
             {children}
           </main>
@@ -246,6 +251,7 @@ export function PublicShell({ title, page, data, children }: ShellProps) {
         <header class="appbar">
           <Brand />
           <nav class="public-nav" aria-label="Account">
+            <LanguageMenu />
             <a class="btn btn-ghost btn-sm" href="/login">
               Log in
             </a>

@@ -1,6 +1,13 @@
 // Page text of the common area, in every language (see src/web/messages/index.ts).
 import type { Catalogues } from '../../shared/i18n/translate.ts';
 
-const en = {} as const;
+const en = {
+  'common.language': 'Language',
+} as const;
 
-export default { en, fr: {} } satisfies Catalogues<typeof en>;
+export default {
+  en,
+  fr: {
+    'common.language': 'Langue',
+  },
+} satisfies Catalogues<typeof en>;
