@@ -21,7 +21,7 @@ const ALL = MIGRATIONS.map((m) => m.version);
 const TABLES = [
   ...['activity', 'attachment_deletions', 'attachment_uploads', 'ca_state', 'certificates', 'deliveries', 'group_history', 'group_members', 'group_spans', 'groups', 'last_seen', 'link_requests'],
   ...['message_files', 'messages', 'ocsp_changes', 'ocsp_responses', 'read_marks', 'receipts_off'],
-  ...['recovery_codes', 'schema_migrations', 'sessions', 'users', 'write_counters'],
+  ...['recovery_codes', 'schema_migrations', 'sessions', 'user_settings', 'users', 'write_counters'],
 ];
 
 function client(url: string): postgres.Sql {

@@ -14,6 +14,7 @@ import type { MessageStore } from '../chat/messages.ts';
 import type { ReadMarkStore } from '../chat/read-marks.ts';
 import type { GroupStore } from '../chat/groups.ts';
 import type { AttachmentRecords } from '../chat/attachments.ts';
+import type { SettingsStore } from '../directory/settings.ts';
 
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
@@ -34,6 +35,8 @@ export interface Storage {
   groups: GroupStore;
   /** Who uploaded which attachment and which messages list it (protocol §8); the bodies are files. */
   attachments: AttachmentRecords;
+  /** Each person's own settings (their interface language), whatever the directory. */
+  settings: SettingsStore;
   /**
    * Calls `fn` soon after sessions were deleted, by whichever process (another instance, the admin
    * command line), where the store can tell; the streams' periodic sweep catches the rest.

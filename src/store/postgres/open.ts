@@ -15,6 +15,7 @@ import { PostgresMessageStore } from './messages.ts';
 import { PostgresReadMarks } from './read-marks.ts';
 import { PostgresGroupStore } from './groups.ts';
 import { PostgresAttachmentRecords } from './attachments.ts';
+import { PostgresSettings } from './settings.ts';
 import { followRowChanges, type RowChanges } from './row-changes.ts';
 
 export interface PostgresStorage extends Storage {
@@ -46,6 +47,7 @@ export async function openPostgresStorage(url: string): Promise<PostgresStorage>
     readMarks: new PostgresReadMarks(sql),
     groups: new PostgresGroupStore(sql),
     attachments: new PostgresAttachmentRecords(sql),
+    settings: new PostgresSettings(sql),
     isUnavailable: isConnectionError,
     onSessionsEnded: (fn) =>
       changes.onChange((c) => {

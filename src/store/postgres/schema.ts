@@ -363,4 +363,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE TABLE attachment_deletions (id ${TEXT} NOT NULL PRIMARY KEY);`,
   },
+  {
+    version: 12,
+    name: "each person's own settings: their interface language",
+    // As SQLite's (src/store/sqlite/settings.ts): a row only for those who ever chose; the adapter
+    // checks the value, so a language a later version drops needs no migration of its own.
+    sql: `
+      CREATE TABLE user_settings (
+        login ${TEXT} NOT NULL PRIMARY KEY,
+        locale ${TEXT} NOT NULL
+      );`,
+  },
 ];

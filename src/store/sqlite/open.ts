@@ -16,6 +16,7 @@ import { SqliteMessageStore } from './messages.ts';
 import { SqliteReadMarks } from './read-marks.ts';
 import { SqliteGroupStore } from './groups.ts';
 import { SqliteAttachmentRecords } from './attachments.ts';
+import { SqliteSettings } from './settings.ts';
 
 export interface SqliteStorage extends Storage {
   readonly kind: 'sqlite';
@@ -52,6 +53,7 @@ export function openSqliteStorage(dataDir: string, o: { server: boolean; onCheck
     groups,
     // After the message store: who may read a file is decided by the messages listing it.
     attachments: new SqliteAttachmentRecords(db),
+    settings: new SqliteSettings(db),
     // A local file is never "unreachable": its errors are real failures.
     isUnavailable: () => false,
     durable: () => durable(db),
