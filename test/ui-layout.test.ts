@@ -154,7 +154,7 @@ describe('layout on every screen width', { timeout: 240_000 }, () => {
       await page.setViewportSize({ width, height: HEIGHT });
       await page.waitForFunction((w) => window.innerWidth === w, width);
       const controls = page.locator('.appbar').locator('a.navlink, button:visible');
-      assert.equal(await controls.count(), 5, 'three tabs, the bell and Log out');
+      assert.equal(await controls.count(), 7, 'three tabs, the two languages, the bell and Log out');
       for (const control of await controls.all()) {
         const name = (await control.getAttribute('title')) ?? (await control.innerText());
         const box = await control.boundingBox();
