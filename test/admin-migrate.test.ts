@@ -4,6 +4,7 @@
 // that holds anything, is refused and writes nothing.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { startPostgres, type Postgres } from './helpers/postgres.ts';
 import { startServer, type Running } from './helpers/server.ts';
@@ -13,6 +14,8 @@ import { postJson } from './helpers/users.ts';
 import { makeEnvelopeV2 } from '../src/client/envelope.ts';
 import { importPublicKeys } from '../src/client/keys.ts';
 import { x509 } from '../src/client/x509.ts';
+import { openDatabase } from '../src/store/sqlite/sqlite.ts';
+import { SqliteSettings } from '../src/store/sqlite/settings.ts';
 
 let pg: Postgres;
 let single: Running | undefined;
@@ -52,6 +55,10 @@ it('copies a single node into PostgreSQL once, with every count checked, and a s
   const dataDir = single.dataDir;
   await single.stop();
   single = undefined;
+  // Ann chose French (issue 24): written through the adapter, as no route sets it yet.
+  const lite = openDatabase(join(dataDir, 'tekup.db'));
+  await new SqliteSettings(lite).setLocale(ann.login, 'fr');
+  lite.close();
 
   const run = await runAdmin(['migrate', '--from-data', dataDir, '--database-url', pg.url, '--json']);
   assert.equal(run.code, 0, run.stderr);
@@ -59,6 +66,8 @@ it('copies a single node into PostgreSQL once, with every count checked, and a s
   assert.equal(copied.users, 2);
   assert.equal(copied.messages, 2);
   assert.deepEqual([copied.groups, copied.group_members, copied.group_history], [1, 2, 1]);
+  assert.equal(copied.user_settings, 1);
+  assert.deepEqual((await rows('SELECT login, locale FROM user_settings')).map((r) => ({ ...r })), [{ login: ann.login, locale: 'fr' }], 'her language follows her');
   assert.ok(copied.certificates >= 2 && copied.sessions >= 2, run.stdout);
   assert.equal((await rows('SELECT count(*)::int AS n FROM users'))[0].n, 2);
 

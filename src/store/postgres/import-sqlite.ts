@@ -30,6 +30,7 @@ const TABLES: ReadonlyArray<{ name: string; order: string }> = [
   { name: 'read_marks', order: 'login, peer' },
   { name: 'receipts_off', order: 'login' },
   { name: 'last_seen', order: 'login' },
+  { name: 'user_settings', order: 'login' },
   { name: 'ocsp_responses', order: 'serial, cert_id' },
 ];
 const BATCH = 500;
