@@ -270,6 +270,8 @@ export async function createCore({ config, log, now = () => new Date(), server =
     attachments,
     groups,
     marks,
+    /** Each person's interface language, kept on the server so it follows them to every device. */
+    settings: storage.settings,
     checker,
     limits,
     async close() {
