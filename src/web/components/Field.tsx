@@ -2,6 +2,7 @@
 // described by both, and the browser script fills the error and sets aria-invalid.
 import { Icon } from './icons.tsx';
 import type { Child } from 'hono/jsx';
+import { useT } from '../i18n.ts';
 
 export interface FieldProps {
   name: string;
@@ -22,13 +23,14 @@ export interface FieldProps {
 export const fieldId = (name: string) => `f-${name}`;
 
 export function Field({ name, label, hint, type = 'text', autocomplete, inputmode, value, required = true, attrs = {}, addon, wide }: FieldProps) {
+  const t = useT();
   const id = fieldId(name);
   const describedBy = [hint ? `${id}-hint` : '', `${id}-error`].filter(Boolean).join(' ');
   return (
     <div class={wide ? 'field field-wide' : 'field'} data-field={name}>
       <label for={id} class="field-label">
         {label}
-        {required ? null : <span class="optional"> (optional)</span>}
+        {required ? null : <span class="optional">{` ${t('common.field.optional')}`}</span>}
       </label>
       {hint ? (
         <p class="field-hint" id={`${id}-hint`}>
@@ -57,11 +59,13 @@ export function Field({ name, label, hint, type = 'text', autocomplete, inputmod
 
 /** The eye button that shows the password it sits next to (the script toggles the input type). */
 export function RevealButton({ target }: { target: string }) {
+  const t = useT();
   return (
     <button type="button" class="reveal" data-reveal={fieldId(target)} aria-controls={fieldId(target)} aria-pressed="false">
-      <span class="reveal-show">Show</span>
-      <span class="reveal-hide">Hide</span>
-      <span class="visually-hidden"> password</span>
+      <span class="reveal-show">{t('common.reveal.show')}</span>
+      <span class="reveal-hide">{t('common.reveal.hide')}</span>
+      {/* The leading space makes it one phrase with the visible word ("Show password"). */}
+      <span class="visually-hidden">{` ${t('common.reveal.what')}`}</span>
     </button>
   );
 }

@@ -5,7 +5,8 @@ import type { Child } from 'hono/jsx';
 import { assetUrl } from '../assets.ts';
 import { Icon, type IconName } from './icons.tsx';
 import { DeviceRequestDialog } from './DeviceRequest.tsx';
-import { htmlLanguage } from '../i18n.ts';
+import { htmlLanguage, useT } from '../i18n.ts';
+import type { PageKey } from '../messages/index.ts';
 import { LanguageMenu } from './LanguageMenu.tsx';
 
 export const APP_NAME = 'TEKUP_chat';
@@ -59,12 +60,13 @@ const dataAttributes = (data: Record<string, string> = {}) => Object.fromEntries
 
 /** What every page is: the head, the body that names the page for the script, the skip link. */
 function Document({ title, page, data, bodyClass, me, children }: Omit<ShellProps, 'viewer'> & { bodyClass: string; me?: string }) {
+  const t = useT();
   return (
     <html {...htmlLanguage()}>
       <Head title={title} />
       <body class={`${bodyClass} page-${page}`} data-page={page} data-me={me} {...dataAttributes(data)}>
         <a class="skip-link" href="#main">
-          Skip to content
+          {t('common.skip-to-content')}
         </a>
         {children}
       </body>
@@ -85,10 +87,11 @@ export function Brand({ href = '/' }: { href?: string }) {
   );
 }
 
-const NAV: Array<{ page: PageName; href: string; label: string; short: string; icon: IconName }> = [
-  { page: 'chat', href: '/chat', label: 'Chats', short: 'Chats', icon: 'chat' },
-  { page: 'directory', href: '/directory', label: 'Directory', short: 'People', icon: 'users' },
-  { page: 'certificate', href: '/certificate', label: 'My certificate', short: 'Certificate', icon: 'certificate' },
+// Labels are catalogue keys: the list is built once, the words per request.
+const NAV: Array<{ page: PageName; href: string; label: PageKey; short: PageKey; icon: IconName }> = [
+  { page: 'chat', href: '/chat', label: 'common.nav.chats', short: 'common.nav.chats-short', icon: 'chat' },
+  { page: 'directory', href: '/directory', label: 'common.nav.directory', short: 'common.nav.directory-short', icon: 'users' },
+  { page: 'certificate', href: '/certificate', label: 'common.nav.certificate', short: 'common.nav.certificate-short', icon: 'certificate' },
 ];
 
 export function initials(first: string, last: string): string {
@@ -114,20 +117,21 @@ export function Avatar({ login, firstName, lastName, online, size }: { login: st
 }
 
 function ExpiryBanner({ warning }: { warning: NonNullable<Viewer['expiryWarning']> }) {
+  const t = useT();
   const text =
     warning.status === 'revoked'
-      ? 'Your certificate has been revoked. You will not be able to log in again with it.'
+      ? t('common.expiry.revoked')
       : warning.status === 'expired'
-        ? 'Your certificate has expired. Renew it now to keep using TEKUP_chat.'
+        ? t('common.expiry.expired')
         : warning.daysLeft <= 0
-          ? 'Your certificate expires today. Renew it now to keep logging in.'
-          : `Your certificate expires in ${warning.daysLeft} day${warning.daysLeft === 1 ? '' : 's'}. Renew it before then to keep logging in.`;
+          ? t('common.expiry.today')
+          : t('common.expiry.soon', { count: warning.daysLeft });
   return (
     <div class="banner banner-warning" role="status">
       <Icon name="alert" />
       <span>{text}</span>
       <a href="/certificate" class="banner-action">
-        Review certificate
+        {t('common.expiry.review')}
       </a>
     </div>
   );
@@ -135,19 +139,20 @@ function ExpiryBanner({ warning }: { warning: NonNullable<Viewer['expiryWarning'
 
 /** Screens for signed-in people: app bar with navigation, then the page. */
 export function AppShell({ title, page, viewer, data, children }: ShellProps & { viewer: Viewer }) {
+  const t = useT();
   return (
     <Document title={title} page={page} data={data} bodyClass="app" me={viewer.login}>
         <header class="appbar appbar-app">
           <Brand href="/chat" />
-          <nav class="mainnav" aria-label="Main">
+          <nav class="mainnav" aria-label={t('common.nav.main')}>
             <ul>
               {NAV.map((n) => (
                 <li>
                   <a href={n.href} class="navlink" aria-current={n.page === page ? 'page' : undefined}>
                     <Icon name={n.icon} />
-                    <span class="navlabel">{n.label}</span>
+                    <span class="navlabel">{t(n.label)}</span>
                     <span class="navlabel-short" aria-hidden="true">
-                      {n.short}
+                      {t(n.short)}
                     </span>
                     {n.page === 'chat' ? <span class="count-badge" data-unread-total hidden></span> : null}
                   </a>
@@ -162,13 +167,13 @@ export function AppShell({ title, page, viewer, data, children }: ShellProps & {
               <span class="me-full">{`${viewer.firstName} ${viewer.lastName}`}</span>
               <span class="me-login">@{viewer.login}</span>
             </span>
-            <button type="button" class="btn btn-ghost btn-icon notify-toggle" data-action="notifications" aria-pressed="false" title="Notify me of new messages" hidden>
+            <button type="button" class="btn btn-ghost btn-icon notify-toggle" data-action="notifications" aria-pressed="false" title={t('common.notify-me')} hidden>
               <Icon name="bell" />
-              <span class="visually-hidden">Notify me of new messages</span>
+              <span class="visually-hidden">{t('common.notify-me')}</span>
             </button>
-            <button type="button" class="btn btn-ghost btn-icon" data-action="logout" title="Log out">
+            <button type="button" class="btn btn-ghost btn-icon" data-action="logout" title={t('common.log-out')}>
               <Icon name="logout" />
-              <span class="visually-hidden">Log out</span>
+              <span class="visually-hidden">{t('common.log-out')}</span>
             </button>
           </div>
         </header>
@@ -177,11 +182,11 @@ export function AppShell({ title, page, viewer, data, children }: ShellProps & {
           <Icon name="shieldAlert" />
           <span data-login-notice-text></span>
           <a href="/certificate#activity-title" class="banner-action">
-            Review activity
+            {t('common.login-notice.review')}
           </a>
-          <button type="button" class="btn btn-ghost btn-icon banner-close" data-action="dismiss-login-notice" title="Dismiss">
+          <button type="button" class="btn btn-ghost btn-icon banner-close" data-action="dismiss-login-notice" title={t('common.dismiss')}>
             <Icon name="x" />
-            <span class="visually-hidden">Dismiss this notice</span>
+            <span class="visually-hidden">{t('common.dismiss-notice')}</span>
           </button>
         </div>
         <div class="connection" data-connection role="status" aria-live="polite" hidden></div>
@@ -196,37 +201,38 @@ export function AppShell({ title, page, viewer, data, children }: ShellProps & {
 
 /** Register and log in: the brand story on one side (on wide screens), the form on the other. */
 export function AuthShell({ title, page, data, children }: ShellProps) {
+  const t = useT();
   return (
     <Document title={title} page={page} data={data} bodyClass="auth">
         <div class="auth-layout">
-          <aside class="auth-story" aria-label={`About ${APP_NAME}`}>
+          <aside class="auth-story" aria-label={t('common.about-app', { app: APP_NAME })}>
             <div class="auth-story-inner">
             <Brand />
             <div class="story-body">
-              <p class="story-title">Messages only the two of you can read — and prove.</p>
+              <p class="story-title">{t('common.story.title')}</p>
               <ul class="story-points">
                 <li>
                   <Icon name="key" />
                   <span>
-                    <strong>Your key stays with you.</strong> It is created in this browser and kept encrypted with your password.
+                    <strong>{t('common.story.key-title')}</strong> {t('common.story.key-text')}
                   </span>
                 </li>
                 <li>
                   <Icon name="lock" />
                   <span>
-                    <strong>End-to-end encrypted.</strong> The server relays ciphertext; it never sees a message.
+                    <strong>{t('common.story.e2e-title')}</strong> {t('common.story.e2e-text')}
                   </span>
                 </li>
                 <li>
                   <Icon name="shieldCheck" />
                   <span>
-                    <strong>Signed and verified.</strong> Every message carries its sender's signature, checked against a certificate issued by TEKUP_chat.
+                    <strong>{t('common.story.signed-title')}</strong> {t('common.story.signed-text')}
                   </span>
                 </li>
               </ul>
             </div>
             <p class="story-foot">
-              <a href="/authority">TEKUP_chat certificate authority</a> · X.509 · RSA-PSS · AES-256-GCM
+              <a href="/authority">{t('common.story.authority')}</a> · X.509 · RSA-PSS · AES-256-GCM
             </p>
             </div>
           </aside>
@@ -246,17 +252,18 @@ export function AuthShell({ title, page, data, children }: ShellProps) {
 
 /** Public pages with content rather than a form (the authority): the brand bar, and ways in. */
 export function PublicShell({ title, page, data, children }: ShellProps) {
+  const t = useT();
   return (
     <Document title={title} page={page} data={data} bodyClass="app">
         <header class="appbar">
           <Brand />
-          <nav class="public-nav" aria-label="Account">
+          <nav class="public-nav" aria-label={t('common.nav.account')}>
             <LanguageMenu />
             <a class="btn btn-ghost btn-sm" href="/login">
-              Log in
+              {t('common.log-in')}
             </a>
             <a class="btn btn-primary btn-sm" href="/register">
-              Create an account
+              {t('common.create-account')}
             </a>
           </nav>
         </header>

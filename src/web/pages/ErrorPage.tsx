@@ -3,6 +3,8 @@
 // back. API clients never see this: src/web/errors.ts decides who gets a page and who the JSON.
 import { AppShell, PublicShell, type Viewer } from '../components/Layout.tsx';
 import { Icon } from '../components/icons.tsx';
+import { useT } from '../i18n.ts';
+import type { PageKey } from '../messages/index.ts';
 
 export interface ErrorPageProps {
   status: number;
@@ -13,48 +15,51 @@ export interface ErrorPageProps {
   viewer?: Viewer;
 }
 
-const TITLES: Record<number, string> = {
-  400: 'This request could not be read',
-  401: 'Log in first',
-  403: 'This request was refused',
-  404: 'Page not found',
-  405: 'This page cannot be used that way',
-  409: 'This conflicts with what is already there',
-  413: 'That was too large to send',
-  415: 'This kind of content is not accepted',
-  429: 'Too many requests',
-  500: 'Something went wrong',
-  503: 'TEKUP_chat is unavailable for a moment',
+const TITLES: Record<number, PageKey> = {
+  400: 'common.error.bad-request',
+  401: 'common.error.log-in-first',
+  403: 'common.error.refused',
+  404: 'common.error.not-found',
+  405: 'common.error.wrong-method',
+  409: 'common.error.conflict',
+  413: 'common.error.too-large',
+  415: 'common.error.unsupported-type',
+  429: 'common.error.too-many',
+  500: 'common.error.internal',
+  503: 'common.error.unavailable',
 };
 
+/** The page's title for a status, in the request's language. */
 export function errorTitle(status: number): string {
-  return TITLES[status] ?? (status >= 500 ? TITLES[500] : 'This request was refused');
+  return useT()(TITLES[status] ?? (status >= 500 ? TITLES[500] : 'common.error.refused'));
 }
 
 export function ErrorPage({ status, message, path, viewer }: ErrorPageProps) {
+  const t = useT();
   const title = errorTitle(status);
-  const text = status === 404 ? `There is nothing at ${path}. The link may be old, or the address mistyped.` : message;
+  // The path goes in as text (a string param is never read as a number or a placeholder).
+  const text = status === 404 ? t('common.error.not-found-text', { path }) : message;
   const body = (
     <div class="page-wrap page-narrow error-page">
       <section class="card error-card" aria-labelledby="error-title">
         <div class="error-mark" aria-hidden="true">
           <Icon name={status >= 500 ? 'alert' : 'info'} />
         </div>
-        <p class="error-status">{`Error ${status}`}</p>
+        <p class="error-status">{t('common.error.status', { status: String(status) })}</p>
         <h1 id="error-title">{title}</h1>
         <p class="lead">{text}</p>
         <div class="error-actions">
           {viewer ? (
             <a class="btn btn-primary" href="/chat">
-              <Icon name="chat" /> Back to your chats
+              <Icon name="chat" /> {t('common.error.back-to-chats')}
             </a>
           ) : (
             <a class="btn btn-primary" href="/login">
-              Go to the login page
+              {t('common.error.to-login')}
             </a>
           )}
           <a class="btn btn-secondary" href="/">
-            Home page
+            {t('common.error.home')}
           </a>
         </div>
       </section>
