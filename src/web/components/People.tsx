@@ -2,13 +2,15 @@
 import type { UserEntry } from '../../protocol/session.ts';
 import { Icon } from './icons.tsx';
 import { TimeAgo } from './Time.tsx';
+import { useT } from '../i18n.ts';
 
 export function PresenceText({ user }: { user: Pick<UserEntry, 'online' | 'lastSeen'> }) {
-  if (user.online) return <span class="presence-text is-online">Online</span>;
-  if (!user.lastSeen) return <span class="presence-text">Not seen yet</span>;
+  const t = useT();
+  if (user.online) return <span class="presence-text is-online">{t('chat.presence.online')}</span>;
+  if (!user.lastSeen) return <span class="presence-text">{t('chat.presence.never')}</span>;
   return (
     <span class="presence-text">
-      <TimeAgo iso={user.lastSeen} prefix="Last seen " />
+      <TimeAgo iso={user.lastSeen} prefix={t('chat.presence.last')} />
     </span>
   );
 }
@@ -24,7 +26,7 @@ export function LoginAndPresence({ user }: { user: Pick<UserEntry, 'login' | 'on
   );
 }
 
-/** A filter box for a list on the page (the browser script filters by `data-filter`). */
+/** A filter box for a list on the page (the browser script filters by `data-filter`); its words come translated from the caller. */
 export function SearchBox(p: { id: string; label: string; placeholder: string; filter: string; small?: boolean }) {
   return (
     <div class={p.small ? 'search search-sm' : 'search'}>

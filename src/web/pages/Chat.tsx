@@ -10,6 +10,7 @@ import { groupedHex } from '../../shared/format.ts';
 import { Icon } from '../components/icons.tsx';
 import { GroupDialogs, GroupItemTemplate } from '../components/GroupPanel.tsx';
 import { CertificateChip, CertificateFate, certificateBlock, DeviceCount, DeviceFingerprints, type DeviceFingerprint } from '../components/PeerCertificate.tsx';
+import { useT } from '../i18n.ts';
 
 export interface ChatProps {
   viewer: Viewer;
@@ -21,12 +22,13 @@ export interface ChatProps {
 }
 
 export function ConversationList({ users, me, peer }: { users: UserEntry[]; me: string; peer?: string }) {
+  const t = useT();
   const others = users.filter((u) => u.login !== me);
   if (!others.length) {
     return (
       <div class="empty-note">
-        <p>Nobody else has registered yet.</p>
-        <p>Invite someone: they can create an account from the registration page.</p>
+        <p>{t('chat.list.nobody')}</p>
+        <p>{t('chat.list.invite')}</p>
       </div>
     );
   }
@@ -65,9 +67,20 @@ export function ConversationList({ users, me, peer }: { users: UserEntry[]; me: 
   );
 }
 
+/** Why nothing can be written to someone, by the state of their certificate. */
+const BLOCKED_COMPOSER = {
+  revoked: 'chat.composer.blocked.revoked',
+  expired: 'chat.composer.blocked.expired',
+  not_yet_valid: 'chat.composer.blocked.notyetvalid',
+  unknown: 'chat.composer.blocked.unknown',
+} as const;
+
 function Conversation({ peer, devices = [] }: { peer: UserEntry; devices?: DeviceFingerprint[] }) {
+  const t = useT();
   const name = `${peer.firstName} ${peer.lastName}`;
+  const firstName = peer.firstName;
   const block = certificateBlock(peer);
+  const blockedKey = block ? BLOCKED_COMPOSER[peer.certificateStatus as keyof typeof BLOCKED_COMPOSER] : undefined;
   return (
     <section class={block ? 'conversation is-blocked' : 'conversation'} aria-labelledby="conv-title" data-conversation={peer.login} data-peer-fingerprint={peer.fingerprint}>
       <header class="conv-head">
@@ -85,18 +98,18 @@ function Conversation({ peer, devices = [] }: { peer: UserEntry; devices?: Devic
         </div>
         <details class="cert-pop" data-cert-pop={peer.certificateStatus}>
           {block ? (
-            <summary class={`chip chip-${block.tone}`} aria-label={`Certificate: ${block.word}`}>
+            <summary class={`chip chip-${block.tone}`} aria-label={t('chat.cert.chip.label', { status: block.word })}>
               <Icon name="shieldAlert" />
               <span>{block.word}</span>
             </summary>
           ) : (
             <summary class="chip chip-ok">
               <Icon name="certificate" />
-              <span>Certificate</span>
+              <span>{t('chat.cert.chip')}</span>
             </summary>
           )}
           <div class="cert-pop-body">
-            <p class="cert-pop-title">{`${name}'s certificate`}</p>
+            <p class="cert-pop-title">{t('chat.cert.title', { name })}</p>
             {block ? (
               <>
                 <p class={`cert-pop-status is-${block.tone}`}>
@@ -104,17 +117,15 @@ function Conversation({ peer, devices = [] }: { peer: UserEntry; devices?: Devic
                     <CertificateFate u={peer} />
                   </strong>
                 </p>
-                <p class="muted">{`Messages cannot be encrypted for ${peer.firstName} until they get a new certificate. Messages they signed before keep their signature. Its fingerprint was:`}</p>
+                <p class="muted">{t('chat.cert.blocked', { firstName })}</p>
               </>
             ) : devices.length > 1 ? (
-              <p class="muted">
-                {`Issued by TEKUP_chat. Each message is encrypted for ${peer.firstName}'s ${devices.length} devices below. Compare each fingerprint with ${peer.firstName} in person to be sure they are all theirs.`}
-              </p>
+              <p class="muted">{t('chat.cert.devices', { firstName, count: devices.length })}</p>
             ) : (
               <p class="muted">
-                {'Issued by TEKUP_chat. '}
+                {`${t('chat.cert.issued')} `}
                 <CertificateFate u={peer} />
-                {` Compare this fingerprint with ${peer.firstName} in person to be sure.`}
+                {` ${t('chat.cert.compare', { firstName })}`}
               </p>
             )}
             {!block && devices.length > 1 ? <DeviceFingerprints devices={devices} /> : <code class="fingerprint">{groupedHex(peer.fingerprint)}</code>}
@@ -125,24 +136,24 @@ function Conversation({ peer, devices = [] }: { peer: UserEntry; devices?: Devic
         <Icon name="certificate" />
         <div>
           <p>
-            <strong>{`${name} has a new certificate and key`}</strong>
-            {` since you last opened this conversation in this browser. TEKUP_chat issued it. To be sure it is ${peer.firstName}'s, compare this fingerprint with ${peer.firstName} in person:`}
+            <strong>{t('chat.newkey.title', { name })}</strong>
+            {` ${t('chat.newkey.text', { firstName })}`}
           </p>
           <code class="fingerprint" data-key-notice-fingerprint></code>
           <button type="button" class="btn btn-secondary btn-sm" data-action="accept-key">
-            Got it
+            {t('chat.newkey.accept')}
           </button>
         </div>
       </div>
       <ConversationLog
-        label={`Messages with ${name}`}
-        emptyTitle={`Start your conversation with ${peer.firstName}.`}
-        emptyText={`Messages are encrypted for ${peer.firstName} and you only, and signed with your key.`}
+        label={t('chat.log.peer.label', { name })}
+        emptyTitle={t('chat.log.peer.empty.title', { firstName })}
+        emptyText={t('chat.log.peer.empty.text', { firstName })}
       />
       <Composer
-        label={`Message to ${name}`}
-        placeholder={`Message ${peer.firstName}…`}
-        blocked={block ? `${peer.firstName}'s certificate is ${block.word.toLowerCase()}: messages cannot be encrypted for them until they get a new one.` : undefined}
+        label={t('chat.composer.peer.label', { name })}
+        placeholder={t('chat.composer.peer.placeholder', { firstName })}
+        blocked={blockedKey ? t(blockedKey, { firstName }) : undefined}
       />
     </section>
   );
@@ -150,12 +161,13 @@ function Conversation({ peer, devices = [] }: { peer: UserEntry; devices?: Devic
 
 /** The history of a conversation, 1:1 or group: the script fills the list (chat.ts). */
 function ConversationLog({ label, emptyTitle, emptyText }: { label: string; emptyTitle: string; emptyText: string }) {
+  const t = useT();
   return (
-    <div class="log-wrap" data-log-wrap tabindex={0} role="region" aria-label="Conversation history">
+    <div class="log-wrap" data-log-wrap tabindex={0} role="region" aria-label={t('chat.log.label')}>
       <div class="older">
         <button type="button" class="btn btn-ghost btn-sm" data-action="older" hidden>
           <span class="spinner" aria-hidden="true"></span>
-          Load earlier messages
+          {t('chat.log.older')}
         </button>
       </div>
       <div class="log-empty" data-log-empty hidden>
@@ -170,7 +182,7 @@ function ConversationLog({ label, emptyTitle, emptyText }: { label: string; empt
         </p>
       </div>
       <p class="log-loading" data-log-loading>
-        <span class="spinner is-on" aria-hidden="true"></span> Opening your messages…
+        <span class="spinner is-on" aria-hidden="true"></span> {t('chat.log.loading')}
       </p>
       <div class="messages-log" role="log" aria-live="polite" aria-relevant="additions" aria-label={label} data-messages-label>
         <ol class="messages" data-messages></ol>
@@ -181,14 +193,15 @@ function ConversationLog({ label, emptyTitle, emptyText }: { label: string; empt
 
 /** Where a message is written; `blocked` says why nothing can be sent (and disables it). */
 function Composer({ label, placeholder, blocked }: { label: string; placeholder: string; blocked?: string }) {
+  const t = useT();
   return (
     <>
       <form class="composer" data-composer autocomplete="off">
         {/* The input stays out of the tab order: the labelled button opens it (ui/attachments.ts). */}
-        <input type="file" id="attach-files" class="visually-hidden" multiple tabindex={-1} aria-label="Files to attach" data-attach-input disabled={Boolean(blocked)} />
+        <input type="file" id="attach-files" class="visually-hidden" multiple tabindex={-1} aria-label={t('chat.composer.files.input')} data-attach-input disabled={Boolean(blocked)} />
         <button type="button" class="btn btn-ghost btn-attach" data-action="attach" aria-controls="composer-files" disabled={Boolean(blocked)}>
           <Icon name="paperclip" />
-          <span class="visually-hidden">Attach files</span>
+          <span class="visually-hidden">{t('chat.composer.attach')}</span>
         </button>
         <label for="compose" class="visually-hidden" data-compose-label>
           {label}
@@ -196,19 +209,19 @@ function Composer({ label, placeholder, blocked }: { label: string; placeholder:
         <textarea id="compose" name="text" rows={1} class="composer-input" placeholder={placeholder} maxlength={20000} aria-describedby="composer-hint" data-compose disabled={Boolean(blocked)}></textarea>
         <button type="submit" class="btn btn-primary btn-send" data-send disabled={Boolean(blocked)}>
           <Icon name="send" />
-          <span class="visually-hidden">Send</span>
+          <span class="visually-hidden">{t('chat.composer.send')}</span>
         </button>
       </form>
-      <ul class="composer-files" id="composer-files" aria-label="Files to send" data-composer-files hidden></ul>
+      <ul class="composer-files" id="composer-files" aria-label={t('chat.composer.files.list')} data-composer-files hidden></ul>
       <p class="composer-error" role="alert" data-composer-error hidden></p>
       <p class="composer-hint" id="composer-hint">
         <Icon name={blocked ? 'shieldAlert' : 'lock'} />
         <span>
           {blocked ?? (
             <>
-              End-to-end encrypted
+              {t('chat.composer.encrypted')}
               {/* keyboard words, not for touch screens (app.css, chat.ts) */}
-              <span class="keys-hint"> · Enter to send, Shift+Enter for a new line</span>
+              <span class="keys-hint">{` · ${t('chat.composer.keys')}`}</span>
             </>
           )}
         </span>
@@ -219,10 +232,11 @@ function Composer({ label, placeholder, blocked }: { label: string; placeholder:
 
 /** The back link of a conversation's header, for phones (the list and the conversation share the screen). */
 function BackToChats() {
+  const t = useT();
   return (
     <a class="btn btn-ghost btn-icon conv-back" href="/chat" hx-get="/chat" hx-target="#chat" hx-swap="outerHTML" hx-push-url="true">
       <Icon name="back" />
-      <span class="visually-hidden">Back to all chats</span>
+      <span class="visually-hidden">{t('chat.back')}</span>
     </a>
   );
 }
@@ -232,38 +246,38 @@ function BackToChats() {
  * routes hold no group service), the script lists them from GET /api/v1/groups (ui/groups.ts).
  */
 function GroupsSection() {
+  const t = useT();
   return (
     <section class="groups" aria-labelledby="groups-title">
       <div class="groups-head">
         <h3 id="groups-title" class="groups-title">
-          Groups
+          {t('chat.groups.title')}
         </h3>
         <button type="button" class="btn btn-ghost btn-sm" data-action="new-group" aria-haspopup="dialog">
           <Icon name="users" />
-          New group
+          {t('chat.groups.new')}
         </button>
       </div>
       <ul class="conv-list" data-group-list aria-labelledby="groups-title"></ul>
       <p class="groups-empty muted" data-groups-empty hidden>
-        No groups yet.
+        {t('chat.groups.none')}
       </p>
     </section>
   );
 }
 
 function NoConversation({ count }: { count: number }) {
+  const t = useT();
   return (
     <section class="conversation conversation-empty" aria-labelledby="pick-title">
       <div class="pick">
         <div class="pick-icon" aria-hidden="true">
           <Icon name="chat" />
         </div>
-        <h1 id="pick-title">Pick someone to talk to</h1>
-        <p class="muted">
-          {count ? 'Choose a person in the list. Every message you send is encrypted for them and signed by you.' : 'When others register, they appear here.'}
-        </p>
+        <h1 id="pick-title">{t('chat.pick.title')}</h1>
+        <p class="muted">{count ? t('chat.pick.text') : t('chat.pick.nobody')}</p>
         <a class="btn btn-secondary" href="/directory">
-          <Icon name="users" /> Open the directory
+          <Icon name="users" /> {t('chat.pick.directory')}
         </a>
       </div>
     </section>
@@ -272,13 +286,14 @@ function NoConversation({ count }: { count: number }) {
 
 /** The frame htmx swaps when another conversation is picked. */
 export function ChatFrame({ viewer, users, peer, peerDevices }: ChatProps) {
+  const t = useT();
   const count = users.filter((u) => u.login !== viewer.login).length;
   return (
     <div id="chat" class={peer ? 'chat has-peer' : 'chat'} data-peer={peer?.login ?? ''}>
-      <aside class="convs" aria-label="Conversations">
+      <aside class="convs" aria-label={t('chat.list.label')}>
         <div class="convs-head">
-          <h2 class="convs-title">Chats</h2>
-          <SearchBox id="conv-filter" label="Search conversations" placeholder="Search" filter="conversations" small />
+          <h2 class="convs-title">{t('chat.title')}</h2>
+          <SearchBox id="conv-filter" label={t('chat.list.search.label')} placeholder={t('chat.list.search.placeholder')} filter="conversations" small />
         </div>
         <div class="convs-scroll" data-filter-scope="conversations">
           <GroupsSection />
@@ -300,6 +315,7 @@ export function ChatFrame({ viewer, users, peer, peerDevices }: ChatProps) {
 
 /** Markup the script clones for each message (icons and wording stay on the server). */
 function Templates() {
+  const t = useT();
   return (
     <>
       <template id="tpl-message">
@@ -322,7 +338,7 @@ function Templates() {
           <progress class="upload-progress" max={1} value={0}></progress>
           <button type="button" class="btn btn-ghost btn-sm" data-action="cancel-upload">
             <Icon name="x" />
-            <span>Cancel</span>
+            <span>{t('chat.upload.cancel')}</span>
           </button>
         </li>
       </template>
@@ -334,9 +350,9 @@ function Templates() {
               <span class="msg-file-name" data-file-name></span>
               <span class="msg-file-meta" data-file-meta></span>
             </p>
-            <button type="button" class="btn btn-secondary btn-sm" data-action="download-file" title="Decrypted and checked against the sender's signed SHA-256 before it is saved">
+            <button type="button" class="btn btn-secondary btn-sm" data-action="download-file" title={t('chat.file.download.title')}>
               <Icon name="download" />
-              <span>Download</span>
+              <span>{t('chat.file.download')}</span>
             </button>
           </div>
           <p class="msg-file-problem" data-file-problem hidden></p>
@@ -348,28 +364,28 @@ function Templates() {
         </li>
       </template>
       <template id="tpl-verified">
-        <span class="badge badge-ok" title="Signature and encryption checked with the sender's certificate">
+        <span class="badge badge-ok" title={t('chat.msg.verified.title')}>
           <Icon name="shieldCheck" />
-          <span>Verified</span>
+          <span>{t('chat.msg.verified')}</span>
         </span>
       </template>
       <template id="tpl-verified-since">
         <span class="badge badge-warn">
           <Icon name="shieldAlert" />
-          <span>Verified when sent</span>
+          <span>{t('chat.msg.verifiedsince')}</span>
           <span class="visually-hidden" data-since-text></span>
         </span>
       </template>
       <template id="tpl-proof">
-        <button type="button" class="msg-proof" title="Download this message with its signature, the sender's certificate and the CA chain: anyone can check with openssl that the sender wrote it">
-          Save proof
+        <button type="button" class="msg-proof" title={t('chat.msg.proof.title')}>
+          {t('chat.msg.proof')}
         </button>
       </template>
       <template id="tpl-warning">
         <div class="msg-warning">
           <Icon name="shieldAlert" />
           <div>
-            <p class="msg-warning-title">This message could not be verified and is not shown.</p>
+            <p class="msg-warning-title">{t('chat.msg.unverified')}</p>
             <p class="msg-warning-reason"></p>
           </div>
         </div>
@@ -379,41 +395,41 @@ function Templates() {
         <div class="msg-elsewhere">
           <Icon name="key" />
           <div>
-            <p class="msg-elsewhere-title">Sent before this device was linked</p>
-            <p class="msg-elsewhere-text">It was encrypted for your other devices only. Open it on another of your devices, or bring your history here with your key backup file.</p>
+            <p class="msg-elsewhere-title">{t('chat.msg.elsewhere.title')}</p>
+            <p class="msg-elsewhere-text">{t('chat.msg.elsewhere.text')}</p>
           </div>
         </div>
       </template>
       <template id="tpl-sending">
         <span class="msg-status is-sending">
           <span class="spinner is-on" aria-hidden="true"></span>
-          <span>Sending…</span>
+          <span>{t('chat.msg.sending')}</span>
         </span>
       </template>
       <template id="tpl-waiting">
-        <span class="msg-status is-waiting" title="Sent as soon as the connection returns">
+        <span class="msg-status is-waiting" title={t('chat.msg.waiting.title')}>
           <Icon name="clock" />
-          <span>Waiting for connection</span>
+          <span>{t('chat.msg.waiting')}</span>
         </span>
       </template>
       <template id="tpl-sent">
         <span class="msg-status">
           <Icon name="check" />
-          <span>Sent</span>
+          <span>{t('chat.msg.sent')}</span>
         </span>
       </template>
       <template id="tpl-seen">
-        <span class="msg-status is-seen" data-seen title="The recipient has read the conversation up to here">
+        <span class="msg-status is-seen" data-seen title={t('chat.msg.seen.title')}>
           <Icon name="eye" />
-          <span>Seen</span>
+          <span>{t('chat.msg.seen')}</span>
         </span>
       </template>
       <template id="tpl-failed">
         <span class="msg-status is-failed">
           <Icon name="alert" />
-          <span class="msg-failed-text">Not sent.</span>
+          <span class="msg-failed-text">{t('chat.msg.failed')}</span>
           <button type="button" class="link-button" data-action="retry">
-            Retry
+            {t('chat.msg.retry')}
           </button>
         </span>
       </template>
@@ -423,6 +439,7 @@ function Templates() {
 
 /** A group conversation (protocol §7), built by the script from the group's id in the address. */
 function GroupConversation() {
+  const t = useT();
   return (
     <section class="conversation group-conversation" aria-labelledby="conv-title" data-conversation="" data-group="">
       <header class="conv-head">
@@ -436,23 +453,24 @@ function GroupConversation() {
         </div>
         <button type="button" class="btn btn-secondary btn-sm" data-action="group-members" aria-haspopup="dialog">
           <Icon name="users" />
-          <span>Members</span>
+          <span>{t('chat.group.members')}</span>
         </button>
       </header>
       <div class="callout callout-info group-gone" data-group-gone role="status" hidden>
         <Icon name="info" />
         <p>
-          <strong>You are no longer a member of this group.</strong> You keep its messages up to then; nothing sent since reaches you, and you cannot write here.
+          <strong>{t('chat.group.gone.title')}</strong> {t('chat.group.gone.text')}
         </p>
       </div>
-      <ConversationLog label="Group messages" emptyTitle="No messages yet." emptyText="Messages are encrypted for every member's devices, and signed with your key." />
-      <Composer label="Message to the group" placeholder="Message the group…" />
+      <ConversationLog label={t('chat.log.group.label')} emptyTitle={t('chat.log.group.empty.title')} emptyText={t('chat.log.group.empty.text')} />
+      <Composer label={t('chat.composer.group.label')} placeholder={t('chat.composer.group.placeholder')} />
     </section>
   );
 }
 
 /** Markup the group script clones: the conversation, a line of the chat list, change lines, "Seen by". */
 function GroupTemplates() {
+  const t = useT();
   return (
     <>
       <template id="tpl-group-conversation">
@@ -477,7 +495,7 @@ function GroupTemplates() {
         <div class="msg-warning">
           <Icon name="shieldAlert" />
           <div>
-            <p class="msg-warning-title">Not verified: not a member at that time.</p>
+            <p class="msg-warning-title">{t('chat.msg.notmember')}</p>
             <p class="msg-warning-reason"></p>
           </div>
         </div>
@@ -487,8 +505,9 @@ function GroupTemplates() {
 }
 
 export function ChatPage(props: ChatProps) {
+  const t = useT();
   return (
-    <AppShell title={props.peer ? `${props.peer.firstName} ${props.peer.lastName}` : 'Chats'} page="chat" viewer={props.viewer}>
+    <AppShell title={props.peer ? `${props.peer.firstName} ${props.peer.lastName}` : t('chat.title')} page="chat" viewer={props.viewer}>
       <ChatFrame {...props} />
       <Templates />
       <GroupTemplates />

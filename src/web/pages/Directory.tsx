@@ -8,27 +8,29 @@ import { groupedHex } from '../../shared/format.ts';
 import { LoginAndPresence, SearchBox } from '../components/People.tsx';
 import { Icon } from '../components/icons.tsx';
 import { CannotMessage, certificateBlock, DeviceCount, DeviceFingerprints, type DeviceFingerprint } from '../components/PeerCertificate.tsx';
+import { useT } from '../i18n.ts';
 
 /**
  * `devices`: each device of the people who have more than one, by login; someone with one device
  * is shown by the fingerprint of their certificate alone.
  */
 export function DirectoryList({ users, me, devices }: { users: UserEntry[]; me: string; devices?: ReadonlyMap<string, DeviceFingerprint[]> }) {
+  const t = useT();
   const online = users.filter((u) => u.online).length;
   return (
     <div class="directory-body">
       <p class="directory-count" data-directory-count>
         <span class="dot-online" aria-hidden="true"></span>
-        {`${online} online · ${users.length} registered`}
+        {`${t('chat.directory.online', { count: online })} · ${t('chat.directory.registered', { count: users.length })}`}
       </p>
-      <ul class="people" aria-label="People">
+      <ul class="people" aria-label={t('chat.directory.people')}>
         {users.map((u) => (
           <li class="person" id={`person-${u.login}`} data-login={u.login} data-search={`${u.firstName} ${u.lastName} ${u.login}`.toLowerCase()}>
             <Avatar login={u.login} firstName={u.firstName} lastName={u.lastName} online={u.online} />
             <div class="person-main">
               <p class="person-name">
                 {`${u.firstName} ${u.lastName}`}
-                {u.login === me ? <span class="tag">You</span> : null}
+                {u.login === me ? <span class="tag">{t('chat.directory.you')}</span> : null}
               </p>
               <p class="person-sub">
                 <LoginAndPresence user={u} />
@@ -41,7 +43,7 @@ export function DirectoryList({ users, me, devices }: { users: UserEntry[]; me: 
                 <>
                   <span class="fp-label">
                     <Icon name="fingerprint" />
-                    <span>Fingerprint of each device</span>
+                    <span>{t('chat.directory.fp.devices')}</span>
                   </span>
                   <DeviceFingerprints devices={devices!.get(u.login)!} />
                 </>
@@ -49,7 +51,7 @@ export function DirectoryList({ users, me, devices }: { users: UserEntry[]; me: 
                 <>
                   <span class="fp-label">
                     <Icon name="fingerprint" />
-                    <span>Certificate fingerprint</span>
+                    <span>{t('chat.directory.fp.certificate')}</span>
                   </span>
                   <code class={certificateBlock(u) ? 'fingerprint is-void' : 'fingerprint'} title={`SHA-256 ${u.fingerprint}`}>
                     {groupedHex(u.fingerprint)}
@@ -64,7 +66,8 @@ export function DirectoryList({ users, me, devices }: { users: UserEntry[]; me: 
                 <a class="btn btn-secondary btn-sm" href={`/chat?with=${encodeURIComponent(u.login)}`}>
                   <Icon name="chat" />
                   <span>
-                    Message<span class="visually-hidden">{` ${u.firstName} ${u.lastName}`}</span>
+                    {t('chat.directory.message')}
+                    <span class="visually-hidden">{` ${t('chat.directory.message.to', { name: `${u.firstName} ${u.lastName}` })}`}</span>
                   </span>
                 </a>
               )}
@@ -73,24 +76,25 @@ export function DirectoryList({ users, me, devices }: { users: UserEntry[]; me: 
         ))}
       </ul>
       <p class="empty-note" data-filter-empty hidden>
-        Nobody matches your search.
+        {t('chat.directory.nomatch')}
       </p>
     </div>
   );
 }
 
 export function DirectoryPage({ viewer, users, devices }: { viewer: Viewer; users: UserEntry[]; devices?: ReadonlyMap<string, DeviceFingerprint[]> }) {
+  const t = useT();
   return (
-    <AppShell title="Directory" page="directory" viewer={viewer}>
+    <AppShell title={t('chat.directory.title')} page="directory" viewer={viewer}>
       <div class="page-wrap">
         <header class="page-head">
           <div>
-            <h1>Directory</h1>
-            <p class="lead">Everyone registered on TEKUP_chat. Compare a fingerprint with its owner to be sure you talk to the right person.</p>
+            <h1>{t('chat.directory.title')}</h1>
+            <p class="lead">{t('chat.directory.lead')}</p>
           </div>
-          <SearchBox id="people-filter" label="Search people" placeholder="Search by name or login" filter="people" />
+          <SearchBox id="people-filter" label={t('chat.directory.search.label')} placeholder={t('chat.directory.search.placeholder')} filter="people" />
         </header>
-        <section class="card" aria-label="People">
+        <section class="card" aria-label={t('chat.directory.people')}>
           <div id="directory" hx-get="/ui/directory" hx-trigger="presence from:body delay:600ms" hx-swap="innerMorph" data-filter-scope="people">
             <DirectoryList users={users} me={viewer.login} devices={devices} />
           </div>
