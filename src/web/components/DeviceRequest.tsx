@@ -5,40 +5,42 @@
 // for each request and opens it (src/client/ui/device-requests.ts).
 import { Field } from './Field.tsx';
 import { Icon } from './icons.tsx';
+import { useT } from '../i18n.ts';
 
 export function DeviceRequestDialog() {
+  const t = useT();
   return (
     <dialog class="dialog" id="device-request-dialog" aria-labelledby="device-request-title" aria-describedby="device-request-lead">
       <form class="form" method="dialog" data-form="device-request" novalidate>
-        <h2 id="device-request-title">Link a new device?</h2>
+        <h2 id="device-request-title">{t('account.request.title')}</h2>
         <p id="device-request-lead" class="muted" data-request-lead></p>
         <dl class="facts request-facts">
           <div>
-            <dt>Device</dt>
+            <dt>{t('account.request.device')}</dt>
             <dd data-request-name></dd>
           </div>
           <div>
-            <dt>Where from</dt>
+            <dt>{t('account.request.from')}</dt>
             <dd data-request-from></dd>
           </div>
           <div>
-            <dt>Its key fingerprint (SHA-256)</dt>
+            <dt>{t('account.request.fingerprint')}</dt>
             <dd class="fingerprint" data-request-fingerprint></dd>
           </div>
           <div>
-            <dt>Expires</dt>
+            <dt>{t('account.request.expires')}</dt>
             <dd data-request-expiry></dd>
           </div>
         </dl>
         <div class="form-stack" data-request-ask>
           <div class="callout callout-warning">
             <Icon name="shieldAlert" />
-            <p>Approve only a device you are setting up yourself, now. Whoever you approve can read the messages you receive from now on.</p>
+            <p>{t('account.request.warning')}</p>
           </div>
           <Field
             name="linkCode"
-            label="Code shown on the new device"
-            hint="6 digits. Check that the new device shows the same key fingerprint as above."
+            label={t('account.request.code')}
+            hint={t('account.request.code-hint')}
             inputmode="numeric"
             autocomplete="one-time-code"
             attrs={{ maxlength: '6', spellcheck: 'false', autocapitalize: 'none' }}
@@ -49,20 +51,20 @@ export function DeviceRequestDialog() {
         <p class="request-result" data-request-result role="status"></p>
         <div class="form-actions form-actions-split" data-request-actions>
           <button type="button" class="btn btn-ghost" data-action="later-device">
-            Not now
+            {t('account.request.later')}
           </button>
           <button type="button" class="btn btn-secondary" data-action="refuse-device">
             <span class="spinner" aria-hidden="true"></span>
-            Refuse
+            {t('account.request.refuse')}
           </button>
           <button type="submit" class="btn btn-primary" data-submit>
             <span class="spinner" aria-hidden="true"></span>
-            Approve
+            {t('account.request.approve')}
           </button>
         </div>
         <div class="form-actions form-actions-split" data-request-done hidden>
           <button type="button" class="btn btn-primary" data-action="done-device">
-            Close
+            {t('account.request.close')}
           </button>
         </div>
       </form>

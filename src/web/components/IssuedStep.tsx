@@ -6,6 +6,7 @@
 import type { Child } from 'hono/jsx';
 import { Icon } from './icons.tsx';
 import { IssuedFacts } from './Issued.tsx';
+import { useT } from '../i18n.ts';
 
 export interface IssuedStepProps {
   /** The title's id, which labels the section and which the script focuses. */
@@ -24,6 +25,7 @@ export interface IssuedStepProps {
 }
 
 export function IssuedStep({ titleId, title, lead, backupTitle, backupText, next, asForm = false, children }: IssuedStepProps) {
+  const t = useT();
   const backup = (
     <>
       <div class="callout callout-warning">
@@ -37,7 +39,7 @@ export function IssuedStep({ titleId, title, lead, backupTitle, backupText, next
       <div class="form-actions form-actions-split">
         <button type="button" class="btn btn-secondary" data-action="download-backup">
           <Icon name="download" />
-          Download key backup
+          {t('account.issued.download-backup')}
         </button>
         {next}
       </div>

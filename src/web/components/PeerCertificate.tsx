@@ -7,49 +7,54 @@ import { canReceive, type UserEntry } from '../../protocol/session.ts';
 import { groupedHex, revocationReasonText } from '../../shared/format.ts';
 import { Icon } from './icons.tsx';
 import { LocalTime } from './Time.tsx';
+import { Sentence } from './Sentence.tsx';
+import { useT } from '../i18n.ts';
+import type { PageKey } from '../messages/index.ts';
 
 type Cert = Pick<UserEntry, 'certificateStatus' | 'notAfter' | 'revokedAt' | 'revocationReason'>;
 
 /** The chip's tone and word for a certificate no message can be encrypted for. */
-const BLOCKED: Record<Exclude<UserEntry['certificateStatus'], 'valid' | 'expiring'>, { tone: 'danger' | 'warn'; word: string }> = {
-  revoked: { tone: 'danger', word: 'Revoked' },
-  expired: { tone: 'warn', word: 'Expired' },
-  not_yet_valid: { tone: 'warn', word: 'Not valid yet' },
-  unknown: { tone: 'danger', word: 'Unknown certificate' },
+const BLOCKED: Record<Exclude<UserEntry['certificateStatus'], 'valid' | 'expiring'>, { tone: 'danger' | 'warn'; word: PageKey }> = {
+  revoked: { tone: 'danger', word: 'account.peer.chip.revoked' },
+  expired: { tone: 'warn', word: 'account.peer.chip.expired' },
+  not_yet_valid: { tone: 'warn', word: 'account.peer.chip.not-yet-valid' },
+  unknown: { tone: 'danger', word: 'account.peer.chip.unknown' },
 };
 
+/** The word is in the request's language: call it while a page renders. */
 export function certificateBlock(u: Cert): { tone: 'danger' | 'warn'; word: string } | undefined {
-  return canReceive(u) ? undefined : BLOCKED[u.certificateStatus as keyof typeof BLOCKED];
+  if (canReceive(u)) return undefined;
+  const block = BLOCKED[u.certificateStatus as keyof typeof BLOCKED];
+  return block && { tone: block.tone, word: useT()(block.word) };
 }
 
 /** "Revoked on 3 May 2026 (key compromised)." — what happened to the certificate, in a sentence. */
 export function CertificateFate({ u }: { u: Cert }) {
+  const t = useT();
   switch (u.certificateStatus) {
-    case 'revoked':
-      return (
-        <>
-          {'Revoked on '}
-          {u.revokedAt ? <LocalTime iso={u.revokedAt} /> : 'an unknown date'}
-          {` (${revocationReasonText(u.revocationReason ?? 'unspecified')}).`}
-        </>
+    case 'revoked': {
+      const reason = revocationReasonText(u.revocationReason ?? 'unspecified');
+      return u.revokedAt ? (
+        <Sentence text={t('account.peer.revoked-on', { reason })} slots={{ date: <LocalTime iso={u.revokedAt} /> }} />
+      ) : (
+        <>{t('account.peer.revoked-undated', { reason })}</>
       );
+    }
     case 'expired':
-      return (
-        <>
-          {'Expired on '}
-          {u.notAfter ? <LocalTime iso={u.notAfter} style="date" /> : 'an unknown date'}.
-        </>
+      return u.notAfter ? (
+        <Sentence text={t('account.peer.expired-on')} slots={{ date: <LocalTime iso={u.notAfter} style="date" /> }} />
+      ) : (
+        <>{t('account.peer.expired-undated')}</>
       );
     case 'not_yet_valid':
-      return <>Not valid yet.</>;
+      return <>{t('account.peer.not-yet-valid')}</>;
     case 'unknown':
-      return <>TEKUP_chat has no record of issuing it.</>;
+      return <>{t('account.peer.unknown')}</>;
     default:
-      return (
-        <>
-          {'Valid until '}
-          {u.notAfter ? <LocalTime iso={u.notAfter} style="date" /> : 'an unknown date'}.
-        </>
+      return u.notAfter ? (
+        <Sentence text={t('account.peer.valid-until')} slots={{ date: <LocalTime iso={u.notAfter} style="date" /> }} />
+      ) : (
+        <>{t('account.peer.valid-undated')}</>
       );
   }
 }
@@ -68,12 +73,13 @@ export function CertificateChip({ u }: { u: Cert }) {
 
 /** Why there is no Message button: in place of it, for someone no message can be encrypted for. */
 export function CannotMessage({ u, id }: { u: Cert & Pick<UserEntry, 'firstName'>; id?: string }) {
+  const t = useT();
   return (
     <p class="cannot-message" id={id} data-cannot-message>
       <CertificateChip u={u} />
       <span class="muted small">
         <CertificateFate u={u} />
-        {` Messages cannot be encrypted for ${u.firstName} until they get a new certificate.`}
+        {` ${t('account.peer.cannot-message', { name: u.firstName })}`}
       </span>
     </p>
   );
@@ -88,8 +94,9 @@ export interface DeviceFingerprint {
 
 /** "2 devices": how many keys a message to this person is encrypted for. */
 export function DeviceCount({ u }: { u: Pick<UserEntry, 'devices'> }) {
+  const t = useT();
   if (u.devices === undefined) return null;
-  return <span class="device-count" data-device-count={u.devices}>{u.devices === 1 ? '1 device' : `${u.devices} devices`}</span>;
+  return <span class="device-count" data-device-count={u.devices}>{t('account.peer.devices', { count: u.devices })}</span>;
 }
 
 /** Each device's name and certificate fingerprint: a key that nobody recognises stands out. */

@@ -13,7 +13,8 @@ import type { ActivityEntry } from '../../protocol/account.ts';
 import { DialogActions } from '../components/Dialog.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Field, RevealButton } from '../components/Field.tsx';
-import { FIELD_HINTS } from '../../protocol/enroll.ts';
+import { useT } from '../i18n.ts';
+import { Sentence } from '../components/Sentence.tsx';
 
 export interface CertificateView {
   current: CertificateStanding;
@@ -25,16 +26,17 @@ export interface CertificateView {
 
 
 function StatusChip({ s }: { s: CertificateStanding }) {
+  const t = useT();
   const [cls, icon, text] =
     s.status === 'valid'
-      ? ['chip-ok', 'shieldCheck', 'Valid'] as const
+      ? ['chip-ok', 'shieldCheck', t('account.status.valid')] as const
       : s.status === 'expiring'
-        ? ['chip-warn', 'clock', s.daysLeft <= 0 ? 'Expires today' : `Expires in ${s.daysLeft} day${s.daysLeft === 1 ? '' : 's'}`] as const
+        ? ['chip-warn', 'clock', s.daysLeft <= 0 ? t('account.status.expires-today') : t('account.status.expires-in', { count: s.daysLeft })] as const
         : s.status === 'expired'
-          ? ['chip-danger', 'alert', 'Expired'] as const
+          ? ['chip-danger', 'alert', t('account.status.expired')] as const
           : s.status === 'revoked'
-            ? ['chip-danger', 'x', `Revoked${s.revocationReason ? ` (${revocationReasonText(s.revocationReason)})` : ''}`] as const
-            : ['chip-warn', 'clock', 'Not valid yet'] as const;
+            ? ['chip-danger', 'x', s.revocationReason ? t('account.status.revoked-because', { reason: revocationReasonText(s.revocationReason) }) : t('account.status.revoked')] as const
+            : ['chip-warn', 'clock', t('account.status.not-yet-valid')] as const;
   return (
     <span class={`chip ${cls}`}>
       <Icon name={icon} />
@@ -52,6 +54,7 @@ function lifetime(s: CertificateStanding, now: number): { total: number; used: n
 }
 
 export function CertificatePanel({ view, now }: { view: CertificateView; now: number }) {
+  const t = useT();
   const s = view.current;
   const life = lifetime(s, now);
   const warn = s.status === 'expiring' || s.status === 'expired';
@@ -74,59 +77,55 @@ export function CertificatePanel({ view, now }: { view: CertificateView; now: nu
           <Icon name="alert" />
           <p>
             {s.status === 'expired' ? (
-              'This certificate has expired: renew it to keep logging in and sending messages.'
+              t('account.cert.expired-callout')
             ) : (
-              <>
-                {'This certificate expires on '}
-                <LocalTime iso={s.notAfter} style="date" />
-                {'. Renew it now: you get a new key and a new certificate, and keep your account and messages.'}
-              </>
+              <Sentence text={t('account.cert.expiring-callout')} slots={{ date: <LocalTime iso={s.notAfter} style="date" /> }} />
             )}
           </p>
         </div>
       ) : null}
       <dl class="facts facts-grid">
         <div>
-          <dt>Serial number</dt>
+          <dt>{t('account.cert.serial')}</dt>
           <dd class="mono">{s.serial}</dd>
         </div>
         <div>
-          <dt>Issued by</dt>
+          <dt>{t('account.cert.issuer')}</dt>
           <dd>{view.issuer}</dd>
         </div>
         <div>
-          <dt>Valid from</dt>
+          <dt>{t('account.cert.valid-from')}</dt>
           <dd>
             <LocalTime iso={s.notBefore} style="date" />
           </dd>
         </div>
         <div>
-          <dt>Valid until</dt>
+          <dt>{t('account.cert.valid-until')}</dt>
           <dd>
             <LocalTime iso={s.notAfter} style="date" />
-            {s.status === 'valid' || s.status === 'expiring' ? <span class="muted">{` · ${Math.max(0, s.daysLeft)} days left`}</span> : null}
+            {s.status === 'valid' || s.status === 'expiring' ? <span class="muted">{` · ${t('account.cert.days-left', { count: Math.max(0, s.daysLeft) })}`}</span> : null}
           </dd>
         </div>
         <div class="facts-wide">
-          <dt>Fingerprint (SHA-256)</dt>
+          <dt>{t('account.cert.fingerprint')}</dt>
           <dd>
             <code class="fingerprint">{groupedHex(s.fingerprint)}</code>
           </dd>
         </div>
         <div class="facts-wide">
-          <dt id="lifetime-label">Lifetime used</dt>
+          <dt id="lifetime-label">{t('account.cert.lifetime')}</dt>
           <dd>
             <meter class={warn ? 'lifetime is-warn' : 'lifetime'} min={0} max={life.total} low={Math.floor(life.total * 0.75)} high={Math.floor(life.total * 0.9)} optimum={0} value={life.used} aria-labelledby="lifetime-label">
-              {`${life.used} of ${life.total} days`}
+              {t('account.cert.lifetime-days', { used: life.used, count: life.total })}
             </meter>
-            <span class="muted meter-text">{`${life.used} of ${life.total} days`}</span>
+            <span class="muted meter-text">{t('account.cert.lifetime-days', { used: life.used, count: life.total })}</span>
           </dd>
         </div>
       </dl>
       {view.history.length > 1 ? (
         <details class="history">
           <summary>
-            Earlier certificates <span class="count-badge count-badge-muted">{String(view.history.length - 1)}</span>
+            {t('account.history.title')} <span class="count-badge count-badge-muted">{String(view.history.length - 1)}</span>
           </summary>
           <ul class="history-list">
             {view.history
@@ -140,7 +139,7 @@ export function CertificatePanel({ view, now }: { view: CertificateView; now: nu
                     <LocalTime iso={h.notAfter} style="date" />
                   </span>
                   <StatusChip s={h} />
-                  {h.revokedAt ? <TimeAgo iso={h.revokedAt} prefix="revoked " /> : null}
+                  {h.revokedAt ? <TimeAgo iso={h.revokedAt} prefix={t('account.history.revoked-prefix')} /> : null}
                 </li>
               ))}
           </ul>
@@ -165,10 +164,11 @@ function ManageRow({ title, text, danger, children }: { title: string; text: str
 
 /** Where the viewer is logged in, with a way to end the other sessions. */
 function Sessions({ sessions }: { sessions: SessionSummary[] }) {
+  const t = useT();
   return (
     <section class="card" aria-labelledby="sessions-title">
       <h2 id="sessions-title" class="card-title">
-        Where you are logged in
+        {t('account.sessions.title')}
       </h2>
       <ul class="session-list" data-sessions>
         {sessions.map((s) => (
@@ -176,31 +176,32 @@ function Sessions({ sessions }: { sessions: SessionSummary[] }) {
             <div>
               <p class="session-device">
                 <strong>{deviceText(s.userAgent)}</strong>
-                {s.current ? <span class="chip chip-ok">This browser</span> : null}
+                {s.current ? <span class="chip chip-ok">{t('account.sessions.this-browser')}</span> : null}
               </p>
               <p class="muted small">
-                <TimeAgo iso={s.createdAt} prefix="Logged in " />
-                {' · ends '}
-                <LocalTime iso={s.expiresAt} />
+                <TimeAgo iso={s.createdAt} prefix={t('account.sessions.logged-in-prefix')} />
+                {' · '}
+                <Sentence text={t('account.sessions.ends')} slots={{ time: <LocalTime iso={s.expiresAt} /> }} />
               </p>
             </div>
             {s.current ? null : (
               <button type="button" class="btn btn-secondary btn-sm" data-action="end-session" data-session-id={s.id}
-                {...timeLabel(`Log out ${deviceText(s.userAgent)}, logged in {time}`, s.createdAt)}
+                {...timeLabel(t('account.sessions.log-out-label', { device: deviceText(s.userAgent) }), s.createdAt)}
               >
-                Log out
+                {t('account.sessions.log-out')}
               </button>
             )}
           </li>
         ))}
       </ul>
-      <p class="muted small">A session lasts 12 hours. Changing your password logs out every other one; revoking your certificate logs out all of them.</p>
+      <p class="muted small">{t('account.sessions.note')}</p>
     </section>
   );
 }
 
 /** The fragment htmx reloads when a device is linked or revoked (/ui/devices). */
 export function DeviceList({ devices }: { devices: DeviceEntry[] }) {
+  const t = useT();
   return (
     <ul class="session-list" data-devices>
       {devices.map((d) => (
@@ -208,18 +209,17 @@ export function DeviceList({ devices }: { devices: DeviceEntry[] }) {
           <div>
             <p class="session-device">
               <strong>{d.deviceName}</strong>
-              {d.current ? <span class="chip chip-ok">This device</span> : null}
+              {d.current ? <span class="chip chip-ok">{t('account.devices.this-device')}</span> : null}
             </p>
             <p class="muted small">
-              {'Since '}
-              <LocalTime iso={d.createdAt} style="date" />
+              <Sentence text={t('account.devices.since')} slots={{ date: <LocalTime iso={d.createdAt} style="date" /> }} />
               {' · '}
-              {d.lastSeen ? <TimeAgo iso={d.lastSeen} prefix="last seen " /> : 'not logged in now'}
+              {d.lastSeen ? <TimeAgo iso={d.lastSeen} prefix={t('account.devices.last-seen-prefix')} /> : t('account.devices.not-logged-in')}
             </p>
           </div>
           {/* Two devices may share a name: the label says when each was added. */}
-          <button type="button" class="btn btn-secondary btn-sm" data-action="revoke-device" data-serial={d.serial} aria-haspopup="dialog" {...timeLabel(`Revoke ${d.deviceName}, added {time}`, d.createdAt, 'date')}>
-            Revoke
+          <button type="button" class="btn btn-secondary btn-sm" data-action="revoke-device" data-serial={d.serial} aria-haspopup="dialog" {...timeLabel(t('account.devices.revoke-label', { device: d.deviceName }), d.createdAt, 'date')}>
+            {t('account.devices.revoke')}
           </button>
         </li>
       ))}
@@ -229,23 +229,21 @@ export function DeviceList({ devices }: { devices: DeviceEntry[] }) {
 
 /** Each device with a key and a certificate of its own (protocol §6), and the requests to add one. */
 function Devices({ devices }: { devices: DeviceEntry[] }) {
+  const t = useT();
   return (
     <section class="card" aria-labelledby="devices-title">
       <h2 id="devices-title" class="card-title">
-        My devices
+        {t('account.devices.title')}
       </h2>
       <div id="device-list" hx-get="/ui/devices" hx-trigger="devices-changed from:body" hx-swap="innerHTML">
         <DeviceList devices={devices} />
       </div>
       {/* Filled by the script with the requests not answered yet (client/ui/device-requests.ts). */}
       <div class="pending-requests" data-pending-requests hidden>
-        <h3 class="manage-title">Waiting for your approval</h3>
+        <h3 class="manage-title">{t('account.devices.pending')}</h3>
         <ul class="session-list" data-pending-list></ul>
       </div>
-      <p class="muted small">
-        Each device has its own key and certificate; no key is ever copied between them. To add one, open TEKUP_chat on it and choose “Use TEKUP_chat on this
-        device too” on the login page, then type the code it shows into the prompt on a device where you are logged in.
-      </p>
+      <p class="muted small">{t('account.devices.note')}</p>
     </section>
   );
 }
@@ -273,14 +271,15 @@ function ActivityRow({ e }: { e: ActivityEntry }) {
 
 /** What happened to the account lately, so its owner notices what they did not do. */
 function Activity({ events }: { events: ActivityEntry[] }) {
+  const t = useT();
   const [recent, older] = [events.slice(0, ACTIVITY_SHOWN), events.slice(ACTIVITY_SHOWN)];
   return (
     <section class="card" aria-labelledby="activity-title">
       <h2 id="activity-title" class="card-title">
-        Security activity
+        {t('account.activity.title')}
       </h2>
       {events.length === 0 ? (
-        <p class="muted">Nothing yet.</p>
+        <p class="muted">{t('account.activity.none')}</p>
       ) : (
         <ul class="activity-list" data-activity-list>
           {recent.map((e) => (
@@ -291,7 +290,7 @@ function Activity({ events }: { events: ActivityEntry[] }) {
       {older.length ? (
         <details class="history">
           <summary>
-            Earlier <span class="count-badge count-badge-muted">{String(older.length)}</span>
+            {t('account.activity.earlier')} <span class="count-badge count-badge-muted">{String(older.length)}</span>
           </summary>
           <ul class="activity-list">
             {older.map((e) => (
@@ -300,25 +299,23 @@ function Activity({ events }: { events: ActivityEntry[] }) {
           </ul>
         </details>
       ) : null}
-      <p class="muted small">
-        Something you did not do? Change your password; if your key may have been copied, renew with “My old key may have been stolen”, or revoke.
-      </p>
+      <p class="muted small">{t('account.activity.note')}</p>
     </section>
   );
 }
 
 /** Choices about what others learn of you. */
 function Privacy({ receipts }: { receipts: boolean }) {
+  const t = useT();
   return (
     <section class="card" aria-labelledby="privacy-title">
       <h2 id="privacy-title" class="card-title">
-        Privacy
+        {t('account.privacy.title')}
       </h2>
       <label class="check">
         <input type="checkbox" data-action="read-receipts" checked={receipts} />
         <span>
-          <strong>Read receipts.</strong> Others see “Seen” once you have read their messages, and you see it under yours. Turned off, neither is
-          shown.
+          <strong>{t('account.privacy.receipts')}</strong> {t('account.privacy.receipts-text')}
         </span>
       </label>
       <p class="form-error" data-receipts-error role="alert" hidden></p>
@@ -343,54 +340,55 @@ export function AccountPage({
   activity: ActivityEntry[];
   receipts: boolean;
 }) {
+  const t = useT();
   const s = view.current;
   const usable = s.status !== 'revoked';
   return (
-    <AppShell title="My certificate" page="certificate" viewer={viewer}>
+    <AppShell title={t('account.title')} page="certificate" viewer={viewer}>
       <div class="page-wrap page-narrow">
         <header class="page-head">
           <div>
-            <h1>My certificate</h1>
-            <p class="lead">Your identity on TEKUP_chat: issued by its certificate authority for the key only you hold.</p>
+            <h1>{t('account.title')}</h1>
+            <p class="lead">{t('account.lead')}</p>
           </div>
         </header>
         <div class="notice" data-cert-notice role="status" aria-live="polite" hidden></div>
-        <section class="card" aria-label="Certificate details">
+        <section class="card" aria-label={t('account.cert.label')}>
           <div id="cert-panel" hx-get="/ui/certificate" hx-trigger="certificate-changed from:body" hx-swap="innerHTML">
             <CertificatePanel view={view} now={now} />
           </div>
         </section>
 
         <section class="card" aria-labelledby="downloads-title">
-          <h2 id="downloads-title" class="card-title">Downloads</h2>
+          <h2 id="downloads-title" class="card-title">{t('account.downloads.title')}</h2>
           <div class="action-list">
             <a class="action" href="/api/v1/certificate.pem" download={`${view.subject.login}.pem`}>
               <Icon name="certificate" />
               <span>
-                <strong>My certificate</strong>
-                <span class="muted">PEM, public: share it freely</span>
+                <strong>{t('account.downloads.certificate')}</strong>
+                <span class="muted">{t('account.downloads.certificate-text')}</span>
               </span>
             </a>
             <a class="action" href="/ca/chain.pem" download="tekup-chat-chain.pem">
               <Icon name="server" />
               <span>
-                <strong>CA chain</strong>
-                <span class="muted">Intermediate and root certificates, PEM</span>
+                <strong>{t('account.downloads.chain')}</strong>
+                <span class="muted">{t('account.downloads.chain-text')}</span>
               </span>
             </a>
             <button type="button" class="action" data-action="download-backup">
               <Icon name="key" />
               <span>
-                <strong>Key backup</strong>
-                <span class="muted">Your private key, encrypted with your password</span>
+                <strong>{t('account.downloads.backup')}</strong>
+                <span class="muted">{t('account.downloads.backup-text')}</span>
               </span>
             </button>
           </div>
           <p class="muted small">
-            Root CA fingerprint: <code class="fingerprint">{groupedHex(view.rootFingerprint)}</code>
+            {t('account.downloads.root-fingerprint')} <code class="fingerprint">{groupedHex(view.rootFingerprint)}</code>
           </p>
           <p class="muted small">
-            <a href="/authority">The certificate authority</a>: its hierarchy, revocation list and OCSP responder, and a check for any certificate.
+            <Sentence text={t('account.downloads.authority')} slots={{ link: <a href="/authority">{t('account.downloads.authority-link')}</a> }} />
           </p>
         </section>
 
@@ -404,23 +402,23 @@ export function AccountPage({
 
         {usable ? (
           <section class="card" aria-labelledby="manage-title">
-            <h2 id="manage-title" class="card-title">Manage</h2>
-            <ManageRow title="Password" text="Change the password you log in with. The key kept in this browser is re-encrypted with it, and your other sessions end.">
+            <h2 id="manage-title" class="card-title">{t('account.manage.title')}</h2>
+            <ManageRow title={t('account.manage.password')} text={t('account.manage.password-text')}>
               <button type="button" class="btn btn-secondary" data-action="open-password" aria-haspopup="dialog">
                 <Icon name="key" />
-                Change password
+                {t('account.manage.password-button')}
               </button>
             </ManageRow>
-            <ManageRow title="Renew" text="Make a new key in this browser and get a new certificate for it. The old one stops working; your account and messages stay.">
+            <ManageRow title={t('account.manage.renew')} text={t('account.manage.renew-text')}>
               <button type="button" class={s.status === 'expiring' || s.status === 'expired' ? 'btn btn-primary' : 'btn btn-secondary'} data-action="open-renew" aria-haspopup="dialog">
                 <Icon name="refresh" />
-                Renew certificate
+                {t('account.manage.renew-button')}
               </button>
             </ManageRow>
-            <ManageRow danger title="Revoke" text="If your key or password was stolen. The certificate can never be used again and you are logged out at once.">
+            <ManageRow danger title={t('account.manage.revoke')} text={t('account.manage.revoke-text')}>
               <button type="button" class="btn btn-danger" data-action="open-revoke" aria-haspopup="dialog">
                 <Icon name="x" />
-                Revoke certificate
+                {t('account.manage.revoke-button')}
               </button>
             </ManageRow>
           </section>
@@ -429,64 +427,61 @@ export function AccountPage({
 
       <dialog class="dialog" id="renew-dialog" aria-labelledby="renew-title">
         <form class="form" method="dialog" data-form="renew" novalidate>
-          <h2 id="renew-title">Renew your certificate</h2>
-          <p class="muted">A new RSA key is created in this browser, and TEKUP_chat issues a certificate for it. Enter your password: it encrypts the new key, here and in its backup.</p>
-          <Field name="renew-password" label="Password" type="password" autocomplete="current-password" addon={<RevealButton target="renew-password" />} />
+          <h2 id="renew-title">{t('account.renew.title')}</h2>
+          <p class="muted">{t('account.renew.text')}</p>
+          <Field name="renew-password" label={t('account.renew.password')} type="password" autocomplete="current-password" addon={<RevealButton target="renew-password" />} />
           <label class="check">
             <input type="checkbox" name="compromised" data-compromised />
-            <span>My old key may have been stolen (the old certificate is revoked as compromised)</span>
+            <span>{t('account.renew.compromised')}</span>
           </label>
           <p class="form-error" data-form-error role="alert" hidden></p>
-          <DialogActions kind="btn-primary" value="renew" label="Renew now" />
+          <DialogActions kind="btn-primary" value="renew" label={t('account.renew.submit')} />
         </form>
       </dialog>
 
       <dialog class="dialog" id="password-dialog" aria-labelledby="password-title">
         <form class="form" method="dialog" data-form="password" novalidate>
-          <h2 id="password-title">Change your password</h2>
-          <p class="muted">Your key in this browser is re-encrypted with the new password. Key backup files you saved before keep opening with the old one.</p>
-          <Field name="currentPassword" label="Current password" type="password" autocomplete="current-password" addon={<RevealButton target="currentPassword" />} />
-          <Field name="newPassword" label="New password" hint={FIELD_HINTS.password} type="password" autocomplete="new-password" addon={<RevealButton target="newPassword" />} />
-          <Field name="confirmPassword" label="New password again" type="password" autocomplete="new-password" />
+          <h2 id="password-title">{t('account.password.title')}</h2>
+          <p class="muted">{t('account.password.text')}</p>
+          <Field name="currentPassword" label={t('account.password.current')} type="password" autocomplete="current-password" addon={<RevealButton target="currentPassword" />} />
+          <Field name="newPassword" label={t('account.password.new')} hint={t('account.password.new-hint')} type="password" autocomplete="new-password" addon={<RevealButton target="newPassword" />} />
+          <Field name="confirmPassword" label={t('account.password.again')} type="password" autocomplete="new-password" />
           <p class="form-error" data-form-error role="alert" hidden></p>
-          <DialogActions kind="btn-primary" value="password" label="Change password" />
+          <DialogActions kind="btn-primary" value="password" label={t('account.password.submit')} />
         </form>
       </dialog>
 
       <dialog class="dialog" id="revoke-dialog" aria-labelledby="revoke-title">
         <form class="form" method="dialog" data-form="revoke" novalidate>
-          <h2 id="revoke-title">Revoke your certificate?</h2>
-          <p class="muted">Revocation cannot be undone. You will be logged out and this certificate will be refused everywhere.</p>
+          <h2 id="revoke-title">{t('account.revoke.title')}</h2>
+          <p class="muted">{t('account.revoke.text')}</p>
           <div class="field">
             <label for="revoke-reason" class="field-label">
-              Reason
+              {t('account.revoke.reason')}
             </label>
             <select id="revoke-reason" name="reason" class="input">
-              <option value="keyCompromise">My key or password was stolen</option>
-              <option value="cessationOfOperation">I no longer use TEKUP_chat</option>
-              <option value="affiliationChanged">I left the organisation</option>
-              <option value="unspecified">Another reason</option>
+              <option value="keyCompromise">{t('account.revoke.reason.key-compromise')}</option>
+              <option value="cessationOfOperation">{t('account.revoke.reason.cessation')}</option>
+              <option value="affiliationChanged">{t('account.revoke.reason.affiliation')}</option>
+              <option value="unspecified">{t('account.revoke.reason.other')}</option>
             </select>
           </div>
           <p class="form-error" data-form-error role="alert" hidden></p>
-          <DialogActions kind="btn-danger" value="revoke" label="Revoke certificate" />
+          <DialogActions kind="btn-danger" value="revoke" label={t('account.revoke.submit')} />
         </form>
       </dialog>
       <dialog class="dialog" id="device-revoke-dialog" aria-labelledby="device-revoke-title">
         <form class="form" method="dialog" data-form="device-revoke" novalidate>
           <h2 id="device-revoke-title">
-            Revoke “<span data-device-revoke-name></span>”?
+            <Sentence text={t('account.device-revoke.title')} slots={{ name: <span data-device-revoke-name></span> }} />
           </h2>
-          <p class="muted">
-            It is logged out at once and its certificate can never be used again. Messages sent from now on carry no key for it. To use TEKUP_chat there
-            again, link it anew.
-          </p>
+          <p class="muted">{t('account.device-revoke.text')}</p>
           <div class="callout callout-warning" data-device-revoke-current hidden>
             <Icon name="alert" />
-            <p data-device-revoke-current-text>This is the device you are using: you will be logged out.</p>
+            <p data-device-revoke-current-text>{t('account.device-revoke.current')}</p>
           </div>
           <p class="form-error" data-form-error role="alert" hidden></p>
-          <DialogActions kind="btn-danger" value="revoke-device" label="Revoke device" />
+          <DialogActions kind="btn-danger" value="revoke-device" label={t('account.device-revoke.submit')} />
         </form>
       </dialog>
     </AppShell>

@@ -8,6 +8,9 @@ import { AppShell, PublicShell, type Viewer } from '../components/Layout.tsx';
 import { groupedHex, revocationReasonText } from '../../shared/format.ts';
 import { LocalTime } from '../components/Time.tsx';
 import { Icon, type IconName } from '../components/icons.tsx';
+import { useT } from '../i18n.ts';
+import type { PageKey } from '../messages/index.ts';
+import { Sentence } from '../components/Sentence.tsx';
 
 export interface CaSummary {
   name: string;
@@ -45,30 +48,31 @@ function Validity({ from, until }: { from: string; until: string }) {
 
 /** Subject, serial, validity and fingerprint; with `asWritten`, the issuer too, both as the certificate claims them. */
 function CertFacts({ cert, asWritten }: { cert: Omit<CaSummary, 'name'> & { issuer?: string }; asWritten?: boolean }) {
+  const t = useT();
   return (
     <dl class="facts facts-grid">
       <div class="facts-wide">
-        <dt>{asWritten ? 'Subject, as written in it' : 'Subject'}</dt>
+        <dt>{asWritten ? t('account.facts.subject-as-written') : t('account.facts.subject')}</dt>
         <dd>{cert.subject}</dd>
       </div>
       {asWritten ? (
         <div class="facts-wide">
-          <dt>Issuer, as written in it</dt>
+          <dt>{t('account.facts.issuer-as-written')}</dt>
           <dd>{cert.issuer}</dd>
         </div>
       ) : null}
       <div>
-        <dt>Serial number</dt>
+        <dt>{t('account.cert.serial')}</dt>
         <dd class="mono">{cert.serial}</dd>
       </div>
       <div>
-        <dt>Valid</dt>
+        <dt>{t('account.facts.valid')}</dt>
         <dd>
           <Validity from={cert.notBefore} until={cert.notAfter} />
         </dd>
       </div>
       <div class="facts-wide">
-        <dt>Fingerprint (SHA-256)</dt>
+        <dt>{t('account.cert.fingerprint')}</dt>
         <dd>
           <code class="fingerprint">{groupedHex(cert.fingerprint)}</code>
         </dd>
@@ -98,77 +102,62 @@ function CaCard({ ca, role, text, files }: { ca: CaSummary; role: string; text: 
   );
 }
 
-const STATUS_WORDS: Record<string, [string, IconName, string]> = {
-  valid: ['ok', 'shieldCheck', 'Valid'],
-  expiring: ['warn', 'clock', 'Valid, expiring soon'],
-  expired: ['danger', 'alert', 'Expired'],
-  revoked: ['danger', 'x', 'Revoked'],
-  not_yet_valid: ['warn', 'clock', 'Not valid yet'],
-  authority: ['ok', 'shieldCheck', 'TEKUP_chat authority'],
-  untrusted: ['danger', 'shieldAlert', 'Not issued by TEKUP_chat'],
-  unknown: ['warn', 'shieldAlert', 'Not a user certificate'],
+const STATUS_WORDS: Record<string, [string, IconName, PageKey]> = {
+  valid: ['ok', 'shieldCheck', 'account.check.chip.valid'],
+  expiring: ['warn', 'clock', 'account.check.chip.expiring'],
+  expired: ['danger', 'alert', 'account.check.chip.expired'],
+  revoked: ['danger', 'x', 'account.check.chip.revoked'],
+  not_yet_valid: ['warn', 'clock', 'account.check.chip.not-yet-valid'],
+  authority: ['ok', 'shieldCheck', 'account.check.chip.authority'],
+  untrusted: ['danger', 'shieldAlert', 'account.check.chip.untrusted'],
+  unknown: ['warn', 'shieldAlert', 'account.check.chip.unknown'],
 };
 
 function verdict(r: CertificateCheck): { title: string; text: Child } {
+  const t = useT();
   if (r.status === 'authority') {
     return r.role === 'root'
-      ? { title: 'This is the TEKUP_chat root certificate', text: 'The trust anchor itself. Its fingerprint must equal the one shown above.' }
-      : { title: 'This is the TEKUP_chat issuing CA certificate', text: 'It is signed by the root and signs every user certificate.' };
+      ? { title: t('account.check.root.title'), text: t('account.check.root.text') }
+      : { title: t('account.check.issuing.title'), text: t('account.check.issuing.text') };
   }
   if (!r.issued && r.status === 'untrusted') {
-    return {
-      title: 'TEKUP_chat did not issue this certificate',
-      text: 'Whatever name it carries, it is not signed by the TEKUP_chat issuing CA: it cannot be used to log in or to sign messages here, and nothing it says is vouched for.',
-    };
+    return { title: t('account.check.untrusted.title'), text: t('account.check.untrusted.text') };
   }
   if (!r.issued) {
-    return {
-      title: 'Signed by TEKUP_chat, but not a user certificate',
-      text: 'The issuing CA signed it, yet no user holds it: it is one of the service’s own certificates (its TLS or OCSP responder certificate) or a registration that never completed. It proves no one’s identity.',
-    };
+    return { title: t('account.check.not-user.title'), text: t('account.check.not-user.text') };
   }
   const who = `${r.name} (@${r.login}${r.email ? `, ${r.email}` : ''})`;
   switch (r.status) {
-    case 'revoked':
+    case 'revoked': {
+      const reason = r.revocationReason ? revocationReasonText(r.revocationReason) : undefined;
       return {
-        title: 'Revoked: do not rely on it',
+        title: t('account.check.revoked.title'),
         text: (
-          <>
-            {`Issued by TEKUP_chat to ${who}, then revoked on `}
-            <LocalTime iso={r.revokedAt ?? ''} style="date" />
-            {`${r.revocationReason ? ` (${revocationReasonText(r.revocationReason)})` : ''}. Signatures made with it after that are not valid.`}
-          </>
+          <Sentence
+            text={reason ? t('account.check.revoked.text-because', { who, reason }) : t('account.check.revoked.text', { who })}
+            slots={{ date: <LocalTime iso={r.revokedAt ?? ''} style="date" /> }}
+          />
         ),
       };
+    }
     case 'expired':
       return {
-        title: 'Expired',
-        text: (
-          <>
-            {`Issued by TEKUP_chat to ${who}; it expired on `}
-            <LocalTime iso={r.notAfter} style="date" />
-            {' and can no longer be used.'}
-          </>
-        ),
+        title: t('account.check.expired.title'),
+        text: <Sentence text={t('account.check.expired.text', { who })} slots={{ date: <LocalTime iso={r.notAfter} style="date" /> }} />,
       };
     case 'not_yet_valid':
       return {
-        title: 'Not valid yet',
-        text: (
-          <>
-            {`Issued by TEKUP_chat to ${who}; it becomes valid on `}
-            <LocalTime iso={r.notBefore} style="date" />.
-          </>
-        ),
+        title: t('account.check.not-yet-valid.title'),
+        text: <Sentence text={t('account.check.not-yet-valid.text', { who })} slots={{ date: <LocalTime iso={r.notBefore} style="date" /> }} />,
       };
     default:
       return {
-        title: `Issued by TEKUP_chat to ${r.name}`,
+        title: t('account.check.valid.title', { name: r.name }),
         text: (
           <>
-            {`@${r.login}${r.email ? ` · ${r.email}` : ''} · valid until `}
-            <LocalTime iso={r.notAfter} style="date" />
-            {` (${Math.max(0, r.daysLeft)} day${r.daysLeft === 1 ? '' : 's'} left). ${r.current ? 'It is one of their current certificates.' : 'It has been replaced since.'}`}
+            {`@${r.login}${r.email ? ` · ${r.email}` : ''} · `}
+            <Sentence text={t('account.check.valid.until', { count: Math.max(0, r.daysLeft) })} slots={{ date: <LocalTime iso={r.notAfter} style="date" /> }} />
+            {` ${r.current ? t('account.check.valid.current') : t('account.check.valid.replaced')}`}
           </>
         ),
       };
@@ -176,7 +165,9 @@ function verdict(r: CertificateCheck): { title: string; text: Child } {
 }
 
 export function CheckResult({ r }: { r: CertificateCheck }) {
-  const [tone, icon, chip] = STATUS_WORDS[r.status];
+  const t = useT();
+  const [tone, icon, chipKey] = STATUS_WORDS[r.status];
+  const chip = t(chipKey);
   const { title, text } = verdict(r);
   return (
     <div class={`check-result check-${tone}`} data-check-result={r.status} tabindex={-1} aria-labelledby="check-verdict">
@@ -212,16 +203,14 @@ function SubmitRow({ label }: { label: string }) {
 
 /** The check card: htmx replaces it whole with the server's answer. */
 export function CheckCard({ state }: { state: CheckState }) {
+  const t = useT();
   const errorId = 'f-certificate-error';
   return (
     <section class="card" id="check" aria-labelledby="check-title">
       <h2 id="check-title" class="card-title">
-        Check a certificate
+        {t('account.check.title')}
       </h2>
-      <p class="muted">
-        Paste a certificate, or choose its file, to learn whether TEKUP_chat issued it, to whom, and whether it can still be relied on. Nothing you
-        check is kept.
-      </p>
+      <p class="muted">{t('account.check.lead')}</p>
       <form
         class="form"
         method="post"
@@ -236,10 +225,10 @@ export function CheckCard({ state }: { state: CheckState }) {
       >
         <div class="field field-wide" data-field="certificate">
           <label for="f-certificate" class="field-label">
-            Certificate (PEM)
+            {t('account.check.pem')}
           </label>
           <p class="field-hint" id="f-certificate-hint">
-            From -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----. A certificate is public; never paste a private key.
+            {t('account.check.pem-hint')}
           </p>
           <textarea
             id="f-certificate"
@@ -260,11 +249,11 @@ export function CheckCard({ state }: { state: CheckState }) {
         </div>
         <div class="field field-wide" data-field="certificateFile">
           <label for="f-certificateFile" class="field-label">
-            Or its file <span class="optional">(optional)</span>
+            {t('account.check.file')} <span class="optional">{t('account.check.optional')}</span>
           </label>
           <input id="f-certificateFile" name="certificateFile" type="file" class="input" accept=".pem,.crt,.cer,application/x-pem-file" />
         </div>
-        <SubmitRow label="Check certificate" />
+        <SubmitRow label={t('account.check.submit')} />
       </form>
       <div class="check-outcome" role="status" aria-live="polite" data-check-outcome>
         {state.result ? <CheckResult r={state.result} /> : null}
@@ -280,31 +269,28 @@ export function CheckCard({ state }: { state: CheckState }) {
  * from the template.
  */
 function ProofCard() {
+  const t = useT();
   return (
     <section class="card" id="proof" aria-labelledby="proof-title">
       <h2 id="proof-title" class="card-title">
-        Verify a message proof
+        {t('account.proof.title')}
       </h2>
-      <p class="muted">
-        A proof is the file “Save proof” downloads under a received message: the message exactly as its sender signed it, the signature and their
-        certificate. It is checked here, in your browser, against the TEKUP_chat root above; only the certificate is sent to the authority, for its
-        revocation status. The message never leaves this page.
-      </p>
+      <p class="muted">{t('account.proof.lead')}</p>
       <noscript>
-        <p class="callout callout-warning">Checking a proof here needs JavaScript. Without it, follow the openssl steps in the project’s docs/client-crypto.md.</p>
+        <p class="callout callout-warning">{t('account.proof.noscript')}</p>
       </noscript>
       <form class="form" data-form="proof" novalidate>
         <div class="field field-wide" data-field="proof">
           <label for="f-proof" class="field-label">
-            Proof file
+            {t('account.proof.file')}
           </label>
           <p class="field-hint" id="f-proof-hint">
-            A .json file named like proof-amira-2026-11-27T10-00-00-000Z.json.
+            {t('account.proof.file-hint')}
           </p>
           <input id="f-proof" name="proof" type="file" class="input" accept=".json,application/json" aria-describedby="f-proof-hint f-proof-error" />
           <p class="field-error" id="f-proof-error" data-error-for="proof"></p>
         </div>
-        <SubmitRow label="Verify proof" />
+        <SubmitRow label={t('account.proof.submit')} />
       </form>
       <div class="check-outcome" role="status" aria-live="polite" data-proof-outcome></div>
       <template id="tpl-proof-result">
@@ -328,23 +314,23 @@ function ProofCard() {
             <blockquote class="proof-text" data-slot="text"></blockquote>
             <dl class="facts facts-grid">
               <div>
-                <dt>From</dt>
+                <dt>{t('account.proof.from')}</dt>
                 <dd data-slot="from"></dd>
               </div>
               <div>
-                <dt>To</dt>
+                <dt>{t('account.proof.to')}</dt>
                 <dd data-slot="to"></dd>
               </div>
               <div>
-                <dt>Sent, as the sender’s device said</dt>
+                <dt>{t('account.proof.sent-at')}</dt>
                 <dd data-slot="sentAt"></dd>
               </div>
               <div>
-                <dt>Certificate now</dt>
+                <dt>{t('account.proof.status')}</dt>
                 <dd data-slot="status"></dd>
               </div>
               <div class="facts-wide">
-                <dt>Signer’s certificate</dt>
+                <dt>{t('account.proof.signer')}</dt>
                 <dd>
                   <span class="mono" data-slot="serial"></span>
                   <br />
@@ -360,70 +346,68 @@ function ProofCard() {
 }
 
 export function AuthorityPage({ viewer, view, check }: { viewer?: Viewer; view: AuthorityView; check: CheckState }) {
+  const t = useT();
   const body = (
     <div class="page-wrap page-narrow">
       <header class="page-head">
         <div>
-          <h1>Certificate authority</h1>
-          <p class="lead">
-            Every TEKUP_chat certificate is issued here. Trust the root below — compare its fingerprint through another channel — and check any
-            certificate against it.
-          </p>
+          <h1>{t('account.authority.title')}</h1>
+          <p class="lead">{t('account.authority.lead')}</p>
         </div>
       </header>
 
       <section class="card" aria-labelledby="hierarchy-title">
         <h2 id="hierarchy-title" class="card-title">
-          Hierarchy
+          {t('account.authority.hierarchy')}
         </h2>
         <CaCard
           ca={view.root}
-          role="Root CA"
-          text="The trust anchor, self-signed. Its key signed the issuing CA and signs nothing else."
+          role={t('account.authority.root')}
+          text={t('account.authority.root-text')}
           files={[
-            ['/ca/root.pem', 'Root (PEM)', 'tekup-chat-root.pem'],
-            ['/ca/chain.pem', 'Chain (PEM)', 'tekup-chat-chain.pem'],
+            ['/ca/root.pem', t('account.authority.root-pem'), 'tekup-chat-root.pem'],
+            ['/ca/chain.pem', t('account.authority.chain-pem'), 'tekup-chat-chain.pem'],
           ]}
         />
         <CaCard
           ca={view.intermediate}
-          role="Issuing CA"
-          text="Signed by the root. It signs every user certificate, the server’s TLS certificate, the revocation list and the OCSP responder."
+          role={t('account.authority.issuing')}
+          text={t('account.authority.issuing-text')}
           files={[
-            ['/ca/intermediate.pem', 'Issuing CA (PEM)', 'tekup-chat-issuing-ca.pem'],
-            ['/ca/intermediate.cer', 'Issuing CA (DER)', 'tekup-chat-issuing-ca.cer'],
+            ['/ca/intermediate.pem', t('account.authority.issuing-pem'), 'tekup-chat-issuing-ca.pem'],
+            ['/ca/intermediate.cer', t('account.authority.issuing-der'), 'tekup-chat-issuing-ca.cer'],
           ]}
         />
       </section>
 
       <section class="card" aria-labelledby="revocation-title">
         <h2 id="revocation-title" class="card-title">
-          Revocation
+          {t('account.crl.title')}
         </h2>
-        <p class="muted">A revoked certificate is listed at once, in a new revocation list and in every OCSP answer.</p>
+        <p class="muted">{t('account.crl.lead')}</p>
         <dl class="facts facts-grid" data-crl-number={String(view.crl.number)}>
           <div>
-            <dt>Revocation list number</dt>
+            <dt>{t('account.crl.number')}</dt>
             <dd>{String(view.crl.number)}</dd>
           </div>
           <div>
-            <dt>Certificates revoked</dt>
+            <dt>{t('account.crl.revoked-count')}</dt>
             <dd data-crl-revoked>{String(view.crl.revoked)}</dd>
           </div>
           <div>
-            <dt>Published</dt>
+            <dt>{t('account.crl.published')}</dt>
             <dd>
               <LocalTime iso={view.crl.thisUpdate} />
             </dd>
           </div>
           <div>
-            <dt>Next update by</dt>
+            <dt>{t('account.crl.next-update')}</dt>
             <dd>
               <LocalTime iso={view.crl.nextUpdate} />
             </dd>
           </div>
           <div class="facts-wide">
-            <dt>OCSP responder</dt>
+            <dt>{t('account.crl.ocsp')}</dt>
             <dd>
               <code class="mono">{view.ocspUrl}</code>
             </dd>
@@ -432,26 +416,27 @@ export function AuthorityPage({ viewer, view, check }: { viewer?: Viewer; view: 
         <p class="file-links">
           <a class="btn btn-secondary btn-sm" href="/ca/crl" download="tekup-chat.crl">
             <Icon name="download" />
-            Revocation list (DER)
+            {t('account.crl.der')}
           </a>
           <a class="btn btn-secondary btn-sm" href="/ca/crl.pem" download="tekup-chat-crl.pem">
             <Icon name="download" />
-            Revocation list (PEM)
+            {t('account.crl.pem')}
           </a>
         </p>
         {view.crl.latest.length ? (
           <details class="howto">
             <summary>
-              Revoked certificates
-              {view.crl.revoked > view.crl.latest.length ? ` (the latest ${view.crl.latest.length} of ${view.crl.revoked})` : ` (${view.crl.revoked})`}
+              {view.crl.revoked > view.crl.latest.length
+                ? t('account.crl.list-latest', { shown: view.crl.latest.length, count: view.crl.revoked })
+                : t('account.crl.list', { count: view.crl.revoked })}
             </summary>
             <table class="revoked-table">
-              <caption class="visually-hidden">Revoked certificates, newest first</caption>
+              <caption class="visually-hidden">{t('account.crl.caption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Serial number</th>
-                  <th scope="col">Revoked</th>
-                  <th scope="col">Reason</th>
+                  <th scope="col">{t('account.cert.serial')}</th>
+                  <th scope="col">{t('account.crl.revoked-at')}</th>
+                  <th scope="col">{t('account.crl.reason')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -469,7 +454,7 @@ export function AuthorityPage({ viewer, view, check }: { viewer?: Viewer; view: 
           </details>
         ) : null}
         <details class="howto">
-          <summary>Check a certificate yourself, with openssl</summary>
+          <summary>{t('account.crl.openssl')}</summary>
           <pre class="mono">
             {[
               `curl -s ${view.publicUrl}/ca/root.pem -o root.pem`,
@@ -488,11 +473,11 @@ export function AuthorityPage({ viewer, view, check }: { viewer?: Viewer; view: 
     </div>
   );
   return viewer ? (
-    <AppShell title="Certificate authority" page="authority" viewer={viewer}>
+    <AppShell title={t('account.authority.title')} page="authority" viewer={viewer}>
       {body}
     </AppShell>
   ) : (
-    <PublicShell title="Certificate authority" page="authority">
+    <PublicShell title={t('account.authority.title')} page="authority">
       {body}
     </PublicShell>
   );
