@@ -10,6 +10,7 @@ import { certificateCheckRoutes } from './web/routes/certificate-check.ts';
 import { revocationRoutes } from './web/routes/revocation.ts';
 import { durableAnswers } from './web/durable.ts';
 import { requestLanguage } from './web/i18n.ts';
+import { languageRoutes } from './web/routes/language.ts';
 import { enrollRoutes } from './web/routes/enroll.ts';
 import { staticRoutes } from './web/routes/static.ts';
 import { sessionRoutes } from './web/routes/session.ts';
@@ -81,6 +82,7 @@ export function routeGroups(core: Core, auth: MiddlewareHandler<AuthEnv>, onShut
     // The CRL beside the CA's documents, and the OCSP responder at /ocsp: both are protocol §1.
     ['/', revocationRoutes({ crl: core.crl, ocsp: core.ocsp, log })],
     ['/api/v1', apiRoutes(core, auth, onShutdown)],
+    ['/', languageRoutes({ settings: core.settings, auth, secureCookie: config.tls })],
     [
       '/',
       pageRoutes({
@@ -95,6 +97,7 @@ export function routeGroups(core: Core, auth: MiddlewareHandler<AuthEnv>, onShut
         crl: core.crl,
         checksPerAddress: core.limits.checksPerAddress,
         publicUrl: config.publicUrl,
+        settings: core.settings,
       }),
     ],
   ];

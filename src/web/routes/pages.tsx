@@ -14,6 +14,8 @@ import { UNNAMED_DEVICE } from '../../protocol/devices.ts';
 import type { DeviceFingerprint } from '../components/PeerCertificate.tsx';
 import type { SessionRecord } from '../../auth/sessions.ts';
 import type { AuthEnv } from '../auth.ts';
+import type { SettingsStore } from '../../directory/settings.ts';
+import { preferAccountLocale } from '../i18n.ts';
 import { page, type Viewer } from '../components/Layout.tsx';
 import { RegisterPage } from '../pages/Register.tsx';
 import { LOGIN_NOTICES, LoginPage, type LoginNotice } from '../pages/Login.tsx';
@@ -47,6 +49,8 @@ export interface PageRouteDeps {
   /** Shared with POST /api/v1/certificates/check: one budget per address for both ways of asking. */
   checksPerAddress: RateLimiter;
   publicUrl: string;
+  /** The signed-in person's chosen language, for a browser that has not chosen one (a new device). */
+  settings: Pick<SettingsStore, 'locale'>;
 }
 
 const login = v.pipe(v.string(), v.regex(LOGIN_PATTERN));
@@ -115,6 +119,7 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   const viewerOf = async (s: SessionRecord): Promise<Viewer | undefined> => {
     const user = await d.account.person(s.login);
     if (!user) return undefined;
+    preferAccountLocale(await d.settings.locale(s.login));
     const cert = await d.roster.certificate(s.login);
     const warn = cert && (cert.status === 'expiring' || cert.status === 'expired' || cert.status === 'revoked');
     return {
