@@ -9,6 +9,7 @@ import { fromPem, toPem } from './pem.ts';
 import { OID, Pbes2Params, Pbkdf2Params } from './pbes2.ts';
 import { importPrivateKey, type KeyPair } from './keys.ts';
 import { CodedError } from './coded-error.ts';
+import { t } from './i18n.ts';
 
 /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; the backup is offline-attackable once copied. */
 export const BACKUP_ITERATIONS = 600_000;
@@ -35,7 +36,7 @@ async function deriveAesKey(password: string, salt: Uint8Array<ArrayBuffer>, ite
 
 /** Encrypts a PKCS#8 DER private key under `password`; returns the PEM to save. */
 export async function encryptPrivateKey(pkcs8: Uint8Array<ArrayBuffer>, password: string, iterations = BACKUP_ITERATIONS): Promise<string> {
-  if (!password) throw new BackupError('wrong_password', 'Choose a password for the backup.');
+  if (!password) throw new BackupError('wrong_password', t('acct.backup.noPassword'));
   if (!Number.isInteger(iterations) || iterations < BACKUP_ITERATIONS) throw new RangeError(`use ${BACKUP_ITERATIONS} PBKDF2 iterations or more`);
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const iv = crypto.getRandomValues(new Uint8Array(16));
@@ -74,31 +75,31 @@ function readScheme(pem: string): Scheme {
   try {
     info = AsnConvert.parse(fromPem(pem, PEM_LABEL), EncryptedPrivateKeyInfo);
   } catch {
-    throw new BackupError('not_a_backup', `This is not an encrypted private key: expect one "-----BEGIN ${PEM_LABEL}-----" block.`);
+    throw new BackupError('not_a_backup', t('acct.backup.notEncrypted', { label: PEM_LABEL }));
   }
-  const unsupported = (what: string) => new BackupError('unsupported', `This backup uses ${what}; only PBES2 with PBKDF2 and AES-CBC can be read.`);
-  if (info.encryptionAlgorithm.algorithm !== OID.pbes2 || !info.encryptionAlgorithm.parameters) throw unsupported(`the scheme ${info.encryptionAlgorithm.algorithm}`);
+  const unsupported = (what: string) => new BackupError('unsupported', t('acct.backup.unsupported', { what }));
+  if (info.encryptionAlgorithm.algorithm !== OID.pbes2 || !info.encryptionAlgorithm.parameters) throw unsupported(t('acct.backup.unsupported.scheme', { oid: info.encryptionAlgorithm.algorithm }));
   try {
     pbes2 = AsnConvert.parse(info.encryptionAlgorithm.parameters, Pbes2Params);
-    if (pbes2.keyDerivationFunc.algorithm !== OID.pbkdf2 || !pbes2.keyDerivationFunc.parameters) throw unsupported(`the key derivation ${pbes2.keyDerivationFunc.algorithm}`);
+    if (pbes2.keyDerivationFunc.algorithm !== OID.pbkdf2 || !pbes2.keyDerivationFunc.parameters) throw unsupported(t('acct.backup.unsupported.kdf', { oid: pbes2.keyDerivationFunc.algorithm }));
     kdf = AsnConvert.parse(pbes2.keyDerivationFunc.parameters, Pbkdf2Params);
   } catch (e) {
     if (e instanceof BackupError) throw e;
-    throw new BackupError('not_a_backup', 'The encryption parameters of this backup could not be read.');
+    throw new BackupError('not_a_backup', t('acct.backup.badParams'));
   }
   const hash = PRF_HASH[kdf.prf?.algorithm ?? OID.hmacWithSHA1];
-  if (!hash) throw unsupported(`the PRF ${kdf.prf?.algorithm}`);
+  if (!hash) throw unsupported(t('acct.backup.unsupported.prf', { oid: String(kdf.prf?.algorithm) }));
   const bits = AES_CBC_BITS[pbes2.encryptionScheme.algorithm];
-  if (!bits) throw unsupported(`the cipher ${pbes2.encryptionScheme.algorithm}`);
-  if (kdf.keyLength !== undefined && kdf.keyLength * 8 !== bits) throw new BackupError('not_a_backup', 'The key length of this backup does not fit its cipher.');
-  if (!(kdf.iterationCount >= 1 && kdf.iterationCount <= MAX_IMPORT_ITERATIONS)) throw unsupported(`${kdf.iterationCount} iterations`);
+  if (!bits) throw unsupported(t('acct.backup.unsupported.cipher', { oid: pbes2.encryptionScheme.algorithm }));
+  if (kdf.keyLength !== undefined && kdf.keyLength * 8 !== bits) throw new BackupError('not_a_backup', t('acct.backup.badKeyLength'));
+  if (!(kdf.iterationCount >= 1 && kdf.iterationCount <= MAX_IMPORT_ITERATIONS)) throw unsupported(t('acct.backup.unsupported.iterations', { iterations: String(kdf.iterationCount) }));
   let iv: Uint8Array<ArrayBuffer>;
   try {
     iv = new Uint8Array(AsnConvert.parse(pbes2.encryptionScheme.parameters ?? new ArrayBuffer(0), OctetString).buffer);
   } catch {
-    throw new BackupError('not_a_backup', 'The IV of this backup could not be read.');
+    throw new BackupError('not_a_backup', t('acct.backup.badIv'));
   }
-  if (iv.length !== 16) throw new BackupError('not_a_backup', 'The IV of this backup is not 16 bytes.');
+  if (iv.length !== 16) throw new BackupError('not_a_backup', t('acct.backup.ivSize'));
   return { salt: new Uint8Array(kdf.salt.buffer), iterations: kdf.iterationCount, hash, bits, iv, data: new Uint8Array(info.encryptedData.buffer) };
 }
 
@@ -106,7 +107,7 @@ function readScheme(pem: string): Scheme {
 export async function decryptPrivateKey(pem: string, password: string): Promise<Uint8Array<ArrayBuffer>> {
   const s = readScheme(pem);
   const key = await deriveAesKey(password, s.salt, s.iterations, s.hash, s.bits, 'decrypt');
-  const wrong = () => new BackupError('wrong_password', 'The password does not open this backup.');
+  const wrong = () => new BackupError('wrong_password', t('acct.backup.wrongPassword'));
   let pkcs8: Uint8Array<ArrayBuffer>;
   try {
     pkcs8 = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: s.iv }, key, s.data));

@@ -3,6 +3,7 @@
 // single algorithm, so the PKCS#8 is imported twice, each time as a non-extractable key: once in
 // memory (or IndexedDB) the private key cannot be read back by any script.
 import { asCertificate, type x509 } from './x509.ts';
+import { t } from './i18n.ts';
 
 export const PSS_KEY: RsaHashedImportParams = { name: 'RSA-PSS', hash: 'SHA-256' };
 /** Protocol §3/§5: salt length 32 (MGF1 uses the same SHA-256 in WebCrypto). */
@@ -66,7 +67,7 @@ export async function importPrivateKey(pkcs8: Uint8Array<ArrayBuffer>): Promise<
     // A JWK of the private key carries the public modulus and exponent; this copy lives only in this call.
     extractable = await crypto.subtle.importKey('pkcs8', pkcs8, PSS_KEY, true, ['sign']);
   } catch {
-    throw new KeyImportError('This is not an RSA private key (PKCS#8).');
+    throw new KeyImportError(t('acct.key.notPrivate'));
   }
   checkBits(sign.algorithm);
   const { n, e } = await crypto.subtle.exportKey('jwk', extractable);
@@ -85,7 +86,7 @@ export async function importPublicKeys(spkiOrCert: Uint8Array<ArrayBuffer> | x50
     verify = await crypto.subtle.importKey('spki', spki, PSS_KEY, true, ['verify']);
     encrypt = await crypto.subtle.importKey('spki', spki, OAEP_KEY, true, ['encrypt']);
   } catch {
-    throw new KeyImportError('This is not an RSA public key.');
+    throw new KeyImportError(t('acct.key.notPublic'));
   }
   checkBits(verify.algorithm);
   return { verify, encrypt };
@@ -93,7 +94,7 @@ export async function importPublicKeys(spkiOrCert: Uint8Array<ArrayBuffer> | x50
 
 function checkBits(alg: KeyAlgorithm): void {
   const bits = (alg as RsaHashedKeyAlgorithm).modulusLength;
-  if (!(bits >= MIN_RSA_BITS)) throw new KeyImportError(`This RSA key has ${bits} bits; ${MIN_RSA_BITS} or more are needed.`);
+  if (!(bits >= MIN_RSA_BITS)) throw new KeyImportError(t('acct.key.tooShort', { bits: String(bits), min: String(MIN_RSA_BITS) }));
 }
 
 export async function signPss(key: CryptoKey, data: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {

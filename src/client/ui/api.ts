@@ -1,5 +1,7 @@
 // Calls to our own JSON API from the pages. Every refusal arrives in the protocol's error shape;
 // it becomes an ApiError the page can turn into words. The session cookie rides along by itself.
+import { t } from '../i18n.ts';
+
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -18,7 +20,7 @@ export class ApiError extends Error {
     status: number,
     body: { error?: string; message?: string; reason?: string; field?: string; fields?: Record<string, string>; revokedAt?: string; revocationReason?: string; notAfter?: string; state?: string; triesLeft?: number },
   ) {
-    super(body.message ?? `The server answered ${status}.`);
+    super(body.message ?? t('acct.api.answered', { status: String(status) }));
     this.name = 'ApiError';
     this.status = status;
     this.code = body.error ?? (status === 0 ? 'network' : 'internal');
@@ -66,7 +68,7 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
       body: body === undefined ? undefined : JSON.stringify(body),
     }));
   } catch {
-    throw new ApiError(0, { error: 'network', message: 'TEKUP_chat cannot be reached. Check your connection and try again.' });
+    throw new ApiError(0, { error: 'network', message: t('acct.api.network') });
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -82,8 +84,8 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
 
 export async function getText(path: string): Promise<string> {
   const res = await tracked(fetch(path, { credentials: 'same-origin' })).catch(() => {
-    throw new ApiError(0, { error: 'network', message: 'TEKUP_chat cannot be reached.' });
+    throw new ApiError(0, { error: 'network', message: t('acct.unreachable') });
   });
-  if (!res.ok) throw new ApiError(res.status, { message: `GET ${path} answered ${res.status}.` });
+  if (!res.ok) throw new ApiError(res.status, { message: t('acct.api.getAnswered', { path, status: String(res.status) }) });
   return res.text();
 }

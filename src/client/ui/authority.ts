@@ -8,14 +8,17 @@ import { groupedHex, localTime, revocationReasonText } from '../../shared/format
 import { ProofError, verifyProof, type ProofFailure, type ProofResult } from '../proof.ts';
 import { ApiError, api, getText } from './api.ts';
 import { $, $$, fromTemplate, must, readFile, setBusy } from './dom.ts';
+import { t } from '../i18n.ts';
+import type { ClientKey } from '../messages/index.ts';
 
-const FAILURES: Record<ProofFailure, string> = {
-  malformed: 'This is not a TEKUP_chat proof',
-  bad_certificate: 'A certificate in this proof cannot be read',
-  untrusted_chain: 'Not signed with a TEKUP_chat certificate',
-  not_valid_at_time: 'The certificate was not valid when the message says it was sent',
-  wrong_signer: 'The certificate is not the sender’s',
-  bad_signature: 'The signature does not match: the message was altered',
+/** The verdict's title for each way a proof fails (catalogue keys). */
+const FAILURES: Record<ProofFailure, ClientKey> = {
+  malformed: 'acct.proof.failure.malformed',
+  bad_certificate: 'acct.proof.failure.badCertificate',
+  untrusted_chain: 'acct.proof.failure.untrustedChain',
+  not_valid_at_time: 'acct.proof.failure.notValidAtTime',
+  wrong_signer: 'acct.proof.failure.wrongSigner',
+  bad_signature: 'acct.proof.failure.badSignature',
 };
 
 type Tone = 'ok' | 'warn' | 'danger';
@@ -34,31 +37,36 @@ function judge(proof: ProofResult, standing: CertificateCheck | undefined): Verd
   const who = standing?.issued && 'name' in standing ? `${standing.name} (@${proof.signer.login})` : `@${proof.signer.login}`;
   const base = { proof, standing };
   if (!standing) {
-    return { ...base, tone: 'ok', title: `Signed by ${who}`, chip: 'Signature valid', summary: 'The signature is valid and the certificate chains to the TEKUP_chat root. Its revocation status could not be checked just now.' };
+    return { ...base, tone: 'ok', title: t('acct.proof.signedBy', { who }), chip: t('acct.proof.chipValid'), summary: t('acct.proof.validUnchecked') };
   }
   if (standing.status === 'revoked' && standing.revokedAt) {
-    const when = `${localTime(standing.revokedAt, 'date')} (${revocationReasonText(standing.revocationReason ?? 'unspecified')})`;
+    const when = t('acct.proof.revokedWhen', { date: localTime(standing.revokedAt, 'date'), reason: revocationReasonText(standing.revocationReason ?? 'unspecified') });
     if (Date.parse(standing.revokedAt) <= Date.parse(proof.message.sentAt)) {
       return {
         ...base,
         tone: 'danger',
-        title: 'Signed with a certificate revoked before',
-        chip: 'Do not rely on it',
-        summary: `The signature matches, but ${who}’s certificate was revoked on ${when}, before this message says it was sent. ${
-          standing.revocationReason === 'keyCompromise' ? 'Its key was reported stolen: anyone holding it could have signed this.' : 'It should no longer have been used.'
-        }`,
+        title: t('acct.proof.revokedBefore.title'),
+        chip: t('acct.proof.revokedBefore.chip'),
+        summary: t('acct.proof.revokedBefore.summary', {
+          who,
+          when,
+          consequence: t(standing.revocationReason === 'keyCompromise' ? 'acct.proof.keyStolen' : 'acct.proof.noLongerUsed'),
+        }),
       };
     }
-    return { ...base, tone: 'ok', title: `Signed by ${who}`, chip: 'Signature valid', summary: `The signature is valid. The certificate was revoked later, on ${when}: that does not undo a signature made before.` };
+    return { ...base, tone: 'ok', title: t('acct.proof.signedBy', { who }), chip: t('acct.proof.chipValid'), summary: t('acct.proof.revokedLater', { when }) };
   }
-  return { ...base, tone: 'ok', title: `Signed by ${who}`, chip: 'Signature valid', summary: 'The signature is valid, made with a certificate issued by TEKUP_chat and valid at the time the message gives.' };
+  return { ...base, tone: 'ok', title: t('acct.proof.signedBy', { who }), chip: t('acct.proof.chipValid'), summary: t('acct.proof.valid') };
 }
 
 function statusText(s: CertificateCheck | undefined): string {
-  if (!s) return 'unknown (not checked)';
-  if (s.status === 'revoked') return `revoked on ${localTime(s.revokedAt ?? '')}${s.revocationReason ? ` (${revocationReasonText(s.revocationReason)})` : ''}`;
-  if (s.status === 'valid' || s.status === 'expiring') return `valid until ${localTime(s.notAfter, 'date')}`;
-  if (s.status === 'expired') return `expired on ${localTime(s.notAfter, 'date')}`;
+  if (!s) return t('acct.proof.status.unknown');
+  if (s.status === 'revoked') {
+    const date = localTime(s.revokedAt ?? '');
+    return s.revocationReason ? t('acct.proof.status.revokedWhy', { date, reason: revocationReasonText(s.revocationReason) }) : t('acct.proof.status.revoked', { date });
+  }
+  if (s.status === 'valid' || s.status === 'expiring') return t('acct.proof.status.valid', { date: localTime(s.notAfter, 'date') });
+  if (s.status === 'expired') return t('acct.proof.status.expired', { date: localTime(s.notAfter, 'date') });
   return s.status;
 }
 
@@ -104,17 +112,17 @@ async function checkProof(form: HTMLFormElement, outcome: HTMLElement): Promise<
   let bundle: unknown;
   try {
     const text = await readFile(input);
-    if (text === undefined) return fieldError('Choose the proof file (.json) saved from a conversation.');
+    if (text === undefined) return fieldError(t('acct.proof.chooseFile'));
     bundle = JSON.parse(text);
   } catch (err) {
-    return fieldError(err instanceof SyntaxError ? 'This file is not a proof: it is not JSON. Choose the .json file “Save proof” downloaded.' : err instanceof Error ? err.message : String(err));
+    return fieldError(err instanceof SyntaxError ? t('acct.proof.notJson') : err instanceof Error ? err.message : String(err));
   }
   let proof: ProofResult;
   try {
     proof = await verifyProof(bundle, await getText('/ca/root.pem'));
   } catch (err) {
     if (!(err instanceof ProofError)) throw err;
-    return render(outcome, { tone: 'danger', title: FAILURES[err.code], chip: 'Not verified', summary: err.message });
+    return render(outcome, { tone: 'danger', title: t(FAILURES[err.code]), chip: t('acct.proof.notVerified'), summary: err.message });
   }
   const certificate = (bundle as { certificate: string }).certificate;
   const standing = await api<CertificateCheck>('POST', '/api/v1/certificates/check', { certificate }).catch((err: unknown) => {
@@ -139,7 +147,7 @@ export function initAuthority(): void {
       outcome.replaceChildren();
       setBusy(button, true);
       void checkProof(form, outcome)
-        .catch((err: unknown) => render(outcome, { tone: 'danger', title: 'The proof could not be checked', chip: 'Not verified', summary: err instanceof Error ? err.message : String(err) }))
+        .catch((err: unknown) => render(outcome, { tone: 'danger', title: t('acct.proof.checkFailed'), chip: t('acct.proof.notVerified'), summary: err instanceof Error ? err.message : String(err) }))
         .finally(() => setBusy(button, false));
     });
   }

@@ -1,17 +1,21 @@
 // The key backup file a person downloads: the encrypted private key (openssl reads it:
 // `openssl pkcs8 -in FILE`) followed by the certificate issued for it, so one file is enough to log
 // in from another browser. Reading accepts that file, or a key and a certificate from elsewhere.
+// The words above the PEM blocks (and the file's name) are in the page's language; reading looks
+// only at the blocks, so a file saved in one language opens in any.
 import { fromPem, pemBlocks } from '../pem.ts';
 import { BACKUP_ITERATIONS } from '../backup.ts';
+import { t } from '../i18n.ts';
 
 export function backupFileText(login: string, encryptedKeyPem: string, certificatePem: string, previous: string[] = []): string {
   const older = previous.length
-    ? ['', `Earlier keys, replaced by renewals (${previous.length}), encrypted the same way: they open messages from before each renewal.`, ...previous.map((p) => p.trim())]
+    ? ['', t('acct.backupFile.earlier', { count: previous.length }), ...previous.map((p) => p.trim())]
     : [];
   return [
-    `TEKUP_chat key backup for ${login}`,
-    `The private key below is encrypted with your password (PKCS#8, PBES2: PBKDF2-HMAC-SHA256 ${BACKUP_ITERATIONS} iterations, AES-256-CBC).`,
-    'The certificate after it is public. Keep this file somewhere safe: it lets you log in from another browser.',
+    t('acct.backupFile.title', { login }),
+    // Written as openssl prints it ("600000"), not as a number for reading.
+    t('acct.backupFile.encrypted', { iterations: String(BACKUP_ITERATIONS) }),
+    t('acct.backupFile.public'),
     '',
     encryptedKeyPem.trim(),
     certificatePem.trim(),
@@ -20,7 +24,7 @@ export function backupFileText(login: string, encryptedKeyPem: string, certifica
   ].join('\n');
 }
 
-export const backupFileName = (login: string) => `${login}-tekup-chat-key.pem`;
+export const backupFileName = (login: string) => t('acct.backupFile.name', { login });
 
 export interface KeyFile {
   /** "ENCRYPTED PRIVATE KEY" PEM block, when the file holds one. */

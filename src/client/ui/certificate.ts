@@ -14,6 +14,7 @@ import { deleteBackup, forgetUnlocked, getBackup, getUnlocked, resealAll, saveBa
 import { backupFileName, backupFileText } from './backup-file.ts';
 import { signIn } from './signin.ts';
 import { leaveOnPurpose, me } from './shell.ts';
+import { t } from '../i18n.ts';
 
 export function notice(text: string, error = false, action?: { label: string; run: () => void }): void {
   const box = must('[data-cert-notice]');
@@ -33,7 +34,7 @@ export function notice(text: string, error = false, action?: { label: string; ru
 async function downloadBackup(): Promise<void> {
   const stored = await getBackup(me()).catch(() => undefined);
   if (!stored) {
-    notice('No key backup is stored in this browser. Use the backup file you saved when you registered.', true);
+    notice(t('acct.cert.noStoredBackup'), true);
     return;
   }
   downloadText(backupFileName(stored.login), backupFileText(stored.login, stored.backup, stored.certificate, (stored.previous ?? []).map((p) => p.backup)));
@@ -49,7 +50,7 @@ function bindPasswordDialog(dialog: HTMLDialogElement): void {
   const check = (): FieldErrors => {
     const parsed = v.safeParse(passwordChangeSchema, { currentPassword: ui.value('currentPassword'), newPassword: ui.value('newPassword') });
     const errors: FieldErrors = parsed.success ? {} : issuesToFields(parsed.issues);
-    if (!errors.newPassword && ui.value('newPassword').toLowerCase() === me().toLowerCase()) errors.newPassword = 'The password must not be your login.';
+    if (!errors.newPassword && ui.value('newPassword').toLowerCase() === me().toLowerCase()) errors.newPassword = t('acct.password.notLogin');
     errors.confirmPassword = repeatError(ui.value('newPassword'), ui.value('confirmPassword'));
     return Object.fromEntries(PASSWORD_FIELDS.map((n) => [n, errors[n]]));
   };
@@ -73,20 +74,20 @@ function bindPasswordDialog(dialog: HTMLDialogElement): void {
       for (const b of $$('[data-action="end-session"]')) b.closest('li')?.remove();
       dialog.close();
       form.reset();
-      const others = res.sessionsEnded === 0 ? '' : res.sessionsEnded === 1 ? ' Your other session was logged out.' : ` Your ${res.sessionsEnded} other sessions were logged out.`;
-      notice(`Your password was changed.${others} Key backup files you saved before still open with your old password: download a new one.`, false, {
-        label: 'Download key backup',
+      const others = res.sessionsEnded === 0 ? [] : [t('acct.password.othersEnded', { count: res.sessionsEnded })];
+      notice([t('acct.password.changed'), ...others, t('acct.password.oldBackups')].join(' '), false, {
+        label: t('acct.downloadBackup'),
         run: () => void downloadBackup(),
       });
     } catch (err) {
       if (err instanceof BackupError && err.code === 'wrong_password') {
-        ui.setError('currentPassword', 'This is not your password: it does not open the key kept in this browser.');
+        ui.setError('currentPassword', t('acct.password.notYours'));
         ui.input('currentPassword').focus();
       } else if (err instanceof ApiError && Object.keys(err.fields).length) {
         ui.show(err.fields);
         ui.focusFirstInvalid();
       } else {
-        error.textContent = err instanceof ApiError ? err.message : 'Your key could not be re-encrypted in this browser.';
+        error.textContent = err instanceof ApiError ? err.message : t('acct.password.resealFailed');
         error.hidden = false;
       }
     } finally {
@@ -103,9 +104,9 @@ async function endSession(button: HTMLButtonElement): Promise<void> {
       if (!(err instanceof ApiError && err.status === 404)) throw err;
     });
     button.closest('li')?.remove();
-    notice('That session is logged out.');
+    notice(t('acct.session.ended'));
   } catch (err) {
-    notice(err instanceof ApiError ? err.message : 'The session could not be ended; try again.', true);
+    notice(err instanceof ApiError ? err.message : t('acct.session.endFailed'), true);
     setBusy(button, false);
   }
 }
@@ -136,7 +137,7 @@ export function initCertificate(): void {
       error.hidden = true;
       const password = ui.value('renew-password');
       if (!password) {
-        ui.setError('renew-password', 'Enter your password.');
+        ui.setError('renew-password', t('acct.enterPassword'));
         ui.input('renew-password').focus();
         return;
       }
@@ -170,13 +171,13 @@ export function initCertificate(): void {
         renewDialog.close();
         form.reset();
         document.body.dispatchEvent(new CustomEvent('certificate-changed'));
-        notice('Your certificate was renewed. Your old key backup no longer works: download the new one.', false, { label: 'Download key backup', run: () => void downloadBackup() });
+        notice(t('acct.renew.done'), false, { label: t('acct.downloadBackup'), run: () => void downloadBackup() });
       } catch (err) {
         if (err instanceof BackupError && err.code === 'wrong_password') {
-          ui.setError('renew-password', 'This is not your password.');
+          ui.setError('renew-password', t('acct.renew.notYours'));
           ui.input('renew-password').focus();
         } else {
-          error.textContent = err instanceof ApiError ? err.message : 'A new key could not be made in this browser.';
+          error.textContent = err instanceof ApiError ? err.message : t('acct.renew.keyFailed');
           error.hidden = false;
         }
       } finally {
@@ -222,7 +223,7 @@ async function setReceipts(box: HTMLInputElement): Promise<void> {
   } catch (err) {
     box.checked = !box.checked;
     if (error) {
-      error.textContent = `Not changed: ${err instanceof Error ? err.message : String(err)}`;
+      error.textContent = t('acct.receipts.notChanged', { reason: err instanceof Error ? err.message : String(err) });
       error.hidden = false;
     }
   } finally {

@@ -10,6 +10,7 @@ import { deviceText, groupedHex, localTime } from '../../shared/format.ts';
 import { ApiError, api } from './api.ts';
 import { $, must, setBusy } from './dom.ts';
 import { FormUi } from './fields.ts';
+import { t } from '../i18n.ts';
 
 const PUT_OFF_KEY = 'tekup.link-requests-put-off';
 
@@ -36,9 +37,10 @@ const expired = (r: DeviceRequestEvent, now = Date.now()) => Date.parse(r.expire
 /** "10:42, in 8 min": when the request ends, in the pages' one time format. */
 function expiryText(r: DeviceRequestEvent, now = Date.now()): string {
   const left = Date.parse(r.expiresAt) - now;
-  if (left <= 0) return `${localTime(r.expiresAt, 'time')}: expired`;
+  const time = localTime(r.expiresAt, 'time');
+  if (left <= 0) return t('acct.request.expiredAt', { time });
   const min = Math.floor(left / 60_000);
-  return `${localTime(r.expiresAt, 'time')}, ${min < 1 ? 'in less than a minute' : `in ${min} min`}`;
+  return min < 1 ? t('acct.request.endsSoon', { time }) : t('acct.request.endsIn', { time, count: min });
 }
 
 const whereFrom = (r: DeviceRequestEvent) => [deviceText(r.userAgent || null), r.address].filter(Boolean).join(' · ');
@@ -86,11 +88,11 @@ export function initDeviceRequests(): void {
         const name = document.createElement('p');
         name.className = 'session-device';
         name.append(Object.assign(document.createElement('strong'), { textContent: r.deviceName }));
-        const where = Object.assign(document.createElement('p'), { className: 'muted small', textContent: `${whereFrom(r)} · expires at ${localTime(r.expiresAt, 'time')}` });
+        const where = Object.assign(document.createElement('p'), { className: 'muted small', textContent: t('acct.request.pending', { where: whereFrom(r), time: localTime(r.expiresAt, 'time') }) });
         text.append(name, where);
-        const review = Object.assign(document.createElement('button'), { type: 'button', className: 'btn btn-primary btn-sm', textContent: 'Review' });
+        const review = Object.assign(document.createElement('button'), { type: 'button', className: 'btn btn-primary btn-sm', textContent: t('acct.request.review') });
         review.setAttribute('aria-haspopup', 'dialog');
-        review.setAttribute('aria-label', `Review the request of ${r.deviceName}`);
+        review.setAttribute('aria-label', t('acct.request.reviewLabel', { name: r.deviceName }));
         review.addEventListener('click', () => {
           setPutOff(r.request, false);
           if (!queue.includes(r.request)) queue.unshift(r.request);
@@ -120,9 +122,9 @@ export function initDeviceRequests(): void {
   }
 
   function fill(r: DeviceRequestEvent): void {
-    must('[data-request-lead]', form).textContent = `“${r.deviceName}” asks to use your TEKUP_chat account with a key of its own.`;
+    must('[data-request-lead]', form).textContent = t('acct.request.lead', { name: r.deviceName });
     must('[data-request-name]', form).textContent = r.deviceName;
-    must('[data-request-from]', form).textContent = whereFrom(r) || 'Unknown';
+    must('[data-request-from]', form).textContent = whereFrom(r) || t('acct.request.unknownOrigin');
     must('[data-request-fingerprint]', form).textContent = groupedHex(r.keyFingerprint);
     tick();
   }
@@ -131,7 +133,7 @@ export function initDeviceRequests(): void {
   function tick(): void {
     if (!shown) return;
     must('[data-request-expiry]', form).textContent = expiryText(shown);
-    if (!settled && expired(shown)) end('This request has expired: nothing was issued. The new device has to ask again.', true);
+    if (!settled && expired(shown)) end(t('acct.request.expired'), true);
   }
 
   function showNext(): void {
@@ -180,7 +182,7 @@ export function initDeviceRequests(): void {
       // Refused, failed or expired (410), linked or being linked elsewhere (409), cleaned up (404).
       if (err.code === 'gone' || err.code === 'conflict' || err.code === 'not_found') return end(err.message, err.code !== 'conflict');
     }
-    formError.textContent = err instanceof ApiError ? err.message : 'TEKUP_chat could not be reached; try again.';
+    formError.textContent = err instanceof ApiError ? err.message : t('acct.request.unreachable');
     formError.hidden = false;
   }
 
@@ -191,7 +193,7 @@ export function initDeviceRequests(): void {
     formError.hidden = true;
     const typed = ui.value('linkCode').replace(/\s/g, '');
     if (!LINK_CODE_PATTERN.test(typed)) {
-      ui.setError('linkCode', 'Enter the 6 digits the new device shows.');
+      ui.setError('linkCode', t('acct.request.enterCode'));
       code.focus();
       return;
     }
@@ -200,7 +202,7 @@ export function initDeviceRequests(): void {
     refuse.disabled = true;
     try {
       const linked = await api<LinkApproved>('POST', `/api/v1/devices/requests/${r.request}/approve`, { code: typed });
-      end(`${linked.deviceName} is linked. It logs in with its own certificate, and the messages you receive from now on open there too.`);
+      end(t('acct.request.linked', { name: linked.deviceName }));
       document.body.dispatchEvent(new CustomEvent('devices-changed'));
     } catch (err) {
       failed(err);
@@ -218,7 +220,7 @@ export function initDeviceRequests(): void {
     approve.disabled = true;
     try {
       await api('DELETE', `/api/v1/devices/requests/${r.request}`);
-      end(`Refused. Nothing was issued, and “${r.deviceName}” is told.`);
+      end(t('acct.request.refused', { name: r.deviceName }));
     } catch (err) {
       failed(err);
     } finally {

@@ -7,6 +7,7 @@ import { $, $$, must, setBusy } from './dom.ts';
 import { deleteBackup, forgetUnlocked } from './keystore.ts';
 import { leaveOnPurpose, me } from './shell.ts';
 import { notice } from './certificate.ts';
+import { t } from '../i18n.ts';
 
 export function initDevices(): void {
   const found = $<HTMLDialogElement>('#device-revoke-dialog');
@@ -27,9 +28,9 @@ export function initDevices(): void {
     must('[data-device-revoke-name]', form).textContent = target.name;
     const only = $$('[data-devices] > li').length === 1;
     must('[data-device-revoke-current-text]', form).textContent = only
-      ? 'This is your only device: you will be logged out, and only a recovery code from an operator will let you use TEKUP_chat again.'
+      ? t('acct.devices.onlyDevice')
       : current
-        ? 'This is the device you are using: you will be logged out here.'
+        ? t('acct.devices.thisDevice')
         : '';
     currentBox.hidden = !(current || only);
     error.hidden = true;
@@ -38,26 +39,26 @@ export function initDevices(): void {
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const t = target;
-    if (!t) return;
+    const chosen = target;
+    if (!chosen) return;
     error.hidden = true;
     setBusy(submit, true);
     // The server ends this device's sessions as it revokes, this one's too when it is this device:
     // that end must not send the page to "session ended" instead of saying why.
-    const stay = t.current ? leaveOnPurpose() : () => {};
+    const stay = chosen.current ? leaveOnPurpose() : () => {};
     try {
-      await api('DELETE', `/api/v1/devices/${t.serial}`).catch((err: unknown) => {
+      await api('DELETE', `/api/v1/devices/${chosen.serial}`).catch((err: unknown) => {
         // Revoked meanwhile (from another device): what was wanted is done.
         if (!(err instanceof ApiError && err.status === 404)) throw err;
       });
-      if (t.current) {
+      if (chosen.current) {
         await forgetUnlocked().catch(() => {});
         await deleteBackup(me()).catch(() => {});
         location.assign('/login?notice=device-revoked');
         return;
       }
       dialog.close();
-      notice(`${t.name} is revoked and logged out. Messages sent from now on carry no key for it.`);
+      notice(t('acct.devices.revoked', { name: chosen.name }));
       document.body.dispatchEvent(new CustomEvent('devices-changed'));
     } catch (err) {
       stay();

@@ -1,5 +1,7 @@
 // Tiny DOM helpers for the pages: query, clone a server-rendered <template>, busy buttons, and a
 // file download of what the browser made or checked.
+import { t } from '../i18n.ts';
+
 export function $<T extends Element = HTMLElement>(selector: string, root: ParentNode = document): T | null {
   return root.querySelector<T>(selector as never) as T | null;
 }
@@ -49,6 +51,6 @@ export function downloadBlob(filename: string, blob: Blob): void {
 export function readFile(input: HTMLInputElement): Promise<string | undefined> {
   const file = input.files?.[0];
   if (!file) return Promise.resolve(undefined);
-  if (file.size > 64 * 1024) return Promise.reject(new Error('This file is too large to be a key or a certificate.'));
+  if (file.size > 64 * 1024) return Promise.reject(new Error(t('acct.file.tooLarge')));
   return file.text();
 }

@@ -2,6 +2,7 @@
 // aria-describedby it, and aria-invalid), checked live once the field has been left the first time,
 // and listed in a summary with links to the fields when a submit fails.
 import { $, $$ } from './dom.ts';
+import { t } from '../i18n.ts';
 
 export type FieldErrors = Record<string, string | undefined>;
 
@@ -81,13 +82,12 @@ export class FormUi {
   }
 
   /** The summary on submit: every problem with a link to its field; focus moves to it. */
-  showSummary(errors: FieldErrors, title = 'There is a problem'): void {
+  showSummary(errors: FieldErrors, title = t('acct.summary.title')): void {
     if (!this.summary) return;
     const entries = Object.entries(errors).filter(([, m]) => m);
     if (!entries.length) return this.hideSummary();
     $('#error-summary-title', this.summary)!.textContent = title;
-    $('[data-error-summary-text]', this.summary)!.textContent =
-      entries.length === 1 ? 'One field needs your attention:' : `${entries.length} fields need your attention:`;
+    $('[data-error-summary-text]', this.summary)!.textContent = t('acct.summary.count', { count: entries.length });
     this.fillSummary(entries);
     this.summary.hidden = false;
     this.summary.focus();
@@ -125,7 +125,7 @@ export class FormUi {
         const a = document.createElement('a');
         const input = this.input(name);
         a.href = `#${input?.id ?? ''}`;
-        a.textContent = `${this.label(name)}: ${message}`;
+        a.textContent = t('acct.summary.entry', { label: this.label(name), message: message ?? '' });
         a.addEventListener('click', (e) => {
           e.preventDefault();
           input?.focus();
@@ -147,7 +147,7 @@ export class FormUi {
 
 /** The error of a "repeat the password" field, or undefined when it matches the first one. */
 export function repeatError(first: string, again: string): string | undefined {
-  return !again ? 'Repeat your password.' : again !== first ? 'The two passwords are not the same.' : undefined;
+  return !again ? t('acct.password.repeat') : again !== first ? t('acct.password.mismatch') : undefined;
 }
 
 /** The Show/Hide buttons next to password inputs. */

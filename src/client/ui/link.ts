@@ -19,18 +19,17 @@ import { forgetUnlocked, getBackup, saveBackup } from './keystore.ts';
 import { lowercaseLogin } from './login-case.ts';
 import { refusalFor } from './refusals.ts';
 import { signIn } from './signin.ts';
+import { t } from '../i18n.ts';
+import type { ClientKey } from '../messages/index.ts';
 
 const FIELDS = ['login', 'password', 'deviceName'] as const;
 const POLL_MS = 2000;
 
-/** What a request that ended says, by the `state` of the server's 410. */
-const ENDED: Record<string, { title: string; text: string }> = {
-  refused: { title: 'The request was refused', text: 'It was refused on one of your devices; nothing was issued. If that was a mistake, start again.' },
-  failed: {
-    title: 'Too many wrong codes',
-    text: 'The code was typed wrong five times on your other device, so this request has ended. Start again to get a new code.',
-  },
-  expired: { title: 'The request expired', text: 'It was not approved within 10 minutes. Start again to get a new code.' },
+/** What a request that ended says, by the `state` of the server's 410 (catalogue keys). */
+const ENDED: Record<string, { title: ClientKey; text: ClientKey }> = {
+  refused: { title: 'acct.link.refused.title', text: 'acct.link.refused.text' },
+  failed: { title: 'acct.link.failedCodes.title', text: 'acct.link.failedCodes.text' },
+  expired: { title: 'acct.link.expired.title', text: 'acct.link.expired.text' },
 };
 
 /** "9:41" of what is left until `deadline` (ms since the epoch). */
@@ -105,13 +104,13 @@ export function initLink(): void {
         const { csr, ...rest } = err.fields;
         ui.show(rest);
         if (Object.keys(rest).length) ui.showSummary(rest);
-        if (csr) showRefusal('Your browser’s certificate request was refused.', csr);
+        if (csr) showRefusal(t('acct.link.csrRefused'), csr);
       } else if (err instanceof ApiError) {
         // A wrong password, too many tries, no connection: worded as the login page words them.
-        const r = ['invalid_credentials', 'rate_limited', 'network'].includes(err.code) ? refusalFor(err) : { title: 'This device could not be linked.', text: err.message };
+        const r = ['invalid_credentials', 'rate_limited', 'network'].includes(err.code) ? refusalFor(err) : { title: t('acct.link.failed'), text: err.message };
         showRefusal(r.title, r.text);
       } else {
-        showRefusal('Your browser could not create the key.', 'Use an up-to-date browser and try again.');
+        showRefusal(t('acct.link.keyFailed.title'), t('acct.link.keyFailed.text'));
       }
     } finally {
       setBusy(submit, false);
@@ -134,13 +133,13 @@ export function initLink(): void {
     must('[data-link-code]').textContent = `${w.asked.code.slice(0, 3)} ${w.asked.code.slice(3)}`;
     must('[data-link-fingerprint]').textContent = groupedHex(w.fingerprint);
     must('[data-link-name]').textContent = w.deviceName;
-    status.textContent = 'Waiting for your approval…';
+    status.textContent = t('acct.link.waiting');
     // On this browser's clock: the server's answer alone ends the request, so a clock that is off
     // misleads only the countdown, never what the page does.
     const deadline = Date.parse(w.asked.expiresAt);
     const until = localTime(w.asked.expiresAt, 'time');
     const tick = () => {
-      countdown.textContent = Date.now() < deadline ? `${clock(deadline)} (until ${until})` : 'Expired';
+      countdown.textContent = Date.now() < deadline ? t('acct.link.countdown', { left: clock(deadline), until }) : t('acct.link.countdownOver');
     };
     tick();
     const timer = setInterval(() => (current() ? tick() : clearInterval(timer)), 1000);
@@ -156,26 +155,26 @@ export function initLink(): void {
       } catch (err) {
         if (err instanceof ApiError && (err.code === 'gone' || err.status === 404)) {
           clearInterval(timer);
-          const ended = ENDED[err.state ?? ''] ?? { title: 'The request has ended', text: err.message };
-          return showEnded(ended.title, ended.text, true);
+          const ended = ENDED[err.state ?? ''];
+          return ended ? showEnded(t(ended.title), t(ended.text), true) : showEnded(t('acct.link.ended.title'), err.message, true);
         }
         // Offline or a busy server: ask again, and say so meanwhile.
-        status.textContent = err instanceof ApiError && err.code === 'network' ? 'Connection lost; still trying…' : 'Still waiting; the server is busy…';
+        status.textContent = t(err instanceof ApiError && err.code === 'network' ? 'acct.link.connectionLost' : 'acct.link.busy');
         continue;
       }
       if ('state' in answer) {
-        status.textContent = 'Waiting for your approval…';
+        status.textContent = t('acct.link.waiting');
         continue;
       }
       clearInterval(timer);
-      countdown.textContent = 'Approved';
+      countdown.textContent = t('acct.link.approved');
       return finish(w, answer);
     }
   }
 
   /** Approved: the key kept here with its certificate, as registration keeps it, then logged in. */
   async function finish(w: Waiting, issued: EnrollResponse): Promise<void> {
-    status.textContent = 'Approved. Logging you in…';
+    status.textContent = t('acct.link.approvedLoggingIn');
     try {
       // A key this browser kept for the login before (an earlier link, a backup file) stays, to
       // read the messages that were wrapped for it.
@@ -185,11 +184,11 @@ export function initLink(): void {
         // No IndexedDB (private mode in some browsers): this session works, the next login needs a link again.
       });
       await signIn(issued.login, w.password, w.key, issued.certificate);
-      status.textContent = 'Logged in.';
+      status.textContent = t('acct.loggedIn');
       location.assign('/chat');
     } catch (err) {
-      const r = err instanceof ApiError ? refusalFor(err) : { title: 'You could not be logged in.', text: String(err) };
-      showEnded('This device is linked', `Its key and certificate are kept in this browser, but logging in failed: ${r.title} ${r.text} Log in with your password.`, false);
+      const r = err instanceof ApiError ? refusalFor(err) : { title: t('acct.refusal.default.title'), text: String(err) };
+      showEnded(t('acct.link.linked.title'), t('acct.link.linked.loginFailed', { title: r.title, text: r.text }), false);
     }
   }
 

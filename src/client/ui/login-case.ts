@@ -1,6 +1,7 @@
 // One rule for logins on every page (registration, login, recovery), as on every route: a login is
 // lowercase (docs/protocol.md §2). What is typed in capitals is lowercased as it is typed, and a
 // note under the field says so, with the login as it will be: "Logins are lowercase: zied".
+import { t } from '../i18n.ts';
 
 export function lowercaseLogin(input: HTMLInputElement): void {
   const note = document.createElement('p');
@@ -21,7 +22,7 @@ export function lowercaseLogin(input: HTMLInputElement): void {
       note.hidden = false;
     }
     // Once capitals were typed, the note follows the login as it is completed.
-    if (!note.hidden) note.textContent = lower.trim() ? `Logins are lowercase: ${lower.trim()}` : 'Logins are lowercase.';
+    if (!note.hidden) note.textContent = lower.trim() ? t('acct.login.caseNote', { login: lower.trim() }) : t('acct.login.caseRule');
   };
   input.addEventListener('input', apply);
   apply(); // a value put there before the script ran (autofill, the back button)

@@ -12,6 +12,7 @@ import { forgetUnlocked, getBackup, resealAll, saveBackup, type StoredBackup } f
 import { readKeyFile } from './backup-file.ts';
 import { refusalFor, type Refusal } from './refusals.ts';
 import { signIn } from './signin.ts';
+import { t } from '../i18n.ts';
 
 type KeyState = 'pending' | 'stored' | 'missing';
 
@@ -43,7 +44,7 @@ export function initLogin(): void {
   const setImport = (open: boolean) => {
     importPanel.hidden = !open;
     toggle.setAttribute('aria-expanded', String(open));
-    toggle.textContent = open ? 'Use the key stored in this browser' : 'Use a key backup file instead';
+    toggle.textContent = t(open ? 'acct.login.useStoredKey' : 'acct.login.useBackupFile');
     toggle.hidden = !stored && open;
   };
 
@@ -52,7 +53,7 @@ export function initLogin(): void {
     const mine = ++lookup;
     if (!login) {
       stored = undefined;
-      setKeyState('pending', 'Your private key is looked up in this browser when you enter your login.');
+      setKeyState('pending', t('acct.login.keyPending'));
       return;
     }
     const found = await getBackup(login).catch(() => undefined);
@@ -60,10 +61,10 @@ export function initLogin(): void {
     if (found?.login !== stored?.login) keyPasswordBox.hidden = true; // another person: start over
     stored = found;
     if (found) {
-      setKeyState('stored', `Your key for @${login} is stored in this browser, encrypted with your password.`);
+      setKeyState('stored', t('acct.login.keyStored', { login }));
       setImport(false);
     } else {
-      setKeyState('missing', `No key for @${login} is stored in this browser. Choose your key backup file below.`);
+      setKeyState('missing', t('acct.login.keyMissing', { login }));
       setImport(true);
     }
   }
@@ -80,8 +81,8 @@ export function initLogin(): void {
   void findKey();
 
   const validate = (): FieldErrors => ({
-    login: ui.value('login').trim() ? undefined : 'Enter your login.',
-    password: ui.value('password') ? undefined : 'Enter your password.',
+    login: ui.value('login').trim() ? undefined : t('acct.login.enterLogin'),
+    password: ui.value('password') ? undefined : t('acct.enterPassword'),
   });
   ui.live(['login', 'password'], validate);
 
@@ -111,19 +112,19 @@ export function initLogin(): void {
     const unlock = previousPassword || password;
     const olderPassword = unlock !== password;
     if (!useFile) {
-      if (!stored) return fields({ backup: 'Choose your key backup file: no key for this login is stored in this browser.' });
+      if (!stored) return fields({ backup: t('acct.login.noStoredKey') });
       try {
         const key = await importBackup(stored.backup, unlock);
         return { kind: 'key', key, certificate: stored.certificate, previous: stored.previous ?? [], ...(olderPassword ? { unlock, toStore: stored } : {}) };
       } catch (err) {
         if (err instanceof BackupError && err.code === 'wrong_password') {
-          if (previousPassword) return fields({ keyPassword: 'This does not open the key kept in this browser either.' });
+          if (previousPassword) return fields({ keyPassword: t('acct.login.previousWrongStored') });
           keyPasswordBox.hidden = false;
           return {
             kind: 'refusal',
             refusal: {
-              title: 'The login or the password is wrong.',
-              text: `This password does not open the key stored for @${login}. Check it and try again. If you changed your password on another device, also enter your previous password in the field under Password: this browser's key still opens with it.`,
+              title: t('acct.refusal.credentials.title'),
+              text: t('acct.login.wrongPasswordStored', { login }),
             },
           };
         }
@@ -138,15 +139,15 @@ export function initLogin(): void {
     } catch (err) {
       return fields({ backup: (err as Error).message });
     }
-    if (!text) return fields({ backup: 'Choose your key backup file.' });
+    if (!text) return fields({ backup: t('acct.login.chooseBackup') });
     const file = readKeyFile(text);
-    if (!file.encrypted && !file.plain) return fields({ backup: 'This file holds no private key: choose the .pem backup you saved when you registered.' });
+    if (!file.encrypted && !file.plain) return fields({ backup: t('acct.login.noPrivateKey') });
     const certificate = (certText && readKeyFile(certText).certificate) ?? file.certificate;
-    if (!certificate) return fields({ certificate: 'This backup holds no certificate: choose your certificate file too.' });
+    if (!certificate) return fields({ certificate: t('acct.login.noCertificate') });
     try {
       new x509.X509Certificate(certificate);
     } catch {
-      return fields({ certificate: 'This certificate could not be read; choose a PEM certificate.' });
+      return fields({ certificate: t('acct.login.badCertificate') });
     }
     let key: KeyPair;
     let encrypted = file.encrypted;
@@ -160,9 +161,9 @@ export function initLogin(): void {
       }
     } catch (err) {
       if (err instanceof BackupError && err.code === 'wrong_password') {
-        if (previousPassword) return fields({ keyPassword: 'This does not open the backup file either.' });
+        if (previousPassword) return fields({ keyPassword: t('acct.login.previousWrongFile') });
         keyPasswordBox.hidden = false;
-        return fields({ backup: 'Your password does not open this backup file. If you saved it before changing your password, also enter your previous password in the field under Password.' });
+        return fields({ backup: t('acct.login.wrongPasswordFile') });
       }
       if (err instanceof BackupError) return fields({ backup: err.message });
       if (err instanceof KeyImportError) return fields({ backup: err.message });
@@ -183,8 +184,8 @@ export function initLogin(): void {
     const login = ui.value('login').trim().toLowerCase();
     const password = ui.value('password');
     try {
-      label.textContent = 'Opening your key…';
-      live.textContent = 'Opening your key…';
+      label.textContent = t('acct.login.opening');
+      live.textContent = t('acct.login.opening');
       const opened = await openKey(login, password);
       if (opened.kind === 'refusal') return showRefusal(opened.refusal);
       if (opened.kind === 'fields') {
@@ -194,8 +195,8 @@ export function initLogin(): void {
         ui.showSummary(opened.errors);
         return;
       }
-      label.textContent = 'Checking with TEKUP_chat…';
-      live.textContent = 'Checking your certificate and signature…';
+      label.textContent = t('acct.login.checking');
+      live.textContent = t('acct.login.checkingLive');
       // Earlier keys (before renewals) open with the same password; one that does not is skipped.
       const previousDecrypt: CryptoKey[] = [];
       const previousSerials: Array<string | undefined> = [];
@@ -212,13 +213,13 @@ export function initLogin(): void {
         // Logged in whatever happens here: keeping the key is a convenience for the next time.
         await (async () => saveBackup(unlock ? { ...toStore, ...(await resealAll(toStore, unlock, password)) } : toStore))().catch(() => {});
       }
-      live.textContent = 'Logged in.';
+      live.textContent = t('acct.loggedIn');
       const next = document.body.dataset.next;
       location.assign(next && next.startsWith('/') && !next.startsWith('//') ? next : '/chat');
     } catch (err) {
-      showRefusal(err instanceof ApiError ? refusalFor(err) : { title: 'You could not be logged in.', text: err instanceof Error ? err.message : String(err) });
+      showRefusal(err instanceof ApiError ? refusalFor(err) : { title: t('acct.refusal.default.title'), text: err instanceof Error ? err.message : String(err) });
     } finally {
-      label.textContent = 'Log in';
+      label.textContent = t('acct.login.submit');
       setBusy(submit, false);
     }
   });

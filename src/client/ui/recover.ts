@@ -14,6 +14,7 @@ import { FormUi, bindRevealButtons, repeatError, type FieldErrors } from './fiel
 import { lowercaseLogin } from './login-case.ts';
 import { getBackup, saveBackup } from './keystore.ts';
 import { backupFileName, backupFileText } from './backup-file.ts';
+import { t } from '../i18n.ts';
 
 const KNOWN = ['login', 'password', 'code'];
 const FORGOTTEN = ['login', 'newPassword', 'confirmPassword', 'code'];
@@ -90,21 +91,21 @@ export function initRecover(): void {
         const { csr, ...rest } = err.fields;
         ui.show(rest, Object.keys(rest));
         if (Object.keys(rest).length) ui.showSummary(rest);
-        if (csr) fail(`Your browser's certificate request was refused: ${csr}`);
+        if (csr) fail(t('acct.csrRefused', { reason: csr }));
       } else if (err instanceof ApiError) {
         fail(
           err.code === 'invalid_credentials'
             ? forgotten
-              ? 'The login or the recovery code is wrong, the code has expired or was already used, or it was not issued for choosing a new password. Check both; if it still fails, ask the operator for a code that lets you choose a new password.'
-              : 'The login, the password or the recovery code is wrong, or the code has expired or was already used. Check all three; if it still fails, ask the operator for a new code.'
+              ? t('acct.recover.wrongForgotten')
+              : t('acct.recover.wrong')
             : err.code === 'bad_csr'
-              ? `Your browser's certificate request was refused: ${err.message}`
+              ? t('acct.csrRefused', { reason: err.message })
               : err.code === 'rate_limited'
-                ? 'Too many attempts. Wait a minute, then try again.'
+                ? t('acct.recover.rateLimited')
                 : err.message,
         );
       } else {
-        fail('Your browser could not create the key. Use an up-to-date browser and try again.');
+        fail(t('acct.keyFailed'));
       }
     } finally {
       setBusy(submit, false);
@@ -117,7 +118,7 @@ export function initRecover(): void {
     showIssuedFacts(panel, issued);
     must<HTMLAnchorElement>('[data-login-link]', panel).href = `/login?login=${encodeURIComponent(issued.login)}&notice=recovered`;
     panel.hidden = false;
-    document.title = 'Access recovered · TEKUP_chat';
+    document.title = t('acct.docTitle', { title: t('acct.recover.recovered') });
     must('#recovered-title', panel).focus();
   }
 

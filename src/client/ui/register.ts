@@ -14,12 +14,15 @@ import { saveBackup } from './keystore.ts';
 import { backupFileName, backupFileText } from './backup-file.ts';
 import { signIn } from './signin.ts';
 import { refusalFor } from './refusals.ts';
+import { t } from '../i18n.ts';
+import type { ClientKey } from '../messages/index.ts';
 
 const FIELDS = ['firstName', 'lastName', 'cardNumber', 'email', 'login', 'password', 'password2'] as const;
-const CONFLICT_TEXT: Record<string, string> = {
-  login: 'This login is already taken; choose another one.',
-  email: 'An account already uses this email address.',
-  cardNumber: 'An account already uses this card number.',
+/** What a conflict says of each taken field, worded here rather than by the server. */
+const CONFLICT_TEXT: Record<string, ClientKey> = {
+  login: 'acct.register.conflict.login',
+  email: 'acct.register.conflict.email',
+  cardNumber: 'acct.register.conflict.cardNumber',
 };
 
 export function initRegister(): void {
@@ -37,7 +40,7 @@ export function initRegister(): void {
     const values = enrollValues('pending');
     const parsed = v.safeParse(schema, values);
     const errors: FieldErrors = parsed.success ? {} : issuesToFields(parsed.issues);
-    if (!ui.value('password')) errors.password = 'Choose a password.';
+    if (!ui.value('password')) errors.password = t('acct.register.choosePassword');
     const p2 = ui.value('password2');
     errors.password2 = repeatError(ui.value('password'), p2);
     for (const f of FIELDS) errors[f] ??= undefined;
@@ -77,11 +80,11 @@ export function initRegister(): void {
       if (err instanceof ApiError && (err.code === 'validation' || err.code === 'conflict')) {
         const fields: FieldErrors = { ...err.fields };
         // A conflict names every taken field at once (login, email and card number may all be).
-        if (err.code === 'conflict') for (const f of Object.keys(fields)) fields[f] = CONFLICT_TEXT[f] ?? fields[f];
+        if (err.code === 'conflict') for (const f of Object.keys(fields)) fields[f] = CONFLICT_TEXT[f] ? t(CONFLICT_TEXT[f]) : fields[f];
         const { csr, ...rest } = fields;
         ui.show(rest, Object.keys(rest));
         if (csr) {
-          formError.textContent = `Your browser's certificate request was refused: ${csr}`;
+          formError.textContent = t('acct.csrRefused', { reason: csr });
           formError.hidden = false;
         }
         if (Object.keys(rest).length) ui.showSummary(rest);
@@ -89,9 +92,9 @@ export function initRegister(): void {
         formError.textContent =
           err instanceof ApiError
             ? err.code === 'rate_limited'
-              ? 'Too many registrations from your network right now. Wait a minute and try again.'
+              ? t('acct.register.rateLimited')
               : err.message
-            : 'Your browser could not create the key. Use an up-to-date browser and try again.';
+            : t('acct.keyFailed');
         formError.hidden = false;
         formError.focus();
       }
@@ -106,7 +109,7 @@ export function initRegister(): void {
     must('[data-done-name]', panel).textContent = firstName;
     showIssuedFacts(panel, enrolled);
     panel.hidden = false;
-    document.title = `Welcome · TEKUP_chat`;
+    document.title = t('acct.docTitle', { title: t('acct.register.welcome') });
     must('#done-title', panel).focus();
   }
 
@@ -125,7 +128,7 @@ export function initRegister(): void {
       await signIn(done.login, done.password, done.key, done.enrolled.certificate);
       location.assign('/chat');
     } catch (err) {
-      const r = err instanceof ApiError ? refusalFor(err) : { title: 'You could not be logged in.', text: String(err) };
+      const r = err instanceof ApiError ? refusalFor(err) : { title: t('acct.refusal.default.title'), text: String(err) };
       continueError.textContent = `${r.title} ${r.text}`;
       continueError.hidden = false;
       setBusy(continueButton, false);
