@@ -7,6 +7,7 @@ import type { AttachmentV2 } from '../protocol/envelope.ts';
 import { fromBase64, toBase64 } from '../protocol/base64.ts';
 import { toHex } from './x509.ts';
 import { CodedError } from './coded-error.ts';
+import { t } from './i18n.ts';
 
 const IV_BYTES = 12;
 
@@ -40,7 +41,7 @@ export async function encryptAttachment(
 ): Promise<EncryptedAttachment> {
   const file = typeof File !== 'undefined' && input instanceof File ? input : undefined;
   const name = meta.name ?? file?.name ?? '';
-  if (!name) throw new TypeError('An attachment needs a name.');
+  if (!name) throw new TypeError(t('msg.file.noname'));
   const type = meta.type ?? (input instanceof Blob ? input.type : '');
   const plain = await bytesOf(input);
   const raw = crypto.getRandomValues(new Uint8Array(32));
@@ -68,13 +69,14 @@ export async function decryptAttachment(ciphertext: Uint8Array<ArrayBuffer>, a: 
     const key = await crypto.subtle.importKey('raw', fromBase64(a.key), 'AES-GCM', false, ['decrypt']);
     plain = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(a.iv) }, key, ciphertext));
   } catch {
-    throw new AttachmentError('decrypt_failed', `"${a.name}" does not decrypt with the key its message gives: the stored file was altered or is another one.`);
+    throw new AttachmentError('decrypt_failed', t('msg.file.decrypt', { name: a.name }));
   }
   if (plain.byteLength !== a.size) {
-    throw new AttachmentError('wrong_size', `"${a.name}" is ${plain.byteLength} bytes, but its message says ${a.size}: it is not the file that was sent.`);
+    // Exact byte counts, as strings: the two are compared digit by digit, not read as amounts.
+    throw new AttachmentError('wrong_size', t('msg.file.size', { name: a.name, actual: String(plain.byteLength), size: String(a.size) }));
   }
   if ((await sha256Hex(plain)) !== a.sha256) {
-    throw new AttachmentError('wrong_hash', `"${a.name}" does not match the SHA-256 its sender signed: it is not the file that was sent.`);
+    throw new AttachmentError('wrong_hash', t('msg.file.hash', { name: a.name }));
   }
   return plain;
 }

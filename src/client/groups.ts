@@ -7,6 +7,7 @@
 import type { EnvelopeV2 } from '../protocol/envelope.ts';
 import { groupAddress, membersByEpoch, type Group, type GroupChange, type GroupEvent } from '../protocol/groups.ts';
 import { makeEnvelopeV2, type MakeEnvelopeV2, type RecipientCertificate } from './envelope.ts';
+import { t } from './i18n.ts';
 
 export type MembershipCheck =
   | { ok: true; members: ReadonlySet<string> }
@@ -23,11 +24,12 @@ export type MembershipCheck =
  */
 export function senderWasMember(envelope: Pick<EnvelopeV2, 'from' | 'to' | 'epoch'>, groupId: string, history: readonly GroupEvent[]): MembershipCheck {
   if (envelope.to !== groupAddress(groupId) || envelope.epoch === undefined) {
-    return { ok: false, code: 'not_this_group', reason: 'It was not sent to this group.' };
+    return { ok: false, code: 'not_this_group', reason: t('msg.member.group') };
   }
   const members = membersByEpoch(history).get(envelope.epoch);
-  if (!members) return { ok: false, code: 'unknown_epoch', reason: `The group's history does not reach the moment it was sent (change ${envelope.epoch}).` };
-  if (!members.has(envelope.from)) return { ok: false, code: 'not_a_member', reason: `${envelope.from} was not a member of the group at that time.` };
+  // The epoch as a plain number, never grouped: it names a change, it counts nothing.
+  if (!members) return { ok: false, code: 'unknown_epoch', reason: t('msg.member.epoch', { epoch: String(envelope.epoch) }) };
+  if (!members.has(envelope.from)) return { ok: false, code: 'not_a_member', reason: t('msg.member.not', { login: envelope.from }) };
   return { ok: true, members };
 }
 
@@ -83,23 +85,30 @@ export async function sendWithRewrap<E>(seal: (fresh: boolean) => Promise<E>, po
 /**
  * A change of the group in words, as a line of the conversation: "Amira Ben Salah added Bilel
  * Gharbi". `nameOf` gives a login's name as the directory has it (the login itself when unknown).
+ * Whole sentences per case, not "You" put in for a name: French conjugates for "vous" ("Vous avez
+ * ajouté") and puts it before the verb when it is the object ("Amira vous a ajouté").
  */
 export function changeText(change: GroupChange, me: string, nameOf: (login: string) => string = (login) => login): string {
-  const who = (login: string | undefined) => (login === me ? 'you' : login === undefined ? 'someone' : nameOf(login));
-  const by = change.by === me ? 'You' : nameOf(change.by);
+  const who = (login: string | undefined) => (login === me ? t('msg.change.you') : login === undefined ? t('msg.change.someone') : nameOf(login));
+  const mine = change.by === me;
+  const by = nameOf(change.by);
+  const toMe = change.login === me && !mine;
   switch (change.op) {
     case 'create':
-      return `${by} created the group${change.name ? ` “${change.name}”` : ''}`;
+      if (change.name) return mine ? t('msg.change.create.named.by.you', { name: change.name }) : t('msg.change.create.named', { by, name: change.name });
+      return mine ? t('msg.change.create.by.you') : t('msg.change.create', { by });
     case 'add':
-      return `${by} added ${who(change.login)}`;
+      if (toMe) return t('msg.change.add.you', { by });
+      return mine ? t('msg.change.add.by.you', { who: who(change.login) }) : t('msg.change.add', { by, who: who(change.login) });
     case 'remove':
-      return `${by} removed ${who(change.login)}`;
+      if (toMe) return t('msg.change.remove.you', { by });
+      return mine ? t('msg.change.remove.by.you', { who: who(change.login) }) : t('msg.change.remove', { by, who: who(change.login) });
     case 'leave':
-      return `${change.login === me ? 'You' : who(change.login)} left`;
+      return change.login === me ? t('msg.change.leave.you') : t('msg.change.leave', { who: who(change.login) });
     case 'rename':
-      return `${by} renamed the group to “${change.name ?? ''}”`;
+      return mine ? t('msg.change.rename.by.you', { name: change.name ?? '' }) : t('msg.change.rename', { by, name: change.name ?? '' });
     case 'admin':
-      return change.login === me ? 'You are now an admin' : `${who(change.login)} is now an admin`;
+      return change.login === me ? t('msg.change.admin.you') : t('msg.change.admin', { who: who(change.login) });
   }
 }
 

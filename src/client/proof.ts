@@ -15,6 +15,7 @@ import type { OpenedMessage } from './envelope.ts';
 import { CodedError } from './coded-error.ts';
 import { groupAddress } from '../protocol/groups.ts';
 import { sha256Hex } from './attachments.ts';
+import { t } from './i18n.ts';
 
 export const PROOF_FORMAT = 'tekup-chat-proof';
 export const PROOF_ALGORITHM = 'RSASSA-PSS SHA-256 MGF1-SHA-256 salt 32';
@@ -152,7 +153,7 @@ const signedSchema = v.union([v.omit(plaintextSchema, ['sig']), v.omit(plaintext
  */
 export async function verifyProof(input: unknown, trustedRoot: x509.X509Certificate | string): Promise<ProofResult> {
   const parsed = v.safeParse(bundleSchema, input);
-  if (!parsed.success) throw new ProofError('malformed', 'This is not a TEKUP_chat proof bundle.');
+  if (!parsed.success) throw new ProofError('malformed', t('msg.proof.malformed'));
   const bundle = parsed.output;
 
   let message: SignedMessage;
@@ -162,7 +163,7 @@ export async function verifyProof(input: unknown, trustedRoot: x509.X509Certific
     if (jcs(json) !== bundle.signed) throw new Error('not canonical');
     message = v.parse(signedSchema, json);
   } catch {
-    throw new ProofError('malformed', 'The signed message is not a canonical TEKUP_chat message.');
+    throw new ProofError('malformed', t('msg.proof.canonical'));
   }
 
   let cert: x509.X509Certificate;
@@ -173,37 +174,39 @@ export async function verifyProof(input: unknown, trustedRoot: x509.X509Certific
     chain = pemBlocks(bundle.chain, 'CERTIFICATE').map((pem) => asCertificate(pem));
     root = asCertificate(trustedRoot);
   } catch {
-    throw new ProofError('bad_certificate', 'A certificate in the proof could not be read.');
+    throw new ProofError('bad_certificate', t('msg.proof.certificate'));
   }
 
   const at = new Date(message.sentAt);
   await checkPath([cert, ...chain], root, at);
 
   const login = certificateLogin(cert);
-  if (login !== message.from) throw new ProofError('wrong_signer', `The certificate is issued to ${login ?? 'nobody'}, not to the sender ${message.from}.`);
+  if (login !== message.from) {
+    throw new ProofError('wrong_signer', login ? t('msg.proof.signer', { login, from: message.from }) : t('msg.proof.signer.nobody', { from: message.from }));
+  }
   // A version 2 message signs the serial of the device that wrote it: another of the sender's certificates is not its signer.
   const serial = cert.serialNumber.toLowerCase();
-  if (message.v === 2 && message.cert !== serial) throw new ProofError('wrong_signer', `The message was signed with certificate ${message.cert}, not with this one (${serial}).`);
+  if (message.v === 2 && message.cert !== serial) throw new ProofError('wrong_signer', t('msg.proof.serial', { cert: message.cert, serial }));
   const ku = cert.getExtension(x509.KeyUsagesExtension);
   if (ku && !(ku.usages & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation))) {
-    throw new ProofError('wrong_signer', "The certificate's key is not for signatures.");
+    throw new ProofError('wrong_signer', t('msg.proof.usage'));
   }
 
   const group = bundle.group;
   // The group part is context, but it must agree with what was signed: this group, and the sender in it.
   if (group && (message.to !== groupAddress(group.id) || !group.members.includes(message.from))) {
-    throw new ProofError('malformed', `The proof's group does not match the message: it was sent to ${message.to} by ${message.from}.`);
+    throw new ProofError('malformed', t('msg.proof.group', { to: message.to, from: message.from }));
   }
 
   const files = proofFiles(message);
   // The list outside `signed` is unsigned: a proof must not show files other than the ones signed.
   if (bundle.files && jcs(bundle.files) !== jcs(files)) {
-    throw new ProofError('malformed', "The proof's list of files does not match the files the message signed.");
+    throw new ProofError('malformed', t('msg.proof.files'));
   }
 
   const { verify } = await importPublicKeys(cert);
   if (!(await verifyPss(verify, fromBase64(bundle.signature), new TextEncoder().encode(bundle.signed)))) {
-    throw new ProofError('bad_signature', "The signature does not verify with the sender's certificate.");
+    throw new ProofError('bad_signature', t('msg.proof.signature'));
   }
   return {
     message,
@@ -222,12 +225,12 @@ async function checkPath(leafAndChain: x509.X509Certificate[], root: x509.X509Ce
     const issuer = path[i + 1] ?? root;
     const isCa = (x: x509.X509Certificate) => x.getExtension(x509.BasicConstraintsExtension)?.ca === true;
     if (c.issuer !== issuer.subject || !isCa(issuer) || !(await signedBy(c, issuer))) {
-      throw new ProofError('untrusted_chain', `The certificate "${c.subject}" does not chain to the trusted root.`);
+      throw new ProofError('untrusted_chain', t('msg.proof.chain', { subject: c.subject }));
     }
   }
   for (const c of path) {
     if (at < c.notBefore || at > c.notAfter) {
-      throw new ProofError('not_valid_at_time', `The certificate "${c.subject}" was not valid at ${at.toISOString()}, when the message says it was sent.`);
+      throw new ProofError('not_valid_at_time', t('msg.proof.time', { subject: c.subject, at: at.toISOString() }));
     }
   }
 }

@@ -8,18 +8,24 @@ import type { AttachmentV2 } from '../../protocol/envelope.ts';
 import { FILES_MAX } from '../../protocol/envelope.ts';
 import { decryptAttachment, encryptAttachment, sha256Hex } from '../attachments.ts';
 import { downloadBlob, fromTemplate, must } from './dom.ts';
+import { num, t } from '../i18n.ts';
 
-/** "812 bytes", "14.2 KB", "3.1 MB": decimal units, as file managers mostly show them. */
+/**
+ * "812 bytes", "14.2 KB", "3.1 MB" ("14,2 ko" in French): decimal units, as file managers mostly
+ * show them. The units come from the catalogue, not Intl's 'kilobyte', whose English is "kB".
+ */
 export function sizeText(bytes: number): string {
-  if (bytes < 1000) return `${bytes} byte${bytes === 1 ? '' : 's'}`;
-  const units = ['KB', 'MB', 'GB'];
+  if (bytes < 1000) return t('msg.size.bytes', { count: bytes });
+  const units = ['msg.size.kb', 'msg.size.mb', 'msg.size.gb'] as const;
   let n = bytes / 1000;
   let i = 0;
   while (n >= 1000 && i < units.length - 1) {
     n /= 1000;
     i++;
   }
-  return `${n < 10 ? n.toFixed(1) : Math.round(n)} ${units[i]}`;
+  const digits = n < 10 ? 1 : 0;
+  // Ungrouped, as it was always written: four digits only at a unit's edge ("1000 KB").
+  return t(units[i], { size: num(digits ? n : Math.round(n), { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }) });
 }
 
 /** A refusal worded for the person, with the file it is about. */
@@ -46,10 +52,10 @@ function post(name: string, body: Uint8Array<ArrayBuffer>, progress: (sent: numb
         // Said below from the status alone.
       }
       if ((xhr.status === 200 || xhr.status === 201) && typeof data.id === 'string') return resolve({ id: data.id, size: Number(data.size) });
-      const why = typeof data.message === 'string' ? data.message : `the server answered ${xhr.status}.`;
-      reject(new UploadError(`"${name}" was not attached: ${why}`));
+      const why = typeof data.message === 'string' ? data.message : t('msg.upload.status', { status: String(xhr.status) });
+      reject(new UploadError(t('msg.upload.refused', { name, reason: why })));
     });
-    xhr.addEventListener('error', () => reject(new UploadError(`"${name}" was not attached: TEKUP_chat cannot be reached. Check your connection and try again.`)));
+    xhr.addEventListener('error', () => reject(new UploadError(t('msg.upload.offline', { name }))));
     xhr.addEventListener('abort', () => reject(new Cancelled()));
     signal.addEventListener('abort', () => xhr.abort(), { once: true });
     xhr.send(body);
@@ -131,7 +137,7 @@ export class AttachmentTray {
     if (!files.length || this.compose.disabled) return;
     this.say('');
     const room = FILES_MAX - this.pending.length;
-    if (files.length > room) this.say(`A message takes at most ${FILES_MAX} files: ${files.length - Math.max(room, 0)} not attached.`);
+    if (files.length > room) this.say(t('msg.upload.toomany', { max: FILES_MAX, count: files.length - Math.max(room, 0) }));
     for (const file of files.slice(0, Math.max(room, 0))) this.start(file);
   }
 
@@ -142,7 +148,7 @@ export class AttachmentTray {
   async take(): Promise<AttachmentV2[]> {
     const taken = [...this.pending];
     const results = await Promise.allSettled(taken.map((p) => p.done));
-    if (results.some((r) => r.status === 'rejected' && !(r.reason instanceof Cancelled))) throw new UploadError('An attachment was refused.');
+    if (results.some((r) => r.status === 'rejected' && !(r.reason instanceof Cancelled))) throw new UploadError(t('msg.upload.refusedone'));
     for (const p of taken) this.drop(p);
     return results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   }
@@ -152,8 +158,8 @@ export class AttachmentTray {
     must('[data-file-name]', row).textContent = file.name;
     must('[data-file-size]', row).textContent = sizeText(file.size);
     const bar = must<HTMLProgressElement>('progress', row);
-    bar.setAttribute('aria-label', `Uploading ${file.name}`);
-    must('[data-action="cancel-upload"]', row).setAttribute('aria-label', `Cancel ${file.name}`);
+    bar.setAttribute('aria-label', t('msg.upload.progress', { name: file.name }));
+    must('[data-action="cancel-upload"]', row).setAttribute('aria-label', t('msg.upload.cancel', { name: file.name }));
     this.list.append(row);
     this.list.hidden = false;
     const controller = new AbortController();
@@ -164,7 +170,7 @@ export class AttachmentTray {
       (err: unknown) => {
         if (err instanceof Cancelled) return;
         this.drop(p);
-        this.say(err instanceof UploadError ? err.message : `"${file.name}" was not attached: ${err instanceof Error ? err.message : String(err)}`);
+        this.say(err instanceof UploadError ? err.message : t('msg.upload.refused', { name: file.name, reason: err instanceof Error ? err.message : String(err) }));
       },
     );
   }
@@ -175,7 +181,7 @@ export class AttachmentTray {
     bar.max = ciphertext.byteLength;
     const { id } = await post(file.name, ciphertext, (sent) => (bar.value = sent), signal);
     // The id is the SHA-256 of what was sent: a server answering another would have us sign a lie.
-    if (id !== (await sha256Hex(ciphertext))) throw new UploadError(`"${file.name}" was not attached: the server named it wrongly.`);
+    if (id !== (await sha256Hex(ciphertext))) throw new UploadError(t('msg.upload.misnamed', { name: file.name }));
     bar.value = bar.max;
     return { id, ...description };
   }
@@ -204,9 +210,9 @@ function openFile(a: AttachmentV2): Promise<Uint8Array<ArrayBuffer>> {
   if (!hit) {
     hit = (async () => {
       const res = await fetch(`/api/v1/attachments/${a.id}`, { credentials: 'same-origin' }).catch(() => {
-        throw new Error('TEKUP_chat cannot be reached.');
+        throw new Error(t('msg.file.offline'));
       });
-      if (!res.ok) throw new Error(res.status === 404 ? 'The server no longer has this file.' : `The server answered ${res.status}.`);
+      if (!res.ok) throw new Error(res.status === 404 ? t('msg.file.gone') : t('msg.file.status', { status: String(res.status) }));
       return decryptAttachment(new Uint8Array(await res.arrayBuffer()), a);
     })();
     hit.catch(() => opened.delete(key));
@@ -227,19 +233,19 @@ const previewable = (a: Pick<AttachmentV2, 'type' | 'size'>) => /^image\//.test(
 export function fileCards(files: readonly AttachmentV2[], offer = true): HTMLUListElement {
   const list = document.createElement('ul');
   list.className = 'msg-files';
-  list.setAttribute('aria-label', files.length === 1 ? 'Attached file' : `${files.length} attached files`);
+  list.setAttribute('aria-label', t('msg.files.label', { count: files.length }));
   for (const a of files) {
     const card = fromTemplate<HTMLLIElement>('tpl-attachment');
     must('[data-file-name]', card).textContent = a.name;
-    must('[data-file-meta]', card).textContent = `${a.type || 'unknown type'}, ${sizeText(a.size)}`;
+    must('[data-file-meta]', card).textContent = t('msg.file.meta', { type: a.type || t('msg.file.unknowntype'), size: sizeText(a.size) });
     const button = must<HTMLButtonElement>('[data-action="download-file"]', card);
     const problem = must('[data-file-problem]', card);
     if (!offer) {
       button.remove();
     } else {
-      button.setAttribute('aria-label', `Download ${a.name}`);
+      button.setAttribute('aria-label', t('msg.file.download', { name: a.name }));
       const fail = (err: unknown) => {
-        problem.textContent = `Not offered: ${err instanceof Error ? err.message : String(err)}`;
+        problem.textContent = t('msg.file.problem', { reason: err instanceof Error ? err.message : String(err) });
         problem.hidden = false;
         card.classList.add('is-failed');
       };

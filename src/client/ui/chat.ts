@@ -23,6 +23,8 @@ import { certificateFingerprint, changedSincePinned, pin } from './pins.ts';
 import { groupedHex, localTime, revocationReasonText } from '../../shared/format.ts';
 import { linkify } from './linkify.ts';
 import { AttachmentTray, fileCards } from './attachments.ts';
+import { pageLocale, t } from '../i18n.ts';
+import type { ClientKey } from '../messages/index.ts';
 
 const PAGE = 30;
 /** A waiting message older than this is signed again with a fresh sentAt (the server allows 5 min). */
@@ -63,29 +65,35 @@ const after = (sentAt: string, moment: string) => Date.parse(sentAt) > Date.pars
 function senderStanding(sender: KnownCertificate, sentAt: string): { refuse: string } | { since: string } | undefined {
   if (sender.status === 'revoked') {
     const why = revocationReasonText(sender.revocationReason ?? 'unspecified');
-    const when = sender.revokedAt ? localTime(sender.revokedAt) : 'an unknown date';
-    if (sender.revocationReason === 'keyCompromise') return { refuse: `The sender's certificate was revoked because its key was compromised: anyone could have written this.` };
-    if (!sender.revokedAt || after(sentAt, sender.revokedAt)) return { refuse: `It was signed with a certificate already revoked (on ${when}, ${why}).` };
-    if (sender.revocationReason !== 'superseded') return { since: `The sender's certificate was revoked after this message was signed: on ${when} (${why}).` };
+    if (sender.revocationReason === 'keyCompromise') return { refuse: t('msg.standing.compromised') };
+    // Undated, the sentence is another one: French cannot say "le" before "an unknown date".
+    if (!sender.revokedAt) return { refuse: t('msg.standing.revoked.undated', { why }) };
+    const when = localTime(sender.revokedAt);
+    if (after(sentAt, sender.revokedAt)) return { refuse: t('msg.standing.revoked.before', { when, why }) };
+    if (sender.revocationReason !== 'superseded') return { since: t('msg.standing.revoked.since', { when, why }) };
   }
   if (sender.status === 'expired' && after(sentAt, sender.notAfter)) {
-    return { refuse: `It was signed with a certificate that had expired (on ${localTime(sender.notAfter, 'date')}).` };
+    return { refuse: t('msg.standing.expired', { when: localTime(sender.notAfter, 'date') }) };
   }
   return undefined;
 }
 
-/** What each failed check means for the reader; the check's own wording follows as the detail. */
-const FAILURE_TEXT: Record<OpenFailure, string> = {
-  malformed_envelope: 'It is not a well-formed message.',
-  wrong_sender_certificate: 'It names a certificate that does not belong to its sender.',
-  bad_outer_signature: "Its signature does not match the sender's certificate: it was altered or forged.",
-  not_addressed_to_me: 'It was not encrypted for you.',
-  key_unwrap_failed: 'None of your keys can open it.',
-  decrypt_failed: 'Its content was altered on the way: it does not decrypt.',
-  malformed_plaintext: 'Its content is not a valid message.',
-  bad_inner_signature: "The sender's signature on the content does not verify.",
-  inner_outer_mismatch: 'The signed content belongs to another message: it may have been copied from elsewhere.',
+/**
+ * What each failed check means for the reader; the check's own wording follows as the detail.
+ * Keys, not words: the words are looked up when said, in the page's language.
+ */
+const FAILURE_KEY: Record<OpenFailure, ClientKey> = {
+  malformed_envelope: 'msg.check.malformed.envelope',
+  wrong_sender_certificate: 'msg.check.sender.certificate',
+  bad_outer_signature: 'msg.check.signature.outer',
+  not_addressed_to_me: 'msg.check.recipient',
+  key_unwrap_failed: 'msg.check.unwrap',
+  decrypt_failed: 'msg.check.decrypt',
+  malformed_plaintext: 'msg.check.malformed.content',
+  bad_inner_signature: 'msg.check.signature.inner',
+  inner_outer_mismatch: 'msg.check.mismatch',
 };
+const failureText = (code: OpenFailure) => t(FAILURE_KEY[code]);
 
 /** A reason not to send that the person can act on, said next to the message. */
 export class SendProblem extends Error {}
@@ -103,7 +111,7 @@ function deviceKeys(u: UnlockedKey): DeviceKeys {
 }
 
 export async function openOne(envelope: AnyEnvelope): Promise<Opened> {
-  if (!unlocked) return { ok: false, reason: 'Your key is locked in this browser.' };
+  if (!unlocked) return { ok: false, reason: t('msg.key.locked') };
   try {
     const sender = await certificateBySerial(envelope.cert, envelope.from);
     const stand = senderStanding(sender, envelope.sentAt);
@@ -113,10 +121,10 @@ export async function openOne(envelope: AnyEnvelope): Promise<Opened> {
     if (result.status === 'verified') return { ok: true, text: result.message.text, message: result.message, ...(stand ? { since: stand.since } : {}) };
     if (result.status === 'not_for_this_device') return { ok: false, elsewhere: true, reason: result.reason };
     if (sentBeforeThisDevice(envelope, result.error.code, keys, myNotBefore)) return { ok: false, elsewhere: true, reason: result.error.message };
-    return { ok: false, reason: FAILURE_TEXT[result.error.code], detail: result.error.message };
+    return { ok: false, reason: failureText(result.error.code), detail: result.error.message };
   } catch (err) {
     // CertificateProblem and each EnvelopeError say in words which check failed.
-    if (err instanceof EnvelopeError) return { ok: false, reason: FAILURE_TEXT[err.code], detail: err.message };
+    if (err instanceof EnvelopeError) return { ok: false, reason: failureText(err.code), detail: err.message };
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }
 }
@@ -136,9 +144,9 @@ function dayLabel(iso: string): string {
   const d = new Date(iso);
   const today = new Date();
   const yesterday = new Date(Date.now() - 86_400_000);
-  if (d.toDateString() === today.toDateString()) return 'Today';
-  if (d.toDateString() === yesterday.toDateString()) return 'Yesterday';
-  return d.toLocaleDateString([], { weekday: 'long', day: 'numeric', month: 'long', year: d.getFullYear() === today.getFullYear() ? undefined : 'numeric' });
+  if (d.toDateString() === today.toDateString()) return t('msg.day.today');
+  if (d.toDateString() === yesterday.toDateString()) return t('msg.day.yesterday');
+  return d.toLocaleDateString(pageLocale(), { weekday: 'long', day: 'numeric', month: 'long', year: d.getFullYear() === today.getFullYear() ? undefined : 'numeric' });
 }
 const timeLabel = (iso: string) => localTime(iso, 'time');
 
@@ -217,7 +225,7 @@ export class Conversation {
     try {
       this.peerCert = await currentCertificate(this.peer);
       if (this.peerCert.status === 'revoked' || this.peerCert.status === 'expired') {
-        this.block(`${this.peer}'s certificate is ${this.peerCert.status}: messages cannot be encrypted for them until they get a new one.`);
+        this.block(t(this.peerCert.status === 'revoked' ? 'msg.peer.revoked' : 'msg.peer.expired', { peer: this.peer }));
       } else {
         void this.announceKeyChange(this.peerCert);
       }
@@ -338,7 +346,7 @@ export class Conversation {
     const p = document.createElement('p');
     p.className = 'form-error';
     p.setAttribute('role', 'alert');
-    p.textContent = `Messages could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
+    p.textContent = t('msg.history.error', { reason: err instanceof Error ? err.message : String(err) });
     this.list.before(p);
   }
 
@@ -441,9 +449,9 @@ export class Conversation {
       must('.msg-warning-reason', warning).textContent = o.detail ? `${o.reason} (${o.detail})` : o.reason;
       text.replaceWith(warning);
     }
-    const who = mine ? 'You' : e.from;
-    const standing = o.ok ? (o.since ? ', verified, certificate no longer in force' : ', verified') : o.elsewhere ? ', sent before this device was linked' : ', not verified';
-    bubble.setAttribute('aria-label', `${who}, ${time.title}${standing}`);
+    const who = mine ? t('msg.bubble.you') : e.from;
+    const standing = o.ok ? (o.since ? 'msg.bubble.since' : 'msg.bubble.verified') : o.elsewhere ? 'msg.bubble.elsewhere' : 'msg.bubble.unverified';
+    bubble.setAttribute('aria-label', t(standing, { who, time: time.title }));
     this.items.set(e.id, li);
     return li;
   }
@@ -622,7 +630,7 @@ export class Conversation {
     const devices = await this.devices();
     // Another tab may have renewed this device's certificate, or it was retired: this page's key is not current.
     if (!devices.some((d) => d.login === u.login && d.serial === u.serial)) {
-      throw new SendProblem("This device's certificate is no longer one of your current ones. Reload the page, or log in again.");
+      throw new SendProblem(t('msg.send.notcurrent'));
     }
     return makeEnvelopeV2({
       signKey: u.keys.sign,
@@ -653,10 +661,10 @@ export class Conversation {
 
   protected failureText(err: unknown): string {
     if (err instanceof ApiError && err.code === 'recipients_changed') {
-      return `Not sent: ${this.peer}'s devices, or yours, changed again while it was being sent. Retry to send it to the devices there are now.`;
+      return t('msg.send.changed', { peer: this.peer });
     }
-    if (err instanceof ApiError || err instanceof SendProblem || err instanceof CertificateProblem || err instanceof EnvelopeError) return `Not sent: ${err.message}`;
-    return 'Not sent.';
+    if (err instanceof ApiError || err instanceof SendProblem || err instanceof CertificateProblem || err instanceof EnvelopeError) return t('msg.send.failed.reason', { reason: err.message });
+    return t('msg.send.failed');
   }
 
   /** The envelope the server keeps under this id, if an earlier attempt did arrive. */
@@ -692,15 +700,15 @@ function lockedNotice(section: HTMLElement): void {
   box.setAttribute('role', 'alert');
   const title = document.createElement('p');
   const strong = document.createElement('strong');
-  strong.textContent = 'Your key is locked in this browser.';
+  strong.textContent = t('msg.key.locked');
   title.append(strong);
   const text = document.createElement('p');
   text.className = 'muted';
-  text.textContent = 'Log in again with your password to read and send messages.';
+  text.textContent = t('msg.locked.text');
   const a = document.createElement('a');
   a.className = 'btn btn-primary';
   a.href = '/login';
-  a.textContent = 'Log in again';
+  a.textContent = t('msg.locked.login');
   box.append(title, text, a);
   log.replaceChildren(box);
   for (const el of $$<HTMLTextAreaElement | HTMLButtonElement>('textarea, button[data-send], button[data-action="attach"]', section)) el.disabled = true;
@@ -736,7 +744,7 @@ function updatePeerPresence(detail: { login: string; online: boolean }): void {
   const sub = $('#conv-presence .presence-text', current.section);
   if (sub) {
     sub.classList.toggle('is-online', detail.online);
-    sub.textContent = detail.online ? 'Online' : 'Last seen just now';
+    sub.textContent = t(detail.online ? 'msg.presence.online' : 'msg.presence.recent');
   }
   $(`.conv-head [data-presence-dot]`, current.section)?.classList.toggle('is-online', detail.online);
 }

@@ -2,6 +2,8 @@
 // non-extractable CryptoKeys of the open session) lives here, because IndexedDB stores CryptoKey
 // objects by structured clone without ever exposing their bytes; so do the certificates last seen
 // for the people one writes to (pins.ts).
+import { t } from '../i18n.ts';
+
 const DB_NAME = 'tekup-chat';
 const DB_VERSION = 2;
 export const STORES = ['backups', 'unlocked', 'pins'] as const;
@@ -16,8 +18,8 @@ function open(): Promise<IDBDatabase> {
       for (const name of STORES) if (!req.result.objectStoreNames.contains(name)) req.result.createObjectStore(name);
     };
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB is not available'));
-    req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab'));
+    req.onerror = () => reject(req.error ?? new Error(t('msg.db.unavailable')));
+    req.onblocked = () => reject(new Error(t('msg.db.blocked')));
   });
   return opening;
 }
@@ -30,7 +32,7 @@ function run<T>(store: StoreName, mode: IDBTransactionMode, act: (s: IDBObjectSt
         const req = act(tx.objectStore(store));
         tx.oncomplete = () => resolve(req.result);
         tx.onerror = () => reject(tx.error ?? req.error);
-        tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+        tx.onabort = () => reject(tx.error ?? new Error(t('msg.db.aborted')));
       }),
   );
 }

@@ -29,6 +29,7 @@ import { deviceCertificates } from './certs.ts';
 import { $, $$, fromTemplate, must, setBusy } from './dom.ts';
 import { Conversation, openConversation, openOne, registerConversation, SendProblem, startConversation, unlockedKey, type AnyEnvelope, type Opened } from './chat.ts';
 import { me, noteSummaries, renderUnread } from './shell.ts';
+import { t } from '../i18n.ts';
 
 // ---------- the directory: names and presence of the people in groups ----------
 const people = new Map<string, UserEntry>();
@@ -48,7 +49,10 @@ const fullName = (login: string) => {
   return u ? `${u.firstName} ${u.lastName}` : login;
 };
 /** "1 member", "3 members". */
-const count = (n: number) => `${n} member${n === 1 ? '' : 's'}`;
+const count = (n: number) => t('msg.group.members', { count: n });
+/** "Amira Ben Salah (amira)": a person to pick; `presence`: with " · online" when they are. */
+const person = (u: UserEntry, presence = false) =>
+  t(presence && u.online ? 'msg.group.person.online' : 'msg.group.person', { name: `${u.firstName} ${u.lastName}`, login: u.login });
 const isOnline = (login: string) => login === me() || Boolean(people.get(login)?.online);
 
 // ---------- the list of groups ----------
@@ -77,7 +81,7 @@ function renderGroupList(): void {
   const shown = new Map($$<HTMLLIElement>(':scope > li', list).map((li) => [li.dataset.group ?? '', li]));
   const rows = [
     ...[...summaries].sort(liveliest).map((g) => ({ g, sub: count(g.members.length), former: false })),
-    ...[...formers].sort(liveliest).map((g) => ({ g, sub: 'No longer a member', former: true })),
+    ...[...formers].sort(liveliest).map((g) => ({ g, sub: t('msg.group.former'), former: true })),
   ];
   const items = rows.map(({ g, sub, former }) => {
     const li = shown.get(g.id) ?? groupItem(g.id);
@@ -234,9 +238,9 @@ class GroupConversation extends Conversation {
 
   /** Neither a member nor a former member: the server says nothing of the group, nor does the page. */
   private notMine(): void {
-    must('[data-group-name]', this.section).textContent = 'Group not found';
+    must('[data-group-name]', this.section).textContent = t('msg.group.notfound');
     must('[data-action="group-members"]', this.section).hidden = true;
-    this.block('This group is not one of yours, or it no longer exists.');
+    this.block(t('msg.group.notmine'));
   }
 
   private apply(view: GroupView): void {
@@ -267,7 +271,7 @@ class GroupConversation extends Conversation {
     this.gone = true;
     must('[data-group-gone]', this.section).hidden = false;
     must('[data-action="group-members"]', this.section).hidden = true;
-    this.block('You are no longer a member of this group.');
+    this.block(t('msg.group.gone'));
     this.renderHead();
     members.closeFor(this);
   }
@@ -277,10 +281,10 @@ class GroupConversation extends Conversation {
     if (!d) return;
     must('[data-group-name]', this.section).textContent = d.name;
     const online = d.members.filter((m) => isOnline(m.login)).length;
-    must('[data-group-sub]', this.section).textContent = this.gone ? 'You are no longer a member' : `${count(d.members.length)} · ${online} online`;
-    must('[data-compose-label]', this.section).textContent = `Message to ${d.name}`;
-    must<HTMLTextAreaElement>('[data-compose]', this.section).placeholder = `Message ${d.name}…`;
-    must('[data-messages-label]', this.section).setAttribute('aria-label', `Messages in ${d.name}`);
+    must('[data-group-sub]', this.section).textContent = this.gone ? t('msg.group.gone.short') : t('msg.group.sub', { members: count(d.members.length), online });
+    must('[data-compose-label]', this.section).textContent = t('msg.group.compose.label', { name: d.name });
+    must<HTMLTextAreaElement>('[data-compose]', this.section).placeholder = t('msg.group.compose.placeholder', { name: d.name });
+    must('[data-messages-label]', this.section).setAttribute('aria-label', t('msg.group.messages.label', { name: d.name }));
   }
 
   presence(): void {
@@ -314,7 +318,7 @@ class GroupConversation extends Conversation {
   protected override async open(envelope: AnyEnvelope): Promise<Opened> {
     const opened = await openOne(envelope);
     if (!opened.ok) return opened;
-    if (envelope.v !== 2) return { ok: false, reason: 'A group message must be a version 2 envelope.' };
+    if (envelope.v !== 2) return { ok: false, reason: t('msg.group.version') };
     let check = senderWasMember(envelope, this.groupId, this.detail?.history ?? []);
     if (!check.ok && check.code === 'unknown_epoch' && !this.gone) {
       await this.reload();
@@ -344,13 +348,13 @@ class GroupConversation extends Conversation {
 
   protected override async seal(li: HTMLLIElement, fresh: boolean): Promise<EnvelopeV2> {
     const u = unlockedKey();
-    if (!u) throw new SendProblem('Your key is locked in this browser.');
+    if (!u) throw new SendProblem(t('msg.key.locked'));
     return sealForGroup(
       { signKey: u.keys.sign, from: u.login, senderCertSerial: u.serial, text: li.dataset.text ?? '', attachments: this.attachedTo(li), id: li.dataset.id!, sentAt: new Date(li.dataset.at!) },
       {
         group: async (again) => {
           if (again || !this.detail) await this.reload();
-          if (!this.detail || this.gone) throw new SendProblem('You are no longer a member of this group.');
+          if (!this.detail || this.gone) throw new SendProblem(t('msg.group.gone'));
           return this.detail;
         },
         certificates: (login, again) => this.certificatesOf(login, again),
@@ -371,7 +375,7 @@ class GroupConversation extends Conversation {
 
   protected override failureText(err: unknown): string {
     if (err instanceof ApiError && err.code === 'recipients_changed') {
-      return "Not sent: the group's members or their devices kept changing while it was being sent. Retry to send it to those there are now.";
+      return t('msg.group.send.changed');
     }
     return super.failureText(err);
   }
@@ -439,9 +443,9 @@ class GroupConversation extends Conversation {
     const { readers, of } = seenBy({ position: entries.indexOf(mine), from: me(), members: others }, this.marks, position, Number.POSITIVE_INFINITY);
     if (!readers.length) return;
     const box = fromTemplate('tpl-seen-by');
-    const count = readers.length === of ? `Seen by everyone (${of})` : `Seen by ${readers.length} of ${of}`;
-    must('[data-seen-by-count]', box).textContent = count;
-    must('summary', box).title = `${count}: ${readers.map(fullName).join(', ')}`;
+    const seen = readers.length === of ? t('msg.group.seen.all', { count: of }) : t('msg.group.seen.some', { count: readers.length, of });
+    must('[data-seen-by-count]', box).textContent = seen;
+    must('summary', box).title = t('msg.group.seen.title', { seen, names: readers.map(fullName).join(', ') });
     must('[data-seen-by-list]', box).replaceChildren(
       ...readers.map((r) => {
         const li = document.createElement('li');
@@ -516,7 +520,7 @@ const members = {
       if (!button || !login || !conv) return;
       if (button.dataset.action === 'make-admin') void this.act(button, () => api<Group>('POST', `/api/v1/groups/${conv.groupId}/admins`, { login }));
       if (button.dataset.action === 'remove-member') {
-        confirmBox.ask(`Remove ${fullName(login)}?`, `${login} will keep the messages sent until now, and receive none after.`, 'Remove', async () => {
+        confirmBox.ask(t('msg.group.remove.title', { name: fullName(login) }), t('msg.group.remove.text', { login }), t('msg.group.remove.action'), async () => {
           await this.change(() => api<Group>('DELETE', `/api/v1/groups/${conv.groupId}/members/${encodeURIComponent(login)}`));
         });
       }
@@ -527,7 +531,7 @@ const members = {
       const conv = this.conv;
       const login = must<HTMLSelectElement>('select', add).value;
       if (!conv) return;
-      if (!login) return fieldError(add, 'login', 'Choose someone to add.');
+      if (!login) return fieldError(add, 'login', t('msg.group.add.none'));
       void this.act(must<HTMLButtonElement>('[data-submit]', add), () => api<Group>('POST', `/api/v1/groups/${conv.groupId}/members`, { login }), add);
     });
     const rename = must<HTMLFormElement>('[data-form="group-rename"]', dialog);
@@ -543,7 +547,7 @@ const members = {
     must('[data-action="leave-group"]', dialog).addEventListener('click', () => {
       const conv = this.conv;
       if (!conv?.detail) return;
-      confirmBox.ask(`Leave ${conv.detail.name}?`, 'You keep the messages sent until now, and receive none after. Only an admin can add you again.', 'Leave group', async () => {
+      confirmBox.ask(t('msg.group.leave.title', { name: conv.detail.name }), t('msg.group.leave.text'), t('msg.group.leave.action'), async () => {
         await this.change(() => api<Group>('DELETE', `/api/v1/groups/${conv.groupId}/members/${encodeURIComponent(me())}`));
       });
     });
@@ -569,17 +573,17 @@ const members = {
     const d = conv.detail;
     if (!dialog || this.conv !== conv || !d) return;
     const admin = conv.amAdmin();
-    must('#group-members-title', dialog).textContent = `Members of ${d.name}`;
-    must('[data-members-count]', dialog).textContent = `${count(d.members.length)}, ${d.members.filter((m) => isOnline(m.login)).length} online.`;
+    must('#group-members-title', dialog).textContent = t('msg.group.dialog.title', { name: d.name });
+    must('[data-members-count]', dialog).textContent = t('msg.group.dialog.count', { members: count(d.members.length), online: d.members.filter((m) => isOnline(m.login)).length });
     const order = (a: GroupMember, b: GroupMember) => Number(b.role === 'admin') - Number(a.role === 'admin') || a.login.localeCompare(b.login);
     must('[data-member-list]', dialog).replaceChildren(...[...d.members].sort(order).map((m) => memberRow(m, admin)));
     must('[data-admin-only]', dialog).hidden = !admin;
     const select = must<HTMLSelectElement>('#group-add-login', dialog);
     const chosen = select.value;
     const inGroup = new Set(d.members.map((m) => m.login));
-    const choose = new Option('Choose a person', '');
+    const choose = new Option(t('msg.group.add.choose'), '');
     const candidates = [...people.values()].filter((u) => !inGroup.has(u.login)).sort((a, b) => a.login.localeCompare(b.login));
-    select.replaceChildren(choose, ...candidates.map((u) => new Option(`${u.firstName} ${u.lastName} (${u.login})`, u.login)));
+    select.replaceChildren(choose, ...candidates.map((u) => new Option(person(u), u.login)));
     if (candidates.some((u) => u.login === chosen)) select.value = chosen;
   },
 
@@ -618,14 +622,18 @@ function memberRow(m: GroupMember, admin: boolean): HTMLLIElement {
   li.dataset.member = m.login;
   const online = isOnline(m.login);
   must('[data-member-dot]', li).classList.toggle('is-online', online);
-  must('[data-member-name]', li).textContent = m.login === me() ? `${fullName(m.login)} (you)` : fullName(m.login);
-  must('[data-member-sub]', li).textContent = `${m.login} · ${m.role === 'admin' ? 'Admin' : 'Member'} · ${online ? 'Online' : 'Offline'}`;
+  must('[data-member-name]', li).textContent = m.login === me() ? t('msg.group.member.you', { name: fullName(m.login) }) : fullName(m.login);
+  must('[data-member-sub]', li).textContent = t('msg.group.member.sub', {
+    login: m.login,
+    role: t(m.role === 'admin' ? 'msg.group.role.admin' : 'msg.group.role.member'),
+    presence: t(online ? 'msg.presence.online' : 'msg.presence.offline'),
+  });
   const actions = must('[data-member-actions]', li);
   actions.hidden = !admin || m.login === me();
   const makeAdmin = must<HTMLButtonElement>('[data-action="make-admin"]', actions);
   makeAdmin.hidden = m.role === 'admin';
-  makeAdmin.setAttribute('aria-label', `Make admin: ${m.login}`);
-  must('[data-action="remove-member"]', actions).setAttribute('aria-label', `Remove ${m.login} from the group`);
+  makeAdmin.setAttribute('aria-label', t('msg.group.makeadmin', { login: m.login }));
+  must('[data-action="remove-member"]', actions).setAttribute('aria-label', t('msg.group.remove.label', { login: m.login }));
   return li;
 }
 
@@ -644,8 +652,8 @@ function fieldError(form: HTMLFormElement, name: string, message: string | undef
 
 /** The server's rule for a name (groupNameSchema), said before asking it. */
 function nameProblem(name: string): string | undefined {
-  if (!name) return 'Name the group, e.g. "Procurement".';
-  if (name.length > GROUP_NAME_MAX) return `A group name can be at most ${GROUP_NAME_MAX} characters.`;
+  if (!name) return t('msg.group.name.empty');
+  if (name.length > GROUP_NAME_MAX) return t('msg.group.name.long', { max: GROUP_NAME_MAX });
   return undefined;
 }
 
@@ -676,7 +684,7 @@ const creator = {
           const li = fromTemplate<HTMLLIElement>('tpl-member-choice');
           li.dataset.search = `${u.firstName} ${u.lastName} ${u.login}`.toLowerCase();
           must<HTMLInputElement>('input', li).value = u.login;
-          must('[data-choice-name]', li).textContent = `${u.firstName} ${u.lastName} (${u.login})${u.online ? ' · online' : ''}`;
+          must('[data-choice-name]', li).textContent = person(u, true);
           return li;
         }),
       );
@@ -694,7 +702,7 @@ const creator = {
       const name = must<HTMLInputElement>('input[name="name"]', form).value.trim();
       const picked = $$<HTMLInputElement>('input[name="members"]:checked', choices).map((i) => i.value);
       const nameIssue = nameProblem(name);
-      const membersIssue = picked.length ? undefined : 'Pick at least one other person.';
+      const membersIssue = picked.length ? undefined : t('msg.group.pick');
       fieldError(form, 'name', nameIssue);
       showMembersError(membersIssue);
       if (nameIssue || membersIssue) {

@@ -4,6 +4,7 @@
 // and the message is meant to stay end to end encrypted up to the conversation. Off until the
 // person turns them on with the bell; the browser's permission alone does not turn them on.
 import { $ } from './dom.ts';
+import { t } from '../i18n.ts';
 
 const KEY = 'tekup.notifications';
 const supported = () => typeof Notification !== 'undefined';
@@ -11,12 +12,7 @@ const enabled = () => supported() && Notification.permission === 'granted' && lo
 
 function render(button: HTMLElement): void {
   const on = enabled();
-  const label =
-    Notification.permission === 'denied'
-      ? 'Notifications are blocked in this browser’s settings'
-      : on
-        ? 'Notifications on: turn them off'
-        : 'Notify me of new messages';
+  const label = t(Notification.permission === 'denied' ? 'msg.notify.blocked' : on ? 'msg.notify.on' : 'msg.notify.off');
   button.setAttribute('aria-pressed', String(on));
   button.title = label;
   const text = $('.visually-hidden', button);
@@ -41,8 +37,8 @@ export function initNotifications(): void {
  */
 export function notifyMessage(from: string, group?: string): void {
   if (!enabled()) return;
-  const body = group ? `New message from @${from} in a group` : `New message from @${from}`;
-  const n = new Notification('TEKUP_chat', { body, tag: `tekup-chat-${group ?? from}` });
+  const body = t(group ? 'msg.notify.group' : 'msg.notify.message', { from });
+  const n = new Notification(t('msg.notify.title'), { body, tag: `tekup-chat-${group ?? from}` });
   n.onclick = () => {
     window.focus();
     location.assign(group ? `/chat?group=${encodeURIComponent(group)}` : `/chat?with=${encodeURIComponent(from)}`);

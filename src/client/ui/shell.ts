@@ -9,6 +9,7 @@ import { initNotifications, notifyMessage } from './notify.ts';
 import { ApiError, api, requestsSettled } from './api.ts';
 import { $, $$ } from './dom.ts';
 import { forgetUnlocked } from './keystore.ts';
+import { t } from '../i18n.ts';
 
 export interface IncomingMessage {
   seq: number;
@@ -157,7 +158,7 @@ export function renderUnread(): void {
     for (const badge of $$(`[data-unread-for="${CSS.escape(peer)}"]`)) {
       badge.textContent = String(e.unread);
       badge.hidden = e.unread === 0;
-      badge.setAttribute('aria-label', `${e.unread} unread`);
+      badge.setAttribute('aria-label', t('msg.unread', { count: e.unread }));
       badge.closest('.conv')?.classList.toggle('has-unread', e.unread > 0);
     }
     for (const when of $$(`[data-last-at="${CSS.escape(peer)}"]`)) {
@@ -167,7 +168,7 @@ export function renderUnread(): void {
   for (const badge of $$('[data-unread-total]')) {
     badge.textContent = String(total);
     badge.hidden = total === 0;
-    badge.setAttribute('aria-label', `${total} unread`);
+    badge.setAttribute('aria-label', t('msg.unread', { count: total }));
   }
   document.title = total ? `(${total}) ${baseTitle}` : baseTitle;
 }
@@ -204,11 +205,7 @@ const connection = { streamLost: false, replaced: false };
 function showConnection(): void {
   const banner = $('[data-connection]');
   if (!banner || connection.replaced) return;
-  const text = !navigator.onLine
-    ? 'You are offline. Messages you write wait here and are sent when the connection returns.'
-    : connection.streamLost
-      ? 'Connection lost. Reconnecting…'
-      : '';
+  const text = !navigator.onLine ? t('msg.connection.offline') : connection.streamLost ? t('msg.connection.lost') : '';
   banner.classList.toggle('is-offline', !navigator.onLine);
   if (text) banner.textContent = text;
   banner.hidden = !text;
@@ -311,7 +308,7 @@ function connect(resumeFrom?: number): void {
       connection.replaced = true;
       const banner = $('[data-connection]');
       if (banner) {
-        banner.textContent = 'Live updates moved to a newer tab of this browser. Reload this page to get them here.';
+        banner.textContent = t('msg.connection.replaced');
         banner.hidden = false;
       }
       return;
@@ -375,10 +372,10 @@ function showLoginNotice(): void {
   }
   if (!banner || !notice?.refused) return;
   const n = notice.refused;
-  const attempts = `${n} login attempt${n === 1 ? '' : 's'} under your name ${n === 1 ? 'was' : 'were'} refused`;
+  const attempts = t('msg.login.attempts', { count: n });
   const last = notice.lastLogin;
   const where = last ? [relativeText(last.at), last.userAgent ? deviceText(last.userAgent) : '', last.address ?? ''].filter(Boolean).join(', ') : '';
-  $('[data-login-notice-text]', banner)!.textContent = last ? `Since your last login (${where}), ${attempts}.` : `Before this first login, ${attempts}.`;
+  $('[data-login-notice-text]', banner)!.textContent = last ? t('msg.login.since', { where, attempts }) : t('msg.login.first', { attempts });
   banner.hidden = false;
   $('[data-action="dismiss-login-notice"]', banner)?.addEventListener('click', () => {
     banner.hidden = true;
