@@ -290,7 +290,7 @@ export default {
     'account.devices.revoke': 'Révoquer',
     'account.devices.pending': 'En attente de votre accord',
     'account.devices.note':
-      'Chaque appareil a sa propre clé et son propre certificat ; aucune clé n’est jamais copiée de l’un à l’autre. Pour en ajouter un, ouvrez TEKUP_chat sur cet appareil et choisissez « Utiliser TEKUP_chat aussi sur cet appareil » sur la page de connexion, puis saisissez le code qu’il affiche dans la fenêtre qui s’ouvre sur un appareil où votre session est ouverte.',
+      'Chaque appareil a sa propre clé et son propre certificat ; aucune clé n’est jamais copiée de l’un à l’autre. Pour en ajouter un, ouvrez TEKUP_chat sur cet appareil et choisissez « Utiliser aussi TEKUP_chat sur cet appareil » sur la page de connexion, puis saisissez le code qu’il affiche dans la fenêtre qui s’ouvre sur un appareil où votre session est ouverte.',
 
     'account.sessions.title': 'Sessions ouvertes',
     'account.sessions.this-browser': 'Ce navigateur',
