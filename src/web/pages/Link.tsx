@@ -8,42 +8,41 @@ import { ErrorSummary, Field, RevealButton, SubmitButton, Refusal } from '../com
 import { Icon } from '../components/icons.tsx';
 import { ProgressSteps } from '../components/Issued.tsx';
 import { DEVICE_NAME_MAX } from '../../protocol/devices.ts';
+import { useT } from '../i18n.ts';
 
 export function LinkPage({ login }: { login?: string }) {
+  const t = useT();
   return (
-    <AuthShell title="Use TEKUP_chat on this device" page="link">
+    <AuthShell title={t('signin.link.title')} page="link">
       <section class="auth-card" data-step="form" aria-labelledby="link-title">
         <header class="auth-head">
-          <h1 id="link-title">Use TEKUP_chat on this device too</h1>
+          <h1 id="link-title">{t('signin.link.use-here-too')}</h1>
           <p class="lead">
-            For an account you already use on another device. Not registered yet? <a href="/register">Create an account</a>
+            {t('signin.link.lead')} <a href="/register">{t('common.create-account')}</a>
           </p>
         </header>
         <ErrorSummary />
         <form class="form" novalidate data-form="link">
-          <Field name="login" label="Login" autocomplete="username" value={login} attrs={{ autocapitalize: 'none', spellcheck: 'false', maxlength: '64' }} />
-          <Field name="password" label="Password" type="password" autocomplete="current-password" addon={<RevealButton target="password" />} />
+          <Field name="login" label={t('signin.field.login')} autocomplete="username" value={login} attrs={{ autocapitalize: 'none', spellcheck: 'false', maxlength: '64' }} />
+          <Field name="password" label={t('signin.field.password')} type="password" autocomplete="current-password" addon={<RevealButton target="password" />} />
           <Field
             name="deviceName"
-            label="Name of this device"
-            hint="How your other devices list it, e.g. “Phone” or “Office laptop”."
+            label={t('signin.link.device-name')}
+            hint={t('signin.link.device-name-hint')}
             autocomplete="off"
             attrs={{ maxlength: String(DEVICE_NAME_MAX) }}
           />
           <div class="callout callout-info">
             <Icon name="key" />
-            <p>
-              This browser creates a key of its own, kept here encrypted with your password. You then approve it on a device where you are logged in, with a code
-              shown here. Messages from before today stay readable only on your other devices.
-            </p>
+            <p>{t('signin.link.key-note')}</p>
           </div>
           <Refusal />
-          <SubmitButton label="Link this device" />
+          <SubmitButton label={t('signin.link.submit')} />
           <ProgressSteps
             steps={[
-              ['key', 'Creating this device’s key'],
-              ['store', 'Encrypting it with your password'],
-              ['ask', 'Asking your other devices'],
+              ['key', t('signin.link.progress-key')],
+              ['store', t('signin.progress.store')],
+              ['ask', t('signin.link.progress-ask')],
             ]}
           />
         </form>
@@ -52,33 +51,33 @@ export function LinkPage({ login }: { login?: string }) {
       <section class="auth-card" data-step="wait" aria-labelledby="wait-title" hidden>
         <header class="auth-head">
           <h1 id="wait-title" tabindex={-1}>
-            Type this code on a device where you are logged in
+            {t('signin.link.wait-title')}
           </h1>
-          <p class="lead">It shows a prompt “Link a new device?”. Enter the code there and approve.</p>
+          <p class="lead">{t('signin.link.wait-lead')}</p>
         </header>
         <p class="link-code">
-          <span class="visually-hidden">Code: </span>
+          <span class="visually-hidden">{`${t('signin.link.code')} `}</span>
           <span data-link-code></span>
         </p>
         <dl class="facts">
           <div>
-            <dt>This device’s key fingerprint (SHA-256)</dt>
+            <dt>{t('signin.link.fingerprint')}</dt>
             <dd class="fingerprint" data-link-fingerprint></dd>
           </div>
           <div>
-            <dt>Device name</dt>
+            <dt>{t('signin.link.name')}</dt>
             <dd data-link-name></dd>
           </div>
           <div>
-            <dt>Time left</dt>
+            <dt>{t('signin.link.time-left')}</dt>
             <dd data-link-countdown></dd>
           </div>
         </dl>
         <p class="link-status" data-link-status role="status" aria-live="polite">
           <span class="spinner is-on" aria-hidden="true"></span>
-          <span data-link-status-text>Waiting for your approval…</span>
+          <span data-link-status-text>{t('signin.link.waiting')}</span>
         </p>
-        <p class="muted small">The prompt shows the same key fingerprint: compare them. Keep this page open until you are logged in.</p>
+        <p class="muted small">{t('signin.link.compare-note')}</p>
       </section>
 
       <section class="auth-card" data-step="ended" aria-labelledby="ended-title" hidden>
@@ -88,16 +87,16 @@ export function LinkPage({ login }: { login?: string }) {
         </header>
         <div class="form-actions form-actions-split">
           <a class="btn btn-ghost" href="/login">
-            Back to log in
+            {t('signin.back-to-login')}
           </a>
           <button type="button" class="btn btn-primary" data-action="link-again">
-            Start again
+            {t('signin.link.start-again')}
           </button>
         </div>
       </section>
 
       <p class="auth-aside">
-        <Icon name="lock" /> Your password is checked as at login and opens this device’s key only here, in the browser.
+        <Icon name="lock" /> {t('signin.link.password-note')}
       </p>
     </AuthShell>
   );

@@ -4,44 +4,48 @@
 import { AuthShell } from '../components/Layout.tsx';
 import { ErrorSummary, Field, RevealButton, SubmitButton, Refusal } from '../components/Field.tsx';
 import { Icon } from '../components/icons.tsx';
+import { useT } from '../i18n.ts';
+import type { PageKey } from '../messages/index.ts';
 
+/** The notices a redirect may ask for (?notice=…, the allowed values in routes/pages.tsx), each with its words' key. */
 export const LOGIN_NOTICES = {
-  'logged-out': 'You have logged out. Your key stays encrypted in this browser.',
-  'session-ended': 'Your session has ended. Log in again to continue.',
-  revoked: 'Your certificate has been revoked. It can no longer be used to log in.',
-  registered: 'Your account is ready. Log in with your password.',
-  recovered: 'Your new certificate is ready and its key is stored in this browser. Log in with your password.',
-  'device-revoked': 'This device was revoked: its certificate can no longer log in. To use TEKUP_chat here again, link it anew from a device where you are logged in.',
-} as const;
+  'logged-out': 'signin.notice.logged-out',
+  'session-ended': 'signin.notice.session-ended',
+  revoked: 'signin.notice.revoked',
+  registered: 'signin.notice.registered',
+  recovered: 'signin.notice.recovered',
+  'device-revoked': 'signin.notice.device-revoked',
+} as const satisfies Record<string, PageKey>;
 export type LoginNotice = keyof typeof LOGIN_NOTICES;
 
 export function LoginPage({ login, notice, next }: { login?: string; notice?: LoginNotice; next?: string }) {
+  const t = useT();
   return (
-    <AuthShell title="Log in" page="login" data={next ? { next } : {}}>
+    <AuthShell title={t('signin.login.title')} page="login" data={next ? { next } : {}}>
       <section class="auth-card" aria-labelledby="login-title">
         <header class="auth-head">
-          <h1 id="login-title">Log in</h1>
+          <h1 id="login-title">{t('signin.login.title')}</h1>
           <p class="lead">
-            New to TEKUP_chat? <a href="/register">Create an account</a>
+            {t('signin.login.new-here')} <a href="/register">{t('common.create-account')}</a>
           </p>
         </header>
         {notice ? (
           <div class={notice === 'revoked' || notice === 'device-revoked' ? 'callout callout-warning' : 'callout callout-info'} role="status">
             <Icon name={notice === 'revoked' || notice === 'device-revoked' ? 'alert' : 'info'} />
-            <p>{LOGIN_NOTICES[notice]}</p>
+            <p>{t(LOGIN_NOTICES[notice])}</p>
           </div>
         ) : null}
         <ErrorSummary />
         <form class="form" id="login-form" novalidate data-form="login">
-          <Field name="login" label="Login" autocomplete="username" value={login} attrs={{ autocapitalize: 'none', spellcheck: 'false', maxlength: '64' }} />
-          <Field name="password" label="Password" type="password" autocomplete="current-password" addon={<RevealButton target="password" />} />
+          <Field name="login" label={t('signin.field.login')} autocomplete="username" value={login} attrs={{ autocapitalize: 'none', spellcheck: 'false', maxlength: '64' }} />
+          <Field name="password" label={t('signin.field.password')} type="password" autocomplete="current-password" addon={<RevealButton target="password" />} />
           <div class="form-stack" data-key-password hidden>
             <Field
               name="keyPassword"
-              label="Previous password"
+              label={t('signin.login.previous-password')}
               type="password"
               autocomplete="off"
-              hint="Changed your password on another device? The key kept in this browser still opens with the password you had then; it is re-encrypted with your new one once you are in."
+              hint={t('signin.login.previous-password-hint')}
               addon={<RevealButton target="keyPassword" />}
             />
           </div>
@@ -58,27 +62,27 @@ export function LoginPage({ login, notice, next }: { login?: string; notice?: Lo
                 <Icon name="upload" />
               </span>
               <span class="keybox-text" data-key-text>
-                Your private key is looked up in this browser when you enter your login.
+                {t('signin.login.key-lookup')}
               </span>
             </div>
             <button type="button" class="link-button" data-action="toggle-import" aria-expanded="false" aria-controls="key-import">
-              Use a key backup file instead
+              {t('signin.login.use-backup')}
             </button>
             <div class="key-import" id="key-import" data-key-import hidden>
               <Field
                 name="backup"
-                label="Key backup file"
+                label={t('signin.login.backup')}
                 type="file"
-                hint="The .pem file you saved when you registered: your encrypted private key, usually with your certificate. Unencrypted PKCS#8 keys work too."
+                hint={t('signin.login.backup-hint')}
                 attrs={{ accept: '.pem,.key,.p8,.txt,application/x-pem-file' }}
                 wide
               />
               <Field
                 name="certificate"
-                label="Certificate"
+                label={t('signin.login.certificate')}
                 type="file"
                 required={false}
-                hint="Only needed when the backup file holds no certificate."
+                hint={t('signin.login.certificate-hint')}
                 attrs={{ accept: '.pem,.crt,.cer,application/x-pem-file' }}
                 wide
               />
@@ -86,28 +90,28 @@ export function LoginPage({ login, notice, next }: { login?: string; notice?: Lo
           </div>
 
           <Refusal />
-          <SubmitButton label="Log in" />
+          <SubmitButton label={t('signin.login.submit')} />
           <p class="visually-hidden" data-progress-live role="status" aria-live="polite"></p>
         </form>
         {/* The other way in for someone whose key is on another device: no file to carry over. */}
         <div class="auth-alt">
           <p class="auth-alt-text">
-            <strong>Logged in on another device, and no key here?</strong> Link this browser: it gets a key of its own, approved from that device.
+            <strong>{t('signin.login.other-device-title')}</strong> {t('signin.login.other-device-text')}
           </p>
           <a class="btn btn-secondary btn-block" href="/link">
             <Icon name="key" />
-            Use TEKUP_chat on this device too
+            {t('signin.link.use-here-too')}
           </a>
         </div>
       </section>
       <p class="auth-aside">
         <Icon name="key" />
         <span>
-          Lost your key, or your certificate was revoked or expired? Ask an operator for a recovery code, then <a href="/recover">recover access</a>.
+          {t('signin.login.lost-key')} <a href="/recover">{t('signin.login.lost-key-link')}</a>.
         </span>
       </p>
       <p class="auth-aside">
-        <Icon name="lock" /> Your password opens your key here, in the browser; the server checks it against a salted hash and never stores it.
+        <Icon name="lock" /> {t('signin.login.password-note')}
       </p>
     </AuthShell>
   );

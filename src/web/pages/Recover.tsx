@@ -9,58 +9,57 @@ import { Icon } from '../components/icons.tsx';
 import { ProgressSteps } from '../components/Issued.tsx';
 import { IssuedStep } from '../components/IssuedStep.tsx';
 import { FIELD_HINTS } from '../../protocol/enroll.ts';
+import { useT } from '../i18n.ts';
 
 export function RecoverPage({ login }: { login?: string }) {
+  const t = useT();
   return (
-    <AuthShell title="Recover access" page="recover">
+    <AuthShell title={t('signin.recover.title')} page="recover">
       <section class="auth-card" data-step="form" aria-labelledby="recover-title">
         <header class="auth-head">
-          <h1 id="recover-title">Recover access</h1>
+          <h1 id="recover-title">{t('signin.recover.title')}</h1>
           <p class="lead">
-            For when your certificate was revoked or has expired, or your key is lost. <a href="/login">Back to log in</a>
+            {t('signin.recover.lead')} <a href="/login">{t('signin.back-to-login')}</a>
           </p>
         </header>
         <ErrorSummary />
         <form class="form" id="recover-form" novalidate data-form="recover">
-          <Field name="login" label="Login" autocomplete="username" value={login} attrs={{ autocapitalize: 'none', spellcheck: 'false', maxlength: '64' }} />
+          <Field name="login" label={t('signin.field.login')} autocomplete="username" value={login} attrs={{ autocapitalize: 'none', spellcheck: 'false', maxlength: '64' }} />
           <Field
             name="password"
-            label="Password"
-            hint="The password of your account. It also encrypts your new key in this browser."
+            label={t('signin.field.password')}
+            hint={t('signin.recover.password-hint')}
             type="password"
             autocomplete="current-password"
             addon={<RevealButton target="password" />}
           />
           <label class="check">
             <input type="checkbox" name="forgot" data-forgot aria-controls="new-password-fields" />
-            <span>I forgot my password: choose a new one (the operator must have issued the code for this)</span>
+            <span>{t('signin.recover.forgot')}</span>
           </label>
           <div id="new-password-fields" class="form-stack" data-new-password hidden>
-            <Field name="newPassword" label="New password" hint={`${FIELD_HINTS.password} It also encrypts your new key in this browser.`} type="password" autocomplete="new-password" addon={<RevealButton target="newPassword" />} />
-            <Field name="confirmPassword" label="New password again" type="password" autocomplete="new-password" />
-            <p class="muted small">Messages sent to you before stay sealed for your earlier keys, which only your old password opens.</p>
+            <Field name="newPassword" label={t('signin.recover.new-password')} hint={`${FIELD_HINTS.password} ${t('signin.recover.new-password-hint')}`} type="password" autocomplete="new-password" addon={<RevealButton target="newPassword" />} />
+            <Field name="confirmPassword" label={t('signin.recover.new-password-again')} type="password" autocomplete="new-password" />
+            <p class="muted small">{t('signin.recover.sealed-note')}</p>
           </div>
           <Field
             name="code"
-            label="Recovery code"
-            hint="The one-time code a TEKUP_chat operator gave you, like ABCD-EFGH-…; capitals and dashes are optional."
+            label={t('signin.recover.code')}
+            hint={t('signin.recover.code-hint')}
             autocomplete="one-time-code"
             attrs={{ autocapitalize: 'characters', spellcheck: 'false', maxlength: '64', class: 'input mono' }}
           />
           <div class="callout callout-info">
             <Icon name="key" />
-            <p>
-              This browser creates a new private key and a certificate request. The key never leaves this device unencrypted. Your new certificate replaces every earlier one, and
-              sessions still open elsewhere end.
-            </p>
+            <p>{t('signin.recover.key-note')}</p>
           </div>
           <div class="form-error" data-form-error role="alert" tabindex={-1} hidden></div>
-          <SubmitButton label="Get a new certificate" />
+          <SubmitButton label={t('signin.recover.submit')} />
           <ProgressSteps
             steps={[
-              ['key', 'Creating your new key'],
-              ['store', 'Encrypting it with your password'],
-              ['recover', 'Getting your certificate'],
+              ['key', t('signin.recover.progress-key')],
+              ['store', t('signin.progress.store')],
+              ['recover', t('signin.progress.certificate')],
             ]}
           />
         </form>
@@ -68,13 +67,13 @@ export function RecoverPage({ login }: { login?: string }) {
 
       <IssuedStep
         titleId="recovered-title"
-        title="Access recovered"
-        lead="Your new certificate is ready and your new key is stored, encrypted, in this browser. Earlier certificates are revoked."
-        backupTitle="Download your new key backup."
-        backupText="Your old backup no longer logs you in; this one does, from any browser. It is encrypted with your password."
+        title={t('signin.recover.done-title')}
+        lead={t('signin.recover.done-lead')}
+        backupTitle={t('signin.recover.backup-title')}
+        backupText={t('signin.recover.backup-text')}
         next={
           <a class="btn btn-primary" href="/login" data-login-link>
-            Log in
+            {t('common.log-in')}
           </a>
         }
         asForm

@@ -7,6 +7,7 @@ import { ErrorSummary, Field, RevealButton, SubmitButton } from '../components/F
 import { Icon } from '../components/icons.tsx';
 import { ProgressSteps } from '../components/Issued.tsx';
 import { IssuedStep } from '../components/IssuedStep.tsx';
+import { useT } from '../i18n.ts';
 
 export interface RegisterProps {
   /** The configured card-number pattern (RegExp source), for the script's checks. */
@@ -15,59 +16,57 @@ export interface RegisterProps {
 }
 
 export function RegisterPage({ cardPattern, cardHint }: RegisterProps) {
+  const t = useT();
   return (
-    <AuthShell title="Create your account" page="register" data={{ 'card-pattern': cardPattern }}>
+    <AuthShell title={t('signin.register.title')} page="register" data={{ 'card-pattern': cardPattern }}>
       <section class="auth-card" data-step="form" aria-labelledby="register-title">
         <header class="auth-head">
-          <h1 id="register-title">Create your account</h1>
+          <h1 id="register-title">{t('signin.register.title')}</h1>
           <p class="lead">
-            Already registered? <a href="/login">Log in</a>
+            {t('signin.register.already')} <a href="/login">{t('common.log-in')}</a>
           </p>
         </header>
         <ErrorSummary />
         <form class="form" id="register-form" novalidate data-form="register">
           <fieldset class="form-section">
-            <legend class="form-section-title">Who you are</legend>
+            <legend class="form-section-title">{t('signin.register.who')}</legend>
             <div class="field-row">
-              <Field name="firstName" label="First name" hint={FIELD_HINTS.firstName} autocomplete="given-name" attrs={{ maxlength: '64' }} />
-              <Field name="lastName" label="Last name" hint={FIELD_HINTS.lastName} autocomplete="family-name" attrs={{ maxlength: '64' }} />
+              <Field name="firstName" label={t('signin.register.first-name')} hint={FIELD_HINTS.firstName} autocomplete="given-name" attrs={{ maxlength: '64' }} />
+              <Field name="lastName" label={t('signin.register.last-name')} hint={FIELD_HINTS.lastName} autocomplete="family-name" attrs={{ maxlength: '64' }} />
             </div>
-            <Field name="cardNumber" label="Identity card number" hint={cardHint} inputmode="numeric" autocomplete="off" attrs={{ spellcheck: 'false' }} />
-            <Field name="email" label="Email address" hint={FIELD_HINTS.email} type="email" autocomplete="email" attrs={{ spellcheck: 'false', maxlength: '254' }} />
+            <Field name="cardNumber" label={t('signin.register.card-number')} hint={cardHint} inputmode="numeric" autocomplete="off" attrs={{ spellcheck: 'false' }} />
+            <Field name="email" label={t('signin.register.email')} hint={FIELD_HINTS.email} type="email" autocomplete="email" attrs={{ spellcheck: 'false', maxlength: '254' }} />
           </fieldset>
           <fieldset class="form-section">
-            <legend class="form-section-title">How you sign in</legend>
+            <legend class="form-section-title">{t('signin.register.how')}</legend>
             <Field
               name="login"
-              label="Login"
+              label={t('signin.field.login')}
               hint={FIELD_HINTS.login}
               autocomplete="username"
               attrs={{ autocapitalize: 'none', spellcheck: 'false', maxlength: '32' }}
             />
             <Field
               name="password"
-              label="Password"
-              hint={`${FIELD_HINTS.password} It also encrypts your private key and its backup. You can change it later on My certificate; if you forget it, an operator can give you a code to choose a new one (with a new key).`}
+              label={t('signin.field.password')}
+              hint={`${FIELD_HINTS.password} ${t('signin.register.password-hint')}`}
               type="password"
               autocomplete="new-password"
               addon={<RevealButton target="password" />}
             />
-            <Field name="password2" label="Repeat the password" type="password" autocomplete="new-password" />
+            <Field name="password2" label={t('signin.register.password-again')} type="password" autocomplete="new-password" />
           </fieldset>
           <div class="callout callout-info">
             <Icon name="key" />
-            <p>
-              When you continue, this browser creates your private key and a certificate request. The key never leaves this device unencrypted; TEKUP_chat's authority signs your
-              certificate.
-            </p>
+            <p>{t('signin.register.key-note')}</p>
           </div>
           <div class="form-error" data-form-error role="alert" hidden></div>
-          <SubmitButton label="Create my account" />
+          <SubmitButton label={t('signin.register.submit')} />
           <ProgressSteps
             steps={[
-              ['key', 'Creating your key'],
-              ['store', 'Encrypting it with your password'],
-              ['enroll', 'Getting your certificate'],
+              ['key', t('signin.register.progress-key')],
+              ['store', t('signin.progress.store')],
+              ['enroll', t('signin.progress.certificate')],
             ]}
           />
         </form>
@@ -77,16 +76,16 @@ export function RegisterPage({ cardPattern, cardHint }: RegisterProps) {
         titleId="done-title"
         title={
           <>
-            Welcome, <span data-done-name></span>
+            {t('signin.register.welcome')} <span data-done-name></span>
           </>
         }
-        lead="Your certificate is ready and your key is stored, encrypted, in this browser."
-        backupTitle="Download your key backup now."
-        backupText="It is the only way to log in from another browser, or after clearing this one. It is encrypted with your password."
+        lead={t('signin.register.done-lead')}
+        backupTitle={t('signin.register.backup-title')}
+        backupText={t('signin.register.backup-text')}
         next={
           <button type="button" class="btn btn-primary" data-action="continue">
             <span class="spinner" aria-hidden="true"></span>
-            Continue to TEKUP_chat
+            {t('signin.register.continue')}
           </button>
         }
       >
