@@ -36,7 +36,7 @@ async function deriveAesKey(password: string, salt: Uint8Array<ArrayBuffer>, ite
 
 /** Encrypts a PKCS#8 DER private key under `password`; returns the PEM to save. */
 export async function encryptPrivateKey(pkcs8: Uint8Array<ArrayBuffer>, password: string, iterations = BACKUP_ITERATIONS): Promise<string> {
-  if (!password) throw new BackupError('wrong_password', t('acct.backup.noPassword'));
+  if (!password) throw new BackupError('wrong_password', t('acct.backup.no-password'));
   if (!Number.isInteger(iterations) || iterations < BACKUP_ITERATIONS) throw new RangeError(`use ${BACKUP_ITERATIONS} PBKDF2 iterations or more`);
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const iv = crypto.getRandomValues(new Uint8Array(16));
@@ -75,7 +75,7 @@ function readScheme(pem: string): Scheme {
   try {
     info = AsnConvert.parse(fromPem(pem, PEM_LABEL), EncryptedPrivateKeyInfo);
   } catch {
-    throw new BackupError('not_a_backup', t('acct.backup.notEncrypted', { label: PEM_LABEL }));
+    throw new BackupError('not_a_backup', t('acct.backup.not-encrypted', { label: PEM_LABEL }));
   }
   const unsupported = (what: string) => new BackupError('unsupported', t('acct.backup.unsupported', { what }));
   if (info.encryptionAlgorithm.algorithm !== OID.pbes2 || !info.encryptionAlgorithm.parameters) throw unsupported(t('acct.backup.unsupported.scheme', { oid: info.encryptionAlgorithm.algorithm }));
@@ -85,21 +85,21 @@ function readScheme(pem: string): Scheme {
     kdf = AsnConvert.parse(pbes2.keyDerivationFunc.parameters, Pbkdf2Params);
   } catch (e) {
     if (e instanceof BackupError) throw e;
-    throw new BackupError('not_a_backup', t('acct.backup.badParams'));
+    throw new BackupError('not_a_backup', t('acct.backup.bad-params'));
   }
   const hash = PRF_HASH[kdf.prf?.algorithm ?? OID.hmacWithSHA1];
   if (!hash) throw unsupported(t('acct.backup.unsupported.prf', { oid: String(kdf.prf?.algorithm) }));
   const bits = AES_CBC_BITS[pbes2.encryptionScheme.algorithm];
   if (!bits) throw unsupported(t('acct.backup.unsupported.cipher', { oid: pbes2.encryptionScheme.algorithm }));
-  if (kdf.keyLength !== undefined && kdf.keyLength * 8 !== bits) throw new BackupError('not_a_backup', t('acct.backup.badKeyLength'));
+  if (kdf.keyLength !== undefined && kdf.keyLength * 8 !== bits) throw new BackupError('not_a_backup', t('acct.backup.bad-key-length'));
   if (!(kdf.iterationCount >= 1 && kdf.iterationCount <= MAX_IMPORT_ITERATIONS)) throw unsupported(t('acct.backup.unsupported.iterations', { iterations: String(kdf.iterationCount) }));
   let iv: Uint8Array<ArrayBuffer>;
   try {
     iv = new Uint8Array(AsnConvert.parse(pbes2.encryptionScheme.parameters ?? new ArrayBuffer(0), OctetString).buffer);
   } catch {
-    throw new BackupError('not_a_backup', t('acct.backup.badIv'));
+    throw new BackupError('not_a_backup', t('acct.backup.bad-iv'));
   }
-  if (iv.length !== 16) throw new BackupError('not_a_backup', t('acct.backup.ivSize'));
+  if (iv.length !== 16) throw new BackupError('not_a_backup', t('acct.backup.iv-size'));
   return { salt: new Uint8Array(kdf.salt.buffer), iterations: kdf.iterationCount, hash, bits, iv, data: new Uint8Array(info.encryptedData.buffer) };
 }
 
@@ -107,7 +107,7 @@ function readScheme(pem: string): Scheme {
 export async function decryptPrivateKey(pem: string, password: string): Promise<Uint8Array<ArrayBuffer>> {
   const s = readScheme(pem);
   const key = await deriveAesKey(password, s.salt, s.iterations, s.hash, s.bits, 'decrypt');
-  const wrong = () => new BackupError('wrong_password', t('acct.backup.wrongPassword'));
+  const wrong = () => new BackupError('wrong_password', t('acct.backup.wrong-password'));
   let pkcs8: Uint8Array<ArrayBuffer>;
   try {
     pkcs8 = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: s.iv }, key, s.data));

@@ -67,7 +67,7 @@ export async function importPrivateKey(pkcs8: Uint8Array<ArrayBuffer>): Promise<
     // A JWK of the private key carries the public modulus and exponent; this copy lives only in this call.
     extractable = await crypto.subtle.importKey('pkcs8', pkcs8, PSS_KEY, true, ['sign']);
   } catch {
-    throw new KeyImportError(t('acct.key.notPrivate'));
+    throw new KeyImportError(t('acct.key.not-private'));
   }
   checkBits(sign.algorithm);
   const { n, e } = await crypto.subtle.exportKey('jwk', extractable);
@@ -86,7 +86,7 @@ export async function importPublicKeys(spkiOrCert: Uint8Array<ArrayBuffer> | x50
     verify = await crypto.subtle.importKey('spki', spki, PSS_KEY, true, ['verify']);
     encrypt = await crypto.subtle.importKey('spki', spki, OAEP_KEY, true, ['encrypt']);
   } catch {
-    throw new KeyImportError(t('acct.key.notPublic'));
+    throw new KeyImportError(t('acct.key.not-public'));
   }
   checkBits(verify.algorithm);
   return { verify, encrypt };
@@ -94,7 +94,7 @@ export async function importPublicKeys(spkiOrCert: Uint8Array<ArrayBuffer> | x50
 
 function checkBits(alg: KeyAlgorithm): void {
   const bits = (alg as RsaHashedKeyAlgorithm).modulusLength;
-  if (!(bits >= MIN_RSA_BITS)) throw new KeyImportError(t('acct.key.tooShort', { bits: String(bits), min: String(MIN_RSA_BITS) }));
+  if (!(bits >= MIN_RSA_BITS)) throw new KeyImportError(t('acct.key.too-short', { bits: String(bits), min: String(MIN_RSA_BITS) }));
 }
 
 export async function signPss(key: CryptoKey, data: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {

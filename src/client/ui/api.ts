@@ -86,6 +86,6 @@ export async function getText(path: string): Promise<string> {
   const res = await tracked(fetch(path, { credentials: 'same-origin' })).catch(() => {
     throw new ApiError(0, { error: 'network', message: t('acct.unreachable') });
   });
-  if (!res.ok) throw new ApiError(res.status, { message: t('acct.api.getAnswered', { path, status: String(res.status) }) });
+  if (!res.ok) throw new ApiError(res.status, { message: t('acct.api.get-answered', { path, status: String(res.status) }) });
   return res.text();
 }

@@ -14,11 +14,11 @@ import type { ClientKey } from '../messages/index.ts';
 /** The verdict's title for each way a proof fails (catalogue keys). */
 const FAILURES: Record<ProofFailure, ClientKey> = {
   malformed: 'acct.proof.failure.malformed',
-  bad_certificate: 'acct.proof.failure.badCertificate',
-  untrusted_chain: 'acct.proof.failure.untrustedChain',
-  not_valid_at_time: 'acct.proof.failure.notValidAtTime',
-  wrong_signer: 'acct.proof.failure.wrongSigner',
-  bad_signature: 'acct.proof.failure.badSignature',
+  bad_certificate: 'acct.proof.failure.bad-certificate',
+  untrusted_chain: 'acct.proof.failure.untrusted-chain',
+  not_valid_at_time: 'acct.proof.failure.not-valid-at-time',
+  wrong_signer: 'acct.proof.failure.wrong-signer',
+  bad_signature: 'acct.proof.failure.bad-signature',
 };
 
 type Tone = 'ok' | 'warn' | 'danger';
@@ -37,33 +37,33 @@ function judge(proof: ProofResult, standing: CertificateCheck | undefined): Verd
   const who = standing?.issued && 'name' in standing ? `${standing.name} (@${proof.signer.login})` : `@${proof.signer.login}`;
   const base = { proof, standing };
   if (!standing) {
-    return { ...base, tone: 'ok', title: t('acct.proof.signedBy', { who }), chip: t('acct.proof.chipValid'), summary: t('acct.proof.validUnchecked') };
+    return { ...base, tone: 'ok', title: t('acct.proof.signed-by', { who }), chip: t('acct.proof.chip-valid'), summary: t('acct.proof.valid-unchecked') };
   }
   if (standing.status === 'revoked' && standing.revokedAt) {
-    const when = t('acct.proof.revokedWhen', { date: localTime(standing.revokedAt, 'date'), reason: revocationReasonText(standing.revocationReason ?? 'unspecified') });
+    const when = t('acct.proof.revoked-when', { date: localTime(standing.revokedAt, 'date'), reason: revocationReasonText(standing.revocationReason ?? 'unspecified') });
     if (Date.parse(standing.revokedAt) <= Date.parse(proof.message.sentAt)) {
       return {
         ...base,
         tone: 'danger',
-        title: t('acct.proof.revokedBefore.title'),
-        chip: t('acct.proof.revokedBefore.chip'),
-        summary: t('acct.proof.revokedBefore.summary', {
+        title: t('acct.proof.revoked-before.title'),
+        chip: t('acct.proof.revoked-before.chip'),
+        summary: t('acct.proof.revoked-before.summary', {
           who,
           when,
-          consequence: t(standing.revocationReason === 'keyCompromise' ? 'acct.proof.keyStolen' : 'acct.proof.noLongerUsed'),
+          consequence: t(standing.revocationReason === 'keyCompromise' ? 'acct.proof.key-stolen' : 'acct.proof.no-longer-used'),
         }),
       };
     }
-    return { ...base, tone: 'ok', title: t('acct.proof.signedBy', { who }), chip: t('acct.proof.chipValid'), summary: t('acct.proof.revokedLater', { when }) };
+    return { ...base, tone: 'ok', title: t('acct.proof.signed-by', { who }), chip: t('acct.proof.chip-valid'), summary: t('acct.proof.revoked-later', { when }) };
   }
-  return { ...base, tone: 'ok', title: t('acct.proof.signedBy', { who }), chip: t('acct.proof.chipValid'), summary: t('acct.proof.valid') };
+  return { ...base, tone: 'ok', title: t('acct.proof.signed-by', { who }), chip: t('acct.proof.chip-valid'), summary: t('acct.proof.valid') };
 }
 
 function statusText(s: CertificateCheck | undefined): string {
   if (!s) return t('acct.proof.status.unknown');
   if (s.status === 'revoked') {
     const date = localTime(s.revokedAt ?? '');
-    return s.revocationReason ? t('acct.proof.status.revokedWhy', { date, reason: revocationReasonText(s.revocationReason) }) : t('acct.proof.status.revoked', { date });
+    return s.revocationReason ? t('acct.proof.status.revoked-why', { date, reason: revocationReasonText(s.revocationReason) }) : t('acct.proof.status.revoked', { date });
   }
   if (s.status === 'valid' || s.status === 'expiring') return t('acct.proof.status.valid', { date: localTime(s.notAfter, 'date') });
   if (s.status === 'expired') return t('acct.proof.status.expired', { date: localTime(s.notAfter, 'date') });
@@ -112,17 +112,17 @@ async function checkProof(form: HTMLFormElement, outcome: HTMLElement): Promise<
   let bundle: unknown;
   try {
     const text = await readFile(input);
-    if (text === undefined) return fieldError(t('acct.proof.chooseFile'));
+    if (text === undefined) return fieldError(t('acct.proof.choose-file'));
     bundle = JSON.parse(text);
   } catch (err) {
-    return fieldError(err instanceof SyntaxError ? t('acct.proof.notJson') : err instanceof Error ? err.message : String(err));
+    return fieldError(err instanceof SyntaxError ? t('acct.proof.not-json') : err instanceof Error ? err.message : String(err));
   }
   let proof: ProofResult;
   try {
     proof = await verifyProof(bundle, await getText('/ca/root.pem'));
   } catch (err) {
     if (!(err instanceof ProofError)) throw err;
-    return render(outcome, { tone: 'danger', title: t(FAILURES[err.code]), chip: t('acct.proof.notVerified'), summary: err.message });
+    return render(outcome, { tone: 'danger', title: t(FAILURES[err.code]), chip: t('acct.proof.not-verified'), summary: err.message });
   }
   const certificate = (bundle as { certificate: string }).certificate;
   const standing = await api<CertificateCheck>('POST', '/api/v1/certificates/check', { certificate }).catch((err: unknown) => {
@@ -147,7 +147,7 @@ export function initAuthority(): void {
       outcome.replaceChildren();
       setBusy(button, true);
       void checkProof(form, outcome)
-        .catch((err: unknown) => render(outcome, { tone: 'danger', title: t('acct.proof.checkFailed'), chip: t('acct.proof.notVerified'), summary: err instanceof Error ? err.message : String(err) }))
+        .catch((err: unknown) => render(outcome, { tone: 'danger', title: t('acct.proof.check-failed'), chip: t('acct.proof.not-verified'), summary: err instanceof Error ? err.message : String(err) }))
         .finally(() => setBusy(button, false));
     });
   }

@@ -9,13 +9,13 @@ import { t } from '../i18n.ts';
 
 export function backupFileText(login: string, encryptedKeyPem: string, certificatePem: string, previous: string[] = []): string {
   const older = previous.length
-    ? ['', t('acct.backupFile.earlier', { count: previous.length }), ...previous.map((p) => p.trim())]
+    ? ['', t('acct.backup-file.earlier', { count: previous.length }), ...previous.map((p) => p.trim())]
     : [];
   return [
-    t('acct.backupFile.title', { login }),
+    t('acct.backup-file.title', { login }),
     // Written as openssl prints it ("600000"), not as a number for reading.
-    t('acct.backupFile.encrypted', { iterations: String(BACKUP_ITERATIONS) }),
-    t('acct.backupFile.public'),
+    t('acct.backup-file.encrypted', { iterations: String(BACKUP_ITERATIONS) }),
+    t('acct.backup-file.public'),
     '',
     encryptedKeyPem.trim(),
     certificatePem.trim(),
@@ -24,7 +24,7 @@ export function backupFileText(login: string, encryptedKeyPem: string, certifica
   ].join('\n');
 }
 
-export const backupFileName = (login: string) => t('acct.backupFile.name', { login });
+export const backupFileName = (login: string) => t('acct.backup-file.name', { login });
 
 export interface KeyFile {
   /** "ENCRYPTED PRIVATE KEY" PEM block, when the file holds one. */

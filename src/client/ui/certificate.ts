@@ -34,7 +34,7 @@ export function notice(text: string, error = false, action?: { label: string; ru
 async function downloadBackup(): Promise<void> {
   const stored = await getBackup(me()).catch(() => undefined);
   if (!stored) {
-    notice(t('acct.cert.noStoredBackup'), true);
+    notice(t('acct.cert.no-stored-backup'), true);
     return;
   }
   downloadText(backupFileName(stored.login), backupFileText(stored.login, stored.backup, stored.certificate, (stored.previous ?? []).map((p) => p.backup)));
@@ -50,7 +50,7 @@ function bindPasswordDialog(dialog: HTMLDialogElement): void {
   const check = (): FieldErrors => {
     const parsed = v.safeParse(passwordChangeSchema, { currentPassword: ui.value('currentPassword'), newPassword: ui.value('newPassword') });
     const errors: FieldErrors = parsed.success ? {} : issuesToFields(parsed.issues);
-    if (!errors.newPassword && ui.value('newPassword').toLowerCase() === me().toLowerCase()) errors.newPassword = t('acct.password.notLogin');
+    if (!errors.newPassword && ui.value('newPassword').toLowerCase() === me().toLowerCase()) errors.newPassword = t('acct.password.not-login');
     errors.confirmPassword = repeatError(ui.value('newPassword'), ui.value('confirmPassword'));
     return Object.fromEntries(PASSWORD_FIELDS.map((n) => [n, errors[n]]));
   };
@@ -74,20 +74,20 @@ function bindPasswordDialog(dialog: HTMLDialogElement): void {
       for (const b of $$('[data-action="end-session"]')) b.closest('li')?.remove();
       dialog.close();
       form.reset();
-      const others = res.sessionsEnded === 0 ? [] : [t('acct.password.othersEnded', { count: res.sessionsEnded })];
-      notice([t('acct.password.changed'), ...others, t('acct.password.oldBackups')].join(' '), false, {
-        label: t('acct.downloadBackup'),
+      const others = res.sessionsEnded === 0 ? [] : [t('acct.password.others-ended', { count: res.sessionsEnded })];
+      notice([t('acct.password.changed'), ...others, t('acct.password.old-backups')].join(' '), false, {
+        label: t('acct.download-backup'),
         run: () => void downloadBackup(),
       });
     } catch (err) {
       if (err instanceof BackupError && err.code === 'wrong_password') {
-        ui.setError('currentPassword', t('acct.password.notYours'));
+        ui.setError('currentPassword', t('acct.password.not-yours'));
         ui.input('currentPassword').focus();
       } else if (err instanceof ApiError && Object.keys(err.fields).length) {
         ui.show(err.fields);
         ui.focusFirstInvalid();
       } else {
-        error.textContent = err instanceof ApiError ? err.message : t('acct.password.resealFailed');
+        error.textContent = err instanceof ApiError ? err.message : t('acct.password.reseal-failed');
         error.hidden = false;
       }
     } finally {
@@ -106,7 +106,7 @@ async function endSession(button: HTMLButtonElement): Promise<void> {
     button.closest('li')?.remove();
     notice(t('acct.session.ended'));
   } catch (err) {
-    notice(err instanceof ApiError ? err.message : t('acct.session.endFailed'), true);
+    notice(err instanceof ApiError ? err.message : t('acct.session.end-failed'), true);
     setBusy(button, false);
   }
 }
@@ -137,7 +137,7 @@ export function initCertificate(): void {
       error.hidden = true;
       const password = ui.value('renew-password');
       if (!password) {
-        ui.setError('renew-password', t('acct.enterPassword'));
+        ui.setError('renew-password', t('acct.enter-password'));
         ui.input('renew-password').focus();
         return;
       }
@@ -171,13 +171,13 @@ export function initCertificate(): void {
         renewDialog.close();
         form.reset();
         document.body.dispatchEvent(new CustomEvent('certificate-changed'));
-        notice(t('acct.renew.done'), false, { label: t('acct.downloadBackup'), run: () => void downloadBackup() });
+        notice(t('acct.renew.done'), false, { label: t('acct.download-backup'), run: () => void downloadBackup() });
       } catch (err) {
         if (err instanceof BackupError && err.code === 'wrong_password') {
-          ui.setError('renew-password', t('acct.renew.notYours'));
+          ui.setError('renew-password', t('acct.renew.not-yours'));
           ui.input('renew-password').focus();
         } else {
-          error.textContent = err instanceof ApiError ? err.message : t('acct.renew.keyFailed');
+          error.textContent = err instanceof ApiError ? err.message : t('acct.renew.key-failed');
           error.hidden = false;
         }
       } finally {
@@ -223,7 +223,7 @@ async function setReceipts(box: HTMLInputElement): Promise<void> {
   } catch (err) {
     box.checked = !box.checked;
     if (error) {
-      error.textContent = t('acct.receipts.notChanged', { reason: err instanceof Error ? err.message : String(err) });
+      error.textContent = t('acct.receipts.not-changed', { reason: err instanceof Error ? err.message : String(err) });
       error.hidden = false;
     }
   } finally {

@@ -61,9 +61,9 @@ async function accept(json: CertificateJson, expectedLogin?: string): Promise<Kn
   } catch {
     signed = false;
   }
-  if (!signed) throw new CertificateProblem(t('acct.certs.notIssued'));
+  if (!signed) throw new CertificateProblem(t('acct.certs.not-issued'));
   const login = certificateLogin(cert) ?? '';
-  if (expectedLogin && login !== expectedLogin) throw new CertificateProblem(t('acct.certs.wrongLogin', { login: login || t('acct.certs.nobody'), expected: expectedLogin }));
+  if (expectedLogin && login !== expectedLogin) throw new CertificateProblem(t('acct.certs.wrong-login', { login: login || t('acct.certs.nobody'), expected: expectedLogin }));
   return { serial: cert.serialNumber.toLowerCase(), login, status: json.status, revokedAt: json.revokedAt, revocationReason: json.revocationReason, notAfter: json.notAfter, cert };
 }
 
@@ -92,7 +92,7 @@ export async function deviceCertificates(login: string): Promise<DeviceCertifica
       // Listed as current, so not revoked; it may have expired and still be its device's.
       const status = Date.parse(entry.notAfter) < now ? 'expired' : 'valid';
       const known = await accept({ serial: entry.serial, status, notAfter: entry.notAfter, certificate: entry.certificate }, login);
-      if (known.serial !== entry.serial.toLowerCase()) throw new CertificateProblem(t('acct.certs.wrongSerial', { login, listed: entry.serial, actual: known.serial }));
+      if (known.serial !== entry.serial.toLowerCase()) throw new CertificateProblem(t('acct.certs.wrong-serial', { login, listed: entry.serial, actual: known.serial }));
       const device: DeviceCertificate = { ...known, keys: await importPublicKeys(known.cert), deviceName: entry.deviceName };
       if (!bySerial.has(device.serial)) bySerial.set(device.serial, Promise.resolve(device));
       return device;
@@ -107,7 +107,7 @@ export function certificateBySerial(serial: string, login: string): Promise<Know
     hit = api<CertificateJson>('GET', `/api/v1/certificates/${encodeURIComponent(serial)}`).then(
       (json) => accept(json, login),
       () => {
-        throw new CertificateProblem(t('acct.certs.unknownSerial', { serial }));
+        throw new CertificateProblem(t('acct.certs.unknown-serial', { serial }));
       },
     );
     hit.catch(() => bySerial.delete(serial)); // try again next time (it may have been a network error)

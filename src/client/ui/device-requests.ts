@@ -38,9 +38,9 @@ const expired = (r: DeviceRequestEvent, now = Date.now()) => Date.parse(r.expire
 function expiryText(r: DeviceRequestEvent, now = Date.now()): string {
   const left = Date.parse(r.expiresAt) - now;
   const time = localTime(r.expiresAt, 'time');
-  if (left <= 0) return t('acct.request.expiredAt', { time });
+  if (left <= 0) return t('acct.request.expired-at', { time });
   const min = Math.floor(left / 60_000);
-  return min < 1 ? t('acct.request.endsSoon', { time }) : t('acct.request.endsIn', { time, count: min });
+  return min < 1 ? t('acct.request.ends-soon', { time }) : t('acct.request.ends-in', { time, count: min });
 }
 
 const whereFrom = (r: DeviceRequestEvent) => [deviceText(r.userAgent || null), r.address].filter(Boolean).join(' · ');
@@ -92,7 +92,7 @@ export function initDeviceRequests(): void {
         text.append(name, where);
         const review = Object.assign(document.createElement('button'), { type: 'button', className: 'btn btn-primary btn-sm', textContent: t('acct.request.review') });
         review.setAttribute('aria-haspopup', 'dialog');
-        review.setAttribute('aria-label', t('acct.request.reviewLabel', { name: r.deviceName }));
+        review.setAttribute('aria-label', t('acct.request.review-label', { name: r.deviceName }));
         review.addEventListener('click', () => {
           setPutOff(r.request, false);
           if (!queue.includes(r.request)) queue.unshift(r.request);
@@ -124,7 +124,7 @@ export function initDeviceRequests(): void {
   function fill(r: DeviceRequestEvent): void {
     must('[data-request-lead]', form).textContent = t('acct.request.lead', { name: r.deviceName });
     must('[data-request-name]', form).textContent = r.deviceName;
-    must('[data-request-from]', form).textContent = whereFrom(r) || t('acct.request.unknownOrigin');
+    must('[data-request-from]', form).textContent = whereFrom(r) || t('acct.request.unknown-origin');
     must('[data-request-fingerprint]', form).textContent = groupedHex(r.keyFingerprint);
     tick();
   }
@@ -193,7 +193,7 @@ export function initDeviceRequests(): void {
     formError.hidden = true;
     const typed = ui.value('linkCode').replace(/\s/g, '');
     if (!LINK_CODE_PATTERN.test(typed)) {
-      ui.setError('linkCode', t('acct.request.enterCode'));
+      ui.setError('linkCode', t('acct.request.enter-code'));
       code.focus();
       return;
     }

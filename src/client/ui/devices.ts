@@ -28,9 +28,9 @@ export function initDevices(): void {
     must('[data-device-revoke-name]', form).textContent = target.name;
     const only = $$('[data-devices] > li').length === 1;
     must('[data-device-revoke-current-text]', form).textContent = only
-      ? t('acct.devices.onlyDevice')
+      ? t('acct.devices.only-device')
       : current
-        ? t('acct.devices.thisDevice')
+        ? t('acct.devices.this-device')
         : '';
     currentBox.hidden = !(current || only);
     error.hidden = true;

@@ -51,6 +51,6 @@ export function downloadBlob(filename: string, blob: Blob): void {
 export function readFile(input: HTMLInputElement): Promise<string | undefined> {
   const file = input.files?.[0];
   if (!file) return Promise.resolve(undefined);
-  if (file.size > 64 * 1024) return Promise.reject(new Error(t('acct.file.tooLarge')));
+  if (file.size > 64 * 1024) return Promise.reject(new Error(t('acct.file.too-large')));
   return file.text();
 }

@@ -28,7 +28,7 @@ const POLL_MS = 2000;
 /** What a request that ended says, by the `state` of the server's 410 (catalogue keys). */
 const ENDED: Record<string, { title: ClientKey; text: ClientKey }> = {
   refused: { title: 'acct.link.refused.title', text: 'acct.link.refused.text' },
-  failed: { title: 'acct.link.failedCodes.title', text: 'acct.link.failedCodes.text' },
+  failed: { title: 'acct.link.failed-codes.title', text: 'acct.link.failed-codes.text' },
   expired: { title: 'acct.link.expired.title', text: 'acct.link.expired.text' },
 };
 
@@ -104,13 +104,13 @@ export function initLink(): void {
         const { csr, ...rest } = err.fields;
         ui.show(rest);
         if (Object.keys(rest).length) ui.showSummary(rest);
-        if (csr) showRefusal(t('acct.link.csrRefused'), csr);
+        if (csr) showRefusal(t('acct.link.csr-refused'), csr);
       } else if (err instanceof ApiError) {
         // A wrong password, too many tries, no connection: worded as the login page words them.
         const r = ['invalid_credentials', 'rate_limited', 'network'].includes(err.code) ? refusalFor(err) : { title: t('acct.link.failed'), text: err.message };
         showRefusal(r.title, r.text);
       } else {
-        showRefusal(t('acct.link.keyFailed.title'), t('acct.link.keyFailed.text'));
+        showRefusal(t('acct.link.key-failed.title'), t('acct.link.key-failed.text'));
       }
     } finally {
       setBusy(submit, false);
@@ -139,7 +139,7 @@ export function initLink(): void {
     const deadline = Date.parse(w.asked.expiresAt);
     const until = localTime(w.asked.expiresAt, 'time');
     const tick = () => {
-      countdown.textContent = Date.now() < deadline ? t('acct.link.countdown', { left: clock(deadline), until }) : t('acct.link.countdownOver');
+      countdown.textContent = Date.now() < deadline ? t('acct.link.countdown', { left: clock(deadline), until }) : t('acct.link.countdown-over');
     };
     tick();
     const timer = setInterval(() => (current() ? tick() : clearInterval(timer)), 1000);
@@ -159,7 +159,7 @@ export function initLink(): void {
           return ended ? showEnded(t(ended.title), t(ended.text), true) : showEnded(t('acct.link.ended.title'), err.message, true);
         }
         // Offline or a busy server: ask again, and say so meanwhile.
-        status.textContent = t(err instanceof ApiError && err.code === 'network' ? 'acct.link.connectionLost' : 'acct.link.busy');
+        status.textContent = t(err instanceof ApiError && err.code === 'network' ? 'acct.link.connection-lost' : 'acct.link.busy');
         continue;
       }
       if ('state' in answer) {
@@ -174,7 +174,7 @@ export function initLink(): void {
 
   /** Approved: the key kept here with its certificate, as registration keeps it, then logged in. */
   async function finish(w: Waiting, issued: EnrollResponse): Promise<void> {
-    status.textContent = t('acct.link.approvedLoggingIn');
+    status.textContent = t('acct.link.approved-logging-in');
     try {
       // A key this browser kept for the login before (an earlier link, a backup file) stays, to
       // read the messages that were wrapped for it.
@@ -184,11 +184,11 @@ export function initLink(): void {
         // No IndexedDB (private mode in some browsers): this session works, the next login needs a link again.
       });
       await signIn(issued.login, w.password, w.key, issued.certificate);
-      status.textContent = t('acct.loggedIn');
+      status.textContent = t('acct.logged-in');
       location.assign('/chat');
     } catch (err) {
       const r = err instanceof ApiError ? refusalFor(err) : { title: t('acct.refusal.default.title'), text: String(err) };
-      showEnded(t('acct.link.linked.title'), t('acct.link.linked.loginFailed', { title: r.title, text: r.text }), false);
+      showEnded(t('acct.link.linked.title'), t('acct.link.linked.login-failed', { title: r.title, text: r.text }), false);
     }
   }
 

@@ -22,7 +22,7 @@ export function lowercaseLogin(input: HTMLInputElement): void {
       note.hidden = false;
     }
     // Once capitals were typed, the note follows the login as it is completed.
-    if (!note.hidden) note.textContent = lower.trim() ? t('acct.login.caseNote', { login: lower.trim() }) : t('acct.login.caseRule');
+    if (!note.hidden) note.textContent = lower.trim() ? t('acct.login.case-note', { login: lower.trim() }) : t('acct.login.case-rule');
   };
   input.addEventListener('input', apply);
   apply(); // a value put there before the script ran (autofill, the back button)

@@ -44,7 +44,7 @@ export function initLogin(): void {
   const setImport = (open: boolean) => {
     importPanel.hidden = !open;
     toggle.setAttribute('aria-expanded', String(open));
-    toggle.textContent = t(open ? 'acct.login.useStoredKey' : 'acct.login.useBackupFile');
+    toggle.textContent = t(open ? 'acct.login.use-stored-key' : 'acct.login.use-backup-file');
     toggle.hidden = !stored && open;
   };
 
@@ -53,7 +53,7 @@ export function initLogin(): void {
     const mine = ++lookup;
     if (!login) {
       stored = undefined;
-      setKeyState('pending', t('acct.login.keyPending'));
+      setKeyState('pending', t('acct.login.key-pending'));
       return;
     }
     const found = await getBackup(login).catch(() => undefined);
@@ -61,10 +61,10 @@ export function initLogin(): void {
     if (found?.login !== stored?.login) keyPasswordBox.hidden = true; // another person: start over
     stored = found;
     if (found) {
-      setKeyState('stored', t('acct.login.keyStored', { login }));
+      setKeyState('stored', t('acct.login.key-stored', { login }));
       setImport(false);
     } else {
-      setKeyState('missing', t('acct.login.keyMissing', { login }));
+      setKeyState('missing', t('acct.login.key-missing', { login }));
       setImport(true);
     }
   }
@@ -81,8 +81,8 @@ export function initLogin(): void {
   void findKey();
 
   const validate = (): FieldErrors => ({
-    login: ui.value('login').trim() ? undefined : t('acct.login.enterLogin'),
-    password: ui.value('password') ? undefined : t('acct.enterPassword'),
+    login: ui.value('login').trim() ? undefined : t('acct.login.enter-login'),
+    password: ui.value('password') ? undefined : t('acct.enter-password'),
   });
   ui.live(['login', 'password'], validate);
 
@@ -112,19 +112,19 @@ export function initLogin(): void {
     const unlock = previousPassword || password;
     const olderPassword = unlock !== password;
     if (!useFile) {
-      if (!stored) return fields({ backup: t('acct.login.noStoredKey') });
+      if (!stored) return fields({ backup: t('acct.login.no-stored-key') });
       try {
         const key = await importBackup(stored.backup, unlock);
         return { kind: 'key', key, certificate: stored.certificate, previous: stored.previous ?? [], ...(olderPassword ? { unlock, toStore: stored } : {}) };
       } catch (err) {
         if (err instanceof BackupError && err.code === 'wrong_password') {
-          if (previousPassword) return fields({ keyPassword: t('acct.login.previousWrongStored') });
+          if (previousPassword) return fields({ keyPassword: t('acct.login.previous-wrong-stored') });
           keyPasswordBox.hidden = false;
           return {
             kind: 'refusal',
             refusal: {
               title: t('acct.refusal.credentials.title'),
-              text: t('acct.login.wrongPasswordStored', { login }),
+              text: t('acct.login.wrong-password-stored', { login }),
             },
           };
         }
@@ -139,15 +139,15 @@ export function initLogin(): void {
     } catch (err) {
       return fields({ backup: (err as Error).message });
     }
-    if (!text) return fields({ backup: t('acct.login.chooseBackup') });
+    if (!text) return fields({ backup: t('acct.login.choose-backup') });
     const file = readKeyFile(text);
-    if (!file.encrypted && !file.plain) return fields({ backup: t('acct.login.noPrivateKey') });
+    if (!file.encrypted && !file.plain) return fields({ backup: t('acct.login.no-private-key') });
     const certificate = (certText && readKeyFile(certText).certificate) ?? file.certificate;
-    if (!certificate) return fields({ certificate: t('acct.login.noCertificate') });
+    if (!certificate) return fields({ certificate: t('acct.login.no-certificate') });
     try {
       new x509.X509Certificate(certificate);
     } catch {
-      return fields({ certificate: t('acct.login.badCertificate') });
+      return fields({ certificate: t('acct.login.bad-certificate') });
     }
     let key: KeyPair;
     let encrypted = file.encrypted;
@@ -161,9 +161,9 @@ export function initLogin(): void {
       }
     } catch (err) {
       if (err instanceof BackupError && err.code === 'wrong_password') {
-        if (previousPassword) return fields({ keyPassword: t('acct.login.previousWrongFile') });
+        if (previousPassword) return fields({ keyPassword: t('acct.login.previous-wrong-file') });
         keyPasswordBox.hidden = false;
-        return fields({ backup: t('acct.login.wrongPasswordFile') });
+        return fields({ backup: t('acct.login.wrong-password-file') });
       }
       if (err instanceof BackupError) return fields({ backup: err.message });
       if (err instanceof KeyImportError) return fields({ backup: err.message });
@@ -196,7 +196,7 @@ export function initLogin(): void {
         return;
       }
       label.textContent = t('acct.login.checking');
-      live.textContent = t('acct.login.checkingLive');
+      live.textContent = t('acct.login.checking-live');
       // Earlier keys (before renewals) open with the same password; one that does not is skipped.
       const previousDecrypt: CryptoKey[] = [];
       const previousSerials: Array<string | undefined> = [];
@@ -213,7 +213,7 @@ export function initLogin(): void {
         // Logged in whatever happens here: keeping the key is a convenience for the next time.
         await (async () => saveBackup(unlock ? { ...toStore, ...(await resealAll(toStore, unlock, password)) } : toStore))().catch(() => {});
       }
-      live.textContent = t('acct.loggedIn');
+      live.textContent = t('acct.logged-in');
       const next = document.body.dataset.next;
       location.assign(next && next.startsWith('/') && !next.startsWith('//') ? next : '/chat');
     } catch (err) {

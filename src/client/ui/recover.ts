@@ -91,21 +91,21 @@ export function initRecover(): void {
         const { csr, ...rest } = err.fields;
         ui.show(rest, Object.keys(rest));
         if (Object.keys(rest).length) ui.showSummary(rest);
-        if (csr) fail(t('acct.csrRefused', { reason: csr }));
+        if (csr) fail(t('acct.csr-refused', { reason: csr }));
       } else if (err instanceof ApiError) {
         fail(
           err.code === 'invalid_credentials'
             ? forgotten
-              ? t('acct.recover.wrongForgotten')
+              ? t('acct.recover.wrong-forgotten')
               : t('acct.recover.wrong')
             : err.code === 'bad_csr'
-              ? t('acct.csrRefused', { reason: err.message })
+              ? t('acct.csr-refused', { reason: err.message })
               : err.code === 'rate_limited'
-                ? t('acct.recover.rateLimited')
+                ? t('acct.recover.rate-limited')
                 : err.message,
         );
       } else {
-        fail(t('acct.keyFailed'));
+        fail(t('acct.key-failed'));
       }
     } finally {
       setBusy(submit, false);
@@ -118,7 +118,7 @@ export function initRecover(): void {
     showIssuedFacts(panel, issued);
     must<HTMLAnchorElement>('[data-login-link]', panel).href = `/login?login=${encodeURIComponent(issued.login)}&notice=recovered`;
     panel.hidden = false;
-    document.title = t('acct.docTitle', { title: t('acct.recover.recovered') });
+    document.title = t('acct.doc-title', { title: t('acct.recover.recovered') });
     must('#recovered-title', panel).focus();
   }
 

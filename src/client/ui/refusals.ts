@@ -13,13 +13,13 @@ export interface Refusal {
 
 /** The catalogue keys of each certificate refusal; worded when asked, in the page's language. */
 const BY_REASON: Record<string, { title: ClientKey; text: ClientKey }> = {
-  untrusted_issuer: { title: 'acct.refusal.untrustedIssuer.title', text: 'acct.refusal.untrustedIssuer.text' },
-  not_owner: { title: 'acct.refusal.notOwner.title', text: 'acct.refusal.notOwner.text' },
+  untrusted_issuer: { title: 'acct.refusal.untrusted-issuer.title', text: 'acct.refusal.untrusted-issuer.text' },
+  not_owner: { title: 'acct.refusal.not-owner.title', text: 'acct.refusal.not-owner.text' },
   revoked: { title: 'acct.refusal.revoked.title', text: 'acct.refusal.revoked.text' },
   expired: { title: 'acct.refusal.expired.title', text: 'acct.refusal.expired.text' },
-  not_yet_valid: { title: 'acct.refusal.notYetValid.title', text: 'acct.refusal.notYetValid.text' },
-  bad_signature: { title: 'acct.refusal.badSignature.title', text: 'acct.refusal.badSignature.text' },
-  bad_certificate: { title: 'acct.refusal.badCertificate.title', text: 'acct.refusal.badCertificate.text' },
+  not_yet_valid: { title: 'acct.refusal.not-yet-valid.title', text: 'acct.refusal.not-yet-valid.text' },
+  bad_signature: { title: 'acct.refusal.bad-signature.title', text: 'acct.refusal.bad-signature.text' },
+  bad_certificate: { title: 'acct.refusal.bad-certificate.title', text: 'acct.refusal.bad-certificate.text' },
 };
 
 export function refusalFor(err: ApiError): Refusal {
@@ -28,10 +28,10 @@ export function refusalFor(err: ApiError): Refusal {
     const r: Refusal = { title: t(keys.title), text: t(keys.text) };
     if (err.reason === 'revoked' && err.revokedAt) {
       const date = localTime(err.revokedAt, 'date');
-      const when = err.revocationReason ? t('acct.refusal.revokedOnWhy', { date, reason: revocationReasonText(err.revocationReason) }) : t('acct.refusal.revokedOn', { date });
+      const when = err.revocationReason ? t('acct.refusal.revoked-on-why', { date, reason: revocationReasonText(err.revocationReason) }) : t('acct.refusal.revoked-on', { date });
       return { ...r, text: `${when} ${r.text}` };
     }
-    if (err.reason === 'expired' && err.notAfter) return { ...r, text: `${t('acct.refusal.expiredOn', { date: localTime(err.notAfter, 'date') })} ${r.text}` };
+    if (err.reason === 'expired' && err.notAfter) return { ...r, text: `${t('acct.refusal.expired-on', { date: localTime(err.notAfter, 'date') })} ${r.text}` };
     // Otherwise the server's sentence carries the specifics; keep it for revoked/expired.
     return err.reason === 'revoked' || err.reason === 'expired' ? { ...r, text: `${err.message} ${r.text}` } : r;
   }
@@ -39,7 +39,7 @@ export function refusalFor(err: ApiError): Refusal {
     case 'invalid_credentials':
       return { title: t('acct.refusal.credentials.title'), text: t('acct.refusal.credentials.text') };
     case 'rate_limited':
-      return { title: t('acct.refusal.rateLimited.title'), text: t('acct.refusal.rateLimited.text') };
+      return { title: t('acct.refusal.rate-limited.title'), text: t('acct.refusal.rate-limited.text') };
     case 'network':
       return { title: t('acct.unreachable'), text: t('acct.refusal.network.text') };
     case 'validation':

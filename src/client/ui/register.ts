@@ -22,7 +22,7 @@ const FIELDS = ['firstName', 'lastName', 'cardNumber', 'email', 'login', 'passwo
 const CONFLICT_TEXT: Record<string, ClientKey> = {
   login: 'acct.register.conflict.login',
   email: 'acct.register.conflict.email',
-  cardNumber: 'acct.register.conflict.cardNumber',
+  cardNumber: 'acct.register.conflict.card-number',
 };
 
 export function initRegister(): void {
@@ -40,7 +40,7 @@ export function initRegister(): void {
     const values = enrollValues('pending');
     const parsed = v.safeParse(schema, values);
     const errors: FieldErrors = parsed.success ? {} : issuesToFields(parsed.issues);
-    if (!ui.value('password')) errors.password = t('acct.register.choosePassword');
+    if (!ui.value('password')) errors.password = t('acct.register.choose-password');
     const p2 = ui.value('password2');
     errors.password2 = repeatError(ui.value('password'), p2);
     for (const f of FIELDS) errors[f] ??= undefined;
@@ -84,7 +84,7 @@ export function initRegister(): void {
         const { csr, ...rest } = fields;
         ui.show(rest, Object.keys(rest));
         if (csr) {
-          formError.textContent = t('acct.csrRefused', { reason: csr });
+          formError.textContent = t('acct.csr-refused', { reason: csr });
           formError.hidden = false;
         }
         if (Object.keys(rest).length) ui.showSummary(rest);
@@ -92,9 +92,9 @@ export function initRegister(): void {
         formError.textContent =
           err instanceof ApiError
             ? err.code === 'rate_limited'
-              ? t('acct.register.rateLimited')
+              ? t('acct.register.rate-limited')
               : err.message
-            : t('acct.keyFailed');
+            : t('acct.key-failed');
         formError.hidden = false;
         formError.focus();
       }
@@ -109,7 +109,7 @@ export function initRegister(): void {
     must('[data-done-name]', panel).textContent = firstName;
     showIssuedFacts(panel, enrolled);
     panel.hidden = false;
-    document.title = t('acct.docTitle', { title: t('acct.register.welcome') });
+    document.title = t('acct.doc-title', { title: t('acct.register.welcome') });
     must('#done-title', panel).focus();
   }
 
