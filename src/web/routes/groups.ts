@@ -37,14 +37,15 @@ export function groupRoutes(d: GroupRouteDeps): Hono<AuthEnv> {
     return c.json(await groups.create(c.get('session').login, name, members), 201);
   });
 
+  /** A group as the lists give it: with where its conversation stands for `login`. */
+  const withReadState = async <G extends { id: string }>(login: string, g: G) => {
+    const s = await marks.conversation(login, groupAddress(g.id));
+    return { ...g, lastAt: s.lastAt || null, lastSeq: String(s.lastSeq), unread: s.unread };
+  };
+
   app.get('/groups', async (c) => {
     const login = c.get('session').login;
-    const list = await Promise.all(
-      (await groups.list(login)).map(async (g): Promise<GroupSummary> => {
-        const s = await marks.conversation(login, groupAddress(g.id));
-        return { ...g, lastAt: s.lastAt || null, lastSeq: String(s.lastSeq), unread: s.unread };
-      }),
-    );
+    const list: GroupSummary[] = await Promise.all((await groups.list(login)).map((g) => withReadState(login, g)));
     // The liveliest first, as the chat list shows them.
     list.sort((a, b) => Number(b.lastSeq) - Number(a.lastSeq) || b.createdAt.localeCompare(a.createdAt));
     c.header('cache-control', 'no-store');
@@ -54,12 +55,7 @@ export function groupRoutes(d: GroupRouteDeps): Hono<AuthEnv> {
   // Extensions: what a former member keeps of a group (docs/protocol.md, "Groups").
   app.get('/groups/former', async (c) => {
     const login = c.get('session').login;
-    const list = await Promise.all(
-      (await groups.former(login)).map(async (g): Promise<FormerGroupSummary> => {
-        const s = await marks.conversation(login, groupAddress(g.id));
-        return { ...g, lastAt: s.lastAt || null, lastSeq: String(s.lastSeq), unread: s.unread };
-      }),
-    );
+    const list: FormerGroupSummary[] = await Promise.all((await groups.former(login)).map((g) => withReadState(login, g)));
     c.header('cache-control', 'no-store');
     return c.json(list);
   });
