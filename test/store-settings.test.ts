@@ -44,5 +44,5 @@ settingsContract('PostgreSQL', async () => {
 
 settingsContract('in-memory fake', async () => {
   const store = new FakeSettings();
-  return { store, another: async () => store, reopen: async () => store, close: async () => {} };
+  return { store, another: async () => store, reopen: async () => store, writeRaw: async (login: string, value: string) => store.storeAsIs(login, value), close: async () => {} };
 });
