@@ -36,6 +36,9 @@ export interface CheckState {
   result?: CertificateCheck;
 }
 
+/** A command line as its words: the same in every language, never a sentence to translate. */
+const shell = (...argv: string[]) => argv.join(' ');
+
 function Validity({ from, until }: { from: string; until: string }) {
   return (
     <>
@@ -457,11 +460,11 @@ export function AuthorityPage({ viewer, view, check }: { viewer?: Viewer; view: 
           <summary>{t('account.crl.openssl')}</summary>
           <pre class="mono">
             {[
-              `curl -s ${view.publicUrl}/ca/root.pem -o root.pem`,
-              `curl -s ${view.publicUrl}/ca/intermediate.pem -o intermediate.pem`,
-              'openssl verify -CAfile root.pem -untrusted intermediate.pem cert.pem',
-              `openssl ocsp -issuer intermediate.pem -cert cert.pem -url ${view.ocspUrl} -CAfile root.pem`,
-              `curl -s ${view.publicUrl}/api/v1/certificates/check -F certificate=@cert.pem`,
+              shell('curl', '-s', `${view.publicUrl}/ca/root.pem`, '-o', 'root.pem'),
+              shell('curl', '-s', `${view.publicUrl}/ca/intermediate.pem`, '-o', 'intermediate.pem'),
+              shell('openssl', 'verify', '-CAfile', 'root.pem', '-untrusted', 'intermediate.pem', 'cert.pem'),
+              shell('openssl', 'ocsp', '-issuer', 'intermediate.pem', '-cert', 'cert.pem', '-url', view.ocspUrl, '-CAfile', 'root.pem'),
+              shell('curl', '-s', `${view.publicUrl}/api/v1/certificates/check`, '-F', 'certificate=@cert.pem'),
             ].join('\n')}
           </pre>
         </details>
