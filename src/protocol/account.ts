@@ -2,20 +2,21 @@
 // browser, which checks the same rules as you type.
 import * as v from 'valibot';
 import { newPassword, PASSWORD_MAX } from './enroll.ts';
+import { englishText } from './error-messages.ts';
 
 export const PASSWORD_CHANGE_FIELDS = ['currentPassword', 'newPassword'] as const;
 
 export const passwordChangeSchema = v.pipe(
   v.object({
     currentPassword: v.pipe(
-      v.string('Enter your current password.'),
-      v.nonEmpty('Enter your current password.'),
-      v.maxLength(PASSWORD_MAX, 'This is not your current password.'),
+      v.string(englishText('error.account.current.missing')),
+      v.nonEmpty(englishText('error.account.current.missing')),
+      v.maxLength(PASSWORD_MAX, englishText('error.account.current.wrong')),
     ),
-    newPassword: newPassword('Choose a new password.'),
+    newPassword: newPassword(englishText('error.password.newMissing')),
   }),
   v.forward(
-    v.partialCheck([['currentPassword'], ['newPassword']], (i) => i.currentPassword !== i.newPassword, 'Choose a password other than your current one.'),
+    v.partialCheck([['currentPassword'], ['newPassword']], (i) => i.currentPassword !== i.newPassword, englishText('error.account.new.same')),
     ['newPassword'],
   ),
 );

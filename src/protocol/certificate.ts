@@ -1,30 +1,31 @@
 // Extension of the protocol: a user's own certificate life cycle (docs/protocol.md, "Extensions").
 import * as v from 'valibot';
+import { englishText } from './error-messages.ts';
 
 export const renewRequestSchema = v.object({
-  csr: v.pipe(v.string('Attach a certificate request (PEM) for your new key.'), v.trim(), v.nonEmpty('Attach a certificate request (PEM) for your new key.'), v.maxLength(32 * 1024, 'The certificate request is too large.')),
-  reason: v.optional(v.picklist(['superseded', 'keyCompromise'], 'The reason is "superseded" (default) or "keyCompromise".'), 'superseded'),
+  csr: v.pipe(v.string(englishText('error.recovery.csr.missing')), v.trim(), v.nonEmpty(englishText('error.recovery.csr.missing')), v.maxLength(32 * 1024, englishText('error.enroll.csr.large'))),
+  reason: v.optional(v.picklist(['superseded', 'keyCompromise'], englishText('error.certificate.reason.renewal')), 'superseded'),
 });
 
 /** What an owner may give as the reason for revoking one of their certificates. */
 export const USER_REVOCATION_REASONS = ['keyCompromise', 'cessationOfOperation', 'affiliationChanged', 'unspecified'] as const;
-const userReason = v.picklist(USER_REVOCATION_REASONS, 'The reason is one of keyCompromise, cessationOfOperation, affiliationChanged, unspecified.');
+const userReason = v.picklist(USER_REVOCATION_REASONS, englishText('error.certificate.reason.user'));
 
 export const revokeRequestSchema = v.object({
   reason: v.optional(userReason, 'keyCompromise'),
 });
 
 /** Protocol §6 `DELETE /api/v1/devices/{serial}`: a device given up is most often just retired. */
-export const deviceRevokeSchema = v.strictObject({ reason: v.optional(userReason, 'cessationOfOperation') }, 'Send an object with at most a reason.');
+export const deviceRevokeSchema = v.strictObject({ reason: v.optional(userReason, 'cessationOfOperation') }, englishText('error.certificate.revokeBody'));
 
 // Extension: ask the authority about any certificate (docs/protocol.md, "Checking a certificate").
 export const CHECK_MAX_PEM = 32 * 1024;
 export const checkRequestSchema = v.object({
   certificate: v.pipe(
-    v.string('Paste a certificate (PEM) or choose its file.'),
+    v.string(englishText('error.certificate.paste')),
     v.trim(),
-    v.nonEmpty('Paste a certificate (PEM) or choose its file.'),
-    v.maxLength(CHECK_MAX_PEM, 'That is too long for one certificate.'),
+    v.nonEmpty(englishText('error.certificate.paste')),
+    v.maxLength(CHECK_MAX_PEM, englishText('error.certificate.tooLong')),
   ),
 });
 

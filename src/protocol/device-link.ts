@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { deviceNameSchema } from './devices.ts';
 import { sessionRequestSchema } from './session.ts';
+import { englishText } from './error-messages.ts';
 
 /** A request's id (`request`): a UUIDv4, lowercase, as the server makes them. */
 export const LINK_REQUEST_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -17,10 +18,10 @@ export const linkRequestSchema = v.object({
   login: sessionRequestSchema.entries.login,
   password: sessionRequestSchema.entries.password,
   csr: v.pipe(
-    v.string('Attach a certificate request (PEM).'),
+    v.string(englishText('error.enroll.csr.missing')),
     v.trim(),
-    v.nonEmpty('Attach a certificate request (PEM).'),
-    v.maxLength(32 * 1024, 'The certificate request is too large.'),
+    v.nonEmpty(englishText('error.enroll.csr.missing')),
+    v.maxLength(32 * 1024, englishText('error.enroll.csr.large')),
   ),
   deviceName: deviceNameSchema,
 });
@@ -28,15 +29,15 @@ export const linkRequestSchema = v.object({
 /** POST /api/v1/devices/requests/{request}/approve. */
 export const linkApproveSchema = v.object({
   code: v.pipe(
-    v.string('Enter the 6-digit code the new device shows.'),
+    v.string(englishText('error.link.code.missing')),
     v.trim(),
-    v.regex(LINK_CODE_PATTERN, 'The code is the 6 digits the new device shows.'),
+    v.regex(LINK_CODE_PATTERN, englishText('error.link.code.pattern')),
   ),
 });
 
 /** The `{request}` of the paths. */
 export const linkRequestParam = v.object({
-  request: v.pipe(v.string(), v.regex(LINK_REQUEST_ID_PATTERN, 'This is not the id of a link request.')),
+  request: v.pipe(v.string(), v.regex(LINK_REQUEST_ID_PATTERN, englishText('error.link.id'))),
 });
 
 export type LinkRequestBody = v.InferOutput<typeof linkRequestSchema>;

@@ -3,6 +3,7 @@
 // No Node imports: this module is bundled into the browser script.
 import * as v from 'valibot';
 import { SERIAL_HEX } from './serial.ts';
+import { englishText } from './error-messages.ts';
 
 export const DEVICE_NAME_MAX = 64;
 
@@ -30,15 +31,15 @@ export interface DeviceEntry {
 
 /** A device's name: 1 to 64 characters once trimmed, no control characters. */
 export const deviceNameSchema = v.pipe(
-  v.string('Name this device.'),
+  v.string(englishText('error.device.name.missing')),
   v.trim(),
-  v.nonEmpty('Name this device, e.g. "Laptop" or "Phone".'),
-  v.maxLength(DEVICE_NAME_MAX, `A device name can be at most ${DEVICE_NAME_MAX} characters.`),
-  v.check((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'A device name cannot hold control characters.'),
+  v.nonEmpty(englishText('error.device.name.empty')),
+  v.maxLength(DEVICE_NAME_MAX, englishText('error.device.name.long', { max: DEVICE_NAME_MAX })),
+  v.check((s) => !/[\p{Cc}\p{Cf}]/u.test(s), englishText('error.device.name.control')),
 );
 
 /** A record from before devices had names: its owner's first device. */
 export const UNNAMED_DEVICE = 'First device';
 
 /** `{serial}` in a path: a certificate serial, lowercase hex. */
-export const serialParamSchema = v.object({ serial: v.pipe(v.string(), v.regex(SERIAL_HEX, 'A serial is lowercase hex.')) });
+export const serialParamSchema = v.object({ serial: v.pipe(v.string(), v.regex(SERIAL_HEX, englishText('error.device.serial'))) });

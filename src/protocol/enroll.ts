@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import { deviceNameSchema } from './devices.ts';
 import { isCommonPassword } from './common-passwords.ts';
+import { englishText } from './error-messages.ts';
 
 export const DEFAULT_CARD_PATTERN = '^[0-9]{8}$';
 export const LOGIN_PATTERN = /^[a-z][a-z0-9._-]{2,31}$/;
@@ -63,12 +64,12 @@ const DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 export const EMAIL_CHARACTERS = /^[\x21-\x7e]*$/;
 
 export const EMAIL_NOT_ASCII =
-  'Use an address in plain ASCII: letters a–z, digits and . _ % + - before the @; letters, digits, hyphens and dots after it. No accented letters, spaces or control characters.';
-const EMAIL_MALFORMED = 'Enter a valid email address, like name@example.org.';
+  englishText('error.enroll.email.ascii');
+const EMAIL_MALFORMED = englishText('error.enroll.email.malformed');
 
 /** Why an (already trimmed) address is refused, or undefined when it is fine. */
 export function emailProblem(value: string): string | undefined {
-  if (value.length > EMAIL_MAX) return `Use at most ${EMAIL_MAX} characters.`;
+  if (value.length > EMAIL_MAX) return englishText('error.text.atMost', { max: EMAIL_MAX });
   if (!EMAIL_CHARACTERS.test(value)) return EMAIL_NOT_ASCII;
   const at = value.lastIndexOf('@');
   const local = value.slice(0, at);
@@ -81,18 +82,18 @@ export function emailProblem(value: string): string | undefined {
 export const newPassword = (missing: string) =>
   v.pipe(
     v.string(missing),
-    v.minLength(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`),
-    v.maxLength(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`),
-    v.check((p) => !isCommonPassword(p), 'This password is too common; choose one nobody would guess.'),
+    v.minLength(PASSWORD_MIN, englishText('error.text.atLeast', { min: PASSWORD_MIN })),
+    v.maxLength(PASSWORD_MAX, englishText('error.text.atMost', { max: PASSWORD_MAX })),
+    v.check((p) => !isCommonPassword(p), englishText('error.password.common')),
   );
 
-const name = (what: string) =>
+const name = (field: 'firstName' | 'lastName') =>
   v.pipe(
-    v.string(`Enter your ${what}.`),
+    v.string(englishText(`error.enroll.${field}.missing`)),
     v.trim(),
-    v.nonEmpty(`Enter your ${what}.`),
-    v.maxLength(64, `Your ${what} can be at most 64 characters.`),
-    v.regex(NAME_PATTERN, `Use only letters, spaces, hyphens and apostrophes in your ${what}, starting with a letter.`),
+    v.nonEmpty(englishText(`error.enroll.${field}.missing`)),
+    v.maxLength(64, englishText(`error.enroll.${field}.long`)),
+    v.regex(NAME_PATTERN, englishText(`error.enroll.${field}.letters`)),
   );
 
 /** One schema for the enrollment route; the card-number pattern is configurable (protocol §2). */
@@ -100,39 +101,39 @@ export function enrollSchema(cardPattern: RegExp = new RegExp(DEFAULT_CARD_PATTE
   return v.pipe(
     v.object({
       cardNumber: v.pipe(
-        v.string('Enter your identity card number.'),
+        v.string(englishText('error.enroll.card.missing')),
         v.trim(),
-        v.nonEmpty('Enter your identity card number.'),
+        v.nonEmpty(englishText('error.enroll.card.missing')),
         v.regex(
           cardPattern,
-          cardPattern.source === DEFAULT_CARD_PATTERN ? 'The card number is exactly 8 digits.' : 'This is not a valid card number.',
+          cardPattern.source === DEFAULT_CARD_PATTERN ? englishText('error.enroll.card.digits') : englishText('error.enroll.card.invalid'),
         ),
       ),
-      firstName: name('first name'),
-      lastName: name('last name'),
+      firstName: name('firstName'),
+      lastName: name('lastName'),
       login: v.pipe(
-        v.string('Choose a login.'),
+        v.string(englishText('error.enroll.login.missing')),
         v.trim(),
         v.toLowerCase(), // one rule on every page and route: a login is stored lowercase (docs/protocol.md §2)
-        v.nonEmpty('Choose a login.'),
-        v.regex(LOGIN_PATTERN, 'Use 3 to 32 characters: a–z, 0–9, dot, underscore or hyphen, starting with a letter.'),
+        v.nonEmpty(englishText('error.enroll.login.missing')),
+        v.regex(LOGIN_PATTERN, englishText('error.enroll.login.pattern')),
       ),
       email: v.pipe(
-        v.string('Enter your email address.'),
+        v.string(englishText('error.enroll.email.missing')),
         v.trim(),
-        v.nonEmpty('Enter your email address.'),
+        v.nonEmpty(englishText('error.enroll.email.missing')),
         v.rawCheck(({ dataset, addIssue }) => {
           if (!dataset.typed) return;
           const problem = emailProblem(dataset.value);
           if (problem) addIssue({ message: problem });
         }),
       ),
-      password: newPassword('Choose a password.'),
+      password: newPassword(englishText('error.enroll.password.missing')),
       csr: v.pipe(
-        v.string('Attach a certificate request (PEM).'),
+        v.string(englishText('error.enroll.csr.missing')),
         v.trim(),
-        v.nonEmpty('Attach a certificate request (PEM).'),
-        v.maxLength(32 * 1024, 'The certificate request is too large.'),
+        v.nonEmpty(englishText('error.enroll.csr.missing')),
+        v.maxLength(32 * 1024, englishText('error.enroll.csr.large')),
       ),
       deviceName: v.optional(deviceNameSchema),
     }),
@@ -140,7 +141,7 @@ export function enrollSchema(cardPattern: RegExp = new RegExp(DEFAULT_CARD_PATTE
       v.partialCheck(
         [['login'], ['password']],
         (i) => i.password.toLowerCase() !== i.login.toLowerCase(),
-        'The password must not be your login.',
+        englishText('error.enroll.password.isLogin'),
       ),
       ['password'],
     ),

@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import { LOGIN_PATTERN } from './enroll.ts';
 import { GROUP_MEMBERS_MAX, GROUP_PREFIX, UUID_V4 } from './envelope.ts';
+import { englishText } from './error-messages.ts';
 
 export const GROUP_NAME_MAX = 64;
 /** The smallest group, the creator included (§7). */
@@ -92,13 +93,13 @@ export interface GroupSummary extends Group {
 }
 
 const groupNameSchema = v.pipe(
-  v.string('Name the group.'),
+  v.string(englishText('error.group.name.missing')),
   v.trim(),
-  v.nonEmpty('Name the group, e.g. "Procurement".'),
-  v.maxLength(GROUP_NAME_MAX, `A group name can be at most ${GROUP_NAME_MAX} characters.`),
-  v.check((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'A group name cannot hold control characters.'),
+  v.nonEmpty(englishText('error.group.name.empty')),
+  v.maxLength(GROUP_NAME_MAX, englishText('error.group.name.long', { max: GROUP_NAME_MAX })),
+  v.check((s) => !/[\p{Cc}\p{Cf}]/u.test(s), englishText('error.group.name.control')),
 );
-const memberLogin = v.pipe(v.string('A member is named by their login.'), v.regex(LOGIN_PATTERN, 'Each member must be a login from the directory.'));
+const memberLogin = v.pipe(v.string(englishText('error.group.member.login')), v.regex(LOGIN_PATTERN, englishText('error.group.member.directory')));
 
 /** `POST /api/v1/groups`: the others; the creator is added as admin. The count is checked with the configured limit. */
 export const groupCreateSchema = v.object({
@@ -109,8 +110,8 @@ export const groupRenameSchema = v.object({ name: groupNameSchema });
 /** `POST …/members` and `POST …/admins`. */
 export const groupLoginSchema = v.object({ login: memberLogin });
 
-export const groupIdParam = v.object({ id: v.pipe(v.string(), v.regex(UUID_V4, 'A group id is a lowercase UUIDv4.')) });
-export const groupMemberParam = v.object({ ...groupIdParam.entries, login: v.pipe(v.string(), v.regex(LOGIN_PATTERN, 'The path must name a login.')) });
+export const groupIdParam = v.object({ id: v.pipe(v.string(), v.regex(UUID_V4, englishText('error.group.id'))) });
+export const groupMemberParam = v.object({ ...groupIdParam.entries, login: v.pipe(v.string(), v.regex(LOGIN_PATTERN, englishText('error.group.path.login'))) });
 
 export const groupAddress = (id: string): string => GROUP_PREFIX + id;
 export const groupIdOf = (to: string): string => to.slice(GROUP_PREFIX.length);

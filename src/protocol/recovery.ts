@@ -5,6 +5,12 @@
 // instead. The schema is used by the route and by the recovery page in the browser.
 import * as v from 'valibot';
 import { newPassword } from './enroll.ts';
+import { englishText } from './error-messages.ts';
+
+const enterLogin = englishText('error.login.login.missing');
+const enterPassword = englishText('error.login.password.missing');
+const enterCode = englishText('error.recovery.code.missing');
+const attachCsr = englishText('error.recovery.csr.missing');
 
 /**
  * A code is 128 random bits written in Crockford's base32 (no I, L, O, U: nothing to misread when
@@ -33,34 +39,34 @@ export const RECOVER_FIELDS = ['login', 'password', 'newPassword', 'code', 'csr'
 // breaking one says nothing about the account.
 export const recoverRequestSchema = v.pipe(
   v.object({
-    login: v.pipe(v.string('Enter your login.'), v.trim(), v.toLowerCase(), v.nonEmpty('Enter your login.'), v.maxLength(64, 'Enter your login.')),
-    password: v.optional(v.pipe(v.string('Enter your password.'), v.nonEmpty('Enter your password.'), v.maxLength(1024, 'Enter your password.'))),
-    newPassword: v.optional(newPassword('Choose a new password.')),
+    login: v.pipe(v.string(enterLogin), v.trim(), v.toLowerCase(), v.nonEmpty(enterLogin), v.maxLength(64, enterLogin)),
+    password: v.optional(v.pipe(v.string(enterPassword), v.nonEmpty(enterPassword), v.maxLength(1024, enterPassword))),
+    newPassword: v.optional(newPassword(englishText('error.password.newMissing'))),
     code: v.pipe(
-      v.string('Enter the recovery code the operator gave you.'),
+      v.string(enterCode),
       v.trim(),
-      v.nonEmpty('Enter the recovery code the operator gave you.'),
+      v.nonEmpty(enterCode),
       v.maxLength(64, 'A recovery code has 26 letters and digits, like ABCD-EFGH-…'),
       v.rawTransform(({ dataset, addIssue, NEVER }) => {
         const canonical = canonicalRecoveryCode(dataset.value);
         if (canonical) return canonical;
-        addIssue({ message: 'A recovery code has 26 letters and digits, like ABCD-EFGH-…; check what you typed.' });
+        addIssue({ message: englishText('error.recovery.code.shape') });
         return NEVER;
       }),
     ),
     csr: v.pipe(
-      v.string('Attach a certificate request (PEM) for your new key.'),
+      v.string(attachCsr),
       v.trim(),
-      v.nonEmpty('Attach a certificate request (PEM) for your new key.'),
-      v.maxLength(32 * 1024, 'The certificate request is too large.'),
+      v.nonEmpty(attachCsr),
+      v.maxLength(32 * 1024, englishText('error.enroll.csr.large')),
     ),
   }),
   v.forward(
-    v.partialCheck([['password'], ['newPassword']], (r) => (r.password === undefined) !== (r.newPassword === undefined), 'Enter your password, or a new one if you forgot it: one of the two.'),
+    v.partialCheck([['password'], ['newPassword']], (r) => (r.password === undefined) !== (r.newPassword === undefined), englishText('error.recovery.oneOfTwo')),
     ['password'],
   ),
   v.forward(
-    v.partialCheck([['login'], ['newPassword']], (r) => r.newPassword === undefined || r.newPassword.toLowerCase() !== r.login.toLowerCase(), 'The password must not be your login.'),
+    v.partialCheck([['login'], ['newPassword']], (r) => r.newPassword === undefined || r.newPassword.toLowerCase() !== r.login.toLowerCase(), englishText('error.enroll.password.isLogin')),
     ['newPassword'],
   ),
 );

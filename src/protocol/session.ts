@@ -1,6 +1,13 @@
 // Protocol §3 (login) and §4 (directory): request schemas and answer types, shared with the browser.
 import * as v from 'valibot';
 import { LOGIN_PATTERN } from './enroll.ts';
+import { englishText } from './error-messages.ts';
+
+const enterLogin = englishText('error.login.login.missing');
+const enterPassword = englishText('error.login.password.missing');
+const sendCertificate = englishText('error.login.certificate.missing');
+const sendChallenge = englishText('error.login.challenge.missing');
+const sendSignature = englishText('error.login.signature.missing');
 
 export const SESSION_COOKIE = 'tekup_session';
 /** Domain separation: a login challenge can never be mistaken for anything else we sign. */
@@ -9,21 +16,21 @@ export const CHALLENGE_TTL_MS = 120_000;
 
 // The login is not pattern-checked here: an unknown or malformed login must get the same answer
 // as a wrong password (no enumeration), only its size is bounded.
-const login = v.pipe(v.string('Enter your login.'), v.trim(), v.toLowerCase(), v.nonEmpty('Enter your login.'), v.maxLength(64, 'Enter your login.'));
+const login = v.pipe(v.string(enterLogin), v.trim(), v.toLowerCase(), v.nonEmpty(enterLogin), v.maxLength(64, enterLogin));
 const b64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export const challengeRequestSchema = v.object({ login });
 
 export const sessionRequestSchema = v.object({
   login,
-  password: v.pipe(v.string('Enter your password.'), v.nonEmpty('Enter your password.'), v.maxLength(1024, 'Enter your password.')),
-  certificate: v.pipe(v.string('Send your certificate (PEM).'), v.nonEmpty('Send your certificate (PEM).'), v.maxLength(16 * 1024, 'The certificate is too large.')),
-  challenge: v.pipe(v.string('Send the challenge you were given.'), v.nonEmpty('Send the challenge you were given.'), v.maxLength(512, 'This is not a challenge we issued.')),
+  password: v.pipe(v.string(enterPassword), v.nonEmpty(enterPassword), v.maxLength(1024, enterPassword)),
+  certificate: v.pipe(v.string(sendCertificate), v.nonEmpty(sendCertificate), v.maxLength(16 * 1024, englishText('error.login.certificate.large'))),
+  challenge: v.pipe(v.string(sendChallenge), v.nonEmpty(sendChallenge), v.maxLength(512, englishText('error.login.challenge.unknown'))),
   signature: v.pipe(
-    v.string('Send the signature of the challenge (base64).'),
-    v.nonEmpty('Send the signature of the challenge (base64).'),
-    v.maxLength(2048, 'The signature is too long.'),
-    v.regex(b64, 'The signature must be base64.'),
+    v.string(sendSignature),
+    v.nonEmpty(sendSignature),
+    v.maxLength(2048, englishText('error.login.signature.long')),
+    v.regex(b64, englishText('error.login.signature.base64')),
   ),
 });
 

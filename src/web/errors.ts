@@ -4,7 +4,10 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { errorText } from '../protocol/error-messages.ts';
 import { DomainError, type ApiError, type ErrorCode } from '../protocol/errors.ts';
+import { localizeError } from '../shared/i18n/error-messages.ts';
+import { requestLocale } from './i18n.ts';
 import { requestHeader } from './request-header.ts';
 
 export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -69,9 +72,22 @@ function retryAfter(c: Context, err: DomainError): void {
   if ((err.code === 'rate_limited' || err.code === 'unavailable') && typeof wait === 'number') c.header('Retry-After', String(wait));
 }
 
+/**
+ * The refusal's JSON in the request's language (src/web/i18n.ts): `message` and `fields` follow
+ * it, the code and every other member do not. English is the domain's text as is.
+ */
+export function errorBody(err: DomainError): ApiError {
+  return localizeError(requestLocale(), err.toJSON(), err);
+}
+
+/** An answer's JSON not built from a DomainError, in the request's language. */
+function localized(body: ApiError): ApiError {
+  return localizeError(requestLocale(), body);
+}
+
 export function errorResponse(c: Context, err: DomainError): Response {
   retryAfter(c, err);
-  return c.json(err.toJSON(), STATUS[err.code]);
+  return c.json(errorBody(err), STATUS[err.code]);
 }
 
 export function apiError(code: ErrorCode, message: string, extra?: Record<string, unknown>): DomainError {
@@ -91,30 +107,32 @@ export function onError(
   return (err: Error, c: Context): Response | Promise<Response> => {
     if (!(err instanceof DomainError) && storageDown(err)) {
       log('storage unavailable', { path: c.req.path, error: err.name, detail: err.message });
-      err = new DomainError('unavailable', 'The service cannot reach its database just now; nothing was changed. Try again in a moment.', undefined, { retryAfter: 5 });
+      err = new DomainError('unavailable', errorText('error.server.database'), undefined, { retryAfter: 5 });
     }
     if (err instanceof DomainError) {
       if (!renderPage) return errorResponse(c, err);
       retryAfter(c, err);
-      return answer(c, STATUS[err.code], err.toJSON(), renderPage);
+      return answer(c, STATUS[err.code], errorBody(err), renderPage);
     }
     if (err instanceof HTTPException) {
       const status = err.status;
       const body: ApiError =
         status === 403
-          ? { error: 'forbidden', message: 'This request came from another site and was refused (CSRF protection).' }
+          ? { error: 'forbidden', message: errorText('error.request.csrf').text }
           : status === 413
-            ? { error: 'payload_too_large', message: 'The request body is larger than 64 KiB.' }
-            : { error: 'malformed', message: err.message || 'The request could not be read.' };
-      return answer(c, status as ContentfulStatusCode, body, renderPage);
+            ? { error: 'payload_too_large', message: errorText('error.request.tooLarge').text }
+            : { error: 'malformed', message: err.message || errorText('error.request.unreadable').text };
+      return answer(c, status as ContentfulStatusCode, localized(body), renderPage);
     }
     log('unhandled error', { path: c.req.path, error: err.name, detail: err.message });
-    return answer(c, 500, { error: 'internal', message: 'Something went wrong on our side; nothing was changed. Please try again.' }, renderPage);
+    return answer(c, 500, localized({ error: 'internal', message: errorText('error.server.internal').text }), renderPage);
   };
 }
 
 /** Hono's notFound: `{"error":"not_found"}`, or the page for a browser navigation. */
 export function notFound(renderPage?: ErrorPageRenderer) {
-  return (c: Context): Promise<Response> =>
-    answer(c, 404, { error: 'not_found', message: `Nothing is at ${c.req.method} ${c.req.path}.` } satisfies ApiError, renderPage);
+  return (c: Context): Promise<Response> => {
+    const said = errorText('error.request.nothingAt', { method: c.req.method, path: c.req.path });
+    return answer(c, 404, localizeError(requestLocale(), { error: 'not_found', message: said.text }, { says: said.say }), renderPage);
+  };
 }
