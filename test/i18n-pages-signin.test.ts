@@ -97,7 +97,7 @@ const PAGES: Array<{ path: string; status?: number; pairs: [string, string][] }>
       ['Il n’y a rien à l’adresse /no/such/page.', 'There is nothing at'],
       ['Aller à la page de connexion', 'Go to the login page'],
       ['Page d’accueil', 'Home page'],
-      ['Créer un compte', 'Create an account'],
+      ['>Inscription<', 'Create an account'],
     ],
   },
 ];

@@ -260,10 +260,10 @@ export function PublicShell({ title, page, data, children }: ShellProps) {
           <nav class="public-nav" aria-label={t('common.nav.account')}>
             <LanguageMenu />
             <a class="btn btn-ghost btn-sm" href="/login">
-              {t('common.log-in')}
+              {t('common.nav.log-in')}
             </a>
             <a class="btn btn-primary btn-sm" href="/register">
-              {t('common.create-account')}
+              {t('common.nav.register')}
             </a>
           </nav>
         </header>

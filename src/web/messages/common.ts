@@ -20,8 +20,11 @@ const en = {
   'common.notify-me': 'Notify me of new messages',
   'common.log-out': 'Log out',
 
-  // The public bar, and the links to the two ways in that sign-in pages share.
+  // The public bar's two ways in: short words, beside the language menu on a 320 px phone.
   'common.nav.account': 'Account',
+  'common.nav.log-in': 'Log in',
+  'common.nav.register': 'Create an account',
+  // The same two links inside the sign-in pages' sentences and buttons.
   'common.log-in': 'Log in',
   'common.create-account': 'Create an account',
 
@@ -92,6 +95,8 @@ export default {
     'common.log-out': 'Se déconnecter',
 
     'common.nav.account': 'Compte',
+    'common.nav.log-in': 'Connexion',
+    'common.nav.register': 'Inscription',
     'common.log-in': 'Se connecter',
     'common.create-account': 'Créer un compte',
 
