@@ -68,3 +68,29 @@ describe('the catalogues', () => {
     }
   });
 });
+
+describe('pages, components and browser UI modules', () => {
+  const sources = [
+    ...readdirSync(join(ROOT, 'src/web/pages')).map((f) => `src/web/pages/${f}`),
+    ...readdirSync(join(ROOT, 'src/web/components')).map((f) => `src/web/components/${f}`),
+    'src/web/error-page.tsx',
+    ...readdirSync(join(ROOT, 'src/client/ui')).map((f) => `src/client/ui/${f}`),
+  ];
+
+  it('show no string that does not come from a catalogue', () => {
+    const found = sources.flatMap((f) => visibleStrings(readFileSync(join(ROOT, f), 'utf8'), f.endsWith('.tsx')).map((x) => `${f}:${x.line}: ${JSON.stringify(x.text)}`));
+    assert.deepEqual(found, []);
+  });
+
+  it('the check itself finds what it must: JSX text, read attributes, text written into the DOM', () => {
+    const found = visibleStrings(
+      `export const A = () => <p title="Open it">Hello there <span aria-label={ok ? 'Verified' : t('x.y')}>{t('x.z')}</span></p>;
+       el.textContent = \`\${n} unread messages\`;
+       el.setAttribute('aria-label', 'Close the dialog');
+       el.classList.add('btn btn-ghost'); $('.msg .bubble'); if (key === 'Enter') go();
+       const o = { class: 'input mono', label: 'Your login' };`,
+      true,
+    ).map((f) => f.text);
+    assert.deepEqual(found.sort(), ['Hello there', 'Open it', 'Verified', 'Your login', 'unread messages', 'Close the dialog'].sort());
+  });
+});

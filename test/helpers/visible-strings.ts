@@ -21,6 +21,8 @@ const TECHNICAL_CALLS = new Set([
   'digest', 'importKey', 'exportKey', 'generateKey', 'sign', 'verify', 'encrypt', 'decrypt', 'deriveKey', 'deriveBits', 'wrapKey', 'unwrapKey',
   'objectStore', 'transaction', 'index', 'createObjectStore', 'getAll', 'put', 'Blob', 'File', 'URL', 'Date', 'Error', 'TypeError', 'CodedError',
 ]);
+/** Object members and attributes whose values are never read as prose. */
+const TECHNICAL_KEYS = new Set(['class', 'className', 'id', 'type', 'name', 'autocomplete', 'rel', 'role', 'inputmode', 'accept', 'pattern', 'method', 'action', 'href', 'src', 'for', 'target']);
 /** Single words that are names, not prose. */
 const NAMES = new Set(['noopener noreferrer', 'TEKUP', 'TEKUP_chat', '_chat', 'Enter', 'Escape', 'Tab', 'Space', 'Backspace', 'Delete', 'Home', 'End', 'Bearer', 'Chrome', 'Firefox', 'Safari', 'Edge', 'Opera', 'Linux', 'Windows', 'Android', 'English', 'Français']);
 
@@ -29,8 +31,8 @@ const hasLetter = (s: string) => /\p{L}/u.test(s);
 /** Whether a string literal outside JSX reads as prose: a sentence, a capitalised label, several plain words. */
 export function looksLikeProse(raw: string): boolean {
   const s = raw.trim();
-  if (!hasLetter(s)) return false;
-  if (/^[.#[/@]|^\w+:\/\/|[<>{}=]|::/.test(s)) return false; // selectors, paths, URLs, markup, templates
+  if (!/\p{Ll}/u.test(s) || NAMES.has(s)) return false; // no lowercase: a name, a label of a format ("PRIVATE KEY")
+  if (/^[.#[/@(]|^\w+:\/\/|[<>{}=]|::/.test(s)) return false; // selectors, paths, URLs, media queries, markup, templates
   const words = s.split(/\s+/);
   if (words.length === 1) {
     if (NAMES.has(s.replace(/[.!?…:]$/, ''))) return false;
@@ -47,6 +49,7 @@ function calleeName(callee: Node | undefined): string | undefined {
   if (!callee) return undefined;
   if (callee.type === 'Identifier') return callee.value as string;
   if (callee.type === 'MemberExpression') return calleeName(callee.property as Node);
+  if (callee.type === 'OptionalChainingExpression') return calleeName(callee.base as Node);
   return undefined;
 }
 
@@ -129,9 +132,13 @@ export function visibleStrings(source: string, tsx: boolean): Finding[] {
         walk(args);
         return;
       }
-      case 'KeyValueProperty':
+      case 'KeyValueProperty': {
+        const key = n.key as Node;
+        const name = (key.value as string | undefined) ?? '';
+        if (TECHNICAL_KEYS.has(name) && ((n.value as Node).type === 'StringLiteral' || (n.value as Node).type === 'TemplateLiteral')) return;
         walk(n.value);
         return;
+      }
       case 'BinaryExpression':
         if (['===', '!==', '==', '!=', 'in', 'instanceof'].includes(n.operator as string)) return;
         break;
@@ -152,5 +159,7 @@ export function visibleStrings(source: string, tsx: boolean): Finding[] {
     for (const [k, v] of Object.entries(n)) if (k !== 'span' && v && typeof v === 'object') walk(v);
   };
   walk(module);
-  return found;
+  // A string both in a read attribute and prose on its own is one finding.
+  const seen = new Set<string>();
+  return found.filter((f) => !seen.has(`${f.line}\0${f.text}`) && seen.add(`${f.line}\0${f.text}`));
 }
