@@ -257,8 +257,8 @@ export function PublicShell({ title, page, data, children }: ShellProps) {
     <Document title={title} page={page} data={data} bodyClass="app">
         <header class="appbar">
           <Brand />
+          <LanguageMenu />
           <nav class="public-nav" aria-label={t('common.nav.account')}>
-            <LanguageMenu />
             <a class="btn btn-ghost btn-sm" href="/login">
               {t('common.nav.log-in')}
             </a>
