@@ -14,14 +14,28 @@ import { visibleStrings } from './helpers/visible-strings.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
-/** Every catalogue module: the area files and any other `*-messages.ts` beside the i18n core. */
+/**
+ * Every catalogue: the area files, and whatever `*-messages.ts` beside the i18n core or the wire
+ * types exports in the catalogues' shape ({ en, fr, … }), default or named.
+ */
 async function catalogueModules(): Promise<Array<[string, Record<string, Catalogue>]>> {
   const files = [
     ...readdirSync(join(ROOT, 'src/web/messages')).filter((f) => f !== 'index.ts').map((f) => `src/web/messages/${f}`),
     ...readdirSync(join(ROOT, 'src/client/messages')).filter((f) => f !== 'index.ts').map((f) => `src/client/messages/${f}`),
     ...readdirSync(join(ROOT, 'src/shared/i18n')).filter((f) => f.endsWith('-messages.ts')).map((f) => `src/shared/i18n/${f}`),
+    ...readdirSync(join(ROOT, 'src/protocol')).filter((f) => f.endsWith('-messages.ts')).map((f) => `src/protocol/${f}`),
   ];
-  return Promise.all(files.map(async (f) => [f, (await import(join(ROOT, f))).default as Record<string, Catalogue>] as [string, Record<string, Catalogue>]));
+  const seen = new Set<unknown>();
+  const found: Array<[string, Record<string, Catalogue>]> = [];
+  for (const f of files) {
+    for (const [name, value] of Object.entries(await import(join(ROOT, f)))) {
+      const v = value as Record<string, unknown> | null;
+      if (!v || typeof v !== 'object' || typeof v.en !== 'object' || seen.has(v)) continue;
+      seen.add(v);
+      found.push([`${f} (${name})`, v as Record<string, Catalogue>]);
+    }
+  }
+  return found;
 }
 
 const placeholders = (m: Message) => [...new Set(Object.values(typeof m === 'string' ? { m } : m).flatMap((s) => [...(s ?? '').matchAll(/\{(\w+)\}/g)].map((x) => x[1])))].sort();
