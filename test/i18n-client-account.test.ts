@@ -3,14 +3,15 @@
 // <html lang="fr"> it speaks French, the crypto modules' own errors included; every French entry
 // says something, keeps its English one's {placeholders} and plural forms, and is written as French
 // typography wants. Then, in Chromium, the login page with the cookie lang=fr shows the script's
-// French (the lowercase note, the key lookup, the field errors and their summary).
+// French (the lowercase note, the key lookup, the field errors and their summary), and the
+// registration page its schema's checks in French.
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import account from '../src/client/messages/account.ts';
 import { t } from '../src/client/i18n.ts';
 import { ApiError } from '../src/client/ui/api.ts';
 import { refusalFor } from '../src/client/ui/refusals.ts';
-import { repeatError } from '../src/client/ui/fields.ts';
+import { inPageLanguage, repeatError } from '../src/client/ui/fields.ts';
 import { backupFileName, backupFileText } from '../src/client/ui/backup-file.ts';
 import { decryptPrivateKey, BackupError } from '../src/client/backup.ts';
 import type { Message } from '../src/shared/i18n/translate.ts';
@@ -42,6 +43,7 @@ describe('the account catalogue of the browser script', () => {
     assert.equal(refusalFor(new ApiError(403, { error: 'certificate_rejected', reason: 'untrusted_issuer' })).title, 'This certificate was not issued by TEKUP_chat.');
     assert.equal(repeatError('a', ''), 'Repeat your password.');
     assert.equal(repeatError('a', 'b'), 'The two passwords are not the same.');
+    assert.deepEqual(inPageLanguage({ firstName: 'Enter your first name.' }), { firstName: 'Enter your first name.' });
     assert.equal(t('acct.summary.count', { count: 1 }), 'One field needs your attention:');
     assert.equal(t('acct.summary.count', { count: 3 }), '3 fields need your attention:');
     assert.equal(t('acct.password.others-ended', { count: 1 }), 'Your other session was logged out.');
@@ -62,6 +64,8 @@ describe('the account catalogue of the browser script', () => {
     await inPage('fr', async () => {
       assert.equal(refusalFor(new ApiError(401, { error: 'invalid_credentials' })).title, 'L’identifiant ou le mot de passe est incorrect.');
       assert.equal(repeatError('a', 'b'), 'Les deux mots de passe ne sont pas identiques.');
+      // A schema's English, checked as it is typed, is said as the server's French answer says it.
+      assert.deepEqual(inPageLanguage({ firstName: 'Enter your first name.', other: 'Not a catalogue text' }), { firstName: 'Saisissez votre prénom.', other: 'Not a catalogue text' });
       assert.equal(t('acct.summary.count', { count: 1 }), 'Un champ demande votre attention\u00a0:');
       assert.equal(t('acct.password.others-ended', { count: 3 }), 'Vos 3 autres sessions ont été déconnectées.');
       assert.equal(backupFileName('zied'), 'zied-tekup-chat-cle.pem');
@@ -122,5 +126,11 @@ describe('the login page in French', { timeout: 300_000 }, () => {
     await page.locator('[data-error-for="password"]', { hasText: 'Saisissez votre mot de passe.' }).waitFor();
     await page.getByRole('alert').filter({ hasText: 'Il y a un problème' }).waitFor();
     assert.equal((await page.locator('[data-error-summary-text]').textContent())?.trim(), 'Un champ demande votre attention\u00a0:');
+
+    // Registration checks its fields with the server's schema before sending: in French too.
+    await page.goto(`${ui.url}/register`);
+    await page.locator('[data-submit]').click();
+    await page.locator('[data-error-for="firstName"]', { hasText: 'Saisissez votre prénom.' }).waitFor();
+    await page.locator('[data-error-for="password"]', { hasText: 'Choisissez un mot de passe.' }).waitFor();
   });
 });

@@ -9,7 +9,7 @@ import { issuesToFields, type EnrollResponse } from '../../protocol/enroll.ts';
 import { passwordChangeSchema, type PasswordChangeResponse } from '../../protocol/account.ts';
 import { ApiError, api } from './api.ts';
 import { $, $$, downloadText, must, setBusy } from './dom.ts';
-import { FormUi, bindRevealButtons, repeatError, type FieldErrors } from './fields.ts';
+import { FormUi, inPageLanguage, bindRevealButtons, repeatError, type FieldErrors } from './fields.ts';
 import { deleteBackup, forgetUnlocked, getBackup, getUnlocked, resealAll, saveBackup, saveUnlocked } from './keystore.ts';
 import { backupFileName, backupFileText } from './backup-file.ts';
 import { signIn } from './signin.ts';
@@ -49,7 +49,7 @@ function bindPasswordDialog(dialog: HTMLDialogElement): void {
   const error = must('[data-form-error]', form);
   const check = (): FieldErrors => {
     const parsed = v.safeParse(passwordChangeSchema, { currentPassword: ui.value('currentPassword'), newPassword: ui.value('newPassword') });
-    const errors: FieldErrors = parsed.success ? {} : issuesToFields(parsed.issues);
+    const errors: FieldErrors = parsed.success ? {} : inPageLanguage(issuesToFields(parsed.issues));
     if (!errors.newPassword && ui.value('newPassword').toLowerCase() === me().toLowerCase()) errors.newPassword = t('acct.password.not-login');
     errors.confirmPassword = repeatError(ui.value('newPassword'), ui.value('confirmPassword'));
     return Object.fromEntries(PASSWORD_FIELDS.map((n) => [n, errors[n]]));

@@ -2,7 +2,8 @@
 // aria-describedby it, and aria-invalid), checked live once the field has been left the first time,
 // and listed in a summary with links to the fields when a submit fails.
 import { $, $$ } from './dom.ts';
-import { t } from '../i18n.ts';
+import { t, pageLocale } from '../i18n.ts';
+import { sayIn, sayOfText } from '../../shared/i18n/error-messages.ts';
 
 export type FieldErrors = Record<string, string | undefined>;
 
@@ -143,6 +144,22 @@ export class FormUi {
   focusFirstInvalid(): void {
     $$<HTMLInputElement>('[aria-invalid="true"]', this.form)[0]?.focus();
   }
+}
+
+/**
+ * A schema's field messages (src/protocol writes them in English, as the server's own checks do) in
+ * the page's language, so a field checked as it is typed reads as the server's answer would. A text
+ * the error catalogue does not know stays as it is.
+ */
+export function inPageLanguage(errors: Readonly<Record<string, string>>): FieldErrors {
+  const locale = pageLocale();
+  if (locale === 'en') return { ...errors };
+  return Object.fromEntries(
+    Object.entries(errors).map(([name, text]) => {
+      const say = sayOfText(text);
+      return [name, say ? sayIn(locale, [say]) : text];
+    }),
+  );
 }
 
 /** The error of a "repeat the password" field, or undefined when it matches the first one. */

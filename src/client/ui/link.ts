@@ -13,7 +13,7 @@ import type { KeyPair } from '../keys.ts';
 import { toHex } from '../x509.ts';
 import { ApiError, api } from './api.ts';
 import { must, setBusy } from './dom.ts';
-import { FormUi, bindRevealButtons, type FieldErrors } from './fields.ts';
+import { FormUi, inPageLanguage, bindRevealButtons, type FieldErrors } from './fields.ts';
 import { newKeyWithCsr, progressSteps } from './issued.ts';
 import { forgetUnlocked, getBackup, saveBackup } from './keystore.ts';
 import { lowercaseLogin } from './login-case.ts';
@@ -64,7 +64,7 @@ export function initLink(): void {
 
   const validate = (): FieldErrors => {
     const parsed = v.safeParse(linkRequestSchema, { login: ui.value('login'), password: ui.value('password'), csr: 'pending', deviceName: ui.value('deviceName') });
-    const errors: FieldErrors = parsed.success ? {} : issuesToFields(parsed.issues);
+    const errors: FieldErrors = parsed.success ? {} : inPageLanguage(issuesToFields(parsed.issues));
     return Object.fromEntries(FIELDS.map((f) => [f, errors[f]]));
   };
   ui.live([...FIELDS], validate);

@@ -10,7 +10,7 @@ import { recoverRequestSchema } from '../../protocol/recovery.ts';
 import { newKeyWithCsr, progressSteps, showIssuedFacts } from './issued.ts';
 import { ApiError, api } from './api.ts';
 import { $, downloadText, must, setBusy } from './dom.ts';
-import { FormUi, bindRevealButtons, repeatError, type FieldErrors } from './fields.ts';
+import { FormUi, inPageLanguage, bindRevealButtons, repeatError, type FieldErrors } from './fields.ts';
 import { lowercaseLogin } from './login-case.ts';
 import { getBackup, saveBackup } from './keystore.ts';
 import { backupFileName, backupFileText } from './backup-file.ts';
@@ -38,7 +38,7 @@ export function initRecover(): void {
   const validate = (): FieldErrors => {
     const passwords = forgot.checked ? { newPassword: ui.value('newPassword') } : { password: ui.value('password') };
     const parsed = v.safeParse(recoverRequestSchema, { login: ui.value('login'), ...passwords, code: ui.value('code'), csr: 'pending' });
-    const errors: FieldErrors = parsed.success ? {} : issuesToFields(parsed.issues);
+    const errors: FieldErrors = parsed.success ? {} : inPageLanguage(issuesToFields(parsed.issues));
     if (forgot.checked) errors.confirmPassword = repeatError(ui.value('newPassword'), ui.value('confirmPassword'));
     // Only the fields on show: the others keep no error.
     return Object.fromEntries([...KNOWN, ...FORGOTTEN].map((f) => [f, fields().includes(f) ? errors[f] : undefined]));

@@ -8,7 +8,7 @@ import type { KeyPair } from '../keys.ts';
 import { newKeyWithCsr, progressSteps, showIssuedFacts } from './issued.ts';
 import { ApiError, api } from './api.ts';
 import { $, downloadText, must, setBusy } from './dom.ts';
-import { FormUi, bindRevealButtons, repeatError, type FieldErrors } from './fields.ts';
+import { FormUi, inPageLanguage, bindRevealButtons, repeatError, type FieldErrors } from './fields.ts';
 import { lowercaseLogin } from './login-case.ts';
 import { saveBackup } from './keystore.ts';
 import { backupFileName, backupFileText } from './backup-file.ts';
@@ -39,7 +39,7 @@ export function initRegister(): void {
   const validate = (): FieldErrors => {
     const values = enrollValues('pending');
     const parsed = v.safeParse(schema, values);
-    const errors: FieldErrors = parsed.success ? {} : issuesToFields(parsed.issues);
+    const errors: FieldErrors = parsed.success ? {} : inPageLanguage(issuesToFields(parsed.issues));
     if (!ui.value('password')) errors.password = t('acct.register.choose-password');
     const p2 = ui.value('password2');
     errors.password2 = repeatError(ui.value('password'), p2);
