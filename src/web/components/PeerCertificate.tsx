@@ -8,7 +8,7 @@ import { groupedHex, revocationReasonText } from '../../shared/format.ts';
 import { Icon } from './icons.tsx';
 import { LocalTime } from './Time.tsx';
 import { Sentence } from './Sentence.tsx';
-import { useT } from '../i18n.ts';
+import { useT, requestLocale } from '../i18n.ts';
 import type { PageKey } from '../messages/index.ts';
 
 type Cert = Pick<UserEntry, 'certificateStatus' | 'notAfter' | 'revokedAt' | 'revocationReason'>;
@@ -33,7 +33,7 @@ export function CertificateFate({ u }: { u: Cert }) {
   const t = useT();
   switch (u.certificateStatus) {
     case 'revoked': {
-      const reason = revocationReasonText(u.revocationReason ?? 'unspecified');
+      const reason = revocationReasonText(u.revocationReason ?? 'unspecified', requestLocale());
       return u.revokedAt ? (
         <Sentence text={t('account.peer.revoked-on', { reason })} slots={{ date: <LocalTime iso={u.revokedAt} /> }} />
       ) : (

@@ -25,10 +25,10 @@ const en = {
   'account.cert.valid-from': 'Valid from',
   'account.cert.valid-until': 'Valid until',
   // The English has always said "days" here, even for 1: kept as it is.
-  'account.cert.days-left': { other: '{count} days left' },
+  'account.cert.days-left': { one: '{count} day left', other: '{count} days left' },
   'account.cert.fingerprint': 'Fingerprint (SHA-256)',
   'account.cert.lifetime': 'Lifetime used',
-  'account.cert.lifetime-days': { other: '{used} of {count} days' },
+  'account.cert.lifetime-days': { one: '{used} of {count} day', other: '{used} of {count} days' },
   'account.history.title': 'Earlier certificates',
   // Followed by a relative time ("3 days ago").
   'account.history.revoked-prefix': 'revoked ',

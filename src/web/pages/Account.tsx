@@ -13,7 +13,7 @@ import type { ActivityEntry } from '../../protocol/account.ts';
 import { DialogActions } from '../components/Dialog.tsx';
 import { Icon } from '../components/icons.tsx';
 import { Field, RevealButton } from '../components/Field.tsx';
-import { useT } from '../i18n.ts';
+import { useT, requestLocale } from '../i18n.ts';
 import { Sentence } from '../components/Sentence.tsx';
 
 export interface CertificateView {
@@ -35,7 +35,7 @@ function StatusChip({ s }: { s: CertificateStanding }) {
         : s.status === 'expired'
           ? ['chip-danger', 'alert', t('account.status.expired')] as const
           : s.status === 'revoked'
-            ? ['chip-danger', 'x', s.revocationReason ? t('account.status.revoked-because', { reason: revocationReasonText(s.revocationReason) }) : t('account.status.revoked')] as const
+            ? ['chip-danger', 'x', s.revocationReason ? t('account.status.revoked-because', { reason: revocationReasonText(s.revocationReason, requestLocale()) }) : t('account.status.revoked')] as const
             : ['chip-warn', 'clock', t('account.status.not-yet-valid')] as const;
   return (
     <span class={`chip ${cls}`}>
@@ -175,7 +175,7 @@ function Sessions({ sessions }: { sessions: SessionSummary[] }) {
           <li class="session-row" data-session={s.id}>
             <div>
               <p class="session-device">
-                <strong>{deviceText(s.userAgent)}</strong>
+                <strong>{deviceText(s.userAgent, requestLocale())}</strong>
                 {s.current ? <span class="chip chip-ok">{t('account.sessions.this-browser')}</span> : null}
               </p>
               <p class="muted small">
@@ -186,7 +186,7 @@ function Sessions({ sessions }: { sessions: SessionSummary[] }) {
             </div>
             {s.current ? null : (
               <button type="button" class="btn btn-secondary btn-sm" data-action="end-session" data-session-id={s.id}
-                {...timeLabel(t('account.sessions.log-out-label', { device: deviceText(s.userAgent) }), s.createdAt)}
+                {...timeLabel(t('account.sessions.log-out-label', { device: deviceText(s.userAgent, requestLocale()) }), s.createdAt)}
               >
                 {t('account.sessions.log-out')}
               </button>
@@ -251,8 +251,8 @@ function Devices({ devices }: { devices: DeviceEntry[] }) {
 const ACTIVITY_SHOWN = 8;
 
 function ActivityRow({ e }: { e: ActivityEntry }) {
-  const { text, alert } = activityText(e);
-  const where = [e.userAgent ? deviceText(e.userAgent) : '', e.address ?? ''].filter(Boolean).join(' · ');
+  const { text, alert } = activityText(e, requestLocale());
+  const where = [e.userAgent ? deviceText(e.userAgent, requestLocale()) : '', e.address ?? ''].filter(Boolean).join(' · ');
   return (
     <li class={alert ? 'activity-row is-alert' : 'activity-row'} data-activity={e.kind}>
       <span class="activity-icon" aria-hidden="true">

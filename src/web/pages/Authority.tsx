@@ -8,7 +8,7 @@ import { AppShell, PublicShell, type Viewer } from '../components/Layout.tsx';
 import { groupedHex, revocationReasonText } from '../../shared/format.ts';
 import { LocalTime } from '../components/Time.tsx';
 import { Icon, type IconName } from '../components/icons.tsx';
-import { useT } from '../i18n.ts';
+import { useT, requestLocale } from '../i18n.ts';
 import type { PageKey } from '../messages/index.ts';
 import { Sentence } from '../components/Sentence.tsx';
 
@@ -132,7 +132,7 @@ function verdict(r: CertificateCheck): { title: string; text: Child } {
   const who = `${r.name} (@${r.login}${r.email ? `, ${r.email}` : ''})`;
   switch (r.status) {
     case 'revoked': {
-      const reason = r.revocationReason ? revocationReasonText(r.revocationReason) : undefined;
+      const reason = r.revocationReason ? revocationReasonText(r.revocationReason, requestLocale()) : undefined;
       return {
         title: t('account.check.revoked.title'),
         text: (
@@ -449,7 +449,7 @@ export function AuthorityPage({ viewer, view, check }: { viewer?: Viewer; view: 
                     <td>
                       <LocalTime iso={r.revokedAt} />
                     </td>
-                    <td>{revocationReasonText(r.reason)}</td>
+                    <td>{revocationReasonText(r.reason, requestLocale())}</td>
                   </tr>
                 ))}
               </tbody>
