@@ -6,6 +6,7 @@
 // shows none of the content. Messages go out as version 2 envelopes (§7), wrapped for every
 // current certificate of both people, the sender's other devices included. A group conversation
 // (ui/groups.ts) is this same conversation with its own recipients, checks and header.
+import { pageTime } from './times.ts';
 import { EnvelopeError, makeEnvelopeV2, type OpenedMessage, type OpenedMessageV2, type OpenFailure } from '../envelope.ts';
 import { openWithDeviceKeys, sentBeforeThisDevice, type DeviceKeys } from '../device-keys.ts';
 import { exportProof } from '../proof.ts';
@@ -20,7 +21,7 @@ import { conversationOf, markRead, me, noteActivity, onMessage, seenBy } from '.
 import { sendWithRewrap } from '../groups.ts';
 import type { ProofGroup } from '../proof.ts';
 import { certificateFingerprint, changedSincePinned, pin } from './pins.ts';
-import { groupedHex, localTime, revocationReasonText } from '../../shared/format.ts';
+import { groupedHex, revocationReasonText } from '../../shared/format.ts';
 import { linkify } from './linkify.ts';
 import { AttachmentTray, fileCards } from './attachments.ts';
 import { pageLocale, t } from '../i18n.ts';
@@ -64,16 +65,16 @@ const after = (sentAt: string, moment: string) => Date.parse(sentAt) > Date.pars
  */
 function senderStanding(sender: KnownCertificate, sentAt: string): { refuse: string } | { since: string } | undefined {
   if (sender.status === 'revoked') {
-    const why = revocationReasonText(sender.revocationReason ?? 'unspecified');
+    const why = revocationReasonText(sender.revocationReason ?? 'unspecified', pageLocale());
     if (sender.revocationReason === 'keyCompromise') return { refuse: t('msg.standing.compromised') };
     // Undated, the sentence is another one: French cannot say "le" before "an unknown date".
     if (!sender.revokedAt) return { refuse: t('msg.standing.revoked.undated', { why }) };
-    const when = localTime(sender.revokedAt);
+    const when = pageTime(sender.revokedAt);
     if (after(sentAt, sender.revokedAt)) return { refuse: t('msg.standing.revoked.before', { when, why }) };
     if (sender.revocationReason !== 'superseded') return { since: t('msg.standing.revoked.since', { when, why }) };
   }
   if (sender.status === 'expired' && after(sentAt, sender.notAfter)) {
-    return { refuse: t('msg.standing.expired', { when: localTime(sender.notAfter, 'date') }) };
+    return { refuse: t('msg.standing.expired', { when: pageTime(sender.notAfter, 'date') }) };
   }
   return undefined;
 }
@@ -148,7 +149,7 @@ function dayLabel(iso: string): string {
   if (d.toDateString() === yesterday.toDateString()) return t('msg.day.yesterday');
   return d.toLocaleDateString(pageLocale(), { weekday: 'long', day: 'numeric', month: 'long', year: d.getFullYear() === today.getFullYear() ? undefined : 'numeric' });
 }
-const timeLabel = (iso: string) => localTime(iso, 'time');
+const timeLabel = (iso: string) => pageTime(iso, 'time');
 
 export class Conversation {
   /** The other person's login, or the group's address ("group:" + id). */
@@ -420,7 +421,7 @@ export class Conversation {
     const time = must<HTMLTimeElement>('.msg-time', li);
     time.dateTime = e.sentAt;
     time.textContent = timeLabel(e.sentAt);
-    time.title = localTime(e.sentAt);
+    time.title = pageTime(e.sentAt);
     const state = must('.msg-state', li);
     if (o.ok) {
       text.replaceChildren(...linkify(o.text));

@@ -7,6 +7,7 @@
 // (add, remove, make admin, rename, leave). A removed member keeps what was said up to the removal,
 // read-only, on any device: the server lists such groups (GET /api/v1/groups/former) and gives
 // their history up to the removal (GET /api/v1/groups/{id}/history), which senders are checked against.
+import { pageTime } from './times.ts';
 import {
   GROUP_NAME_MAX,
   groupAddress,
@@ -23,7 +24,6 @@ import type { UserEntry } from '../../protocol/session.ts';
 import type { OpenedMessage, OpenedMessageV2 } from '../envelope.ts';
 import type { ProofGroup } from '../proof.ts';
 import { changeText, membersAt, sealForGroup, seenBy, senderWasMember, type ReadMark } from '../groups.ts';
-import { localTime } from '../../shared/format.ts';
 import { ApiError, api } from './api.ts';
 import { deviceCertificates } from './certs.ts';
 import { $, $$, fromTemplate, must, setBusy } from './dom.ts';
@@ -302,8 +302,8 @@ class GroupConversation extends Conversation {
     must('.log-event-text', li).textContent = changeText(e.change, me(), fullName);
     const time = must<HTMLTimeElement>('.log-event-time', li);
     time.dateTime = e.change.at;
-    time.textContent = localTime(e.change.at, 'time');
-    time.title = localTime(e.change.at);
+    time.textContent = pageTime(e.change.at, 'time');
+    time.title = pageTime(e.change.at);
     const stick = this.nearEnd();
     this.place(li);
     this.redoDays();

@@ -1,15 +1,16 @@
 // What every signed-in page shares: the event stream (messages, presence, read receipts), the
 // connection banner (offline, reconnecting), unread counts, system notifications, the notice of
 // logins refused since the last one, list filters, and logging out.
+import { pageTime, pageAgo } from './times.ts';
 import { GROUP_PREFIX, isGroupAddress, type Envelope, type EnvelopeV2 } from '../../protocol/envelope.ts';
 import type { DeviceRequestEvent } from '../../protocol/device-link.ts';
-import { deviceText, localTime, relativeText } from '../../shared/format.ts';
+import { deviceText } from '../../shared/format.ts';
 import { LOGIN_NOTICE_KEY } from './signin.ts';
 import { initNotifications, notifyMessage } from './notify.ts';
 import { ApiError, api, requestsSettled } from './api.ts';
 import { $, $$ } from './dom.ts';
 import { forgetUnlocked } from './keystore.ts';
-import { t } from '../i18n.ts';
+import { pageLocale, t } from '../i18n.ts';
 
 export interface IncomingMessage {
   seq: number;
@@ -175,7 +176,7 @@ export function renderUnread(): void {
 
 /** The time for today's last message, else its day: both as every other page writes them. */
 function shortWhen(iso: string): string {
-  return localTime(iso, new Date(iso).toDateString() === new Date().toDateString() ? 'time' : 'date');
+  return pageTime(iso, new Date(iso).toDateString() === new Date().toDateString() ? 'time' : 'date');
 }
 
 // ---------- filters (directory, conversation list) ----------
@@ -374,7 +375,7 @@ function showLoginNotice(): void {
   const n = notice.refused;
   const attempts = t('msg.login.attempts', { count: n });
   const last = notice.lastLogin;
-  const where = last ? [relativeText(last.at), last.userAgent ? deviceText(last.userAgent) : '', last.address ?? ''].filter(Boolean).join(', ') : '';
+  const where = last ? [pageAgo(last.at), last.userAgent ? deviceText(last.userAgent, pageLocale()) : '', last.address ?? ''].filter(Boolean).join(', ') : '';
   $('[data-login-notice-text]', banner)!.textContent = last ? t('msg.login.since', { where, attempts }) : t('msg.login.first', { attempts });
   banner.hidden = false;
   $('[data-action="dismiss-login-notice"]', banner)?.addEventListener('click', () => {

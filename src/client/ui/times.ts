@@ -37,3 +37,13 @@ export function initTimes(): void {
   document.body.addEventListener('htmx:after:swap', () => refreshTimes());
   setInterval(() => refreshTimes(), 30_000);
 }
+
+/** A moment as every page writes it (localTime), in the page's language and the reader's zone. */
+export function pageTime(iso: string, style: TimeStyle = 'datetime'): string {
+  return localTime(iso, style, readerTime());
+}
+
+/** "5 min ago" in the page's language (relativeText). */
+export function pageAgo(iso: string): string {
+  return relativeText(iso, Date.now(), readerTime());
+}
