@@ -447,7 +447,11 @@ export class Conversation {
     } else {
       li.classList.add('is-unverified');
       const warning = fromTemplate(o.template ?? 'tpl-warning');
-      must('.msg-warning-reason', warning).textContent = o.detail ? `${o.reason} (${o.detail})` : o.reason;
+      const reason = must('.msg-warning-reason', warning);
+      reason.textContent = o.reason;
+      // The check's own diagnostic is technical and stays in English: marked so, a French screen
+      // reader pronounces it as English rather than mangling it.
+      if (o.detail) reason.append(' (', Object.assign(document.createElement('span'), { lang: 'en', textContent: o.detail }), ')');
       text.replaceWith(warning);
     }
     const who = mine ? t('msg.bubble.you') : e.from;
