@@ -3,12 +3,13 @@
 // it and a keyboard user goes on from it. The proof check runs here: the proof is verified in this
 // browser against the root (src/client/proof.ts), and only the signer's certificate goes to the
 // authority, for its standing now — whether it was revoked, and when compared with the message.
+import { pageTime } from './times.ts';
 import type { CertificateCheck } from '../../protocol/certificate.ts';
-import { groupedHex, localTime, revocationReasonText } from '../../shared/format.ts';
+import { groupedHex, revocationReasonText } from '../../shared/format.ts';
 import { ProofError, verifyProof, type ProofFailure, type ProofResult } from '../proof.ts';
 import { ApiError, api, getText } from './api.ts';
 import { $, $$, fromTemplate, must, readFile, setBusy } from './dom.ts';
-import { t } from '../i18n.ts';
+import { pageLocale, t } from '../i18n.ts';
 import type { ClientKey } from '../messages/index.ts';
 
 /** The verdict's title for each way a proof fails (catalogue keys). */
@@ -40,7 +41,7 @@ function judge(proof: ProofResult, standing: CertificateCheck | undefined): Verd
     return { ...base, tone: 'ok', title: t('acct.proof.signed-by', { who }), chip: t('acct.proof.chip-valid'), summary: t('acct.proof.valid-unchecked') };
   }
   if (standing.status === 'revoked' && standing.revokedAt) {
-    const when = t('acct.proof.revoked-when', { date: localTime(standing.revokedAt, 'date'), reason: revocationReasonText(standing.revocationReason ?? 'unspecified') });
+    const when = t('acct.proof.revoked-when', { date: pageTime(standing.revokedAt, 'date'), reason: revocationReasonText(standing.revocationReason ?? 'unspecified', pageLocale()) });
     if (Date.parse(standing.revokedAt) <= Date.parse(proof.message.sentAt)) {
       return {
         ...base,
@@ -62,11 +63,11 @@ function judge(proof: ProofResult, standing: CertificateCheck | undefined): Verd
 function statusText(s: CertificateCheck | undefined): string {
   if (!s) return t('acct.proof.status.unknown');
   if (s.status === 'revoked') {
-    const date = localTime(s.revokedAt ?? '');
-    return s.revocationReason ? t('acct.proof.status.revoked-why', { date, reason: revocationReasonText(s.revocationReason) }) : t('acct.proof.status.revoked', { date });
+    const date = pageTime(s.revokedAt ?? '');
+    return s.revocationReason ? t('acct.proof.status.revoked-why', { date, reason: revocationReasonText(s.revocationReason, pageLocale()) }) : t('acct.proof.status.revoked', { date });
   }
-  if (s.status === 'valid' || s.status === 'expiring') return t('acct.proof.status.valid', { date: localTime(s.notAfter, 'date') });
-  if (s.status === 'expired') return t('acct.proof.status.expired', { date: localTime(s.notAfter, 'date') });
+  if (s.status === 'valid' || s.status === 'expiring') return t('acct.proof.status.valid', { date: pageTime(s.notAfter, 'date') });
+  if (s.status === 'expired') return t('acct.proof.status.expired', { date: pageTime(s.notAfter, 'date') });
   return s.status;
 }
 
@@ -87,7 +88,7 @@ function render(outcome: HTMLElement, v: Verdict): void {
     slot('text').textContent = m.text;
     slot('from').textContent = `@${m.from}`;
     slot('to').textContent = `@${m.to}`;
-    slot('sentAt').textContent = localTime(m.sentAt);
+    slot('sentAt').textContent = pageTime(m.sentAt);
     slot('status').textContent = statusText(v.standing);
     slot('serial').textContent = v.proof.signer.serial;
     slot('fingerprint').textContent = groupedHex(v.proof.signer.fingerprint);

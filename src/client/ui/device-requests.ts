@@ -4,13 +4,14 @@
 // /api/v1/devices/requests when a page loads. One request is shown at a time; "Not now" (or
 // Escape) puts it off for the rest of the browser session, so every page load does not ask again:
 // My devices lists it with a Review button until it is answered or expires.
+import { pageTime } from './times.ts';
 import type { DeviceRequestEvent, LinkApproved, PendingDeviceRequest } from '../../protocol/device-link.ts';
 import { LINK_CODE_PATTERN } from '../../protocol/device-link.ts';
-import { deviceText, groupedHex, localTime } from '../../shared/format.ts';
+import { deviceText, groupedHex } from '../../shared/format.ts';
 import { ApiError, api } from './api.ts';
 import { $, must, setBusy } from './dom.ts';
 import { FormUi } from './fields.ts';
-import { t } from '../i18n.ts';
+import { pageLocale, t } from '../i18n.ts';
 
 const PUT_OFF_KEY = 'tekup.link-requests-put-off';
 
@@ -37,13 +38,13 @@ const expired = (r: DeviceRequestEvent, now = Date.now()) => Date.parse(r.expire
 /** "10:42, in 8 min": when the request ends, in the pages' one time format. */
 function expiryText(r: DeviceRequestEvent, now = Date.now()): string {
   const left = Date.parse(r.expiresAt) - now;
-  const time = localTime(r.expiresAt, 'time');
+  const time = pageTime(r.expiresAt, 'time');
   if (left <= 0) return t('acct.request.expired-at', { time });
   const min = Math.floor(left / 60_000);
   return min < 1 ? t('acct.request.ends-soon', { time }) : t('acct.request.ends-in', { time, count: min });
 }
 
-const whereFrom = (r: DeviceRequestEvent) => [deviceText(r.userAgent || null), r.address].filter(Boolean).join(' · ');
+const whereFrom = (r: DeviceRequestEvent) => [deviceText(r.userAgent || null, pageLocale()), r.address].filter(Boolean).join(' · ');
 
 export function initDeviceRequests(): void {
   const found = $<HTMLDialogElement>('#device-request-dialog');
@@ -88,7 +89,7 @@ export function initDeviceRequests(): void {
         const name = document.createElement('p');
         name.className = 'session-device';
         name.append(Object.assign(document.createElement('strong'), { textContent: r.deviceName }));
-        const where = Object.assign(document.createElement('p'), { className: 'muted small', textContent: t('acct.request.pending', { where: whereFrom(r), time: localTime(r.expiresAt, 'time') }) });
+        const where = Object.assign(document.createElement('p'), { className: 'muted small', textContent: t('acct.request.pending', { where: whereFrom(r), time: pageTime(r.expiresAt, 'time') }) });
         text.append(name, where);
         const review = Object.assign(document.createElement('button'), { type: 'button', className: 'btn btn-primary btn-sm', textContent: t('acct.request.review') });
         review.setAttribute('aria-haspopup', 'dialog');

@@ -1,12 +1,13 @@
 // What registration and recovery share: a new key pair made in this browser with its CSR and its
 // password-encrypted backup, the progress shown meanwhile, and the panel describing the certificate
 // that came back.
+import { pageTime } from './times.ts';
 import type { EnrollResponse } from '../../protocol/enroll.ts';
 import { generateKey, type KeyPair } from '../keys.ts';
 import { makeCsr } from '../csr.ts';
 import { encryptPrivateKey } from '../backup.ts';
 import { $$, must } from './dom.ts';
-import { groupedHex, localTime } from '../../shared/format.ts';
+import { groupedHex } from '../../shared/format.ts';
 
 /**
  * Marks the named step of the form's progress list as under way and the ones before it as done,
@@ -48,5 +49,5 @@ export function showIssuedFacts(panel: HTMLElement, issued: EnrollResponse): voi
   must('[data-done-login]', panel).textContent = `@${issued.login}`;
   must('[data-done-serial]', panel).textContent = issued.serial;
   must('[data-done-fingerprint]', panel).textContent = groupedHex(issued.fingerprint);
-  must('[data-done-expiry]', panel).textContent = localTime(issued.notAfter, 'date');
+  must('[data-done-expiry]', panel).textContent = pageTime(issued.notAfter, 'date');
 }

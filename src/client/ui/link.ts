@@ -5,10 +5,11 @@
 // kept beside the encrypted key here and the same key logs in. The key's PKCS#8 bytes are wiped
 // as soon as the backup is made (newKeyWithCsr): nothing but the encrypted backup and the
 // non-extractable keys in memory is left, and none of it is ever sent.
+import { pageTime } from './times.ts';
 import * as v from 'valibot';
 import { linkRequestSchema, type LinkRequestResponse, type LinkWaiting } from '../../protocol/device-link.ts';
 import { issuesToFields, type EnrollResponse } from '../../protocol/enroll.ts';
-import { deviceText, groupedHex, localTime } from '../../shared/format.ts';
+import { deviceText, groupedHex } from '../../shared/format.ts';
 import type { KeyPair } from '../keys.ts';
 import { toHex } from '../x509.ts';
 import { ApiError, api } from './api.ts';
@@ -19,7 +20,7 @@ import { forgetUnlocked, getBackup, saveBackup } from './keystore.ts';
 import { lowercaseLogin } from './login-case.ts';
 import { refusalFor } from './refusals.ts';
 import { signIn } from './signin.ts';
-import { t } from '../i18n.ts';
+import { pageLocale, t } from '../i18n.ts';
 import type { ClientKey } from '../messages/index.ts';
 
 const FIELDS = ['login', 'password', 'deviceName'] as const;
@@ -47,7 +48,7 @@ export function initLink(): void {
   bindRevealButtons();
   const name = ui.input('deviceName');
   // What the other devices will list it as, until the person says better.
-  if (!name.value) name.value = deviceText(navigator.userAgent).slice(0, 64);
+  if (!name.value) name.value = deviceText(navigator.userAgent, pageLocale()).slice(0, 64);
 
   const steps = { form: must('[data-step="form"]'), wait: must('[data-step="wait"]'), ended: must('[data-step="ended"]') };
   const show = (step: keyof typeof steps, focus: HTMLElement) => {
@@ -137,7 +138,7 @@ export function initLink(): void {
     // On this browser's clock: the server's answer alone ends the request, so a clock that is off
     // misleads only the countdown, never what the page does.
     const deadline = Date.parse(w.asked.expiresAt);
-    const until = localTime(w.asked.expiresAt, 'time');
+    const until = pageTime(w.asked.expiresAt, 'time');
     const tick = () => {
       countdown.textContent = Date.now() < deadline ? t('acct.link.countdown', { left: clock(deadline), until }) : t('acct.link.countdown-over');
     };

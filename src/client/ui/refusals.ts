@@ -1,7 +1,8 @@
 // Plain words for every way a login can be refused (protocol §3), with what to do next.
+import { pageTime } from './times.ts';
 import type { ApiError } from './api.ts';
-import { localTime, revocationReasonText } from '../../shared/format.ts';
-import { t } from '../i18n.ts';
+import { revocationReasonText } from '../../shared/format.ts';
+import { pageLocale, t } from '../i18n.ts';
 import type { ClientKey } from '../messages/index.ts';
 
 export interface Refusal {
@@ -27,11 +28,11 @@ export function refusalFor(err: ApiError): Refusal {
     const keys = BY_REASON[err.reason];
     const r: Refusal = { title: t(keys.title), text: t(keys.text) };
     if (err.reason === 'revoked' && err.revokedAt) {
-      const date = localTime(err.revokedAt, 'date');
-      const when = err.revocationReason ? t('acct.refusal.revoked-on-why', { date, reason: revocationReasonText(err.revocationReason) }) : t('acct.refusal.revoked-on', { date });
+      const date = pageTime(err.revokedAt, 'date');
+      const when = err.revocationReason ? t('acct.refusal.revoked-on-why', { date, reason: revocationReasonText(err.revocationReason, pageLocale()) }) : t('acct.refusal.revoked-on', { date });
       return { ...r, text: `${when} ${r.text}` };
     }
-    if (err.reason === 'expired' && err.notAfter) return { ...r, text: `${t('acct.refusal.expired-on', { date: localTime(err.notAfter, 'date') })} ${r.text}` };
+    if (err.reason === 'expired' && err.notAfter) return { ...r, text: `${t('acct.refusal.expired-on', { date: pageTime(err.notAfter, 'date') })} ${r.text}` };
     // Otherwise the server's sentence carries the specifics; keep it for revoked/expired.
     return err.reason === 'revoked' || err.reason === 'expired' ? { ...r, text: `${err.message} ${r.text}` } : r;
   }
