@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { SHOTS, assertAccessible } from './helpers/browser.ts';
-import { Ui, openChat, resize, send } from './helpers/ui.ts';
+import { Ui, openChat, resize } from './helpers/ui.ts';
 
 const FRENCH = { locale: 'fr-FR' };
 const WIDTHS = [320, 1280];
@@ -75,7 +75,10 @@ describe('the interface in French', { timeout: 300_000 }, () => {
     wrong.push(...(await fitsInFrench(a, 'chat')));
 
     await openChat(b, ui.url, amira);
-    await send(b, 'Bonjour Amira');
+    // The composer is named in French: "Message à …".
+    const composer = b.getByLabel(/^Message à /);
+    await composer.fill('Bonjour Amira');
+    await composer.press('Enter');
     await openChat(a, ui.url, bilel);
     // The script's own words: the badge of a verified message.
     await a.locator('.msg.is-verified', { hasText: 'Bonjour Amira' }).waitFor();
