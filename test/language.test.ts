@@ -95,3 +95,23 @@ describe('POST /language', () => {
     assert.equal((await lang('/directory', { ...session, cookie: `${session.cookie}; lang=en` })).lang, 'en');
   });
 });
+
+describe('what differs by language says so, and nothing else does', () => {
+  let server: InProcess;
+  before(async () => {
+    server = await startInProcess();
+  });
+  after(() => server.close());
+
+  it('pages vary by Accept-Language and Cookie; the CA certificate and the CRL do not', async () => {
+    const page = await fetch(`${server.url}/login`, { headers: { 'accept-language': 'fr' } });
+    assert.match(page.headers.get('vary') ?? '', /Accept-Language/);
+    assert.equal(page.headers.get('content-language'), 'fr');
+    for (const path of ['/ca/root.pem', '/ca/crl']) {
+      const res = await fetch(`${server.url}${path}`, { headers: { 'accept-language': 'fr' } });
+      assert.equal(res.status, 200, path);
+      assert.doesNotMatch(res.headers.get('vary') ?? '', /Accept-Language/, path);
+      assert.equal(res.headers.get('content-language'), null, path);
+    }
+  });
+});

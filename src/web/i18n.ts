@@ -30,9 +30,13 @@ export function requestLanguage(): MiddlewareHandler {
     const here = url.pathname + url.search;
     const lang: RequestLanguage = isLocale(cookie) ? { locale: cookie, chosen: true, here } : { locale: negotiate(c.req.header('accept-language')), chosen: false, here };
     await current.run(lang, next);
-    // Pages differ by language: a cache must not hand one reader's French to another.
-    c.header('Vary', 'Accept-Language, Cookie', { append: true });
-    c.header('Content-Language', lang.locale);
+    // Pages and error messages differ by language: a cache must not hand one reader's French to
+    // another. Files (assets, certificates, CRLs, OCSP answers) are the same for everyone and keep
+    // their caching whole.
+    if (/^(text\/html|application\/json)/.test(c.res.headers.get('content-type') ?? '')) {
+      c.header('Vary', 'Accept-Language, Cookie', { append: true });
+      c.header('Content-Language', lang.locale);
+    }
   };
 }
 
