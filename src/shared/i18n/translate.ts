@@ -46,6 +46,19 @@ export function formatNumber(locale: Locale, n: number, options?: Intl.NumberFor
   return f.format(n);
 }
 
+// French elides "de" and "que" before a vowel: "le certificat d’Amira", not "de Amira". A
+// catalogue cannot know the name in advance, so the elision is made here, from the value. An "h" is
+// left alone: whether it elides depends on the word (h muet, h aspiré).
+const FRENCH_ELISION = /\b([Dd]e|[Qq]ue) \{(\w+)\}/g;
+const STARTS_WITH_VOWEL = /^[aeiouyàâäéèêëîïôöùûüœæ]/i;
+
+function elide(text: string, params: Params): string {
+  return text.replace(FRENCH_ELISION, (whole, word: string, name: string) => {
+    const value = params[name];
+    return typeof value === 'string' && STARTS_WITH_VOWEL.test(value) ? `${word.slice(0, -1)}’{${name}}` : whole;
+  });
+}
+
 /** One message with its placeholders filled: numbers as the language writes them, the rest as given. */
 export function formatMessage(locale: Locale, message: Message, params: Params = {}): string {
   let text: string;
@@ -56,6 +69,7 @@ export function formatMessage(locale: Locale, message: Message, params: Params =
     const exact = count === 0 && message.zero !== undefined ? message.zero : undefined;
     text = exact ?? message[plurals(locale).select(count)] ?? message.other;
   }
+  if (locale === 'fr') text = elide(text, params);
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     if (value === undefined) return whole;
