@@ -17,6 +17,7 @@ import { PasswordCheck } from './password-check.ts';
 import type { Challenges } from './challenges.ts';
 import type { Sessions } from './sessions.ts';
 import type { Activity, ActivityOrigin } from './activity.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
 export interface LoginDeps {
   ca: Authority;
@@ -73,22 +74,22 @@ export class LoginService {
     const user = await this.passwords.check(req.login, req.password);
 
     if (!isDeviceOf(user.login, record)) {
-      throw new CertificateRejected('not_owner', "This certificate is not one of this login's current certificates.");
+      throw new CertificateRejected('not_owner', errorText('error.login.notOwner'));
     }
     if (record.revokedAt) {
-      throw new CertificateRejected('revoked', `This certificate was revoked on ${record.revokedAt} (${record.revocationReason}).`, {
+      throw new CertificateRejected('revoked', errorText('error.login.revoked', { revokedAt: String(record.revokedAt), reason: String(record.revocationReason) }), {
         revokedAt: record.revokedAt,
         revocationReason: record.revocationReason,
       });
     }
 
     if (challengeProblem) {
-      const why = { unknown: 'was not issued by us or was already used', expired: 'has expired', other_login: 'was issued for another login' }[challengeProblem];
-      throw new CertificateRejected('bad_signature', `The challenge ${why}; ask for a new one and sign it.`);
+      const why = ({ unknown: 'error.login.challenge.unissued', expired: 'error.login.challenge.expired', other_login: 'error.login.challenge.otherLogin' } as const)[challengeProblem];
+      throw new CertificateRejected('bad_signature', errorText(why));
     }
     const signature = Buffer.from(req.signature, 'base64');
     if (!(await verifyPss(cert, new TextEncoder().encode(req.challenge), signature))) {
-      throw new CertificateRejected('bad_signature', "The challenge signature does not verify with this certificate's key.");
+      throw new CertificateRejected('bad_signature', errorText('error.login.signature.bad'));
     }
 
     const session = await sessions.open(user.login, record.serial, userAgent);

@@ -5,8 +5,9 @@
 import { DomainError } from '../protocol/errors.ts';
 import type { Directory, DirectoryUser } from '../directory/directory.ts';
 import { hashPassword, verifyPassword } from './password.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
-export const invalidCredentials = () => new DomainError('invalid_credentials', 'The login or the password is wrong.');
+export const invalidCredentials = () => new DomainError('invalid_credentials', errorText('error.login.wrong'));
 
 export class PasswordCheck {
   private readonly directory: Directory;

@@ -4,6 +4,7 @@
 import { DomainError } from '../protocol/errors.ts';
 import type { Log } from '../log.ts';
 import type { AttachmentBodies, AttachmentRecords } from './attachments.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
 /** An upload no accepted envelope lists after this long is deleted. */
 export const UNREFERENCED_MS = 24 * 3600_000;
@@ -30,14 +31,14 @@ export interface Download {
 }
 
 const tooLarge = (maxBytes: number) =>
-  new DomainError('payload_too_large', `An attachment is at most ${Math.floor(maxBytes / (1024 * 1024))} MiB.`, undefined, { limit: maxBytes });
+  new DomainError('payload_too_large', errorText('error.attachment.tooLarge', { size: `${Math.floor(maxBytes / (1024 * 1024))} MiB` }), undefined, { limit: maxBytes });
 const quotaExceeded = (quotaBytes: number, used: number) =>
-  new DomainError('quota_exceeded', `This would take you over your ${Math.floor(quotaBytes / (1024 * 1024))} MiB of attachments.`, undefined, {
+  new DomainError('quota_exceeded', errorText('error.attachment.quota', { mib: Math.floor(quotaBytes / (1024 * 1024)) }), undefined, {
     quota: quotaBytes,
     used,
   });
 // Protocol §8: one answer whether the file does not exist or is not the caller's to read.
-const notFound = () => new DomainError('not_found', 'There is no such attachment, or it is not yours to read.');
+const notFound = () => new DomainError('not_found', errorText('error.attachment.notFound'));
 
 export class Attachments {
   private readonly d: AttachmentDeps;
@@ -80,10 +81,10 @@ export class Attachments {
     if ('tooLarge' in put) throw room < maxBytes ? quotaExceeded(quotaBytes, used) : tooLarge(maxBytes);
     return this.one(put.id, async () => {
       // The body was found or written before this step; a sweep that ran since may have taken it.
-      if ((await bodies.size(put.id)) === undefined) throw new DomainError('unavailable', 'The upload was interrupted; send it again.', undefined, { retryAfter: 1 });
+      if ((await bodies.size(put.id)) === undefined) throw new DomainError('unavailable', errorText('error.attachment.interrupted'), undefined, { retryAfter: 1 });
       const noted = await records.add({ id: put.id, size: put.size, uploader: login, uploadedAt: this.d.now().toISOString() });
       // A sweep (here or on another instance) is deleting the body this upload found in place.
-      if ('deleting' in noted) throw new DomainError('unavailable', 'The upload was interrupted; send it again.', undefined, { retryAfter: 1 });
+      if ('deleting' in noted) throw new DomainError('unavailable', errorText('error.attachment.interrupted'), undefined, { retryAfter: 1 });
       return { id: put.id, size: put.size, created: noted.created };
     });
   }

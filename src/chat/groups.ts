@@ -11,6 +11,7 @@ import {
   type GroupRecord,
   membersByEpoch,
 } from '../protocol/groups.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
 /** A change as the store applies it: the store knows each op's effect on the members and the name. */
 export interface StoredGroupChange extends GroupChange {
@@ -70,8 +71,8 @@ function upToRemoval(history: readonly GroupEvent[], login: string): GroupEvent[
   return history.slice(0, cut + 1);
 }
 
-const notFound = (id: string) => new DomainError('not_found', `You are not a member of group ${id}, or there is no such group.`);
-const forbidden = () => new DomainError('forbidden', 'Only an admin of this group can do this.');
+const notFound = (id: string) => new DomainError('not_found', errorText('error.group.notMember', { id }));
+const forbidden = () => new DomainError('forbidden', errorText('error.group.adminOnly'));
 /** Changes are retried this often when another change came first; then the caller is told to retry. */
 const ATTEMPTS = 5;
 
@@ -84,15 +85,15 @@ export class Groups {
   async create(creator: string, name: string, others: string[]): Promise<Group> {
     const logins = [...new Set(others.filter((l) => l !== creator))];
     const total = logins.length + 1;
-    if (total < GROUP_MEMBERS_MIN) throw new DomainError('validation', 'A group needs at least one other member.', { members: 'Pick at least one other person.' });
+    if (total < GROUP_MEMBERS_MIN) throw new DomainError('validation', errorText('error.group.tooFew'), { members: errorText('error.group.tooFew.field') });
     if (total > this.d.maxMembers) {
-      throw new DomainError('validation', `A group holds at most ${this.d.maxMembers} members.`, {
-        members: `A group holds at most ${this.d.maxMembers} members, you included: remove ${total - this.d.maxMembers}.`,
+      throw new DomainError('validation', errorText('error.group.tooMany', { max: this.d.maxMembers }), {
+        members: errorText('error.group.tooMany.field', { max: this.d.maxMembers, extra: total - this.d.maxMembers }),
       }, { max: this.d.maxMembers });
     }
     const unknown = (await Promise.all(logins.map(async (l) => ((await this.d.exists(l)) ? undefined : l)))).filter((l) => l !== undefined);
     if (unknown.length) {
-      throw new DomainError('validation', 'Some members are not registered.', { members: `No user is registered as ${unknown.map((l) => `"${l}"`).join(', ')}.` });
+      throw new DomainError('validation', errorText('error.group.unknownMembers'), { members: errorText('error.group.unknownMembers.field', { logins: unknown.map((l) => `"${l}"`).join(', ') }) });
     }
     const at = this.d.now().toISOString();
     const group: Group = {
@@ -151,11 +152,11 @@ export class Groups {
   add(by: string, id: string, login: string): Promise<Group> {
     return this.change(by, id, async (g) => {
       this.mustBeAdmin(g, by);
-      if (g.members.some((m) => m.login === login)) throw new DomainError('conflict', `"${login}" is already a member of this group.`, { login: 'Already a member.' });
+      if (g.members.some((m) => m.login === login)) throw new DomainError('conflict', errorText('error.group.alreadyMember', { login }), { login: errorText('error.group.alreadyMember.field') });
       if (g.members.length >= this.d.maxMembers) {
-        throw new DomainError('conflict', `This group is full: ${this.d.maxMembers} members at most. Remove someone first.`, { login: `The group is full (${this.d.maxMembers} members).` }, { reason: 'group_full', max: this.d.maxMembers });
+        throw new DomainError('conflict', errorText('error.group.full', { max: this.d.maxMembers }), { login: errorText('error.group.full.field', { max: this.d.maxMembers }) }, { reason: 'group_full', max: this.d.maxMembers });
       }
-      if (!(await this.d.exists(login))) throw new DomainError('validation', `No user is registered as "${login}".`, { login: `No user is registered as "${login}".` });
+      if (!(await this.d.exists(login))) throw new DomainError('validation', errorText('error.user.unknown', { login }), { login: errorText('error.user.unknown', { login }) });
       return { op: 'add', login };
     });
   }
@@ -165,7 +166,7 @@ export class Groups {
     if (login === by) return this.leave(by, id);
     return this.change(by, id, (g) => {
       this.mustBeAdmin(g, by);
-      if (!g.members.some((m) => m.login === login)) throw new DomainError('not_found', `"${login}" is not a member of this group.`);
+      if (!g.members.some((m) => m.login === login)) throw new DomainError('not_found', errorText('error.group.notAMember', { login }));
       return { op: 'remove', login };
     });
   }
@@ -189,7 +190,7 @@ export class Groups {
     return this.change(by, id, (g) => {
       this.mustBeAdmin(g, by);
       const m = g.members.find((x) => x.login === login);
-      if (!m) throw new DomainError('not_found', `"${login}" is not a member of this group.`);
+      if (!m) throw new DomainError('not_found', errorText('error.group.notAMember', { login }));
       return m.role === 'admin' ? undefined : { op: 'admin', login };
     });
   }
@@ -222,6 +223,6 @@ export class Groups {
       this.d.notify.group([...to], { id, epoch, change: wire });
       return after;
     }
-    throw new DomainError('conflict', 'This group is being changed by someone else right now; try again.', undefined, { reason: 'busy' });
+    throw new DomainError('conflict', errorText('error.group.busy'), undefined, { reason: 'busy' });
   }
 }

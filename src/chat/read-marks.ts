@@ -5,6 +5,7 @@
 import { DomainError } from '../protocol/errors.ts';
 import type { Hub } from './hub.ts';
 import { isGroupAddress } from '../protocol/envelope.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
 /** The current members of a group, by its address ("group:" + id). */
 export type GroupMembersOf = (group: string) => Promise<readonly string[]>;
@@ -108,7 +109,7 @@ export class ReadMarks {
    */
   async read(login: string, peer: string, upTo: number): Promise<void> {
     if (!(await this.store.inConversation(login, peer, upTo))) {
-      throw new DomainError('not_found', `Message ${upTo} is not in your conversation with "${peer}".`);
+      throw new DomainError('not_found', errorText('error.readMark.notInConversation', { seq: upTo, peer }));
     }
     if (!(await this.store.mark(login, peer, upTo))) return;
     // After the mark is on disk: the reader's other tabs and devices clear their badge.

@@ -12,6 +12,7 @@ import type { Presence } from './presence.ts';
 import type { GroupStore } from './groups.ts';
 import type { AttachmentRecords } from './attachments.ts';
 import { groupIdOf } from '../protocol/groups.ts';
+import { errorText, type Said } from '../protocol/error-messages.ts';
 
 export const CLOCK_WINDOW_MS = 5 * 60_000;
 
@@ -27,7 +28,7 @@ export interface RelayDeps {
   now: () => Date;
 }
 
-const reject = (reason: string, message: string) => new DomainError('message_rejected', message, undefined, { reason });
+const reject = (reason: string, message: string | Said) => new DomainError('message_rejected', message, undefined, { reason });
 
 export class Relay {
   private readonly d: RelayDeps;
@@ -39,26 +40,26 @@ export class Relay {
   async accept(sessionLogin: string, e: AnyEnvelope): Promise<StoredMessage> {
     const { directory, records, store, now } = this.d;
     if (e.from !== sessionLogin) {
-      throw new DomainError('forbidden', `You are logged in as "${sessionLogin}" and cannot send as "${e.from}".`, undefined, { reason: 'not_sender' });
+      throw new DomainError('forbidden', errorText('error.relay.notSender', { login: sessionLogin, from: e.from }), undefined, { reason: 'not_sender' });
     }
     const t = now().getTime();
     if (Math.abs(Date.parse(e.sentAt) - t) > CLOCK_WINDOW_MS) {
-      throw reject('clock_skew', 'sentAt is more than 5 minutes away from the server clock; check your device time.');
+      throw reject('clock_skew', errorText('error.relay.clockSkew'));
     }
 
     // A record is only ever issued to a registered login, so it answers for the sender too.
     const record = await records.get(e.cert);
     if (!record || !isDeviceOf(e.from, record)) {
-      throw new CertificateRejected('not_owner', `Certificate ${e.cert} is not one of the current certificates of "${e.from}".`);
+      throw new CertificateRejected('not_owner', errorText('error.relay.notOwner', { serial: e.cert, login: e.from }));
     }
-    if (record.revokedAt) throw new CertificateRejected('revoked', `Certificate ${e.cert} was revoked on ${record.revokedAt}.`);
-    if (t > Date.parse(record.notAfter)) throw new CertificateRejected('expired', `Certificate ${e.cert} expired on ${record.notAfter}; renew it.`);
-    if (t < Date.parse(record.notBefore)) throw new CertificateRejected('not_yet_valid', `Certificate ${e.cert} is not valid yet.`);
+    if (record.revokedAt) throw new CertificateRejected('revoked', errorText('error.relay.revoked', { serial: e.cert, at: String(record.revokedAt) }));
+    if (t > Date.parse(record.notAfter)) throw new CertificateRejected('expired', errorText('error.relay.expired', { serial: e.cert, at: record.notAfter }));
+    if (t < Date.parse(record.notBefore)) throw new CertificateRejected('not_yet_valid', errorText('error.relay.notYetValid', { serial: e.cert }));
 
     let members: string[] | undefined;
     if (isGroupAddress(e.to)) members = await this.checkGroup(e);
     else {
-      if (!(await directory.get(e.to))) throw reject('unknown_recipient', `No user is registered as "${e.to}".`);
+      if (!(await directory.get(e.to))) throw reject('unknown_recipient', errorText('error.user.unknown', { login: e.to }));
       await this.checkRecipients(e);
     }
 
@@ -80,7 +81,7 @@ export class Relay {
       // The group changed between the check above and the write: the sender wraps again.
       if (admitted.refused === 'stale_epoch') return this.accept(sessionLogin, e);
       if (admitted.refused === 'unknown_file') throw unknownFile();
-      if (admitted.refused === 'bad_signature') throw reject('bad_signature', 'The envelope signature does not verify with the sender certificate.');
+      if (admitted.refused === 'bad_signature') throw reject('bad_signature', errorText('error.relay.badSignature'));
       throw replay(e.id); // the id is taken: the unique index is the one check, race-free
     }
     const stored = admitted.stored;
@@ -105,11 +106,11 @@ export class Relay {
     if (!group || !group.members.some((m) => m.login === e.from)) {
       // A former member knows the group: tell them why; anyone else learns nothing of it.
       if (group && (await this.d.groups.everMember(id, e.from))) {
-        throw new DomainError('forbidden', 'You are no longer a member of this group.', undefined, { reason: 'not_member' });
+        throw new DomainError('forbidden', errorText('error.relay.noLongerMember'), undefined, { reason: 'not_member' });
       }
-      throw new DomainError('not_found', `You are not a member of group ${id}, or there is no such group.`);
+      throw new DomainError('not_found', errorText('error.group.notMember', { id }));
     }
-    if (e.v === 1) throw reject('malformed', 'A group message is an envelope version 2 (protocol §7).');
+    if (e.v === 1) throw reject('malformed', errorText('error.relay.groupV2'));
     const members = group.members.map((m) => m.login);
     const certificates = await Promise.all(members.map((login) => currentCertificates(this.d.records, login)));
     const expected = [...new Set(certificates.flat().map((r) => r.serial))].sort();
@@ -139,14 +140,14 @@ export class Relay {
 
 function recipientsChanged(expected: string[], v1: boolean, epoch?: number): DomainError {
   const message = v1
-    ? 'One of you has several devices now: wrap the message key for each of their certificates (envelope version 2).'
+    ? errorText('error.relay.severalDevices')
     : epoch !== undefined
-      ? `The members or devices of this group changed (epoch ${epoch}): wrap the message key again for exactly these certificates.`
-      : 'The devices of this conversation changed: wrap the message key again for exactly these certificates.';
+      ? errorText('error.relay.groupChanged', { epoch: String(epoch) })
+      : errorText('error.relay.devicesChanged');
   return new DomainError('recipients_changed', message, undefined, { expected, ...(epoch !== undefined ? { epoch } : {}) });
 }
 
 const unknownFile = () =>
-  reject('unknown_file', 'The envelope lists a file you did not upload, or one deleted since (unsent uploads are kept 24 hours): upload it again.');
+  reject('unknown_file', errorText('error.relay.unknownFile'));
 
-const replay = (id: string) => new DomainError('replay', `A message with id ${id} was already accepted.`, undefined, { reason: 'replay' });
+const replay = (id: string) => new DomainError('replay', errorText('error.relay.replay', { id }), undefined, { reason: 'replay' });

@@ -5,6 +5,7 @@
 // remembering to notify us, a sweep asks it about each open stream twice a second. Caps keep one
 // login from holding the server's connections.
 import { DomainError } from '../protocol/errors.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
 /** Why the server ended a stream, sent to the client as the last event. */
 export type StreamEndReason = 'session_ended' | 'replaced' | 'shutdown';
@@ -72,7 +73,7 @@ export class Streams {
     const theirs = [...this.open].filter((e) => e.login === login).length;
     const giving = mine.length >= this.limits.perSession ? mine.slice(0, mine.length - this.limits.perSession + 1) : [];
     if (theirs - giving.length >= this.limits.perUser) {
-      throw new DomainError('rate_limited', `This account already has ${this.limits.perUser} live connections open; close some tabs or devices and try again.`, undefined, {
+      throw new DomainError('rate_limited', errorText('error.rate.streams', { max: this.limits.perUser }), undefined, {
         retryAfter: 30,
       });
     }

@@ -1,11 +1,12 @@
 import { DomainError } from '../protocol/errors.ts';
 import type { UniqueField } from './directory.ts';
+import { errorText, joinSaid, type Said } from '../protocol/error-messages.ts';
 
-const MESSAGES: Record<UniqueField, string> = {
-  login: 'This login is taken; choose another one.',
-  email: 'An account already uses this email address.',
-  cardNumber: 'An account is already registered with this card number.',
-};
+const MESSAGES = {
+  login: errorText('error.taken.login'),
+  email: errorText('error.taken.email'),
+  cardNumber: errorText('error.taken.cardNumber'),
+} satisfies Record<UniqueField, Said>;
 
 /**
  * Protocol §2: `409 conflict` naming every field already taken in `fields`, so the form can mark
@@ -14,5 +15,5 @@ const MESSAGES: Record<UniqueField, string> = {
 export function conflictError(taken: UniqueField | readonly UniqueField[]): DomainError {
   const list = typeof taken === 'string' ? [taken] : taken;
   const fields = Object.fromEntries(list.map((f) => [f, MESSAGES[f]]));
-  return new DomainError('conflict', list.map((f) => MESSAGES[f]).join(' '), fields, { field: list[0] });
+  return new DomainError('conflict', joinSaid(list.map((f) => MESSAGES[f])), fields, { field: list[0] });
 }

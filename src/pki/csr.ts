@@ -9,6 +9,7 @@ import { CertificationRequest } from '@peculiar/asn1-csr';
 import { Extensions, type Attribute } from '@peculiar/asn1-x509';
 import { DomainError } from '../protocol/errors.ts';
 import { EMAIL_OID, UID_OID, x509 } from './x509.ts';
+import { errorText, type Said } from '../protocol/error-messages.ts';
 
 export interface Applicant {
   login: string;
@@ -19,21 +20,21 @@ export interface Applicant {
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
-function badCsr(message: string): DomainError {
+function badCsr(message: Said): DomainError {
   return new DomainError('bad_csr', message, { csr: message });
 }
 
 function parse(pem: string): x509.Pkcs10CertificateRequest {
   const blocks = [...pem.matchAll(PEM_BLOCK)];
   if (blocks.length !== 1 || !/^(NEW )?CERTIFICATE REQUEST$/.test(blocks[0][1])) {
-    throw badCsr('This is not a PEM certificate request: paste one block from -----BEGIN CERTIFICATE REQUEST----- to -----END CERTIFICATE REQUEST-----.');
+    throw badCsr(errorText('error.csr.notPem'));
   }
   const body = blocks[0][2].replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw badCsr('The certificate request is not valid base64.');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw badCsr(errorText('error.csr.base64'));
   try {
     return new x509.Pkcs10CertificateRequest(Buffer.from(body, 'base64'));
   } catch {
-    throw badCsr('The certificate request could not be read: it is not a DER PKCS#10 structure.');
+    throw badCsr(errorText('error.csr.notDer'));
   }
 }
 
@@ -42,22 +43,22 @@ function checkKey(csr: x509.Pkcs10CertificateRequest, minBits: number): void {
   try {
     key = createPublicKey({ key: Buffer.from(csr.publicKey.rawData), format: 'der', type: 'spki' });
   } catch {
-    throw badCsr('The public key in the certificate request could not be read.');
+    throw badCsr(errorText('error.csr.key.unreadable'));
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    throw badCsr(`The request holds a ${String(key.asymmetricKeyType).toUpperCase()} key; use an RSA key of ${minBits} bits or more.`);
+    throw badCsr(errorText('error.csr.key.notRsa', { type: String(key.asymmetricKeyType).toUpperCase(), min: minBits }));
   }
   // The modulus and exponent themselves, not what a header says of them: a key with e = 1 makes
   // "signing" the identity (anyone can forge), a small or even exponent or an even modulus is weak.
   const { n, e } = rsaNumbers(key);
   const bits = n.toString(2).length;
   if (key.asymmetricKeyDetails?.modulusLength !== bits || key.asymmetricKeyDetails?.publicExponent !== e) {
-    throw badCsr('The public key in the certificate request could not be read.');
+    throw badCsr(errorText('error.csr.key.unreadable'));
   }
-  if (bits < minBits) throw badCsr(`The request's RSA key has ${bits} bits; use ${minBits} bits or more.`);
-  if (n % 2n === 0n) throw badCsr("The request's RSA modulus is even, so it is not a real RSA key; make a new key.");
+  if (bits < minBits) throw badCsr(errorText('error.csr.key.short', { bits, min: minBits }));
+  if (n % 2n === 0n) throw badCsr(errorText('error.csr.key.evenModulus'));
   if (e < MIN_EXPONENT || e % 2n === 0n || e >= n) {
-    throw badCsr(`The request's RSA public exponent is ${e}; use a key with exponent 65537.`);
+    throw badCsr(errorText('error.csr.key.exponent', { exponent: String(e) }));
   }
 }
 
@@ -71,7 +72,7 @@ function rsaNumbers(key: KeyObject): { n: bigint; e: bigint } {
     const jwk = key.export({ format: 'jwk' });
     return { n: unsigned(jwk.n), e: unsigned(jwk.e) };
   } catch {
-    throw badCsr('The public key in the certificate request could not be read.');
+    throw badCsr(errorText('error.csr.key.unreadable'));
   }
 }
 
@@ -113,7 +114,7 @@ function readSubject(csr: x509.Pkcs10CertificateRequest): Claim[] {
     }
     return out;
   } catch {
-    throw badCsr("The request's subject could not be read: it is malformed. Make the request with an empty or plain subject (e.g. /CN=your login).");
+    throw badCsr(errorText('error.csr.subject'));
   }
 }
 
@@ -122,7 +123,7 @@ function readExtensions(csr: x509.Pkcs10CertificateRequest): x509.Extension[] {
   try {
     attributes = AsnConvert.parse(csr.rawData, CertificationRequest).certificationRequestInfo.attributes;
   } catch {
-    throw badCsr("The request's attributes could not be read: they are malformed.");
+    throw badCsr(errorText('error.csr.attributes'));
   }
   const out: x509.Extension[] = [];
   for (const attribute of attributes.filter((a) => a.type === EXTENSION_REQUEST)) {
@@ -131,16 +132,14 @@ function readExtensions(csr: x509.Pkcs10CertificateRequest): x509.Extension[] {
       try {
         extensions = AsnConvert.parse(value, Extensions);
       } catch {
-        throw badCsr("The request's extensions could not be read: the extensionRequest attribute is malformed.");
+        throw badCsr(errorText('error.csr.extensionRequest'));
       }
       for (const extension of extensions) {
         try {
           out.push(x509.ExtensionFactory.create(AsnConvert.serialize(extension)));
         } catch {
           const name = EXTENSION_NAMES[extension.extnID] ?? extension.extnID;
-          throw badCsr(
-            `The request's ${name} extension could not be read: its value is malformed. Make the request without it; the certificate's extensions are written by the server anyway.`,
-          );
+          throw badCsr(errorText('error.csr.extension', { name }));
         }
       }
     }
@@ -156,7 +155,7 @@ function claims(csr: x509.Pkcs10CertificateRequest): Claim[] {
     try {
       for (const name of extension.names.items) out.push({ type: `san:${name.type}`, value: String(name.value) });
     } catch {
-      throw badCsr("The request's subjectAltName extension could not be read: one of its names is malformed.");
+      throw badCsr(errorText('error.csr.altName'));
     }
   }
   return out;
@@ -204,7 +203,7 @@ export async function checkCsr(pem: string, who: Applicant | undefined, minBits:
     verified = false;
   }
   if (!verified) {
-    throw badCsr("The request's self-signature does not verify: it was altered, or signed with a key other than the one it contains.");
+    throw badCsr(errorText('error.csr.signature'));
   }
   const named = claims(csr);
   return { publicKey: csr.publicKey, ignored: who ? ignoredNames(named, who) : [] };

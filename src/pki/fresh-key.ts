@@ -6,18 +6,12 @@
 import { DomainError } from '../protocol/errors.ts';
 import { KeyAlreadyCertified, type CertificateRecords, type StagedRecord } from './records.ts';
 import { keyHash, type x509 } from './x509.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
 export type KeyUse = 'enrollment' | 'renewal' | 'recovery' | 'device';
 
-const WHAT_TO_DO: Record<KeyUse, string> = {
-  enrollment: 'make a new key for your registration',
-  renewal: 'renewal needs a new key',
-  recovery: 'recovery needs a new key',
-  device: 'a new device needs a key of its own',
-};
-
 export function keyAlreadyCertified(use: KeyUse): DomainError {
-  const message = `This key is already certified: ${WHAT_TO_DO[use]}.`;
+  const message = errorText(`error.csr.certified.${use}`);
   return new DomainError('bad_csr', message, { csr: message });
 }
 

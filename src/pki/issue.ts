@@ -9,6 +9,7 @@ import type { LeafProfile } from './profiles.ts';
 import * as der from './der.ts';
 import { wholeSeconds } from './crl.ts';
 import { DomainError } from '../protocol/errors.ts';
+import { errorText, type Said } from '../protocol/error-messages.ts';
 
 const DAY = 86_400_000;
 
@@ -124,15 +125,15 @@ const writableText = (s: string) => s.length > 0 && s.isWellFormed() && !CONTROL
  * U+FFFD. A directory entry that cannot be written exactly is refused, not issued.
  */
 function assertWritable(who: Subject): void {
-  const fields: Record<string, string> = {};
+  const fields: Record<string, Said> = {};
   if (!IA5_EMAIL.test(who.email) || !who.email.includes('@')) {
-    fields.email = 'This email address cannot be written into a certificate as it is: use one in plain ASCII, like name@example.org.';
+    fields.email = errorText('error.cert.unwritable.email');
   }
   for (const key of ['login', 'firstName', 'lastName'] as const) {
-    if (!writableText(who[key])) fields[key] = 'This cannot be written into a certificate: it holds control, direction-override or unpaired surrogate characters.';
+    if (!writableText(who[key])) fields[key] = errorText('error.cert.unwritable.text');
   }
   const bad = Object.keys(fields);
-  if (bad.length) throw new DomainError('validation', `The certificate was not issued: ${bad.join(', ')} cannot be written exactly.`, fields);
+  if (bad.length) throw new DomainError('validation', errorText('error.cert.unwritable', { fields: bad.join(', ') }), fields);
 }
 
 async function userLeaf(ca: Authority, profile: LeafProfile, who: Subject, publicKey: x509.PublicKey, opts: IssueOptions): Promise<SignedCertificate> {

@@ -9,6 +9,7 @@ import { checkCsr } from './csr.ts';
 import type { Issued, IssuedAnswer, UserIssuer } from './issue.ts';
 import type { CertificateRecord, CertificateRecords, RevocationReason } from './records.ts';
 import { refuseCertifiedKey, stageFresh, type KeyUse } from './fresh-key.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
 export interface LifecycleDeps {
   issuer: UserIssuer;
@@ -33,7 +34,7 @@ export class Lifecycle {
   /** The device certificate `serial` of `login`, current or revoked (not one a renewal replaced). */
   private async deviceRecord(login: string, serial: string): Promise<CertificateRecord> {
     const record = await this.d.records.get(serial);
-    if (!record || !isDeviceOf(login, record)) throw new DomainError('not_found', `Certificate ${serial} is not a device certificate of "${login}".`);
+    if (!record || !isDeviceOf(login, record)) throw new DomainError('not_found', errorText('error.device.notOf', { serial, login }));
     return record;
   }
 
@@ -47,9 +48,9 @@ export class Lifecycle {
   async renew(login: string, serial: string, csrPem: string, reason: 'superseded' | 'keyCompromise' = 'superseded'): Promise<IssuedAnswer> {
     const { issuer, records, directory } = this.d;
     const user = await directory.get(login);
-    if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
+    if (!user) throw new DomainError('not_found', errorText('error.user.unknown', { login }));
     const old = await this.deviceRecord(login, serial);
-    if (old.revokedAt) throw new DomainError('not_found', `Certificate ${serial} was revoked; it cannot be renewed.`);
+    if (old.revokedAt) throw new DomainError('not_found', errorText('error.certificate.renewRevoked', { serial }));
     const { publicKey: key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
     await refuseCertifiedKey(records, key, 'renewal');
     const issued = await issuer.issue(user, key, { ...(old.deviceName ? { deviceName: old.deviceName } : {}), supersedes: [old.serial] });
@@ -65,11 +66,11 @@ export class Lifecycle {
   async link(login: string, csrPem: string, deviceName: string): Promise<IssuedAnswer> {
     const { issuer, records, directory } = this.d;
     const user = await directory.get(login);
-    if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
+    if (!user) throw new DomainError('not_found', errorText('error.user.unknown', { login }));
     const { publicKey: key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
     await refuseCertifiedKey(records, key, 'device');
     if ((await currentCertificates(records, login)).length >= MAX_DEVICES) {
-      throw new DomainError('too_many_devices', `"${login}" already has ${MAX_DEVICES} devices; revoke one before linking another.`);
+      throw new DomainError('too_many_devices', errorText('error.device.tooMany', { login, max: MAX_DEVICES }));
     }
     const issued = await issuer.issue(user, key, { deviceName });
     await this.makeCurrent(issued, 'device');
@@ -89,7 +90,7 @@ export class Lifecycle {
   async recover(login: string, csrPem: string, gate: () => Promise<() => Promise<void>>, deviceName?: string): Promise<IssuedAnswer> {
     const { issuer, records, directory } = this.d;
     const user = await directory.get(login);
-    if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
+    if (!user) throw new DomainError('not_found', errorText('error.user.unknown', { login }));
     const { publicKey: key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
     await refuseCertifiedKey(records, key, 'recovery');
     const undo = await gate();
@@ -127,7 +128,7 @@ export class Lifecycle {
    */
   async revokeDevice(login: string, serial: string, reason: UserRevocationReason): Promise<CertificateRecord> {
     const record = await this.deviceRecord(login, serial);
-    if (record.revokedAt) throw new DomainError('conflict', 'This certificate is already revoked.', undefined, { field: 'certificate' });
+    if (record.revokedAt) throw new DomainError('conflict', errorText('error.certificate.alreadyRevoked'), undefined, { field: 'certificate' });
     await this.revoke(record.serial, reason);
     return (await this.d.records.get(record.serial))!;
   }

@@ -4,6 +4,7 @@
 import { DomainError } from '../protocol/errors.ts';
 import type { Directory } from '../directory/directory.ts';
 import type { CertificateRecord, CertificateRecords, RevocationReason } from './records.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
 /** RFC 5280 §5.3.1 reasons that fit a user certificate (the CA-only ones and certificateHold are left out). */
 export const REVOCATION_REASONS = [
@@ -32,9 +33,9 @@ export class Revocation {
   /** Revokes one issued certificate; refuses a serial we never issued or one already revoked. */
   async revokeSerial(serial: string, reason: RevocationReason): Promise<CertificateRecord> {
     const record = await this.d.records.get(serial);
-    if (!record || record.state !== 'issued') throw new DomainError('not_found', `No certificate with serial ${serial} was issued by this CA.`);
+    if (!record || record.state !== 'issued') throw new DomainError('not_found', errorText('error.certificate.notIssuedByCa', { serial }));
     if (record.revokedAt) {
-      throw new DomainError('conflict', `Certificate ${serial} (${record.login}) was already revoked on ${record.revokedAt} (${record.revocationReason}).`);
+      throw new DomainError('conflict', errorText('error.certificate.revokedAlready', { serial, login: record.login, revokedAt: String(record.revokedAt), reason: String(record.revocationReason) }));
     }
     return this.revoke(record, reason);
   }
@@ -45,10 +46,10 @@ export class Revocation {
    */
   async revokeLogin(login: string, reason: RevocationReason): Promise<CertificateRecord[]> {
     const records = await this.d.records.forLogin(login);
-    if (records.length === 0 && !(await this.d.directory.get(login))) throw new DomainError('not_found', `No user is registered as "${login}".`);
+    if (records.length === 0 && !(await this.d.directory.get(login))) throw new DomainError('not_found', errorText('error.user.unknown', { login }));
     const now = this.d.now().getTime();
     const valid = records.filter((r) => !r.revokedAt && Date.parse(r.notAfter) >= now);
-    if (valid.length === 0) throw new DomainError('conflict', `"${login}" has no valid certificate left to revoke.`);
+    if (valid.length === 0) throw new DomainError('conflict', errorText('error.certificate.noneToRevoke', { login }));
     const done: CertificateRecord[] = [];
     for (const r of valid) done.push(await this.revoke(r, reason));
     return done;
@@ -59,7 +60,7 @@ export class Revocation {
     // Another process (the server, or a second operator) may have revoked it a moment ago.
     if (!(await this.d.records.revoke(record.serial, reason, at))) {
       const now = await this.d.records.get(record.serial);
-      throw new DomainError('conflict', `Certificate ${record.serial} was revoked meanwhile (${now?.revokedAt ?? 'unknown time'}).`);
+      throw new DomainError('conflict', errorText('error.certificate.revokedMeanwhile', { serial: record.serial, at: now?.revokedAt ?? 'unknown time' }));
     }
     await this.d.onRevoked(record.serial, reason);
     return (await this.d.records.get(record.serial))!;

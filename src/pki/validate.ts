@@ -5,6 +5,7 @@ import { CertificateRejected } from '../protocol/errors.ts';
 import type { Authority } from './authority.ts';
 import type { CertificateRecord, CertificateRecords } from './records.ts';
 import { fingerprint, x509 } from './x509.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
 export interface Validated {
   cert: x509.X509Certificate;
@@ -14,12 +15,12 @@ export interface Validated {
 export function parseCertificate(pem: string): x509.X509Certificate {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
   if (!blocks || blocks.length !== 1) {
-    throw new CertificateRejected('bad_certificate', 'Send exactly one PEM certificate (-----BEGIN CERTIFICATE-----).');
+    throw new CertificateRejected('bad_certificate', errorText('error.cert.onePem'));
   }
   try {
     return new x509.X509Certificate(blocks[0]);
   } catch {
-    throw new CertificateRejected('bad_certificate', 'The certificate could not be read.');
+    throw new CertificateRejected('bad_certificate', errorText('error.cert.unreadable'));
   }
 }
 
@@ -44,23 +45,23 @@ export async function validateIssued(
   now: Date,
 ): Promise<Validated> {
   const untrusted = () =>
-    new CertificateRejected('untrusted_issuer', 'This certificate was not issued by TEKUP_chat.');
+    new CertificateRejected('untrusted_issuer', errorText('error.cert.untrusted'));
   if (!(await signedByIntermediate(cert, ca))) throw untrusted();
   const record = await records.byFingerprint(await fingerprint(cert));
   if (!record || record.state !== 'issued') throw untrusted();
 
   const t = now.getTime();
-  if (t < cert.notBefore.getTime()) throw new CertificateRejected('not_yet_valid', `This certificate is not valid before ${cert.notBefore.toISOString()}.`);
+  if (t < cert.notBefore.getTime()) throw new CertificateRejected('not_yet_valid', errorText('error.cert.notYetValid', { notBefore: cert.notBefore.toISOString() }));
   if (t > cert.notAfter.getTime()) {
-    throw new CertificateRejected('expired', `This certificate expired on ${cert.notAfter.toISOString()}; renew it.`, { notAfter: cert.notAfter.toISOString() });
+    throw new CertificateRejected('expired', errorText('error.cert.expired', { notAfter: cert.notAfter.toISOString() }), { notAfter: cert.notAfter.toISOString() });
   }
-  if (t > ca.intermediate.notAfter.getTime()) throw new CertificateRejected('expired', 'The issuing CA certificate has expired.');
+  if (t > ca.intermediate.notAfter.getTime()) throw new CertificateRejected('expired', errorText('error.cert.caExpired'));
 
   const ku = cert.getExtension(x509.KeyUsagesExtension);
   const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
   const bc = cert.getExtension(x509.BasicConstraintsExtension);
   if (bc?.ca || !ku || !(ku.usages & x509.KeyUsageFlags.digitalSignature) || !eku?.usages.includes(x509.ExtendedKeyUsage.clientAuth)) {
-    throw new CertificateRejected('bad_certificate', 'This certificate is not a TEKUP_chat user certificate.');
+    throw new CertificateRejected('bad_certificate', errorText('error.cert.notUser'));
   }
   return { cert, record };
 }

@@ -29,6 +29,7 @@ import { LINK_MAX_WRONG_CODES, LINK_TTL_MS, type LinkRequest, type LinkRequestSt
 import type { PasswordCheck } from '../auth/password-check.ts';
 import type { Activity, ActivityOrigin } from '../auth/activity.ts';
 import type { Hub } from '../chat/hub.ts';
+import { errorText, type Said } from '../protocol/error-messages.ts';
 
 /** Requests are forgotten this long after they expired: until then the new device hears `410`. */
 export const LINK_KEPT_MS = 24 * 3600_000;
@@ -62,9 +63,9 @@ function sameHash(given: string, stored: string): boolean {
   return a.length === 32 && b.length === 32 && timingSafeEqual(a, b);
 }
 
-const notFound = () => new DomainError('not_found', 'You have no link request with this id; it may have been cleaned up.');
+const notFound = () => new DomainError('not_found', errorText('error.link.notFound'));
 
-function gone(state: LinkEnded, message: string): DomainError {
+function gone(state: LinkEnded, message: Said): DomainError {
   return new DomainError('gone', message, undefined, { state });
 }
 
@@ -81,13 +82,13 @@ function shown(r: LinkRequest): DeviceRequestEvent {
  */
 function notApprovable(r: LinkRequest | undefined, now: string): DomainError {
   if (!r) return notFound();
-  if (r.state === 'approved') return new DomainError('conflict', 'This device was linked already.');
-  if (r.state === 'approving') return new DomainError('conflict', 'Another of your devices is approving this request just now.');
-  if (r.state === 'refused') return gone('refused', 'This request was refused.');
-  if (r.state === 'failed') return gone('failed', 'This request ended after five wrong codes; the new device has to ask again.');
-  if (expired(r, now)) return gone('expired', 'This request has expired; the new device has to ask again.');
+  if (r.state === 'approved') return new DomainError('conflict', errorText('error.link.approved'));
+  if (r.state === 'approving') return new DomainError('conflict', errorText('error.link.approving'));
+  if (r.state === 'refused') return gone('refused', errorText('error.link.gone.refused'));
+  if (r.state === 'failed') return gone('failed', errorText('error.link.gone.failed'));
+  if (expired(r, now)) return gone('expired', errorText('error.link.gone.expired'));
   // Pending and unexpired after all (the caller saw it change): nothing to refuse it for.
-  return new DomainError('conflict', 'This request changed meanwhile; try again.');
+  return new DomainError('conflict', errorText('error.link.changed'));
 }
 
 export class DeviceLink {
@@ -168,14 +169,13 @@ export class DeviceLink {
       if (wrong === undefined) throw notApprovable(await store.get(id), now);
       const left = LINK_MAX_WRONG_CODES - wrong;
       if (left > 0) {
-        const tries = left === 1 ? 'one try is left' : `${left} tries are left`;
-        throw new DomainError('validation', 'The code is wrong.', { code: `This is not the code the new device shows; ${tries}.` }, { triesLeft: left });
+        throw new DomainError('validation', errorText('error.link.code.wrong'), { code: errorText('error.link.code.triesLeft', { count: left }) }, { triesLeft: left });
       }
       await activity.record(login, 'device_link_failed', { reason: 'wrong_codes', deviceName: r.deviceName }, origin);
       throw new DomainError(
         'validation',
-        'The code is wrong.',
-        { code: 'This is not the code the new device shows. That was the fifth wrong code: the request has ended; ask again from the new device.' },
+        errorText('error.link.code.wrong'),
+        { code: errorText('error.link.code.ended') },
         { triesLeft: 0 },
       );
     }
@@ -210,11 +210,11 @@ export class DeviceLink {
   async collect(id: string, secret: string): Promise<Collected> {
     const r = await this.d.store.get(id);
     const matches = sameHash(sha256(secret), r?.secretHash ?? this.noSecret);
-    if (!r || !matches) throw new DomainError('not_found', 'No link request has this id and secret.');
+    if (!r || !matches) throw new DomainError('not_found', errorText('error.link.noSuch'));
     if (r.state === 'approved' && r.answer) return { status: 200, body: JSON.parse(r.answer) as IssuedAnswer };
-    if (r.state === 'refused') throw gone('refused', 'Your request was refused on one of your devices.');
-    if (r.state === 'failed') throw gone('failed', 'The code was typed wrong five times: this request has ended. Ask again to get a new code.');
-    if (expired(r, this.d.now().toISOString())) throw gone('expired', 'This request expired before it was approved. Ask again to get a new code.');
+    if (r.state === 'refused') throw gone('refused', errorText('error.link.gone.refusedHere'));
+    if (r.state === 'failed') throw gone('failed', errorText('error.link.gone.failedHere'));
+    if (expired(r, this.d.now().toISOString())) throw gone('expired', errorText('error.link.gone.expiredHere'));
     return { status: 202, body: { request: r.id, state: 'pending', expiresAt: r.expiresAt } };
   }
 

@@ -10,6 +10,7 @@ import type { CertificateRecord, CertificateRecords } from '../pki/records.ts';
 import type { UserRevocationReason } from '../pki/lifecycle.ts';
 import { toPem } from '../pki/x509.ts';
 import type { CertificateChanges } from './certificate-changes.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
 export interface DevicesDeps {
   records: CertificateRecords;
@@ -65,7 +66,7 @@ export class Devices {
    */
   async revoke(login: string, serial: string, reason: UserRevocationReason, origin?: ActivityOrigin): Promise<CertificateRecord> {
     const current = await currentCertificates(this.d.records, login);
-    if (!current.some((r) => r.serial === serial)) throw new DomainError('not_found', `Certificate ${serial} is not one of your current devices.`);
+    if (!current.some((r) => r.serial === serial)) throw new DomainError('not_found', errorText('error.device.notCurrent', { serial }));
     return this.d.changes.revoke({ login, serial }, reason, origin);
   }
 }

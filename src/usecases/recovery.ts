@@ -19,6 +19,7 @@ import { hashPassword, verifyPassword } from '../auth/password.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Activity, ActivityOrigin } from '../auth/activity.ts';
 import { RECOVERY_HOURS_DEFAULT, RECOVERY_HOURS_MAX, hashRecoveryCode, newRecoveryCode, type RecoveryCodeStore } from '../auth/recovery-codes.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
 export interface RecoveryDeps {
   store: RecoveryCodeStore;
@@ -34,7 +35,7 @@ export interface RecoveryDeps {
 
 /** The one refusal for a wrong code, a wrong password, an unknown login or an expired code. */
 export const recoveryRefused = () =>
-  new DomainError('invalid_credentials', 'The login, the password or the recovery code is wrong, or the code has expired or was already used.');
+  new DomainError('invalid_credentials', errorText('error.recovery.wrong'));
 
 export class Recovery {
   private readonly d: RecoveryDeps;
@@ -59,10 +60,10 @@ export class Recovery {
     resetsPassword = false,
   ): Promise<{ login: string; code: string; expiresAt: string; resetsPassword: boolean }> {
     if (!Number.isInteger(hours) || hours < 1 || hours > RECOVERY_HOURS_MAX) {
-      throw new DomainError('validation', `A recovery code lasts 1 to ${RECOVERY_HOURS_MAX} hours.`, { hours: `Give 1 to ${RECOVERY_HOURS_MAX} hours.` });
+      throw new DomainError('validation', errorText('error.recovery.hours', { max: RECOVERY_HOURS_MAX }), { hours: errorText('error.recovery.hours.field', { max: RECOVERY_HOURS_MAX }) });
     }
     const user = await this.d.directory.get(login);
-    if (!user) throw new DomainError('not_found', `No user is registered as "${login}".`);
+    if (!user) throw new DomainError('not_found', errorText('error.user.unknown', { login }));
     const now = this.d.now();
     const code = newRecoveryCode();
     const expiresAt = new Date(now.getTime() + hours * 3600_000).toISOString();

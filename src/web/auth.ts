@@ -4,6 +4,7 @@ import { DomainError } from '../protocol/errors.ts';
 import { SESSION_COOKIE } from '../protocol/session.ts';
 import { requestCookie, requestHeader } from './request-header.ts';
 import type { SessionRecord, Sessions } from '../auth/sessions.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
 export type AuthEnv = { Variables: { session: SessionRecord; token: string } };
 
@@ -23,11 +24,11 @@ export function requireSession(sessions: Sessions, stillValid: (s: SessionRecord
     const token = presentedToken(c);
     const session = token ? await sessions.find(token) : undefined;
     if (!token || !session) {
-      throw new DomainError('unauthorized', 'Log in first: send your session token as "Authorization: Bearer …" or the session cookie.');
+      throw new DomainError('unauthorized', errorText('error.session.required'));
     }
     if (!(await stillValid(session))) {
       await sessions.close(token);
-      throw new DomainError('unauthorized', 'The certificate this session was opened with has been revoked; log in again.');
+      throw new DomainError('unauthorized', errorText('error.session.revoked'));
     }
     c.set('session', session);
     c.set('token', token);

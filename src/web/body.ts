@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { DomainError } from '../protocol/errors.ts';
 import { requestHeader, type NodeBindings } from './request-header.ts';
 import { envelopeV2BodyLimit, KEYS_MAX } from '../protocol/envelope.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
 export const MAX_BODY = 64 * 1024;
 /**
@@ -42,7 +43,7 @@ export function tooLarge(c: Context, drained: boolean, limit = bodyLimit(c)): ne
   if (!drained) c.header('connection', 'close');
   const size = limit % (1024 * 1024) === 0 ? `${limit / (1024 * 1024)} MiB` : `${Math.floor(limit / 1024)} KiB`;
   // Said as the route's own refusal would say it, whichever refuses first (the declared length or the count).
-  const message = c.req.method === 'POST' && c.req.path === '/api/v1/attachments' ? `An attachment is at most ${size}.` : `The request body is larger than ${size}.`;
+  const message = c.req.method === 'POST' && c.req.path === '/api/v1/attachments' ? errorText('error.attachment.tooLarge', { size }) : errorText('error.body.tooLarge', { size });
   throw new DomainError('payload_too_large', message, undefined, { limit });
 }
 
@@ -78,7 +79,7 @@ export async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Pr
   }
 }
 
-const cutShort = () => new DomainError('malformed', 'The request body ended before it was complete.');
+const cutShort = () => new DomainError('malformed', errorText('error.body.cutShort'));
 
 /** A request body read as it arrives, and what is left of it thrown away when the route refuses it. */
 export interface BodyChunks {
@@ -197,7 +198,7 @@ export async function readText(c: Context): Promise<string> {
 function mustBeJson(c: Context): void {
   const type = (requestHeader(c, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') {
-    throw new DomainError('unsupported_media_type', 'Send the request as application/json.');
+    throw new DomainError('unsupported_media_type', errorText('error.body.json'));
   }
 }
 
@@ -216,7 +217,7 @@ export async function readJsonBodyWithin(c: Context, limitFor: (body: unknown) =
   } catch (err) {
     if (size > MAX_BODY) tooLarge(c, true, MAX_BODY);
     if (err instanceof DomainError) throw err;
-    throw new DomainError('malformed', 'The request body is not valid JSON.');
+    throw new DomainError('malformed', errorText('error.body.notJson'));
   }
   if (size > MAX_BODY) {
     const limit = limitFor(body);
@@ -234,7 +235,7 @@ export async function readJsonBody(c: Context): Promise<unknown> {
     return text === undefined ? await c.req.json() : JSON.parse(text);
   } catch (err) {
     if (err instanceof DomainError) throw err;
-    throw new DomainError('malformed', 'The request body is not valid JSON.');
+    throw new DomainError('malformed', errorText('error.body.notJson'));
   }
 }
 
@@ -242,14 +243,14 @@ export async function readJsonOrForm(c: Context): Promise<unknown> {
   const type = (requestHeader(c, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
   if (type === 'application/json') return readJsonBody(c);
   if (type !== 'multipart/form-data' && type !== 'application/x-www-form-urlencoded') {
-    throw new DomainError('unsupported_media_type', 'Send the request as application/json or multipart/form-data.');
+    throw new DomainError('unsupported_media_type', errorText('error.body.jsonOrForm'));
   }
   const bytes = await readBytes(c);
   let form: FormData;
   try {
     form = await new Response(bytes, { headers: { 'content-type': requestHeader(c, 'content-type')! } }).formData();
   } catch {
-    throw new DomainError('malformed', 'The form data could not be read.');
+    throw new DomainError('malformed', errorText('error.body.form'));
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of form) {

@@ -1,6 +1,7 @@
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { DomainError } from '../protocol/errors.ts';
 import type { RateLimiter } from '../auth/rate-limit.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
 /**
  * Counts one attempt against each (limiter, key) pair — across every instance when they share
@@ -11,7 +12,7 @@ export async function enforce(c: Context, ...checks: [RateLimiter, string][]): P
     const v = await limiter.take(key);
     if (!v.allowed) {
       c.header('Retry-After', String(v.retryAfterSeconds));
-      throw new DomainError('rate_limited', `Too many attempts; try again in ${v.retryAfterSeconds} s.`, undefined, {
+      throw new DomainError('rate_limited', errorText('error.rate.attempts', { seconds: v.retryAfterSeconds }), undefined, {
         retryAfter: v.retryAfterSeconds,
       });
     }

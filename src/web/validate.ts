@@ -15,6 +15,7 @@ import type * as v from 'valibot';
 import { issuesToFields, type SchemaIssue } from '../protocol/enroll.ts';
 import { DomainError, validationError } from '../protocol/errors.ts';
 import { readJsonBody } from './body.ts';
+import { errorText } from '../protocol/error-messages.ts';
 
 /** A valibot schema: what src/protocol writes, and a Standard Schema (`~standard`) like any. */
 export type Schema = v.GenericSchema | v.GenericSchemaAsync;
@@ -160,7 +161,7 @@ export function validBody<S extends Schema, PS extends Schema | undefined = unde
  */
 export function pickFields(body: unknown, names: readonly string[]): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new DomainError('malformed', `Send a JSON object with the fields ${names.join(', ')}.`);
+    throw new DomainError('malformed', errorText('error.request.object', { names: names.join(', ') }));
   }
   const src = body as Record<string, unknown>;
   return Object.fromEntries(names.map((n) => [n, Object.hasOwn(src, n) ? src[n] : undefined]));

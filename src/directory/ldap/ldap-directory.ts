@@ -38,6 +38,7 @@ import type { Directory, DirectoryUser, Registration, UniqueField } from '../dir
 import { conflictError } from '../conflict.ts';
 import { escapeDnValue } from './dn.ts';
 import type { LdapConfig } from '../../config.ts';
+import { errorText } from '../../protocol/error-messages.ts';
 
 export interface LdapDirectoryOptions {
   url: string;
@@ -72,7 +73,7 @@ const FIELD_ATTRIBUTE: Record<UniqueField, string> = { login: 'uid', email: 'mai
 const ORDER: UniqueField[] = ['login', 'email', 'cardNumber'];
 
 const unavailable = () =>
-  new DomainError('unavailable', 'The user directory cannot be reached right now; please try again in a moment.');
+  new DomainError('unavailable', errorText('error.directory.unavailable'));
 
 /** A refusal the server sent (an LDAP result code), as opposed to a broken connection or a timeout. */
 const refused = (err: unknown): err is ResultCodeError => err instanceof ResultCodeError;
@@ -318,7 +319,7 @@ export class LdapDirectory implements Directory {
     const u = r.user;
     // mail is an IA5String (RFC 4524): an address with non-ASCII characters cannot be stored.
     if (!/^[\x20-\x7e]+$/.test(u.email)) {
-      const message = 'This directory accepts only email addresses written in ASCII characters.';
+      const message = errorText('error.directory.asciiEmail');
       throw new DomainError('validation', message, { email: message });
     }
     // Again, now that no other registration of this process can slip in between.

@@ -10,6 +10,7 @@ import { alreadyDurable } from '../durable.ts';
 import { bodyChunks } from '../body.ts';
 import { Readable } from 'node:stream';
 import { validHeader, validParam } from '../validate.ts';
+import { errorText } from '../../protocol/error-messages.ts';
 
 export interface AttachmentRouteDeps {
   attachments: Attachments;
@@ -53,7 +54,7 @@ export function attachmentRoutes(d: AttachmentRouteDeps): Hono<AuthEnv> {
   app.use('/attachments/*', d.auth);
 
   const headers = validHeader(uploadHeaders, (fields) =>
-    fields['content-type'] ? new DomainError('unsupported_media_type', fields['content-type']) : new DomainError('validation', 'The headers need fixing.', fields),
+    fields['content-type'] ? new DomainError('unsupported_media_type', fields['content-type']) : new DomainError('validation', errorText('error.validation.headers'), fields),
   );
   app.post('/attachments', headers, async (c) => {
     const login = c.get('session').login;
@@ -96,4 +97,4 @@ export function attachmentRoutes(d: AttachmentRouteDeps): Hono<AuthEnv> {
 const streamOf = (chunks: AsyncIterable<Uint8Array>) => Readable.toWeb(Readable.from(chunks)) as ReadableStream<Uint8Array>;
 
 // Any malformed id is no attachment of the caller's: the same answer as any other (protocol §8).
-const notFound = () => new DomainError('not_found', 'There is no such attachment, or it is not yours to read.');
+const notFound = () => new DomainError('not_found', errorText('error.attachment.notFound'));

@@ -12,6 +12,7 @@ import { validBody } from '../validate.ts';
 import type { AuthEnv } from '../auth.ts';
 import type { MiddlewareHandler } from 'hono';
 import { requestOrigin } from '../client-address.ts';
+import { errorText } from '../../protocol/error-messages.ts';
 
 const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).buffer, 'CERTIFICATE') + '\n';
 
@@ -37,7 +38,7 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
     // The calling device's certificate (protocol §6: one per device).
     const { login, certSerial } = c.get('session');
     const own = await d.account.certificate(login, certSerial);
-    if (!own) throw new DomainError('not_found', 'You have no current certificate.');
+    if (!own) throw new DomainError('not_found', errorText('error.certificate.noneCurrent'));
     const { current, history } = own;
     const { der, ...rest } = current;
     return c.json({ ...rest, certificate: pem(der), chain: d.ca.chainPem, history });
@@ -46,7 +47,7 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
   app.get('/certificate.pem', d.auth, async (c) => {
     const { login, certSerial } = c.get('session');
     const own = await d.account.certificate(login, certSerial);
-    if (!own) throw new DomainError('not_found', 'You have no current certificate.');
+    if (!own) throw new DomainError('not_found', errorText('error.certificate.noneCurrent'));
     c.header('content-disposition', `attachment; filename="${login}.pem"`);
     return c.body(pem(own.current.der), 200, { 'content-type': 'application/x-pem-file' });
   });
@@ -54,7 +55,7 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
   const renewal = validBody(renewBody, {
     read: readJsonOrForm,
     fields: ['csr', 'reason'],
-    onInvalid: (fields) => new DomainError('validation', 'The renewal request needs fixing.', fields),
+    onInvalid: (fields) => new DomainError('validation', errorText('error.validation.renewal'), fields),
   });
   app.post('/certificate/renew', d.auth, renewal, async (c) => {
     const { csr, reason } = c.req.valid('json');

@@ -10,18 +10,19 @@ import { serialParamSchema as serialParam } from '../../protocol/devices.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import type { AuthEnv } from '../auth.ts';
 import { validParam } from '../validate.ts';
+import { errorText } from '../../protocol/error-messages.ts';
 
 const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).buffer, 'CERTIFICATE') + '\n';
 export function certificatesBySerialRoutes(records: CertificateRecords, auth: MiddlewareHandler<AuthEnv>, now: () => Date): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   // PEM by default; with Accept: application/json, its standing (status, revocation) and owner too.
   // The session check is this route's own: POST /api/v1/certificates/check beside it is public.
-  const serialOf = validParam(serialParam, (fields) => new DomainError('validation', 'The serial must be lowercase hex.', fields));
+  const serialOf = validParam(serialParam, (fields) => new DomainError('validation', errorText('error.validation.serial'), fields));
   app.get('/certificates/:serial', auth, serialOf, async (c) => {
     const { serial } = c.req.valid('param');
     const record = await records.get(serial);
     // A registration still in progress has no certificate yet, as far as anyone else can tell.
-    if (!record || record.state !== 'issued') throw new DomainError('not_found', `No certificate with serial ${serial} was issued here.`);
+    if (!record || record.state !== 'issued') throw new DomainError('not_found', errorText('error.certificate.notIssuedHere', { serial }));
     if ((c.req.header('accept') ?? '').includes('application/json')) {
       return c.json({ login: record.login, ...standing(record, now()), certificate: pem(record.der) });
     }

@@ -9,6 +9,7 @@ import type { ReadMarks } from '../../chat/read-marks.ts';
 import type { AuthEnv } from '../auth.ts';
 import { alreadyDurable } from '../durable.ts';
 import { validBody, type OnInvalid } from '../validate.ts';
+import { errorText } from '../../protocol/error-messages.ts';
 
 export interface ConversationRouteDeps {
   marks: ReadMarks;
@@ -28,7 +29,7 @@ const peerParam = v.object({
     v.check((p) => LOGIN_PATTERN.test(p) || isGroupAddress(p), 'The path must name a login or a group: /api/v1/conversations/LOGIN/read or …/group:ID/read.'),
   ),
 });
-const needsFixing: OnInvalid = (fields) => new DomainError('validation', 'The request needs fixing.', fields);
+const needsFixing: OnInvalid = (fields) => new DomainError('validation', errorText('error.validation.request'), fields);
 
 export function conversationRoutes(d: ConversationRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();

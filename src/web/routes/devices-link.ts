@@ -11,6 +11,7 @@ import { clientAddress, requestOrigin } from '../client-address.ts';
 import { enforce, limit } from '../rate-limit.ts';
 import { requestHeader } from '../request-header.ts';
 import { validBody, validParam } from '../validate.ts';
+import { errorText } from '../../protocol/error-messages.ts';
 
 export interface DeviceLinkRouteDeps {
   links: DeviceLink;
@@ -28,7 +29,7 @@ export interface DeviceLinkRouteDeps {
 /** The new device's secret from `Authorization: Bearer SECRET`. */
 function presentedSecret(c: Context): string {
   const m = /^Bearer\s+([A-Za-z0-9_-]{1,128})\s*$/i.exec(requestHeader(c, 'authorization') ?? '');
-  if (!m) throw new DomainError('unauthorized', 'Send the secret this request was answered with, as "Authorization: Bearer SECRET".');
+  if (!m) throw new DomainError('unauthorized', errorText('error.link.secret'));
   return m[1];
 }
 

@@ -10,6 +10,7 @@ import { validBody } from '../validate.ts';
 import { requestOrigin } from '../client-address.ts';
 import { readJsonBody } from '../body.ts';
 import { requestHeader } from '../request-header.ts';
+import { errorText } from '../../protocol/error-messages.ts';
 
 /** The reason is optional, and so is the body: a bare DELETE retires the device. */
 async function optionalJson(c: Parameters<typeof readJsonBody>[0]): Promise<unknown> {
@@ -29,7 +30,7 @@ export function deviceRoutes(devices: Devices, auth: MiddlewareHandler<AuthEnv>)
   const revocation = validBody(deviceRevokeSchema, {
     read: optionalJson,
     param: serialParamSchema,
-    onInvalid: (fields) => new DomainError('validation', 'The request needs fixing.', fields),
+    onInvalid: (fields) => new DomainError('validation', errorText('error.validation.request'), fields),
   });
   app.delete('/devices/:serial', auth, revocation, async (c) => {
     const { serial } = c.req.valid('param');

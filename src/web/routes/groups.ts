@@ -17,6 +17,7 @@ import {
 } from '../../protocol/groups.ts';
 import type { AuthEnv } from '../auth.ts';
 import { validBody, validParam, type OnInvalid } from '../validate.ts';
+import { errorText } from '../../protocol/error-messages.ts';
 
 export interface GroupRouteDeps {
   groups: Groups;
@@ -24,7 +25,7 @@ export interface GroupRouteDeps {
   auth: MiddlewareHandler<AuthEnv>;
 }
 
-const needsFixing: OnInvalid = (fields) => new DomainError('validation', 'The request needs fixing.', fields);
+const needsFixing: OnInvalid = (fields) => new DomainError('validation', errorText('error.validation.request'), fields);
 
 export function groupRoutes(d: GroupRouteDeps): Hono<AuthEnv> {
   const { groups, marks } = d;

@@ -17,6 +17,7 @@ import { readJsonBodyWithin } from '../body.ts';
 import type { Groups } from '../../chat/groups.ts';
 import { isGroupAddress } from '../../protocol/envelope.ts';
 import { groupIdOf } from '../../protocol/groups.ts';
+import { errorText } from '../../protocol/error-messages.ts';
 
 export const HEARTBEAT_MS = 15_000;
 const CATCH_UP_PAGE = 500;
@@ -62,7 +63,7 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
 
   const envelopeBody = validBody(anyEnvelopeSchema, {
     read: (c) => readJsonBodyWithin(c, envelopeLimit),
-    onInvalid: (fields) => new DomainError('message_rejected', 'This is not a valid envelope.', fields, { reason: 'malformed' }),
+    onInvalid: (fields) => new DomainError('message_rejected', errorText('error.envelope.invalid'), fields, { reason: 'malformed' }),
   });
   app.post('/messages', envelopeBody, async (c) => {
     const stored = await d.relay.accept(c.get('session').login, c.req.valid('json'));
@@ -71,13 +72,13 @@ export function messageRoutes(d: MessageRouteDeps): Hono<AuthEnv> {
     return c.json({ id: stored.envelope.id, receivedAt: stored.receivedAt }, 201);
   });
 
-  const history = validQuery(historyQuery, (fields) => new DomainError('validation', 'The query needs fixing.', fields));
+  const history = validQuery(historyQuery, (fields) => new DomainError('validation', errorText('error.validation.query'), fields));
   app.get('/messages', history, async (c) => {
     const q = c.req.valid('query');
     const login = c.get('session').login;
     // Members only (a former one reads up to their removal, which the store's spans see to).
     if (isGroupAddress(q.with) && !(await d.groups.mayRead(login, groupIdOf(q.with)))) {
-      throw new DomainError('not_found', `You are not a member of group ${groupIdOf(q.with)}, or there is no such group.`);
+      throw new DomainError('not_found', errorText('error.group.notMember', { id: groupIdOf(q.with) }));
     }
     const page = await d.store.conversation(login, q.with, { after: q.after, before: q.before, limit: q.limit + 1 });
     // One more than asked tells whether another page follows (in the direction of travel).

@@ -21,6 +21,7 @@ import type { MiddlewareHandler } from 'hono';
 import { validBody, validParam } from '../validate.ts';
 import { clientAddress, requestOrigin } from '../client-address.ts';
 import { enforce, limit } from '../rate-limit.ts';
+import { errorText } from '../../protocol/error-messages.ts';
 
 const sessionIdParam = v.object({
   id: v.pipe(v.string(), v.regex(SESSION_ID_PATTERN, 'A session id is 16 hexadecimal digits, as GET /api/v1/sessions lists them.')),
@@ -90,7 +91,7 @@ export function sessionRoutes(d: SessionRouteDeps): Hono<AuthEnv> {
   const sessionId = validParam(sessionIdParam, (fields) => new DomainError('validation', fields.id, fields));
   app.delete('/sessions/:id', d.auth, sessionId, async (c) => {
     if (!(await d.sessions.closeById(c.get('session').login, c.req.valid('param').id))) {
-      throw new DomainError('not_found', 'You have no session with this id; it may have ended already.');
+      throw new DomainError('not_found', errorText('error.session.notFound'));
     }
     return c.body(null, 204);
   });

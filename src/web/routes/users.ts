@@ -6,6 +6,7 @@ import { DomainError } from '../../protocol/errors.ts';
 import { x509 } from '../../pki/x509.ts';
 import type { MiddlewareHandler } from 'hono';
 import type { AuthEnv } from '../auth.ts';
+import { errorText } from '../../protocol/error-messages.ts';
 
 const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).buffer, 'CERTIFICATE') + '\n';
 
@@ -19,7 +20,7 @@ export function userRoutes(roster: Roster, devices: Devices, auth: MiddlewareHan
   // PEM by default (protocol §4); with Accept: application/json, the certificate's standing too.
   app.get('/users/:login/certificate', async (c) => {
     const cert = await roster.certificate(c.req.param('login'));
-    if (!cert) throw new DomainError('not_found', `No user is registered as "${c.req.param('login')}".`);
+    if (!cert) throw new DomainError('not_found', errorText('error.user.unknown', { login: c.req.param('login') }));
     c.header('x-certificate-status', cert.status);
     c.header('x-certificate-not-after', cert.notAfter);
     if ((c.req.header('accept') ?? '').includes('application/json')) {
@@ -33,7 +34,7 @@ export function userRoutes(roster: Roster, devices: Devices, auth: MiddlewareHan
   app.get('/users/:login/certificates', async (c) => {
     const login = c.req.param('login');
     const list = await devices.certificates(login);
-    if (!list.length) throw new DomainError('not_found', `"${login}" is not registered, or has no current certificate.`);
+    if (!list.length) throw new DomainError('not_found', errorText('error.user.noCertificate', { login }));
     return c.json(list);
   });
   return app;
