@@ -42,17 +42,6 @@ export interface EnrollResponse {
 
 export const ENROLL_FIELDS = ['cardNumber', 'firstName', 'lastName', 'login', 'email', 'password', 'csr', 'deviceName'] as const;
 
-export const FIELD_HINTS: Record<keyof EnrollRequest, string> = {
-  cardNumber: 'Your identity card number: 8 digits.',
-  firstName: 'Letters, spaces, hyphens and apostrophes; up to 64.',
-  lastName: 'Letters, spaces, hyphens and apostrophes; up to 64.',
-  login: '3 to 32 characters: a–z, 0–9, dot, underscore or hyphen, starting with a letter.',
-  email: 'Where we can reach you, in plain ASCII, e.g. name@example.org.',
-  password: 'At least 12 characters, not your login and not a common password.',
-  csr: 'A PEM certificate request (PKCS#10) with an RSA key of 2048 bits or more.',
-  deviceName: 'What you call this device, e.g. "Laptop"; up to 64 characters.',
-};
-
 // An email address goes into the certificate as an rfc822Name, an IA5String (RFC 5280 §4.2.1.6):
 // ASCII only. Anything else cannot be written as given (a library keeping the low byte of "Ŷ"
 // writes "v"), so only what is exactly representable is accepted: an RFC 5321 dot-atom before the

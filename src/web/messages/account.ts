@@ -100,7 +100,7 @@ const en = {
   'account.password.text': 'Your key in this browser is re-encrypted with the new password. Key backup files you saved before keep opening with the old one.',
   'account.password.current': 'Current password',
   'account.password.new': 'New password',
-  // The password rule of src/protocol/enroll.ts (FIELD_HINTS.password), which the server enforces.
+  // The password rule the server enforces (as signin.hint.password says it).
   'account.password.new-hint': 'At least 12 characters, not your login and not a common password.',
   'account.password.again': 'New password again',
   'account.password.submit': 'Change password',

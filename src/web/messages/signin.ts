@@ -42,6 +42,13 @@ const en = {
   'signin.login.password-note': 'Your password opens your key here, in the browser; the server checks it against a salted hash and never stores it.',
 
   // Registration.
+  // The rules of each field, under its label: what the schemas in src/protocol/enroll.ts enforce.
+  'signin.hint.card-number': 'Your identity card number: 8 digits.',
+  'signin.hint.card-number-custom': 'Your identity card number.',
+  'signin.hint.name': 'Letters, spaces, hyphens and apostrophes; up to 64.',
+  'signin.hint.login': '3 to 32 characters: a–z, 0–9, dot, underscore or hyphen, starting with a letter.',
+  'signin.hint.email': 'Where we can reach you, in plain ASCII, e.g. name@example.org.',
+  'signin.hint.password': 'At least 12 characters, not your login and not a common password.',
   'signin.register.title': 'Create your account',
   'signin.register.already': 'Already registered?',
   'signin.register.who': 'Who you are',
@@ -50,7 +57,7 @@ const en = {
   'signin.register.card-number': 'Identity card number',
   'signin.register.email': 'Email address',
   'signin.register.how': 'How you sign in',
-  // After the password rules (FIELD_HINTS.password), in the same hint.
+  // After the password rules (signin.hint.password), in the same hint.
   'signin.register.password-hint':
     'It also encrypts your private key and its backup. You can change it later on My certificate; if you forget it, an operator can give you a code to choose a new one (with a new key).',
   'signin.register.password-again': 'Repeat the password',
@@ -71,7 +78,7 @@ const en = {
   'signin.recover.password-hint': 'The password of your account. It also encrypts your new key in this browser.',
   'signin.recover.forgot': 'I forgot my password: choose a new one (the operator must have issued the code for this)',
   'signin.recover.new-password': 'New password',
-  // After the password rules (FIELD_HINTS.password), in the same hint.
+  // After the password rules (signin.hint.password), in the same hint.
   'signin.recover.new-password-hint': 'It also encrypts your new key in this browser.',
   'signin.recover.new-password-again': 'New password again',
   'signin.recover.sealed-note': 'Messages sent to you before stay sealed for your earlier keys, which only your old password opens.',
@@ -146,6 +153,12 @@ export default {
     'signin.login.password-note':
       'Votre mot de passe ouvre votre clé ici, dans le navigateur\u00a0; le serveur le compare à un hachage salé et ne le conserve jamais.',
 
+    'signin.hint.card-number': 'Le numéro de votre carte d’identité : 8 chiffres.',
+    'signin.hint.card-number-custom': 'Le numéro de votre carte d’identité.',
+    'signin.hint.name': 'Lettres, espaces, traits d’union et apostrophes ; 64 au plus.',
+    'signin.hint.login': 'De 3 à 32 caractères : a–z, 0–9, point, tiret bas ou trait d’union, en commençant par une lettre.',
+    'signin.hint.email': 'Où vous joindre, en ASCII simple, par exemple nom@example.org.',
+    'signin.hint.password': 'Au moins 12 caractères, différent de votre identifiant et pas un mot de passe courant.',
     'signin.register.title': 'Créer votre compte',
     'signin.register.already': 'Vous avez déjà un compte\u00a0?',
     'signin.register.who': 'Votre identité',

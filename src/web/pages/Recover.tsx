@@ -8,7 +8,6 @@ import { ErrorSummary, Field, RevealButton, SubmitButton } from '../components/F
 import { Icon } from '../components/icons.tsx';
 import { ProgressSteps } from '../components/Issued.tsx';
 import { IssuedStep } from '../components/IssuedStep.tsx';
-import { FIELD_HINTS } from '../../protocol/enroll.ts';
 import { useT } from '../i18n.ts';
 
 export function RecoverPage({ login }: { login?: string }) {
@@ -38,7 +37,7 @@ export function RecoverPage({ login }: { login?: string }) {
             <span>{t('signin.recover.forgot')}</span>
           </label>
           <div id="new-password-fields" class="form-stack" data-new-password hidden>
-            <Field name="newPassword" label={t('signin.recover.new-password')} hint={`${FIELD_HINTS.password} ${t('signin.recover.new-password-hint')}`} type="password" autocomplete="new-password" addon={<RevealButton target="newPassword" />} />
+            <Field name="newPassword" label={t('signin.recover.new-password')} hint={`${t('signin.hint.password')} ${t('signin.recover.new-password-hint')}`} type="password" autocomplete="new-password" addon={<RevealButton target="newPassword" />} />
             <Field name="confirmPassword" label={t('signin.recover.new-password-again')} type="password" autocomplete="new-password" />
             <p class="muted small">{t('signin.recover.sealed-note')}</p>
           </div>

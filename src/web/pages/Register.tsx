@@ -1,7 +1,6 @@
 // Registration (protocol §2): the fields with their rules as hints; the browser script validates
 // them as you type with the same valibot schema as the server, makes the RSA key and the CSR,
 // enrolls, and keeps the key encrypted under the password (IndexedDB, plus a backup file).
-import { FIELD_HINTS } from '../../protocol/enroll.ts';
 import { AuthShell } from '../components/Layout.tsx';
 import { ErrorSummary, Field, RevealButton, SubmitButton } from '../components/Field.tsx';
 import { Icon } from '../components/icons.tsx';
@@ -12,10 +11,11 @@ import { useT } from '../i18n.ts';
 export interface RegisterProps {
   /** The configured card-number pattern (RegExp source), for the script's checks. */
   cardPattern: string;
-  cardHint: string;
+  /** The operator set their own card number pattern: the default's "8 digits" would be wrong. */
+  customCardPattern: boolean;
 }
 
-export function RegisterPage({ cardPattern, cardHint }: RegisterProps) {
+export function RegisterPage({ cardPattern, customCardPattern }: RegisterProps) {
   const t = useT();
   return (
     <AuthShell title={t('signin.register.title')} page="register" data={{ 'card-pattern': cardPattern }}>
@@ -31,25 +31,25 @@ export function RegisterPage({ cardPattern, cardHint }: RegisterProps) {
           <fieldset class="form-section">
             <legend class="form-section-title">{t('signin.register.who')}</legend>
             <div class="field-row">
-              <Field name="firstName" label={t('signin.register.first-name')} hint={FIELD_HINTS.firstName} autocomplete="given-name" attrs={{ maxlength: '64' }} />
-              <Field name="lastName" label={t('signin.register.last-name')} hint={FIELD_HINTS.lastName} autocomplete="family-name" attrs={{ maxlength: '64' }} />
+              <Field name="firstName" label={t('signin.register.first-name')} hint={t('signin.hint.name')} autocomplete="given-name" attrs={{ maxlength: '64' }} />
+              <Field name="lastName" label={t('signin.register.last-name')} hint={t('signin.hint.name')} autocomplete="family-name" attrs={{ maxlength: '64' }} />
             </div>
-            <Field name="cardNumber" label={t('signin.register.card-number')} hint={cardHint} inputmode="numeric" autocomplete="off" attrs={{ spellcheck: 'false' }} />
-            <Field name="email" label={t('signin.register.email')} hint={FIELD_HINTS.email} type="email" autocomplete="email" attrs={{ spellcheck: 'false', maxlength: '254' }} />
+            <Field name="cardNumber" label={t('signin.register.card-number')} hint={t(customCardPattern ? 'signin.hint.card-number-custom' : 'signin.hint.card-number')} inputmode="numeric" autocomplete="off" attrs={{ spellcheck: 'false' }} />
+            <Field name="email" label={t('signin.register.email')} hint={t('signin.hint.email')} type="email" autocomplete="email" attrs={{ spellcheck: 'false', maxlength: '254' }} />
           </fieldset>
           <fieldset class="form-section">
             <legend class="form-section-title">{t('signin.register.how')}</legend>
             <Field
               name="login"
               label={t('signin.field.login')}
-              hint={FIELD_HINTS.login}
+              hint={t('signin.hint.login')}
               autocomplete="username"
               attrs={{ autocapitalize: 'none', spellcheck: 'false', maxlength: '32' }}
             />
             <Field
               name="password"
               label={t('signin.field.password')}
-              hint={`${FIELD_HINTS.password} ${t('signin.register.password-hint')}`}
+              hint={`${t('signin.hint.password')} ${t('signin.register.password-hint')}`}
               type="password"
               autocomplete="new-password"
               addon={<RevealButton target="password" />}

@@ -7,7 +7,7 @@ import type { Roster } from '../../usecases/roster.ts';
 import type { Account } from '../../usecases/account.ts';
 import type { Devices } from '../../usecases/devices.ts';
 import type { Authority } from '../../pki/authority.ts';
-import { DEFAULT_CARD_PATTERN, FIELD_HINTS } from '../../protocol/enroll.ts';
+import { DEFAULT_CARD_PATTERN } from '../../protocol/enroll.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { LOGIN_PATTERN, type UserEntry } from '../../protocol/session.ts';
 import { UNNAMED_DEVICE } from '../../protocol/devices.ts';
@@ -103,7 +103,6 @@ async function severalDevices(roster: Roster, users: UserEntry[]): Promise<Map<s
 
 export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  const cardHint = d.cardPattern.source === DEFAULT_CARD_PATTERN ? FIELD_HINTS.cardNumber : 'Your identity card number.';
 
   /** The session if the request carries a valid one; the same check as the API's. */
   const sessionOf = async (c: Context<AuthEnv>): Promise<SessionRecord | undefined> => {
@@ -197,7 +196,7 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
     return c.html(await page(<LoginPage />));
   });
 
-  app.get('/register', async (c) => c.html(await page(<RegisterPage cardPattern={d.cardPattern.source} cardHint={cardHint} />)));
+  app.get('/register', async (c) => c.html(await page(<RegisterPage cardPattern={d.cardPattern.source} customCardPattern={d.cardPattern.source !== DEFAULT_CARD_PATTERN} />)));
 
   app.get('/login', loginParams, async (c) => {
     const q = c.req.valid('query');
