@@ -115,3 +115,21 @@ describe('what differs by language says so, and nothing else does', () => {
     }
   });
 });
+
+describe('POST /language refused in the reader’s language', () => {
+  let server: InProcess;
+  before(async () => {
+    server = await startInProcess();
+  });
+  after(() => server.close());
+
+  it('says which languages there are, in French to a French reader', async () => {
+    const res = await fetch(`${server.url}/language`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url, accept: 'application/json', 'accept-language': 'fr' },
+      body: 'locale=de',
+    });
+    assert.equal(res.status, 400);
+    assert.equal((await res.json()).fields.locale, 'Choisissez l’anglais (en) ou le français (fr).');
+  });
+});

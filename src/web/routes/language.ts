@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { LOCALES } from '../../shared/i18n/locale.ts';
 import type { SettingsStore } from '../../directory/settings.ts';
 import { DomainError } from '../../protocol/errors.ts';
+import { englishText } from '../../protocol/error-messages.ts';
 import type { AuthEnv } from '../auth.ts';
 import { readJsonOrForm } from '../body.ts';
 import { validBody } from '../validate.ts';
@@ -21,7 +22,7 @@ export interface LanguageRouteDeps {
 // A path on this site only: no scheme, no `//host`, no backslash tricks (as the login page's `next`).
 const localPath = v.pipe(v.string(), v.maxLength(512), v.regex(/^\/(?![/\\])[A-Za-z0-9\-._~/?=&%:@]*$/));
 const languageForm = v.object({
-  locale: v.picklist(LOCALES, `Choose one of: ${LOCALES.join(', ')}.`),
+  locale: v.picklist(LOCALES, englishText('error.language.unknown')),
   next: v.optional(v.fallback(localPath, '/'), '/'),
 });
 

@@ -9,6 +9,7 @@ import type { Devices } from '../../usecases/devices.ts';
 import type { Authority } from '../../pki/authority.ts';
 import { DEFAULT_CARD_PATTERN } from '../../protocol/enroll.ts';
 import { DomainError } from '../../protocol/errors.ts';
+import { errorText } from '../../protocol/error-messages.ts';
 import { LOGIN_PATTERN, type UserEntry } from '../../protocol/session.ts';
 import { UNNAMED_DEVICE } from '../../protocol/devices.ts';
 import type { DeviceFingerprint } from '../components/PeerCertificate.tsx';
@@ -244,7 +245,7 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
     '/certificate',
     signedIn(async (c, viewer) => {
       const view = await certificateView(viewer, c.get('session').certSerial);
-      if (!view) throw new DomainError('not_found', 'You have no current certificate.');
+      if (!view) throw new DomainError('not_found', errorText('error.certificate.noneCurrent'));
       const { sessions, activity, receipts } = await d.account.overview(viewer.login, c.get('token'));
       const devices = await d.devices.list(viewer.login, c.get('session').certSerial);
       return c.html(
@@ -303,7 +304,7 @@ export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
     '/ui/certificate',
     signedIn(async (c, viewer) => {
       const view = await certificateView(viewer, c.get('session').certSerial);
-      if (!view) throw new DomainError('not_found', 'You have no current certificate.');
+      if (!view) throw new DomainError('not_found', errorText('error.certificate.noneCurrent'));
       return c.html(await fragment(<CertificatePanel view={view} now={d.now().getTime()} />));
     }),
   );
