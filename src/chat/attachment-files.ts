@@ -31,7 +31,7 @@ export interface Download {
 }
 
 const tooLarge = (maxBytes: number) =>
-  new DomainError('payload_too_large', errorText('error.attachment.tooLarge', { size: `${Math.floor(maxBytes / (1024 * 1024))} MiB` }), undefined, { limit: maxBytes });
+  new DomainError('payload_too_large', errorText('error.attachment.tooLarge', { mib: String(Math.floor(maxBytes / (1024 * 1024))) }), undefined, { limit: maxBytes });
 const quotaExceeded = (quotaBytes: number, used: number) =>
   new DomainError('quota_exceeded', errorText('error.attachment.quota', { mib: Math.floor(quotaBytes / (1024 * 1024)) }), undefined, {
     quota: quotaBytes,

@@ -41,9 +41,12 @@ export const DRAIN_MAX = 4 * 1024 * 1024;
  */
 export function tooLarge(c: Context, drained: boolean, limit = bodyLimit(c)): never {
   if (!drained) c.header('connection', 'close');
-  const size = limit % (1024 * 1024) === 0 ? `${limit / (1024 * 1024)} MiB` : `${Math.floor(limit / 1024)} KiB`;
   // Said as the route's own refusal would say it, whichever refuses first (the declared length or the count).
-  const message = c.req.method === 'POST' && c.req.path === '/api/v1/attachments' ? errorText('error.attachment.tooLarge', { size }) : errorText('error.body.tooLarge', { size });
+  const attachment = c.req.method === 'POST' && c.req.path === '/api/v1/attachments';
+  const message =
+    limit % (1024 * 1024) === 0
+      ? errorText(attachment ? 'error.attachment.tooLarge' : 'error.body.tooLarge', { mib: String(limit / (1024 * 1024)) })
+      : errorText(attachment ? 'error.attachment.tooLarge.kib' : 'error.body.tooLarge.kib', { kib: String(Math.floor(limit / 1024)) });
   throw new DomainError('payload_too_large', message, undefined, { limit });
 }
 
