@@ -114,9 +114,7 @@ export class Relay {
     const members = group.members.map((m) => m.login);
     const certificates = await Promise.all(members.map((login) => currentCertificates(this.d.records, login)));
     const expected = [...new Set(certificates.flat().map((r) => r.serial))].sort();
-    if (e.epoch !== group.epoch) throw recipientsChanged(expected, false, group.epoch);
-    const given = Object.keys(e.keys).sort();
-    if (given.length !== expected.length || given.some((serial, i) => serial !== expected[i])) throw recipientsChanged(expected, false, group.epoch);
+    if (e.epoch !== group.epoch || !keysFor(e.keys, expected)) throw recipientsChanged(expected, false, group.epoch);
     return members;
   }
 
@@ -133,9 +131,14 @@ export class Relay {
       if (mine.length === 1 && theirs.length === 1) return;
       throw recipientsChanged(expected, true);
     }
-    const given = Object.keys(e.keys).sort();
-    if (given.length !== expected.length || given.some((serial, i) => serial !== expected[i])) throw recipientsChanged(expected, false);
+    if (!keysFor(e.keys, expected)) throw recipientsChanged(expected, false);
   }
+}
+
+/** Whether an envelope's keys are for exactly the `expected` certificate serials (sorted), none more, none less. */
+function keysFor(keys: Readonly<Record<string, unknown>>, expected: readonly string[]): boolean {
+  const given = Object.keys(keys).sort();
+  return given.length === expected.length && given.every((serial, i) => serial === expected[i]);
 }
 
 function recipientsChanged(expected: string[], v1: boolean, epoch?: number): DomainError {
