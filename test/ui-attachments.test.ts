@@ -93,6 +93,16 @@ async function opensFiles(page: Page, text: string, downloads: string): Promise<
   await img.waitFor();
   assert.match((await img.getAttribute('src')) ?? '', /^blob:/);
   assert.equal(await img.evaluate((el: HTMLImageElement) => el.decode().then(() => el.naturalWidth)), 24, 'the preview is the image itself');
+  // Above its file's name and Download, at its own size, on a phone as on a desktop.
+  const name = bubble.locator('.msg-file').filter({ has: page.getByRole('img', { name: 'stripe.png' }) }).locator('[data-file-name]');
+  const size = page.viewportSize();
+  for (const width of [320, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    const [picture, label] = [await img.boundingBox(), await name.boundingBox()];
+    assert.ok(picture && label && picture.y + picture.height <= label.y, `the preview is above the name at ${width} px: ${JSON.stringify({ picture, label })}`);
+    assert.ok(picture.width <= 24 * 2, `not stretched at ${width} px: ${picture.width} px wide`);
+  }
+  if (size) await page.setViewportSize(size);
   await bubble.getByText(`application/pdf, ${DOC.buffer.length} bytes`).waitFor();
   const [download] = await Promise.all([page.waitForEvent('download'), bubble.getByRole('button', { name: 'Download minutes.pdf' }).click()]);
   assert.equal(download.suggestedFilename(), 'minutes.pdf');

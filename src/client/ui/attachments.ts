@@ -265,8 +265,12 @@ export function fileCards(files: readonly AttachmentV2[], offer = true): HTMLULi
           img.addEventListener('load', () => URL.revokeObjectURL(img.src), { once: true });
           img.addEventListener('error', () => URL.revokeObjectURL(img.src), { once: true });
           img.src = URL.createObjectURL(new Blob([bytes], { type: a.type }));
+          // Its own row at the top of the card at every width, at its own size (never stretched).
+          const frame = document.createElement('div');
+          frame.className = 'msg-file-frame';
+          frame.append(img);
           card.classList.add('has-preview');
-          card.prepend(img);
+          card.prepend(frame);
         }, fail);
       }
     }
