@@ -36,7 +36,7 @@ describe('the hash pool', () => {
     assert.equal(ok.length, 32);
   });
 
-  it('hashes on threads at the lowest priority, leaving the thread that called it at its own', async () => {
+  it('hashes on threads at a lower priority, leaving the thread that called it at its own', async () => {
     const pool = new HashPool(2);
     await Promise.all([1, 2].map((i) => pool.pbkdf2({ password: `p${i}`, salt: new Uint8Array([i]), iterations: 50_000, keylen: 32 })));
     const nice = (thread: number) => {
@@ -45,7 +45,7 @@ describe('the hash pool', () => {
     };
     assert.equal(pool.loweredThreads.length, 2, 'both threads said they lowered their priority');
     for (const t of pool.loweredThreads) assert.equal(nice(t), HASH_PRIORITY, `thread ${t}`);
-    assert.equal(HASH_PRIORITY, 19);
+    assert.equal(HASH_PRIORITY, 10);
     assert.equal(nice(process.pid), 0, 'the event loop keeps the normal priority');
   });
 

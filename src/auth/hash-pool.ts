@@ -4,22 +4,26 @@
 // WebCrypto signatures and digests. So hashes get worker threads (one per core) and a queue of
 // their own, and the rest of the server keeps moving while they grind.
 //
-// Those threads run at the lowest OS priority. A hash is 80 ms of CPU that nobody watches tick;
-// a message, a page, a stream write are a few ms someone waits for. At the same priority as the
-// event loop, anything else wanting the cores (another process, a backup, a noisy neighbour)
-// leaves the event loop queued behind 80 ms hashes; at the lowest, the scheduler hands the event
-// loop a core the moment it wakes, and the hashes take whatever is left, which on an idle machine
-// is all of it. Linux keeps a nice value per thread, so each worker lowers its own, found by its
-// thread id (/proc/thread-self): no child processes, and the pool works the same in the single
-// executable. Where that file does not exist (not Linux) the threads keep the normal priority.
+// Those threads run at a lower OS priority than the event loop. A hash is 80 ms of CPU that nobody
+// watches tick; a message, a page, a stream write are a few ms someone waits for. At the same
+// priority as the event loop, anything else wanting the cores (another process, a backup, a noisy
+// neighbour) leaves the event loop queued behind 80 ms hashes; lowered, the scheduler hands the
+// event loop a core the moment it wakes, and the hashes take whatever is left, which on an idle
+// machine is all of it. Nice 10, not the lowest (19): against a process that keeps every core
+// busy at normal priority a thread at 19 gets ~1.5% of a core and logins all but stop (a login
+// took seconds in the loaded test runs); at 10 it still gets ~10%, and the event loop wins as
+// surely (measured: docs/performance.md). Linux keeps a nice value per thread, so each worker
+// lowers its own, found by its thread id (/proc/thread-self): no child processes, and the pool
+// works the same in the single executable. Where that file does not exist (not Linux) the threads
+// keep the normal priority.
 //
 // The worker is a small CommonJS script passed as source (`eval`), so it also runs inside the
 // single executable, where there is no file to point a Worker at.
 import { Worker } from 'node:worker_threads';
-import { availableParallelism, constants } from 'node:os';
+import { availableParallelism } from 'node:os';
 
-/** The nice value the hashing threads run at: Node's PRIORITY_LOW, 19, the lowest there is. */
-export const HASH_PRIORITY = constants.priority.PRIORITY_LOW;
+/** The nice value the hashing threads run at (0 is normal, 19 the lowest). */
+export const HASH_PRIORITY = 10;
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
