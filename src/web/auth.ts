@@ -37,3 +37,17 @@ export function requireSession(sessions: Sessions, stillValid: (s: SessionRecord
     await next();
   };
 }
+
+/**
+ * The session the request carries, if any and valid, by the same check as `auth` (a page that
+ * serves everyone but says more to a signed-in person); undefined rather than 401 without one.
+ */
+export async function sessionIfAny(auth: MiddlewareHandler<AuthEnv>, c: Context<AuthEnv>): Promise<SessionRecord | undefined> {
+  try {
+    await auth(c, async () => {});
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'unauthorized') return undefined;
+    throw err;
+  }
+  return c.get('session');
+}

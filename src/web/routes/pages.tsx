@@ -14,7 +14,7 @@ import { LOGIN_PATTERN, type UserEntry } from '../../protocol/session.ts';
 import { UNNAMED_DEVICE } from '../../protocol/devices.ts';
 import type { DeviceFingerprint } from '../components/PeerCertificate.tsx';
 import type { SessionRecord } from '../../auth/sessions.ts';
-import type { AuthEnv } from '../auth.ts';
+import { sessionIfAny, type AuthEnv } from '../auth.ts';
 import type { SettingsStore } from '../../directory/settings.ts';
 import { preferAccountLocale } from '../i18n.ts';
 import { page, type Viewer } from '../components/Layout.tsx';
@@ -105,16 +105,7 @@ async function severalDevices(roster: Roster, users: UserEntry[]): Promise<Map<s
 export function pageRoutes(d: PageRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
 
-  /** The session if the request carries a valid one; the same check as the API's. */
-  const sessionOf = async (c: Context<AuthEnv>): Promise<SessionRecord | undefined> => {
-    try {
-      await d.auth(c, async () => {});
-    } catch (err) {
-      if (err instanceof DomainError && err.code === 'unauthorized') return undefined;
-      throw err;
-    }
-    return c.get('session');
-  };
+  const sessionOf = (c: Context<AuthEnv>) => sessionIfAny(d.auth, c);
 
   const viewerOf = async (s: SessionRecord): Promise<Viewer | undefined> => {
     const user = await d.account.person(s.login);
