@@ -85,8 +85,8 @@ describe('client crypto in Chromium', () => {
       return { spki, csr: await tekup.makeCsr(key, 'bob'), backup, signature: await tekup.signChallenge('TEKUP_chat login v1 abc', key.privateKeys.sign) };
     }, PASSWORD);
     const spki = new Uint8Array(Buffer.from(bob.spki, 'base64'));
-    const { publicKey } = await checkCsr(bob.csr, { login: 'bob', firstName: 'Bob', lastName: 'B', email: 'bob@example.org' }, 2048);
-    assert.deepEqual(new Uint8Array(publicKey.rawData), spki);
+    const { key } = await checkCsr(bob.csr, { login: 'bob', firstName: 'Bob', lastName: 'B', email: 'bob@example.org' }, 2048);
+    assert.deepEqual(key.spki, spki);
     bob.cert = await ca.issue('bob', spki);
 
     const dir = tempDir('tekup-browser-');

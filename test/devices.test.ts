@@ -185,8 +185,8 @@ describe('devices (protocol §6)', () => {
     // A renewal of the phone stopped after its new record was issued, before the old one was revoked.
     const fresh = makeCsr();
     const user = (await s.service.directory.get(u.login))!;
-    const { publicKey } = await (await import('../src/pki/csr.ts')).checkCsr(fresh.csr, user, 2048);
-    const issued = await (s.service.lifecycle as unknown as { d: { issuer: import('../src/pki/issue.ts').UserIssuer } }).d.issuer.issue(user, publicKey, { deviceName: 'Phone', supersedes: [phone.serial] });
+    const { key } = await (await import('../src/pki/csr.ts')).checkCsr(fresh.csr, user, 2048);
+    const issued = await (s.service.lifecycle as unknown as { d: { issuer: import('../src/pki/issue.ts').UserIssuer } }).d.issuer.issue(user, key, { deviceName: 'Phone', supersedes: [phone.serial] });
     await s.service.records.stage(issued.record);
     await s.service.directory.setCertificate(u.login, issued.record.der);
     await s.service.records.confirm(issued.record.serial);

@@ -5,7 +5,7 @@
 // for one key (CertificateRecords.stage) settles two requests that raced past it.
 import { DomainError } from '../protocol/errors.ts';
 import { KeyAlreadyCertified, type CertificateRecords, type StagedRecord } from './records.ts';
-import { keyHash, type x509 } from './x509.ts';
+import type { CertifiableKey } from './x509.ts';
 import { errorText } from '../protocol/error-messages.ts';
 
 export type KeyUse = 'enrollment' | 'renewal' | 'recovery' | 'device';
@@ -16,8 +16,8 @@ export function keyAlreadyCertified(use: KeyUse): DomainError {
 }
 
 /** Refuses (bad_csr) a key that any certificate of this CA holds. */
-export async function refuseCertifiedKey(records: Pick<CertificateRecords, 'isKeyCertified'>, publicKey: x509.PublicKey, use: KeyUse): Promise<void> {
-  if (await records.isKeyCertified(keyHash(publicKey.rawData))) throw keyAlreadyCertified(use);
+export async function refuseCertifiedKey(records: Pick<CertificateRecords, 'isKeyCertified'>, key: CertifiableKey, use: KeyUse): Promise<void> {
+  if (await records.isKeyCertified(key.hash)) throw keyAlreadyCertified(use);
 }
 
 /** Stages the record, refusing (bad_csr) when another request certified the same key meanwhile. */

@@ -1,6 +1,6 @@
 // Issues certificates from the intermediate CA. The subject, SAN and extensions are written here
 // from directory data only (protocol §2); the card number and the password never reach this module.
-import { CA_SIGNING, UID_OID, fingerprint, keyHash, keyIdentifier, randomSerial, toPem, x509 } from './x509.ts';
+import { CA_SIGNING, UID_OID, fingerprint, keyIdentifier, randomSerial, toPem, x509, type CertifiableKey } from './x509.ts';
 import type { StagedRecord } from './records.ts';
 import type { EnrollResponse } from '../protocol/enroll.ts';
 import { extKeyUsage, keyUsage, revocationLinks } from './extensions.ts';
@@ -26,10 +26,29 @@ export interface IssueOptions {
   days: number;
 }
 
-export function userSubject(who: Subject): x509.Name {
-  return new x509.Name([{ [UID_OID]: [who.login] }, { CN: [`${who.firstName} ${who.lastName}`] }, { O: ['TEKUP_chat'] }], {
-    UID: UID_OID,
-  });
+/** X.520's PrintableString alphabet: @peculiar/x509's Name writes a value as one when it can, else as UTF8String. */
+const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+const directoryString = (text: string) => der.tlv(PRINTABLE.test(text) ? 0x13 : 0x0c, Buffer.from(text, 'utf8'));
+/** A RelativeDistinguishedName of one attribute: SET { SEQUENCE { type, value } }. */
+const rdn = (type: string, value: Uint8Array) => der.tlv(0x31, der.sequence(der.oid(type), value));
+const CN = '2.5.4.3';
+const O = '2.5.4.10';
+const ORGANIZATION = rdn(O, directoryString('TEKUP_chat'));
+
+/**
+ * UID=login, CN=first and last name, O=TEKUP_chat, written in DER directly, as @peculiar/x509's
+ * Name writes them (tests hold the two together) but without its string parsing ("#…" read as
+ * hex, quotes and backslashes unescaped): the directory's text goes in exactly as it is.
+ */
+export function userSubject(who: Subject): Uint8Array<ArrayBuffer> {
+  return der.sequence(rdn(UID_OID, directoryString(who.login)), rdn(CN, directoryString(`${who.firstName} ${who.lastName}`)), ORGANIZATION);
+}
+
+const SUBJECT_ALT_NAME = der.oid('2.5.29.17');
+
+/** subjectAltName with one rfc822Name (`[1] IA5String`), not critical; assertWritable made it ASCII. */
+function emailAltName(email: string): Uint8Array<ArrayBuffer> {
+  return der.sequence(SUBJECT_ALT_NAME, der.octetString(der.sequence(der.tlv(0x81, Buffer.from(email, 'latin1')))));
 }
 
 /**
@@ -84,13 +103,13 @@ export interface SignedCertificate {
 async function signLeaf(
   ca: Authority,
   profile: LeafProfile,
-  subject: x509.Name,
-  publicKey: x509.PublicKey | CryptoKey,
-  san: x509.JsonGeneralNames,
+  subject: Uint8Array,
+  publicKey: Uint8Array | CryptoKey,
+  subjectAltName: Uint8Array,
   opts: IssueOptions,
 ): Promise<SignedCertificate> {
   const { issuer, head, tail } = await sharedParts(ca, profile, opts.publicUrl);
-  const spki = new Uint8Array(publicKey instanceof x509.PublicKey ? publicKey.rawData : await crypto.subtle.exportKey('spki', publicKey));
+  const spki = publicKey instanceof Uint8Array ? publicKey : new Uint8Array(await crypto.subtle.exportKey('spki', publicKey));
   const serial = randomSerial();
   const notBefore = wholeSeconds(opts.notBefore);
   const notAfter = wholeSeconds(new Date(opts.notBefore.getTime() + opts.days * DAY));
@@ -100,9 +119,9 @@ async function signLeaf(
     SHA256_WITH_RSA,
     issuer,
     der.sequence(der.x509Time(notBefore), der.x509Time(notAfter)),
-    new Uint8Array(subject.toArrayBuffer()),
+    subject,
     spki,
-    der.explicit(3, der.sequence(head, new Uint8Array(new x509.SubjectAlternativeNameExtension(san, false).rawData), subjectKeyIdentifier(spki), tail)),
+    der.explicit(3, der.sequence(head, subjectAltName, subjectKeyIdentifier(spki), tail)),
   );
   const signature = new Uint8Array(await crypto.subtle.sign(CA_SIGNING, ca.signingKey, tbs));
   return { der: der.sequence(tbs, SHA256_WITH_RSA, der.bitString(signature)), serial, notBefore, notAfter };
@@ -136,19 +155,20 @@ function assertWritable(who: Subject): void {
   if (bad.length) throw new DomainError('validation', errorText('error.cert.unwritable', { fields: bad.join(', ') }), fields);
 }
 
-async function userLeaf(ca: Authority, profile: LeafProfile, who: Subject, publicKey: x509.PublicKey, opts: IssueOptions): Promise<SignedCertificate> {
+/** `spki`: the DER SubjectPublicKeyInfo to certify. */
+async function userLeaf(ca: Authority, profile: LeafProfile, who: Subject, spki: Uint8Array, opts: IssueOptions): Promise<SignedCertificate> {
   assertWritable(who);
-  return signLeaf(ca, profile, userSubject(who), publicKey, [{ type: 'email', value: who.email }], opts);
+  return signLeaf(ca, profile, userSubject(who), spki, emailAltName(who.email), opts);
 }
 
 export function issueUserCertificate(
   ca: Authority,
   profile: LeafProfile,
   who: Subject,
-  publicKey: x509.PublicKey,
+  spki: Uint8Array,
   opts: IssueOptions,
 ): Promise<x509.X509Certificate> {
-  return userLeaf(ca, profile, who, publicKey, opts).then((c) => new x509.X509Certificate(c.der));
+  return userLeaf(ca, profile, who, spki, opts).then((c) => new x509.X509Certificate(c.der));
 }
 
 /** The HTTPS certificate of the server itself, for the given DNS names and IP addresses. */
@@ -160,7 +180,8 @@ export function issueServerCertificate(
   opts: IssueOptions,
 ): Promise<x509.X509Certificate> {
   const san = names.map((n) => ({ type: /^[\d.]+$|:/.test(n) ? ('ip' as const) : ('dns' as const), value: n }));
-  return signLeaf(ca, profile, new x509.Name([{ CN: [names[0]] }, { O: ['TEKUP_chat'] }]), publicKey, san, opts).then((c) => new x509.X509Certificate(c.der));
+  const subject = new Uint8Array(new x509.Name([{ CN: [names[0]] }, { O: ['TEKUP_chat'] }]).toArrayBuffer());
+  return signLeaf(ca, profile, subject, publicKey, new Uint8Array(new x509.SubjectAlternativeNameExtension(san, false).rawData), opts).then((c) => new x509.X509Certificate(c.der));
 }
 
 export interface Issued {
@@ -190,9 +211,9 @@ export class UserIssuer {
   }
 
   /** `device`: the record's device name and what it supersedes (protocol §6). */
-  async issue(who: Subject, publicKey: x509.PublicKey, device: { deviceName?: string; supersedes?: string[] } = {}): Promise<Issued> {
+  async issue(who: Subject, key: CertifiableKey, device: { deviceName?: string; supersedes?: string[] } = {}): Promise<Issued> {
     const now = this.now();
-    const cert = await userLeaf(this.ca, this.profile, who, publicKey, { publicUrl: this.publicUrl, notBefore: now, days: this.days });
+    const cert = await userLeaf(this.ca, this.profile, who, key.spki, { publicUrl: this.publicUrl, notBefore: now, days: this.days });
     return {
       record: {
         serial: cert.serial,
@@ -203,7 +224,7 @@ export class UserIssuer {
         notAfter: cert.notAfter.toISOString(),
         issuedAt: now.toISOString(),
         state: 'pending',
-        keyHash: keyHash(publicKey.rawData),
+        keyHash: key.hash,
         ...(device.deviceName ? { deviceName: device.deviceName } : {}),
         ...(device.supersedes?.length ? { supersedes: [...device.supersedes] } : {}),
       },

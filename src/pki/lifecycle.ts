@@ -51,7 +51,7 @@ export class Lifecycle {
     if (!user) throw new DomainError('not_found', errorText('error.user.unknown', { login }));
     const old = await this.deviceRecord(login, serial);
     if (old.revokedAt) throw new DomainError('not_found', errorText('error.certificate.renewRevoked', { serial }));
-    const { publicKey: key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
+    const { key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
     await refuseCertifiedKey(records, key, 'renewal');
     const issued = await issuer.issue(user, key, { ...(old.deviceName ? { deviceName: old.deviceName } : {}), supersedes: [old.serial] });
     await this.makeCurrent(issued, 'renewal');
@@ -67,7 +67,7 @@ export class Lifecycle {
     const { issuer, records, directory } = this.d;
     const user = await directory.get(login);
     if (!user) throw new DomainError('not_found', errorText('error.user.unknown', { login }));
-    const { publicKey: key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
+    const { key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
     await refuseCertifiedKey(records, key, 'device');
     if ((await currentCertificates(records, login)).length >= MAX_DEVICES) {
       throw new DomainError('too_many_devices', errorText('error.device.tooMany', { login, max: MAX_DEVICES }));
@@ -91,7 +91,7 @@ export class Lifecycle {
     const { issuer, records, directory } = this.d;
     const user = await directory.get(login);
     if (!user) throw new DomainError('not_found', errorText('error.user.unknown', { login }));
-    const { publicKey: key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
+    const { key, ignored } = await checkCsr(csrPem, user, issuer.minKeyBits);
     await refuseCertifiedKey(records, key, 'recovery');
     const undo = await gate();
     const replaced = (await currentCertificates(records, login)).map((r) => r.serial);

@@ -117,8 +117,8 @@ export class DeviceLink {
       }
       throw err;
     }
-    const { publicKey } = await checkCsr(req.csr, user, this.d.minKeyBits);
-    await refuseCertifiedKey(records, publicKey, 'device');
+    const { key } = await checkCsr(req.csr, user, this.d.minKeyBits);
+    await refuseCertifiedKey(records, key, 'device');
 
     const now = this.d.now();
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -128,8 +128,8 @@ export class DeviceLink {
       login: user.login,
       deviceName: req.deviceName,
       csr: req.csr,
-      // Of the SubjectPublicKeyInfo exactly as the CSR holds it: what the new device can hash itself.
-      keyFingerprint: createHash('sha256').update(Buffer.from(publicKey.rawData)).digest('hex'),
+      // Of the key's DER SubjectPublicKeyInfo: what the new device hashes itself (protocol §6).
+      keyFingerprint: key.hash,
       address: origin.address ?? '',
       userAgent: (origin.userAgent ?? '').slice(0, 256),
       codeHash: sha256(code),

@@ -28,7 +28,7 @@ export class Enrollment {
   /** The CSR's own problem as a sentence, or undefined; used to report every failing field at once. */
   async csrProblem(pem: string): Promise<string | undefined> {
     try {
-      await refuseCertifiedKey(this.d.records, (await checkCsr(pem, undefined, this.d.issuer.minKeyBits)).publicKey, 'enrollment');
+      await refuseCertifiedKey(this.d.records, (await checkCsr(pem, undefined, this.d.issuer.minKeyBits)).key, 'enrollment');
       return undefined;
     } catch (err) {
       if (err instanceof DomainError) return err.message;
@@ -39,14 +39,14 @@ export class Enrollment {
   /** `userAgent` names the device when the request does not (protocol §6). */
   async enroll(req: EnrollRequest, userAgent?: string): Promise<EnrollResponse> {
     const { issuer, records, directory } = this.d;
-    const { publicKey, ignored } = await checkCsr(req.csr, req, issuer.minKeyBits);
+    const { key, ignored } = await checkCsr(req.csr, req, issuer.minKeyBits);
     const taken = await directory.findConflicts(req);
     if (taken.length) throw conflictError(taken);
     // After the conflicts: a registration sent again after a lost answer hears its login is taken.
-    await refuseCertifiedKey(records, publicKey, 'enrollment');
+    await refuseCertifiedKey(records, key, 'enrollment');
 
     const passwordHash = await hashPassword(req.password, this.d.passwordIterations);
-    const issued = await issuer.issue(req, publicKey, { deviceName: req.deviceName ?? deviceText(userAgent ?? null).slice(0, DEVICE_NAME_MAX) });
+    const issued = await issuer.issue(req, key, { deviceName: req.deviceName ?? deviceText(userAgent ?? null).slice(0, DEVICE_NAME_MAX) });
     const { record } = issued;
     await directory.register({
       user: {

@@ -22,7 +22,7 @@ export async function testCa(): Promise<TestCa> {
     rootPem: ca.rootPem,
     chainPem: ca.chainPem,
     issue: (login, spki, notBefore = new Date()) =>
-      issueUserCertificate(ca, PROFILES.user, { login, firstName: 'Test', lastName: 'User', email: `${login}@example.org` }, new x509.PublicKey(spki), {
+      issueUserCertificate(ca, PROFILES.user, { login, firstName: 'Test', lastName: 'User', email: `${login}@example.org` }, spki, {
         publicUrl: 'http://127.0.0.1:1',
         notBefore,
         days: PROFILES.user.days,
