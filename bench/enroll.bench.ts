@@ -81,7 +81,7 @@ try {
     notes: [
       `${ok} enrollments measured over ${(elapsedMs / 1000).toFixed(1)} s of steady load in ${ROUNDS} rounds, ${CONCURRENCY} in flight; errors ${errors}`,
       `per round, bare pbkdf2 then enrollment: ${bare.map((b, i) => `${((b.done / b.ms) * 1000).toFixed(1)} / ${rounds[i].rate.toFixed(1)}`).join(', ')} per second`,
-      `${availableParallelism()} cores, UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? 'default (4)'} for the baseline; the server hashes on ${availableParallelism()} threads of its own, at the lowest priority`,
+      `${availableParallelism()} cores, UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? 'default (4)'} for the baseline; the server hashes on ${availableParallelism()} threads of its own, at nice 10`,
       ...rounds.flatMap((r) => r.samples).slice(0, 3),
     ],
   });

@@ -33,7 +33,8 @@ export interface BenchResult {
 
 export const RESULT_PREFIX = 'BENCH_RESULT ';
 
-const fmt = (n: number) => (Number.isNaN(n) ? 'n/a' : Number.isInteger(n) ? String(n) : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
+// A NaN crosses the JSON between a bench and run.ts as null: both mean nothing was measured.
+const fmt = (n: number | null) => (n === null || Number.isNaN(n) ? 'n/a' : Number.isInteger(n) ? String(n) : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
 export const formatNumber = fmt;
 
 export function metricLine(m: Metric): string {
