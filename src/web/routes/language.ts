@@ -11,6 +11,7 @@ import { sessionIfAny, type AuthEnv } from '../auth.ts';
 import { readJsonOrForm } from '../body.ts';
 import { validBody } from '../validate.ts';
 import { LANG_COOKIE } from '../i18n.ts';
+import { localPath } from '../local-path.ts';
 
 export interface LanguageRouteDeps {
   settings: SettingsStore;
@@ -18,8 +19,6 @@ export interface LanguageRouteDeps {
   secureCookie: boolean;
 }
 
-// A path on this site only: no scheme, no `//host`, no backslash tricks (as the login page's `next`).
-const localPath = v.pipe(v.string(), v.maxLength(512), v.regex(/^\/(?![/\\])[A-Za-z0-9\-._~/?=&%:@]*$/));
 const languageForm = v.object({
   locale: v.picklist(LOCALES, englishText('error.language.unknown')),
   next: v.optional(v.fallback(localPath, '/'), '/'),

@@ -31,6 +31,7 @@ import type { CrlPublisher } from '../../pki/crl.ts';
 import type { RateLimiter } from '../../auth/rate-limit.ts';
 import { nameText, type x509 } from '../../pki/x509.ts';
 import { clientAddress } from '../client-address.ts';
+import { localPath } from '../local-path.ts';
 import { enforce } from '../rate-limit.ts';
 import { readJsonOrForm } from '../body.ts';
 import { validBody, validQuery } from '../validate.ts';
@@ -55,8 +56,6 @@ export interface PageRouteDeps {
 }
 
 const login = v.pipe(v.string(), v.regex(LOGIN_PATTERN));
-// A path on this site only: no scheme, no `//host`, no backslash tricks.
-const localPath = v.pipe(v.string(), v.maxLength(512), v.regex(/^\/(?![/\\])[A-Za-z0-9\-._~/?=&%]*$/));
 const loginQuery = v.object({
   login: v.optional(v.pipe(v.string(), v.maxLength(64))),
   notice: v.optional(v.picklist(Object.keys(LOGIN_NOTICES) as LoginNotice[])),
