@@ -175,8 +175,8 @@ interface Claim {
 /**
  * Reads every part of the request that is looked at — the subject and each requested extension —
  * each under its own guard: whatever a client sends, a part that cannot be read is `bad_csr`
- * naming it, never an exception escaping as a 500. @peculiar/x509 parses these lazily, so nothing
- * before this point has read them.
+ * naming it, never an exception escaping as a 500. The ASN.1 structure was read whole by parse();
+ * the values inside it (names, extension contents) are read only here.
  */
 function readSubject(info: CertificationRequestInfo): Claim[] {
   try {

@@ -126,7 +126,6 @@ const en = {
   'error.csr.key.evenModulus': "The request's RSA modulus is even, so it is not a real RSA key; make a new key.",
   'error.csr.key.exponent': "The request's RSA public exponent is {exponent}; use a key with exponent 65537.",
   'error.csr.subject': "The request's subject could not be read: it is malformed. Make the request with an empty or plain subject (e.g. /CN=your login).",
-  'error.csr.attributes': "The request's attributes could not be read: they are malformed.",
   'error.csr.extensionRequest': "The request's extensions could not be read: the extensionRequest attribute is malformed.",
   'error.csr.extension':
     "The request's {name} extension could not be read: its value is malformed. Make the request without it; the certificate's extensions are written by the server anyway.",
@@ -349,7 +348,6 @@ const fr: { readonly [K in ErrorId]: ErrorMessageText } = {
   'error.csr.key.exponent': 'L’exposant public RSA de la demande vaut {exponent} ; utilisez une clé d’exposant 65537.',
   'error.csr.subject':
     'Le sujet de la demande n’a pas pu être lu : il est mal formé. Faites la demande avec un sujet vide ou simple (par exemple /CN=votre identifiant).',
-  'error.csr.attributes': 'Les attributs de la demande n’ont pas pu être lus : ils sont mal formés.',
   'error.csr.extensionRequest': 'Les extensions de la demande n’ont pas pu être lues : l’attribut extensionRequest est mal formé.',
   'error.csr.extension':
     'L’extension {name} de la demande n’a pas pu être lue : sa valeur est mal formée. Faites la demande sans elle ; de toute façon, les extensions du certificat sont écrites par le serveur.',
