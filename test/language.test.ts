@@ -103,10 +103,18 @@ describe('what differs by language says so, and nothing else does', () => {
   });
   after(() => server.close());
 
-  it('pages vary by Accept-Language and Cookie; the CA certificate and the CRL do not', async () => {
+  it('pages and JSON answers vary by Accept-Language and Cookie; the CA certificate and the CRL do not', async () => {
     const page = await fetch(`${server.url}/login`, { headers: { 'accept-language': 'fr' } });
     assert.match(page.headers.get('vary') ?? '', /Accept-Language/);
     assert.equal(page.headers.get('content-language'), 'fr');
+    // A JSON answer keeps its own headers beside them, and its body whole.
+    const json = await fetch(`${server.url}/api/v1/session/challenge`, { method: 'POST', headers: { 'accept-language': 'fr', 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(json.status, 400);
+    assert.match(json.headers.get('vary') ?? '', /Accept-Language, Cookie/);
+    assert.equal(json.headers.get('content-language'), 'fr');
+    assert.match(json.headers.get('content-type') ?? '', /^application\/json/);
+    assert.equal(json.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal((await json.json()).error, 'validation');
     for (const path of ['/ca/root.pem', '/ca/crl']) {
       const res = await fetch(`${server.url}${path}`, { headers: { 'accept-language': 'fr' } });
       assert.equal(res.status, 200, path);
