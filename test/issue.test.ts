@@ -168,3 +168,16 @@ describe('spkiKeyBits', () => {
     }
   });
 });
+
+describe('toPem', () => {
+  it('writes what @peculiar/x509 writes, for DER of every length modulo 48 (the base64 of a 64-character line)', async () => {
+    const { toPem } = await import('../src/pki/x509.ts');
+    for (let n = 1; n <= 200; n++) {
+      const der = new Uint8Array(n).map((_, i) => (i * 37 + n) & 0xff);
+      assert.equal(toPem(der), x509.PemConverter.encode(der, 'CERTIFICATE') + '\n', `${n} bytes`);
+      assert.equal(toPem(der.subarray(0)), toPem(new Uint8Array(der)), 'a view reads its own bytes only');
+    }
+    const inView = new Uint8Array(300).fill(7).subarray(100, 150);
+    assert.equal(toPem(inView), x509.PemConverter.encode(new Uint8Array(inView), 'CERTIFICATE') + '\n');
+  });
+});

@@ -37,8 +37,6 @@ export function hex(bytes: ArrayBuffer | Uint8Array): string {
 /** A certificate parsed, or only its DER (what the issuer holds before anything needs parsing). */
 export type CertificateLike = x509.X509Certificate | Uint8Array;
 
-const derOf = (cert: CertificateLike): BufferSource => (cert instanceof Uint8Array ? new Uint8Array(cert) : cert.rawData);
-
 /** Protocol: a fingerprint is the lowercase hex SHA-256 of the DER certificate. */
 export async function fingerprint(cert: CertificateLike): Promise<string> {
   // node:crypto, not WebCrypto's digest: a SHA-256 of 1 KiB takes microseconds, a thread-pool hop more.
@@ -52,8 +50,15 @@ export function randomSerial(): string {
   return hex(bytes);
 }
 
+/**
+ * PEM of a certificate (RFC 7468: base64 in lines of 64) with a final newline, as protocol §2
+ * answers it. Node's base64 rather than x509's PemConverter, whose JavaScript base64 was the
+ * largest part of building an enrollment's answer.
+ */
 export function toPem(cert: CertificateLike): string {
-  return x509.PemConverter.encode(derOf(cert), 'CERTIFICATE') + '\n';
+  const der = cert instanceof Uint8Array ? cert : new Uint8Array(cert.rawData);
+  const lines = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 /** Bit length of an RSA public key's modulus, or undefined when the key is not RSA. */

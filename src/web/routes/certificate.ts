@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { CertificateChanges } from '../../usecases/certificate-changes.ts';
 import type { Account } from '../../usecases/account.ts';
-import { x509 } from '../../pki/x509.ts';
+import { toPem } from '../../pki/x509.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import { renewRequestSchema, revokeRequestSchema } from '../../protocol/certificate.ts';
 import type { Authority } from '../../pki/authority.ts';
@@ -14,7 +14,6 @@ import type { MiddlewareHandler } from 'hono';
 import { requestOrigin } from '../client-address.ts';
 import { errorText } from '../../protocol/error-messages.ts';
 
-const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).buffer, 'CERTIFICATE') + '\n';
 
 /** The renewal form's reason left on its blank choice is no reason: the default one. */
 const renewBody = v.pipe(
@@ -41,7 +40,7 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
     if (!own) throw new DomainError('not_found', errorText('error.certificate.noneCurrent'));
     const { current, history } = own;
     const { der, ...rest } = current;
-    return c.json({ ...rest, certificate: pem(der), chain: d.ca.chainPem, history });
+    return c.json({ ...rest, certificate: toPem(der), chain: d.ca.chainPem, history });
   });
 
   app.get('/certificate.pem', d.auth, async (c) => {
@@ -49,7 +48,7 @@ export function certificateRoutes(d: CertificateRouteDeps): Hono<AuthEnv> {
     const own = await d.account.certificate(login, certSerial);
     if (!own) throw new DomainError('not_found', errorText('error.certificate.noneCurrent'));
     c.header('content-disposition', `attachment; filename="${login}.pem"`);
-    return c.body(pem(own.current.der), 200, { 'content-type': 'application/x-pem-file' });
+    return c.body(toPem(own.current.der), 200, { 'content-type': 'application/x-pem-file' });
   });
 
   const renewal = validBody(renewBody, {

@@ -5,14 +5,13 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { CertificateRecords } from '../../pki/records.ts';
 import { standing } from '../../pki/status.ts';
-import { x509 } from '../../pki/x509.ts';
+import { toPem } from '../../pki/x509.ts';
 import { serialParamSchema as serialParam } from '../../protocol/devices.ts';
 import { DomainError } from '../../protocol/errors.ts';
 import type { AuthEnv } from '../auth.ts';
 import { validParam } from '../validate.ts';
 import { errorText } from '../../protocol/error-messages.ts';
 
-const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).buffer, 'CERTIFICATE') + '\n';
 export function certificatesBySerialRoutes(records: CertificateRecords, auth: MiddlewareHandler<AuthEnv>, now: () => Date): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   // PEM by default; with Accept: application/json, its standing (status, revocation) and owner too.
@@ -24,9 +23,9 @@ export function certificatesBySerialRoutes(records: CertificateRecords, auth: Mi
     // A registration still in progress has no certificate yet, as far as anyone else can tell.
     if (!record || record.state !== 'issued') throw new DomainError('not_found', errorText('error.certificate.notIssuedHere', { serial }));
     if ((c.req.header('accept') ?? '').includes('application/json')) {
-      return c.json({ login: record.login, ...standing(record, now()), certificate: pem(record.der) });
+      return c.json({ login: record.login, ...standing(record, now()), certificate: toPem(record.der) });
     }
-    return c.body(pem(record.der), 200, { 'content-type': 'application/x-pem-file' });
+    return c.body(toPem(record.der), 200, { 'content-type': 'application/x-pem-file' });
   });
   return app;
 }

@@ -3,12 +3,11 @@ import { Hono } from 'hono';
 import type { Roster } from '../../usecases/roster.ts';
 import type { Devices } from '../../usecases/devices.ts';
 import { DomainError } from '../../protocol/errors.ts';
-import { x509 } from '../../pki/x509.ts';
+import { toPem } from '../../pki/x509.ts';
 import type { MiddlewareHandler } from 'hono';
 import type { AuthEnv } from '../auth.ts';
 import { errorText } from '../../protocol/error-messages.ts';
 
-const pem = (der: Uint8Array) => x509.PemConverter.encode(new Uint8Array(der).buffer, 'CERTIFICATE') + '\n';
 
 export function userRoutes(roster: Roster, devices: Devices, auth: MiddlewareHandler<AuthEnv>): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -25,9 +24,9 @@ export function userRoutes(roster: Roster, devices: Devices, auth: MiddlewareHan
     c.header('x-certificate-not-after', cert.notAfter);
     if ((c.req.header('accept') ?? '').includes('application/json')) {
       const { der, ...rest } = cert;
-      return c.json({ ...rest, certificate: pem(der) });
+      return c.json({ ...rest, certificate: toPem(der) });
     }
-    return c.body(pem(cert.der), 200, { 'content-type': 'application/x-pem-file' });
+    return c.body(toPem(cert.der), 200, { 'content-type': 'application/x-pem-file' });
   });
 
   // Protocol §6: every current certificate, one per device: what a sender wraps a message key for.
