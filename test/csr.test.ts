@@ -2,11 +2,14 @@
 // for an RSA key: the signature is checked by node:crypto on the bytes as received, so each
 // algorithm the check names must verify, and a change to any signed byte must not.
 import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { checkCsr } from '../src/pki/csr.ts';
 import { DomainError } from '../src/protocol/errors.ts';
 import { keyHash } from '../src/pki/x509.ts';
-import { makeCsr, openssl } from './helpers/openssl.ts';
+import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { makeCsr, openssl, writeTemp } from './helpers/openssl.ts';
+import { bitString, explicit, integerContent, oid, sequence, tlv } from '../src/pki/der.ts';
 
 const { keyFile } = makeCsr();
 const request = (...sigArgs: string[]) => openssl(['req', '-new', '-key', keyFile, '-subj', '/CN=anything', ...sigArgs]);
@@ -50,6 +53,55 @@ describe('the CSR check', () => {
         await assert.rejects(checkCsr(pem(bent), undefined, 2048), badCsr(/self-signature does not verify/), `${args.join(' ')} at ${at}`);
       }
     }
+  });
+
+  it('reads the subject in every string type openssl writes, and multi-valued names, as the applicant’s or not', async () => {
+    const who = { login: 'zoe', firstName: 'Zoë', lastName: 'Ω', email: 'zoe@example.org' };
+    // string_mask=default writes PrintableString, T61String (Latin-1) or BMPString as the text needs;
+    // -utf8 alone writes UTF8String, and emailAddress is an IA5String.
+    const config = writeTemp('default.cnf', '[req]\ndistinguished_name=dn\nstring_mask=default\n[dn]\n');
+    const withSubject = (subj: string, ...more: string[]) => openssl(['req', '-new', '-key', keyFile, '-utf8', '-subj', subj, ...more]);
+    const ignored = async (pem: string) => (await checkCsr(pem, who, 2048)).ignored;
+    assert.deepEqual(await ignored(withSubject('/CN=Zoë Ω', '-config', config)), []); // BMPString, the full name
+    assert.deepEqual(await ignored(withSubject('/CN=Zoé', '-config', config)), ['subject CN=Zoé']); // T61String
+    assert.deepEqual(await ignored(withSubject('/CN=plain', '-config', config)), ['subject CN=plain']); // PrintableString
+    assert.deepEqual(await ignored(withSubject('/CN=Zoë Ω/O=Élan')), []); // UTF8String; O is dropped unmentioned
+    assert.deepEqual(
+      await ignored(withSubject('/CN=zoe+UID=someone/emailAddress=Other@Example.org', '-multivalue-rdn')),
+      ['subject UID=someone', 'subject emailAddress=Other@Example.org'],
+    );
+    assert.deepEqual(await ignored(withSubject('/UID=zoe/emailAddress=ZOE@example.org', '-multivalue-rdn')), []);
+  });
+
+  it('refuses as unreadable, under a good signature, a subject that is malformed or not text', async () => {
+    const key = createPrivateKey(readFileSync(keyFile));
+    const spki = new Uint8Array(createPublicKey(key).export({ type: 'spki', format: 'der' }));
+    const cn = oid('2.5.4.3');
+    const signed = (subject: Uint8Array) => {
+      const info = sequence(integerContent(new Uint8Array([0])), subject, spki, explicit(0, new Uint8Array()));
+      const algorithm = sequence(oid('1.2.840.113549.1.1.11'), new Uint8Array([0x05, 0x00]));
+      return pem(Buffer.from(sequence(info, algorithm, bitString(sign('sha256', info, key)))));
+    };
+    const rdn = (value: Uint8Array) => sequence(tlv(0x31, sequence(cn, value)));
+    // A readable one first, so the refusals below are the subject's.
+    assert.deepEqual((await checkCsr(signed(rdn(tlv(0x0c, new TextEncoder().encode('someone')))), undefined, 2048)).ignored, []);
+    for (const subject of [
+      rdn(tlv(0x0c, new Uint8Array([0xff, 0xfe]))), // not UTF-8
+      rdn(tlv(0x1e, new Uint8Array([0x00, 0x41, 0x00]))), // half a UTF-16 unit
+      sequence(tlv(0x31, sequence(cn))), // a type without a value
+      sequence(sequence(sequence(cn, tlv(0x0c, new Uint8Array([0x41]))))), // an RDN that is not a SET
+    ]) {
+      await assert.rejects(checkCsr(signed(subject), undefined, 2048), badCsr(/subject could not be read/));
+    }
+  });
+
+  it('refuses bytes after the request, and lengths not in their shortest form, as not DER', async () => {
+    const der = Buffer.from(pemBody(request('-sha256')), 'base64');
+    await assert.rejects(checkCsr(pem(Buffer.concat([der, Buffer.from([0x05, 0x00])])), undefined, 2048), badCsr(/DER|structure/i));
+    // The outer length (two octets) written in four instead.
+    const longer = Buffer.concat([Buffer.from([0x30, 0x84, 0x00, 0x00]), der.subarray(2)]);
+    assert.equal(der[1], 0x82);
+    await assert.rejects(checkCsr(pem(longer), undefined, 2048), badCsr(/DER|structure/i));
   });
 
   it('names what the request held that is not the applicant: the subject, not the signature, decides', async () => {

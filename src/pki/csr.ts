@@ -4,17 +4,19 @@
 // extensions of the certificate are written by us, and names in the request that are not the
 // applicant's are reported as ignored.
 //
-// The request is parsed once, by asn1-schema, and its signature checked by node:crypto on the
-// bytes as received: @peculiar/x509's Pkcs10CertificateRequest parsed it twice more and verified
-// through WebCrypto (a key import and a thread-pool hop for a 40 µs verification), ~1.2 ms of CPU
-// per enrollment, renewal or device link where this takes ~0.4 (issue 23).
+// The request is split into its parts once (its framing, by der.ts), asn1-schema reads only the
+// small ones (subject, attributes, signature algorithm), node:crypto reads the key, and the
+// signature is checked by node:crypto on the bytes as received. @peculiar/x509 parsed it three
+// times and verified through WebCrypto (~1.2 ms of CPU per enrollment, renewal or device link);
+// asn1-schema on the whole request still cost ~0.4 ms, most of it asn1js trying to read the key's
+// and the signature's bit strings as nested ASN.1 (issue 23).
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { CertificationRequest, type CertificationRequestInfo } from '@peculiar/asn1-csr';
-import { AlgorithmIdentifier, Extensions, type Attribute } from '@peculiar/asn1-x509';
+import { AlgorithmIdentifier, Attribute, Extensions } from '@peculiar/asn1-x509';
 import * as rsa from '@peculiar/asn1-rsa';
 import { DomainError } from '../protocol/errors.ts';
-import { EMAIL_OID, UID_OID, certifiableKey, type CertifiableKey, x509 } from './x509.ts';
+import { children, oidText, readTlv, type Tlv } from './der.ts';
+import { EMAIL_OID, UID_OID, certifiableRsaKey, type CertifiableKey, x509 } from './x509.ts';
 import { errorText, type Said } from '../protocol/error-messages.ts';
 
 export interface Applicant {
@@ -30,7 +32,19 @@ function badCsr(message: Said): DomainError {
   return new DomainError('bad_csr', message, { csr: message });
 }
 
-function parse(pem: string): CertificationRequest {
+/** A request's parts (RFC 2986 §4): the signed info as received, and what is read from it. */
+interface Request {
+  info: Uint8Array;
+  /** The subject's DER, read only by readSubject. */
+  subject: Uint8Array;
+  spki: Uint8Array;
+  attributes: Attribute[];
+  /** The signature's AlgorithmIdentifier as DER, read only by verification(). */
+  signatureAlgorithm: Uint8Array;
+  signature: Uint8Array;
+}
+
+function parse(pem: string): Request {
   const blocks = [...pem.matchAll(PEM_BLOCK)];
   if (blocks.length !== 1 || !/^(NEW )?CERTIFICATE REQUEST$/.test(blocks[0][1])) {
     throw badCsr(errorText('error.csr.notPem'));
@@ -38,29 +52,69 @@ function parse(pem: string): CertificationRequest {
   const body = blocks[0][2].replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw badCsr(errorText('error.csr.base64'));
   try {
-    const request = AsnConvert.parse(Buffer.from(body, 'base64'), CertificationRequest);
-    if (!request.certificationRequestInfoRaw) throw new Error('no certificationRequestInfo');
-    return request;
+    return split(new Uint8Array(Buffer.from(body, 'base64')));
   } catch {
     throw badCsr(errorText('error.csr.notDer'));
   }
 }
 
-function readKey(info: CertificationRequestInfo): KeyObject {
+const SEQUENCE = 0x30;
+const INTEGER = 0x02;
+const BIT_STRING = 0x03;
+const ATTRIBUTES = 0xa0; // [0] IMPLICIT SET OF Attribute
+const OBJECT_IDENTIFIER = 0x06;
+const SET = 0x31;
+
+/**
+ * CertificationRequest ::= SEQUENCE { certificationRequestInfo, signatureAlgorithm, signature }
+ * and certificationRequestInfo ::= SEQUENCE { version, subject, subjectPKInfo, [0] attributes },
+ * each part where it must be and nothing after the request. Throws on any other shape.
+ */
+function split(der: Uint8Array): Request {
+  const whole = readTlv(der, 0, SEQUENCE);
+  if (whole.end !== der.length) throw new RangeError('bytes after the request');
+  const [info, algorithm, signature, ...extra] = children(der, whole);
+  const parts = info?.tag === SEQUENCE ? children(der, info) : [];
+  const [version, subject, spki, attributes, ...more] = parts;
+  const shaped =
+    extra.length === 0 && algorithm?.tag === SEQUENCE && signature?.tag === BIT_STRING && der[signature.content] === 0 &&
+    version?.tag === INTEGER && subject?.tag === SEQUENCE && spki?.tag === SEQUENCE && attributes?.tag === ATTRIBUTES && more.length === 0;
+  if (!shaped) throw new RangeError('not a certification request');
+  const bytes = (t: Tlv) => der.subarray(t.start, t.end);
+  return {
+    info: bytes(info),
+    subject: bytes(subject),
+    spki: bytes(spki),
+    attributes: children(der, attributes).map((a) => AsnConvert.parse(bytes(a), Attribute)),
+    signatureAlgorithm: bytes(algorithm),
+    signature: der.subarray(signature.content + 1, signature.end),
+  };
+}
+
+function readKey(spki: Uint8Array): KeyObject {
   try {
-    return createPublicKey({ key: Buffer.from(AsnConvert.serialize(info.subjectPKInfo)), format: 'der', type: 'spki' });
+    return createPublicKey({ key: Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength), format: 'der', type: 'spki' });
   } catch {
     throw badCsr(errorText('error.csr.key.unreadable'));
   }
 }
 
-function checkKey(key: KeyObject, minBits: number): void {
+/** An RSA key's modulus and exponent, as their DER INTEGER contents and as numbers. */
+interface RsaNumbers {
+  modulus: Uint8Array;
+  exponent: Uint8Array;
+  n: bigint;
+  e: bigint;
+}
+
+function checkKey(key: KeyObject, spki: Uint8Array, minBits: number): RsaNumbers {
   if (key.asymmetricKeyType !== 'rsa') {
     throw badCsr(errorText('error.csr.key.notRsa', { type: String(key.asymmetricKeyType).toUpperCase(), min: minBits }));
   }
   // The modulus and exponent themselves, not what a header says of them: a key with e = 1 makes
   // "signing" the identity (anyone can forge), a small or even exponent or an even modulus is weak.
-  const { n, e } = rsaNumbers(key);
+  const numbers = rsaNumbers(spki);
+  const { n, e } = numbers;
   const bits = n.toString(2).length;
   if (key.asymmetricKeyDetails?.modulusLength !== bits || key.asymmetricKeyDetails?.publicExponent !== e) {
     throw badCsr(errorText('error.csr.key.unreadable'));
@@ -70,17 +124,33 @@ function checkKey(key: KeyObject, minBits: number): void {
   if (e < MIN_EXPONENT || e % 2n === 0n || e >= n) {
     throw badCsr(errorText('error.csr.key.exponent', { exponent: String(e) }));
   }
+  return numbers;
 }
 
 /** RFC 8017 §3.1: the smallest public exponent accepted is F4 = 2^16 + 1, the usual one. */
 const MIN_EXPONENT = 65537n;
 
-const unsigned = (base64url: string | undefined) => BigInt(`0x${Buffer.from(base64url ?? '', 'base64url').toString('hex') || '0'}`);
-
-function rsaNumbers(key: KeyObject): { n: bigint; e: bigint } {
+/**
+ * RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } inside the SPKI's BIT
+ * STRING (RFC 8017 Appendix A.1.1), read from the bytes node:crypto has just accepted as an RSA
+ * key; both positive. Checked against node's own reading of them by the caller.
+ */
+function rsaNumbers(spki: Uint8Array): RsaNumbers {
   try {
-    const jwk = key.export({ format: 'jwk' });
-    return { n: unsigned(jwk.n), e: unsigned(jwk.e) };
+    const [, bits, ...extra] = children(spki, readTlv(spki, 0, SEQUENCE));
+    if (bits?.tag !== BIT_STRING || spki[bits.content] !== 0 || extra.length) throw new RangeError('no key');
+    const key = readTlv(spki, bits.content + 1, SEQUENCE, bits.end);
+    const [modulus, exponent, ...more] = children(spki, key);
+    if (key.end !== bits.end || modulus?.tag !== INTEGER || exponent?.tag !== INTEGER || more.length) throw new RangeError('no key');
+    const positive = (t: Tlv) => {
+      const content = spki.subarray(t.content, t.end);
+      if (!content.length || content[0] & 0x80) throw new RangeError('not a positive integer');
+      return content;
+    };
+    const m = positive(modulus);
+    const x = positive(exponent);
+    const big = (b: Uint8Array) => BigInt(`0x${Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')}`);
+    return { modulus: m, exponent: x, n: big(m), e: big(x) };
   } catch {
     throw badCsr(errorText('error.csr.key.unreadable'));
   }
@@ -109,10 +179,25 @@ type Verification = { digest: string; padding?: number; saltLength?: number };
  * uses the same digest (RFC 8017 §9.1; node:crypto has no separate MGF1 digest to verify with).
  * Anything else is refused by name, rather than reported as a signature that does not verify.
  */
-function verification(algorithm: AlgorithmIdentifier): Verification {
-  const digest = PKCS1_DIGESTS[algorithm.algorithm];
+function verification(der: Uint8Array): Verification {
+  // The OID alone for PKCS #1 v1.5 (its parameters are NULL or absent, and nothing to read): an
+  // asn1-schema parse of the AlgorithmIdentifier costs ~40 µs; PSS has parameters and gets one.
+  let oid: string;
+  try {
+    const [name] = children(der, readTlv(der, 0, SEQUENCE));
+    oid = oidText(der.subarray(readTlv(der, name.start, OBJECT_IDENTIFIER).content, name.end));
+  } catch {
+    throw badCsr(errorText('error.csr.notDer'));
+  }
+  const digest = PKCS1_DIGESTS[oid];
   if (digest) return { digest };
-  if (algorithm.algorithm === rsa.id_RSASSA_PSS && algorithm.parameters) {
+  let algorithm: AlgorithmIdentifier | undefined;
+  try {
+    algorithm = AsnConvert.parse(der, AlgorithmIdentifier);
+  } catch {
+    algorithm = undefined;
+  }
+  if (algorithm?.algorithm === rsa.id_RSASSA_PSS && algorithm.parameters) {
     let params: rsa.RsaSaPssParams | undefined;
     try {
       params = AsnConvert.parse(algorithm.parameters, rsa.RsaSaPssParams);
@@ -131,18 +216,18 @@ function verification(algorithm: AlgorithmIdentifier): Verification {
       return { digest: pssDigest, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: params.saltLength };
     }
   }
-  throw badCsr(errorText('error.csr.algorithm', { algorithm: algorithm.algorithm }));
+  throw badCsr(errorText('error.csr.algorithm', { algorithm: oid }));
 }
 
-function checkSignature(request: CertificationRequest, key: KeyObject): void {
+function checkSignature(request: Request, key: KeyObject): void {
   const how = verification(request.signatureAlgorithm);
   let verified = false;
   try {
     verified = verify(
       how.digest,
-      new Uint8Array(request.certificationRequestInfoRaw!),
+      request.info,
       how.padding ? { key, padding: how.padding, saltLength: how.saltLength } : key,
-      new Uint8Array(request.signature),
+      request.signature,
     );
   } catch {
     verified = false;
@@ -175,15 +260,20 @@ interface Claim {
 /**
  * Reads every part of the request that is looked at — the subject and each requested extension —
  * each under its own guard: whatever a client sends, a part that cannot be read is `bad_csr`
- * naming it, never an exception escaping as a 500. The ASN.1 structure was read whole by parse();
- * the values inside it (names, extension contents) are read only here.
+ * naming it, never an exception escaping as a 500. The structure was read by parse(); the values
+ * inside it (names, extension contents) are read only here.
  */
-function readSubject(info: CertificationRequestInfo): Claim[] {
+function readSubject(request: Request): Claim[] {
+  const der = request.subject;
   try {
     const out: Claim[] = [];
-    for (const rdn of new x509.Name(info.subject).toJSON()) {
-      for (const [type, values] of Object.entries(rdn)) {
-        for (const value of values) out.push({ type, value: String(value) });
+    for (const rdn of children(der, readTlv(der, 0, SEQUENCE))) {
+      if (rdn.tag !== SET) throw new RangeError('not an RDN');
+      for (const pair of children(der, rdn)) {
+        const [type, value, ...extra] = pair.tag === SEQUENCE ? children(der, pair) : [];
+        if (type?.tag !== OBJECT_IDENTIFIER || !value || extra.length) throw new RangeError('not an attribute');
+        const oid = oidText(der.subarray(type.content, type.end));
+        out.push({ type: SHORT_NAMES[oid] ?? oid, value: directoryString(der, value) });
       }
     }
     return out;
@@ -192,8 +282,44 @@ function readSubject(info: CertificationRequestInfo): Claim[] {
   }
 }
 
-function readExtensions(info: CertificationRequestInfo): x509.Extension[] {
-  const attributes: Attribute[] = info.attributes;
+/** The subject's attribute types that are reported by a short name (the others by OID). */
+const SHORT_NAMES: Record<string, string> = { '2.5.4.3': 'CN' };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf16 = new TextDecoder('utf-16be', { fatal: true });
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * An attribute value as text: the string types a DirectoryString or IA5String may be (RFC 5280
+ * §4.1.2.4), decoded; anything else as RFC 4514's `#` and the hex of its DER, as x509's Name
+ * writes it. Malformed text (bad UTF-8, half a UTF-16 unit) throws.
+ */
+function directoryString(der: Uint8Array, value: Tlv): string {
+  const content = der.subarray(value.content, value.end);
+  switch (value.tag) {
+    case 0x0c: // UTF8String
+      return utf8.decode(content);
+    case 0x13: // PrintableString
+    case 0x16: // IA5String
+    case 0x14: // TeletexString, read as Latin-1 as OpenSSL does
+      return latin1.decode(content);
+    case 0x1e: // BMPString
+      return utf16.decode(content);
+    case 0x1c: {
+      // UniversalString: UTF-32BE
+      if (content.length % 4) throw new RangeError('half a UniversalString character');
+      const view = new DataView(content.buffer, content.byteOffset, content.byteLength);
+      let text = '';
+      for (let i = 0; i < content.length; i += 4) text += String.fromCodePoint(view.getUint32(i));
+      return text;
+    }
+    default:
+      return `#${Buffer.from(der.subarray(value.start, value.end)).toString('hex')}`;
+  }
+}
+
+function readExtensions(request: Request): x509.Extension[] {
+  const attributes: Attribute[] = request.attributes;
   const out: x509.Extension[] = [];
   for (const attribute of attributes.filter((a) => a.type === EXTENSION_REQUEST)) {
     for (const value of attribute.values) {
@@ -217,9 +343,9 @@ function readExtensions(info: CertificationRequestInfo): x509.Extension[] {
 }
 
 /** Names the request claims: subject UID/CN/emailAddress and SAN emails or other names. */
-function claims(info: CertificationRequestInfo): Claim[] {
-  const out = readSubject(info);
-  for (const extension of readExtensions(info)) {
+function claims(request: Request): Claim[] {
+  const out = readSubject(request);
+  for (const extension of readExtensions(request)) {
     if (extension.type !== SUBJECT_ALT_NAME || !(extension instanceof x509.SubjectAlternativeNameExtension)) continue;
     try {
       for (const name of extension.names.items) out.push({ type: `san:${name.type}`, value: String(name.value) });
@@ -265,10 +391,9 @@ export interface CheckedCsr {
  */
 export async function checkCsr(pem: string, who: Applicant | undefined, minBits: number): Promise<CheckedCsr> {
   const request = parse(pem);
-  const info = request.certificationRequestInfo;
-  const key = readKey(info);
-  checkKey(key, minBits);
+  const key = readKey(request.spki);
+  const { modulus, exponent } = checkKey(key, request.spki, minBits);
   checkSignature(request, key);
-  const named = claims(info);
-  return { key: certifiableKey(key), ignored: who ? ignoredNames(named, who) : [] };
+  const named = claims(request);
+  return { key: certifiableRsaKey(modulus, exponent), ignored: who ? ignoredNames(named, who) : [] };
 }

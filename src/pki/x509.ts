@@ -3,7 +3,7 @@
 import 'reflect-metadata'; // @peculiar/x509 uses tsyringe, which needs it loaded first
 import * as x509 from '@peculiar/x509';
 import { X509Certificate, createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { spkiKeyBits } from './der.ts';
+import { bitString, concat, integerContent, oid, sequence, spkiKeyBits } from './der.ts';
 
 x509.cryptoProvider.set(globalThis.crypto);
 
@@ -87,6 +87,27 @@ export interface CertifiableKey {
 
 export function certifiableKey(key: KeyObject): CertifiableKey {
   const spki = new Uint8Array(key.export({ type: 'spki', format: 'der' }));
+  return { spki, hash: createHash('sha256').update(spki).digest('hex') };
+}
+
+const RSA_ENCRYPTION = sequence(oid('1.2.840.113549.1.1.1'), new Uint8Array([0x05, 0x00]));
+
+/** DER INTEGER content of a non-negative number given as big-endian octets: shortest form. */
+function unsignedContent(octets: Uint8Array): Uint8Array {
+  let at = 0;
+  while (at < octets.length - 1 && octets[at] === 0) at++;
+  const rest = octets.subarray(at);
+  return rest[0] & 0x80 ? concat([new Uint8Array([0]), rest]) : rest;
+}
+
+/**
+ * The same as certifiableKey for an RSA key given by its modulus and exponent (big-endian, as read
+ * from DER): the SubjectPublicKeyInfo written as node:crypto (OpenSSL) writes one — rsaEncryption
+ * with NULL parameters, both integers in their shortest form — without a key export (~70 µs).
+ */
+export function certifiableRsaKey(modulus: Uint8Array, exponent: Uint8Array): CertifiableKey {
+  const key = sequence(integerContent(unsignedContent(modulus)), integerContent(unsignedContent(exponent)));
+  const spki = sequence(RSA_ENCRYPTION, bitString(key));
   return { spki, hash: createHash('sha256').update(spki).digest('hex') };
 }
 
