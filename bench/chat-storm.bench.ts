@@ -11,10 +11,8 @@
 import { availableParallelism } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { pbkdf2, randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
-import { DEFAULT_PASSWORD_ITERATIONS as DEFAULT_ITERATIONS } from '../src/config.ts';
-import { HASH_PRIORITY, HashPool } from '../src/auth/hash-pool.ts';
+import { HASH_PRIORITY } from '../src/auth/hash-pool.ts';
+import { hashFlatOut, rateOf } from './lib/hash-rate.ts';
 import { benchServer } from './lib/server.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';
 import { startStorm } from './lib/storm.ts';
@@ -25,25 +23,6 @@ const RATE = 100;
 const CHAT_MS = 6_000;
 const STORM_ONLY_MS = 5_000;
 const STORM_CLIENTS = 16;
-
-const pool = new HashPool(availableParallelism());
-
-/** How many hashes these cores do per second flat out: the storm should come close to it. */
-async function bareHashRate(ms: number, how: 'async' | 'pool' = 'async'): Promise<number> {
-  const async = promisify(pbkdf2);
-  const derive = how === 'async' ? async : (password: string, salt: Buffer, iterations: number, keylen: number) => pool.pbkdf2({ password, salt, iterations, keylen });
-  let done = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (performance.now() - start < ms) {
-        await derive('a password', randomBytes(16), DEFAULT_ITERATIONS, 32, 'sha256');
-        done++;
-      }
-    }),
-  );
-  return (done / (performance.now() - start)) * 1000;
-}
 
 /** A process spinning on one core until killed: someone else's work on a shared machine. */
 async function startBurner(): Promise<ChildProcess> {
@@ -71,9 +50,9 @@ interface Run {
 const server = await benchServer();
 let burner: ChildProcess | undefined;
 try {
-  await bareHashRate(500); // warm up
-  const rateBefore = await bareHashRate(3_000);
-  const pooledBefore = await bareHashRate(3_000, 'pool');
+  await hashFlatOut(500); // warm up
+  const rateBefore = rateOf([await hashFlatOut(3_000)]);
+  const pooledBefore = rateOf([await hashFlatOut(3_000, 'pool')]);
   const [a, b] = await enrollMany(server.url, 2, 'chat');
   const stormUsers: BenchUser[] = await enrollMany(server.url, 8, 'storm');
   await logIn(server.url, a);
@@ -98,8 +77,8 @@ try {
   };
 
   const quiet = await run();
-  const hashRate = (rateBefore + (await bareHashRate(3_000))) / 2;
-  const pooledRate = (pooledBefore + (await bareHashRate(3_000, 'pool'))) / 2;
+  const hashRate = (rateBefore + rateOf([await hashFlatOut(3_000)])) / 2;
+  const pooledRate = (pooledBefore + rateOf([await hashFlatOut(3_000, 'pool')])) / 2;
   burner = await startBurner();
   const burnt = await run();
   await stopBurner(burner);
