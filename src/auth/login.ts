@@ -88,7 +88,7 @@ export class LoginService {
       throw new CertificateRejected('bad_signature', errorText(why));
     }
     const signature = Buffer.from(req.signature, 'base64');
-    if (!(await verifyPss(cert, new TextEncoder().encode(req.challenge), signature))) {
+    if (!verifyPss(cert, new TextEncoder().encode(req.challenge), signature)) {
       throw new CertificateRejected('bad_signature', errorText('error.login.signature.bad'));
     }
 

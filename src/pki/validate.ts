@@ -1,33 +1,55 @@
 // Decides whether a certificate presented by a client is one of ours and usable now (protocol §3).
 // Trust comes only from our intermediate's signature and our own issuance record — never from the
 // subject, the issuer name or the public key, which a pirate can copy.
+//
+// Read by node:crypto's X509Certificate (OpenSSL, native) rather than @peculiar/x509: a login
+// parsed the certificate with asn1js and checked its signature through asn1-schema and WebCrypto,
+// ~3.5 ms of the event loop per login, more than everything else in it but the password hash
+// (issue 23); natively it is a few hundred microseconds.
+import { X509Certificate, constants, createHash, verify } from 'node:crypto';
 import { CertificateRejected } from '../protocol/errors.ts';
 import type { Authority } from './authority.ts';
+import { children, oidText, readTlv } from './der.ts';
 import type { CertificateRecord, CertificateRecords } from './records.ts';
-import { fingerprint, x509 } from './x509.ts';
+import type { x509 } from './x509.ts';
 import { errorText } from '../protocol/error-messages.ts';
 
 export interface Validated {
-  cert: x509.X509Certificate;
+  cert: X509Certificate;
   record: CertificateRecord;
 }
 
-export function parseCertificate(pem: string): x509.X509Certificate {
+export function parseCertificate(pem: string): X509Certificate {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
   if (!blocks || blocks.length !== 1) {
     throw new CertificateRejected('bad_certificate', errorText('error.cert.onePem'));
   }
   try {
-    return new x509.X509Certificate(blocks[0]);
+    const cert = new X509Certificate(blocks[0]);
+    // OpenSSL reads the key only when asked: ask now, so a certificate that parses can be used.
+    void cert.publicKey;
+    return cert;
   } catch {
     throw new CertificateRejected('bad_certificate', errorText('error.cert.unreadable'));
   }
 }
 
-/** Whether our intermediate signed these bytes: its name as issuer and its key's signature. */
-export async function signedByIntermediate(cert: x509.X509Certificate, ca: Authority): Promise<boolean> {
+/** The intermediate as node:crypto reads it, once per Authority's certificate. */
+const natives = new WeakMap<x509.X509Certificate, X509Certificate>();
+function nativeIntermediate(ca: Authority): X509Certificate {
+  let native = natives.get(ca.intermediate);
+  if (!native) natives.set(ca.intermediate, (native = new X509Certificate(Buffer.from(ca.intermediate.rawData))));
+  return native;
+}
+
+/**
+ * Whether our intermediate signed this certificate: issued under its name (and key identifier,
+ * as OpenSSL's X509_check_issued matches them) and carrying its key's signature.
+ */
+export function signedByIntermediate(cert: X509Certificate, ca: Authority): boolean {
+  const intermediate = nativeIntermediate(ca);
   try {
-    return cert.issuer === ca.intermediate.subject && (await cert.verify({ publicKey: ca.intermediate.publicKey, signatureOnly: true }));
+    return cert.checkIssued(intermediate) && cert.verify(intermediate.publicKey);
   } catch {
     return false;
   }
@@ -38,39 +60,82 @@ export async function signedByIntermediate(cert: x509.X509Certificate, ca: Autho
  * window (and the CA's), a client certificate. Ownership and revocation are the caller's next steps
  * because their order matters to it (see src/auth/login.ts).
  */
-export async function validateIssued(
-  cert: x509.X509Certificate,
-  ca: Authority,
-  records: CertificateRecords,
-  now: Date,
-): Promise<Validated> {
-  const untrusted = () =>
-    new CertificateRejected('untrusted_issuer', errorText('error.cert.untrusted'));
-  if (!(await signedByIntermediate(cert, ca))) throw untrusted();
-  const record = await records.byFingerprint(await fingerprint(cert));
+export async function validateIssued(cert: X509Certificate, ca: Authority, records: CertificateRecords, now: Date): Promise<Validated> {
+  const untrusted = () => new CertificateRejected('untrusted_issuer', errorText('error.cert.untrusted'));
+  if (!signedByIntermediate(cert, ca)) throw untrusted();
+  const record = await records.byFingerprint(createHash('sha256').update(cert.raw).digest('hex'));
   if (!record || record.state !== 'issued') throw untrusted();
 
   const t = now.getTime();
-  if (t < cert.notBefore.getTime()) throw new CertificateRejected('not_yet_valid', errorText('error.cert.notYetValid', { notBefore: cert.notBefore.toISOString() }));
-  if (t > cert.notAfter.getTime()) {
-    throw new CertificateRejected('expired', errorText('error.cert.expired', { notAfter: cert.notAfter.toISOString() }), { notAfter: cert.notAfter.toISOString() });
+  const { validFromDate: notBefore, validToDate: notAfter } = cert;
+  if (t < notBefore.getTime()) throw new CertificateRejected('not_yet_valid', errorText('error.cert.notYetValid', { notBefore: notBefore.toISOString() }));
+  if (t > notAfter.getTime()) {
+    throw new CertificateRejected('expired', errorText('error.cert.expired', { notAfter: notAfter.toISOString() }), { notAfter: notAfter.toISOString() });
   }
   if (t > ca.intermediate.notAfter.getTime()) throw new CertificateRejected('expired', errorText('error.cert.caExpired'));
 
-  const ku = cert.getExtension(x509.KeyUsagesExtension);
-  const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
-  const bc = cert.getExtension(x509.BasicConstraintsExtension);
-  if (bc?.ca || !ku || !(ku.usages & x509.KeyUsageFlags.digitalSignature) || !eku?.usages.includes(x509.ExtendedKeyUsage.clientAuth)) {
+  // node:crypto's `keyUsage` is the extended key usage, and its `ca` also needs keyCertSign: the
+  // key usage bits and basicConstraints' cA are read from the DER.
+  const extensions = extensionValues(cert.raw);
+  if (isCa(extensions.get(BASIC_CONSTRAINTS)) || !signsDigitally(extensions.get(KEY_USAGE)) || !cert.keyUsage?.includes(CLIENT_AUTH)) {
     throw new CertificateRejected('bad_certificate', errorText('error.cert.notUser'));
   }
   return { cert, record };
 }
 
-/** RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32, with the certificate's key (protocol §3 and §5). */
-export async function verifyPss(cert: x509.X509Certificate, data: BufferSource, signature: BufferSource): Promise<boolean> {
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+const KEY_USAGE = '2.5.29.15';
+const BASIC_CONSTRAINTS = '2.5.29.19';
+
+/**
+ * Each extension's value (the DER inside its extnValue OCTET STRING), by OID: TBSCertificate's [3]
+ * extensions, each SEQUENCE { extnID, critical?, extnValue }. The certificate was accepted by
+ * OpenSSL already; anything unexpected here reads as no extensions, which fails the checks.
+ */
+function extensionValues(der: Uint8Array): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
   try {
-    const key = await crypto.subtle.importKey('spki', cert.publicKey.rawData, { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['verify']);
-    return await crypto.subtle.verify({ name: 'RSA-PSS', saltLength: 32 }, key, signature, data);
+    const [tbs] = children(der, readTlv(der, 0, 0x30));
+    const wrapper = children(der, tbs).find((part) => part.tag === 0xa3);
+    if (!wrapper) return out;
+    for (const extension of children(der, readTlv(der, wrapper.content, 0x30, wrapper.end))) {
+      const parts = children(der, extension);
+      const [id, value] = [parts[0], parts[parts.length - 1]];
+      if (id.tag !== 0x06 || value.tag !== 0x04) return new Map();
+      out.set(oidText(der.subarray(id.content, id.end)), der.subarray(value.content, value.end));
+    }
+    return out;
+  } catch {
+    return new Map();
+  }
+}
+
+/** keyUsage (RFC 5280 §4.2.1.3) with digitalSignature, bit 0: a BIT STRING's first octet's top bit. */
+function signsDigitally(value: Uint8Array | undefined): boolean {
+  try {
+    if (!value) return false;
+    const bits = readTlv(value, 0, 0x03);
+    return bits.end - bits.content >= 2 && (value[bits.content + 1] & 0x80) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/** basicConstraints (RFC 5280 §4.2.1.9) SEQUENCE { cA BOOLEAN DEFAULT FALSE, … } with cA true. */
+function isCa(value: Uint8Array | undefined): boolean {
+  if (!value) return false;
+  try {
+    const [first] = children(value, readTlv(value, 0, 0x30));
+    return first?.tag === 0x01 && value[first.content] !== 0;
+  } catch {
+    return true; // unreadable constraints: not a user's certificate
+  }
+}
+
+/** RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32, with the certificate's key (protocol §3 and §5). */
+export function verifyPss(cert: X509Certificate, data: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    return verify('sha256', data, { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
   } catch {
     return false;
   }
