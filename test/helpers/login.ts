@@ -1,5 +1,5 @@
 // Enrolls users with openssl keys and logs them in the way protocol §3 describes.
-import { sign as nodeSign, constants } from 'node:crypto';
+import { sign as nodeSign, constants, createPrivateKey, type KeyObject } from 'node:crypto';
 import { makeCsr } from './openssl.ts';
 import { enrollBody, postJson } from './users.ts';
 import type { EnrollRequest } from '../../src/protocol/enroll.ts';
@@ -33,9 +33,10 @@ export async function enrollUser(url: string, prefix = 'user'): Promise<Enrolled
 }
 
 /** RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32 over the UTF-8 bytes of the challenge. */
-export function signChallenge(keyPem: string, challenge: string): string {
+/** The challenge signed as protocol §3 says, with a PEM key or one already read (cheaper in a loop). */
+export function signChallenge(keyPem: string | KeyObject, challenge: string): string {
   return nodeSign('sha256', Buffer.from(challenge, 'utf8'), {
-    key: keyPem,
+    key: typeof keyPem === 'string' ? createPrivateKey(keyPem) : keyPem,
     padding: constants.RSA_PKCS1_PSS_PADDING,
     saltLength: 32,
   }).toString('base64');
