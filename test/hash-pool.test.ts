@@ -29,6 +29,25 @@ describe('the hash pool', () => {
     assert.equal(pool.waiting, 0);
   });
 
+  it('gives each thread its next job ahead, so a finished hash never waits for the event loop to hand it one', async () => {
+    const pool = new HashPool(1);
+    const jobs = Array.from({ length: 3 }, (_, i) => pool.pbkdf2({ password: `p${i}`, salt: new Uint8Array([i]), iterations: 20_000, keylen: 32 }));
+    // One thread: the job it works on and the next are with it, the third waits in the pool.
+    assert.equal(pool.waiting, 1);
+    await Promise.all(jobs);
+    assert.equal(pool.waiting, 0);
+  });
+
+  it('when a thread dies, fails only the job it was working on and gives the one it held to a new thread', async () => {
+    const pool = new HashPool(1);
+    const working = pool.pbkdf2({ password: 'a', salt: new Uint8Array([1]), iterations: 5_000_000, keylen: 32 });
+    const held = pool.pbkdf2({ password: 'b', salt: new Uint8Array([2]), iterations: 1_000, keylen: 32 });
+    const slots = (pool as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } }> }).slots;
+    await slots[0].worker.terminate();
+    await assert.rejects(working, /password hashing thread exited/);
+    assert.ok((await held).equals(pbkdf2Sync('b', new Uint8Array([2]), 1_000, 32, 'sha256')));
+  });
+
   it('rejects a job that cannot be done and goes on with the next', async () => {
     const pool = new HashPool(1);
     await assert.rejects(pool.pbkdf2({ password: 'x', salt: new Uint8Array(16), iterations: 0, keylen: 32 }), /password hashing failed/);
