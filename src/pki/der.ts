@@ -2,10 +2,10 @@
 // response and the to-be-signed part of a user certificate. @peculiar/asn1-schema serializes them
 // through asn1js objects, which cost ~0.6 ms an OCSP response and ~2.5 ms a certificate (profiles:
 // more than everything else in the request but the password hash); these functions write the same
-// bytes directly. Reading untrusted DER is left to asn1-schema and node:crypto, except its framing:
-// `readTlv` splits a value into its parts (strict DER lengths), so that asn1-schema reads only the
-// small parts that need it (a CSR's subject, not its key and signature, which asn1js also tries to
-// read as nested ASN.1: ~0.4 ms a request).
+// bytes directly. Reading untrusted DER is mostly left to asn1-schema and node:crypto; `readTlv`
+// reads its framing (strict DER lengths) so that a request is split into its parts and each is
+// read by what needs it — not all by asn1js, which also tries to read a key's and a signature's
+// bit strings as nested ASN.1 (~0.4 ms a CSR).
 
 /** Tag, definite length (short form below 128, long form above) and content. */
 export function tlv(tag: number, content: Uint8Array): Uint8Array<ArrayBuffer> {
