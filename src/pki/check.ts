@@ -2,7 +2,6 @@
 // can it still be relied on. The answer rests on the same two facts as a login (src/pki/validate.ts):
 // our intermediate's signature and our own record of issuing it. What the certificate says about
 // itself (subject, issuer name, key) is reported as written, never trusted.
-import { X509Certificate } from 'node:crypto';
 import { currentCertificates } from './current.ts';
 import type { CertificateCheck, CertificateFacts } from '../protocol/certificate.ts';
 import { validationError } from '../protocol/errors.ts';
@@ -61,7 +60,7 @@ export class CertificateChecker {
     if (facts.fingerprint === ca.rootFingerprint) return { issued: true, status: 'authority', role: 'root', ...facts };
     if (facts.fingerprint === ca.intermediateFingerprint) return { issued: true, status: 'authority', role: 'intermediate', ...facts };
 
-    if (!signedByIntermediate(new X509Certificate(Buffer.from(cert.rawData)), ca)) return { issued: false, status: 'untrusted', ...facts };
+    if (!signedByIntermediate(new Uint8Array(cert.rawData), ca)) return { issued: false, status: 'untrusted', ...facts };
     // Our signature on bytes we never recorded: the server's own TLS or OCSP certificate, or a
     // registration that died half-way (never handed out as a user certificate).
     const record = await records.byFingerprint(facts.fingerprint);

@@ -43,13 +43,15 @@ function nativeIntermediate(ca: Authority): X509Certificate {
 }
 
 /**
- * Whether our intermediate signed this certificate: issued under its name (and key identifier,
- * as OpenSSL's X509_check_issued matches them) and carrying its key's signature.
+ * Whether our intermediate signed this certificate (or these DER bytes; what OpenSSL cannot read,
+ * it did not sign): issued under its name (and key identifier, as OpenSSL's X509_check_issued
+ * matches them) and carrying its key's signature.
  */
-export function signedByIntermediate(cert: X509Certificate, ca: Authority): boolean {
+export function signedByIntermediate(cert: X509Certificate | Uint8Array, ca: Authority): boolean {
   const intermediate = nativeIntermediate(ca);
   try {
-    return cert.checkIssued(intermediate) && cert.verify(intermediate.publicKey);
+    const native = cert instanceof X509Certificate ? cert : new X509Certificate(cert);
+    return native.checkIssued(intermediate) && native.verify(intermediate.publicKey);
   } catch {
     return false;
   }
