@@ -91,7 +91,7 @@ export class HashPool {
     return this.slots.flatMap((s) => (typeof s.thread === 'number' ? [s.thread] : []));
   }
 
-  /** Jobs waiting for a thread (not counting those running). */
+  /** Jobs waiting in the pool for a thread (not those a thread runs or holds next). */
   get waiting(): number {
     return this.queue.length;
   }
