@@ -101,7 +101,8 @@ describe('chatting with someone who has several devices', { timeout: 420_000 }, 
 
     // On the tablet the two older ones say why they cannot be read: calmly, with nothing green.
     const older = tabletPage.locator('.msg.is-elsewhere');
-    await older.first().waitFor();
+    // Both rendered before counting: the log draws them one after the other (the count once read 1).
+    await older.nth(1).waitFor();
     assert.equal(await older.count(), 2);
     for (let i = 0; i < 2; i++) {
       const m = older.nth(i);

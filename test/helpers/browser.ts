@@ -32,11 +32,16 @@ export function launchChromium(): Promise<Browser> {
  * paint.
  */
 export async function animationsDone(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    for (const a of document.getAnimations()) {
-      if (a.playState === 'running' && Number.isFinite(Number(a.effect?.getComputedTiming().endTime ?? Infinity))) a.finish();
-    }
-  });
+  // Bounded like the other evaluates (see within): a stalled page fails here, named, in a minute.
+  await within(
+    60_000,
+    `finishing the animations of ${page.url()}`,
+    page.evaluate(() => {
+      for (const a of document.getAnimations()) {
+        if (a.playState === 'running' && Number.isFinite(Number(a.effect?.getComputedTiming().endTime ?? Infinity))) a.finish();
+      }
+    }),
+  );
 }
 
 /**
