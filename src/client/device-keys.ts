@@ -45,5 +45,10 @@ export async function openWithDeviceKeys(envelope: Envelope | EnvelopeV2, sender
  * unwrap means it was for another device: what §6 says of messages from before a device was linked.
  */
 export function sentBeforeThisDevice(envelope: Envelope | EnvelopeV2, failure: OpenFailure, keys: Pick<DeviceKeys, 'earlier'>, deviceSince: Date): boolean {
-  return envelope.v === 1 && failure === 'key_unwrap_failed' && !keys.earlier.length && Date.parse(envelope.sentAt) < deviceSince.getTime();
+  // A certificate's notBefore is in whole seconds, cut down from the moment it was issued: the
+  // device began some time within the second after it, so a message of that second may be older.
+  return envelope.v === 1 && failure === 'key_unwrap_failed' && !keys.earlier.length && Date.parse(envelope.sentAt) < deviceSince.getTime() + CERTIFICATE_TIME_STEP;
 }
+
+/** The resolution of a certificate's validity times (RFC 5280 §4.1.2.5: whole seconds). */
+const CERTIFICATE_TIME_STEP = 1000;
