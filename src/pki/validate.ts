@@ -6,12 +6,12 @@
 // parsed the certificate with asn1js and checked its signature through asn1-schema and WebCrypto,
 // ~3.5 ms of the event loop per login, more than everything else in it but the password hash
 // (issue 23); natively it is a few hundred microseconds.
-import { X509Certificate, constants, createHash, verify } from 'node:crypto';
+import { X509Certificate, constants, verify } from 'node:crypto';
 import { CertificateRejected } from '../protocol/errors.ts';
 import type { Authority } from './authority.ts';
 import { children, oidText, readTlv } from './der.ts';
 import type { CertificateRecord, CertificateRecords } from './records.ts';
-import type { x509 } from './x509.ts';
+import { fingerprint, type x509 } from './x509.ts';
 import { errorText } from '../protocol/error-messages.ts';
 
 export interface Validated {
@@ -65,7 +65,7 @@ export function signedByIntermediate(cert: X509Certificate | Uint8Array, ca: Aut
 export async function validateIssued(cert: X509Certificate, ca: Authority, records: CertificateRecords, now: Date): Promise<Validated> {
   const untrusted = () => new CertificateRejected('untrusted_issuer', errorText('error.cert.untrusted'));
   if (!signedByIntermediate(cert, ca)) throw untrusted();
-  const record = await records.byFingerprint(createHash('sha256').update(cert.raw).digest('hex'));
+  const record = await records.byFingerprint(await fingerprint(cert.raw));
   if (!record || record.state !== 'issued') throw untrusted();
 
   const t = now.getTime();

@@ -86,9 +86,11 @@ export interface CertifiableKey {
 }
 
 export function certifiableKey(key: KeyObject): CertifiableKey {
-  const spki = new Uint8Array(key.export({ type: 'spki', format: 'der' }));
-  return { spki, hash: createHash('sha256').update(spki).digest('hex') };
+  return certifiable(new Uint8Array(key.export({ type: 'spki', format: 'der' })));
 }
+
+/** A SubjectPublicKeyInfo already in node:crypto's encoding, with its key hash. */
+const certifiable = (spki: Uint8Array<ArrayBuffer>): CertifiableKey => ({ spki, hash: createHash('sha256').update(spki).digest('hex') });
 
 const RSA_ENCRYPTION = sequence(oid('1.2.840.113549.1.1.1'), new Uint8Array([0x05, 0x00]));
 
@@ -107,8 +109,7 @@ function unsignedContent(octets: Uint8Array): Uint8Array {
  */
 export function certifiableRsaKey(modulus: Uint8Array, exponent: Uint8Array): CertifiableKey {
   const key = sequence(integerContent(unsignedContent(modulus)), integerContent(unsignedContent(exponent)));
-  const spki = sequence(RSA_ENCRYPTION, bitString(key));
-  return { spki, hash: createHash('sha256').update(spki).digest('hex') };
+  return certifiable(sequence(RSA_ENCRYPTION, bitString(key)));
 }
 
 /** The key hash (see CertifiableKey) of a DER SubjectPublicKeyInfo; throws when it cannot be read. */
