@@ -72,7 +72,7 @@ export async function enrollPerson(url: string, prefix: string, firstName = 'Ami
  * Answers a page of the context, on /chat.
  */
 export async function signIn(context: BrowserContext, url: string, who: Person): Promise<Page> {
-  const page = await context.newPage();
+  const page = await within(60_000, `a page to sign ${who.login} in`, context.newPage());
   // A page of the app's origin that runs none of the app's scripts (the login page would forget
   // the unlocked keys as it opens).
   await page.goto(`${url}/healthz`);
@@ -151,10 +151,10 @@ export async function signIn(context: BrowserContext, url: string, who: Person):
     },
   ), () => page.evaluate(() => `reached: ${(globalThis as { __signInStep?: string }).__signInStep ?? 'nothing'}`));
   const { refused, lastLogin } = sinceLastLogin(events as ActivityEntry[]);
-  await page.evaluate(
+  await within(60_000, `noting ${who.login}'s refused logins`, page.evaluate(
     ([key, notice]) => (notice ? sessionStorage.setItem(key, notice) : sessionStorage.removeItem(key)),
     [LOGIN_NOTICE_KEY, refused ? JSON.stringify({ refused, lastLogin: lastLogin ?? null }) : ''] as const,
-  );
+  ));
   await page.goto(`${url}/chat`);
   return page;
 }

@@ -69,7 +69,8 @@ export class Ui {
 
   /** A page in a fresh browser. */
   async page(options: BrowserContextOptions = {}): Promise<Page> {
-    return (await this.context(options)).newPage();
+    const context = await this.context(options);
+    return within(60_000, 'a new page', context.newPage());
   }
 
   private watch(page: Page): void {
@@ -104,7 +105,8 @@ export class Ui {
 
 /** Sets the viewport and waits until the page has taken it. */
 export async function resize(page: Page, size: { width: number; height: number }): Promise<void> {
-  await page.setViewportSize(size);
+  // setViewportSize has no timeout of its own (playwright passes none).
+  await within(60_000, `resizing ${page.url()} to ${size.width}×${size.height}`, page.setViewportSize(size));
   await page.waitForFunction(([w, h]) => window.innerWidth === w && window.innerHeight === h, [size.width, size.height] as const);
 }
 
@@ -116,7 +118,7 @@ export async function resize(page: Page, size: { width: number; height: number }
  */
 export async function audit(page: Page, name: string): Promise<void> {
   await assertAccessible(page, name);
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await within(60_000, `scrolling ${name} to its top`, page.evaluate(() => window.scrollTo(0, 0)));
   await page.screenshot({ path: join(SHOTS, `ui-${name}-desktop.png`), fullPage: true, caret: 'initial' });
   const size = page.viewportSize() ?? DESKTOP;
   await resize(page, PHONE);

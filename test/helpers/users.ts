@@ -25,7 +25,10 @@ export function enrollBody(prefix = 'user', keyAndCsr: KeyAndCsr = makeCsr()): {
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; headers: Headers }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  // Bounded, and named when it fails: fetch waits up to 5 minutes for an answer by default, far past a test's timeout.
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(60_000) }).catch((e: unknown) => {
+    throw new Error(`POST ${url}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  });
   const text = await res.text();
   let json: any;
   try {
