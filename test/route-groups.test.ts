@@ -21,7 +21,7 @@ after(() => core.close());
 const concrete = (prefix: string, path: string) =>
   (prefix === '/' ? '' : prefix) + (path.replace(/:\w+(\{[^}]*\})?/g, 'x0').replace(/\*/g, 'x0') || '/');
 
-type Group = [string, Hono<any>];
+type Group = [prefix: string, routes: Hono<any>, early?: true];
 
 /** Every (route, other group) pair where the other group, alone, answers the route's path. */
 async function clashes(groups: Group[]): Promise<{ clashes: string[]; asked: number }> {

@@ -114,6 +114,15 @@ describe('security headers on every kind of response', () => {
       init: () => ({ method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: new Uint8Array([1, 2, 3]) }),
       status: 200,
     },
+    // The revocation routes are mounted ahead of the app's layers and set these headers themselves.
+    { what: 'OCSP GET (garbage in, malformedRequest out)', path: '/ocsp/AQID', status: 200 },
+    { what: 'CRL as PEM', path: '/ca/crl.pem', status: 200 },
+    {
+      what: 'OCSP refusal: a body over the limit',
+      path: '/ocsp',
+      init: () => ({ method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: new Uint8Array(70_000) }),
+      status: 413,
+    },
   ];
   for (const c of cases) {
     it(c.what, async () => {

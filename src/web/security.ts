@@ -37,6 +37,27 @@ async function securityHeaders(): Promise<[string, string][]> {
   return [...res.headers];
 }
 
+let record: Promise<Readonly<Record<string, string>>> | undefined;
+
+/**
+ * The same headers as one record, for a route mounted ahead of `headers()` (src/http.ts) to put
+ * in its own answer's headers: a plain record reaches Node's writeHead as it is, with no
+ * per-request setHeader calls.
+ */
+export function securityHeaderRecord(): Promise<Readonly<Record<string, string>>> {
+  return (record ??= securityHeaders().then((list) => Object.freeze(Object.fromEntries(list))));
+}
+
+/**
+ * For such a route: its own answers carry securityHeaderRecord(), and the refusals and errors the
+ * app makes for it (onError: a body over the limit, a failure) get the headers here.
+ */
+export const headersOnRefusals = (): MiddlewareHandler => async (c, next) => {
+  await next();
+  if (c.res.status < 400) return;
+  for (const [name, value] of Object.entries(await securityHeaderRecord())) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+};
+
 type NodeBindings = { outgoing?: ServerResponse };
 
 /**

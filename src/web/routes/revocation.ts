@@ -9,6 +9,7 @@ import { statusOnlyResponse, type OcspAnswer, type OcspResponder } from '../../p
 import type { Log } from '../../log.ts';
 import { readBytes } from '../body.ts';
 import { requestHeader } from '../request-header.ts';
+import { headersOnRefusals, limitBody, securityHeaderRecord } from '../security.ts';
 
 const OCSP_RESPONSE = 'application/ocsp-response';
 /** GET requests remembered decoded: a single-certificate request's URL is ~200 characters. */
@@ -30,21 +31,23 @@ export interface RevocationRouteDeps {
 
 export function revocationRoutes({ crl, ocsp, log }: RevocationRouteDeps): Hono {
   const app = new Hono();
+  // Mounted ahead of the app's security-headers layer (src/http.ts): every answer carries them
+  // itself, and each route's refusals get them from `refused`.
+  const security = securityHeaderRecord();
+  const refused = headersOnRefusals();
   /** A pre-produced response's HTTP dates, written once for the thousands of requests it answers. */
   const httpDates = new WeakMap<Uint8Array, { lastModified: string; expires: string }>();
 
   // A new CRL appears the moment a revocation is recorded, so caches must check back every time.
-  app.get('/ca/crl', async (c) => {
+  app.get('/ca/crl', refused, async () => {
     const current = await crl.current();
-    return c.body(current.der.slice(), 200, {
-      'content-type': 'application/pkix-crl',
-      'cache-control': 'no-cache',
-      'last-modified': current.thisUpdate.toUTCString(),
+    return new Response(current.der.slice(), {
+      headers: { ...(await security), 'content-type': 'application/pkix-crl', 'cache-control': 'no-cache', 'last-modified': current.thisUpdate.toUTCString() },
     });
   });
-  app.get('/ca/crl.pem', async (c) => {
+  app.get('/ca/crl.pem', refused, async () => {
     const current = await crl.current();
-    return c.body(current.pem, 200, { 'content-type': 'application/x-pem-file', 'cache-control': 'no-cache' });
+    return new Response(current.pem, { headers: { ...(await security), 'content-type': 'application/x-pem-file', 'cache-control': 'no-cache' } });
   });
 
   // RFC 6960 Appendix A: every answer, even to garbage, is an OCSPResponse with HTTP 200.
@@ -56,7 +59,7 @@ export function revocationRoutes({ crl, ocsp, log }: RevocationRouteDeps): Hono 
       log('ocsp failure', { error: (err as Error).name, detail: (err as Error).message });
       got = { der: statusOnlyResponse(OCSPResponseStatus.internalError) };
     }
-    const headers: Record<string, string> = { 'content-type': OCSP_RESPONSE, 'cache-control': 'no-store' };
+    const headers: Record<string, string> = { ...(await security), 'content-type': OCSP_RESPONSE, 'cache-control': 'no-store' };
     // RFC 5019 §6.2: a pre-produced response may be kept by HTTP caches until its nextUpdate, and
     // revalidated by its ETag. A nonce'd answer is for one requester, an error for nobody.
     const p = cacheable ? got.prepared : undefined;
@@ -67,19 +70,23 @@ export function revocationRoutes({ crl, ocsp, log }: RevocationRouteDeps): Hono 
       headers.expires = dates.expires;
       headers.etag = p.etag;
       headers['cache-control'] = `max-age=${p.maxAge}, public, no-transform, must-revalidate`;
-      if (matchesEtag(requestHeader(c, 'if-none-match'), p.etag)) return c.body(null, 304, headers);
+      if (matchesEtag(requestHeader(c, 'if-none-match'), p.etag)) return new Response(null, { status: 304, headers });
     }
     // A pre-produced response is never changed once signed: served as it is, not copied.
-    return c.body((got.prepared ? got.der : got.der.slice()) as Uint8Array<ArrayBuffer>, 200, headers);
+    // A Response of its own rather than c.body: given more than one header, c.body builds a web
+    // Headers object, which @hono/node-server then converts back, where a plain record goes to
+    // Node's writeHead as it is (~8 µs of an answer's ~60 µs beyond a bare handler's).
+    return new Response((got.prepared ? got.der : got.der.slice()) as Uint8Array<ArrayBuffer>, { status: 200, headers });
   };
 
   // HTTP caches keep no POST answer: clients that want cached answers use GET (RFC 5019 §5).
-  app.post('/ocsp', async (c) => answer(c, await readBytes(c), false));
+  // This group is mounted before the app's own body limit (src/http.ts), so it checks its own.
+  app.post('/ocsp', refused, limitBody(), async (c) => answer(c, await readBytes(c), false));
 
   // RFC 6960 Appendix A.1: the request rides in the path, so HTTP caches can keep the answer.
   // Relying parties ask the same URL again and again (one per certificate): each is decoded once.
   const decoded = new Map<string, Uint8Array | undefined>();
-  app.get('/ocsp/*', async (c) => {
+  app.get('/ocsp/*', refused, async (c) => {
     const url = c.req.url;
     let der = decoded.get(url);
     if (der === undefined && !decoded.has(url)) {
