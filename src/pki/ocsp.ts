@@ -83,6 +83,7 @@ export class OcspResponder {
   /** Per hash algorithm OID: our intermediate's name hash and key hash, hex. */
   private readonly issuerHashes: Map<string, { name: string; key: string }>;
   private readonly parsed = new Map<string, ParsedRequest>();
+  private readonly parsedBytes = new WeakMap<Uint8Array, ParsedRequest>();
   readonly prepared: PreparedOcsp;
 
   private constructor(deps: OcspDeps, issuerHashes: Map<string, { name: string; key: string }>) {
@@ -143,10 +144,17 @@ export class OcspResponder {
 
   /** The request's questions and nonce; undefined when it cannot be answered as asked. */
   private parse(der: Uint8Array): ParsedRequest | undefined {
+    // The GET route hands the same bytes for the same URL (it decodes each once): known by identity
+    // before being known by content.
+    const same = this.parsedBytes.get(der);
+    if (same) return same;
     const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
     const key = bytes.byteLength <= PARSED_MAX_BYTES ? bytes.toString('latin1') : undefined;
     const known = key === undefined ? undefined : this.parsed.get(key);
-    if (known) return known;
+    if (known) {
+      this.parsedBytes.set(der, known);
+      return known;
+    }
     let request: OCSPRequest;
     let nonce: Uint8Array | undefined;
     try {
@@ -174,6 +182,7 @@ export class OcspResponder {
     if (key !== undefined && !nonce) {
       if (this.parsed.size >= PARSED_MAX) this.parsed.clear();
       this.parsed.set(key, parsed);
+      this.parsedBytes.set(der, parsed);
     }
     return parsed;
   }

@@ -35,8 +35,13 @@ export function revocationRoutes({ crl, ocsp, log }: RevocationRouteDeps): Hono 
   // itself, and each route's refusals get them from `refused`.
   const security = securityHeaderRecord();
   const refused = headersOnRefusals();
-  /** A pre-produced response's HTTP dates, written once for the thousands of requests it answers. */
-  const httpDates = new WeakMap<Uint8Array, { lastModified: string; expires: string }>();
+  /**
+   * A pre-produced response's headers, written once for the thousands of requests it answers
+   * while its max-age stays the same (it counts down by the second): the object is handed to
+   * Node's writeHead as it is, and its content-length spares @hono/node-server from copying it
+   * to add one.
+   */
+  const preparedHeaders = new WeakMap<Uint8Array, { maxAge: number; headers: Readonly<Record<string, string>> }>();
 
   // A new CRL appears the moment a revocation is recorded, so caches must check back every time.
   app.get('/ca/crl', refused, async () => {
@@ -59,24 +64,32 @@ export function revocationRoutes({ crl, ocsp, log }: RevocationRouteDeps): Hono 
       log('ocsp failure', { error: (err as Error).name, detail: (err as Error).message });
       got = { der: statusOnlyResponse(OCSPResponseStatus.internalError) };
     }
-    const headers: Record<string, string> = { ...(await security), 'content-type': OCSP_RESPONSE, 'cache-control': 'no-store' };
     // RFC 5019 §6.2: a pre-produced response may be kept by HTTP caches until its nextUpdate, and
     // revalidated by its ETag. A nonce'd answer is for one requester, an error for nobody.
     const p = cacheable ? got.prepared : undefined;
-    if (p) {
-      let dates = httpDates.get(got.der);
-      if (!dates) httpDates.set(got.der, (dates = { lastModified: p.thisUpdate.toUTCString(), expires: p.nextUpdate.toUTCString() }));
-      headers['last-modified'] = dates.lastModified;
-      headers.expires = dates.expires;
-      headers.etag = p.etag;
-      headers['cache-control'] = `max-age=${p.maxAge}, public, no-transform, must-revalidate`;
-      if (matchesEtag(requestHeader(c, 'if-none-match'), p.etag)) return new Response(null, { status: 304, headers });
-    }
-    // A pre-produced response is never changed once signed: served as it is, not copied.
     // A Response of its own rather than c.body: given more than one header, c.body builds a web
     // Headers object, which @hono/node-server then converts back, where a plain record goes to
     // Node's writeHead as it is (~8 µs of an answer's ~60 µs beyond a bare handler's).
-    return new Response((got.prepared ? got.der : got.der.slice()) as Uint8Array<ArrayBuffer>, { status: 200, headers });
+    if (!p) return new Response(got.der.slice(), { headers: { ...(await security), 'content-type': OCSP_RESPONSE, 'cache-control': 'no-store' } });
+    let kept = preparedHeaders.get(got.der);
+    if (kept?.maxAge !== p.maxAge) {
+      const headers = {
+        ...(await security),
+        'content-type': OCSP_RESPONSE,
+        'content-length': String(got.der.byteLength),
+        'last-modified': p.thisUpdate.toUTCString(),
+        expires: p.nextUpdate.toUTCString(),
+        etag: p.etag,
+        'cache-control': `max-age=${p.maxAge}, public, no-transform, must-revalidate`,
+      };
+      preparedHeaders.set(got.der, (kept = { maxAge: p.maxAge, headers: Object.freeze(headers) }));
+    }
+    if (matchesEtag(requestHeader(c, 'if-none-match'), p.etag)) {
+      const { 'content-length': _, ...headers } = kept.headers;
+      return new Response(null, { status: 304, headers });
+    }
+    // A pre-produced response is never changed once signed: served as it is, not copied.
+    return new Response(got.der as Uint8Array<ArrayBuffer>, { headers: kept.headers });
   };
 
   // HTTP caches keep no POST answer: clients that want cached answers use GET (RFC 5019 §5).
