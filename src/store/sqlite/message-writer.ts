@@ -43,6 +43,12 @@ const SQL = {
   refer: 'INSERT INTO message_files (file_id, seq) VALUES (?, ?)',
 };
 
+/** How long a batch gathers under load before it is committed (ms), unless MAX_BATCH jobs came first. */
+const GATHER_MS = 3;
+const MAX_BATCH = 64;
+/** How often this thread checkpoints the WAL between its commits while messages flow (ms). */
+const CHECKPOINT_MS = 50;
+
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
 const { DatabaseSync } = require('node:sqlite');
@@ -59,7 +65,28 @@ const refer = db.prepare(workerData.sql.refer);
 const keys = new Map();
 let wal;
 let queue = [];
-let scheduled = false;
+let scheduled;
+/** How many jobs the last commit took: more than one means messages are arriving faster than one commit each. */
+let lastBatch = 0;
+
+// The checkpoint worker (checkpoints.ts) copies the WAL into the database while this thread keeps
+// committing, so it never catches up with the last frame, and SQLite starts the WAL over only once
+// every frame was copied: under a steady stream of messages the WAL grew without end (170 MB after
+// 14,000 messages), and every frame went to new blocks of the file, which the kernel zeroes first
+// (over half of a commit's CPU). A checkpoint run here, between this thread's own commits, copies
+// every frame, so the next commit starts the WAL over and writes into blocks it already has.
+const walCheckpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+let checkpointedAt = 0;
+const checkpointNow = () => {
+  const now = Date.now();
+  if (now - checkpointedAt < workerData.checkpointMs) return;
+  checkpointedAt = now;
+  try {
+    walCheckpoint.get();
+  } catch {
+    // Another checkpoint is under way: this one's work is being done.
+  }
+};
 
 const verifies = (j) => {
   try {
@@ -75,8 +102,10 @@ const verifies = (j) => {
 };
 
 const flush = () => {
-  scheduled = false;
+  if (scheduled) scheduled.kind === 'timer' ? clearTimeout(scheduled.handle) : clearImmediate(scheduled.handle);
+  scheduled = undefined;
   const batch = queue;
+  lastBatch = batch.length;
   queue = [];
   if (!batch.length) return;
   const results = new Array(batch.length);
@@ -110,6 +139,7 @@ const flush = () => {
       db.exec('COMMIT');
       wal ??= openSync(workerData.file + '-wal', 'r');
       fdatasyncSync(wal);
+      checkpointNow();
     } catch (err) {
       if (db.isTransaction) db.exec('ROLLBACK');
       for (const i of verified) results[i] = { error: String((err && err.message) || err) };
@@ -127,10 +157,14 @@ parentPort.on('message', (m) => {
     return;
   }
   queue.push(m);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(flush);
-  }
+  if (queue.length >= workerData.maxBatch) return flush();
+  if (scheduled) return;
+  // A lone message is committed at once. Under load (the last commit took several) the batch
+  // gathers a little longer: each commit and WAL sync costs about as much CPU as the rows in it,
+  // and commits of 3 or 4 rows made those costs most of a message's on this thread.
+  scheduled = lastBatch > 1
+    ? { kind: 'timer', handle: setTimeout(flush, workerData.gatherMs) }
+    : { kind: 'immediate', handle: setImmediate(flush) };
 });`;
 
 interface Waiting {
@@ -162,7 +196,7 @@ export class MessageWriter {
   }
 
   private start(): Worker {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, sql: SQL } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, sql: SQL, gatherMs: GATHER_MS, maxBatch: MAX_BATCH, checkpointMs: CHECKPOINT_MS } });
     worker.unref(); // kept alive only while jobs are in flight (see write)
     worker.on('message', (m: Answer | 'stopped') => {
       if (m === 'stopped') return;
