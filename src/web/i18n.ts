@@ -15,8 +15,8 @@ interface RequestLanguage {
   locale: Locale;
   /** Chosen by the reader (cookie), rather than guessed from their browser. */
   chosen: boolean;
-  /** The path and query asked for: where the language menu brings the reader back. */
-  here: string;
+  /** The URL asked for: its path and query are where the language menu brings the reader back. */
+  url: string;
 }
 
 const current = new AsyncLocalStorage<RequestLanguage>();
@@ -26,9 +26,9 @@ const translators = new Map<Locale, Translator<PageKey>>();
 export function requestLanguage(): MiddlewareHandler {
   return async (c, next) => {
     const cookie = getCookie(c, LANG_COOKIE);
-    const url = new URL(c.req.url);
-    const here = url.pathname + url.search;
-    const lang: RequestLanguage = isLocale(cookie) ? { locale: cookie, chosen: true, here } : { locale: negotiate(c.req.header('accept-language')), chosen: false, here };
+    // The URL is parsed only by the pages that draw the language menu (requestPath), not for every API call.
+    const url = c.req.url;
+    const lang: RequestLanguage = isLocale(cookie) ? { locale: cookie, chosen: true, url } : { locale: negotiate(c.req.header('accept-language')), chosen: false, url };
     await current.run(lang, next);
     // Pages and error messages differ by language: a cache must not hand one reader's French to
     // another. Files (assets, certificates, CRLs, OCSP answers) are the same for everyone and keep
@@ -46,7 +46,10 @@ export function requestLanguage(): MiddlewareHandler {
 
 /** The path and query of this request (for the language menu's way back). */
 export function requestPath(): string {
-  return current.getStore()?.here ?? '/';
+  const lang = current.getStore();
+  if (!lang) return '/';
+  const url = new URL(lang.url);
+  return url.pathname + url.search;
 }
 
 /** This request's language. */
