@@ -139,7 +139,9 @@ const flush = () => {
       db.exec('COMMIT');
       wal ??= openSync(workerData.file + '-wal', 'r');
       fdatasyncSync(wal);
-      checkpointNow();
+      // Only under load (a batch of several): between sparse commits the checkpoint worker copies
+      // every frame itself, and a checkpoint here would hold the next message behind its disk sync.
+      if (batch.length > 1) checkpointNow();
     } catch (err) {
       if (db.isTransaction) db.exec('ROLLBACK');
       for (const i of verified) results[i] = { error: String((err && err.message) || err) };
