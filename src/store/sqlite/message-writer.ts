@@ -7,6 +7,8 @@
 // one transaction, syncs the WAL once, and only then answers the whole batch, in order: while it
 // waits for the disk, the next batch gathers (a group commit). The WAL sync covers whatever the
 // server's own connection committed before posting the job, such as the sender's last-seen time.
+// Under load a batch also waits a few milliseconds for more, and the worker checkpoints the WAL
+// between its own commits (see checkpointNow); the event loop posts its jobs once per turn.
 //
 // Like the checkpoint worker, it is a CommonJS script passed as source (`eval`), so it also runs
 // inside the single executable; it needs nothing but Node's own modules.
