@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { HASH_PRIORITY } from '../src/auth/hash-pool.ts';
-import { hashFlatOut, rateOf, type Hashing } from './lib/hash-rate.ts';
+import { alternatingRounds, hashFlatOut, rateOf, type Hashing } from './lib/hash-rate.ts';
 import { benchServer } from './lib/server.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';
 import { startStorm } from './lib/storm.ts';
@@ -74,14 +74,11 @@ try {
   const bare: Hashing[] = [];
   const pooled: Hashing[] = [];
   const storms: Hashing[] = [];
-  for (let i = 0; i < LOGIN_ROUNDS; i++) {
-    const steps = [
-      async () => bare.push(await hashFlatOut(ROUND_MS)),
-      async () => pooled.push(await hashFlatOut(ROUND_MS, 'pool')),
-      async () => storms.push(await stormAlone()),
-    ];
-    for (const step of i % 2 ? steps.toReversed() : steps) await step();
-  }
+  await alternatingRounds(LOGIN_ROUNDS, () => [
+    async () => bare.push(await hashFlatOut(ROUND_MS)),
+    async () => pooled.push(await hashFlatOut(ROUND_MS, 'pool')),
+    async () => storms.push(await stormAlone()),
+  ]);
   const hashRate = rateOf(bare);
   const pooledRate = rateOf(pooled);
   const loginRate = rateOf(storms);

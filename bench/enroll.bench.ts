@@ -19,7 +19,7 @@ import { HASH_PRIORITY } from '../src/auth/hash-pool.ts';
 import { benchServer } from './lib/server.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';
 import { benchKeys, enrollRequest } from './lib/users.ts';
-import { hashFlatOut, rateOf, type Hashing } from './lib/hash-rate.ts';
+import { alternatingRounds, hashFlatOut, rateOf, type Hashing } from './lib/hash-rate.ts';
 import { report } from './lib/stats.ts';
 
 const ROUNDS = 6;
@@ -38,22 +38,19 @@ try {
   const bare: Hashing[] = [];
   const lowered: Hashing[] = [];
   const rounds: LoadResult[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
+  await alternatingRounds(ROUNDS, (i) => {
     const requests = keys.slice(i * perRound, (i + 1) * perRound).map(({ csr }) => ({
       method: 'POST',
       path: '/api/v1/enroll',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(enrollRequest('en', csr)),
     }));
-    const steps = [
+    return [
       async () => bare.push(await hashFlatOut(ROUND_MS)),
       async () => lowered.push(await hashFlatOut(ROUND_MS, 'pool')),
       async () => rounds.push(await runLoad({ kind: 'closed', url: server.url, requests, concurrency: CONCURRENCY, warmup: 2 * CONCURRENCY, durationMs: ROUND_MS + 1_000 })),
     ];
-    // Every other round in the reverse order: a machine that slows down (or speeds up) along the
-    // run then weighs on the three alike, not most on whichever comes last in each round.
-    for (const step of i % 2 ? steps.toReversed() : steps) await step();
-  }
+  });
   const baseline = rateOf(bare);
   const samePriority = rateOf(lowered);
   const elapsedMs = rounds.reduce((t, r) => t + r.elapsedMs, 0);

@@ -33,5 +33,17 @@ export async function hashFlatOut(ms: number, how: 'async' | 'pool' = 'async'): 
   return { done, ms: performance.now() - start };
 }
 
+/**
+ * `rounds` rounds of the steps `stepsOf(round)` gives, every other round in reverse order: a
+ * machine that slows down (or speeds up) along the run then weighs on every step alike, not most
+ * on whichever comes last in each round.
+ */
+export async function alternatingRounds(rounds: number, stepsOf: (round: number) => Array<() => Promise<unknown>>): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    const steps = stepsOf(i);
+    for (const step of i % 2 ? steps.toReversed() : steps) await step();
+  }
+}
+
 /** Hashes a second over all of `runs` together. */
 export const rateOf = (runs: Hashing[]): number => (runs.reduce((n, r) => n + r.done, 0) / runs.reduce((t, r) => t + r.ms, 0)) * 1000;

@@ -16,7 +16,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Attribute, Extensions } from '@peculiar/asn1-x509';
 import * as rsa from '@peculiar/asn1-rsa';
 import { DomainError } from '../protocol/errors.ts';
-import { children, oidText, readTlv, type Tlv } from './der.ts';
+import { TAG, children, contextTag, oidText, readTlv, type Tlv } from './der.ts';
 import { EMAIL_OID, UID_OID, certifiableRsaKey, type CertifiableKey, x509 } from './x509.ts';
 import { errorText, type Said } from '../protocol/error-messages.ts';
 
@@ -59,12 +59,8 @@ function parse(pem: string): Request {
   }
 }
 
-const SEQUENCE = 0x30;
-const INTEGER = 0x02;
-const BIT_STRING = 0x03;
-const ATTRIBUTES = 0xa0; // [0] IMPLICIT SET OF Attribute
-const OBJECT_IDENTIFIER = 0x06;
-const SET = 0x31;
+const { SEQUENCE, INTEGER, BIT_STRING, OBJECT_IDENTIFIER, SET } = TAG;
+const ATTRIBUTES = contextTag(0); // [0] IMPLICIT SET OF Attribute
 
 /**
  * CertificationRequest ::= SEQUENCE { certificationRequestInfo, signatureAlgorithm, signature }
@@ -298,16 +294,16 @@ const latin1 = new TextDecoder('latin1');
 function directoryString(der: Uint8Array, value: Tlv): string {
   const content = der.subarray(value.content, value.end);
   switch (value.tag) {
-    case 0x0c: // UTF8String
+    case TAG.UTF8_STRING:
       return utf8.decode(content);
-    case 0x13: // PrintableString
-    case 0x16: // IA5String
-    case 0x14: // TeletexString, read as Latin-1 as OpenSSL does
+    case TAG.PRINTABLE_STRING:
+    case TAG.IA5_STRING:
+    case TAG.TELETEX_STRING: // read as Latin-1, as OpenSSL does
       return latin1.decode(content);
-    case 0x1e: // BMPString
+    case TAG.BMP_STRING:
       return utf16.decode(content);
-    case 0x1c: {
-      // UniversalString: UTF-32BE
+    case TAG.UNIVERSAL_STRING: {
+      // UTF-32BE
       if (content.length % 4) throw new RangeError('half a UniversalString character');
       const view = new DataView(content.buffer, content.byteOffset, content.byteLength);
       let text = '';

@@ -30,7 +30,7 @@ export interface IssueOptions {
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 const directoryString = (text: string) => der.tlv(PRINTABLE.test(text) ? 0x13 : 0x0c, Buffer.from(text, 'utf8'));
 /** A RelativeDistinguishedName of one attribute: SET { SEQUENCE { type, value } }. */
-const rdn = (type: string, value: Uint8Array) => der.tlv(0x31, der.sequence(der.oid(type), value));
+const rdn = (type: string, value: Uint8Array) => der.tlv(der.TAG.SET, der.sequence(der.oid(type), value));
 const CN = '2.5.4.3';
 const O = '2.5.4.10';
 const ORGANIZATION = rdn(O, directoryString('TEKUP_chat'));
@@ -48,7 +48,7 @@ const SUBJECT_ALT_NAME = der.oid('2.5.29.17');
 
 /** subjectAltName with one rfc822Name (`[1] IA5String`), not critical; assertWritable made it ASCII. */
 function emailAltName(email: string): Uint8Array<ArrayBuffer> {
-  return der.sequence(SUBJECT_ALT_NAME, der.octetString(der.sequence(der.tlv(0x81, Buffer.from(email, 'latin1')))));
+  return der.sequence(SUBJECT_ALT_NAME, der.octetString(der.sequence(der.tlv(der.contextPrimitiveTag(1), Buffer.from(email, 'latin1')))));
 }
 
 /**

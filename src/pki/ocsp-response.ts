@@ -6,7 +6,7 @@ import { OCSPResponseStatus, id_pkix_ocsp_basic, id_pkix_ocsp_nonce } from '@pec
 import type { CertificateRecord, RevocationReason } from './records.ts';
 import { ECDSA_WITH_SHA256, type ResponderCredentials } from './ocsp-signer.ts';
 import { wholeSeconds } from './crl.ts';
-import { bitString, concat, enumerated, explicit, generalizedTime, implicitNull, integerContent, octetString, oid, sequence, tlv } from './der.ts';
+import { bitString, concat, contextTag, enumerated, explicit, generalizedTime, implicitNull, integerContent, octetString, oid, sequence, tlv } from './der.ts';
 
 /** How long a response says it stays true (nextUpdate); revocations are known at once, this bounds caching. */
 export const OCSP_VALIDITY_MS = 3_600_000;
@@ -82,5 +82,5 @@ function certStatusDer(s: OcspStatus): Uint8Array {
   if (s.status === 'good') return implicitNull(0);
   if (s.status === 'unknown') return implicitNull(2);
   // RevokedInfo { revocationTime, revocationReason [0] EXPLICIT CRLReason }
-  return tlv(0xa1, concat([generalizedTime(wholeSeconds(s.revokedAt)), explicit(0, enumerated(CRLReasons[s.reason]))]));
+  return tlv(contextTag(1), concat([generalizedTime(wholeSeconds(s.revokedAt)), explicit(0, enumerated(CRLReasons[s.reason]))]));
 }

@@ -9,7 +9,7 @@
 import { X509Certificate, constants, verify } from 'node:crypto';
 import { CertificateRejected } from '../protocol/errors.ts';
 import type { Authority } from './authority.ts';
-import { children, oidText, readTlv } from './der.ts';
+import { TAG, children, contextTag, oidText, readTlv } from './der.ts';
 import type { CertificateRecord, CertificateRecords } from './records.ts';
 import { fingerprint, type x509 } from './x509.ts';
 import { errorText } from '../protocol/error-messages.ts';
@@ -97,13 +97,13 @@ const BASIC_CONSTRAINTS = '2.5.29.19';
 function extensionValues(der: Uint8Array): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   try {
-    const [tbs] = children(der, readTlv(der, 0, 0x30));
-    const wrapper = children(der, tbs).find((part) => part.tag === 0xa3);
+    const [tbs] = children(der, readTlv(der, 0, TAG.SEQUENCE));
+    const wrapper = children(der, tbs).find((part) => part.tag === contextTag(3)); // [3] EXPLICIT Extensions
     if (!wrapper) return out;
-    for (const extension of children(der, readTlv(der, wrapper.content, 0x30, wrapper.end))) {
+    for (const extension of children(der, readTlv(der, wrapper.content, TAG.SEQUENCE, wrapper.end))) {
       const parts = children(der, extension);
       const [id, value] = [parts[0], parts[parts.length - 1]];
-      if (id.tag !== 0x06 || value.tag !== 0x04) return new Map();
+      if (id.tag !== TAG.OBJECT_IDENTIFIER || value.tag !== TAG.OCTET_STRING) return new Map();
       out.set(oidText(der.subarray(id.content, id.end)), der.subarray(value.content, value.end));
     }
     return out;
@@ -116,7 +116,7 @@ function extensionValues(der: Uint8Array): Map<string, Uint8Array> {
 function signsDigitally(value: Uint8Array | undefined): boolean {
   try {
     if (!value) return false;
-    const bits = readTlv(value, 0, 0x03);
+    const bits = readTlv(value, 0, TAG.BIT_STRING);
     return bits.end - bits.content >= 2 && (value[bits.content + 1] & 0x80) !== 0;
   } catch {
     return false;
@@ -127,8 +127,8 @@ function signsDigitally(value: Uint8Array | undefined): boolean {
 function isCa(value: Uint8Array | undefined): boolean {
   if (!value) return false;
   try {
-    const [first] = children(value, readTlv(value, 0, 0x30));
-    return first?.tag === 0x01 && value[first.content] !== 0;
+    const [first] = children(value, readTlv(value, 0, TAG.SEQUENCE));
+    return first?.tag === TAG.BOOLEAN && value[first.content] !== 0;
   } catch {
     return true; // unreadable constraints: not a user's certificate
   }
