@@ -7,8 +7,8 @@
 // one transaction, syncs the WAL once, and only then answers the whole batch, in order: while it
 // waits for the disk, the next batch gathers (a group commit). The WAL sync covers whatever the
 // server's own connection committed before posting the job, such as the sender's last-seen time.
-// Under load a batch also waits a few milliseconds for more, and the worker checkpoints the WAL
-// between its own commits (see checkpointNow); the event loop posts its jobs once per turn.
+// Under load the worker also checkpoints the WAL between its own commits (see checkpointNow); the
+// event loop posts its jobs once per turn.
 //
 // Like the checkpoint worker, it is a CommonJS script passed as source (`eval`), so it also runs
 // inside the single executable; it needs nothing but Node's own modules.
@@ -45,9 +45,6 @@ const SQL = {
   refer: 'INSERT INTO message_files (file_id, seq) VALUES (?, ?)',
 };
 
-/** How long a batch gathers under load before it is committed (ms), unless MAX_BATCH jobs came first. */
-const GATHER_MS = 3;
-const MAX_BATCH = 64;
 /** How often this thread checkpoints the WAL between its commits while messages flow (ms). */
 const CHECKPOINT_MS = 50;
 
@@ -67,9 +64,7 @@ const refer = db.prepare(workerData.sql.refer);
 const keys = new Map();
 let wal;
 let queue = [];
-let scheduled;
-/** How many jobs the last commit took: more than one means messages are arriving faster than one commit each. */
-let lastBatch = 0;
+let scheduled = false;
 
 // The checkpoint worker (checkpoints.ts) copies the WAL into the database while this thread keeps
 // committing, so it never catches up with the last frame, and SQLite starts the WAL over only once
@@ -104,10 +99,8 @@ const verifies = (j) => {
 };
 
 const flush = () => {
-  if (scheduled) scheduled.kind === 'timer' ? clearTimeout(scheduled.handle) : clearImmediate(scheduled.handle);
-  scheduled = undefined;
+  scheduled = false;
   const batch = queue;
-  lastBatch = batch.length;
   queue = [];
   if (!batch.length) return;
   const results = new Array(batch.length);
@@ -161,14 +154,10 @@ parentPort.on('message', (m) => {
     return;
   }
   for (const job of m) queue.push(job);
-  if (queue.length >= workerData.maxBatch) return flush();
-  if (scheduled) return;
-  // A lone message is committed at once. Under load (the last commit took several) the batch
-  // gathers a little longer: each commit and WAL sync costs about as much CPU as the rows in it,
-  // and commits of 3 or 4 rows made those costs most of a message's on this thread.
-  scheduled = lastBatch > 1
-    ? { kind: 'timer', handle: setTimeout(flush, workerData.gatherMs) }
-    : { kind: 'immediate', handle: setImmediate(flush) };
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(flush);
+  }
 });`;
 
 interface Waiting {
@@ -210,7 +199,7 @@ export class MessageWriter {
   }
 
   private start(): Worker {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, sql: SQL, gatherMs: GATHER_MS, maxBatch: MAX_BATCH, checkpointMs: CHECKPOINT_MS } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, sql: SQL, checkpointMs: CHECKPOINT_MS } });
     worker.unref(); // kept alive only while jobs are in flight (see write)
     worker.on('message', (m: Answer | 'stopped') => {
       if (m === 'stopped') return;
