@@ -98,6 +98,22 @@ describe('login refusals', () => {
     assert.equal(fr.json.fields.password, 'Saisissez votre mot de passe.');
   });
 
+  it('an OCSP request over the size limit is refused in French too, with the language headers', async () => {
+    const body = new Uint8Array(70_000);
+    const en = await raw(`${server.url}/ocsp`, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body });
+    const fr = await raw(`${server.url}/ocsp`, { method: 'POST', headers: { 'content-type': 'application/ocsp-request', ...FR }, body });
+    assert.equal(en.status, 413);
+    assert.equal(fr.status, 413);
+    assert.equal(fr.json.error, en.json.error);
+    assert.notEqual(fr.json.message, en.json.message);
+    // The same French text as any other route's refusal of an oversized body.
+    const api = await raw(`${server.url}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...FR }, body });
+    assert.equal(api.status, 413);
+    assert.equal(fr.json.message, api.json.message);
+    assert.equal(fr.headers.get('content-language'), 'fr');
+    assert.match(fr.headers.get('vary') ?? '', /Accept-Language/);
+  });
+
   it('an unknown path is said in French too', async () => {
     const fr = await raw(`${server.url}/api/v1/nowhere`, { headers: FR });
     assert.equal(fr.status, 404);

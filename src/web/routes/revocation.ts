@@ -9,6 +9,7 @@ import { statusOnlyResponse, type OcspAnswer, type OcspResponder } from '../../p
 import type { Log } from '../../log.ts';
 import { readBytes } from '../body.ts';
 import { requestHeader } from '../request-header.ts';
+import { requestLanguage } from '../i18n.ts';
 import { headersOnRefusals, limitBody, securityHeaderRecord } from '../security.ts';
 
 const OCSP_RESPONSE = 'application/ocsp-response';
@@ -31,10 +32,14 @@ export interface RevocationRouteDeps {
 
 export function revocationRoutes({ crl, ocsp, log }: RevocationRouteDeps): Hono {
   const app = new Hono();
-  // Mounted ahead of the app's security-headers layer (src/http.ts): every answer carries them
-  // itself, and each route's refusals get them from `refused`.
+  // Mounted ahead of the app's security-headers and language layers (src/http.ts): every answer
+  // carries the headers itself, and each route's refusals get them from `refused`. A refusal's text
+  // follows the reader's language like any other (protocol §0), so the routes that can refuse in
+  // JSON take the language layer back; the GET form of OCSP answers everything in DER and never does.
   const security = securityHeaderRecord();
   const refused = headersOnRefusals();
+  const language = requestLanguage();
+  const withSecurity = async (own: Record<string, string>): Promise<Record<string, string>> => ({ ...(await security), ...own });
   /**
    * A pre-produced response's headers, written once for the thousands of requests it answers
    * while its max-age stays the same (it counts down by the second): the object is handed to
@@ -44,15 +49,15 @@ export function revocationRoutes({ crl, ocsp, log }: RevocationRouteDeps): Hono 
   const preparedHeaders = new WeakMap<Uint8Array, { maxAge: number; headers: Readonly<Record<string, string>> }>();
 
   // A new CRL appears the moment a revocation is recorded, so caches must check back every time.
-  app.get('/ca/crl', refused, async () => {
+  app.get('/ca/crl', refused, language, async () => {
     const current = await crl.current();
     return new Response(current.der.slice(), {
-      headers: { ...(await security), 'content-type': 'application/pkix-crl', 'cache-control': 'no-cache', 'last-modified': current.thisUpdate.toUTCString() },
+      headers: await withSecurity({ 'content-type': 'application/pkix-crl', 'cache-control': 'no-cache', 'last-modified': current.thisUpdate.toUTCString() }),
     });
   });
-  app.get('/ca/crl.pem', refused, async () => {
+  app.get('/ca/crl.pem', refused, language, async () => {
     const current = await crl.current();
-    return new Response(current.pem, { headers: { ...(await security), 'content-type': 'application/x-pem-file', 'cache-control': 'no-cache' } });
+    return new Response(current.pem, { headers: await withSecurity({ 'content-type': 'application/x-pem-file', 'cache-control': 'no-cache' }) });
   });
 
   // RFC 6960 Appendix A: every answer, even to garbage, is an OCSPResponse with HTTP 200.
@@ -70,18 +75,17 @@ export function revocationRoutes({ crl, ocsp, log }: RevocationRouteDeps): Hono 
     // A Response of its own rather than c.body: given more than one header, c.body builds a web
     // Headers object, which @hono/node-server then converts back, where a plain record goes to
     // Node's writeHead as it is (~8 µs of an answer's ~60 µs beyond a bare handler's).
-    if (!p) return new Response(got.der.slice(), { headers: { ...(await security), 'content-type': OCSP_RESPONSE, 'cache-control': 'no-store' } });
+    if (!p) return new Response(got.der.slice(), { headers: await withSecurity({ 'content-type': OCSP_RESPONSE, 'cache-control': 'no-store' }) });
     let kept = preparedHeaders.get(got.der);
     if (kept?.maxAge !== p.maxAge) {
-      const headers = {
-        ...(await security),
+      const headers = await withSecurity({
         'content-type': OCSP_RESPONSE,
         'content-length': String(got.der.byteLength),
         'last-modified': p.thisUpdate.toUTCString(),
         expires: p.nextUpdate.toUTCString(),
         etag: p.etag,
         'cache-control': `max-age=${p.maxAge}, public, no-transform, must-revalidate`,
-      };
+      });
       preparedHeaders.set(got.der, (kept = { maxAge: p.maxAge, headers: Object.freeze(headers) }));
     }
     if (matchesEtag(requestHeader(c, 'if-none-match'), p.etag)) {
@@ -94,7 +98,7 @@ export function revocationRoutes({ crl, ocsp, log }: RevocationRouteDeps): Hono 
 
   // HTTP caches keep no POST answer: clients that want cached answers use GET (RFC 5019 §5).
   // This group is mounted before the app's own body limit (src/http.ts), so it checks its own.
-  app.post('/ocsp', refused, limitBody(), async (c) => answer(c, await readBytes(c), false));
+  app.post('/ocsp', refused, language, limitBody(), async (c) => answer(c, await readBytes(c), false));
 
   // RFC 6960 Appendix A.1: the request rides in the path, so HTTP caches can keep the answer.
   // Relying parties ask the same URL again and again (one per certificate): each is decoded once.
