@@ -28,7 +28,7 @@ export interface IssueOptions {
 
 /** X.520's PrintableString alphabet: @peculiar/x509's Name writes a value as one when it can, else as UTF8String. */
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
-const directoryString = (text: string) => der.tlv(PRINTABLE.test(text) ? 0x13 : 0x0c, Buffer.from(text, 'utf8'));
+const directoryString = (text: string) => der.tlv(PRINTABLE.test(text) ? der.TAG.PRINTABLE_STRING : der.TAG.UTF8_STRING, Buffer.from(text, 'utf8'));
 /** A RelativeDistinguishedName of one attribute: SET { SEQUENCE { type, value } }. */
 const rdn = (type: string, value: Uint8Array) => der.tlv(der.TAG.SET, der.sequence(der.oid(type), value));
 const CN = '2.5.4.3';

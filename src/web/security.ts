@@ -55,8 +55,13 @@ export function securityHeaderRecord(): Promise<Readonly<Record<string, string>>
 export const headersOnRefusals = (): MiddlewareHandler => async (c, next) => {
   await next();
   if (c.res.status < 400) return;
-  for (const [name, value] of Object.entries(await securityHeaderRecord())) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+  addMissing(c.res.headers, Object.entries(await securityHeaderRecord()));
 };
+
+/** A route's own value of a header wins, as with secureHeaders. */
+function addMissing(headers: Headers, list: Iterable<[string, string]>): void {
+  for (const [name, value] of list) if (!headers.has(name)) headers.set(name, value);
+}
 
 type NodeBindings = { outgoing?: ServerResponse };
 
@@ -78,7 +83,7 @@ export const headers = (): MiddlewareHandler => {
       return next();
     }
     await next();
-    for (const [name, value] of list) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+    addMissing(c.res.headers, list);
   };
 };
 
