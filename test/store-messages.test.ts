@@ -2,6 +2,8 @@
 // "another instance" is a second connection to the same file (with a writer of its own) or a
 // second pool on the same database. Group messages (protocol §7) also on the in-memory fake, each
 // adapter beside the group store of the same storage.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import { SqliteMessageStore } from '../src/store/sqlite/messages.ts';
 import { PostgresMessageStore } from '../src/store/postgres/messages.ts';
 import { SqliteGroupStore } from '../src/store/sqlite/groups.ts';
@@ -40,4 +42,23 @@ groupMessagesContract('PostgreSQL', async () => {
 groupMessagesContract('in-memory fake', async () => {
   const groups = new FakeGroupStore();
   return { store: new FakeMessageStore(groups), groups, close: async () => {} };
+});
+
+describe('SQLite messages indexes', () => {
+  it('none is a leading part of another: each accepted message writes every index, so one that another covers is only cost', async () => {
+    const { first, close } = sqliteInstances('tekup-messages-indexes-', (db) => ({ db, store: new SqliteMessageStore(db) }), { close: (i) => i.store.close() });
+    try {
+      const { db } = first;
+      const indexes = (db.prepare(`SELECT name FROM pragma_index_list('messages')`).all() as { name: string }[]).map(({ name }) => ({
+        name,
+        columns: (db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').all(name) as { name: string }[]).map((c) => c.name),
+      }));
+      assert.ok(indexes.some((i) => i.name === 'messages_to_group'));
+      for (const a of indexes)
+        for (const b of indexes)
+          if (a !== b) assert.ok(a.columns.length > b.columns.length || a.columns.some((c, k) => c !== b.columns[k]), `${a.name} (${a.columns}) is covered by ${b.name} (${b.columns})`);
+    } finally {
+      await close();
+    }
+  });
 });

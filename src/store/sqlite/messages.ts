@@ -6,7 +6,7 @@
 // A group message (protocol §7) is a row like any other, to_login = "group:" + id, with the epoch
 // it was sealed at (NULL on 1:1 messages). Who may see it comes from the group store's spans
 // (src/store/sqlite/groups.ts): a member from the epoch they joined at, up to the one that removed
-// them. A group's messages are a range of messages_to (to_login, seq), walked in seq order with a
+// them. A group's messages are a range of messages_to_group (to_login, seq, …), walked in seq order with a
 // primary-key look-up of the reader's spans per row, so a page stops after `limit` visible rows.
 import type { Admission, Admitted, AnyEnvelope, MessageStore, StoredMessage } from '../../chat/messages.ts';
 import { isGroupAddress } from '../../protocol/envelope.ts';
@@ -38,6 +38,9 @@ const SCHEMA = [
   `ALTER TABLE messages ADD COLUMN epoch INTEGER;
    CREATE INDEX messages_from ON messages (from_login, seq);
    CREATE INDEX messages_to_group ON messages (to_login, seq, epoch, from_login);`,
+  // messages_to_group begins with messages_to's columns, so it serves every query that one did, and
+  // each accepted message no longer writes a sixth index entry.
+  `DROP INDEX messages_to;`,
 ];
 
 /** Whether row `m` is a message reader ?1 may see in the group whose id is the parameter `group`. */
