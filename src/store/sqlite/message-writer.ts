@@ -36,7 +36,8 @@ interface Answer {
   results: (WriteResult | { error: string })[];
 }
 
-const SQL = {
+/** The writer's statements (exported for bench/cluster.bench.ts, which times its insert alone). */
+export const SQL = {
   insert:
     // No RETURNING: SQLite runs it as a trigger, which makes the insert a multi-row write kept in a
     // statement journal (a copy of every page it touches: ~9 µs of a message's ~100 on this thread).
@@ -49,7 +50,7 @@ const SQL = {
 };
 
 /** How often this thread checkpoints the WAL between its commits while messages flow (ms). */
-const CHECKPOINT_MS = 50;
+export const CHECKPOINT_MS = 50;
 
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
