@@ -12,6 +12,7 @@ import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os'
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { describeHiccups, measureHiccups } from './lib/hiccups.ts';
 import { RESULT_PREFIX, formatNumber, metricLine, type BenchResult } from './lib/stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -92,7 +93,7 @@ function machine(): Record<string, string> {
 function markdown(outcomes: Outcome[], m: Record<string, string>): string {
   const lines = [
     BEGIN,
-    `Measured ${m.date} on ${m.cpu}, ${m.memory}, ${m.os}; Node ${m.node}; ${m.openssl}; ${m.load}.`,
+    `Measured ${m.date} on ${m.cpu}, ${m.memory}, ${m.os}; Node ${m.node}; ${m.openssl}; ${m.load}; ${m.hiccups} (before the first benchmark).`,
     '',
     '| benchmark | measured | baseline (same run) | ratio | goal | |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -126,6 +127,9 @@ async function main(): Promise<number> {
   const names = wanted.length ? BENCHES.filter((b) => wanted.includes(b)) : [...BENCHES];
   const m = machine();
   console.log(`TEKUP_chat benchmarks — ${m.cpu}, Node ${m.node}, ${m.load}`);
+  // Before any benchmark: tails under ~10 ms are partly the machine's when it pauses threads that long.
+  m.hiccups = describeHiccups(measureHiccups());
+  console.log(m.hiccups);
 
   const outcomes: Outcome[] = [];
   for (const name of names) {
