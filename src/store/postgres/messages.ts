@@ -2,7 +2,7 @@
 // (src/store/sqlite/messages.ts and its writer): `admit` checks the envelope's RSA-PSS signature,
 // then stores it unless its id is taken (a replay), and resolves once the row is committed.
 //
-// - The signature is checked on libuv's thread pool (crypto.verify with a callback), so the event
+// - The signature is checked on a thread of its own (src/store/signature-verifier.ts), so the event
 //   loop only parses and answers, as the SQLite writer's worker thread allows there.
 // - Group commit: admissions that arrive while a transaction is under way wait for it to end and
 //   then go together, as one INSERT in one transaction; each resolves once that transaction has
@@ -25,7 +25,6 @@
 // it for: the transaction reads the groups' epochs FOR SHARE, so a change of the group (an UPDATE
 // of that row, src/store/postgres/groups.ts) waits for this commit, and one that committed first is
 // seen. Who may read a group message comes from group_spans, as on SQLite (see that adapter).
-import { X509Certificate, constants, verify, type KeyObject } from 'node:crypto';
 import type { Admission, Admitted, AnyEnvelope, MessageStore, StoredMessage } from '../../chat/messages.ts';
 import { storedMessage } from '../rows.ts';
 import { isGroupAddress } from '../../protocol/envelope.ts';
@@ -33,6 +32,7 @@ import { groupIdOf } from '../../protocol/groups.ts';
 import type { Sql } from './connect.ts';
 import type { TransactionSql } from 'postgres';
 import { WriteBehindDeliveryMarks } from '../delivery-marks.ts';
+import { SignatureVerifier } from '../signature-verifier.ts';
 
 /**
  * The advisory lock key that orders message commits: a constant, the same in every instance;
@@ -42,8 +42,6 @@ export const MESSAGE_LOCK = 0x74656b75706d7367n;
 
 /** At most this many admissions per transaction (each up to 64 KiB of envelope). */
 const MAX_BATCH = 256;
-/** Parsed signer keys kept, by certificate serial: a sender's next message skips the DER parse. */
-const KEYS_KEPT = 10_000;
 
 interface Row {
   seq: number;
@@ -61,7 +59,7 @@ interface Pending {
 
 export class PostgresMessageStore implements MessageStore {
   private readonly sql: Sql;
-  private readonly keys = new Map<string, KeyObject>();
+  private readonly verifier = new SignatureVerifier();
   /** Admissions waiting for the next transaction, in the order they were submitted. */
   private queue: Pending[] = [];
   /** The loop committing batches, while there is one. */
@@ -98,27 +96,14 @@ export class PostgresMessageStore implements MessageStore {
     this.closed = true;
     await this.writing;
     await this.deliveries.flush();
+    await this.verifier.close();
   }
 
   private verifies(a: Admission): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      try {
-        const key = this.key(a.signer.serial, a.signer.der);
-        const sig = Buffer.from(a.envelope.sig, 'base64');
-        verify('sha256', Buffer.from(a.signedText), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, sig, (err, ok) => resolve(!err && ok));
-      } catch {
-        resolve(false); // an unreadable certificate, a signature longer than the modulus
-      }
-    });
-  }
-
-  private key(serial: string, der: Uint8Array): KeyObject {
-    let key = this.keys.get(serial);
-    if (!key) {
-      if (this.keys.size >= KEYS_KEPT) this.keys.clear();
-      this.keys.set(serial, (key = new X509Certificate(der).publicKey));
-    }
-    return key;
+    const verified = this.verifier.verify({ text: a.signedText, sig: a.envelope.sig, serial: a.signer.serial, der: a.signer.der });
+    // Awaited later, in its batch's commit: until then a failure must not count as unhandled.
+    verified.catch(() => {});
+    return verified;
   }
 
   /**
@@ -133,7 +118,15 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   private async commit(batch: Pending[]): Promise<void> {
-    const verified = await Promise.all(batch.map((p) => p.verified));
+    let verified: boolean[];
+    try {
+      verified = await Promise.all(batch.map((p) => p.verified));
+    } catch (err) {
+      // The verifying thread failed: nothing was decided, nothing is stored or acknowledged.
+      const error = new Error(`checking the signatures failed: ${(err as Error).message}`, { cause: err });
+      for (const p of batch) p.reject(error);
+      return;
+    }
     const results: Admitted[] = batch.map(() => ({ refused: 'bad_signature' }));
     if (verified.some(Boolean)) {
       try {

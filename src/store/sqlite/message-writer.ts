@@ -13,6 +13,7 @@
 // Like the checkpoint worker, it is a CommonJS script passed as source (`eval`), so it also runs
 // inside the single executable; it needs nothing but Node's own modules.
 import { Worker } from 'node:worker_threads';
+import { VERIFIES_SOURCE } from '../signature-verifier.ts';
 
 export interface WriteJob {
   /** The signed text (RFC 8785 of the envelope without `sig`) and its base64 signature. */
@@ -55,7 +56,6 @@ export const CHECKPOINT_MS = 50;
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
 const { DatabaseSync } = require('node:sqlite');
-const { X509Certificate, verify, constants } = require('node:crypto');
 const { openSync, closeSync, fdatasyncSync } = require('node:fs');
 const db = new DatabaseSync(workerData.file);
 // As on the server's connection: commits do not sync; the explicit WAL sync below does, once per batch.
@@ -65,7 +65,7 @@ const groupEpoch = db.prepare(workerData.sql.groupEpoch);
 const taken = db.prepare(workerData.sql.taken);
 const uploaded = db.prepare(workerData.sql.uploaded);
 const refer = db.prepare(workerData.sql.refer);
-const keys = new Map();
+${VERIFIES_SOURCE}
 let wal;
 let queue = [];
 let scheduled = false;
@@ -86,19 +86,6 @@ const checkpointNow = () => {
     walCheckpoint.get();
   } catch {
     // Another checkpoint is under way: this one's work is being done.
-  }
-};
-
-const verifies = (j) => {
-  try {
-    let key = keys.get(j.serial);
-    if (!key) {
-      if (keys.size >= 10000) keys.clear();
-      keys.set(j.serial, (key = new X509Certificate(j.der).publicKey));
-    }
-    return verify('sha256', Buffer.from(j.text), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, Buffer.from(j.sig, 'base64'));
-  } catch {
-    return false; // e.g. a signature longer than the modulus
   }
 };
 

@@ -1,0 +1,115 @@
+// The RSA-PSS check of message envelopes on a thread of its own, for the stores whose commits are
+// not on a thread already (PostgreSQL; the SQLite writer verifies on its own thread with the same
+// code, VERIFIES_SOURCE). node's callback form of crypto.verify was measured costlier on this path:
+// ~26 µs of job set-up on the event loop per message, and ~68 µs across libuv's four pool threads
+// for a ~22 µs verification (OpenSSL 3 contexts made and contended by threads in turn), where one
+// thread verifying in a loop pays the verification alone.
+//
+// Like the message writer, the worker is CommonJS passed as source (`eval`), so it runs inside the
+// single executable too, and the jobs of one turn of the event loop are posted together.
+import { Worker } from 'node:worker_threads';
+
+export interface VerifyJob {
+  /** The signed text (RFC 8785 of the envelope without `sig`) and its base64 signature. */
+  text: string;
+  sig: string;
+  /** The signer's certificate: its serial names the key the worker keeps. */
+  serial: string;
+  der: Uint8Array;
+}
+
+/**
+ * Defines `verifies(job)` (true only for a signature that holds) with its cache of parsed keys;
+ * shared by this worker and the SQLite message writer's.
+ */
+export const VERIFIES_SOURCE = `
+const { X509Certificate, verify, constants } = require('node:crypto');
+const keys = new Map();
+const verifies = (j) => {
+  try {
+    let key = keys.get(j.serial);
+    if (!key) {
+      if (keys.size >= 10000) keys.clear();
+      keys.set(j.serial, (key = new X509Certificate(j.der).publicKey));
+    }
+    return verify('sha256', Buffer.from(j.text), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, Buffer.from(j.sig, 'base64'));
+  } catch {
+    return false; // an unreadable certificate, a signature longer than the modulus
+  }
+};`;
+
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+${VERIFIES_SOURCE}
+parentPort.on('message', (jobs) => parentPort.postMessage({ ns: jobs.map((j) => j.n), ok: jobs.map(verifies) }));`;
+
+interface Waiting {
+  resolve: (ok: boolean) => void;
+  reject: (err: Error) => void;
+}
+
+export class SignatureVerifier {
+  private worker: Worker | undefined;
+  private readonly waiting = new Map<number, Waiting>();
+  private next = 0;
+  private outbox: Array<VerifyJob & { n: number }> = [];
+  private closed = false;
+
+  /** Whether the signature holds. Rejects only when the thread itself failed (nothing was decided). */
+  verify(job: VerifyJob): Promise<boolean> {
+    if (this.closed) return Promise.reject(new Error('the signature verifier is closed'));
+    const n = this.next++;
+    const worker = (this.worker ??= this.start());
+    if (!this.waiting.size) worker.ref();
+    return new Promise<boolean>((resolve, reject) => {
+      this.waiting.set(n, { resolve, reject });
+      if (this.outbox.push({ n, ...job }) === 1) setImmediate(() => this.post());
+    });
+  }
+
+  /** Stops the thread once what was submitted is answered. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    if (!worker) return;
+    if (this.waiting.size)
+      await new Promise<void>((resolve) => {
+        worker.on('message', () => !this.waiting.size && resolve());
+        worker.once('exit', () => resolve()); // died meanwhile: its jobs were rejected
+      });
+    this.worker = undefined;
+    await worker.terminate();
+  }
+
+  private post(): void {
+    const jobs = this.outbox;
+    this.outbox = [];
+    if (jobs.length) this.worker?.postMessage(jobs);
+  }
+
+  private start(): Worker {
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.unref(); // kept alive only while jobs are in flight (see verify)
+    worker.on('message', (m: { ns: number[]; ok: boolean[] }) => {
+      m.ns.forEach((n, i) => {
+        const w = this.waiting.get(n);
+        if (!w) return;
+        this.waiting.delete(n);
+        w.resolve(m.ok[i]);
+      });
+      if (!this.waiting.size) worker.unref();
+    });
+    // A thread that dies takes its jobs with it: each is rejected (nothing was decided), and the
+    // next verification starts a fresh thread.
+    const fail = (why: string) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      for (const w of this.waiting.values()) w.reject(new Error(`the signature verifier stopped: ${why}`));
+      this.waiting.clear();
+      this.outbox = [];
+    };
+    worker.on('error', (err: Error) => fail(err.message));
+    worker.on('exit', (code) => fail(`exit ${code}`));
+    return worker;
+  }
+}
