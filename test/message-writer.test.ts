@@ -127,7 +127,7 @@ describe('the message writer', () => {
     const s = store();
     try {
       await s.writer.write(job('d1'));
-      const worker = (s.writer as unknown as { worker: import('node:worker_threads').Worker }).worker;
+      const worker = (s.writer as unknown as { jobs: { running: import('node:worker_threads').Worker } }).jobs.running;
       const dying = worker.terminate(); // asked to stop before the job reaches it
       const inFlight = s.writer.write(job('d2'));
       await dying;

@@ -6,8 +6,9 @@
 // thread verifying in a loop pays the verification alone.
 //
 // Like the message writer, the worker is CommonJS passed as source (`eval`), so it runs inside the
-// single executable too, and the jobs of one turn of the event loop are posted together.
+// single executable too; its jobs go as the writer's do (src/store/worker-jobs.ts).
 import { Worker } from 'node:worker_threads';
+import { WorkerJobs } from './worker-jobs.ts';
 
 export interface VerifyJob {
   /** The signed text (RFC 8785 of the envelope without `sig`) and its base64 signature. */
@@ -41,75 +42,32 @@ const verifies = (j) => {
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 ${VERIFIES_SOURCE}
-parentPort.on('message', (jobs) => parentPort.postMessage({ ns: jobs.map((j) => j.n), ok: jobs.map(verifies) }));`;
-
-interface Waiting {
-  resolve: (ok: boolean) => void;
-  reject: (err: Error) => void;
-}
+parentPort.on('message', (jobs) => parentPort.postMessage({ ns: jobs.map((j) => j.n), results: jobs.map(verifies) }));`;
 
 export class SignatureVerifier {
-  private worker: Worker | undefined;
-  private readonly waiting = new Map<number, Waiting>();
-  private next = 0;
-  private outbox: Array<VerifyJob & { n: number }> = [];
+  private readonly jobs = new WorkerJobs<VerifyJob, boolean, boolean>({
+    name: 'the signature verifier',
+    start: () => new Worker(WORKER_SOURCE, { eval: true }),
+    settle: (ok) => ok,
+  });
   private closed = false;
 
   /** Whether the signature holds. Rejects only when the thread itself failed (nothing was decided). */
   verify(job: VerifyJob): Promise<boolean> {
     if (this.closed) return Promise.reject(new Error('the signature verifier is closed'));
-    const n = this.next++;
-    const worker = (this.worker ??= this.start());
-    if (!this.waiting.size) worker.ref();
-    return new Promise<boolean>((resolve, reject) => {
-      this.waiting.set(n, { resolve, reject });
-      if (this.outbox.push({ n, ...job }) === 1) setImmediate(() => this.post());
-    });
+    return this.jobs.submit(job);
   }
 
   /** Stops the thread once what was submitted is answered. */
   async close(): Promise<void> {
     this.closed = true;
-    const worker = this.worker;
+    const worker = this.jobs.running;
     if (!worker) return;
-    if (this.waiting.size)
+    if (this.jobs.pending)
       await new Promise<void>((resolve) => {
-        worker.on('message', () => !this.waiting.size && resolve());
+        worker.on('message', () => !this.jobs.pending && resolve());
         worker.once('exit', () => resolve()); // died meanwhile: its jobs were rejected
       });
-    this.worker = undefined;
     await worker.terminate();
-  }
-
-  private post(): void {
-    const jobs = this.outbox;
-    this.outbox = [];
-    if (jobs.length) this.worker?.postMessage(jobs);
-  }
-
-  private start(): Worker {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
-    worker.unref(); // kept alive only while jobs are in flight (see verify)
-    worker.on('message', (m: { ns: number[]; ok: boolean[] }) => {
-      m.ns.forEach((n, i) => {
-        const w = this.waiting.get(n);
-        if (!w) return;
-        this.waiting.delete(n);
-        w.resolve(m.ok[i]);
-      });
-      if (!this.waiting.size) worker.unref();
-    });
-    // A thread that dies takes its jobs with it: each is rejected (nothing was decided), and the
-    // next verification starts a fresh thread.
-    const fail = (why: string) => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      for (const w of this.waiting.values()) w.reject(new Error(`the signature verifier stopped: ${why}`));
-      this.waiting.clear();
-      this.outbox = [];
-    };
-    worker.on('error', (err: Error) => fail(err.message));
-    worker.on('exit', (code) => fail(`exit ${code}`));
-    return worker;
   }
 }

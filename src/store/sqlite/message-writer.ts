@@ -8,12 +8,13 @@
 // waits for the disk, the next batch gathers (a group commit). The WAL sync covers whatever the
 // server's own connection committed before posting the job, such as the sender's last-seen time.
 // Under load the worker also checkpoints the WAL between its own commits (see checkpointNow); the
-// event loop posts its jobs once per turn.
+// event loop posts its jobs once per turn (src/store/worker-jobs.ts).
 //
 // Like the checkpoint worker, it is a CommonJS script passed as source (`eval`), so it also runs
 // inside the single executable; it needs nothing but Node's own modules.
 import { Worker } from 'node:worker_threads';
 import { VERIFIES_SOURCE } from '../signature-verifier.ts';
+import { WorkerJobs } from '../worker-jobs.ts';
 
 export interface WriteJob {
   /** The signed text (RFC 8785 of the envelope without `sig`) and its base64 signature. */
@@ -31,11 +32,6 @@ export interface WriteJob {
 }
 
 export type WriteResult = { seq: number } | { refused: 'bad_signature' | 'replay' | 'stale_epoch' | 'unknown_file' };
-
-interface Answer {
-  ns: number[];
-  results: (WriteResult | { error: string })[];
-}
 
 /** The writer's statements (exported for bench/cluster.bench.ts, which times its insert alone). */
 export const SQL = {
@@ -152,81 +148,33 @@ parentPort.on('message', (m) => {
   }
 });`;
 
-interface Waiting {
-  resolve: (r: WriteResult) => void;
-  reject: (err: Error) => void;
-}
-
 export class MessageWriter {
-  private readonly file: string;
-  private worker: Worker | undefined;
-  private readonly waiting = new Map<number, Waiting>();
-  private next = 0;
+  private readonly jobs: WorkerJobs<WriteJob, WriteResult | { error: string }, WriteResult>;
   private stopping: Promise<void> | undefined;
-  /** Jobs of this turn of the event loop, posted together (see write). */
-  private outbox: Array<WriteJob & { n: number }> = [];
 
   constructor(file: string) {
-    this.file = file;
+    this.jobs = new WorkerJobs({
+      name: 'the message writer',
+      start: () => new Worker(WORKER_SOURCE, { eval: true, workerData: { file, sql: SQL, checkpointMs: CHECKPOINT_MS } }),
+      settle: (r) => ('error' in r ? new Error(`storing the message failed: ${r.error}`) : r),
+    });
   }
 
   /** Verifies and, when the signature holds, stores: resolves once the row is on disk. */
   write(job: WriteJob): Promise<WriteResult> {
     if (this.stopping) return Promise.reject(new Error('the message writer has stopped'));
-    const n = this.next++;
-    const worker = (this.worker ??= this.start());
-    if (!this.waiting.size) worker.ref();
-    return new Promise<WriteResult>((resolve, reject) => {
-      this.waiting.set(n, { resolve, reject });
-      // Posted with the others of this turn: each post wakes the thread with a system call, which
-      // was half of what handing a message over cost the event loop.
-      if (this.outbox.push({ n, ...job }) === 1) setImmediate(() => this.post());
-    });
-  }
-
-  private post(): void {
-    const jobs = this.outbox;
-    this.outbox = [];
-    if (jobs.length) this.worker?.postMessage(jobs);
-  }
-
-  private start(): Worker {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, sql: SQL, checkpointMs: CHECKPOINT_MS } });
-    worker.unref(); // kept alive only while jobs are in flight (see write)
-    worker.on('message', (m: Answer | 'stopped') => {
-      if (m === 'stopped') return;
-      m.ns.forEach((n, i) => {
-        const w = this.waiting.get(n);
-        if (!w) return;
-        this.waiting.delete(n);
-        const r = m.results[i];
-        if ('error' in r) w.reject(new Error(`storing the message failed: ${r.error}`));
-        else w.resolve(r);
-      });
-      if (!this.waiting.size) worker.unref();
-    });
-    // A worker that dies takes its jobs with it: each is refused (nothing was acknowledged), and
-    // the next message starts a fresh worker.
-    const fail = (why: string) => {
-      if (this.worker === worker) this.worker = undefined;
-      for (const w of this.waiting.values()) w.reject(new Error(`the message writer stopped: ${why}`));
-      this.waiting.clear();
-      this.outbox = []; // refused just now with the rest
-    };
-    worker.on('error', (err: Error) => fail(err.message));
-    worker.on('exit', (code) => fail(`exit ${code}`));
-    return worker;
+    return this.jobs.submit(job);
   }
 
   /** Answers what was submitted, then closes the worker's connection. */
   stop(): Promise<void> {
     this.stopping ??= new Promise<void>((resolve) => {
-      const worker = this.worker;
+      const worker = this.jobs.running;
       if (!worker) return resolve();
       worker.once('exit', () => resolve());
       worker.on('message', (m) => m === 'stopped' && void worker.terminate());
       setTimeout(() => void worker.terminate(), 5_000).unref(); // stuck on a lock: go anyway
-      this.post(); // what was written before the stop goes first
+      this.jobs.post(); // what was written before the stop goes first
       worker.postMessage('stop');
     });
     return this.stopping;
