@@ -13,16 +13,11 @@
 // Like the checkpoint worker, it is a CommonJS script passed as source (`eval`), so it also runs
 // inside the single executable; it needs nothing but Node's own modules.
 import { Worker } from 'node:worker_threads';
-import { VERIFIES_SOURCE } from '../signature-verifier.ts';
+import { VERIFIES_SOURCE, type VerifyJob } from '../signature-verifier.ts';
 import { WorkerJobs } from '../worker-jobs.ts';
 
-export interface WriteJob {
-  /** The signed text (RFC 8785 of the envelope without `sig`) and its base64 signature. */
-  text: string;
-  sig: string;
-  /** The signer's certificate: its serial names the key the worker keeps. */
-  serial: string;
-  der: Uint8Array;
+/** A signature to check (VERIFIES_SOURCE, on this thread) and, when it holds, the row to store. */
+export interface WriteJob extends VerifyJob {
   /** The messages row. */
   row: [id: string, from: string, to: string, receivedAt: string, envelope: string];
   /** A group message: stored only while the group is at this epoch, which the row keeps. */
