@@ -19,6 +19,9 @@ export interface VerifyJob {
   der: Uint8Array;
 }
 
+/** Parsed signer keys kept, by certificate serial: a sender's next message skips the DER parse. */
+const KEYS_KEPT = 10_000;
+
 /**
  * Defines `verifies(job)` (true only for a signature that holds) with its cache of parsed keys;
  * shared by this worker and the SQLite message writer's.
@@ -30,7 +33,7 @@ const verifies = (j) => {
   try {
     let key = keys.get(j.serial);
     if (!key) {
-      if (keys.size >= 10000) keys.clear();
+      if (keys.size >= ${KEYS_KEPT}) keys.clear();
       keys.set(j.serial, (key = new X509Certificate(j.der).publicKey));
     }
     return verify('sha256', Buffer.from(j.text), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, Buffer.from(j.sig, 'base64'));
