@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { applyPatches } from './scripts/patch-dependencies.ts';
 import {
   CLIENT_ENTRY,
   CLIENT_NAME,
@@ -32,6 +33,9 @@ async function main(): Promise<void> {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
   const assets: Record<string, string> = {};
+  // The bundle takes the dependencies as they are in node_modules: patched, even after an install
+  // that ran no scripts (scripts/patch-dependencies.ts says why).
+  for (const line of applyPatches(join(ROOT, 'node_modules'))) log(line);
 
   // The browser script, exactly as the dev server bundles it (src/web/assets.ts).
   let clientBuilt = false;
