@@ -32,6 +32,11 @@ import type { Core } from './core.ts';
 export interface Http {
   app: Hono;
   /**
+   * What the HTTP server calls: `app.fetch`, except that OCSP requests go straight to the
+   * revocation routes (see below); anything those do not answer falls through to `app`.
+   */
+  fetch: (req: Request, env?: unknown) => Response | Promise<Response>;
+  /**
    * Run when shutdown starts, before open requests are waited for: whatever holds a response open
    * for long (SSE streams) registers here to end it, so the HTTP server can finish closing.
    */
@@ -66,14 +71,32 @@ export function createHttp(core: Core): Http {
   app.use('*', limitBody({ 'POST /api/v1/attachments': config.maxAttachmentBytes }));
   // Browser navigations get refusals as a page, everyone else the JSON shape (web/errors.ts).
   const renderErrorPage = errorPage({ auth, directory: core.directory });
-  app.onError(onError(log, renderErrorPage, (err) => core.storage.isUnavailable(err)));
+  const errors = onError(log, renderErrorPage, (err) => core.storage.isUnavailable(err));
+  app.onError(errors);
   app.notFound(notFound(renderErrorPage));
 
   // A lost Redis leaves this instance serving its own users alone: still 200, so a load balancer
   // keeps it, but "degraded" so monitoring sees that the instances no longer share live state.
   app.get('/healthz', (c) => c.json(core.redis && !core.redis.up ? { status: 'degraded', redis: 'down' } : { status: 'ok' }));
   for (const [prefix, routes, early] of groups) if (!early) app.route(prefix, routes);
-  return { app, beforeClose };
+
+  // Relying parties ask the OCSP responder far more often than anything else is asked (RFC 5019's
+  // GET form, from every TLS stack and browser checking a certificate): its requests skip the
+  // app's router, ~150 routes deep, and go to the revocation routes' own few. Whatever those do not
+  // answer (a wrong method, say) is handed to the app as it came, so nothing answers differently.
+  const revocation = groups.find(([, , early]) => early)![1];
+  const fallThrough = new Hono();
+  fallThrough.route('/', revocation);
+  fallThrough.notFound((c) => app.fetch(c.req.raw, c.env));
+  fallThrough.onError(errors);
+  const fetch: Http['fetch'] = (req, env) => (isOcspUrl(req.url) ? fallThrough.fetch(req, env) : app.fetch(req, env));
+  return { app, fetch, beforeClose };
+}
+
+/** `/ocsp` or below it, read from the absolute URL without parsing it. */
+function isOcspUrl(url: string): boolean {
+  const path = url.indexOf('/', url.indexOf('//') + 2);
+  return path >= 0 && url.startsWith('/ocsp', path) && (url.length === path + 5 || url[path + 5] === '/' || url[path + 5] === '?');
 }
 
 /**

@@ -34,7 +34,7 @@ async function serveCommand(argv: string[]): Promise<void> {
   const server: ServerType = serve({
     fetch: (req, env) =>
       http
-        ? http.app.fetch(req, env)
+        ? http.fetch(req, env)
         : new Response('{"error":"internal","message":"Starting; try again in a moment."}', {
             status: 503,
             headers: { 'content-type': 'application/json', 'retry-after': '1' },

@@ -24,7 +24,7 @@ export async function startInProcess(opts: { now?: Date; env?: Record<string, st
   let service: Core | undefined;
   let http: Http | undefined;
   // The bindings go along, as @hono/node-server gives them, so the app sees the socket (addresses).
-  const server = serve({ fetch: (req, env) => http!.app.fetch(req, env), port: 0, hostname: '127.0.0.1' });
+  const server = serve({ fetch: (req, env) => http!.fetch(req, env), port: 0, hostname: '127.0.0.1' });
   keepIdleConnectionsLonger(server); // as the real server does (src/main.ts)
   if (!server.listening) await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
