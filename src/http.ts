@@ -49,13 +49,16 @@ export function createHttp(core: Core): Http {
   const beforeClose: Http['beforeClose'] = [];
   const app = new Hono();
   // Only when logs are written: the path and status cost a few µs to gather for nothing otherwise.
-  if (config.logLevel !== 'silent') {
-    app.use('*', async (c, next) => {
+  const logging = config.logLevel !== 'silent';
+  /** Logs each request once it is answered, unless it was passed on to an app that logs it. */
+  const logRequests =
+    (passedOn?: WeakSet<Request>): MiddlewareHandler =>
+    async (c, next) => {
       const start = performance.now();
       await next();
-      log('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - start) });
-    });
-  }
+      if (!passedOn?.has(c.req.raw)) log('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - start) });
+    };
+  if (logging) app.use('*', logRequests());
   const groups = routeGroups(core, auth, (fn) => beforeClose.push(fn));
   // Revocation status before every layer below: its answers are DER files, the same for every
   // reader, in no language, and change nothing, so there is no durable write to wait for and no
@@ -85,9 +88,14 @@ export function createHttp(core: Core): Http {
   // app's router, ~150 routes deep, and go to the revocation routes' own few. Whatever those do not
   // answer (a wrong method, say) is handed to the app as it came, so nothing answers differently.
   const revocation = groups.find(([, , early]) => early)![1];
+  const passedOn = new WeakSet<Request>();
   const fallThrough = new Hono();
+  if (logging) fallThrough.use('*', logRequests(passedOn));
   fallThrough.route('/', revocation);
-  fallThrough.notFound((c) => app.fetch(c.req.raw, c.env));
+  fallThrough.notFound((c) => {
+    passedOn.add(c.req.raw);
+    return app.fetch(c.req.raw, c.env);
+  });
   fallThrough.onError(errors);
   const fetch: Http['fetch'] = (req, env) => (isOcspUrl(req.url) ? fallThrough.fetch(req, env) : app.fetch(req, env));
   return { app, fetch, beforeClose };

@@ -57,6 +57,22 @@ describe('the OCSP fast path', () => {
     });
   }
 
+  it('logs each request once, whichever app answered it', async () => {
+    const lines: Array<{ method: string; path: string; status: number }> = [];
+    const logged = createHttp({
+      ...s.service,
+      config: { ...s.service.config, logLevel: 'info' },
+      log: (event: string, fields?: Record<string, unknown>) => {
+        if (event === 'request') lines.push({ method: String(fields?.method), path: String(fields?.path), status: Number(fields?.status) });
+      },
+    });
+    for (const [method, path] of [['GET', get], ['PUT', '/ocsp'], ['GET', '/ocspx']]) await (await logged.fetch(new Request(`http://127.0.0.1${path}`, { method }))).arrayBuffer();
+    assert.deepEqual(
+      lines.map((l) => `${l.method} ${l.path.slice(0, 10)} ${l.status}`),
+      [`GET ${get.slice(0, 10)} 200`, 'PUT /ocsp 404', 'GET /ocspx 404'],
+    );
+  });
+
   it('answers a certificate in DER, with the cache headers of a pre-produced response', async () => {
     const res = await http.fetch(new Request(`http://127.0.0.1${get}`));
     assert.equal(res.status, 200);
