@@ -25,43 +25,48 @@ export interface Patch {
   after: string;
 }
 
+/**
+ * Each `target = literal` (on its own lines, at `indent`) becomes `const local = literal`, then
+ * `target = local`: the same closure, no longer assigned straight to a property. Several go
+ * together where one line alone is not unique in its file.
+ */
+function viaLocals(file: string, indent: string, assignments: Array<[target: string, local: string, literal: string]>, end = ''): Patch {
+  return {
+    file,
+    before: assignments.map(([target, , literal]) => `${indent}${target} = ${literal}${end}`).join('\n'),
+    after: [
+      ...assignments.map(([, local, literal]) => `${indent}const ${local} = ${literal}${end}`),
+      ...assignments.map(([target, local]) => `${indent}${target} = ${local}${end}`),
+    ].join('\n'),
+  };
+}
+
 export const PATCHES: readonly Patch[] = [
-  {
-    file: 'postgres/src/query.js',
-    before: `    this.resolve = x => (this.active = false, resolve(x))
-    this.reject = x => (this.active = false, reject(x))`,
-    after: `    const settle = x => (this.active = false, resolve(x))
-        , fail = x => (this.active = false, reject(x))
-    this.resolve = settle
-    this.reject = fail`,
-  },
-  {
-    file: 'postgres/src/index.js',
-    before: `      sql.prepare = x => prepare = x.replace(/[^a-z0-9$-_. ]/gi)`,
-    after: `      const prepared = x => prepare = x.replace(/[^a-z0-9$-_. ]/gi)
-      sql.prepare = prepared`,
-  },
-  {
-    file: 'postgres/src/index.js',
-    before: `      c.reserved = () => queries.length
+  viaLocals('postgres/src/query.js', '    ', [
+    ['this.resolve', 'settle', 'x => (this.active = false, resolve(x))'],
+    ['this.reject', 'fail', 'x => (this.active = false, reject(x))'],
+  ]),
+  viaLocals('postgres/src/index.js', '      ', [['sql.prepare', 'prepared', `x => prepare = x.replace(/[^a-z0-9$-_. ]/gi)`]]),
+  viaLocals('postgres/src/index.js', '      ', [
+    [
+      'c.reserved',
+      'next',
+      `() => queries.length
         ? c.execute(queries.shift())
         : move(c, reserved)`,
-    after: `      const next = () => queries.length
-        ? c.execute(queries.shift())
-        : move(c, reserved)
-      c.reserved = next`,
-  },
-  {
-    // Run for every transaction (sql.begin makes its own sql): with a custom type configured (the
-    // store's bigint), its closure kept the transaction's scope, and so its batch, alive.
-    file: 'postgres/src/index.js',
-    before: `      acc[name] = (x) => new Parameter(x, type.to)`,
-    after: `      const parameter = (x) => new Parameter(x, type.to)
-      acc[name] = parameter`,
-  },
-  {
-    file: 'ioredis/built/Command.js',
-    before: `            this.reject = (err) => {
+    ],
+  ]),
+  // Run for every transaction (sql.begin makes its own sql): with a custom type configured (the
+  // store's bigint), its closure kept the transaction's scope, and so its batch, alive.
+  viaLocals('postgres/src/index.js', '      ', [['acc[name]', 'parameter', '(x) => new Parameter(x, type.to)']]),
+  viaLocals(
+    'ioredis/built/Command.js',
+    '            ',
+    [
+      [
+        'this.reject',
+        'fail',
+        `(err) => {
                 this._clearTimers();
                 this.isSettled = true;
                 if (this.errorStack) {
@@ -70,19 +75,11 @@ export const PATCHES: readonly Patch[] = [
                 else {
                     reject(err);
                 }
-            };`,
-    after: `            const fail = (err) => {
-                this._clearTimers();
-                this.isSettled = true;
-                if (this.errorStack) {
-                    reject((0, utils_1.optimizeErrorStack)(err, this.errorStack.stack, __dirname));
-                }
-                else {
-                    reject(err);
-                }
-            };
-            this.reject = fail;`,
-  },
+            }`,
+      ],
+    ],
+    ';',
+  ),
 ];
 
 /** Applies every patch under `modules` (a node_modules directory); returns what it did per patch. */
