@@ -14,7 +14,9 @@
 // and the writer's checkpoints; PostgreSQL: the client side of
 // the adapter's advisory-lock + unnest INSERT of 32 rows, which is all the server process pays;
 // PostgreSQL's own backends are other processes, counted by neither). Goal ≤ 1.5 × that sum. The
-// server and the bare handler each serve an unmeasured round first (WARM_MS).
+// server and the bare handler each serve an unmeasured round first (WARM_MS). Beside them, the
+// same parts composed into a server that checks nothing (bench/lib/parts-server.ts) under the same
+// load: what the parts cost once they work together, the floor under that goal.
 //
 // (a) and (b) run the message path twice: alone (no stream open: the CPU figure held against the
 // sum of parts), then with every user's stream open, as (c) must be (the throughput figures), and
@@ -23,7 +25,7 @@
 // configuration) because the machine is shared; the load average is printed with the figures.
 import { Agent, request, type ClientRequest } from 'node:http';
 import { X509Certificate, constants, randomBytes, randomUUID, sign, verify } from 'node:crypto';
-import { mkdtempSync, openSync, readFileSync, rmSync, closeSync, fdatasyncSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, closeSync, fdatasyncSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +33,8 @@ import postgres from 'postgres';
 import { ROOT, startServer, type Running } from '../test/helpers/server.ts';
 import { startPostgres } from '../test/helpers/postgres.ts';
 import { startRedis } from '../test/helpers/redis.ts';
-import { startChild } from './lib/process.ts';
+import { startChild, type Child } from './lib/process.ts';
+import type { PartsUser } from './lib/parts-server.ts';
 import { runLoad, send, type LoadResult, type Req } from './lib/load.ts';
 import { openStreams, sseEvents, type SseClients } from './lib/sse-clients.ts';
 import { enrollMany, logIn, messageRequest, signingKey, unsignedEnvelope, type BenchUser } from './lib/users.ts';
@@ -344,6 +347,22 @@ async function postgresInsertCostUs(url: string, u: BenchUser): Promise<number> 
   }
 }
 
+/** bench/lib/parts-server.ts for these (logged-in) users, on a data directory of its own. */
+async function partsServer(users: BenchUser[]): Promise<{ url: string; child: Child; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tekup-bench-parts-'));
+  const list: PartsUser[] = users.map((u) => ({ token: u.token!, login: u.login, serial: u.serial, certificate: u.certificate }));
+  writeFileSync(join(dir, 'users.json'), JSON.stringify(list));
+  const child = await startChild(process.execPath, ['bench/lib/parts-server.ts', join(dir, 'users.json'), dir], /listening on http:\/\/127\.0\.0\.1:(\d+)/, { cwd: ROOT });
+  return {
+    url: `http://127.0.0.1:${child.port}`,
+    child,
+    async stop() {
+      await child.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 // ---- the run -------------------------------------------------------------------------------------
 
 const log = (s: string) => console.log(`  [${new Date().toISOString().slice(11, 19)}] ${s}`);
@@ -389,6 +408,12 @@ try {
   await warmUp(a.url, ua.pairs);
   const cA = await throughput([{ url: a.url, requests: await messages(ua.pairs, ENVELOPES) }], [a.proc.pid!]);
   log(`(a) no streams: ${cA.rate.toFixed(0)}/s, ${cA.cpuPerMessageUs.toFixed(0)} µs CPU/message ${JSON.stringify(cA.statuses)}`);
+  // The parts composed (bench/lib/parts-server.ts), for (a)'s users, the same load and warm-up.
+  const parts = await partsServer(ua.all);
+  await warmUp(parts.url, ua.pairs);
+  const cP = await throughput([{ url: parts.url, requests: await messages(ua.pairs, ENVELOPES) }], [parts.child.proc.pid!]);
+  log(`parts composed: ${cP.rate.toFixed(0)}/s, ${cP.cpuPerMessageUs.toFixed(0)} µs CPU/message ${JSON.stringify(cP.statuses)}`);
+  await parts.stop();
   streams.push(await openStreams({ url: a.url, tokens: ua.all.slice(0, 4).map((u) => u.token!), opening: 4 }));
   const tA = await throughput([{ url: a.url, requests: await messages(ua.pairs, ENVELOPES) }], [a.proc.pid!]);
   log(`(a) ${tA.rate.toFixed(0)}/s, ${tA.cpuPerMessageUs.toFixed(0)} µs CPU/message ${JSON.stringify(tA.statuses)}`);
@@ -519,6 +544,15 @@ try {
       cpuMetric('(a) SQLite, no stream open', cA, sumSqlite, `SQLite insert in a ${BATCH}-row group commit`, sqliteInsertUs),
       cpuMetric('(b) PostgreSQL + Redis, no stream open', cB, sumPg, `PostgreSQL insert in a ${BATCH}-row group commit (client side)`, pgInsertUs),
       {
+        name: 'the parts composed into a server that checks nothing (bench/lib/parts-server.ts: bare Hono, token in a Map, the SQLite message writer): CPU per accepted message',
+        value: cP.cpuPerMessageUs,
+        unit: 'µs',
+        baseline: { name: `sum of parts, SQLite (as in (a)); (a) is ${(cA.cpuPerMessageUs / cP.cpuPerMessageUs).toFixed(2)} × this`, value: sumSqlite, unit: 'µs' },
+        ratio: cP.cpuPerMessageUs / sumSqlite,
+        goal: 'none: the floor under the goal of 1.5 × the sum',
+        pass: allAccepted(cP),
+      },
+      {
         name: 'server CPU per accepted message with recipients\' streams open: (a) / (b) / (c, both processes)',
         value: tC.cpuPerMessageUs,
         unit: 'µs',
@@ -530,7 +564,7 @@ try {
     ],
     notes: [
       `started ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at the end${loadAtStart[0] > 2 ? ': more runnable tasks than the 2 vCPUs at the start, so every figure is lower, and every tail longer, than on an idle machine' : ''}`,
-      `message path alone (no stream open, for CPU per message): (a) ${cA.rate.toFixed(0)}/s ${JSON.stringify(cA.statuses)}, (b) ${cB.rate.toFixed(0)}/s ${JSON.stringify(cB.statuses)}`,
+      `message path alone (no stream open, for CPU per message): (a) ${cA.rate.toFixed(0)}/s ${JSON.stringify(cA.statuses)}, (b) ${cB.rate.toFixed(0)}/s ${JSON.stringify(cB.statuses)}; the parts composed ${cP.rate.toFixed(0)}/s ${JSON.stringify(cP.statuses)}`,
       `throughput: ${CONCURRENCY} in flight (32 per instance in (c)), ${THROUGHPUT_MS / 1000} s or ${ENVELOPES} envelopes whichever ends first, 2 pairs of users each holding one stream; (a) ${JSON.stringify(tA.statuses)}, (b) ${JSON.stringify(tB.statuses)}, (c) ${JSON.stringify(tC.statuses)}; errors ${tA.errors}/${tB.errors}/${tC.errors}`,
       `(c): pair 0 streams on B and posts to A, pair 1 the other way round: every message accepted by one instance and pushed by the other through Redis pub/sub`,
       probeNote('(a)', pA),
@@ -542,6 +576,7 @@ try {
       `group commit, wall time of one ${BATCH}-row transaction from one client: SQLite ${txWallMs.sqlite.toFixed(2)} ms (WAL fdatasync included), PostgreSQL ${txWallMs.postgres.toFixed(2)} ms (begin, advisory lock + INSERT pipelined, commit; fsync off). PostgreSQL holds the message lock for about that long, so about ${(1000 / txWallMs.postgres).toFixed(0)} message transactions/s fit, cluster-wide`,
       `fan-out: reading one message event off Redis costs each instance ${fanOut.us.toFixed(1)} µs of JSON.parse (${fanOut.bytes} bytes), whether or not it holds a stream for it`,
       `/healthz at the end: A ${health[0]}, B ${health[1]}`,
+      ...cP.samples,
       ...tA.samples,
       ...tB.samples,
       ...tC.samples,
