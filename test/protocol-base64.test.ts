@@ -41,3 +41,31 @@ describe('canonical base64', () => {
     assert.equal(base64Length(broken), undefined, 'a character outside the alphabet anywhere');
   });
 });
+
+describe('canonical base64 where the platform has no native decoder', () => {
+  it('the fallback check agrees with the native one, both ways', async () => {
+    // base64.ts picks its check once, as it loads: load a second copy with the native method hidden.
+    const proto = Uint8Array.prototype as unknown as Record<string, unknown>;
+    const native = Object.getOwnPropertyDescriptor(proto, 'setFromBase64');
+    assert.ok(native, 'this Node has the TC39 base64 methods, so both checks are compared');
+    delete proto.setFromBase64;
+    let fallback: typeof import('../src/protocol/base64.ts');
+    try {
+      fallback = await import(new URL('../src/protocol/base64.ts?without-native', import.meta.url).href);
+    } finally {
+      Object.defineProperty(proto, 'setFromBase64', native);
+    }
+    for (let n = 0; n <= 64; n++) {
+      const text = randomBytes(n).toString('base64');
+      assert.equal(fallback.base64Length(text), n, `length ${n}`);
+      assert.equal(base64Length(text), n, `length ${n}`);
+    }
+    const long = randomBytes(10_000).toString('base64'); // longer than the native check's first buffer
+    assert.equal(fallback.base64Length(long), 10_000);
+    assert.equal(base64Length(long), 10_000);
+    for (const bad of ['YQ', 'YQ=', 'YR==', 'YWJ=', 'ab-_', 'ab/_', 'YW Jj', 'YWJj\n', '=YWJ', 'YW=j', 'YWJjZA=', 'YWJj====', 'éWJj', 'YWJ\u0100', ' ', '====', 'YWJj    ', 'YW\tJjZA==']) {
+      assert.equal(fallback.base64Length(bad), undefined, `fallback ${JSON.stringify(bad)}`);
+      assert.equal(base64Length(bad), undefined, `native ${JSON.stringify(bad)}`);
+    }
+  });
+});

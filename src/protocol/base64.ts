@@ -5,6 +5,7 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 
 // Standard alphabet only, padding only at the end, and (checked by the caller) a length that is a
 // multiple of 4: rejects URL-safe, white space and missing padding, which atob would quietly accept.
+// The check where the platform has no native strict decoder (see decodesStrictly below).
 // A table and a loop rather than a regex: the server runs this over every envelope's ciphertext,
 // keys and signature, and on fresh strings between garbage collections the regex
 // /^[A-Za-z0-9+/]*={0,2}$/ measured ~3.6 µs per 800 characters against ~1.1 µs for the loop (and
@@ -62,11 +63,39 @@ export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
  * the bytes.
  */
 export function base64Length(text: string): number | undefined {
-  if (typeof text !== 'string' || text.length % 4 !== 0 || !alphabetThenPadding(text)) return undefined;
+  if (typeof text !== 'string' || text.length % 4 !== 0) return undefined;
   const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const length = (text.length / 4) * 3 - pad;
+  if (NATIVE) return decodesStrictly(text, length) ? length : undefined;
+  if (!alphabetThenPadding(text)) return undefined;
   if (pad) {
     const last = ALPHABET.indexOf(text[text.length - pad - 1]);
     if (last & (pad === 2 ? 0x0f : 0x03)) return undefined;
   }
-  return (text.length / 4) * 3 - pad;
+  return length;
+}
+
+/**
+ * The TC39 base64 methods of Uint8Array (Node 25 and later, current browsers), not yet in
+ * TypeScript's library. Their strict mode refuses what canonical base64 refuses but white space,
+ * which it skips: the caller's length check catches that (a skipped character writes nothing).
+ */
+interface NativeBase64 {
+  setFromBase64(text: string, options: { lastChunkHandling: 'strict' }): { read: number; written: number };
+}
+const NATIVE = typeof (Uint8Array.prototype as Partial<NativeBase64>).setFromBase64 === 'function';
+// Decoded into one buffer kept for the purpose (grown when a longer text comes), so checking
+// allocates nothing: on the server's envelopes this is ~4 times faster than the loop above (0.8
+// against 2.8–4.2 µs for 1,150 characters).
+let scratch = new Uint8Array(4096);
+
+/** True when `text` decodes, strictly, to exactly `length` bytes. */
+function decodesStrictly(text: string, length: number): boolean {
+  if (scratch.length < length) scratch = new Uint8Array(length);
+  try {
+    const { read, written } = (scratch as unknown as NativeBase64).setFromBase64(text, { lastChunkHandling: 'strict' });
+    return read === text.length && written === length;
+  } catch {
+    return false; // a character outside the alphabet, padding inside, or set unused bits
+  }
 }
