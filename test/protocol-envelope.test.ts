@@ -11,6 +11,8 @@ import {
   envelopeSigningText,
   envelopeV2Schema,
   FILES_MAX,
+  isTime,
+  RFC3339_MS_UTC,
   KEYS_MAX,
   plaintextSchema,
   plaintextV2Schema,
@@ -337,5 +339,36 @@ describe('the envelope v2 signing text', () => {
     // a v1 envelope still gets the v1 text
     const v1 = good();
     assert.equal(envelopeSigningText(v1), jcs(unsigned(v1)));
+  });
+});
+
+describe('the envelope time check', () => {
+  // What it replaced: parse the text and write it back, the same text or no instant at all.
+  const roundTrip = (s: string) => RFC3339_MS_UTC.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString() === s;
+  const two = (n: number) => String(n).padStart(2, '0');
+
+  it('agrees with parsing and formatting again, edges and leap years included', () => {
+    const edges = [
+      '2026-11-24T10:00:00.000Z', '2024-02-29T00:00:00.000Z', '2023-02-29T00:00:00.000Z', '2000-02-29T23:59:59.999Z',
+      '1900-02-29T00:00:00.000Z', '0000-02-29T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '0000-01-01T00:00:00.000Z',
+      '2026-00-10T00:00:00.000Z', '2026-13-10T00:00:00.000Z', '2026-04-31T00:00:00.000Z', '2026-04-00T00:00:00.000Z',
+      '2026-01-32T00:00:00.000Z', '2026-01-01T24:00:00.000Z', '2026-01-01T23:60:00.000Z', '2026-01-01T23:59:60.000Z',
+      '2026-1-01T00:00:00.000Z', '2026-01-01T00:00:00Z', '2026-01-01 00:00:00.000Z', '',
+    ];
+    for (const s of edges) assert.equal(isTime(s), roundTrip(s), s);
+  });
+
+  it('agrees on any digits in any field', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 999 }),
+        (y, mo, d, h, mi, sec, ms) => {
+          const s = `${String(y).padStart(4, '0')}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(sec)}.${String(ms).padStart(3, '0')}Z`;
+          assert.equal(isTime(s), roundTrip(s), s);
+        },
+      ),
+      { numRuns: 20_000 },
+    );
   });
 });

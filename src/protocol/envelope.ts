@@ -51,7 +51,30 @@ export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-
 export const RFC3339_MS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 export { SERIAL_HEX };
 
-const isTime = (s: string) => RFC3339_MS_UTC.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString() === s;
+/** Days in each month of a common year (February has one more in a leap year). */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/**
+ * A real instant written the one way Date's toISOString writes it back: the same verdict as
+ * parsing the text and formatting it again (a property test holds the two together), by field
+ * ranges instead, since the server checks every envelope's time and Date's own parse and format
+ * cost more than the rest of the check.
+ */
+export function isTime(s: string): boolean {
+  if (!RFC3339_MS_UTC.test(s)) return false;
+  const year = Number(s.slice(0, 4));
+  const month = Number(s.slice(5, 7));
+  const day = Number(s.slice(8, 10));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= MONTH_DAYS[month - 1] + (month === 2 && leap ? 1 : 0) &&
+    Number(s.slice(11, 13)) < 24 &&
+    Number(s.slice(14, 16)) < 60 &&
+    Number(s.slice(17, 19)) < 60
+  );
+}
 const bytesBetween = (min: number, max: number) => (s: string) => {
   const n = base64Length(s);
   return n !== undefined && n >= min && n <= max;
