@@ -5,7 +5,7 @@ import { CertificateRejected, DomainError } from '../protocol/errors.ts';
 import { envelopeSigningText, isGroupAddress } from '../protocol/envelope.ts';
 import type { Directory } from '../directory/directory.ts';
 import { currentCertificates, isDeviceOf } from '../pki/current.ts';
-import type { CertificateRecords } from '../pki/records.ts';
+import type { CertificateRecord, CertificateRecords } from '../pki/records.ts';
 import type { Hub } from './hub.ts';
 import type { AnyEnvelope, MessageStore, StoredMessage } from './messages.ts';
 import type { Presence } from './presence.ts';
@@ -113,7 +113,7 @@ export class Relay {
     if (e.v === 1) throw reject('malformed', errorText('error.relay.groupV2'));
     const members = group.members.map((m) => m.login);
     const certificates = await Promise.all(members.map((login) => currentCertificates(this.d.records, login)));
-    const expected = [...new Set(certificates.flat().map((r) => r.serial))].sort();
+    const expected = serialsOf(certificates.flat());
     if (e.epoch !== group.epoch || !keysFor(e.keys, expected)) throw recipientsChanged(expected, false, group.epoch);
     return members;
   }
@@ -126,7 +126,7 @@ export class Relay {
   private async checkRecipients(e: AnyEnvelope): Promise<void> {
     const { records } = this.d;
     const [mine, theirs] = await Promise.all([currentCertificates(records, e.from), currentCertificates(records, e.to)]);
-    const expected = [...new Set([...mine, ...theirs].map((r) => r.serial))].sort();
+    const expected = serialsOf([...mine, ...theirs]);
     if (e.v === 1) {
       if (mine.length === 1 && theirs.length === 1) return;
       throw recipientsChanged(expected, true);
@@ -135,13 +135,25 @@ export class Relay {
   }
 }
 
-/** Whether an envelope's keys are for exactly the `expected` certificate serials (sorted), none more, none less. */
-function keysFor(keys: Readonly<Record<string, unknown>>, expected: readonly string[]): boolean {
-  const given = Object.keys(keys).sort();
-  return given.length === expected.length && given.every((serial, i) => serial === expected[i]);
+/** The certificates' serials, each once. */
+function serialsOf(records: readonly CertificateRecord[]): Set<string> {
+  const serials = new Set<string>();
+  for (const r of records) serials.add(r.serial);
+  return serials;
 }
 
-function recipientsChanged(expected: string[], v1: boolean, epoch?: number): DomainError {
+/**
+ * Whether an envelope's keys are for exactly the `expected` certificate serials, none more, none
+ * less. Compared as sets, with nothing sorted: this runs for every message.
+ */
+function keysFor(keys: Readonly<Record<string, unknown>>, expected: ReadonlySet<string>): boolean {
+  const given = Object.keys(keys);
+  return given.length === expected.size && given.every((serial) => expected.has(serial));
+}
+
+/** The refusal names the serials the key must be wrapped for, sorted. */
+function recipientsChanged(serials: ReadonlySet<string>, v1: boolean, epoch?: number): DomainError {
+  const expected = [...serials].sort();
   const message = v1
     ? errorText('error.relay.severalDevices')
     : epoch !== undefined

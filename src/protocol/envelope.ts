@@ -341,6 +341,15 @@ export const anyEnvelopeSchema = v.lazy((input) =>
 const keyOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
+ * `names` in code-unit order. A 1:1 envelope holds two keys, put in order by hand:
+ * Array.prototype.sort sets up ~600 bytes of state whatever the length, on every message.
+ */
+function inKeyOrder(names: string[]): string[] {
+  if (names.length === 2) return names[0] > names[1] ? [names[1], names[0]] : names;
+  return names.sort(keyOrder);
+}
+
+/**
  * The text the outer signature covers, RFC 8785 over the envelope (either version) without `sig`,
  * written field by field: the same as `jcs(unsigned(e))` for every envelope the schema accepts (a property test holds
  * the two together), at a fraction of the cost of a general canonicaliser, which the server would
@@ -349,8 +358,7 @@ const keyOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 export function envelopeSigningText(e: Envelope | EnvelopeV2): string {
   const s = JSON.stringify;
-  const keys = Object.keys(e.keys)
-    .sort(keyOrder)
+  const keys = inKeyOrder(Object.keys(e.keys))
     .map((k) => `${s(k)}:${s(e.keys[k])}`)
     .join(',');
   if (e.v !== 2) {
