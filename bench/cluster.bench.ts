@@ -14,7 +14,7 @@
 // and the writer's checkpoints; PostgreSQL: the client side of
 // the adapter's advisory-lock + unnest INSERT of 32 rows, which is all the server process pays;
 // PostgreSQL's own backends are other processes, counted by neither). Goal ≤ 1.5 × that sum. The
-// server and the bare handler each serve an unmeasured round first (WARM_MS). Beside them, the
+// server and the bare handler each serve an unmeasured round first (WARM_REQUESTS). Beside them, the
 // same parts composed into a server that checks nothing (bench/lib/parts-server.ts) under the same
 // load: what the parts cost once they work together, the floor under that goal.
 //
@@ -51,11 +51,16 @@ const CONCURRENCY = 64;
 const THROUGHPUT_MS = 5_000;
 const WARMUP = 400;
 /**
- * Before the runs whose CPU per message is the goal's, and before the bare handler's, an
- * unmeasured round of this long: the optimizing compiler's work on a fresh process (on V8's own
- * threads, counted in /proc) is not a per-message cost, and both sides get the same.
+ * Before the runs whose CPU per message is the goal's, and before the bare handler's and the parts
+ * server's, this many requests unmeasured: the optimizing compiler's work on a fresh process (on
+ * V8's own threads, counted in /proc) is not a per-message cost, and every side gets the same.
+ * Counted in requests, not time, and this many because the server's code reaches its optimized
+ * tier only after tens of thousands of calls: after the 2-s round used before (~6,000 messages)
+ * V8 still finished 352 compilations during the next 12,000 messages (--trace-opt; 150 of them
+ * TurboFan: the relay, the response path, the body reader), ~40 µs a message on its compiler
+ * threads, and the event loop meanwhile ran their slower tiers; after 18,000, 20 compilations.
  */
-const WARM_MS = 2_000;
+const WARM_REQUESTS = 20_000;
 /** Envelopes signed per throughput run: the window closes early when they run out (the rate stays right). */
 const ENVELOPES = 8_000;
 const RATE = 200;
@@ -102,9 +107,9 @@ async function messages(pairs: [BenchUser, BenchUser][], n: number): Promise<Req
   return Promise.all(out);
 }
 
-/** The unmeasured round before a measured one (WARM_MS). */
+/** The unmeasured round before a measured one (WARM_REQUESTS). */
 async function warmUp(url: string, pairs: [BenchUser, BenchUser][]): Promise<void> {
-  await runLoad({ kind: 'closed', url, requests: await messages(pairs, 4_000), concurrency: CONCURRENCY, durationMs: WARM_MS });
+  await runLoad({ kind: 'closed', url, requests: await messages(pairs, WARM_REQUESTS), concurrency: CONCURRENCY });
 }
 
 /** Probe bodies: every one from `from` to `to`, whose stream is timed. */
@@ -388,7 +393,8 @@ try {
     headers: { 'content-type': 'application/json', authorization: 'Bearer x' },
     body: JSON.stringify({ id: randomUUID(), ct: randomBytes(600).toString('base64'), keys: { a: randomBytes(256).toString('base64'), b: randomBytes(256).toString('base64') } }),
   }));
-  await runLoad({ kind: 'closed', url: `http://127.0.0.1:${bare.port}`, requests: bareReqs, cycle: true, concurrency: CONCURRENCY, durationMs: WARM_MS });
+  const bareWarm = Array.from({ length: WARM_REQUESTS }, (_, i) => bareReqs[i % bareReqs.length]);
+  await runLoad({ kind: 'closed', url: `http://127.0.0.1:${bare.port}`, requests: bareWarm, concurrency: CONCURRENCY });
   const bareCpu0 = cpuTimeMs(bare.proc.pid!);
   const bareRun = await runLoad({ kind: 'closed', url: `http://127.0.0.1:${bare.port}`, requests: bareReqs, cycle: true, concurrency: CONCURRENCY, warmup: 500, durationMs: 3_000 });
   const bareAnswers = (bareRun.statuses['201'] ?? 0) + 500;
