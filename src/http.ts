@@ -87,7 +87,11 @@ export function createHttp(core: Core): Http {
   // GET form, from every TLS stack and browser checking a certificate): its requests skip the
   // app's router, ~150 routes deep, and go to the revocation routes' own few. Whatever those do not
   // answer (a wrong method, say) is handed to the app as it came, so nothing answers differently.
-  const revocation = groups.find(([, , early]) => early)![1];
+  // The one group mounted before the layers is the revocation routes: a second early group would
+  // need this to name its group instead, so starting refuses one rather than route OCSP wrongly.
+  const early = groups.filter(([, , isEarly]) => isEarly);
+  if (early.length !== 1) throw new Error(`createHttp: the OCSP fast path expects one early route group, the revocation routes; found ${early.length}`);
+  const revocation = early[0][1];
   const passedOn = new WeakSet<Request>();
   const fallThrough = new Hono();
   if (logging) fallThrough.use('*', logRequests(passedOn));

@@ -56,3 +56,10 @@ it('a group that claims another group\'s path is caught', async () => {
   const { clashes: found } = await clashes([...served(), ['/', intruder]]);
   assert.ok(found.some((f) => f.startsWith('GET /ca/root.pem (group /ca) is also answered by group /')), found.join('\n'));
 });
+
+it('one group is mounted before the layers, and it is the revocation routes the OCSP fast path serves', () => {
+  const early = served().filter(([, , isEarly]) => isEarly);
+  assert.equal(early.length, 1, 'src/http.ts hands /ocsp to the one early group');
+  const paths = early[0][1].routes.map((r) => `${r.method} ${r.path}`);
+  assert.ok(paths.some((p) => p.startsWith('GET /ocsp')) && paths.some((p) => p.startsWith('POST /ocsp')), paths.join(', '));
+});
