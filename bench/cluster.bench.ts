@@ -14,9 +14,9 @@
 // and the writer's checkpoints; PostgreSQL: the client side of
 // the adapter's advisory-lock + unnest INSERT of 32 rows, which is all the server process pays;
 // PostgreSQL's own backends are other processes, counted by neither). Goal ≤ 1.5 × that sum. The
-// server and the bare handler each serve an unmeasured round first (WARM_REQUESTS). Beside them, the
-// same parts composed into a server that checks nothing (bench/lib/parts-server.ts) under the same
-// load: what the parts cost once they work together, the floor under that goal.
+// server and the bare handler each serve an unmeasured round first (WARM_REQUESTS). Beside them,
+// the same parts composed into a server that checks nothing (bench/lib/parts-server.ts), on each
+// store, under the same load: what the parts cost once they work together, the floor under that goal.
 //
 // (a) and (b) run the message path twice: alone (no stream open: the CPU figure held against the
 // sum of parts), then with every user's stream open, as (c) must be (the throughput figures), and
@@ -352,12 +352,12 @@ async function postgresInsertCostUs(url: string, u: BenchUser): Promise<number> 
   }
 }
 
-/** bench/lib/parts-server.ts for these (logged-in) users, on a data directory of its own. */
-async function partsServer(users: BenchUser[]): Promise<{ url: string; child: Child; stop(): Promise<void> }> {
+/** bench/lib/parts-server.ts for these (logged-in) users: its store in a data directory of its own, or in `databaseUrl`. */
+async function partsServer(users: BenchUser[], databaseUrl?: string): Promise<{ url: string; child: Child; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'tekup-bench-parts-'));
   const list: PartsUser[] = users.map((u) => ({ token: u.token!, login: u.login, serial: u.serial, certificate: u.certificate }));
   writeFileSync(join(dir, 'users.json'), JSON.stringify(list));
-  const child = await startChild(process.execPath, ['bench/lib/parts-server.ts', join(dir, 'users.json'), dir], /listening on http:\/\/127\.0\.0\.1:(\d+)/, { cwd: ROOT });
+  const child = await startChild(process.execPath, ['bench/lib/parts-server.ts', join(dir, 'users.json'), dir, ...(databaseUrl ? [databaseUrl] : [])], /listening on http:\/\/127\.0\.0\.1:(\d+)/, { cwd: ROOT });
   return {
     url: `http://127.0.0.1:${child.port}`,
     child,
@@ -471,6 +471,14 @@ try {
   const pC = await probe(A.url, B.url, ub.probeFrom, ub.probeTo, await probeBodies(ub.probeFrom, ub.probeTo));
   log(`(c) cross-instance p99 ${quantile(pC.receive, 0.99).toFixed(2)} ms`);
 
+  // The parts composed on PostgreSQL, last: its messages go into (b)'s database (its users' rows are
+  // there), where they would otherwise wait to be delivered when (b)'s streams open.
+  const partsPg = await partsServer(ub.all, pg.url);
+  await warmUp(partsPg.url, ub.pairs);
+  const cPg = await throughput([{ url: partsPg.url, requests: await messages(ub.pairs, ENVELOPES) }], [partsPg.child.proc.pid!]);
+  log(`parts composed, PostgreSQL: ${cPg.rate.toFixed(0)}/s, ${cPg.cpuPerMessageUs.toFixed(0)} µs CPU/message ${JSON.stringify(cPg.statuses)}`);
+  await partsPg.stop();
+
   const health = await Promise.all([A, B].map(async (s) => `${(await fetch(`${s.url}/healthz`)).status} ${await (await fetch(`${s.url}/healthz`)).text()}`));
   const loadAtEnd = loadavg();
 
@@ -489,6 +497,16 @@ try {
     ratio: t.cpuPerMessageUs / sum,
     goal: 'ratio ≤ 1.5',
     pass: t.cpuPerMessageUs <= 1.5 * sum && allAccepted(t),
+  });
+
+  const partsMetric = (store: string, parts: Throughput, sum: number, server: string, t: Throughput): Metric => ({
+    name: `the parts composed into a server that checks nothing (bench/lib/parts-server.ts: bare Hono, token in a Map, the store's admit), ${store}: CPU per accepted message`,
+    value: parts.cpuPerMessageUs,
+    unit: 'µs',
+    baseline: { name: `sum of parts, ${store} (as in ${server}); ${server} is ${(t.cpuPerMessageUs / parts.cpuPerMessageUs).toFixed(2)} × this`, value: sum, unit: 'µs' },
+    ratio: parts.cpuPerMessageUs / sum,
+    goal: 'none: the floor under the goal of 1.5 × the sum',
+    pass: allAccepted(parts),
   });
 
   report({
@@ -549,15 +567,8 @@ try {
       },
       cpuMetric('(a) SQLite, no stream open', cA, sumSqlite, `SQLite insert in a ${BATCH}-row group commit`, sqliteInsertUs),
       cpuMetric('(b) PostgreSQL + Redis, no stream open', cB, sumPg, `PostgreSQL insert in a ${BATCH}-row group commit (client side)`, pgInsertUs),
-      {
-        name: 'the parts composed into a server that checks nothing (bench/lib/parts-server.ts: bare Hono, token in a Map, the SQLite message writer): CPU per accepted message',
-        value: cP.cpuPerMessageUs,
-        unit: 'µs',
-        baseline: { name: `sum of parts, SQLite (as in (a)); (a) is ${(cA.cpuPerMessageUs / cP.cpuPerMessageUs).toFixed(2)} × this`, value: sumSqlite, unit: 'µs' },
-        ratio: cP.cpuPerMessageUs / sumSqlite,
-        goal: 'none: the floor under the goal of 1.5 × the sum',
-        pass: allAccepted(cP),
-      },
+      partsMetric('SQLite', cP, sumSqlite, '(a)', cA),
+      partsMetric('PostgreSQL', cPg, sumPg, '(b)', cB),
       {
         name: 'server CPU per accepted message with recipients\' streams open: (a) / (b) / (c, both processes)',
         value: tC.cpuPerMessageUs,
@@ -570,7 +581,7 @@ try {
     ],
     notes: [
       `started ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at the end${loadAtStart[0] > 2 ? ': more runnable tasks than the 2 vCPUs at the start, so every figure is lower, and every tail longer, than on an idle machine' : ''}`,
-      `message path alone (no stream open, for CPU per message): (a) ${cA.rate.toFixed(0)}/s ${JSON.stringify(cA.statuses)}, (b) ${cB.rate.toFixed(0)}/s ${JSON.stringify(cB.statuses)}; the parts composed ${cP.rate.toFixed(0)}/s ${JSON.stringify(cP.statuses)}`,
+      `message path alone (no stream open, for CPU per message): (a) ${cA.rate.toFixed(0)}/s ${JSON.stringify(cA.statuses)}, (b) ${cB.rate.toFixed(0)}/s ${JSON.stringify(cB.statuses)}; the parts composed ${cP.rate.toFixed(0)}/s ${JSON.stringify(cP.statuses)} (SQLite), ${cPg.rate.toFixed(0)}/s ${JSON.stringify(cPg.statuses)} (PostgreSQL)`,
       `throughput: ${CONCURRENCY} in flight (32 per instance in (c)), ${THROUGHPUT_MS / 1000} s or ${ENVELOPES} envelopes whichever ends first, 2 pairs of users each holding one stream; (a) ${JSON.stringify(tA.statuses)}, (b) ${JSON.stringify(tB.statuses)}, (c) ${JSON.stringify(tC.statuses)}; errors ${tA.errors}/${tB.errors}/${tC.errors}`,
       `(c): pair 0 streams on B and posts to A, pair 1 the other way round: every message accepted by one instance and pushed by the other through Redis pub/sub`,
       probeNote('(a)', pA),
@@ -583,6 +594,7 @@ try {
       `fan-out: reading one message event off Redis costs each instance ${fanOut.us.toFixed(1)} µs of JSON.parse (${fanOut.bytes} bytes), whether or not it holds a stream for it`,
       `/healthz at the end: A ${health[0]}, B ${health[1]}`,
       ...cP.samples,
+      ...cPg.samples,
       ...tA.samples,
       ...tB.samples,
       ...tC.samples,

@@ -1,23 +1,23 @@
 // The message path's irreducible parts composed into a server, and nothing else: a bare Hono JSON
 // POST (bench/lib/bare-hono.ts), the session looked up in a Map by its bearer token, the envelope's
-// signed text, and the server's own SQLite message writer (src/store/sqlite/message-writer.ts:
-// the RSA-PSS verification and the group commit on its thread, the WAL synced before answering).
-// None of the protocol's checks (§5: the envelope's schema, the sender's certificate and its
-// status, the recipients' current certificates, the clock), no directory, no presence, no events:
-// its CPU per message is what the parts cost once they have to work together (a thread hand-off,
-// batches as they come, the writer's checkpoints), the floor of any server doing this work here.
+// signed text, and the server's own message store admitting it (`MessageStore.admit`: on SQLite
+// the message writer's thread verifies the RSA-PSS signature and group-commits, the WAL synced
+// before answering; on PostgreSQL the verifier thread and postgres.js's group commit). None of the
+// protocol's checks (§5: the envelope's schema, the sender's certificate and its status, the
+// recipients' current certificates, the clock), no directory, no presence, no events: its CPU per
+// message is what the parts cost once they have to work together (thread hand-offs, batches as
+// they come, the writer's checkpoints), the floor of any server doing this work here.
 //
-// Run as its own process by bench/cluster.bench.ts: `parts-server.ts USERS.json DIR` (each user's
-// token, login, serial and certificate PEM); prints the port it listens on.
+// Run as its own process by bench/cluster.bench.ts: `parts-server.ts USERS.json DIR [DATABASE_URL]`
+// (each user's token, login, serial and certificate PEM; the store in DIR, or in PostgreSQL);
+// prints the port it listens on.
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { SqliteMessageStore } from '../../src/store/sqlite/messages.ts';
-import { openDatabase } from '../../src/store/sqlite/sqlite.ts';
-import { MessageWriter } from '../../src/store/sqlite/message-writer.ts';
+import { openSqliteStorage } from '../../src/store/sqlite/open.ts';
+import { openPostgresStorage } from '../../src/store/postgres/open.ts';
 import { envelopeSigningText, type Envelope } from '../../src/protocol/envelope.ts';
 
 export interface PartsUser {
@@ -27,14 +27,13 @@ export interface PartsUser {
   certificate: string;
 }
 
-const [usersFile, dir] = process.argv.slice(2);
+const [usersFile, dir, databaseUrl] = process.argv.slice(2);
 const users = JSON.parse(readFileSync(usersFile, 'utf8')) as PartsUser[];
 const byToken = new Map(users.map((u) => [u.token, { serial: u.serial, der: new Uint8Array(new X509Certificate(u.certificate).raw) }]));
 
-// The messages table with the indexes the server's reads need, made by the store's own migrations.
-const file = join(dir, 'messages.db');
-await new SqliteMessageStore(openDatabase(file)).close();
-const writer = new MessageWriter(file);
+// The store as the server opens it (its migrations, its writer and checkpoints), of which only the
+// messages are used.
+const storage = databaseUrl ? await openPostgresStorage(databaseUrl) : openSqliteStorage(dir, { server: true, onCheckpointError: () => {} });
 
 const app = new Hono();
 app.post('/api/v1/messages', async (c) => {
@@ -42,11 +41,11 @@ app.post('/api/v1/messages', async (c) => {
   if (!signer) return c.json({ error: 'unauthorized' }, 401);
   const e = (await c.req.json()) as Envelope;
   const receivedAt = new Date().toISOString();
-  const r = await writer.write({ text: envelopeSigningText(e), sig: e.sig, ...signer, row: [e.id, e.from, e.to, receivedAt, JSON.stringify(e)] });
-  if (!('seq' in r)) return c.json({ error: 'message_rejected', reason: r.refused }, 400);
+  const r = await storage.messages.admit({ envelope: e, receivedAt, signedText: envelopeSigningText(e), signer });
+  if ('refused' in r) return c.json({ error: 'message_rejected', reason: r.refused }, 400);
   return c.json({ id: e.id, receivedAt }, 201);
 });
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
   console.log(`listening on http://127.0.0.1:${info.port}`);
 });
-process.on('SIGTERM', () => server.close(() => void writer.stop().then(() => process.exit(0))));
+process.on('SIGTERM', () => server.close(() => void storage.close().then(() => process.exit(0))));
