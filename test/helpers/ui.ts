@@ -13,6 +13,10 @@ import { enrollPerson, signIn, type Person } from './person.ts';
 export const DESKTOP = { width: 1280, height: 820 };
 export const PHONE = { width: 375, height: 760 };
 
+/** A test that takes longer prints its timeline (Ui.timeline); they take 2–30 s. */
+const SLOW_TEST_MS = 60_000;
+const TIMELINE_MAX = 2_000;
+
 /** Failed loads the browser logs while a test has taken it offline on purpose. */
 const OFFLINE_FAILURE = /ERR_INTERNET_DISCONNECTED|Failed to fetch/;
 
@@ -25,6 +29,13 @@ export class Ui {
   offline = false;
   private test = '';
   private contexts: BrowserContext[] = [];
+  /**
+   * What the current test and its pages did, and when (ms since it began), printed when the test
+   * runs long: a test of this file once took 230 s, and again 236 s, with every step of it under
+   * its own timeout, so the time went somewhere between steps that this should show.
+   */
+  private readonly timeline: string[] = [];
+  private began = 0;
 
   /** `before`: the server and the browser the file's tests share. */
   async start(opts: { args?: string[] } = {}): Promise<void> {
@@ -44,6 +55,13 @@ export class Ui {
     this.test = name;
     this.offline = false;
     this.problems.length = 0;
+    this.timeline.length = 0;
+    this.began = performance.now();
+  }
+
+  /** A line of the timeline (see `timeline`). */
+  private note(what: string): void {
+    if (this.timeline.length < TIMELINE_MAX) this.timeline.push(`${(performance.now() - this.began).toFixed(0).padStart(8)} ms  ${what}`);
   }
 
   /**
@@ -51,6 +69,8 @@ export class Ui {
    * had a script error or logged an error to the console.
    */
   async end(): Promise<void> {
+    const took = performance.now() - this.began;
+    if (took > SLOW_TEST_MS) console.error(`"${this.test}" took ${(took / 1000).toFixed(1)} s; what it and its pages did:\n${this.timeline.join('\n')}`);
     for (const context of this.contexts.splice(0)) await context.close().catch(() => {});
     assert.deepEqual(this.problems.splice(0), [], `no script or page error in "${this.test}"`);
   }
@@ -76,6 +96,12 @@ export class Ui {
   private watch(page: Page): void {
     page.setDefaultTimeout(20_000);
     const where = () => new URL(page.url()).pathname;
+    const path = (url: string) => (url.startsWith('data:') ? 'data:' : new URL(url).pathname);
+    const n = this.contexts.length;
+    page.on('request', (r) => this.note(`context ${n}: → ${r.method()} ${path(r.url())}`));
+    page.on('requestfinished', (r) => this.note(`context ${n}: ← ${r.method()} ${path(r.url())}`));
+    page.on('requestfailed', (r) => this.note(`context ${n}: ✗ ${r.method()} ${path(r.url())} ${r.failure()?.errorText ?? ''}`));
+    page.on('load', () => this.note(`context ${n}: load ${where()}`));
     page.on('pageerror', (e) => this.problems.push(`page error on ${where()}: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() !== 'error') return;
@@ -87,14 +113,20 @@ export class Ui {
   }
 
   /** Someone enrolled through the API with a WebCrypto key (not in any browser yet). */
-  person(prefix: string, firstName?: string, lastName?: string, url = this.url): Promise<Person> {
-    return enrollPerson(url, prefix, firstName, lastName);
+  async person(prefix: string, firstName?: string, lastName?: string, url = this.url): Promise<Person> {
+    this.note(`enrolling ${prefix} through the API`);
+    const person = await enrollPerson(url, prefix, firstName, lastName);
+    this.note(`enrolled ${person.login}`);
+    return person;
   }
 
   /** `who` logged in within a fresh browser, as after the login page: a page on /chat. */
   async signedIn(who: Person, options: BrowserContextOptions & { url?: string } = {}): Promise<Page> {
     const { url = this.url, ...contextOptions } = options;
-    return signIn(await this.context(contextOptions), url, who);
+    this.note(`signing ${who.login} in, in a new context`);
+    const page = await signIn(await this.context(contextOptions), url, who);
+    this.note(`signed ${who.login} in`);
+    return page;
   }
 
   /** A directory for files the test downloads. */
