@@ -60,12 +60,18 @@ export function createHttp(core: Core): Http {
     };
   if (logging) app.use('*', logRequests());
   const groups = routeGroups(core, auth, (fn) => beforeClose.push(fn));
+  // The one group mounted before the layers is the revocation routes, which the OCSP fast path
+  // below also serves: a second early group would need that to name its group instead, so starting
+  // refuses one rather than route OCSP wrongly.
+  const early = groups.filter(([, , isEarly]) => isEarly);
+  if (early.length !== 1) throw new Error(`createHttp: the OCSP fast path expects one early route group, the revocation routes; found ${early.length}`);
+  const [[revocationPrefix, revocation]] = early;
   // Revocation status before every layer below: its answers are DER files, the same for every
   // reader, in no language, and change nothing, so there is no durable write to wait for and no
   // form to guard; it puts the security headers in its answers itself and checks its one POST's
   // declared length itself. Relying parties ask it far more often than anything else is asked,
   // and those layers were half of an OCSP answer's time beyond a bare handler's.
-  for (const [prefix, routes, early] of groups) if (early) app.route(prefix, routes);
+  app.route(revocationPrefix, revocation);
   // First of the rest, so that every page and error page, and whatever throws, knows the reader's language.
   app.use('*', requestLanguage());
   app.use('*', durableAnswers(core.durable));
@@ -81,21 +87,16 @@ export function createHttp(core: Core): Http {
   // A lost Redis leaves this instance serving its own users alone: still 200, so a load balancer
   // keeps it, but "degraded" so monitoring sees that the instances no longer share live state.
   app.get('/healthz', (c) => c.json(core.redis && !core.redis.up ? { status: 'degraded', redis: 'down' } : { status: 'ok' }));
-  for (const [prefix, routes, early] of groups) if (!early) app.route(prefix, routes);
+  for (const [prefix, routes, isEarly] of groups) if (!isEarly) app.route(prefix, routes);
 
   // Relying parties ask the OCSP responder far more often than anything else is asked (RFC 5019's
   // GET form, from every TLS stack and browser checking a certificate): its requests skip the
   // app's router, ~150 routes deep, and go to the revocation routes' own few. Whatever those do not
   // answer (a wrong method, say) is handed to the app as it came, so nothing answers differently.
-  // The one group mounted before the layers is the revocation routes: a second early group would
-  // need this to name its group instead, so starting refuses one rather than route OCSP wrongly.
-  const early = groups.filter(([, , isEarly]) => isEarly);
-  if (early.length !== 1) throw new Error(`createHttp: the OCSP fast path expects one early route group, the revocation routes; found ${early.length}`);
-  const revocation = early[0][1];
   const passedOn = new WeakSet<Request>();
   const fallThrough = new Hono();
   if (logging) fallThrough.use('*', logRequests(passedOn));
-  fallThrough.route('/', revocation);
+  fallThrough.route(revocationPrefix, revocation);
   fallThrough.notFound((c) => {
     passedOn.add(c.req.raw);
     return app.fetch(c.req.raw, c.env);
