@@ -33,7 +33,7 @@ import postgres from 'postgres';
 import { ROOT, startServer, type Running } from '../test/helpers/server.ts';
 import { startPostgres } from '../test/helpers/postgres.ts';
 import { startRedis } from '../test/helpers/redis.ts';
-import { startChild, type Child } from './lib/process.ts';
+import { startChild } from './lib/process.ts';
 import type { PartsUser } from './lib/parts-server.ts';
 import { runLoad, send, type LoadResult, type Req } from './lib/load.ts';
 import { openStreams, sseEvents, type SseClients } from './lib/sse-clients.ts';
@@ -352,20 +352,25 @@ async function postgresInsertCostUs(url: string, u: BenchUser): Promise<number> 
   }
 }
 
-/** bench/lib/parts-server.ts for these (logged-in) users: its store in a data directory of its own, or in `databaseUrl`. */
-async function partsServer(users: BenchUser[], databaseUrl?: string): Promise<{ url: string; child: Child; stop(): Promise<void> }> {
+/**
+ * The parts composed (bench/lib/parts-server.ts) for these logged-in users, its store in a data
+ * directory of its own or in `databaseUrl`: warmed and measured as the servers are, then stopped.
+ */
+async function partsComposed(users: BenchUser[], pairs: [BenchUser, BenchUser][], databaseUrl?: string): Promise<Throughput> {
   const dir = mkdtempSync(join(tmpdir(), 'tekup-bench-parts-'));
-  const list: PartsUser[] = users.map((u) => ({ token: u.token!, login: u.login, serial: u.serial, certificate: u.certificate }));
+  const list: PartsUser[] = users.map((u) => ({ token: u.token!, serial: u.serial, certificate: u.certificate }));
   writeFileSync(join(dir, 'users.json'), JSON.stringify(list));
   const child = await startChild(process.execPath, ['bench/lib/parts-server.ts', join(dir, 'users.json'), dir, ...(databaseUrl ? [databaseUrl] : [])], /listening on http:\/\/127\.0\.0\.1:(\d+)/, { cwd: ROOT });
-  return {
-    url: `http://127.0.0.1:${child.port}`,
-    child,
-    async stop() {
-      await child.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  try {
+    const url = `http://127.0.0.1:${child.port}`;
+    await warmUp(url, pairs);
+    const t = await throughput([{ url, requests: await messages(pairs, ENVELOPES) }], [child.proc.pid!]);
+    log(`parts composed, ${databaseUrl ? 'PostgreSQL' : 'SQLite'}: ${t.rate.toFixed(0)}/s, ${t.cpuPerMessageUs.toFixed(0)} µs CPU/message ${JSON.stringify(t.statuses)}`);
+    return t;
+  } finally {
+    await child.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // ---- the run -------------------------------------------------------------------------------------
@@ -414,12 +419,8 @@ try {
   await warmUp(a.url, ua.pairs);
   const cA = await throughput([{ url: a.url, requests: await messages(ua.pairs, ENVELOPES) }], [a.proc.pid!]);
   log(`(a) no streams: ${cA.rate.toFixed(0)}/s, ${cA.cpuPerMessageUs.toFixed(0)} µs CPU/message ${JSON.stringify(cA.statuses)}`);
-  // The parts composed (bench/lib/parts-server.ts), for (a)'s users, the same load and warm-up.
-  const parts = await partsServer(ua.all);
-  await warmUp(parts.url, ua.pairs);
-  const cP = await throughput([{ url: parts.url, requests: await messages(ua.pairs, ENVELOPES) }], [parts.child.proc.pid!]);
-  log(`parts composed: ${cP.rate.toFixed(0)}/s, ${cP.cpuPerMessageUs.toFixed(0)} µs CPU/message ${JSON.stringify(cP.statuses)}`);
-  await parts.stop();
+  // The parts composed, for (a)'s users, the same load and warm-up.
+  const cP = await partsComposed(ua.all, ua.pairs);
   streams.push(await openStreams({ url: a.url, tokens: ua.all.slice(0, 4).map((u) => u.token!), opening: 4 }));
   const tA = await throughput([{ url: a.url, requests: await messages(ua.pairs, ENVELOPES) }], [a.proc.pid!]);
   log(`(a) ${tA.rate.toFixed(0)}/s, ${tA.cpuPerMessageUs.toFixed(0)} µs CPU/message ${JSON.stringify(tA.statuses)}`);
@@ -473,11 +474,7 @@ try {
 
   // The parts composed on PostgreSQL, last: its messages go into (b)'s database (its users' rows are
   // there), where they would otherwise wait to be delivered when (b)'s streams open.
-  const partsPg = await partsServer(ub.all, pg.url);
-  await warmUp(partsPg.url, ub.pairs);
-  const cPg = await throughput([{ url: partsPg.url, requests: await messages(ub.pairs, ENVELOPES) }], [partsPg.child.proc.pid!]);
-  log(`parts composed, PostgreSQL: ${cPg.rate.toFixed(0)}/s, ${cPg.cpuPerMessageUs.toFixed(0)} µs CPU/message ${JSON.stringify(cPg.statuses)}`);
-  await partsPg.stop();
+  const cPg = await partsComposed(ub.all, ub.pairs, pg.url);
 
   const health = await Promise.all([A, B].map(async (s) => `${(await fetch(`${s.url}/healthz`)).status} ${await (await fetch(`${s.url}/healthz`)).text()}`));
   const loadAtEnd = loadavg();

@@ -9,7 +9,7 @@
 // they come, the writer's checkpoints), the floor of any server doing this work here.
 //
 // Run as its own process by bench/cluster.bench.ts: `parts-server.ts USERS.json DIR [DATABASE_URL]`
-// (each user's token, login, serial and certificate PEM; the store in DIR, or in PostgreSQL);
+// (each user's token, serial and certificate PEM; the store in DIR, or in PostgreSQL);
 // prints the port it listens on.
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -22,7 +22,6 @@ import { envelopeSigningText, type Envelope } from '../../src/protocol/envelope.
 
 export interface PartsUser {
   token: string;
-  login: string;
   serial: string;
   certificate: string;
 }
