@@ -95,8 +95,8 @@ export class Ui {
 
   private watch(page: Page): void {
     page.setDefaultTimeout(20_000);
-    const where = () => new URL(page.url()).pathname;
     const path = (url: string) => (url.startsWith('data:') ? 'data:' : new URL(url).pathname);
+    const where = () => path(page.url());
     const n = this.contexts.length;
     page.on('request', (r) => this.note(`context ${n}: → ${r.method()} ${path(r.url())}`));
     page.on('requestfinished', (r) => this.note(`context ${n}: ← ${r.method()} ${path(r.url())}`));
